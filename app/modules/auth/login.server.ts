@@ -1,0 +1,48 @@
+import { sql } from 'kysely';
+import type { Executor } from '~/utils/db.server';
+import { getDummyHash, verifyPassword } from './password.server';
+
+export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
+// Keyed by account *and* address, so an attacker elsewhere cannot lock the real user out; the wider
+// limits stop one address spraying many accounts and a botnet hammering one account.
+export const LIMITS = { accountFromIp: 10, ip: 30, account: 100 } as const;
+
+export interface ThrottleResult {
+  limited: boolean;
+  retryAfterSeconds: number;
+}
+
+export async function checkLoginThrottle(db: Executor, email: string, ip: string, now = new Date()): Promise<ThrottleResult> {
+  const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
+  const row = await db
+    .selectFrom('login_attempts')
+    .select([
+      sql<number>`count(*) filter (where lower(email) = lower(${email}) and ip = ${ip})::int`.as('pair'),
+      sql<number>`count(*) filter (where ip = ${ip})::int`.as('ip'),
+      sql<number>`count(*) filter (where lower(email) = lower(${email}))::int`.as('account'),
+      sql<Date | null>`min(at)`.as('oldest'),
+    ])
+    .where('success', '=', false)
+    .where('at', '>', since)
+    .where((eb) => eb.or([eb(sql`lower(email)`, '=', email.toLowerCase()), eb('ip', '=', ip)]))
+    .executeTakeFirstOrThrow();
+  const limited = row.pair >= LIMITS.accountFromIp || row.ip >= LIMITS.ip || row.account >= LIMITS.account;
+  const oldest = row.oldest ? new Date(row.oldest).getTime() : now.getTime();
+  const retryAfterSeconds = Math.max(1, Math.ceil((oldest + THROTTLE_WINDOW_MS - now.getTime()) / 1000));
+  return { limited, retryAfterSeconds };
+}
+
+export async function recordLoginAttempt(db: Executor, email: string, ip: string, success: boolean): Promise<void> {
+  await db.insertInto('login_attempts').values({ email: email.slice(0, 254), ip, success }).execute();
+}
+
+/** Returns the user when the password matches; takes the same time whether or not the email exists. */
+export async function authenticate(db: Executor, email: string, password: string) {
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'email', 'name', 'password_hash'])
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
+  const ok = await verifyPassword(password, user?.password_hash ?? (await getDummyHash()));
+  return user && ok ? { id: user.id, email: user.email, name: user.name } : null;
+}

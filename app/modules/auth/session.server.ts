@@ -1,0 +1,83 @@
+import crypto from 'node:crypto';
+import { createCookie } from '@remix-run/node';
+import type { Executor } from '~/utils/db.server';
+import { getEnv } from '~/utils/env.server';
+
+export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600 * 1000; // 30 days, however active
+export const SESSION_IDLE_MS = 7 * 24 * 3600 * 1000; // 7 days without a request
+const TOUCH_EVERY_MS = 60 * 1000;
+
+function sessionCookie() {
+  const env = getEnv();
+  return createCookie('if_session', {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: env.NODE_ENV === 'production',
+    path: '/',
+    maxAge: SESSION_ABSOLUTE_MS / 1000,
+    secrets: env.SESSION_SECRET ? [env.SESSION_SECRET] : undefined,
+  });
+}
+
+export const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
+
+export async function createSession(
+  db: Executor,
+  { userId, userAgent, ip }: { userId: number; userAgent: string | null; ip: string | null },
+): Promise<string> {
+  const token = crypto.randomBytes(32).toString('base64url'); // 256 bits; only its hash is stored
+  await db
+    .insertInto('sessions')
+    .values({
+      id_hash: hashToken(token),
+      user_id: userId,
+      expires_at: new Date(Date.now() + SESSION_ABSOLUTE_MS),
+      user_agent: userAgent?.slice(0, 300) ?? null,
+      ip,
+    })
+    .execute();
+  return token;
+}
+
+export const commitSessionCookie = (token: string) => sessionCookie().serialize(token);
+export const destroySessionCookie = () => sessionCookie().serialize('', { maxAge: 0, expires: new Date(0) });
+
+export async function readSessionToken(request: Request): Promise<string | null> {
+  const value = await sessionCookie().parse(request.headers.get('Cookie'));
+  return typeof value === 'string' && value.length >= 32 && value.length <= 64 ? value : null;
+}
+
+export interface SessionUser {
+  id: number;
+  email: string;
+  name: string;
+  isAdmin: boolean;
+  sessionHash: string;
+}
+
+export async function getSessionUser(db: Executor, request: Request): Promise<SessionUser | null> {
+  const token = await readSessionToken(request);
+  if (!token) return null;
+  const idHash = hashToken(token);
+  const row = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.email', 'users.name', 'users.is_admin', 'sessions.expires_at', 'sessions.last_seen_at'])
+    .where('sessions.id_hash', '=', idHash)
+    .executeTakeFirst();
+  if (!row) return null;
+  const now = Date.now();
+  if (row.expires_at.getTime() <= now || row.last_seen_at.getTime() + SESSION_IDLE_MS <= now) {
+    await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    return null;
+  }
+  if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+    await db.updateTable('sessions').set({ last_seen_at: new Date(now) }).where('id_hash', '=', idHash).execute();
+  }
+  return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, sessionHash: idHash };
+}
+
+export async function deleteSession(db: Executor, request: Request): Promise<void> {
+  const token = await readSessionToken(request);
+  if (token) await db.deleteFrom('sessions').where('id_hash', '=', hashToken(token)).execute();
+}

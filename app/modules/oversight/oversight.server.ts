@@ -1,0 +1,126 @@
+import type { LevelValue, OversightEventType } from '../../../db/database';
+import {
+  DEFAULT_POLICY,
+  PolicySchema,
+  initialState,
+  step,
+  type EngineEvent,
+  type OversightState,
+  type Policy,
+} from '~/oversight';
+import type { Executor } from '~/utils/db.server';
+
+export type OversightInput =
+  | { event: EngineEvent; actorId?: number | null; meetingId?: number | null; occurredAt?: Date }
+  | { event: { type: 'start'; level: LevelValue; reason: string }; actorId?: number | null; meetingId?: number | null; occurredAt?: Date };
+
+/** A forum's policy: its stored overrides on top of the defaults, validated (bad stored values fall back). */
+export function resolvePolicy(stored: unknown): Policy {
+  const merged = { ...DEFAULT_POLICY, ...(stored && typeof stored === 'object' ? stored : {}) };
+  const parsed = PolicySchema.safeParse(merged);
+  return parsed.success ? parsed.data : DEFAULT_POLICY;
+}
+
+function startState(level: LevelValue, reason: string, policy: Policy): OversightState {
+  const s = initialState(level, policy);
+  return { ...s, rule: 'start', explanation: reason };
+}
+
+/**
+ * Feeds events for one project to the engine, stores one oversight_events row per event (with the level
+ * change and its explanation) and refreshes the project's cached state. The caller's transaction makes it atomic.
+ * Returns the states after each event.
+ */
+export async function recordOversightEvents(
+  trx: Executor,
+  { projectId, inputs }: { projectId: number; inputs: OversightInput[] },
+): Promise<OversightState[]> {
+  if (inputs.length === 0) return [];
+  const project = await trx
+    .selectFrom('projects')
+    .innerJoin('forums', 'forums.id', 'projects.forum_id')
+    .select(['projects.oversight_state', 'projects.oversight_event_count', 'projects.oversight_level', 'forums.policy'])
+    .where('projects.id', '=', projectId)
+    .forUpdate('projects')
+    .executeTakeFirstOrThrow();
+  const policy = resolvePolicy(project.policy);
+  let state = (project.oversight_state as OversightState | null) ?? startState(project.oversight_level, 'Starting level', policy);
+  let seq = project.oversight_event_count;
+  const states: OversightState[] = [];
+  const rows = inputs.map((input) => {
+    const from = state.level;
+    const ev = input.event;
+    state = ev.type === 'start' ? startState(ev.level, ev.reason, policy) : step(state, ev, policy);
+    states.push(state);
+    seq += 1;
+    return {
+      project_id: projectId,
+      seq,
+      type: ev.type as OversightEventType,
+      payload: JSON.stringify(ev),
+      from_level: from,
+      to_level: state.level,
+      rule: state.rule,
+      explanation: state.explanation,
+      actor_id: input.actorId ?? null,
+      meeting_id: input.meetingId ?? null,
+      occurred_at: input.occurredAt ?? new Date(),
+    };
+  });
+  await trx.insertInto('oversight_events').values(rows).execute();
+  await trx
+    .updateTable('projects')
+    .set({
+      oversight_level: state.level,
+      oversight_interval: state.interval,
+      oversight_escalated: state.escalated,
+      oversight_state: JSON.stringify(state),
+      oversight_explanation: state.explanation,
+      oversight_event_count: seq,
+    })
+    .where('id', '=', projectId)
+    .execute();
+  return states;
+}
+
+/** Re-derives a project's state from its events alone: the replay is the truth, the cache must match it. */
+export async function replayProjectFromEvents(db: Executor, projectId: number, policy: Policy): Promise<OversightState | null> {
+  const events = await db
+    .selectFrom('oversight_events')
+    .select(['type', 'payload'])
+    .where('project_id', '=', projectId)
+    .orderBy('seq')
+    .execute();
+  let state: OversightState | null = null;
+  for (const row of events) {
+    const ev = row.payload as { type: string; level?: LevelValue; reason?: string };
+    if (row.type === 'start') state = startState(ev.level ?? 'standard', ev.reason ?? '', policy);
+    else state = step(state ?? startState('standard', 'Starting level', policy), row.payload as unknown as EngineEvent, policy);
+  }
+  return state;
+}
+
+export interface Drift {
+  projectId: number;
+  name: string;
+  cached: { level: string; interval: number; escalated: boolean };
+  replayed: { level: string; interval: number; escalated: boolean } | null;
+}
+
+export async function findOversightDrift(db: Executor): Promise<Drift[]> {
+  const projects = await db
+    .selectFrom('projects')
+    .innerJoin('forums', 'forums.id', 'projects.forum_id')
+    .select(['projects.id', 'projects.name', 'projects.oversight_level', 'projects.oversight_interval', 'projects.oversight_escalated', 'projects.oversight_event_count', 'forums.policy'])
+    .orderBy('projects.id')
+    .execute();
+  const drift: Drift[] = [];
+  for (const p of projects) {
+    const replayed = await replayProjectFromEvents(db, p.id, resolvePolicy(p.policy));
+    const cached = { level: p.oversight_level, interval: p.oversight_interval, escalated: p.oversight_escalated };
+    const r = replayed ? { level: replayed.level, interval: replayed.interval, escalated: replayed.escalated } : null;
+    const same = r ? r.level === cached.level && r.interval === cached.interval && r.escalated === cached.escalated : p.oversight_event_count === 0;
+    if (!same) drift.push({ projectId: p.id, name: p.name, cached, replayed: r });
+  }
+  return drift;
+}

@@ -1,0 +1,99 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useParams, useRouteLoaderData } from '@remix-run/react';
+import type { useLoaderData } from '@remix-run/react';
+import type { ReactNode } from 'react';
+import styles from '~/styles/app.css';
+import { GeneralErrorBoundary } from '~/components/error-boundary';
+import { getOptionalUser, listMyForums } from '~/modules/auth/guards.server';
+import { getDb } from '~/utils/db.server';
+
+export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
+export const meta: MetaFunction = () => [{ title: 'Inspection Forum' }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const db = getDb();
+  const user = await getOptionalUser(request, db);
+  const forums = user ? await listMyForums(db, user.id) : [];
+  return json({
+    nonce: context.cspNonce,
+    user: user ? { name: user.name, email: user.email } : null,
+    forums,
+  });
+}
+
+type RootData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+function Header({ data }: { data: RootData | undefined }) {
+  const params = useParams();
+  const current = data?.forums.find((f) => f.slug === params.slug);
+  return (
+    <header className="app-header">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <Link to="/" className="brand">
+        Inspection Forum
+      </Link>
+      {data?.user ? (
+        <>
+          <nav aria-label="Forums" className="forum-switcher">
+            <details>
+              <summary>{current ? current.name : 'Forums'}</summary>
+              <ul>
+                {data.forums.map((f) => (
+                  <li key={f.slug}>
+                    <Link to={`/forums/${f.slug}`} aria-current={f.slug === params.slug ? 'page' : undefined}>
+                      {f.name}
+                    </Link>
+                  </li>
+                ))}
+                {data.forums.length === 0 ? <li className="muted">No forums yet</li> : null}
+              </ul>
+            </details>
+          </nav>
+          <div className="user-menu">
+            <span className="user-name" title={data.user.email}>
+              {data.user.name}
+            </span>
+            <Form method="post" action="/logout">
+              <button type="submit" className="link-button">
+                Sign out
+              </button>
+            </Form>
+          </div>
+        </>
+      ) : null}
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>('root');
+  return (
+    <html lang="en">
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <Header data={data} />
+        <main id="main" className="app-main">
+          {children}
+        </main>
+        <ScrollRestoration nonce={data?.nonce} />
+        <Scripts nonce={data?.nonce} />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />;
+}

@@ -1,0 +1,40 @@
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Link, useLoaderData } from '@remix-run/react';
+import { listMyForums, requireUser } from '~/modules/auth/guards.server';
+import { getDb } from '~/utils/db.server';
+
+export const meta: MetaFunction = () => [{ title: 'My forums · Inspection Forum' }];
+
+const ROLE_LABEL = { chair: 'Chair', leader: 'Leader', owner: 'Owner', observer: 'Observer' } as const;
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const db = getDb();
+  const user = await requireUser(request, db);
+  const forums = await listMyForums(db, user.id);
+  return json({ name: user.name, forums });
+}
+
+export default function Home() {
+  const { name, forums } = useLoaderData<typeof loader>();
+  return (
+    <>
+      <h1>Welcome, {name}</h1>
+      <h2>My forums</h2>
+      {forums.length === 0 ? (
+        <p className="muted">You are not a member of any forum yet. Ask a forum chair to add you.</p>
+      ) : (
+        <ul className="forum-list">
+          {forums.map((f) => (
+            <li key={f.slug} className="card">
+              <Link to={`/forums/${f.slug}`}>
+                <strong>{f.name}</strong>
+              </Link>
+              <div className="muted">{ROLE_LABEL[f.role]}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}

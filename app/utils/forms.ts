@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+
+export type FieldErrors = Record<string, string[]>;
+
+export type FormResult<T> =
+  | { ok: true; data: T }
+  | { ok: false; fieldErrors: FieldErrors; formErrors: string[]; values: Record<string, string> };
+
+/** Form fields as strings (the last value wins for repeated names unless the schema asks for arrays). */
+export function formValues(formData: FormData): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of formData.entries()) {
+    if (typeof value === 'string') values[key] = value;
+  }
+  return values;
+}
+
+/** One way to validate every form: the zod schema decides, errors come back per field. */
+export function parseFormData<S extends z.ZodType>(formData: FormData, schema: S): FormResult<z.infer<S>> {
+  const values = formValues(formData);
+  const result = schema.safeParse(values);
+  if (result.success) return { ok: true, data: result.data };
+  const fieldErrors: FieldErrors = {};
+  const formErrors: string[] = [];
+  for (const issue of result.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      formErrors.push(`Unexpected field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`);
+      continue;
+    }
+    const key = issue.path.map(String).join('.');
+    if (!key) formErrors.push(issue.message);
+    else (fieldErrors[key] ??= []).push(issue.message);
+  }
+  return { ok: false, fieldErrors, formErrors, values };
+}

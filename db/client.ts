@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import type { Database } from './database';
+import { migrations } from './migrations/index';
+
+export type DatabaseKind = 'postgres' | 'pglite';
+export interface DatabaseHandle {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  close: () => Promise<void>;
+}
+
+const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const;
+
+// The same JavaScript values on both backends: 64-bit integers as numbers (refusing to round), numerics as
+// numbers, dates as 'YYYY-MM-DD' strings, timestamps as Date.
+export function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) throw new RangeError(`64-bit integer ${text} is outside JavaScript's safe range`);
+  return n;
+}
+const parseNumeric = (text: string): number => Number(text);
+const parseDate = (text: string): string => text;
+
+function pgTypeParser(oid: number, format?: string): (text: string) => unknown {
+  if (oid === OID.INT8) return parseInt8;
+  if (oid === OID.NUMERIC) return parseNumeric;
+  if (oid === OID.DATE) return parseDate;
+  return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
+}
+
+export function createPostgresDatabase(connectionString: string, options: { max?: number } = {}): DatabaseHandle {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max ?? 10,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+    types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
+  });
+  // An unhandled 'error' from an idle client (e.g. the server restarting) would crash the process.
+  pool.on('error', (err) => console.warn(`[db] idle client error: ${err.message}`));
+  pool.on('connect', (client) => {
+    client.on('error', (err) => console.warn(`[db] client error: ${err.message}`));
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, kind: 'postgres', close: () => db.destroy() };
+}
+
+const pgliteParsers = {
+  [pgliteTypes.INT8]: parseInt8,
+  [pgliteTypes.NUMERIC]: parseNumeric,
+  [pgliteTypes.DATE]: parseDate,
+};
+
+/** In-memory (no dataDir) or persisted PGlite. Persisted folders are locked to one process. */
+export async function createPgliteDatabase(dataDir?: string): Promise<DatabaseHandle> {
+  let releaseLock = () => {};
+  let pgDir: string | undefined;
+  if (dataDir) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    releaseLock = acquireDataDirLock(dataDir);
+    pgDir = path.join(dataDir, 'pg');
+  }
+  try {
+    const pglite = await PGlite.create(pgDir, { parsers: pgliteParsers });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    return {
+      db,
+      kind: 'pglite',
+      close: async () => {
+        await db.destroy();
+        if (!pglite.closed) await pglite.close();
+        releaseLock();
+      },
+    };
+  } catch (err) {
+    releaseLock();
+    throw err;
+  }
+}
+
+export class DataDirLockedError extends Error {}
+
+/** Two processes must never open one PGlite folder: the second fails fast with a clear message. */
+export function acquireDataDirLock(dataDir: string): () => void {
+  const lockPath = path.join(dataDir, 'lock.pid');
+  const take = () => fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+  try {
+    take();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const holder = Number(fs.readFileSync(lockPath, 'utf8').trim());
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+      throw new DataDirLockedError(
+        `The data folder ${path.resolve(dataDir)} is in use by another Inspection Forum process (pid ${holder}). ` +
+          'The embedded database allows one process at a time: stop the other one, or set DATA_DIR to another folder ' +
+          '(or DATABASE_URL to use a PostgreSQL server).',
+      );
+    }
+    // A stale lock from a process that died: take it over.
+    fs.rmSync(lockPath, { force: true });
+    take();
+  }
+  return () => {
+    try {
+      if (fs.readFileSync(lockPath, 'utf8').trim() === String(process.pid)) fs.rmSync(lockPath, { force: true });
+    } catch {
+      // already gone
+    }
+  };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const provider: MigrationProvider = {
+  getMigrations: async (): Promise<Record<string, Migration>> => migrations,
+};
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${reason}`);
+  }
+}
+
+export async function openDatabase(config: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
+  return config.databaseUrl ? createPostgresDatabase(config.databaseUrl) : createPgliteDatabase(config.dataDir);
+}

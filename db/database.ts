@@ -1,0 +1,237 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+// The typed schema. Mirrors db/migrations; bigint ids and numerics are parsed to numbers by the client.
+export type Role = 'chair' | 'leader' | 'owner' | 'observer';
+export type HealthValue = 'on_track' | 'at_risk' | 'off_track';
+export type LevelValue = 'tight' | 'standard' | 'light' | 'trusted';
+export type Cadence = 'weekly' | 'biweekly' | 'monthly';
+export type MeetingState = 'planned' | 'in_progress' | 'closed';
+export type GoalKind = 'metric' | 'milestone';
+export type GoalState = 'active' | 'achieved' | 'missed' | 'dropped';
+export type AgendaSection = 'exception' | 'due' | 'consent';
+export type OversightEventType = 'start' | 'review' | 'status' | 'missed' | 'override' | 'spillover' | 'restart';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  name: string;
+  password_hash: string;
+  is_admin: Generated<boolean>;
+  password_changed_at: Generated<Date>;
+  created_at: Generated<Date>;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  email: string;
+  ip: string;
+  success: boolean;
+  at: Generated<Date>;
+}
+
+export interface ForumsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  cadence: Generated<Cadence>;
+  weekday: Generated<number>;
+  meeting_time: Generated<string>;
+  time_zone: Generated<string>;
+  status_deadline_hours: Generated<number>;
+  minutes_per_review: Generated<number>;
+  policy: Json<Record<string, unknown>>;
+  created_at: Generated<Date>;
+}
+
+export interface MembershipsTable {
+  forum_id: number;
+  user_id: number;
+  role: Role;
+  created_at: Generated<Date>;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  forum_id: number;
+  owner_id: number;
+  name: string;
+  description: Generated<string>;
+  archived: Generated<boolean>;
+  oversight_level: Generated<LevelValue>;
+  oversight_interval: Generated<number>;
+  oversight_escalated: Generated<boolean>;
+  oversight_state: Json<Record<string, unknown>> | null;
+  oversight_explanation: Generated<string>;
+  oversight_event_count: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface GoalsTable {
+  id: Generated<number>;
+  project_id: number;
+  title: string;
+  kind: GoalKind;
+  unit: string | null;
+  baseline: number | null;
+  target: number | null;
+  direction: 'up' | 'down' | null;
+  due_date: string | null;
+  state: Generated<GoalState>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface GoalRevisionsTable {
+  id: Generated<number>;
+  goal_id: number;
+  changed_by: number | null;
+  changed_at: Generated<Date>;
+  snapshot: Json<Record<string, unknown>>;
+}
+
+export interface MeetingsTable {
+  id: Generated<number>;
+  forum_id: number;
+  scheduled_at: Timestamp;
+  state: Generated<MeetingState>;
+  notes: Generated<string>;
+  started_at: Date | null;
+  closed_at: Date | null;
+  closed_by: number | null;
+}
+
+export interface StatusUpdatesTable {
+  id: Generated<number>;
+  project_id: number;
+  meeting_id: number;
+  author_id: number;
+  health: HealthValue;
+  summary: Generated<string>;
+  risks: Generated<string>;
+  asks: Generated<string>;
+  late: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface StatusGoalValuesTable {
+  status_update_id: number;
+  goal_id: number;
+  value: number | null;
+  done: boolean | null;
+  note: Generated<string>;
+}
+
+export interface AgendaItemsTable {
+  id: Generated<number>;
+  meeting_id: number;
+  project_id: number;
+  section: AgendaSection;
+  reason: string;
+  position: number;
+  pulled: Generated<boolean>;
+  requested_by: number | null;
+}
+
+export interface ReviewsTable {
+  id: Generated<number>;
+  meeting_id: number;
+  project_id: number;
+  reviewer_id: number;
+  verdict: HealthValue;
+  self_report: HealthValue;
+  feedback: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ActionItemsTable {
+  id: Generated<number>;
+  meeting_id: number | null;
+  review_id: number | null;
+  project_id: number;
+  text: string;
+  assignee_id: number | null;
+  due_date: string | null;
+  done_at: Date | null;
+  created_by: number | null;
+  created_at: Generated<Date>;
+}
+
+export interface OversightEventsTable {
+  id: Generated<number>;
+  project_id: number;
+  seq: number;
+  type: OversightEventType;
+  payload: Json<Record<string, unknown>>;
+  from_level: LevelValue;
+  to_level: LevelValue;
+  rule: string;
+  explanation: string;
+  actor_id: number | null;
+  meeting_id: number | null;
+  occurred_at: Generated<Date>;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Generated<Date>;
+  user_id: number | null;
+  forum_id: number | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  denied: Generated<boolean>;
+  detail: Json<Record<string, unknown>>;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_attempts: LoginAttemptsTable;
+  forums: ForumsTable;
+  memberships: MembershipsTable;
+  projects: ProjectsTable;
+  goals: GoalsTable;
+  goal_revisions: GoalRevisionsTable;
+  meetings: MeetingsTable;
+  status_updates: StatusUpdatesTable;
+  status_goal_values: StatusGoalValuesTable;
+  agenda_items: AgendaItemsTable;
+  reviews: ReviewsTable;
+  action_items: ActionItemsTable;
+  oversight_events: OversightEventsTable;
+  audit_log: AuditLogTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type ForumRow = Selectable<ForumsTable>;
+export type NewForum = Insertable<ForumsTable>;
+export type ProjectRow = Selectable<ProjectsTable>;
+export type NewProject = Insertable<ProjectsTable>;
+export type ProjectUpdate = Updateable<ProjectsTable>;
+export type GoalRow = Selectable<GoalsTable>;
+export type NewGoal = Insertable<GoalsTable>;
+export type MeetingRow = Selectable<MeetingsTable>;
+export type NewMeeting = Insertable<MeetingsTable>;
+export type StatusUpdateRow = Selectable<StatusUpdatesTable>;
+export type NewStatusUpdate = Insertable<StatusUpdatesTable>;
+export type ReviewRow = Selectable<ReviewsTable>;
+export type NewReview = Insertable<ReviewsTable>;
+export type OversightEventRow = Selectable<OversightEventsTable>;
+export type NewOversightEvent = Insertable<OversightEventsTable>;

@@ -1,0 +1,138 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createRequestHandler } from '@remix-run/express';
+import type { ServerBuild } from '@remix-run/node';
+import express from 'express';
+import { migrateToLatest, openDatabase, DataDirLockedError } from './db/client';
+import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoIfEmpty } from './db/seed';
+import { parseEnv } from './app/utils/env.server';
+import { setDatabase } from './app/utils/db.server';
+import { CLIENT_IP_HEADER } from './app/utils/http.server';
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function securityHeaders(nonce: string, production: boolean): Record<string, string> {
+  const headers: Record<string, string> = {
+    'Content-Security-Policy': [
+      "default-src 'self'",
+      `script-src 'self' 'nonce-${nonce}'`,
+      "style-src 'self'",
+      "img-src 'self' data:",
+      "connect-src 'self'",
+      "font-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+      "frame-ancestors 'none'",
+      "form-action 'self'",
+    ].join('; '),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'same-origin',
+    'X-Frame-Options': 'DENY',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
+  };
+  if (production) headers['Strict-Transport-Security'] = 'max-age=31536000; includeSubDomains';
+  return headers;
+}
+
+/** Non-GET requests must come from this site: browsers say so in Sec-Fetch-Site and Origin. */
+export function isCrossSite(req: express.Request): boolean {
+  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return false;
+  const site = req.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return true;
+  const origin = req.get('origin');
+  if (origin) {
+    if (origin === 'null') return true;
+    try {
+      return new URL(origin).host !== req.get('host');
+    } catch {
+      return true;
+    }
+  }
+  return false;
+}
+
+async function main() {
+  const env = parseEnv();
+  const production = env.NODE_ENV === 'production';
+  const started = Date.now();
+  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  await migrateToLatest(handle.db);
+  const seeded = env.SEED_DEMO === 'true' ? await seedDemoIfEmpty(handle.db) : false;
+  setDatabase(handle);
+
+  const buildPath = path.resolve('build/index.js');
+  const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((req, res, next) => {
+    // The client address comes from the socket only; a header sent by the client is overwritten.
+    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
+    const nonce = crypto.randomBytes(16).toString('base64');
+    res.locals.cspNonce = nonce;
+    res.set(securityHeaders(nonce, production));
+    if (isCrossSite(req)) {
+      res.status(403).type('text/plain').send('Cross-site request refused\n');
+      return;
+    }
+    const length = Number(req.get('content-length') ?? 0);
+    if (length > MAX_BODY_BYTES) {
+      res.status(413).type('text/plain').send('Request body too large (limit 1 MB)\n');
+      return;
+    }
+    next();
+  });
+  app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
+  app.use(express.static('public', { maxAge: '1h' }));
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  app.all(
+    '*',
+    createRequestHandler({
+      build,
+      mode: env.NODE_ENV === 'development' ? 'development' : 'production',
+      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+    }),
+  );
+
+  const server = app.listen(env.PORT, env.HOST, () => {
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : env.PORT;
+    const url = `http://localhost:${port}`;
+    console.log(`Inspection Forum is running at ${url} (${handle.kind === 'pglite' ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'PostgreSQL server'}, ready in ${Date.now() - started} ms)`);
+    if (seeded || env.SEED_DEMO === 'true') {
+      console.log(`Demo forum: ${url}/forums/demo — sign in with any of these (password "${DEMO_PASSWORD}"):`);
+      for (const login of DEMO_LOGINS) console.log(`  ${login.email.padEnd(22)} ${login.role}`);
+    }
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal} received: closing`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(async () => {
+      await handle.close();
+      process.exit(0);
+    });
+    server.closeAllConnections();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof DataDirLockedError || (err instanceof Error && err.message.startsWith('Invalid environment'))) {
+    console.error(err.message);
+  } else {
+    console.error('Inspection Forum failed to start:', err);
+  }
+  process.exit(1);
+});

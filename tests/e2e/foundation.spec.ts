@@ -1,0 +1,55 @@
+import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
+
+test('the demo chair signs in and sees the forum dashboard with projects at several oversight levels', async ({ page }) => {
+  await signIn(page, 'chair@demo.test');
+  await expect(page.getByRole('heading', { name: 'Welcome, Morgan Hale' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole('link', { name: 'Demo Leadership Review' }).first().click();
+  await expect(page).toHaveURL(/\/forums\/demo$/);
+  await expect(page.getByRole('heading', { name: 'Demo Leadership Review' })).toBeVisible();
+  const table = page.getByRole('table', { name: 'Projects in Demo Leadership Review' });
+  await expect(table.getByRole('row')).toHaveCount(13);
+  for (const level of ['Tight', 'Standard', 'Light', 'Trusted']) {
+    await expect(table.getByRole('cell', { name: new RegExp(`^${level}`) }).first()).toBeVisible();
+  }
+  await expectNoAxeViolations(page);
+});
+
+test('sorting and searching the dashboard live in the URL', async ({ page }) => {
+  await signIn(page, 'leader@demo.test');
+  await page.goto('/forums/demo');
+  await page.getByRole('link', { name: /Project/ }).click();
+  await expect(page).toHaveURL(/sort=project&dir=asc/);
+  const header = page.getByRole('columnheader', { name: /Project/ });
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  await expect(page.getByRole('row').nth(1)).toContainText('Checkout redesign');
+  await page.getByLabel('Search projects or owners').fill('Erin');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page).toHaveURL(/q=Erin/);
+  await expect(page.getByRole('row')).toHaveCount(4);
+});
+
+test('a wrong password shows an error and sets no session', async ({ page, context }) => {
+  await signIn(page, 'chair@demo.test', 'wrong-password');
+  await expect(page.getByRole('alert')).toContainText('do not match');
+  expect((await context.cookies()).filter((c) => c.name === 'if_session')).toHaveLength(0);
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/login/);
+});
+
+test('a non-member gets 404 for a forum', async ({ page }) => {
+  await signIn(page, 'owner1@demo.test');
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  const response = await page.goto('/forums/platform');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+});
+
+test('signing out ends the session', async ({ page }) => {
+  await signIn(page, 'observer@demo.test');
+  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login/);
+  await page.goto('/forums/demo');
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Fforums%2Fdemo/);
+});

@@ -1,0 +1,6 @@
+import { afterAll } from 'vitest';
+import { closeFileDatabase } from './test-db';
+
+afterAll(async () => {
+  await closeFileDatabase();
+});
