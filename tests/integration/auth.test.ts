@@ -62,7 +62,7 @@ test('a wrong password shows an error and creates no session; the attempt is aud
   expect(audit.length).toBeGreaterThan(0);
 });
 
-test('bad input answers 400 with field errors, never a 500', async () => {
+test('bad input answers 400 with field errors, never a 500', async ({ db: _db }) => {
   const response = (await loginAction(args(loginRequest({ email: 'not-an-email', password: '' })))) as Response;
   expect(response.status).toBe(400);
   const body = await response.json();

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { sql } from 'kysely';
-import { backend, dbTest as test } from '../setup/test-db';
+import { backend, dbTest as test, expectDbError } from '../setup/test-db';
 import { createForum, createProject, createUser } from '../factories';
 
 test(`64-bit integers, numerics, dates and timestamps come back the same on ${backend}`, async ({ db }) => {
@@ -12,7 +12,7 @@ test(`64-bit integers, numerics, dates and timestamps come back the same on ${ba
 });
 
 test('a 64-bit integer outside the safe range is refused rather than rounded', async ({ db }) => {
-  await expect(sql`select 9007199254740993::int8 as big`.execute(db)).rejects.toThrow(/safe range/);
+  await expectDbError(db, () => sql`select 9007199254740993::int8 as big`.execute(db), /safe range/);
 });
 
 test('ids are numbers and timestamps are Dates through Kysely', async ({ db }) => {
@@ -24,19 +24,18 @@ test('ids are numbers and timestamps are Dates through Kysely', async ({ db }) =
 
 test('emails are unique case-insensitively', async ({ db }) => {
   await createUser(db, { email: 'Case@Example.test', passwordHash: 'x' });
-  await expect(createUser(db, { email: 'case@example.TEST', passwordHash: 'x' })).rejects.toThrow(/unique|duplicate/i);
+  await expectDbError(db, () => createUser(db, { email: 'case@example.TEST', passwordHash: 'x' }), /unique|duplicate/i);
 });
 
 test('CHECK constraints refuse values outside every enum', async ({ db }) => {
   const forum = await createForum(db);
   const owner = await createUser(db, { passwordHash: 'x' });
-  await expect(
-    db.insertInto('memberships').values({ forum_id: forum.id, user_id: owner.id, role: 'admin' as never }).execute(),
-  ).rejects.toThrow(/check/i);
-  await expect(createProject(db, { forumId: forum.id, ownerId: owner.id, level: 'lax' as never })).rejects.toThrow(/check/i);
+  await expectDbError(db, () => db.insertInto('memberships').values({ forum_id: forum.id, user_id: owner.id, role: 'admin' as never }).execute(), /check/i);
+  await expectDbError(db, () => createProject(db, { forumId: forum.id, ownerId: owner.id, level: 'lax' as never }), /check/i);
+  await expectDbError(db, () => db.insertInto('forums').values({ slug: 'Bad Slug!', name: 'x', policy: '{}' }).execute(), /check/i);
 });
 
 test('foreign keys hold: a project needs a real owner', async ({ db }) => {
   const forum = await createForum(db);
-  await expect(createProject(db, { forumId: forum.id, ownerId: 999_999 })).rejects.toThrow(/foreign key/i);
+  await expectDbError(db, () => createProject(db, { forumId: forum.id, ownerId: 999_999 }), /foreign key/i);
 });

@@ -1,4 +1,4 @@
-import { migrateTemplate } from './test-db';
+import { migrateTemplate } from './server-db';
 
 // With DATABASE_URL set, migrate a template database once; each test file copies it (CREATE DATABASE … TEMPLATE).
 export default async function setup(): Promise<void> {

@@ -1,36 +1,16 @@
 import crypto from 'node:crypto';
-import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import { test as base } from 'vitest';
 import { createPgliteDatabase, createPostgresDatabase, migrateToLatest, type DatabaseHandle } from '../../db/client';
 import type { Database } from '../../db/database';
 import { setDatabase } from '../../app/utils/db.server';
+import { adminQuery, templateName, withDatabase } from './server-db';
 
 // Integration tests run on a real database: in-memory PGlite by default, or on the PostgreSQL server named
 // by DATABASE_URL — a fresh database per test file, copied from a migrated template (see global-setup.ts).
 
 export const serverUrl = process.env.DATABASE_URL || undefined;
 export const backend = serverUrl ? 'postgres' : 'pglite';
-
-export function templateName(url: string): string {
-  return `${new URL(url).pathname.slice(1)}_template`;
-}
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A database of its own for one test file (or one test that needs real commits and concurrency). */
 export async function openFreshDatabase(): Promise<DatabaseHandle> {
@@ -49,18 +29,6 @@ export async function openFreshDatabase(): Promise<DatabaseHandle> {
       await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     },
   };
-}
-
-export async function migrateTemplate(url: string): Promise<void> {
-  const template = templateName(url);
-  await adminQuery(url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
-  await adminQuery(url, `CREATE DATABASE ${template}`);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(url, template), max: 1 }) }) });
-  try {
-    await migrateToLatest(db);
-  } finally {
-    await db.destroy();
-  }
 }
 
 class Rollback extends Error {}
@@ -101,5 +69,19 @@ export const dbTest = base.extend<{ db: Transaction<Database> }>({
       });
   },
 });
+
+/** Runs a statement expected to fail inside the test's transaction without aborting it (a savepoint). */
+export async function expectDbError(db: Transaction<Database>, run: () => Promise<unknown>, pattern: RegExp): Promise<void> {
+  await sql`savepoint expect_db_error`.execute(db);
+  let error: unknown;
+  try {
+    await run();
+  } catch (err) {
+    error = err;
+  }
+  await sql`rollback to savepoint expect_db_error`.execute(db);
+  if (!error) throw new Error(`Expected a database error matching ${pattern}`);
+  if (!pattern.test(String((error as Error).message))) throw new Error(`Expected ${pattern}, got: ${(error as Error).message}`);
+}
 
 export { sql };

@@ -83,19 +83,13 @@ export async function recordOversightEvents(
   return states;
 }
 
-/** Re-derives a project's state from its events alone: the replay is the truth, the cache must match it. */
-export async function replayProjectFromEvents(db: Executor, projectId: number, policy: Policy): Promise<OversightState | null> {
-  const events = await db
-    .selectFrom('oversight_events')
-    .select(['type', 'payload'])
-    .where('project_id', '=', projectId)
-    .orderBy('seq')
-    .execute();
+/** Folds stored event rows (ordered by seq) through the engine: the replay is the truth. */
+export function replayStoredEvents(rows: { type: string; payload: unknown }[], policy: Policy): OversightState | null {
   let state: OversightState | null = null;
-  for (const row of events) {
+  for (const row of rows) {
     const ev = row.payload as { type: string; level?: LevelValue; reason?: string };
     if (row.type === 'start') state = startState(ev.level ?? 'standard', ev.reason ?? '', policy);
-    else state = step(state ?? startState('standard', 'Starting level', policy), row.payload as unknown as EngineEvent, policy);
+    else state = step(state ?? startState('standard', 'Starting level', policy), row.payload as EngineEvent, policy);
   }
   return state;
 }
@@ -107,20 +101,31 @@ export interface Drift {
   replayed: { level: string; interval: number; escalated: boolean } | null;
 }
 
+/** Every project whose cached oversight state differs from the replay of its events (two queries in all). */
 export async function findOversightDrift(db: Executor): Promise<Drift[]> {
-  const projects = await db
-    .selectFrom('projects')
-    .innerJoin('forums', 'forums.id', 'projects.forum_id')
-    .select(['projects.id', 'projects.name', 'projects.oversight_level', 'projects.oversight_interval', 'projects.oversight_escalated', 'projects.oversight_event_count', 'forums.policy'])
-    .orderBy('projects.id')
-    .execute();
+  const [projects, events] = await Promise.all([
+    db
+      .selectFrom('projects')
+      .innerJoin('forums', 'forums.id', 'projects.forum_id')
+      .select(['projects.id', 'projects.name', 'projects.oversight_level', 'projects.oversight_interval', 'projects.oversight_escalated', 'forums.policy'])
+      .orderBy('projects.id')
+      .execute(),
+    db.selectFrom('oversight_events').select(['project_id', 'type', 'payload']).orderBy('project_id').orderBy('seq').execute(),
+  ]);
+  const byProject = new Map<number, { type: string; payload: unknown }[]>();
+  for (const e of events) {
+    const list = byProject.get(e.project_id) ?? [];
+    list.push(e);
+    byProject.set(e.project_id, list);
+  }
   const drift: Drift[] = [];
   for (const p of projects) {
-    const replayed = await replayProjectFromEvents(db, p.id, resolvePolicy(p.policy));
+    const replayed = replayStoredEvents(byProject.get(p.id) ?? [], resolvePolicy(p.policy));
     const cached = { level: p.oversight_level, interval: p.oversight_interval, escalated: p.oversight_escalated };
     const r = replayed ? { level: replayed.level, interval: replayed.interval, escalated: replayed.escalated } : null;
-    const same = r ? r.level === cached.level && r.interval === cached.interval && r.escalated === cached.escalated : p.oversight_event_count === 0;
-    if (!same) drift.push({ projectId: p.id, name: p.name, cached, replayed: r });
+    if (!r || r.level !== cached.level || r.interval !== cached.interval || r.escalated !== cached.escalated) {
+      drift.push({ projectId: p.id, name: p.name, cached, replayed: r });
+    }
   }
   return drift;
 }

@@ -1,0 +1,24 @@
+import { openDatabase } from '../db/client';
+import { parseEnv } from '../app/utils/env.server';
+import { findOversightDrift } from '../app/modules/oversight/oversight.server';
+
+/** Replays every project from its oversight events; exit 1 naming any project whose cached state drifted. */
+export async function runVerify(): Promise<number> {
+  const env = parseEnv();
+  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  try {
+    const drift = await findOversightDrift(handle.db);
+    if (drift.length === 0) {
+      console.log('oversight verify: every project matches the replay of its events');
+      return 0;
+    }
+    for (const d of drift) {
+      console.error(
+        `drift: project ${d.projectId} "${d.name}": cached ${JSON.stringify(d.cached)}, replayed ${JSON.stringify(d.replayed)}`,
+      );
+    }
+    return 1;
+  } finally {
+    await handle.close();
+  }
+}
