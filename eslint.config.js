@@ -20,7 +20,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['**/*.cjs'],
-    languageOptions: { globals: { module: 'readonly', require: 'readonly' } },
+    files: ['*.js', '**/*.cjs', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', module: 'readonly', require: 'readonly', console: 'readonly' } },
   },
 );

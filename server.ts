@@ -62,7 +62,8 @@ async function main() {
   const seeded = env.SEED_DEMO === 'true' ? await seedDemoIfEmpty(handle.db) : false;
   setDatabase(handle);
 
-  const buildPath = path.resolve('build/index.js');
+  const buildDir = path.resolve(process.env.IF_BUILD_DIR || '.');
+  const buildPath = path.join(buildDir, 'build/index.js');
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 
   const app = express();
@@ -85,7 +86,7 @@ async function main() {
     }
     next();
   });
-  app.use('/build', express.static('public/build', { immutable: true, maxAge: '1y' }));
+  app.use('/build', express.static(path.join(buildDir, 'public/build'), { immutable: true, maxAge: '1y' }));
   app.use(express.static('public', { maxAge: '1h' }));
   app.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');

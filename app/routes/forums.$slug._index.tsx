@@ -10,6 +10,8 @@ import { getNextMeeting, listProjectsForDashboard } from '~/modules/projects/das
 import { getDb } from '~/utils/db.server';
 import { formatAge, formatDate } from '~/utils/format';
 
+const CADENCE_DAYS = { weekly: 7, biweekly: 14, monthly: 28 } as const;
+
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -20,13 +22,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     listProjectsForDashboard(db, { forumId: forum.id, query }),
     getNextMeeting(db, forum.id),
   ]);
-  return json({ forum, role, query, projects, nextMeeting, now: new Date().toISOString() });
+  return json({ forum, role, query, projects, nextMeeting, cadenceDays: CADENCE_DAYS[forum.cadence], now: new Date().toISOString() });
 }
 
 type Row = ReturnType<typeof useLoaderData<typeof loader>>['projects'][number];
 
 export default function ForumDashboard() {
-  const { forum, query, projects, nextMeeting, now } = useLoaderData<typeof loader>();
+  const { forum, query, projects, nextMeeting, now, cadenceDays } = useLoaderData<typeof loader>();
   const location = useLocation();
   const columns = useMemo<DataColumn<Row>[]>(
     () => [
@@ -51,7 +53,8 @@ export default function ForumDashboard() {
         cell: ({ row }) => {
           const n = row.original.meetingsUntilReview;
           if (n === 0) return <strong>This meeting{nextMeeting ? ` (${formatDate(nextMeeting.scheduled_at, forum.timeZone)})` : ''}</strong>;
-          return `In ${n} meeting${n === 1 ? '' : 's'}`;
+          const at = nextMeeting ? new Date(new Date(nextMeeting.scheduled_at).getTime() + n * cadenceDays * 86_400_000) : null;
+          return at ? `${formatDate(at, forum.timeZone)} (in ${n + 1} meetings)` : `In ${n + 1} meetings`;
         },
       },
       {
@@ -69,7 +72,7 @@ export default function ForumDashboard() {
           ),
       },
     ],
-    [forum.slug, forum.timeZone, nextMeeting, now],
+    [forum.slug, forum.timeZone, nextMeeting, now, cadenceDays],
   );
   const sortHref = (id: string, desc: boolean) => {
     const params = new URLSearchParams(location.search);

@@ -1,5 +1,5 @@
 import { redirect } from '@remix-run/node';
-import type { Role } from '../../../db/database';
+import type { Cadence, Role } from '../../../db/database';
 import { getDb, type Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
 import { writeAudit } from '~/modules/audit/audit.server';
@@ -23,7 +23,7 @@ export async function requireUser(request: Request, db: Executor = getDb()): Pro
 
 export interface ForumAccess {
   user: SessionUser;
-  forum: { id: number; slug: string; name: string; timeZone: string };
+  forum: { id: number; slug: string; name: string; timeZone: string; cadence: Cadence };
   role: Role;
 }
 
@@ -44,7 +44,7 @@ export async function requireForumRole(
         .leftJoin('memberships', (join) =>
           join.onRef('memberships.forum_id', '=', 'forums.id').on('memberships.user_id', '=', user.id),
         )
-        .select(['forums.id', 'forums.slug', 'forums.name', 'forums.time_zone', 'memberships.role'])
+        .select(['forums.id', 'forums.slug', 'forums.name', 'forums.time_zone', 'forums.cadence', 'memberships.role'])
         .where('forums.slug', '=', slug)
         .executeTakeFirst()
     : undefined;
@@ -62,7 +62,7 @@ export async function requireForumRole(
     });
     invariantResponse(false, status === 404 ? 'Forum not found' : 'You do not have access to this', { status });
   }
-  return { user, forum: { id: row.id, slug: row.slug, name: row.name, timeZone: row.time_zone }, role };
+  return { user, forum: { id: row.id, slug: row.slug, name: row.name, timeZone: row.time_zone, cadence: row.cadence }, role };
 }
 
 export async function listMyForums(db: Executor, userId: number) {

@@ -67,7 +67,7 @@ export async function listProjectsForDashboard(db: Executor, { forumId, query }:
     owner: sql`lower(o.name)`,
     health: sql`array_position(array['off_track','at_risk','on_track'], ls.health)`,
     level: sql`array_position(array['tight','standard','light','trusted'], p.oversight_level)`,
-    next_review: sql`(p.oversight_interval - coalesce((select count(*) from meetings m2 where m2.forum_id = p.forum_id and m2.state = 'closed' and (lr.scheduled_at is null or m2.scheduled_at > lr.scheduled_at)), 0))`,
+    next_review: sql`(p.oversight_interval - 1 - coalesce((select count(*) from meetings m2 where m2.forum_id = p.forum_id and m2.state = 'closed' and (lr.scheduled_at is null or m2.scheduled_at > lr.scheduled_at)), 0))`,
     status_age: sql`-extract(epoch from ls.created_at)`,
   }[query.sort];
   const rows = await q
@@ -76,8 +76,9 @@ export async function listProjectsForDashboard(db: Executor, { forumId, query }:
     .execute();
   return rows.map((r) => ({
     ...r,
-    // Reviews due now when the meetings since the last review reach the interval (never reviewed: due now).
-    meetingsUntilReview: Math.max(0, r.interval - (r.meetingsSinceReview ?? 0)),
+    // Counting the coming meeting, a project is due once the meetings since its last review reach its
+    // interval; 0 means the next meeting.
+    meetingsUntilReview: Math.max(0, r.interval - (r.meetingsSinceReview ?? 0) - 1),
   }));
 }
 

@@ -1,0 +1,299 @@
+import { describeScored, healthWords, levelLabel, missPoints, plural, transition } from './explain';
+import { DEFAULT_POLICY, intervalFor, loosenStreakFor } from './policy';
+import { LEVELS } from './types';
+import type { Attention, EngineEvent, EventClass, Health, Level, OversightState, Policy, ReviewClass, Rule } from './types';
+
+const INDEX: Record<Level, number> = { tight: 0, standard: 1, light: 2, trusted: 3 };
+const EMPTY_WINDOW: readonly number[] = Object.freeze([]);
+
+export function levelIndex(level: Level): number {
+  return INDEX[level];
+}
+
+function up(level: Level): Level {
+  return LEVELS[Math.min(3, INDEX[level] + 1)];
+}
+
+function down(level: Level): Level {
+  return LEVELS[Math.max(0, INDEX[level] - 1)];
+}
+
+function tighter(a: Level, b: Level): Level {
+  return INDEX[a] <= INDEX[b] ? a : b;
+}
+
+/** DESIGN §3 "Scoring a review". The caller supplies on_track when the owner never posted a status. */
+export function classifyReview(verdict: Health, selfReport: Health): ReviewClass {
+  if (verdict === 'on_track') return 'PASS';
+  if (verdict === 'at_risk') return selfReport === 'on_track' ? 'SOFT_MISS' : 'FLAG';
+  if (selfReport === 'off_track') return 'HONEST_OFF';
+  return selfReport === 'at_risk' ? 'SOFT_MISS' : 'HARD_MISS';
+}
+
+function pointsFor(cls: ReviewClass | 'MISSED', p: Policy): number {
+  switch (cls) {
+    case 'HONEST_OFF':
+      return p.pointsHonestOff;
+    case 'SOFT_MISS':
+      return p.pointsSoftMiss;
+    case 'HARD_MISS':
+      return p.pointsHardMiss;
+    case 'MISSED':
+      return p.pointsMissed;
+    default:
+      return 0;
+  }
+}
+
+/** A new window: the last `size` scored events' points, this one last. The old array is never mutated. */
+function pushWindow(window: readonly number[], points: number, size: number): number[] {
+  const from = window.length >= size ? window.length - size + 1 : 0;
+  const out = new Array<number>(window.length - from + 1);
+  let j = 0;
+  for (let i = from; i < window.length; i++) out[j++] = window[i];
+  out[j] = points;
+  return out;
+}
+
+function sum(window: readonly number[]): number {
+  let total = 0;
+  for (let i = 0; i < window.length; i++) total += window[i];
+  return total;
+}
+
+// Every state is built here, with one object shape, so the hot path stays monomorphic.
+function make(
+  previousLevel: Level,
+  level: Level,
+  streak: number,
+  window: readonly number[],
+  attention: Attention,
+  pulled: boolean,
+  escalated: boolean,
+  missesAtTight: number,
+  eventClass: EventClass,
+  points: number,
+  rule: Rule,
+  explanation: string,
+  p: Policy,
+): OversightState {
+  const baseInterval = intervalFor(level, p);
+  let interval = baseInterval;
+  if (attention === 'off_track') {
+    if (p.attentionOffTrackInterval < interval) interval = p.attentionOffTrackInterval;
+  } else if (attention === 'at_risk') {
+    if (p.attentionAtRiskInterval < interval) interval = p.attentionAtRiskInterval;
+  }
+  if (pulled && p.pulledInterval < interval) interval = p.pulledInterval;
+  return {
+    level,
+    previousLevel,
+    changed: level !== previousLevel,
+    streak,
+    window,
+    baseInterval,
+    interval,
+    attention,
+    pulled,
+    escalated,
+    missesAtTight,
+    eventClass,
+    points,
+    rule,
+    explanation,
+  };
+}
+
+export function initialState(start: Level, policy: Policy = DEFAULT_POLICY): OversightState {
+  return make(start, start, 0, EMPTY_WINDOW, 'none', false, false, 0, 'RESTART', 0, 'start', `Starts at ${levelLabel(start)}`, policy);
+}
+
+/** A review or a missed status: the events that are scored and enter the miss window. */
+function scored(s: OversightState, cls: ReviewClass | 'MISSED', verdict: Health | undefined, selfReport: Health | undefined, p: Policy): OversightState {
+  const from = s.level;
+  const points = pointsFor(cls, p);
+  const window = pushWindow(s.window, points, p.windowSize);
+  // A review sets the attention cap from its verdict and ends any pull; a missed status pulls.
+  const attention: Attention = verdict === undefined ? s.attention : verdict === 'on_track' ? 'none' : verdict;
+  const pulled = verdict === undefined;
+
+  if (cls === 'PASS') {
+    const streak = s.streak + 1;
+    if (s.escalated) {
+      return make(from, from, streak, window, attention, pulled, true, s.missesAtTight, cls, 0, 'hold_escalated',
+        `Stays Tight, escalated: on track (${streak} in a row), but only a leader override with a corrective plan lifts the escalation`, p);
+    }
+    const need = loosenStreakFor(from, p);
+    if (need > 0 && streak >= need) {
+      const to = up(from);
+      return make(from, to, 0, window, attention, pulled, false, 0, cls, 0, 'loosen',
+        `${transition(from, to)}: ${streak} on-track reviews in a row (needed ${need})`, p);
+    }
+    const text = need > 0
+      ? `Stays ${levelLabel(from)}: on track (${streak}/${need} toward ${levelLabel(up(from))})`
+      : `Stays Trusted: on track (the loosest level)`;
+    return make(from, from, streak, window, attention, pulled, s.escalated, s.missesAtTight, cls, 0, 'hold', text, p);
+  }
+
+  const latest = describeScored(cls, verdict, selfReport);
+  if (points === 0) {
+    // FLAG (or a class this policy scores at 0): nothing changes, the streak is held.
+    const need = loosenStreakFor(from, p);
+    const held = s.escalated ? 'escalated' : need > 0 ? `streak held at ${s.streak}/${need} toward ${levelLabel(up(from))}` : 'streak held';
+    const text = cls === 'FLAG'
+      ? `Stays ${levelLabel(from)}: at risk, flagged by the owner before the review (no miss points; ${held})`
+      : `Stays ${levelLabel(from)}: ${latest} (0 miss points under this policy; ${held})`;
+    return make(from, from, s.streak, window, attention, pulled, s.escalated, s.missesAtTight, cls, 0, cls === 'FLAG' ? 'flag' : 'hold', text, p);
+  }
+
+  // An event with points: the streak resets, and the level may tighten.
+  if (from === 'tight') {
+    const misses = s.missesAtTight + 1;
+    if (s.escalated) {
+      return make(from, from, 0, window, attention, pulled, true, misses, cls, points, 'hold_escalated',
+        `Stays Tight, escalated: ${misses} miss events at Tight; latest: ${latest}; awaiting a leader override with a corrective plan`, p);
+    }
+    if (misses >= p.escalationMisses) {
+      return make(from, from, 0, window, attention, pulled, true, misses, cls, points, 'escalate',
+        `Escalated at Tight: ${misses} miss events at Tight (limit ${p.escalationMisses}); latest: ${latest}; needs a leader override with a corrective plan`, p);
+    }
+    return make(from, from, 0, window, attention, pulled, false, misses, cls, points, 'hold_tight',
+      `Stays Tight (the tightest level): ${misses} of ${p.escalationMisses} miss events at Tight before escalation; latest: ${latest} (${missPoints(points)})`, p);
+  }
+  if (cls === 'HARD_MISS') {
+    const to = tighter(down(from), p.hardMissCeiling);
+    return make(from, to, 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_hard_miss',
+      `${transition(from, to)}: hard miss (${latest}; ${missPoints(points)}), at most ${levelLabel(p.hardMissCeiling)} after a hard miss`, p);
+  }
+  if (from === 'trusted') {
+    return make(from, 'light', 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_trusted',
+      `Trusted → Light: any miss at Trusted drops a level; latest: ${latest} (${missPoints(points)})`, p);
+  }
+  const total = sum(window);
+  if (total >= p.windowLimit) {
+    const to = down(from);
+    return make(from, to, 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_window',
+      `${transition(from, to)}: ${missPoints(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}); latest: ${latest}`, p);
+  }
+  return make(from, from, 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'hold_below_limit',
+    `Stays ${levelLabel(from)}: ${missPoints(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}); latest: ${latest}`, p);
+}
+
+/** One event applied to a state. Pure: the input state is never mutated (windows may be shared). */
+export function step(state: OversightState, event: EngineEvent, policy: Policy = DEFAULT_POLICY): OversightState {
+  const s = state;
+  const p = policy;
+  const from = s.level;
+  switch (event.type) {
+    case 'review':
+      return scored(s, classifyReview(event.verdict, event.selfReport), event.verdict, event.selfReport, p);
+    case 'missed':
+      return scored(s, 'MISSED', undefined, undefined, p);
+    case 'status': {
+      const pulls = event.health !== 'on_track';
+      const tail = pulls ? '; pulled into the next meeting' : s.pulled ? '; still pulled into the next meeting' : '';
+      return make(from, from, s.streak, s.window, s.attention, s.pulled || pulls, s.escalated, s.missesAtTight, 'STATUS', 0, 'status',
+        `Stays ${levelLabel(from)}: status posted, ${healthWords(event.health)}${tail}`, p);
+    }
+    case 'override': {
+      const reason = event.reason.trim();
+      if (reason === '') {
+        return make(from, from, s.streak, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'REJECTED', 0, 'override_rejected',
+          `Override to ${levelLabel(event.level)} rejected: a reason is required; stays ${levelLabel(from)}`, p);
+      }
+      const to = event.level;
+      const head = from === to ? `Override keeps ${levelLabel(to)}` : `Override ${levelLabel(from)} → ${levelLabel(to)}`;
+      return make(from, to, 0, EMPTY_WINDOW, s.attention, s.pulled, false, 0, 'OVERRIDE', 0, 'override',
+        `${head}: “${reason}”; streak, miss window and escalation reset`, p);
+    }
+    case 'restart': {
+      const to = event.level;
+      const reason = event.reason.trim();
+      const head = from === to ? `Restarted at ${levelLabel(to)}` : `Restarted at ${levelLabel(to)} (was ${levelLabel(from)})`;
+      return make(from, to, 0, EMPTY_WINDOW, s.attention, s.pulled, false, 0, 'RESTART', 0, 'restart',
+        `${head}${reason ? `: ${reason}` : ''}; streak, miss window and escalation reset`, p);
+    }
+    case 'spillover': {
+      if (from === 'trusted') {
+        return make(from, 'light', 0, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'SPILLOVER', 0, 'spillover',
+          'Trusted → Light: honesty spill-over, the owner had a hard miss on another project', p);
+      }
+      if (from === 'light') {
+        // Restarting Light's streak keeps monotonicity: a project just dropped from Trusted (streak 0) must not
+        // end up behind one that never reached Trusted. See docs/decisions/001-oversight-engine.md.
+        return make(from, from, 0, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'SPILLOVER', 0, 'spillover_streak',
+          `Stays Light: honesty spill-over from the owner's hard miss on another project restarts the streak toward Trusted (was ${s.streak}/${loosenStreakFor('light', p)})`, p);
+      }
+      return make(from, from, s.streak, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'SPILLOVER', 0, 'spillover_none',
+        `Stays ${levelLabel(from)}: honesty spill-over from another project affects only Trusted and Light projects`, p);
+    }
+    default: {
+      const never: never = event;
+      throw new Error(`Unknown oversight event: ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** The state after each event: the oversight history of a project is this and nothing else. */
+export function replay(events: readonly EngineEvent[], opts: { start: Level; policy?: Policy }): OversightState[] {
+  const p = opts.policy ?? DEFAULT_POLICY;
+  const states = new Array<OversightState>(events.length);
+  let state = initialState(opts.start, p);
+  for (let i = 0; i < events.length; i++) {
+    state = step(state, events[i], p);
+    states[i] = state;
+  }
+  return states;
+}
+
+/** DESIGN §3 "Starting level" for a new project, or a project handed to a new owner. Never Trusted. */
+export function startingLevel(input: {
+  isFirstProject: boolean;
+  ownerCurrentLevels: Level[];
+  /** The owner's last scored events, newest last. */
+  recentScoredClasses: (ReviewClass | 'MISSED')[];
+  policy?: Policy;
+}): { level: Level; reason: string } {
+  const p = input.policy ?? DEFAULT_POLICY;
+  const capped = (level: Level): Level => (level === 'trusted' ? 'light' : level);
+  if (input.isFirstProject) {
+    const level = capped(p.firstProjectLevel);
+    return { level, reason: `The owner's first project starts at ${levelLabel(level)} with a kickoff review` };
+  }
+  if (input.ownerCurrentLevels.length === 0) {
+    const level = capped(p.firstProjectLevel);
+    return { level, reason: `The owner has no current projects, so this one starts at ${levelLabel(level)} like a first project` };
+  }
+  let best: Level = 'tight';
+  for (const l of input.ownerCurrentLevels) if (INDEX[l] > INDEX[best]) best = l;
+  const lookback = p.hardMissLookback > 0 ? input.recentScoredClasses.slice(-p.hardMissLookback) : [];
+  const hardMisses = lookback.filter((c) => c === 'HARD_MISS').length;
+  let level = tighter(best, p.newProjectMaxLevel);
+  if (hardMisses > 0) {
+    level = capped(tighter(level, p.hardMissStartLevel));
+    return {
+      level,
+      reason: `Starts at ${levelLabel(level)}: the owner had ${plural(hardMisses, 'hard miss', 'hard misses')} in their last ${p.hardMissLookback} scored events (at most ${levelLabel(p.hardMissStartLevel)}; best current level ${levelLabel(best)})`,
+    };
+  }
+  level = capped(level);
+  return {
+    level,
+    reason: `Starts at ${levelLabel(level)}: the owner's best current level is ${levelLabel(best)}, and a new project starts at most ${levelLabel(p.newProjectMaxLevel)}`,
+  };
+}
+
+/** Progress toward the next level, e.g. "3 of 4 on-track reviews toward Light". */
+export function progressToNextLevel(
+  state: OversightState,
+  policy: Policy = DEFAULT_POLICY,
+): { next: Level | null; have: number; need: number; text: string } {
+  if (state.escalated) {
+    return { next: null, have: 0, need: 0, text: 'Escalated: stays Tight until a leader override with a corrective plan' };
+  }
+  const need = loosenStreakFor(state.level, policy);
+  if (need === 0) return { next: null, have: 0, need: 0, text: 'Trusted: the loosest level' };
+  const next = up(state.level);
+  const have = Math.min(state.streak, need);
+  return { next, have, need, text: `${have} of ${plural(need, 'on-track review', 'on-track reviews')} toward ${levelLabel(next)}` };
+}

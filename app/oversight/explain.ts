@@ -1,0 +1,45 @@
+import type { Health, Level, ReviewClass } from './types';
+
+const LEVEL_LABELS: Record<Level, string> = { tight: 'Tight', standard: 'Standard', light: 'Light', trusted: 'Trusted' };
+const HEALTH_LABELS: Record<Health, string> = { on_track: 'On track', at_risk: 'At risk', off_track: 'Off track' };
+const HEALTH_WORDS: Record<Health, string> = { on_track: 'on track', at_risk: 'at risk', off_track: 'off track' };
+
+export function levelLabel(level: Level): string {
+  return LEVEL_LABELS[level];
+}
+
+export function healthLabel(h: Health): string {
+  return HEALTH_LABELS[h];
+}
+
+/** Lower-case health for use inside a sentence. */
+export function healthWords(h: Health): string {
+  return HEALTH_WORDS[h];
+}
+
+// Precomputed "latest: ..." phrases: the engine's hot path only concatenates.
+const REVIEW_PHRASES: Record<string, string> = {};
+for (const v of ['on_track', 'at_risk', 'off_track'] as const) {
+  for (const s of ['on_track', 'at_risk', 'off_track'] as const) {
+    REVIEW_PHRASES[v + '|' + s] = v === 'on_track' ? 'on track' : `${HEALTH_WORDS[v]}, self-reported ${HEALTH_WORDS[s]}`;
+  }
+}
+
+/** What the latest scored event was, e.g. "off track, self-reported on track" or "status not posted". */
+export function describeScored(cls: ReviewClass | 'MISSED', verdict?: Health, selfReport?: Health): string {
+  if (cls === 'MISSED' || verdict === undefined || selfReport === undefined) return 'status not posted';
+  return REVIEW_PHRASES[verdict + '|' + selfReport];
+}
+
+export function missPoints(n: number): string {
+  return n === 1 ? '1 miss point' : `${n} miss points`;
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return n === 1 ? `1 ${one}` : `${n} ${many}`;
+}
+
+/** "Light → Standard" when the level changed, "Stays Standard" when it did not. */
+export function transition(from: Level, to: Level): string {
+  return from === to ? 'Stays ' + LEVEL_LABELS[to] : LEVEL_LABELS[from] + ' → ' + LEVEL_LABELS[to];
+}

@@ -1,0 +1,26 @@
+export {
+  LEVELS,
+  HEALTHS,
+  LevelSchema,
+  HealthSchema,
+  EngineEventSchema,
+  ExpectedStateSchema,
+  HistorySchema,
+  HistoryListSchema,
+} from './types';
+export type {
+  Level,
+  Health,
+  ReviewClass,
+  EngineEvent,
+  EventClass,
+  Rule,
+  Attention,
+  OversightState,
+  Policy,
+  ExpectedState,
+  History,
+} from './types';
+export { DEFAULT_POLICY, PolicySchema, parsePolicy, intervalFor, loosenStreakFor } from './policy';
+export { classifyReview, initialState, step, replay, startingLevel, progressToNextLevel, levelIndex } from './engine';
+export { levelLabel, healthLabel } from './explain';

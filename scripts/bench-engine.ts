@@ -1,0 +1,74 @@
+/**
+ * Engine benchmark: replays 1,000,000 random events (1,000 histories × 1,000 events) and prints events/s.
+ * Target: >= 1,000,000 events/s on a 2-core machine. `--strict` exits 1 below the target.
+ *   npx tsx scripts/bench-engine.ts [--histories N] [--events N] [--strict]
+ */
+import { performance } from 'node:perf_hooks';
+import { HEALTHS, LEVELS, replay, type EngineEvent } from '../app/oversight';
+
+const TARGET = 1_000_000;
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
+
+// Seeded PRNG (mulberry32) so every run replays the same histories.
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// A realistic mix: mostly reviews (mostly on track), some status posts, a few misses, overrides, spill-overs.
+function randomEvent(rand: () => number): EngineEvent {
+  const r = rand();
+  const health = () => {
+    const h = rand();
+    return HEALTHS[h < 0.7 ? 0 : h < 0.9 ? 1 : 2];
+  };
+  if (r < 0.6) return { type: 'review', verdict: health(), selfReport: health() };
+  if (r < 0.9) return { type: 'status', health: health() };
+  if (r < 0.96) return { type: 'missed' };
+  if (r < 0.98) return { type: 'override', level: LEVELS[Math.floor(rand() * 4)], reason: rand() < 0.2 ? ' ' : 'corrective plan' };
+  if (r < 0.99) return { type: 'spillover' };
+  return { type: 'restart', level: LEVELS[Math.floor(rand() * 3)], reason: 'new owner' };
+}
+
+const histories = option('--histories', 1_000);
+const perHistory = option('--events', 1_000);
+const rand = prng(20261125);
+const data: EngineEvent[][] = [];
+for (let h = 0; h < histories; h++) {
+  const events: EngineEvent[] = new Array(perHistory);
+  for (let i = 0; i < perHistory; i++) events[i] = randomEvent(rand);
+  data.push(events);
+}
+
+let checksum = 0;
+function run(count: number): number {
+  const t0 = performance.now();
+  for (let h = 0; h < count; h++) {
+    const states = replay(data[h], { start: LEVELS[h % 3] });
+    checksum += states[states.length - 1].interval + states[states.length - 1].explanation.length;
+  }
+  return performance.now() - t0;
+}
+
+run(Math.min(histories, 50)); // warm-up: let the JIT see the hot path
+const ms = run(histories);
+const total = histories * perHistory;
+const rate = Math.round(total / (ms / 1000));
+const verdict = rate >= TARGET ? 'OK' : 'BELOW TARGET';
+console.log(
+  `oversight engine: ${total.toLocaleString('en-US')} events in ${ms.toFixed(0)} ms = ${rate.toLocaleString('en-US')} events/s ` +
+    `(target ${TARGET.toLocaleString('en-US')}: ${verdict}; checksum ${checksum})`,
+);
+if (process.argv.includes('--strict') && rate < TARGET) process.exitCode = 1;
