@@ -21,10 +21,23 @@ function cli(args: string[], input: string) {
 
 describe('oversight replay (spawned)', () => {
   it('round-trips the golden examples: the recomputed expectations equal the file', () => {
-    const r = cli(['replay', '--check'], examplesText);
+    const r = cli(['replay', '--annotate', '--check'], examplesText);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(examples);
+  });
+
+  it('writes one array of states per history, each with level, interval, escalation and an explanation', () => {
+    const input = examples.map(({ start, events }) => ({ start, events }));
+    const r = cli(['replay'], JSON.stringify(input));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { level: string; interval: number; escalated: boolean; explanation: string }[][];
+    expect(out).toHaveLength(examples.length);
+    out.forEach((states, i) => {
+      expect(states.map(({ level, interval, escalated }) => ({ level, interval, escalated }))).toEqual(examples[i].expected);
+      expect(states.every((s) => s.explanation.length > 0)).toBe(true);
+    });
   });
 
   it('rejects invalid input with exit 2, naming the bad path, and prints nothing on stdout', () => {
@@ -43,9 +56,9 @@ describe('oversight replay (spawned)', () => {
     const r = cli(['replay', '--policy', policyFile], JSON.stringify(calibration));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const [out] = JSON.parse(r.stdout) as { expected: { level: string }[] }[];
-    expect(out.expected[3].level).toBe('standard'); // the default policy tightens here
-    expect(out.expected).not.toEqual(calibration[0].expected);
+    const [out] = JSON.parse(r.stdout) as { level: string; interval: number; escalated: boolean }[][];
+    expect(out[3].level).toBe('standard'); // the default policy tightens here
+    expect(out.map(({ level, interval, escalated }) => ({ level, interval, escalated }))).not.toEqual(calibration[0].expected);
   });
 
   it('exits 2 with usage for an unknown subcommand', () => {
@@ -60,10 +73,10 @@ describe('runReplayCli', () => {
   it('prints full states with rules and explanations with --states', () => {
     const r = runReplayCli(['--states'], JSON.stringify(examples[3]));
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { states: { rule: string; explanation: string; escalated: boolean }[] };
-    expect(out.states).toHaveLength(12);
-    expect(out.states[6]).toMatchObject({ rule: 'escalate', escalated: true });
-    expect(out.states.every((s) => s.explanation.length > 0)).toBe(true);
+    const states = JSON.parse(r.stdout) as { rule: string; explanation: string; escalated: boolean }[];
+    expect(states).toHaveLength(12);
+    expect(states[6]).toMatchObject({ rule: 'escalate', escalated: true });
+    expect(states.every((s) => s.explanation.length > 0)).toBe(true);
   });
 
   it('--check exits 1 and names the event whose expectation differs', () => {

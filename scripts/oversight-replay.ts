@@ -6,16 +6,19 @@ import { HistoryListSchema, HistorySchema, parsePolicy, replay, type History, ty
  * `oversight replay [--policy file.json] [--states] [--check]`: reads histories (the format of
  * engine-examples.json: an array of {name?, start, events, expected?}, or one such object) from stdin and
  * replays each through the engine.
- * Output (stdout, JSON): the same histories with `expected` recomputed from the replay (so the examples file
- * round-trips), or with --states every full state (rule and explanation included).
+ * Output (stdout, JSON): one array of states per history, each state
+ * `{level, interval, escalated, explanation, streak, missPoints, rule, eventClass}`; with --states every field of
+ * the engine's state; with --annotate the histories themselves with `expected` recomputed (so
+ * engine-examples.json round-trips).
  * Exit codes: 0 ok; 1 --check found a history whose `expected` differs from the replay; 2 bad usage or input
  * (stderr names each bad path, e.g. `[0].events[3].verdict`; stdout stays empty).
  */
 export function runReplayCli(argv: string[], stdin: string): { code: number; stdout: string; stderr: string } {
   const usage =
-    'usage: oversight replay [--policy <file.json>] [--states] [--check] < histories.json\n' +
-    '  --policy  policy JSON (complete, or partial over the defaults)\n' +
-    '  --states  print every full state (rule, explanation, ...) instead of level/interval/escalated\n' +
+    'usage: oversight replay [--policy <file.json>] [--states | --annotate] [--check] < histories.json\n' +
+    '  --policy    policy JSON (complete, or partial over the defaults)\n' +
+    '  --states    print every field of every state\n' +
+    '  --annotate  print the histories with "expected" recomputed from the replay\n' +
     '  --check   exit 1 when a history has "expected" that differs from the replay\n';
   const fail = (message: string) => ({ code: 2, stdout: '', stderr: message.endsWith('\n') ? message : message + '\n' });
   const formatPath = (path: readonly PropertyKey[]) =>
@@ -31,11 +34,13 @@ export function runReplayCli(argv: string[], stdin: string): { code: number; std
 
   let policyFile: string | undefined;
   let full = false;
+  let annotate = false;
   let check = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return { code: 0, stdout: usage, stderr: '' };
     if (arg === '--states') full = true;
+    else if (arg === '--annotate') annotate = true;
     else if (arg === '--check') check = true;
     else if (arg === '--policy') {
       policyFile = argv[++i];
@@ -86,10 +91,21 @@ export function runReplayCli(argv: string[], stdin: string): { code: number; std
         }
       });
     }
-    const head = h.name === undefined ? { start: h.start } : { name: h.name, start: h.start };
-    return full
-      ? { ...head, states }
-      : { ...head, events: h.events, expected: states.map((s) => ({ level: s.level, interval: s.interval, escalated: s.escalated })) };
+    if (full) return states;
+    if (annotate) {
+      const head = h.name === undefined ? { start: h.start } : { name: h.name, start: h.start };
+      return { ...head, events: h.events, expected: states.map((s) => ({ level: s.level, interval: s.interval, escalated: s.escalated })) };
+    }
+    return states.map((s) => ({
+      level: s.level,
+      interval: s.interval,
+      escalated: s.escalated,
+      explanation: s.explanation,
+      streak: s.streak,
+      missPoints: s.window.reduce((a, b) => a + b, 0),
+      rule: s.rule,
+      eventClass: s.eventClass,
+    }));
   });
   const stdout = JSON.stringify(single ? output[0] : output, null, 1) + '\n';
   if (mismatches.length > 0) return { code: 1, stdout, stderr: `replay differs from expected:\n${mismatches.join('\n')}\n` };
