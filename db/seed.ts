@@ -108,7 +108,7 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
   for (let w = 0; w < WEEKS; w++) {
     meetings.push(await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(lastPast.getTime() - (WEEKS - 1 - w) * WEEK_MS), state: 'closed' }));
   }
-  await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(lastPast.getTime() + WEEK_MS), state: 'planned' });
+  const upcoming = await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(lastPast.getTime() + WEEK_MS), state: 'planned' });
 
   // A second, smaller forum: shows the forum switcher, and owner1 is not a member of it.
   const platform = await createForum(db, { slug: 'platform', name: 'Platform Council', cadence: 'biweekly', weekday: 3, meetingTime: '15:00', timeZone: 'UTC' });
@@ -204,6 +204,16 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
         }
       }
     }
+  }
+
+  // This cycle: most owners have posted for the coming meeting; two have not yet (the agenda shows it).
+  const postedAt = new Date(Math.min(now.getTime() - 3_600_000, upcoming.scheduled_at.getTime() - 86_400_000));
+  for (const p of projects) {
+    if (p.spec.name === 'Reporting API' || p.spec.name === 'Hiring pipeline') continue;
+    const truth = PROFILES[p.spec.profile](WEEKS);
+    const health = truth.reported ?? truth.actual;
+    await insertStatus(db, { p, meetingId: upcoming.id, health, week: WEEKS, at: postedAt, random });
+    await recordOversightEvents(db, { projectId: p.id, inputs: [{ event: { type: 'status', health }, meetingId: upcoming.id, occurredAt: postedAt, actorId: p.ownerId }] });
   }
 }
 
