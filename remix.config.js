@@ -1,5 +1,8 @@
-// IF_BUILD_DIR lets several checkouts or test runs build side by side (default: build/ and public/build/).
-const out = process.env.IF_BUILD_DIR || '.';
+import path from 'node:path';
+
+// IF_BUILD_DIR=<name> lets several test runs build side by side, in .cache/builds/<name> inside the project
+// (the server build must sit where node_modules resolves). Default: build/ and public/build/. server.ts agrees.
+const out = process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.';
 
 /** @type {import('@remix-run/dev').AppConfig} */
 export default {

@@ -62,7 +62,8 @@ async function main() {
   const seeded = env.SEED_DEMO === 'true' ? await seedDemoIfEmpty(handle.db) : false;
   setDatabase(handle);
 
-  const buildDir = path.resolve(process.env.IF_BUILD_DIR || '.');
+  // The same rule as remix.config.js.
+  const buildDir = path.resolve(process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.');
   const buildPath = path.join(buildDir, 'build/index.js');
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
 

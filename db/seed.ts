@@ -250,7 +250,7 @@ async function insertStatus(
   const baseline = p.metric.baseline ?? 0;
   const target = p.metric.target ?? 0;
   const pace = health === 'on_track' ? 1 : health === 'at_risk' ? 0.8 : 0.6;
-  const progress = Math.min(1, ((week + 1) / WEEKS) * pace + (random() - 0.5) * 0.04);
+  const progress = Math.min(1, ((week + 1) / (WEEKS + 8)) * pace + (random() - 0.5) * 0.04); // goals are due 8 weeks out
   const value = Math.round((baseline + (target - baseline) * progress) * 100) / 100;
   await db
     .insertInto('status_goal_values')

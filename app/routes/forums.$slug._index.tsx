@@ -1,99 +1,230 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, useLoaderData, useLocation } from '@remix-run/react';
+import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useMemo } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
+import { HealthSparkline, ProgressBar } from '~/components/sparkline';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { requireForumRole } from '~/modules/auth/guards.server';
-import { DASHBOARD_SORTS, parseDashboardQuery } from '~/modules/projects/dashboard';
-import { getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
+import { DASHBOARD_SORTS, HEALTH_FILTERS, LEVEL_FILTERS, PAGE_SIZES, dashboardSearch, parseDashboardQuery, type DashboardQuery } from '~/modules/projects/dashboard';
+import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
+import { healthLabel, levelLabel } from '~/oversight';
 import { getDb } from '~/utils/db.server';
 import { formatAge, formatDate } from '~/utils/format';
 
-const CADENCE_DAYS = { weekly: 7, biweekly: 14, monthly: 28 } as const;
-
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
+
+const CADENCE_DAYS = { weekly: 7, biweekly: 14, monthly: 28 } as const;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum, role } = await requireForumRole(request, params.slug);
   const query = parseDashboardQuery(new URL(request.url).searchParams);
-  const [projects, nextMeeting] = await Promise.all([
+  const [{ rows, total }, summary, nextMeeting, settings] = await Promise.all([
     listProjectsForDashboard(db, { forumId: forum.id, query }),
+    getDashboardSummary(db, forum.id),
     getNextMeeting(db, forum.id),
+    db.selectFrom('forums').select('minutes_per_review').where('id', '=', forum.id).executeTakeFirstOrThrow(),
   ]);
-  return json({ forum, role, query, projects, nextMeeting, cadenceDays: CADENCE_DAYS[forum.cadence], now: new Date().toISOString() });
+  return json({
+    forum,
+    role,
+    query,
+    projects: rows,
+    total,
+    summary,
+    minutesPerReview: settings.minutes_per_review,
+    nextMeeting,
+    cadenceDays: CADENCE_DAYS[forum.cadence],
+    now: new Date().toISOString(),
+  });
 }
 
-type Row = ReturnType<typeof useLoaderData<typeof loader>>['projects'][number];
+type Data = ReturnType<typeof useLoaderData<typeof loader>>;
+type Row = Data['projects'][number];
+
+function NextReview({ row, nextMeeting, cadenceDays, timeZone }: { row: Row; nextMeeting: Data['nextMeeting']; cadenceDays: number; timeZone: string }) {
+  const n = row.meetingsUntilReview;
+  if (n === 0) return <strong>This meeting{nextMeeting ? ` (${formatDate(nextMeeting.scheduled_at, timeZone)})` : ''}</strong>;
+  const at = nextMeeting ? new Date(new Date(nextMeeting.scheduled_at).getTime() + n * cadenceDays * 86_400_000) : null;
+  return <>{at ? `${formatDate(at, timeZone)} (in ${n + 1} meetings)` : `In ${n + 1} meetings`}</>;
+}
+
+function StatusAge({ row, nextMeeting, now }: { row: Row; nextMeeting: Data['nextMeeting']; now: string }) {
+  const missing = !row.statusAt || (nextMeeting && row.statusMeetingId !== nextMeeting.id);
+  return (
+    <>
+      {row.statusAt ? formatAge(row.statusAt, new Date(now)) : 'never'}
+      {row.late ? <span className="badge health-at_risk">late</span> : null}
+      {missing ? <span className="badge health-off_track">missing</span> : null}
+    </>
+  );
+}
+
+function SummaryStrip({ data }: { data: Data }) {
+  const { summary, minutesPerReview } = data;
+  const saved = summary.projects - summary.dueThisMeeting;
+  return (
+    <section aria-label="Summary" className="summary-strip">
+      <div className="card">
+        <h2 className="strip-title">Health</h2>
+        <ul className="inline-list">
+          {(['on_track', 'at_risk', 'off_track'] as const).map((h) => (
+            <li key={h}>
+              <Link to={dashboardSearch(data.query, { health: h, page: 1 })}>
+                <HealthBadge health={h} /> {summary.byHealth[h] ?? 0}
+              </Link>
+            </li>
+          ))}
+          {summary.byHealth.none ? <li>No status {summary.byHealth.none}</li> : null}
+        </ul>
+      </div>
+      <div className="card">
+        <h2 className="strip-title">Oversight level</h2>
+        <ul className="inline-list">
+          {LEVEL_FILTERS.map((l) => (
+            <li key={l}>
+              <Link to={dashboardSearch(data.query, { level: l, page: 1 })}>
+                <OversightBadge level={l} /> {summary.byLevel[l] ?? 0}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div className="card">
+        <h2 className="strip-title">This meeting&rsquo;s review load</h2>
+        <p className="load">
+          <Link to={dashboardSearch(data.query, { due: '1', page: 1 })}>
+            <strong>{summary.dueThisMeeting}</strong> of {summary.projects} projects due
+          </Link>{' '}
+          · {summary.dueThisMeeting * minutesPerReview} min instead of {summary.projects * minutesPerReview} min for everything every meeting
+          {summary.projects > 0 ? ` (trust saves ${saved * minutesPerReview} min)` : ''}
+        </p>
+      </div>
+    </section>
+  );
+}
+
+function Filters({ data }: { data: Data }) {
+  const { query, summary } = data;
+  // Keyed by the view, so Back/Forward re-fill the fields from the URL instead of keeping stale values.
+  return (
+    <Form key={dashboardSearch(query)} method="get" className="filters" role="search" aria-label="Filter projects">
+      <div className="field">
+        <label htmlFor="f-q">Search</label>
+        <input id="f-q" type="search" name="q" defaultValue={query.q} maxLength={100} placeholder="Project or owner" />
+      </div>
+      <div className="field">
+        <label htmlFor="f-level">Level</label>
+        <select id="f-level" name="level" defaultValue={query.level ?? ''}>
+          <option value="">Any</option>
+          {LEVEL_FILTERS.map((l) => (
+            <option key={l} value={l}>
+              {levelLabel(l)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-health">Health</label>
+        <select id="f-health" name="health" defaultValue={query.health ?? ''}>
+          <option value="">Any</option>
+          {HEALTH_FILTERS.map((h) => (
+            <option key={h} value={h}>
+              {h === 'none' ? 'No status' : healthLabel(h)}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="f-owner">Owner</label>
+        <select id="f-owner" name="owner" defaultValue={query.owner ?? ''}>
+          <option value="">Anyone</option>
+          {summary.owners.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field checkbox">
+        <input id="f-due" type="checkbox" name="due" value="1" defaultChecked={query.due === '1'} />
+        <label htmlFor="f-due">Due this meeting</label>
+      </div>
+      <div className="field">
+        <label htmlFor="f-size">Per page</label>
+        <select id="f-size" name="size" defaultValue={query.size}>
+          {PAGE_SIZES.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
+        </select>
+      </div>
+      <input type="hidden" name="sort" value={query.sort} />
+      <input type="hidden" name="dir" value={query.dir} />
+      <div className="filter-actions">
+        <button type="submit" className="button">
+          Apply
+        </button>
+        <Link to="." className="button secondary">
+          Clear
+        </Link>
+      </div>
+    </Form>
+  );
+}
+
+function Pagination({ query, total }: { query: DashboardQuery; total: number }) {
+  const pages = Math.max(1, Math.ceil(total / query.size));
+  if (pages === 1) return null;
+  return (
+    <nav aria-label="Pages" className="pagination">
+      {query.page > 1 ? <Link to={dashboardSearch(query, { page: query.page - 1 })}>Previous</Link> : <span className="muted">Previous</span>}
+      <span>
+        Page {Math.min(query.page, pages)} of {pages}
+      </span>
+      {query.page < pages ? <Link to={dashboardSearch(query, { page: query.page + 1 })}>Next</Link> : <span className="muted">Next</span>}
+    </nav>
+  );
+}
 
 export default function ForumDashboard() {
-  const { forum, query, projects, nextMeeting, now, cadenceDays } = useLoaderData<typeof loader>();
-  const location = useLocation();
+  const data = useLoaderData<typeof loader>();
+  const { forum, query, projects, total, nextMeeting, now, cadenceDays } = data;
   const columns = useMemo<DataColumn<Row>[]>(
     () => [
       { id: 'project', header: 'Project', accessorFn: (r) => r.name, cell: ({ row }) => <Link to={`/forums/${forum.slug}/projects/${row.original.id}`}>{row.original.name}</Link> },
       { id: 'owner', header: 'Owner', accessorFn: (r) => r.owner },
-      {
-        id: 'health',
-        header: 'Latest health',
-        accessorFn: (r) => r.health,
-        cell: ({ row }) => <HealthBadge health={row.original.health} />,
-      },
-      {
-        id: 'level',
-        header: 'Oversight level',
-        accessorFn: (r) => r.level,
-        cell: ({ row }) => <OversightBadge level={row.original.level} escalated={row.original.escalated} />,
-      },
-      {
-        id: 'next_review',
-        header: 'Next review',
-        accessorFn: (r) => r.meetingsUntilReview,
-        cell: ({ row }) => {
-          const n = row.original.meetingsUntilReview;
-          if (n === 0) return <strong>This meeting{nextMeeting ? ` (${formatDate(nextMeeting.scheduled_at, forum.timeZone)})` : ''}</strong>;
-          const at = nextMeeting ? new Date(new Date(nextMeeting.scheduled_at).getTime() + n * cadenceDays * 86_400_000) : null;
-          return at ? `${formatDate(at, forum.timeZone)} (in ${n + 1} meetings)` : `In ${n + 1} meetings`;
-        },
-      },
-      {
-        id: 'status_age',
-        header: 'Status age',
-        accessorFn: (r) => r.statusAt,
-        cell: ({ row }) =>
-          row.original.statusAt ? (
-            <>
-              {formatAge(row.original.statusAt, new Date(now))}
-              {row.original.late ? <span className="badge health-at_risk"> late</span> : null}
-            </>
-          ) : (
-            <span className="badge health-off_track">missing</span>
-          ),
-      },
+      { id: 'health', header: 'Health', accessorFn: (r) => r.health, cell: ({ row }) => <HealthBadge health={row.original.health} /> },
+      { id: 'verdict', header: 'Last verdict', accessorFn: (r) => r.lastVerdict, cell: ({ row }) => (row.original.lastVerdict ? <HealthBadge health={row.original.lastVerdict} /> : <span className="muted">Not reviewed</span>) },
+      { id: 'trend', header: 'Trend', accessorFn: (r) => r.trend.join(','), cell: ({ row }) => <HealthSparkline trend={row.original.trend} /> },
+      { id: 'progress', header: 'Goal progress', accessorFn: (r) => r.progress, cell: ({ row }) => <ProgressBar value={row.original.progress} label={`Goal progress of ${row.original.name}`} /> },
+      { id: 'level', header: 'Oversight level', accessorFn: (r) => r.level, cell: ({ row }) => <OversightBadge level={row.original.level} escalated={row.original.escalated} /> },
+      { id: 'next_review', header: 'Next review', accessorFn: (r) => r.meetingsUntilReview, cell: ({ row }) => <NextReview row={row.original} nextMeeting={nextMeeting} cadenceDays={cadenceDays} timeZone={forum.timeZone} /> },
+      { id: 'status_age', header: 'Status age', accessorFn: (r) => r.statusAt, cell: ({ row }) => <StatusAge row={row.original} nextMeeting={nextMeeting} now={now} /> },
     ],
     [forum.slug, forum.timeZone, nextMeeting, now, cadenceDays],
   );
-  const sortHref = (id: string, desc: boolean) => {
-    const params = new URLSearchParams(location.search);
-    params.set('sort', id);
-    params.set('dir', desc ? 'desc' : 'asc');
-    return `?${params}`;
-  };
+  const sortHref = (id: string, desc: boolean) => dashboardSearch(query, { sort: id as DashboardQuery['sort'], dir: desc ? 'desc' : 'asc', page: 1 }) || '?';
+  const filtered = Boolean(query.q || query.level || query.health || query.owner || query.due);
   return (
     <>
-      <h1>{forum.name}</h1>
-      <Form method="get" className="toolbar" role="search">
-        <input type="hidden" name="sort" value={query.sort} />
-        <input type="hidden" name="dir" value={query.dir} />
-        <label htmlFor="dashboard-search">Search projects or owners</label>{' '}
-        <input id="dashboard-search" type="search" name="q" defaultValue={query.q} maxLength={100} />{' '}
-        <button type="submit" className="button secondary">
-          Search
-        </button>
-      </Form>
-      <p className="muted">
-        {projects.length} project{projects.length === 1 ? '' : 's'}
+      <div className="page-head">
+        <h1>{forum.name}</h1>
+        <nav aria-label="Forum" className="page-links">
+          <Link to={`/forums/${forum.slug}/meetings`}>Meetings</Link>
+          <Link to={`/forums/${forum.slug}/oversight`}>Oversight</Link>
+          <a href={`/forums/${forum.slug}/projects.csv${dashboardSearch({ ...query, page: 1 })}`} download>
+            Export CSV
+          </a>
+        </nav>
+      </div>
+      <SummaryStrip data={data} />
+      <Filters data={data} />
+      <p className="muted" aria-live="polite">
+        {total} project{total === 1 ? '' : 's'}
+        {filtered ? ' match' : ''}
         {nextMeeting ? ` · next meeting ${formatDate(nextMeeting.scheduled_at, forum.timeZone)}` : ''}
       </p>
       <DataTable
@@ -104,8 +235,9 @@ export default function ForumDashboard() {
         sortableIds={DASHBOARD_SORTS}
         sort={{ id: query.sort, desc: query.dir === 'desc' }}
         sortHref={sortHref}
-        empty={query.q ? 'No projects match that search.' : 'No projects in this forum yet.'}
+        empty={filtered ? 'No projects match these filters.' : 'No projects in this forum yet.'}
       />
+      <Pagination query={query} total={total} />
     </>
   );
 }

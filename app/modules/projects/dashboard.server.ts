@@ -1,20 +1,22 @@
-import { sql } from 'kysely';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import type { HealthValue, LevelValue } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
 import type { DashboardQuery } from './dashboard';
 
 /**
- * The portfolio table in one query, whatever the number of projects: latest status, last review and the
- * number of closed meetings since that review come from correlated subqueries the planner runs per row on indexes.
+ * One row per active project with everything the portfolio table shows. Correlated subqueries run per row
+ * on indexes (latest status, last review, status trend, goal progress), so a page costs one query whatever
+ * the number of projects.
  */
-export async function listProjectsForDashboard(db: Executor, { forumId, query }: { forumId: number; query: DashboardQuery }) {
-  let q = db
+function portfolioRows(db: Executor, forumId: number) {
+  return db
     .selectFrom('projects as p')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
     .leftJoinLateral(
       (eb) =>
         eb
           .selectFrom('status_updates as s')
-          .select(['s.health', 's.created_at', 's.late'])
+          .select(['s.health', 's.created_at', 's.late', 's.meeting_id'])
           .whereRef('s.project_id', '=', 'p.id')
           .orderBy('s.created_at', 'desc')
           .limit(1)
@@ -33,9 +35,21 @@ export async function listProjectsForDashboard(db: Executor, { forumId, query }:
           .as('lr'),
       (join) => join.onTrue(),
     )
-    .select((eb) => [
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('meetings as m')
+          .select(sql<number>`count(*)::int`.as('since'))
+          .whereRef('m.forum_id', '=', 'p.forum_id')
+          .where('m.state', '=', 'closed')
+          .where((w) => w.or([w('lr.scheduled_at', 'is', null), w('m.scheduled_at', '>', w.ref('lr.scheduled_at'))]))
+          .as('mc'),
+      (join) => join.onTrue(),
+    )
+    .select([
       'p.id',
       'p.name',
+      'p.owner_id as ownerId',
       'o.name as owner',
       'p.oversight_level as level',
       'p.oversight_interval as interval',
@@ -43,43 +57,87 @@ export async function listProjectsForDashboard(db: Executor, { forumId, query }:
       'ls.health',
       'ls.created_at as statusAt',
       'ls.late',
+      'ls.meeting_id as statusMeetingId',
       'lr.verdict as lastVerdict',
-      eb
-        .selectFrom('meetings as m')
-        .select(sql<number>`count(*)::int`.as('n'))
-        .whereRef('m.forum_id', '=', 'p.forum_id')
-        .where('m.state', '=', 'closed')
-        .where((w) => w.or([w('lr.scheduled_at', 'is', null), w('m.scheduled_at', '>', w.ref('lr.scheduled_at'))]))
-        .as('meetingsSinceReview'),
+      'lr.scheduled_at as lastReviewAt',
+      // Counting the coming meeting, a project is due once the meetings since its last review reach its
+      // interval; 0 = the coming meeting.
+      sql<number>`greatest(0, p.oversight_interval - mc.since - 1)`.as('meetingsUntilReview'),
+      sql<HealthValue[]>`coalesce((
+        select json_agg(t.health order by t.created_at)
+        from (select s2.health, s2.created_at from status_updates s2 where s2.project_id = p.id order by s2.created_at desc limit 8) t
+      ), '[]'::json)`.as('trend'),
+      sql<number | null>`(
+        select avg(least(1, greatest(0, case
+          when g.kind = 'milestone' then case when lv.done then 1 else 0 end
+          when g.target = g.baseline then case when lv.value is null then 0 else 1 end
+          else (coalesce(lv.value, g.baseline) - g.baseline) / (g.target - g.baseline) end)))::float8
+        from goals g
+        left join lateral (
+          select v.value, v.done from status_goal_values v join status_updates s3 on s3.id = v.status_update_id
+          where v.goal_id = g.id order by s3.created_at desc limit 1
+        ) lv on true
+        where g.project_id = p.id and g.state = 'active'
+      )`.as('progress'),
     ])
     .where('p.forum_id', '=', forumId)
     .where('p.archived', '=', false);
+}
 
+const ORDER: Record<DashboardQuery['sort'], string> = {
+  project: 'lower(name)',
+  owner: 'lower(owner)',
+  health: "array_position(array['off_track','at_risk','on_track'], health)",
+  verdict: `array_position(array['off_track','at_risk','on_track'], "lastVerdict")`,
+  progress: 'progress',
+  level: "array_position(array['tight','standard','light','trusted'], level)",
+  next_review: '"meetingsUntilReview"',
+  status_age: '"statusAt"',
+};
+
+export async function listProjectsForDashboard(
+  db: Executor,
+  { forumId, query, paginate = true }: { forumId: number; query: DashboardQuery; paginate?: boolean },
+) {
+  let q = db
+    .with('rows', () => portfolioRows(db, forumId))
+    .selectFrom('rows')
+    .selectAll()
+    .select(sql<number>`count(*) over ()::int`.as('total'));
+  const filters: Expression<SqlBool>[] = [];
   if (query.q) {
     const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    q = q.where((eb) => eb.or([eb('p.name', 'ilike', like), eb('o.name', 'ilike', like)]));
+    filters.push(sql<SqlBool>`(name ilike ${like} or owner ilike ${like})`);
   }
+  if (query.level) filters.push(sql<SqlBool>`level = ${query.level}`);
+  if (query.health === 'none') filters.push(sql<SqlBool>`health is null`);
+  else if (query.health) filters.push(sql<SqlBool>`health = ${query.health}`);
+  if (query.owner) filters.push(sql<SqlBool>`"ownerId" = ${query.owner}`);
+  if (query.due) filters.push(sql<SqlBool>`"meetingsUntilReview" = 0`);
+  for (const f of filters) q = q.where(f);
 
-  const dir = query.dir === 'desc' ? 'desc' : 'asc';
-  const nulls = sql.raw(dir === 'asc' ? 'nulls last' : 'nulls first');
-  const order = {
-    project: sql`lower(p.name)`,
-    owner: sql`lower(o.name)`,
-    health: sql`array_position(array['off_track','at_risk','on_track'], ls.health)`,
-    level: sql`array_position(array['tight','standard','light','trusted'], p.oversight_level)`,
-    next_review: sql`(p.oversight_interval - 1 - coalesce((select count(*) from meetings m2 where m2.forum_id = p.forum_id and m2.state = 'closed' and (lr.scheduled_at is null or m2.scheduled_at > lr.scheduled_at)), 0))`,
-    status_age: sql`-extract(epoch from ls.created_at)`,
-  }[query.sort];
-  const rows = await q
-    .orderBy(sql`${order} ${sql.raw(dir)} ${nulls}`)
-    .orderBy('p.name')
-    .execute();
-  return rows.map((r) => ({
-    ...r,
-    // Counting the coming meeting, a project is due once the meetings since its last review reach its
-    // interval; 0 means the next meeting.
-    meetingsUntilReview: Math.max(0, r.interval - (r.meetingsSinceReview ?? 0) - 1),
-  }));
+  // Status age ascending = newest status first.
+  const desc = (query.dir === 'desc') !== (query.sort === 'status_age');
+  q = q.orderBy(sql`${sql.raw(ORDER[query.sort])} ${sql.raw(desc ? 'desc nulls last' : 'asc nulls last')}`).orderBy(sql`lower(name)`).orderBy('id');
+  if (paginate) q = q.limit(query.size).offset((query.page - 1) * query.size);
+  const rows = await q.execute();
+  return { rows: rows.map(({ total: _total, ...r }) => r), total: rows[0]?.total ?? 0 };
+}
+
+/** Counts for the summary strip and the filters, over the whole forum (one query). */
+export async function getDashboardSummary(db: Executor, forumId: number) {
+  const rows = await db
+    .with('rows', () => portfolioRows(db, forumId))
+    .selectFrom('rows')
+    .select([
+      sql<number>`count(*)::int`.as('projects'),
+      sql<number>`count(*) filter (where "meetingsUntilReview" = 0)::int`.as('dueThisMeeting'),
+      sql<Record<string, number>>`coalesce((select json_object_agg(k, n) from (select coalesce(health, 'none') as k, count(*)::int as n from rows group by 1) h), '{}'::json)`.as('byHealth'),
+      sql<Record<string, number>>`coalesce((select json_object_agg(k, n) from (select level as k, count(*)::int as n from rows group by 1) l), '{}'::json)`.as('byLevel'),
+      sql<{ id: number; name: string }[]>`coalesce((select json_agg(json_build_object('id', x."ownerId", 'name', x.owner) order by x.owner) from (select distinct "ownerId", owner from rows) x), '[]'::json)`.as('owners'),
+    ])
+    .executeTakeFirstOrThrow();
+  return rows as typeof rows & { byLevel: Partial<Record<LevelValue, number>>; byHealth: Partial<Record<HealthValue | 'none', number>> };
 }
 
 export async function getNextMeeting(db: Executor, forumId: number) {
