@@ -33,6 +33,7 @@ export default function handleRequest(
           pipe(body);
         },
         onShellError(error: unknown) {
+          console.error('[app] render failed', error);
           reject(error);
         },
         onError(error: unknown) {

@@ -9,6 +9,7 @@ export type MeetingState = 'planned' | 'in_progress' | 'closed';
 export type GoalKind = 'metric' | 'milestone';
 export type GoalState = 'active' | 'achieved' | 'missed' | 'dropped';
 export type AgendaSection = 'exception' | 'due' | 'consent';
+export type EventClassValue = 'PASS' | 'FLAG' | 'HONEST_OFF' | 'SOFT_MISS' | 'HARD_MISS' | 'MISSED' | 'STATUS' | 'OVERRIDE' | 'SPILLOVER' | 'RESTART' | 'REJECTED';
 export type OversightEventType = 'start' | 'review' | 'status' | 'missed' | 'override' | 'spillover' | 'restart';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -181,6 +182,7 @@ export interface OversightEventsTable {
   from_level: LevelValue;
   to_level: LevelValue;
   rule: string;
+  event_class: EventClassValue;
   explanation: string;
   actor_id: number | null;
   meeting_id: number | null;

@@ -18,19 +18,16 @@ async function portfolio(db: Transaction<Database>, n: number) {
   const forum = await createForum(db);
   const chair = await createUser(db, { passwordHash: 'x', name: 'Chair' });
   await addMember(db, { forumId: forum.id, userId: chair.id, role: 'chair' });
-  const owners = [];
-  for (let i = 0; i < 3; i++) owners.push(await createUser(db, { passwordHash: 'x', name: `Owner ${i}` }));
+  const owners = await Promise.all([0, 1, 2].map((i) => createUser(db, { passwordHash: 'x', name: `Owner ${i}` })));
   const start = Date.UTC(2026, 0, 5, 10);
-  const meetings = [];
-  for (let w = 0; w < 4; w++) meetings.push(await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(start + w * WEEK), state: w < 3 ? 'closed' : 'planned' }));
+  const meetings = await Promise.all([0, 1, 2, 3].map((w) => createMeeting(db, { forumId: forum.id, scheduledAt: new Date(start + w * WEEK), state: w < 3 ? 'closed' : 'planned' })));
   const levels = ['tight', 'standard', 'light', 'trusted'] as const;
   const projects = await db
     .insertInto('projects')
     .values(Array.from({ length: n }, (_, i) => ({ forum_id: forum.id, owner_id: owners[i % 3].id, name: `P${String(i).padStart(4, '0')}`, oversight_level: levels[i % 4], oversight_interval: [1, 2, 4, 8][i % 4], oversight_state: null })))
     .returning(['id'])
     .execute();
-  const goals = [];
-  for (const p of projects) goals.push(await createGoal(db, { projectId: p.id, baseline: 0, target: 100 }));
+  const goals = await Promise.all(projects.map((p) => createGoal(db, { projectId: p.id, baseline: 0, target: 100 })));
   const healths = ['on_track', 'at_risk', 'off_track'] as const;
   const statuses = await db
     .insertInto('status_updates')

@@ -10,9 +10,14 @@ import {
 } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
 
-export type OversightInput =
-  | { event: EngineEvent; actorId?: number | null; meetingId?: number | null; occurredAt?: Date }
-  | { event: { type: 'start'; level: LevelValue; reason: string }; actorId?: number | null; meetingId?: number | null; occurredAt?: Date };
+/** A project's first event: the level it starts at and why. */
+export type StartEvent = { type: 'start'; level: LevelValue; reason: string };
+export interface OversightInput {
+  event: EngineEvent | StartEvent;
+  actorId?: number | null;
+  meetingId?: number | null;
+  occurredAt?: Date;
+}
 
 /** A forum's policy: its stored overrides on top of the defaults, validated (bad stored values fall back). */
 export function resolvePolicy(stored: unknown): Policy {
@@ -61,6 +66,7 @@ export async function recordOversightEvents(
       from_level: from,
       to_level: state.level,
       rule: state.rule,
+      event_class: state.eventClass,
       explanation: state.explanation,
       actor_id: input.actorId ?? null,
       meeting_id: input.meetingId ?? null,

@@ -2,6 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { HealthValue, LevelValue } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
 import type { DashboardQuery } from './dashboard';
+import { meetingsUntilReviewSql } from './review-schedule.server';
 
 /**
  * One row per active project with everything the portfolio table shows. Correlated subqueries run per row
@@ -35,17 +36,6 @@ function portfolioRows(db: Executor, forumId: number) {
           .as('lr'),
       (join) => join.onTrue(),
     )
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('meetings as m')
-          .select(sql<number>`count(*)::int`.as('since'))
-          .whereRef('m.forum_id', '=', 'p.forum_id')
-          .where('m.state', '=', 'closed')
-          .where((w) => w.or([w('lr.scheduled_at', 'is', null), w('m.scheduled_at', '>', w.ref('lr.scheduled_at'))]))
-          .as('mc'),
-      (join) => join.onTrue(),
-    )
     .select([
       'p.id',
       'p.name',
@@ -60,9 +50,7 @@ function portfolioRows(db: Executor, forumId: number) {
       'ls.meeting_id as statusMeetingId',
       'lr.verdict as lastVerdict',
       'lr.scheduled_at as lastReviewAt',
-      // Counting the coming meeting, a project is due once the meetings since its last review reach its
-      // interval; 0 = the coming meeting.
-      sql<number>`greatest(0, p.oversight_interval - mc.since - 1)`.as('meetingsUntilReview'),
+      meetingsUntilReviewSql.as('meetingsUntilReview'),
       sql<HealthValue[]>`coalesce((
         select json_agg(t.health order by t.created_at)
         from (select s2.health, s2.created_at from status_updates s2 where s2.project_id = p.id order by s2.created_at desc limit 8) t
