@@ -80,9 +80,14 @@ async function main() {
       res.status(403).type('text/plain').send('Cross-site request refused\n');
       return;
     }
+    // Bodies are capped at 1 MB; a streamed body of unknown length is refused rather than read unbounded.
     const length = Number(req.get('content-length') ?? 0);
     if (length > MAX_BODY_BYTES) {
       res.status(413).type('text/plain').send('Request body too large (limit 1 MB)\n');
+      return;
+    }
+    if (req.get('transfer-encoding') && !req.get('content-length')) {
+      res.status(411).type('text/plain').send('A Content-Length is required\n');
       return;
     }
     next();

@@ -5,6 +5,11 @@ import { RemixServer } from '@remix-run/react';
 import { isbot } from 'isbot';
 import { renderToPipeableStream } from 'react-dom/server';
 import './load-context';
+import { json } from '@remix-run/node';
+import { isDatabaseUnavailable, serviceUnavailablePage, UNAVAILABLE_MESSAGE } from './utils/db-errors.server';
+
+// Requests whose loader or action could not reach the database: they answer 503, not 500.
+const unavailable = new WeakSet<Request>();
 
 const ABORT_DELAY = 5_000;
 
@@ -15,6 +20,7 @@ export default function handleRequest(
   remixContext: EntryContext,
   loadContext: AppLoadContext,
 ) {
+  if (unavailable.has(request)) return serviceUnavailablePage();
   const nonce = loadContext.cspNonce;
   const waitForAll = isbot(request.headers.get('user-agent') ?? '');
   return new Promise<Response>((resolve, reject) => {
@@ -46,7 +52,17 @@ export default function handleRequest(
   });
 }
 
+export function handleDataRequest(response: Response, { request }: { request: Request }) {
+  if (!unavailable.has(request)) return response;
+  return json({ message: UNAVAILABLE_MESSAGE }, { status: 503, headers: { 'Retry-After': '5', 'Cache-Control': 'no-store' } });
+}
+
 export function handleError(error: unknown, { request }: { request: Request }) {
   if (request.signal.aborted) return;
+  if (isDatabaseUnavailable(error)) {
+    unavailable.add(request);
+    console.warn('[app] database unavailable:', (error as Error).message);
+    return;
+  }
   console.error('[app] unhandled error', request.method, new URL(request.url).pathname, error);
 }

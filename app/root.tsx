@@ -53,9 +53,9 @@ function Header({ data }: { data: RootData | undefined }) {
             </details>
           </nav>
           <div className="user-menu">
-            <span className="user-name" title={data.user.email}>
+            <Link to="/account" className="user-name" title={`${data.user.email}: my account`}>
               {data.user.name}
-            </span>
+            </Link>
             <Form method="post" action="/logout">
               <button type="submit" className="link-button">
                 Sign out

@@ -37,7 +37,7 @@ export function createPostgresDatabase(connectionString: string, options: { max?
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: 2_000, // fail fast while the server is down: the request answers 503
     idleTimeoutMillis: 30_000,
     types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCommonPassword } from './common-passwords';
 
 /** Only same-site relative paths: never an open redirect. */
 export const SafeRedirectSchema = z
@@ -12,3 +13,25 @@ export const LoginSchema = z.strictObject({
   password: z.string().min(1, 'Enter your password').max(128, 'Too long'),
   redirectTo: z.string().optional(),
 });
+
+export const NewPasswordSchema = z
+  .string()
+  .min(8, 'Use at least 8 characters')
+  .max(128, 'Use at most 128 characters')
+  .refine((p) => !isCommonPassword(p), 'That password is too common: choose one that is not on breach lists');
+
+export const ChangePasswordSchema = z
+  .strictObject({
+    intent: z.literal('change-password'),
+    currentPassword: z.string().min(1, 'Enter your current password').max(128, 'Too long'),
+    newPassword: NewPasswordSchema,
+    confirmPassword: z.string().max(128, 'Too long'),
+  })
+  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords differ' });
+
+export const EndSessionSchema = z.strictObject({
+  intent: z.literal('end-session'),
+  session: z.string().regex(/^[0-9a-f]{64}$/, 'Unknown session'),
+});
+
+export const EndOtherSessionsSchema = z.strictObject({ intent: z.literal('end-other-sessions') });

@@ -1,0 +1,141 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { useMemo } from 'react';
+import { Field } from '~/components/ui/field';
+import { DataTable, type DataColumn } from '~/components/ui/data-table';
+import { writeAudit } from '~/modules/audit/audit.server';
+import { changePassword, endOtherSessions, endSession, listSessions } from '~/modules/auth/account.server';
+import { requireUser } from '~/modules/auth/guards.server';
+import { ChangePasswordSchema, EndOtherSessionsSchema, EndSessionSchema } from '~/modules/auth/schemas';
+import { getDb } from '~/utils/db.server';
+import { formatDateTime } from '~/utils/format';
+import { parseFormData, type FieldErrors } from '~/utils/forms';
+
+export const meta: MetaFunction = () => [{ title: 'My account · Inspection Forum' }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const db = getDb();
+  const user = await requireUser(request, db);
+  const sessions = await listSessions(db, { userId: user.id });
+  return json({
+    user: { name: user.name, email: user.email },
+    sessions: sessions.map((s) => ({ ...s, current: s.id === user.sessionHash })),
+  });
+}
+
+type ActionResult = { intent: string; ok: boolean; message?: string; fieldErrors?: FieldErrors; formError?: string | null };
+
+export async function action({ request }: ActionFunctionArgs) {
+  const db = getDb();
+  const user = await requireUser(request, db);
+  const formData = await request.formData();
+  const intent = formData.get('intent');
+  const fail = (status: number, result: ActionResult) => json<ActionResult>(result, { status });
+
+  if (intent === 'change-password') {
+    const parsed = parseFormData(formData, ChangePasswordSchema);
+    if (!parsed.ok) return fail(400, { intent, ok: false, fieldErrors: parsed.fieldErrors, formError: parsed.formErrors[0] ?? null });
+    const result = await changePassword(db, { userId: user.id, currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, keepSession: user.sessionHash });
+    await writeAudit(db, { userId: user.id, action: result === 'ok' ? 'account.password_changed' : 'account.password_change_failed', denied: result !== 'ok', request });
+    if (result !== 'ok') return fail(400, { intent, ok: false, fieldErrors: { currentPassword: ['That is not your current password'] } });
+    return json<ActionResult>({ intent, ok: true, message: 'Password changed. Your other sessions were signed out.' });
+  }
+  if (intent === 'end-session') {
+    const parsed = parseFormData(formData, EndSessionSchema);
+    if (!parsed.ok) return fail(400, { intent, ok: false, formError: 'Unknown session' });
+    const ended = await endSession(db, { userId: user.id, sessionId: parsed.data.session });
+    if (!ended) return fail(404, { intent, ok: false, formError: 'That session has already ended' });
+    await writeAudit(db, { userId: user.id, action: 'account.session_ended', request });
+    return json<ActionResult>({ intent, ok: true, message: 'Session ended.' });
+  }
+  if (intent === 'end-other-sessions') {
+    const parsed = parseFormData(formData, EndOtherSessionsSchema);
+    if (!parsed.ok) return fail(400, { intent, ok: false, formError: parsed.formErrors[0] ?? 'Invalid request' });
+    const n = await endOtherSessions(db, { userId: user.id, keep: user.sessionHash });
+    await writeAudit(db, { userId: user.id, action: 'account.other_sessions_ended', detail: { n }, request });
+    return json<ActionResult>({ intent, ok: true, message: `Signed out ${n} other session${n === 1 ? '' : 's'}.` });
+  }
+  return fail(400, { intent: String(intent ?? ''), ok: false, formError: 'Unknown action' });
+}
+
+type Session = ReturnType<typeof useLoaderData<typeof loader>>['sessions'][number];
+
+export default function Account() {
+  const { user, sessions } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const pw = result?.intent === 'change-password' ? result : undefined;
+  const columns = useMemo<DataColumn<Session>[]>(
+    () => [
+      { id: 'device', header: 'Device', accessorFn: (s) => s.userAgent, cell: ({ row }) => <span className="ua">{row.original.userAgent ?? 'Unknown'}{row.original.current ? <strong> (this session)</strong> : null}</span> },
+      { id: 'ip', header: 'Address', accessorFn: (s) => s.ip ?? '' },
+      { id: 'created', header: 'Signed in', accessorFn: (s) => s.createdAt, cell: ({ row }) => formatDateTime(row.original.createdAt) },
+      { id: 'seen', header: 'Last active', accessorFn: (s) => s.lastSeenAt, cell: ({ row }) => formatDateTime(row.original.lastSeenAt) },
+      {
+        id: 'end',
+        header: 'Action',
+        accessorFn: (s) => s.id,
+        cell: ({ row }) =>
+          row.original.current ? (
+            <span className="muted">—</span>
+          ) : (
+            <Form method="post">
+              <input type="hidden" name="intent" value="end-session" />
+              <input type="hidden" name="session" value={row.original.id} />
+              <button type="submit" className="button secondary small" aria-label={`End the session signed in ${formatDateTime(row.original.createdAt)}`}>
+                End
+              </button>
+            </Form>
+          ),
+      },
+    ],
+    [],
+  );
+  return (
+    <div className="stack">
+      <h1>My account</h1>
+      <p>
+        {user.name} · {user.email}
+      </p>
+      {result?.ok && result.message ? (
+        <p role="status" className="notice">
+          {result.message}
+        </p>
+      ) : null}
+      {result && !result.ok && result.intent !== 'change-password' && result.formError ? (
+        <p role="alert" className="form-error">
+          {result.formError}
+        </p>
+      ) : null}
+      <section aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Where you are signed in</h2>
+        <DataTable caption="Your sessions" columns={columns} data={sessions} getRowId={(s) => s.id} />
+        {sessions.length > 1 ? (
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="end-other-sessions" />
+            <button type="submit" className="button secondary">
+              Sign out everywhere else
+            </button>
+          </Form>
+        ) : null}
+      </section>
+      <section aria-labelledby="password-title" className="card narrow-left">
+        <h2 id="password-title">Change password</h2>
+        <Form method="post" noValidate>
+          <input type="hidden" name="intent" value="change-password" />
+          {pw?.formError ? (
+            <p role="alert" className="form-error">
+              {pw.formError}
+            </p>
+          ) : null}
+          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={pw?.fieldErrors?.currentPassword} />
+          <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={8} maxLength={128} hint="8 to 128 characters; common passwords are refused." errors={pw?.fieldErrors?.newPassword} />
+          <Field label="Repeat the new password" name="confirmPassword" type="password" autoComplete="new-password" required errors={pw?.fieldErrors?.confirmPassword} />
+          <button type="submit" className="button">
+            Change password
+          </button>
+        </Form>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+import { expect, test } from './fixtures';
+
+test('pages carry a nonce-based CSP and the other security headers', async ({ request }) => {
+  const response = await request.get('/login');
+  const headers = response.headers();
+  const csp = headers['content-security-policy'];
+  expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+'/);
+  expect(csp).toContain("object-src 'none'");
+  expect(csp).toContain("base-uri 'none'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['referrer-policy']).toBe('same-origin');
+  expect(headers['cache-control']).toBe('no-store');
+  const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+  const html = await response.text();
+  expect(html).toContain(`nonce="${nonce}"`);
+  const second = (await request.get('/login')).headers()['content-security-policy'];
+  expect(second).not.toBe(csp);
+});
+
+test('cross-site form posts are refused with 403, same-site ones are not', async ({ request, baseURL }) => {
+  const form = { email: 'chair@demo.test', password: 'wrong-password' };
+  const cross = await request.post('/login', { form, headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' }, maxRedirects: 0 });
+  expect(cross.status()).toBe(403);
+  const crossOriginOnly = await request.post('/logout', { headers: { Origin: 'https://evil.example' }, maxRedirects: 0 });
+  expect(crossOriginOnly.status()).toBe(403);
+  const same = await request.post('/login', { form, headers: { Origin: baseURL!, 'Sec-Fetch-Site': 'same-origin' }, maxRedirects: 0 });
+  expect(same.status()).toBe(400);
+});
+
+test('a body over 1 MB is refused with 413 and no stack trace leaks from bad requests', async ({ request }) => {
+  const big = await request.post('/login', { data: 'x'.repeat(1024 * 1024 + 10), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  expect(big.status()).toBe(413);
+  const weird = await request.post('/login', { data: '%E0%A4%A=\u0000&email=\u0000', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  expect(weird.status()).toBeLessThan(500);
+  expect(await weird.text()).not.toMatch(/at .*\.(js|ts):\d+/);
+});
+
+test('health and readiness endpoints answer', async ({ request }) => {
+  expect((await request.get('/healthz')).status()).toBe(200);
+  const ready = await request.get('/readyz');
+  expect(ready.status()).toBe(200);
+  expect(await ready.text()).toContain('ready');
+});
