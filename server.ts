@@ -5,7 +5,7 @@ import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { migrateToLatest, openDatabase, DataDirLockedError } from './db/client';
-import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoIfEmpty } from './db/seed';
+import { DEMO_LOGINS, DEMO_OUTSIDER, DEMO_PASSWORD, seedDemoIfEmpty } from './db/seed';
 import { parseEnv } from './app/utils/env.server';
 import { setDatabase } from './app/utils/db.server';
 import { CLIENT_IP_HEADER } from './app/utils/http.server';
@@ -115,6 +115,7 @@ async function main() {
     if (seeded || env.SEED_DEMO === 'true') {
       console.log(`Demo forum: ${url}/forums/demo — sign in with any of these (password "${DEMO_PASSWORD}"):`);
       for (const login of DEMO_LOGINS) console.log(`  ${login.email.padEnd(22)} ${login.role}`);
+      console.log(`  ${DEMO_OUTSIDER.email.padEnd(22)} not a member of the demo forum`);
     }
   });
 

@@ -17,6 +17,8 @@ export const DEMO_LOGINS = [
   { email: 'owner5@demo.test', name: 'Erin Walsh', role: 'owner' },
   { email: 'observer@demo.test', name: 'Sam Ito', role: 'observer' },
 ] as const;
+/** Not a member of the demo forum (only of the second one): the "non-member" of the demo. */
+export const DEMO_OUTSIDER = { email: 'outsider@demo.test', name: 'Noor Aziz' } as const;
 
 const WEEKS = 26;
 const WEEK_MS = 7 * 86_400_000;
@@ -80,7 +82,7 @@ export async function databaseIsEmpty(db: Kysely<Database> | Transaction<Databas
 /** Seeds the demo forum, but only into an empty database: it never touches existing data. */
 export async function seedDemoIfEmpty(db: Kysely<Database>, now = new Date()): Promise<boolean> {
   if (!(await databaseIsEmpty(db))) return false;
-  const hashes = await Promise.all(DEMO_LOGINS.map(() => hashPassword(DEMO_PASSWORD)));
+  const hashes = await Promise.all([...DEMO_LOGINS, DEMO_OUTSIDER].map(() => hashPassword(DEMO_PASSWORD)));
   await db.transaction().execute(async (trx) => {
     if (!(await databaseIsEmpty(trx))) return;
     await seedDemo(trx, hashes, now);
@@ -112,7 +114,9 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
 
   // A second, smaller forum: shows the forum switcher, and owner1 is not a member of it.
   const platform = await createForum(db, { slug: 'platform', name: 'Platform Council', cadence: 'biweekly', weekday: 3, meetingTime: '15:00', timeZone: 'UTC' });
+  const outsider = await createUser(db, { email: DEMO_OUTSIDER.email, name: DEMO_OUTSIDER.name, passwordHash: hashes[DEMO_LOGINS.length] });
   for (const [i, role] of [[0, 'chair'], [1, 'leader'], [5, 'owner']] as const) await addMember(db, { forumId: platform.id, userId: users[i].id, role });
+  await addMember(db, { forumId: platform.id, userId: outsider.id, role: 'observer' });
   await createMeeting(db, { forumId: platform.id, scheduledAt: new Date(lastPast.getTime() + 9 * 86_400_000), state: 'planned' });
   for (const name of ['Service mesh', 'Build times']) {
     const project = await createProject(db, { forumId: platform.id, ownerId: users[5].id, name });

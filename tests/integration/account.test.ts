@@ -53,15 +53,15 @@ test('changing the password checks the current one, refuses weak ones and ends e
 
   const wrong = await post(here, { intent: 'change-password', currentPassword: 'nope', newPassword: 'a much better passphrase', confirmPassword: 'a much better passphrase' });
   expect(wrong.status).toBe(400);
-  expect((await wrong.json()).fieldErrors.currentPassword[0]).toMatch(/not your current password/);
+  expect((await wrong.json()).fieldErrors?.currentPassword[0]).toMatch(/not your current password/);
 
   for (const [weak, message] of [['short', /at least 8/], ['password123', /too common/], ['x'.repeat(129), /at most 128/]] as const) {
     const r = await post(here, { intent: 'change-password', currentPassword: PASSWORD, newPassword: weak, confirmPassword: weak });
     expect(r.status).toBe(400);
-    expect((await r.json()).fieldErrors.newPassword[0]).toMatch(message);
+    expect((await r.json()).fieldErrors?.newPassword[0]).toMatch(message);
   }
   const mismatch = await post(here, { intent: 'change-password', currentPassword: PASSWORD, newPassword: 'a much better passphrase', confirmPassword: 'different' });
-  expect((await mismatch.json()).fieldErrors.confirmPassword[0]).toMatch(/differ/);
+  expect((await mismatch.json()).fieldErrors?.confirmPassword[0]).toMatch(/differ/);
   expect(await getSessionUser(db, req(elsewhere))).not.toBeNull();
 
   const ok = await post(here, { intent: 'change-password', currentPassword: PASSWORD, newPassword: 'a much better passphrase', confirmPassword: 'a much better passphrase' });
