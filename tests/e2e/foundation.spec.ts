@@ -23,12 +23,17 @@ test('a wrong password shows an error and sets no session', async ({ page, conte
   await expect(page).toHaveURL(/\/login/);
 });
 
-test('a non-member gets 404 for a forum', async ({ page }) => {
-  await signIn(page, 'owner1@demo.test');
+test('a non-member gets 404 for a forum and its pages', async ({ page }) => {
+  await signIn(page, 'outsider@demo.test');
   await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
-  const response = await page.goto('/forums/platform');
+  for (const path of ['/forums/demo', '/forums/demo/oversight', '/forums/demo/projects.csv']) {
+    const response = await page.request.get(path);
+    expect(response.status(), path).toBe(404);
+  }
+  const response = await page.goto('/forums/demo');
   expect(response?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Not found' })).toBeVisible();
+  await expectNoAxeViolations(page);
 });
 
 test('signing out ends the session', async ({ page }) => {
