@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Executor } from '../app/utils/db.server';
-import type { Cadence, GoalKind, LevelValue, Role } from '../db/database';
+import type { Cadence, GoalKind, HealthValue, LevelValue, Role } from '../db/database';
 
 // Small builders for tests and the demo seed. Each takes the executor first and fills sensible defaults.
 const unique = () => crypto.randomBytes(4).toString('hex');
@@ -87,5 +87,40 @@ export async function createMeeting(
     .insertInto('meetings')
     .values({ forum_id: forumId, scheduled_at: scheduledAt, state, closed_at: state === 'closed' ? scheduledAt : null })
     .returning(['id', 'scheduled_at'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function createStatus(
+  db: Executor,
+  {
+    projectId,
+    meetingId,
+    authorId,
+    health = 'on_track',
+    summary = '',
+    createdAt = new Date(),
+  }: { projectId: number; meetingId: number; authorId: number; health?: HealthValue; summary?: string; createdAt?: Date },
+) {
+  return db
+    .insertInto('status_updates')
+    .values({ project_id: projectId, meeting_id: meetingId, author_id: authorId, health, summary, created_at: createdAt, updated_at: createdAt })
+    .returning(['id'])
+    .executeTakeFirstOrThrow();
+}
+
+export async function createReview(
+  db: Executor,
+  {
+    meetingId,
+    projectId,
+    reviewerId,
+    verdict = 'on_track',
+    selfReport = 'on_track',
+  }: { meetingId: number; projectId: number; reviewerId: number; verdict?: HealthValue; selfReport?: HealthValue },
+) {
+  return db
+    .insertInto('reviews')
+    .values({ meeting_id: meetingId, project_id: projectId, reviewer_id: reviewerId, verdict, self_report: selfReport })
+    .returning(['id'])
     .executeTakeFirstOrThrow();
 }

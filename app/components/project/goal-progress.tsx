@@ -1,0 +1,80 @@
+import { MetricChart } from '~/components/charts';
+import { GOAL_STATE_LABEL, metricProgress } from '~/modules/goals/goals';
+import { formatDate } from '~/utils/format';
+import type { ProjectPageData } from './types';
+
+type Goal = ProjectPageData['goals'][number];
+
+/** Each goal with its progress: metrics as actual vs target over time, milestones done or not. */
+export function GoalProgressList({ goals, timeZone }: { goals: Goal[]; timeZone: string }) {
+  if (goals.length === 0) return <p className="muted">No goals yet.</p>;
+  return (
+    <ul className="goal-list">
+      {goals.map((g) => (
+        <li key={g.id} className="card goal-card">
+          <h3>
+            {g.title} <span className={`badge goal-${g.state}`}>{GOAL_STATE_LABEL[g.state]}</span>
+          </h3>
+          <p className="muted">{g.dueDate ? `Due ${formatDate(g.dueDate, 'UTC')}` : 'No due date'}</p>
+          {g.kind === 'metric' ? <MetricGoal goal={g} timeZone={timeZone} /> : <MilestoneGoal goal={g} timeZone={timeZone} />}
+          {g.changes.length > 0 ? (
+            <details>
+              <summary>Changes to this goal ({g.changes.length})</summary>
+              <ul>
+                {g.changes.map((c, i) => (
+                  <li key={i}>
+                    {formatDate(c.at, timeZone)}: {c.text}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function MetricGoal({ goal, timeZone }: { goal: Goal; timeZone: string }) {
+  const points = goal.values.flatMap((v) => (v.value === null ? [] : [{ at: v.at, value: v.value }]));
+  const latest = points.at(-1);
+  const progress = metricProgress(goal, latest?.value ?? null);
+  const unit = goal.unit ? ` ${goal.unit}` : '';
+  const targets = goal.targets.flatMap((t) => (t.target === null ? [] : [{ at: t.at, target: t.target }]));
+  return (
+    <>
+      <p>
+        {latest ? `Latest ${latest.value}${unit}` : 'No value yet'} · baseline {goal.baseline}
+        {unit} · target {goal.target}
+        {unit}
+        {progress !== null ? (
+          <>
+            {' '}
+            · <meter min={0} max={100} value={Math.round(progress * 100)} aria-label={`${goal.title}: progress to target`} /> {Math.round(progress * 100)}% of the way
+          </>
+        ) : null}
+      </p>
+      {goal.baseline !== null && goal.target !== null ? (
+        <MetricChart title={goal.title} unit={goal.unit} baseline={goal.baseline} target={goal.target} direction={goal.direction} points={points} targets={targets} timeZone={timeZone} />
+      ) : null}
+    </>
+  );
+}
+
+function MilestoneGoal({ goal, timeZone }: { goal: Goal; timeZone: string }) {
+  const reported = goal.values.filter((v) => v.done !== null);
+  const latest = reported.at(-1);
+  const firstDone = reported.find((v) => v.done);
+  if (!latest) return <p className="muted">Not reported yet.</p>;
+  return (
+    <p>
+      {latest.done ? (
+        <strong className="health-on_track">Done</strong>
+      ) : (
+        <strong>Not done</strong>
+      )}
+      {latest.done && firstDone ? ` (reported done ${formatDate(firstDone.at, timeZone)})` : ` (as of ${formatDate(latest.at, timeZone)})`}
+      {latest.note ? ` · ${latest.note}` : ''}
+    </p>
+  );
+}

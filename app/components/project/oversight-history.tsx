@@ -1,0 +1,128 @@
+import { Form, Link, useNavigation, useSearchParams } from '@remix-run/react';
+import { LevelHistoryChart } from '~/components/charts';
+import { DataTable, type DataColumn } from '~/components/ui/data-table';
+import { ErrorList, SelectField, TextareaField } from '~/components/ui/field';
+import { REASON_MAX } from '~/modules/oversight/override';
+import { levelLabel } from '~/oversight';
+import { formatDate, formatDateTime } from '~/utils/format';
+import type { ProjectPageData } from './types';
+
+type OversightEvent = ProjectPageData['events'][number];
+
+const LEVEL_OPTIONS = (['tight', 'standard', 'light', 'trusted'] as const).map((value) => ({ value, label: levelLabel(value) }));
+
+function columns(timeZone: string): DataColumn<OversightEvent>[] {
+  return [
+    { id: 'at', header: 'Date', accessorFn: (e) => e.at, cell: ({ row }) => formatDateTime(row.original.at, timeZone) },
+    {
+      id: 'change',
+      header: 'Level',
+      accessorFn: (e) => e.to,
+      cell: ({ row }) => {
+        const e = row.original;
+        return e.from === e.to ? (
+          <span className="muted">Stays {levelLabel(e.to)}</span>
+        ) : (
+          <strong className={`level-change level-${e.to}`}>
+            {levelLabel(e.from)} → {levelLabel(e.to)}
+          </strong>
+        );
+      },
+    },
+    { id: 'rule', header: 'Rule', accessorFn: (e) => e.rule, cell: ({ row }) => <code>{row.original.rule}</code> },
+    { id: 'explanation', header: 'Explanation', accessorFn: (e) => e.explanation },
+    {
+      id: 'by',
+      header: 'By',
+      accessorFn: (e) => e.actor,
+      cell: ({ row }) => {
+        const e = row.original;
+        return (
+          <>
+            {e.actor ?? 'Engine'}
+            {e.meetingAt ? <div className="muted">Meeting of {formatDate(e.meetingAt, timeZone)}</div> : null}
+          </>
+        );
+      },
+    },
+  ];
+}
+
+export interface OverrideFormState {
+  fieldErrors: Record<string, string[] | undefined>;
+  formErrors: string[];
+  values: Record<string, string>;
+}
+
+/** The level over time, the explained events (newest first) and, for chairs and leaders, the override form. */
+export function OversightHistory({
+  events,
+  currentLevel,
+  now,
+  timeZone,
+  canOverride,
+  override,
+}: {
+  events: OversightEvent[];
+  currentLevel: string;
+  now: string;
+  timeZone: string;
+  canOverride: boolean;
+  override: OverrideFormState | undefined;
+}) {
+  const [searchParams] = useSearchParams();
+  const changesOnly = searchParams.get('changes') === '1';
+  const toggle = new URLSearchParams(searchParams);
+  if (changesOnly) toggle.delete('changes');
+  else toggle.set('changes', '1');
+  const shown = (changesOnly ? events.filter((e) => e.from !== e.to) : events).slice().reverse();
+  return (
+    <>
+      <LevelHistoryChart points={events.map((e) => ({ at: e.at, level: e.to }))} until={now} timeZone={timeZone} />
+      {canOverride ? <OverrideForm currentLevel={currentLevel} state={override} /> : null}
+      <p>
+        <Link to={`?${toggle}#oversight-history`} preventScrollReset>
+          {changesOnly ? `Show all ${events.length} events` : 'Show level changes only'}
+        </Link>
+      </p>
+      <DataTable
+        caption={changesOnly ? 'Oversight level changes' : 'Oversight events'}
+        columns={columns(timeZone)}
+        data={shown}
+        getRowId={(e) => String(e.seq)}
+        empty={changesOnly ? 'No level changes yet.' : 'No oversight events yet.'}
+      />
+    </>
+  );
+}
+
+function OverrideForm({ currentLevel, state }: { currentLevel: string; state: OverrideFormState | undefined }) {
+  const navigation = useNavigation();
+  const values = state?.values ?? {};
+  return (
+    <details className="card override" open={Boolean(state)}>
+      <summary>Override the level</summary>
+      <Form method="post" noValidate preventScrollReset>
+        <input type="hidden" name="intent" value="override" />
+        {state?.formErrors.length ? (
+          <div className="form-error" role="alert">
+            <ErrorList errors={state.formErrors} />
+          </div>
+        ) : null}
+        <SelectField label="New level" name="level" options={LEVEL_OPTIONS} defaultValue={values.level ?? currentLevel} errors={state?.fieldErrors.level} />
+        <TextareaField
+          label="Reason"
+          name="reason"
+          rows={3}
+          maxLength={REASON_MAX}
+          hint="Required: say why, e.g. the corrective plan agreed. Resets the streak, miss window and escalation."
+          defaultValue={values.reason ?? ''}
+          errors={state?.fieldErrors.reason}
+        />
+        <button type="submit" className="button" disabled={navigation.state === 'submitting'}>
+          Override level
+        </button>
+      </Form>
+    </details>
+  );
+}

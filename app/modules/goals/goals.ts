@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { GoalRow, GoalState } from '../../../db/database';
+
+export const GOAL_STATES = ['active', 'achieved', 'missed', 'dropped'] as const satisfies readonly GoalState[];
+export const GOAL_STATE_LABEL: Record<GoalState, string> = { active: 'Active', achieved: 'Achieved', missed: 'Missed', dropped: 'Dropped' };
+export const TITLE_MAX = 200;
+const NUMBER_LIMIT = 1e12;
+
+// Form fields arrive as strings; blank means "not given".
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const decimal = z
+  .string()
+  .trim()
+  .regex(/^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/, 'Enter a number, like 42 or 3.5')
+  .transform(Number)
+  .refine((n) => Number.isFinite(n) && Math.abs(n) <= NUMBER_LIMIT, 'Enter a number between -10¹² and 10¹²');
+
+/** A required number field (finite, bounded). */
+export const NumberField = z.preprocess(blankToUndefined, z.string({ error: 'Enter a number' }).pipe(decimal));
+/** An optional number field: blank gives undefined. */
+export const OptionalNumberField = z.preprocess(blankToUndefined, z.string().pipe(decimal).optional());
+
+/** Creating and editing a goal: one form. A metric needs unit, baseline, target and direction. */
+export const GoalSchema = z
+  .strictObject({
+    title: z.string({ error: 'Enter a title' }).trim().min(1, 'Enter a title').max(TITLE_MAX, `Keep the title under ${TITLE_MAX} characters`),
+    kind: z.enum(['metric', 'milestone'], { error: 'Choose metric or milestone' }),
+    unit: z.preprocess(blankToUndefined, z.string().trim().max(40, 'Keep the unit under 40 characters').optional()),
+    baseline: OptionalNumberField,
+    target: OptionalNumberField,
+    direction: z.preprocess(blankToUndefined, z.enum(['up', 'down'], { error: 'Choose up or down' }).optional()),
+    dueDate: z.preprocess(blankToUndefined, z.iso.date({ error: 'Enter a real date as YYYY-MM-DD' }).optional()),
+    state: z.enum(GOAL_STATES, { error: 'Choose a state' }).default('active'),
+  })
+  .superRefine((g, ctx) => {
+    if (g.kind !== 'metric') return;
+    for (const key of ['baseline', 'target'] as const) {
+      if (g[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `A metric needs a ${key}` });
+    }
+    if (!g.direction) ctx.addIssue({ code: 'custom', path: ['direction'], message: 'Choose whether higher or lower is better' });
+    if (g.baseline !== undefined && g.baseline === g.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'The target must differ from the baseline' });
+  })
+  .transform((g): GoalSnapshot => {
+    const metric = g.kind === 'metric';
+    return {
+      title: g.title,
+      kind: g.kind,
+      unit: metric ? (g.unit ?? '') : null,
+      baseline: metric ? (g.baseline ?? null) : null,
+      target: metric ? (g.target ?? null) : null,
+      direction: metric ? (g.direction ?? null) : null,
+      due_date: g.dueDate ?? null,
+      state: g.state,
+    };
+  });
+
+export const GOAL_FIELDS = ['title', 'kind', 'unit', 'baseline', 'target', 'direction', 'due_date', 'state'] as const;
+/** A goal's editable fields: what a goal_revisions row stores after each change. */
+export type GoalSnapshot = Pick<GoalRow, (typeof GOAL_FIELDS)[number]>;
+const FIELD_LABEL: Record<keyof GoalSnapshot, string> = {
+  title: 'Title', kind: 'Kind', unit: 'Unit', baseline: 'Baseline', target: 'Target', direction: 'Direction', due_date: 'Due date', state: 'State',
+};
+
+/** What changed between two snapshots, one phrase per field ("Target 3 → 2.5"); ["Created"] without a previous one. */
+export function describeGoalChanges(before: GoalSnapshot | null, after: GoalSnapshot): string[] {
+  if (!before) return ['Created'];
+  const show = (v: unknown) => (v === null || v === '' ? '—' : String(v));
+  return GOAL_FIELDS.filter((f) => before[f] !== after[f]).map((f) => `${FIELD_LABEL[f]} ${show(before[f])} → ${show(after[f])}`);
+}
+
+/** A goal as the edit form's field values. */
+export function goalFormValues(goal: GoalSnapshot): Record<string, string> {
+  const text = (v: string | number | null) => (v === null ? '' : String(v));
+  return {
+    title: goal.title,
+    kind: goal.kind,
+    unit: text(goal.unit),
+    baseline: text(goal.baseline),
+    target: text(goal.target),
+    direction: text(goal.direction),
+    dueDate: text(goal.due_date),
+    state: goal.state,
+  };
+}
+
+/** Revisions (oldest first) with what each changed: the first is "Created". Snapshots are only written from GoalSnapshot values. */
+export function withGoalChanges<R extends { snapshot: unknown }>(revisions: R[]): (R & { changes: string[] })[] {
+  return revisions.map((r, i) => ({ ...r, changes: describeGoalChanges(i === 0 ? null : (revisions[i - 1].snapshot as GoalSnapshot), r.snapshot as GoalSnapshot) }));
+}
+
+/** How far a metric's value is from baseline to target, 0..1 (beyond the target counts as 1). */
+export function metricProgress(goal: { baseline: number | null; target: number | null }, value: number | null): number | null {
+  if (value === null || goal.baseline === null || goal.target === null || goal.target === goal.baseline) return null;
+  return Math.min(1, Math.max(0, (value - goal.baseline) / (goal.target - goal.baseline)));
+}

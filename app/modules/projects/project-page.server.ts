@@ -1,0 +1,121 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { withGoalChanges, type GoalSnapshot } from '~/modules/goals/goals';
+import { goalRevisions, goalStateOrder } from '~/modules/goals/goals.server';
+import { resolvePolicy } from '~/modules/oversight/oversight.server';
+import { initialState, progressToNextLevel, type OversightState } from '~/oversight';
+import type { Executor } from '~/utils/db.server';
+import { invariantResponse } from '~/utils/http.server';
+import { renderMarkdown } from '~/utils/markdown.server';
+
+/**
+ * Everything the project page shows, in one query per section whatever the length of the history: header,
+ * goals (with their reported values and revisions), status timeline, reviews, action items, oversight events.
+ */
+export async function getProjectPage(db: Executor, { forumId, projectId }: { forumId: number; projectId: number }) {
+  const [project, goals, statuses, reviews, actionItems, events] = await Promise.all([
+    db
+      .selectFrom('projects as p')
+      .innerJoin('users as o', 'o.id', 'p.owner_id')
+      .innerJoin('forums as f', 'f.id', 'p.forum_id')
+      .select([
+        'p.id',
+        'p.name',
+        'p.description',
+        'p.archived',
+        'p.owner_id as ownerId',
+        'o.name as ownerName',
+        'p.oversight_level as level',
+        'p.oversight_interval as interval',
+        'p.oversight_escalated as escalated',
+        'p.oversight_state as state',
+        'p.oversight_explanation as explanation',
+        'f.policy',
+      ])
+      .where('p.id', '=', projectId)
+      .where('p.forum_id', '=', forumId)
+      .executeTakeFirst(),
+    db
+      .selectFrom('goals')
+      .select((eb) => [
+        'goals.id',
+        'goals.title',
+        'goals.kind',
+        'goals.unit',
+        'goals.baseline',
+        'goals.target',
+        'goals.direction',
+        'goals.due_date as dueDate',
+        'goals.state',
+        jsonArrayFrom(
+          eb
+            .selectFrom('status_goal_values as v')
+            .innerJoin('status_updates as s', 's.id', 'v.status_update_id')
+            .select(['s.created_at as at', 'v.value', 'v.done', 'v.note'])
+            .whereRef('v.goal_id', '=', 'goals.id')
+            .orderBy('s.created_at'),
+        ).as('values'),
+        goalRevisions(eb).as('revisions'),
+      ])
+      .where('goals.project_id', '=', projectId)
+      .orderBy(goalStateOrder)
+      .orderBy('goals.id')
+      .execute(),
+    db
+      .selectFrom('status_updates as s')
+      .innerJoin('users as a', 'a.id', 's.author_id')
+      .innerJoin('meetings as m', 'm.id', 's.meeting_id')
+      .select(['s.id', 's.health', 's.summary', 's.risks', 's.asks', 's.late', 's.created_at as createdAt', 's.updated_at as updatedAt', 'a.name as author', 'm.scheduled_at as meetingAt'])
+      .where('s.project_id', '=', projectId)
+      .orderBy('m.scheduled_at', 'desc')
+      .execute(),
+    db
+      .selectFrom('reviews as r')
+      .innerJoin('meetings as m', 'm.id', 'r.meeting_id')
+      .innerJoin('users as u', 'u.id', 'r.reviewer_id')
+      .select(['r.id', 'r.verdict', 'r.self_report as selfReport', 'r.feedback', 'm.scheduled_at as meetingAt', 'u.name as reviewer'])
+      .where('r.project_id', '=', projectId)
+      .orderBy('m.scheduled_at', 'desc')
+      .execute(),
+    db
+      .selectFrom('action_items as ai')
+      .leftJoin('users as u', 'u.id', 'ai.assignee_id')
+      .select(['ai.id', 'ai.text', 'ai.due_date as dueDate', 'ai.done_at as doneAt', 'u.name as assignee'])
+      .where('ai.project_id', '=', projectId)
+      .orderBy((eb) => eb('ai.done_at', 'is not', null))
+      .orderBy('ai.created_at', 'desc')
+      .execute(),
+    db
+      .selectFrom('oversight_events as e')
+      .leftJoin('users as u', 'u.id', 'e.actor_id')
+      .leftJoin('meetings as m', 'm.id', 'e.meeting_id')
+      .select(['e.seq', 'e.type', 'e.from_level as from', 'e.to_level as to', 'e.rule', 'e.explanation', 'e.occurred_at as at', 'u.name as actor', 'm.scheduled_at as meetingAt'])
+      .where('e.project_id', '=', projectId)
+      .orderBy('e.seq')
+      .execute(),
+  ]);
+  invariantResponse(project, 'Project not found');
+
+  const { policy: storedPolicy, state: storedState, ...header } = project;
+  const policy = resolvePolicy(storedPolicy);
+  const state = (storedState as OversightState | null) ?? initialState(project.level, policy);
+  return {
+    project: { ...header, progress: progressToNextLevel(state, policy).text },
+    goals: goals.map(({ revisions, values, ...goal }) => ({
+      ...goal,
+      values,
+      targets: revisions.map((r) => ({ at: r.changedAt, target: (r.snapshot as GoalSnapshot).target })),
+      changes: withGoalChanges(revisions)
+        .slice(1)
+        .map((r) => ({ at: r.changedAt, text: r.changes.join('; ') })),
+    })),
+    statuses: statuses.map(({ summary, risks, asks, ...s }) => ({
+      ...s,
+      summaryHtml: renderMarkdown(summary),
+      risksHtml: renderMarkdown(risks),
+      asksHtml: renderMarkdown(asks),
+    })),
+    reviews,
+    actionItems,
+    events,
+  };
+}

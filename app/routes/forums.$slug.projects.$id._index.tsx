@@ -1,0 +1,143 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Link, useActionData, useLoaderData } from '@remix-run/react';
+import { HealthBadge, OversightBadge } from '~/components/badges';
+import { GoalProgressList } from '~/components/project/goal-progress';
+import { OversightHistory } from '~/components/project/oversight-history';
+import { StatusTimeline } from '~/components/project/status-timeline';
+import type { ProjectPageData } from '~/components/project/types';
+import { DataTable, type DataColumn } from '~/components/ui/data-table';
+import { requireForumRole } from '~/modules/auth/guards.server';
+import { OverrideSchema } from '~/modules/oversight/override';
+import { overrideOversightLevel } from '~/modules/oversight/override.server';
+import { getProjectPage } from '~/modules/projects/project-page.server';
+import { canManageProject, getProjectInForum, requireIdParam } from '~/modules/projects/project.server';
+import { getDb } from '~/utils/db.server';
+import { formatDate } from '~/utils/format';
+import { parseFormData } from '~/utils/forms';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.name ?? 'Project'} · Inspection Forum` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const access = await requireForumRole(request, params.slug);
+  const page = await getProjectPage(getDb(), { forumId: access.forum.id, projectId: requireIdParam(params.id) });
+  return json({
+    forum: { slug: access.forum.slug, name: access.forum.name, timeZone: access.forum.timeZone },
+    ...page,
+    canManage: canManageProject(access, page.project.ownerId),
+    canOverride: access.role === 'chair' || access.role === 'leader',
+    now: new Date().toISOString(),
+  });
+}
+
+/** The page's one form: a chair's or leader's override of the oversight level, with a required reason. */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const db = getDb();
+  const access = await requireForumRole(request, params.slug, ['chair', 'leader']);
+  const project = await getProjectInForum(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });
+  const parsed = parseFormData(await request.formData(), OverrideSchema);
+  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values }, { status: 400 });
+  await overrideOversightLevel(db, { projectId: project.id, forumId: access.forum.id, userId: access.user.id, input: parsed.data, request });
+  return redirect(`/forums/${access.forum.slug}/projects/${project.id}#oversight-history`, 303);
+}
+
+type Review = ProjectPageData['reviews'][number];
+type ActionItem = ProjectPageData['actionItems'][number];
+
+function reviewColumns(timeZone: string): DataColumn<Review>[] {
+  return [
+    { id: 'meeting', header: 'Meeting', accessorFn: (r) => r.meetingAt, cell: ({ row }) => formatDate(row.original.meetingAt, timeZone) },
+    { id: 'verdict', header: 'Verdict', accessorFn: (r) => r.verdict, cell: ({ row }) => <HealthBadge health={row.original.verdict} /> },
+    {
+      id: 'self_report',
+      header: 'Owner’s self-report',
+      accessorFn: (r) => r.selfReport,
+      cell: ({ row }) => (
+        <>
+          <HealthBadge health={row.original.selfReport} />
+          {row.original.selfReport !== row.original.verdict ? <span className="muted"> (differs)</span> : null}
+        </>
+      ),
+    },
+    { id: 'reviewer', header: 'Reviewer', accessorFn: (r) => r.reviewer },
+    { id: 'feedback', header: 'Feedback', accessorFn: (r) => r.feedback, cell: ({ row }) => <span className="prewrap">{row.original.feedback}</span> },
+  ];
+}
+
+function actionItemColumns(timeZone: string): DataColumn<ActionItem>[] {
+  return [
+    { id: 'text', header: 'Action', accessorFn: (a) => a.text, cell: ({ row }) => <span className="prewrap">{row.original.text}</span> },
+    { id: 'assignee', header: 'Assignee', accessorFn: (a) => a.assignee, cell: ({ row }) => row.original.assignee ?? <span className="muted">Unassigned</span> },
+    { id: 'due', header: 'Due', accessorFn: (a) => a.dueDate, cell: ({ row }) => (row.original.dueDate ? formatDate(row.original.dueDate, 'UTC') : '—') },
+    {
+      id: 'done',
+      header: 'Done',
+      accessorFn: (a) => a.doneAt,
+      cell: ({ row }) => (row.original.doneAt ? `Done ${formatDate(row.original.doneAt, timeZone)}` : <strong>Open</strong>),
+    },
+  ];
+}
+
+export default function ProjectPage() {
+  const { forum, project, goals, statuses, reviews, actionItems, events, canManage, canOverride, now } = useLoaderData<typeof loader>();
+  const override = useActionData<typeof action>();
+  const base = `/forums/${forum.slug}/projects/${project.id}`;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to={`/forums/${forum.slug}`}>{forum.name}</Link>
+      </p>
+      <h1>
+        {project.name} {project.archived ? <span className="badge">archived</span> : null}
+      </h1>
+      <p>
+        Owner: <strong>{project.ownerName}</strong>
+      </p>
+      {project.description ? <p className="prewrap">{project.description}</p> : null}
+      {canManage ? (
+        <p className="actions">
+          <Link className="button" to={`${base}/status`}>
+            Post or edit status
+          </Link>{' '}
+          <Link className="button secondary" to={`${base}/goals`}>
+            Edit goals
+          </Link>
+        </p>
+      ) : null}
+
+      <section className="card oversight-summary" aria-labelledby="oversight-title">
+        <h2 id="oversight-title">Oversight</h2>
+        <p>
+          <OversightBadge level={project.level} escalated={project.escalated} /> Reviewed at least every{' '}
+          {project.interval === 1 ? 'meeting' : `${project.interval} meetings`}. {project.progress}.
+        </p>
+        {project.explanation ? <p className="muted">Latest: {project.explanation}</p> : null}
+      </section>
+
+      <section aria-labelledby="goals-title">
+        <h2 id="goals-title">Goals</h2>
+        <GoalProgressList goals={goals} timeZone={forum.timeZone} />
+      </section>
+
+      <section aria-labelledby="statuses-title">
+        <h2 id="statuses-title">Status updates</h2>
+        <StatusTimeline statuses={statuses} timeZone={forum.timeZone} />
+      </section>
+
+      <section aria-labelledby="reviews-title">
+        <h2 id="reviews-title">Reviews</h2>
+        <DataTable caption="Reviews and leader feedback" columns={reviewColumns(forum.timeZone)} data={reviews} getRowId={(r) => String(r.id)} empty="No reviews yet." />
+      </section>
+
+      <section aria-labelledby="actions-title">
+        <h2 id="actions-title">Action items</h2>
+        <DataTable caption="Action items" columns={actionItemColumns(forum.timeZone)} data={actionItems} getRowId={(a) => String(a.id)} empty="No action items." />
+      </section>
+
+      <section aria-labelledby="oversight-history-title" id="oversight-history">
+        <h2 id="oversight-history-title">Oversight history</h2>
+        <OversightHistory events={events} currentLevel={project.level} now={now} timeZone={forum.timeZone} canOverride={canOverride} override={override} />
+      </section>
+    </>
+  );
+}

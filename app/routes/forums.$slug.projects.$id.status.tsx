@@ -1,0 +1,210 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { HealthBadge } from '~/components/badges';
+import { ErrorList, Field, RadioGroup, TextareaField } from '~/components/ui/field';
+import { requireManagedProject } from '~/modules/projects/project.server';
+import { NOTE_MAX, TEXT_MAX, goalFieldName, statusFormValues, statusUpdateSchema } from '~/modules/status/status';
+import { getCurrentCycle, getCycleStatus, listActiveGoals, saveStatusUpdate, type CycleStatus } from '~/modules/status/status.server';
+import { getDb } from '~/utils/db.server';
+import { formatDateTime } from '~/utils/format';
+import { formValues, parseFormData, type FieldErrors } from '~/utils/forms';
+import { invariantResponse } from '~/utils/http.server';
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Status · ${data?.project.name ?? 'Project'} · Inspection Forum` }];
+
+const HEALTH_OPTIONS = [
+  { value: 'on_track', label: 'On track' },
+  { value: 'at_risk', label: 'At risk' },
+  { value: 'off_track', label: 'Off track' },
+] as const;
+
+async function loadContext(request: Request, params: LoaderFunctionArgs['params']) {
+  const db = getDb();
+  const { access, project } = await requireManagedProject(request, params, db);
+  const cycle = await getCurrentCycle(db, { forumId: access.forum.id });
+  return { db, access, project, cycle };
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { db, access, project, cycle } = await loadContext(request, params);
+  const [goals, status] = cycle
+    ? await Promise.all([listActiveGoals(db, { projectId: project.id }), getCycleStatus(db, { projectId: project.id, meetingId: cycle.meetingId })])
+    : [[], undefined];
+  return json({
+    forum: { slug: access.forum.slug, timeZone: access.forum.timeZone },
+    project,
+    cycle,
+    goals,
+    status: status ?? null,
+    isAuthor: !status || status.authorId === access.user.id,
+  });
+}
+
+interface Failure {
+  fieldErrors: FieldErrors;
+  formErrors: string[];
+  values: Record<string, string>;
+  conflict: CycleStatus | null;
+}
+const failure = (status: number, data: Partial<Failure> & { values: Record<string, string> }) =>
+  json<Failure>({ fieldErrors: {}, formErrors: [], conflict: null, ...data }, { status });
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { db, access, project, cycle } = await loadContext(request, params);
+  const formData = await request.formData();
+  const values = formValues(formData);
+  if (!cycle) return failure(409, { values, formErrors: ['This forum has no meeting coming up, so there is no status to post.'] });
+  const goals = await listActiveGoals(db, { projectId: project.id });
+  const parsed = parseFormData(formData, statusUpdateSchema(goals));
+  if (!parsed.ok) return failure(400, { values, fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors });
+
+  const result = await saveStatusUpdate(db, { projectId: project.id, meetingId: cycle.meetingId, userId: access.user.id, input: parsed.data, request });
+  if (result.ok) return redirect(`/forums/${access.forum.slug}/projects/${project.id}#status-${result.statusId}`, 303);
+  invariantResponse(result.reason !== 'not_author', 'Only the author of this status can edit it', { status: 403 });
+  if (result.reason === 'locked') return failure(409, { values, formErrors: ['The meeting has started, so this cycle’s status can no longer change.'] });
+  // A stale edit: nothing was written. Keep what the user typed, show what is saved, and let them decide.
+  return failure(409, {
+    values: { ...values, version: String(result.current?.version ?? 0) },
+    conflict: result.current,
+    formErrors: ['Someone saved this status after you opened it. Your changes were not saved: compare them with the saved status below, then save again to replace it.'],
+  });
+}
+
+export default function StatusUpdatePage() {
+  const { forum, project, cycle, goals, status, isAuthor } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const projectUrl = `/forums/${forum.slug}/projects/${project.id}`;
+  const header = (
+    <>
+      <p className="breadcrumb">
+        <Link to={projectUrl}>{project.name}</Link>
+      </p>
+      <h1>Status update</h1>
+    </>
+  );
+  if (!cycle) {
+    return (
+      <>
+        {header}
+        <p className="notice">This forum has no meeting coming up, so there is no status cycle to report for. The chair schedules the next meeting.</p>
+      </>
+    );
+  }
+  const when = (
+    <p className="when">
+      For the meeting on <strong>{formatDateTime(cycle.scheduledAt, forum.timeZone)}</strong>. Deadline:{' '}
+      <strong>{formatDateTime(cycle.deadline, forum.timeZone)}</strong>
+      {cycle.late && cycle.open ? <span className="badge health-at_risk">deadline passed: will be marked late</span> : null}
+    </p>
+  );
+  if (!cycle.open || !isAuthor) {
+    return (
+      <>
+        {header}
+        {when}
+        <p className="notice">
+          {!cycle.open
+            ? 'The meeting has started, so this cycle’s status can no longer change.'
+            : `${status?.authorName} posted this cycle’s status; only its author can edit it.`}
+        </p>
+        <p>
+          <Link to={projectUrl}>Back to the project</Link>
+        </p>
+      </>
+    );
+  }
+
+  const values = actionData?.values ?? (status ? statusFormValues(status) : { version: '0' });
+  const errors = (actionData?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+  const conflict = actionData?.conflict;
+  return (
+    <>
+      {header}
+      {when}
+      {status ? (
+        <p className="muted">
+          Editing your status saved {formatDateTime(status.updatedAt, forum.timeZone)}
+          {status.late ? ' (late)' : ''}.
+        </p>
+      ) : null}
+      <Form method="post" noValidate className="status-form" aria-label={`Status update for ${project.name}`}>
+        {actionData ? (
+          <div className="form-error" role="alert">
+            {actionData.formErrors.length ? <ErrorList errors={actionData.formErrors} /> : <p>Some answers need fixing: see the marked fields.</p>}
+          </div>
+        ) : null}
+        {conflict ? (
+          <section className="card conflict" aria-labelledby="conflict-title">
+            <h2 id="conflict-title">The saved status</h2>
+            <p>
+              Saved by {conflict.authorName} at {formatDateTime(conflict.updatedAt, forum.timeZone)}: <HealthBadge health={conflict.health} />
+            </p>
+            <h3>Summary</h3>
+            <pre className="saved-text">{conflict.summary}</pre>
+            {conflict.risks ? (
+              <>
+                <h3>Risks</h3>
+                <pre className="saved-text">{conflict.risks}</pre>
+              </>
+            ) : null}
+            {conflict.asks ? (
+              <>
+                <h3>Asks for help</h3>
+                <pre className="saved-text">{conflict.asks}</pre>
+              </>
+            ) : null}
+          </section>
+        ) : null}
+        <input type="hidden" name="version" value={values.version ?? '0'} />
+        <RadioGroup label="Health" name="health" options={HEALTH_OPTIONS} defaultValue={values.health} errors={errors.health} />
+
+        {goals.length > 0 ? (
+          <fieldset className="goal-values">
+            <legend>Goals</legend>
+            {goals.map((g) => (
+              <div key={g.id} className="goal-value">
+                {g.kind === 'metric' ? (
+                  <Field
+                    label={`${g.title}${g.unit ? ` (${g.unit})` : ''}`}
+                    name={goalFieldName(g.id, 'value')}
+                    inputMode="decimal"
+                    defaultValue={values[goalFieldName(g.id, 'value')] ?? ''}
+                    hint={`Baseline ${g.baseline}, target ${g.target}: ${g.direction === 'down' ? 'lower' : 'higher'} is better.`}
+                    errors={errors[goalFieldName(g.id, 'value')]}
+                  />
+                ) : (
+                  <div className="field checkbox-field">
+                    <label>
+                      <input type="checkbox" name={goalFieldName(g.id, 'done')} defaultChecked={values[goalFieldName(g.id, 'done')] === 'on'} /> {g.title}: done
+                    </label>
+                    <ErrorList errors={errors[goalFieldName(g.id, 'done')]} />
+                  </div>
+                )}
+                <Field
+                  label={`Note on ${g.title} (optional)`}
+                  name={goalFieldName(g.id, 'note')}
+                  maxLength={NOTE_MAX}
+                  defaultValue={values[goalFieldName(g.id, 'note')] ?? ''}
+                  errors={errors[goalFieldName(g.id, 'note')]}
+                />
+              </div>
+            ))}
+          </fieldset>
+        ) : (
+          <p className="muted">
+            This project has no active goals. <Link to={`${projectUrl}/goals`}>Add goals</Link>
+          </p>
+        )}
+
+        <TextareaField label="Summary" name="summary" rows={5} maxLength={TEXT_MAX} hint="Markdown: **bold**, lists, links." defaultValue={values.summary ?? ''} errors={errors.summary} />
+        <TextareaField label="Risks (optional)" name="risks" rows={3} maxLength={TEXT_MAX} defaultValue={values.risks ?? ''} errors={errors.risks} />
+        <TextareaField label="Asks for help (optional)" name="asks" rows={3} maxLength={TEXT_MAX} defaultValue={values.asks ?? ''} errors={errors.asks} />
+        <button type="submit" className="button" disabled={navigation.state === 'submitting'}>
+          {status ? 'Save changes' : 'Post status'}
+        </button>
+      </Form>
+    </>
+  );
+}
