@@ -1,0 +1,102 @@
+import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
+import { DEMO_PASSWORD, expect, test } from './fixtures';
+
+// The authorization matrix: every route × role, with the expected answer. Allowed writes are sent invalid
+// on purpose (400 proves the guard let them through without changing anything); swapped ids and extra form
+// fields are rows of their own.
+const ROLES = {
+  chair: 'chair@demo.test',
+  leader: 'leader@demo.test',
+  owner: 'owner1@demo.test', // owns Checkout redesign
+  otherOwner: 'owner2@demo.test',
+  observer: 'observer@demo.test',
+  nonMember: 'outsider@demo.test',
+  anonymous: null,
+} as const;
+type Role = keyof typeof ROLES;
+type Expect = Record<Role, number>;
+
+const members = (ok: number): Expect => ({ chair: ok, leader: ok, owner: ok, otherOwner: ok, observer: ok, nonMember: 404, anonymous: 302 });
+const ownerAndChair = (ok: number): Expect => ({ chair: ok, leader: 403, owner: ok, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
+const leaders = (ok: number): Expect => ({ chair: ok, leader: ok, owner: 403, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
+
+interface Row {
+  name: string;
+  method: 'GET' | 'POST';
+  path: (ids: Ids) => string;
+  form?: Record<string, string>;
+  expect: Expect;
+}
+interface Ids {
+  project: number;
+  platformProject: number;
+}
+
+const MATRIX: Row[] = [
+  { name: 'dashboard', method: 'GET', path: () => '/forums/demo', expect: members(200) },
+  { name: 'dashboard CSV', method: 'GET', path: () => '/forums/demo/projects.csv', expect: members(200) },
+  { name: 'oversight page', method: 'GET', path: () => '/forums/demo/oversight', expect: members(200) },
+  { name: 'project page', method: 'GET', path: (i) => `/forums/demo/projects/${i.project}`, expect: members(200) },
+  { name: 'status form', method: 'GET', path: (i) => `/forums/demo/projects/${i.project}/status`, expect: ownerAndChair(200) },
+  { name: 'goals editor', method: 'GET', path: (i) => `/forums/demo/projects/${i.project}/goals`, expect: ownerAndChair(200) },
+  { name: 'post a status (invalid)', method: 'POST', path: (i) => `/forums/demo/projects/${i.project}/status`, form: { health: 'sideways' }, expect: ownerAndChair(400) },
+  { name: 'add a goal (invalid)', method: 'POST', path: (i) => `/forums/demo/projects/${i.project}/goals`, form: { title: '' }, expect: ownerAndChair(400) },
+  { name: 'override without a reason', method: 'POST', path: (i) => `/forums/demo/projects/${i.project}`, form: { intent: 'override', level: 'trusted', reason: ' ' }, expect: leaders(400) },
+  {
+    name: 'override with an extra field (mass assignment)',
+    method: 'POST',
+    path: (i) => `/forums/demo/projects/${i.project}`,
+    form: { intent: 'override', level: 'trusted', reason: 'ok', owner_id: '1' },
+    expect: leaders(400),
+  },
+  { name: 'another forum’s project under this forum (IDOR)', method: 'GET', path: (i) => `/forums/demo/projects/${i.platformProject}`, expect: { ...members(404), anonymous: 302 } },
+  // Roles that may never post a status are refused before the project is looked up (403 reveals nothing).
+  {
+    name: 'another forum’s project status form (IDOR)',
+    method: 'GET',
+    path: (i) => `/forums/demo/projects/${i.platformProject}/status`,
+    expect: { chair: 404, leader: 403, owner: 404, otherOwner: 404, observer: 403, nonMember: 404, anonymous: 302 },
+  },
+  { name: 'my account', method: 'GET', path: () => '/account', expect: { ...members(200), nonMember: 200 } },
+];
+
+const contexts = new Map<Role, APIRequestContext>();
+let ids: Ids;
+
+test.beforeAll(async ({ baseURL }) => {
+  for (const [role, email] of Object.entries(ROLES) as [Role, string | null][]) {
+    const ctx = await playwrightRequest.newContext({ baseURL, maxRedirects: 0 });
+    if (email) {
+      const r = await ctx.post('/login', { form: { email, password: DEMO_PASSWORD } });
+      expect(r.status(), `sign-in of ${email}`).toBe(303);
+    }
+    contexts.set(role, ctx);
+  }
+  const chair = contexts.get('chair')!;
+  const demo = await (await chair.get('/forums/demo')).text();
+  const platform = await (await chair.get('/forums/platform')).text();
+  ids = {
+    project: Number(/\/forums\/demo\/projects\/(\d+)"[^>]*>Checkout redesign</.exec(demo)?.[1]),
+    platformProject: Number(/\/forums\/platform\/projects\/(\d+)"/.exec(platform)?.[1]),
+  };
+  expect(ids.project).toBeGreaterThan(0);
+  expect(ids.platformProject).toBeGreaterThan(0);
+});
+
+test.afterAll(async () => {
+  for (const ctx of contexts.values()) await ctx.dispose();
+});
+
+for (const row of MATRIX) {
+  test(`authorization: ${row.method} ${row.name}`, async () => {
+    const got: Partial<Expect> = {};
+    for (const role of Object.keys(ROLES) as Role[]) {
+      const ctx = contexts.get(role)!;
+      const path = row.path(ids);
+      const response = row.method === 'GET' ? await ctx.get(path) : await ctx.post(path, { form: row.form ?? {} });
+      got[role] = response.status();
+      if (response.status() >= 500) throw new Error(`${row.method} ${path} as ${role}: ${response.status()}`);
+    }
+    expect(got).toEqual(row.expect);
+  });
+}
