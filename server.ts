@@ -80,6 +80,17 @@ async function main() {
       res.status(403).type('text/plain').send('Cross-site request refused\n');
       return;
     }
+    // NUL bytes cannot be stored in PostgreSQL text and have no business in a URL.
+    if (/%00/i.test(req.url) || req.url.includes(String.fromCharCode(0))) {
+      res.status(400).type('text/plain').send('The address contains a NUL character\n');
+      return;
+    }
+    // Every form is URL-encoded (no uploads): anything else is refused before a route tries to parse it.
+    const type = (req.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && type && type !== 'application/x-www-form-urlencoded') {
+      res.status(415).type('text/plain').send('Forms must be sent as application/x-www-form-urlencoded\n');
+      return;
+    }
     // Bodies are capped at 1 MB; a streamed body of unknown length is refused rather than read unbounded.
     const length = Number(req.get('content-length') ?? 0);
     if (length > MAX_BODY_BYTES) {

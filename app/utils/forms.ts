@@ -18,6 +18,12 @@ export function formValues(formData: FormData): Record<string, string> {
 /** One way to validate every form: the zod schema decides, errors come back per field. */
 export function parseFormData<S extends z.ZodType>(formData: FormData, schema: S): FormResult<z.infer<S>> {
   const values = formValues(formData);
+  // NUL characters cannot be stored (PostgreSQL text) and are never typed by a person.
+  const withNul = Object.keys(values).filter((k) => values[k].includes('\u0000'));
+  if (withNul.length > 0) {
+    const fieldErrors = Object.fromEntries(withNul.map((k) => [k, ['Remove the invisible NUL character']]));
+    return { ok: false, fieldErrors, formErrors: [], values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replaceAll('\u0000', '')])) };
+  }
   const result = schema.safeParse(values);
   if (result.success) return { ok: true, data: result.data };
   const fieldErrors: FieldErrors = {};
