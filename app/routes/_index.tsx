@@ -1,7 +1,11 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, useLoaderData } from '@remix-run/react';
+import { MyActionItems } from '~/components/action-items';
+import { StatusesDue } from '~/components/statuses-due';
 import { listMyForums, requireUser } from '~/modules/auth/guards.server';
+import { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';
+import { listStatusesDue } from '~/modules/status/status.server';
 import { getDb } from '~/utils/db.server';
 
 export const meta: MetaFunction = () => [{ title: 'My forums · Inspection Forum' }];
@@ -12,14 +16,18 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const user = await requireUser(request, db);
   const forums = await listMyForums(db, user.id);
-  return json({ name: user.name, forums });
+  const statusesDue = await listStatusesDue(db, { userId: user.id });
+  const actionItems = await listOpenActionItemsForUser(db, { userId: user.id });
+  return json({ name: user.name, forums, statusesDue, actionItems });
 }
 
 export default function Home() {
-  const { name, forums } = useLoaderData<typeof loader>();
+  const { name, forums, statusesDue, actionItems } = useLoaderData<typeof loader>();
   return (
     <>
       <h1>Welcome, {name}</h1>
+      <StatusesDue items={statusesDue} />
+      <MyActionItems items={actionItems} />
       <h2>My forums</h2>
       {forums.length === 0 ? (
         <p className="muted">You are not a member of any forum yet. Ask a forum chair to add you.</p>

@@ -1,0 +1,66 @@
+import type { SerializeFrom } from '@remix-run/node';
+import { Form, Link } from '@remix-run/react';
+import { DataTable, type DataColumn } from '~/components/ui/data-table';
+import type { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';
+import { formatDate } from '~/utils/format';
+
+type ActionItem = SerializeFrom<Awaited<ReturnType<typeof listOpenActionItemsForUser>>[number]>;
+
+const columns: DataColumn<ActionItem>[] = [
+  { id: 'text', header: 'Action', accessorFn: (a) => a.text },
+  {
+    id: 'project',
+    header: 'Project',
+    accessorFn: (a) => a.project,
+    cell: ({ row }) => (
+      <>
+        <Link to={`/forums/${row.original.forumSlug}/projects/${row.original.projectId}`}>{row.original.project}</Link>
+        <div className="muted">{row.original.forum}</div>
+      </>
+    ),
+  },
+  {
+    id: 'due',
+    header: 'Due',
+    accessorFn: (a) => a.dueDate,
+    cell: ({ row }) => (
+      <>
+        {row.original.dueDate ? formatDate(row.original.dueDate, 'UTC') : <span className="muted">No date</span>}
+        {row.original.overdue ? <span className="badge health-off_track">overdue</span> : null}
+      </>
+    ),
+  },
+  {
+    id: 'from',
+    header: 'From',
+    cell: ({ row }) =>
+      row.original.meetingId && row.original.meetingAt ? (
+        <Link to={`/forums/${row.original.forumSlug}/meetings/${row.original.meetingId}#item-${row.original.projectId}`}>
+          Meeting of {formatDate(row.original.meetingAt, row.original.timeZone)}
+        </Link>
+      ) : null,
+  },
+  {
+    id: 'done',
+    header: 'Done?',
+    cell: ({ row }) => (
+      <Form method="post" action={`/forums/${row.original.forumSlug}/action-items/${row.original.id}`}>
+        <input type="hidden" name="intent" value="done" />
+        <input type="hidden" name="redirectTo" value="/" />
+        <button type="submit" className="button secondary small">
+          Mark done<span className="skip-link">: {row.original.text}</span>
+        </button>
+      </Form>
+    ),
+  },
+];
+
+/** Home: the signed-in user's open action items, with project and due date, overdue flagged. */
+export function MyActionItems({ items }: { items: ActionItem[] }) {
+  return (
+    <section aria-labelledby="action-items-title">
+      <h2 id="action-items-title">Action items</h2>
+      <DataTable caption="My open action items" columns={columns} data={items} getRowId={(a) => String(a.id)} empty="No open action items." />
+    </section>
+  );
+}

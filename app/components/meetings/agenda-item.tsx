@@ -1,0 +1,210 @@
+import type { SerializeFrom } from '@remix-run/node';
+import { Form } from '@remix-run/react';
+import { useId, type ReactNode } from 'react';
+import { HealthBadge, OversightBadge } from '~/components/badges';
+import { ErrorList, Field } from '~/components/ui/field';
+import type { MeetingActionFailure } from '~/modules/meetings/meeting-actions.server';
+import type { MeetingView } from '~/modules/meetings/meeting-page.server';
+import { goalProgress, VERDICTS } from '~/modules/meetings/meetings';
+import { healthLabel } from '~/oversight';
+import { formatDate } from '~/utils/format';
+
+export type View = SerializeFrom<MeetingView>;
+export type Item = View['items'][number];
+export type Failure = SerializeFrom<MeetingActionFailure>;
+
+/** The failure of this item's form, if the last submission was one. */
+export function failureFor(failure: Failure | undefined, intent: string, projectId: number): Failure | undefined {
+  return failure && failure.intent === intent && failure.projectId === projectId ? failure : undefined;
+}
+
+function SelectField({ label, name, errors, children, defaultValue }: { label: string; name: string; errors?: string[]; children: ReactNode; defaultValue?: string }) {
+  const id = useId();
+  const errorId = errors?.length ? `${id}-error` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={errorId ? true : undefined} aria-describedby={errorId}>
+        {children}
+      </select>
+      <ErrorList id={errorId} errors={errors} />
+    </div>
+  );
+}
+
+function StatusReport({ item }: { item: Item }) {
+  if (!item.health) {
+    return (
+      <p className="muted">
+        No status posted for this meeting. Self-report for the review: {healthLabel(item.selfReport)} (the owner&apos;s latest, or on track if none).
+      </p>
+    );
+  }
+  return (
+    <div className="status-report">
+      <p>
+        Owner&apos;s status: <HealthBadge health={item.health} />
+        {item.late ? <span className="badge health-at_risk">late</span> : null}
+      </p>
+      {item.goals.length > 0 ? (
+        <ul className="status-goals">
+          {item.goals.map((g) => {
+            const progress = goalProgress(g);
+            const value = g.kind === 'milestone' ? (g.done ? 'done' : 'not done') : `${g.value ?? '—'}${g.unit ? ` ${g.unit}` : ''} (from ${g.baseline} to ${g.target})`;
+            return (
+              <li key={g.title}>
+                {g.title}: {value}
+                {progress === null ? null : <span className="muted"> · {Math.round(progress * 100)}% of the way</span>}
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      {item.summaryHtml ? <div className="markdown" dangerouslySetInnerHTML={{ __html: item.summaryHtml }} /> : null}
+      {item.risksHtml ? (
+        <>
+          <h4>Risks</h4>
+          <div className="markdown" dangerouslySetInnerHTML={{ __html: item.risksHtml }} />
+        </>
+      ) : null}
+      {item.asksHtml ? (
+        <>
+          <h4>Asks for help</h4>
+          <div className="markdown" dangerouslySetInnerHTML={{ __html: item.asksHtml }} />
+        </>
+      ) : null}
+    </div>
+  );
+}
+
+function ReviewForm({ item, failure }: { item: Item; failure?: Failure }) {
+  const legendId = useId();
+  const errorId = `${legendId}-error`;
+  const verdictErrors = failure?.fieldErrors.verdict;
+  const chosen = failure?.values.verdict ?? item.verdict ?? undefined;
+  return (
+    <Form method="post" className="review-form" preventScrollReset>
+      <input type="hidden" name="intent" value="review" />
+      <input type="hidden" name="projectId" value={item.projectId} />
+      <ErrorList errors={failure?.formErrors} />
+      <fieldset
+        className="verdict"
+        role="radiogroup"
+        aria-labelledby={legendId}
+        aria-describedby={verdictErrors?.length ? errorId : undefined}
+        aria-invalid={verdictErrors?.length ? true : undefined}
+      >
+        <legend id={legendId}>Verdict on {item.project}</legend>
+        {VERDICTS.map((v) => (
+          <label key={v} className={`radio health-${v}`}>
+            <input type="radio" name="verdict" value={v} defaultChecked={chosen === v} /> {healthLabel(v)}
+          </label>
+        ))}
+        <ErrorList id={errorId} errors={verdictErrors} />
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${legendId}-feedback`}>Feedback for {item.owner}</label>
+        <textarea id={`${legendId}-feedback`} name="feedback" rows={2} maxLength={10_000} defaultValue={failure?.values.feedback ?? item.feedback ?? ''} />
+        <ErrorList errors={failure?.fieldErrors.feedback} />
+      </div>
+      <button type="submit" className="button">
+        {item.verdict ? 'Update verdict' : 'Record verdict'}
+      </button>
+    </Form>
+  );
+}
+
+function ActionItemForm({ item, members, failure }: { item: Item; members: View['members']; failure?: Failure }) {
+  const errors = failure?.fieldErrors ?? {};
+  return (
+    <Form method="post" className="action-item-form" preventScrollReset>
+      <input type="hidden" name="intent" value="action-item" />
+      <input type="hidden" name="projectId" value={item.projectId} />
+      <ErrorList errors={failure?.formErrors} />
+      <Field label="New action item" name="text" maxLength={2000} required defaultValue={failure?.values.text ?? ''} errors={errors.text} />
+      <SelectField label="Assignee" name="assigneeId" errors={errors.assigneeId} defaultValue={failure?.values.assigneeId ?? String(item.ownerId)}>
+        {members.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.name}
+          </option>
+        ))}
+      </SelectField>
+      <Field label="Due date" name="dueDate" type="date" defaultValue={failure?.values.dueDate ?? ''} errors={errors.dueDate} />
+      <button type="submit" className="button secondary">
+        Add action item
+      </button>
+    </Form>
+  );
+}
+
+interface DiscussedItemProps {
+  item: Item;
+  number: number;
+  view: View;
+  canRun: boolean;
+  timeZone: string;
+  nextAnchor: string;
+  failure?: Failure;
+}
+
+/** One discussed agenda item: why it is here, the owner's status, the verdict and the action items. */
+export function DiscussedItem({ item, number, view, canRun, timeZone, nextAnchor, failure }: DiscussedItemProps) {
+  const state = view.meeting.state;
+  const recording = canRun && state === 'in_progress';
+  return (
+    <article id={`item-${item.projectId}`} className="agenda-item card" aria-labelledby={`item-${item.projectId}-title`} tabIndex={-1}>
+      <header className="agenda-item-head">
+        <h3 id={`item-${item.projectId}-title`}>
+          {number}. {item.project}
+        </h3>
+        <span className="muted">{item.owner}</span> <OversightBadge level={item.level} escalated={item.escalated} />
+      </header>
+      <p className="reason">
+        {item.pulled ? 'Pulled from the consent agenda. ' : ''}
+        {item.reason}
+      </p>
+      <StatusReport item={item} />
+      {item.verdict ? (
+        <p className="recorded-verdict">
+          Verdict: <HealthBadge health={item.verdict} /> <span className="muted">(self-report {healthLabel(item.reviewedSelfReport ?? item.selfReport).toLowerCase()}{item.reviewer ? `, by ${item.reviewer}` : ''})</span>
+          {item.feedback ? <span className="feedback"> “{item.feedback}”</span> : null}
+        </p>
+      ) : state === 'closed' ? (
+        <p className="muted">No verdict was recorded.</p>
+      ) : null}
+      {recording ? <ReviewForm item={item} failure={failureFor(failure, 'review', item.projectId)} /> : null}
+      {item.actionItems.length > 0 ? (
+        <>
+          <h4>Action items</h4>
+          <ul className="action-items">
+            {item.actionItems.map((a) => (
+              <li key={a.id}>
+                {a.doneAt ? <s>{a.text}</s> : a.text} <span className="muted">— {a.assignee ?? 'unassigned'}{a.dueDate ? `, due ${formatDate(a.dueDate, timeZone)}` : ''}{a.doneAt ? ', done' : ''}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {recording ? <ActionItemForm item={item} members={view.members} failure={failureFor(failure, 'action-item', item.projectId)} /> : null}
+      <footer className="agenda-item-foot">
+        {canRun && state !== 'planned' ? <RequestNextButton projectId={item.projectId} project={item.project} failure={failureFor(failure, 'request', item.projectId)} /> : null}
+        <a href={`#${nextAnchor}`} className="next-item">
+          Next item<span className="skip-link"> after {item.project}</span>
+        </a>
+      </footer>
+    </article>
+  );
+}
+
+export function RequestNextButton({ projectId, project, failure }: { projectId: number; project: string; failure?: Failure }) {
+  return (
+    <Form method="post" className="request-next" preventScrollReset>
+      <input type="hidden" name="intent" value="request" />
+      <input type="hidden" name="projectId" value={projectId} />
+      <button type="submit" className="link-button">
+        Ask for {project} at the next meeting
+      </button>
+      <ErrorList errors={[...(failure?.formErrors ?? []), ...(failure?.fieldErrors.projectId ?? [])]} />
+    </Form>
+  );
+}

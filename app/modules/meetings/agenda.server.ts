@@ -1,0 +1,193 @@
+import { sql } from 'kysely';
+import { writeAudit } from '~/modules/audit/audit.server';
+import { inTransaction, type Executor } from '~/utils/db.server';
+import { buildAgenda, type AgendaFacts } from './agenda';
+import { done, refuse, type Outcome } from './meetings';
+import { lockMeeting, type LockedMeeting } from './meetings.server';
+import { ensurePlannedMeetings } from './schedule.server';
+
+type MeetingRef = Pick<LockedMeeting, 'id' | 'forumId' | 'scheduledAt'>;
+
+/** Everything the agenda rules read, for every active project of the forum, in one query. */
+export async function loadAgendaFacts(db: Executor, meeting: MeetingRef): Promise<AgendaFacts[]> {
+  const rows = await db
+    .selectFrom('projects as p')
+    .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting.id))
+    .leftJoin('agenda_items as ai', (j) => j.onRef('ai.project_id', '=', 'p.id').on('ai.meeting_id', '=', meeting.id))
+    .leftJoin('users as rq', 'rq.id', 'ai.requested_by')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('reviews as r')
+          .innerJoin('meetings as rm', 'rm.id', 'r.meeting_id')
+          .select(['r.verdict', 'rm.scheduled_at'])
+          .whereRef('r.project_id', '=', 'p.id')
+          .where('rm.scheduled_at', '<', meeting.scheduledAt)
+          .orderBy('rm.scheduled_at', 'desc')
+          .limit(1)
+          .as('lr'),
+      (join) => join.onTrue(),
+    )
+    .select((eb) => [
+      'p.id',
+      'p.name',
+      'p.oversight_level as level',
+      'p.oversight_interval as interval',
+      'p.oversight_escalated as escalated',
+      'p.oversight_state as state',
+      's.health as statusHealth',
+      'lr.verdict as lastVerdict',
+      'rq.name as requestedBy',
+      // Same count as the dashboard's "meetings since the last review", up to this meeting.
+      eb
+        .selectFrom('meetings as m')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('m.forum_id', '=', 'p.forum_id')
+        .where('m.state', '=', 'closed')
+        .where('m.scheduled_at', '<', meeting.scheduledAt)
+        .where((w) => w.or([w('lr.scheduled_at', 'is', null), w('m.scheduled_at', '>', w.ref('lr.scheduled_at'))]))
+        .as('since'),
+    ])
+    .where('p.forum_id', '=', meeting.forumId)
+    .where('p.archived', '=', false)
+    .execute();
+  return rows.map((r) => {
+    const state = (r.state ?? {}) as { baseInterval?: number; attention?: AgendaFacts['attention']; pulled?: boolean };
+    return {
+      projectId: r.id,
+      name: r.name,
+      level: r.level,
+      interval: r.interval,
+      baseInterval: state.baseInterval ?? r.interval,
+      escalated: r.escalated,
+      attention: state.attention ?? 'none',
+      pulled: state.pulled ?? false,
+      statusHealth: r.statusHealth,
+      lastVerdict: r.lastVerdict,
+      meetingsSinceReview: r.since ?? 0,
+      requestedBy: r.requestedBy,
+    };
+  });
+}
+
+/** Writes the engine-built agenda, keeping pulls and requests; rows that did not change are not touched. */
+async function writeAgenda(trx: Executor, meeting: MeetingRef): Promise<void> {
+  const entries = buildAgenda(await loadAgendaFacts(trx, meeting));
+  if (entries.length > 0) {
+    await trx
+      .insertInto('agenda_items')
+      .values(entries.map((e) => ({ meeting_id: meeting.id, project_id: e.projectId, section: e.section, reason: e.reason, position: e.position })))
+      .onConflict((oc) =>
+        oc
+          .columns(['meeting_id', 'project_id'])
+          .doUpdateSet((eb) => ({ section: eb.ref('excluded.section'), reason: eb.ref('excluded.reason'), position: eb.ref('excluded.position') }))
+          .where((eb) =>
+            eb.or([
+              eb('agenda_items.section', 'is distinct from', eb.ref('excluded.section')),
+              eb('agenda_items.reason', 'is distinct from', eb.ref('excluded.reason')),
+              eb('agenda_items.position', 'is distinct from', eb.ref('excluded.position')),
+            ]),
+          ),
+      )
+      .execute();
+  }
+  // Projects archived since the last build leave the agenda.
+  let stale = trx.deleteFrom('agenda_items').where('meeting_id', '=', meeting.id);
+  if (entries.length > 0) stale = stale.where('project_id', 'not in', entries.map((e) => e.projectId));
+  await stale.execute();
+}
+
+/**
+ * Builds or refreshes a planned meeting's agenda from the engine's current state. Idempotent; a meeting that
+ * has started keeps its frozen agenda (returns false).
+ */
+export async function refreshAgenda(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<boolean> {
+  return inTransaction(db, async (trx) => {
+    const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
+    if (!meeting || meeting.state !== 'planned') return false;
+    await writeAgenda(trx, meeting);
+    return true;
+  });
+}
+
+/** Start: the agenda is built one last time and frozen with the state change (planned → in_progress). */
+export async function startMeeting(
+  db: Executor,
+  { forumId, meetingId, actorId, request }: { forumId: number; meetingId: number; actorId: number; request?: Request },
+): Promise<Outcome> {
+  return inTransaction(db, async (trx) => {
+    const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
+    if (!meeting) return refuse(404, 'Meeting not found');
+    if (meeting.state !== 'planned') return refuse(409, 'This meeting has already started.');
+    await writeAgenda(trx, meeting);
+    await trx.updateTable('meetings').set({ state: 'in_progress', started_at: new Date() }).where('id', '=', meeting.id).execute();
+    await writeAudit(trx, { userId: actorId, forumId, action: 'meeting.start', target: `meeting:${meeting.id}`, request });
+    return done(undefined);
+  });
+}
+
+/** A leader pulls a consent item into discussion (before or during the meeting). */
+export async function pullAgendaItem(
+  db: Executor,
+  { forumId, meetingId, projectId, actorId, request }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
+): Promise<Outcome> {
+  return inTransaction(db, async (trx) => {
+    const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
+    if (!meeting) return refuse(404, 'Meeting not found');
+    if (meeting.state === 'closed') return refuse(409, 'This meeting is closed.');
+    // Before the meeting the item pulled is the one on today's agenda.
+    if (meeting.state === 'planned') await writeAgenda(trx, meeting);
+    const result = await trx
+      .updateTable('agenda_items')
+      .set({ pulled: true })
+      .where('meeting_id', '=', meeting.id)
+      .where('project_id', '=', projectId)
+      .where('section', '=', 'consent')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return refuse(400, 'Only an item on the consent agenda can be pulled.', 'projectId');
+    await writeAudit(trx, { userId: actorId, forumId, action: 'agenda.pull', target: `meeting:${meeting.id}`, detail: { projectId }, request });
+    return done(undefined);
+  });
+}
+
+/**
+ * A leader asks for a project at the next planned meeting after this one: stored on that meeting's agenda
+ * (requested_by), where it shows as a leader-requested exception.
+ */
+export async function requestForNextMeeting(
+  db: Executor,
+  { forumId, meetingId, projectId, actorId, request }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
+): Promise<Outcome<{ meetingId: number; scheduledAt: Date }>> {
+  return inTransaction(db, async (trx) => {
+    const current = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
+    if (!current) return refuse(404, 'Meeting not found');
+    const project = await trx.selectFrom('projects').select('id').where('id', '=', projectId).where('forum_id', '=', forumId).where('archived', '=', false).executeTakeFirst();
+    if (!project) return refuse(400, 'Choose an active project of this forum.', 'projectId');
+    const findNext = () =>
+      trx
+        .selectFrom('meetings')
+        .select('id')
+        .where('forum_id', '=', forumId)
+        .where('state', '=', 'planned')
+        .where('scheduled_at', '>', current.scheduledAt)
+        .orderBy('scheduled_at')
+        .limit(1)
+        .executeTakeFirst();
+    let next = await findNext();
+    if (!next) {
+      await ensurePlannedMeetings(trx, { forumId });
+      next = await findNext();
+    }
+    if (!next) return refuse(409, 'There is no planned meeting after this one.');
+    const target = await lockMeeting(trx, { forumId, meetingId: next.id, mode: 'update' });
+    if (!target || target.state !== 'planned') return refuse(409, 'The next meeting has already started.');
+    await trx
+      .insertInto('agenda_items')
+      .values({ meeting_id: target.id, project_id: projectId, section: 'exception', reason: 'Requested', position: 0, requested_by: actorId })
+      .onConflict((oc) => oc.columns(['meeting_id', 'project_id']).doUpdateSet({ requested_by: actorId }))
+      .execute();
+    await writeAgenda(trx, target);
+    await writeAudit(trx, { userId: actorId, forumId, action: 'agenda.request', target: `meeting:${target.id}`, detail: { projectId, from: current.id }, request });
+    return done({ meetingId: target.id, scheduledAt: target.scheduledAt });
+  });
+}

@@ -1,0 +1,95 @@
+import type { AgendaSection, HealthValue, LevelValue } from '../../../db/database';
+import { levelLabel, plural } from '~/oversight/explain';
+
+/** What the agenda needs to know about one active project, as of the meeting being prepared. */
+export interface AgendaFacts {
+  projectId: number;
+  name: string;
+  level: LevelValue;
+  /** The engine's effective next-review interval (attention cap and pull applied). */
+  interval: number;
+  /** The level's routine interval. */
+  baseInterval: number;
+  escalated: boolean;
+  attention: 'none' | 'at_risk' | 'off_track';
+  /** Pulled by the engine (a flagged or missed status) until the next review. */
+  pulled: boolean;
+  /** This cycle's status health; null when not posted. */
+  statusHealth: HealthValue | null;
+  /** The latest verdict before this meeting; null when never reviewed. */
+  lastVerdict: HealthValue | null;
+  /** Closed meetings since the last review, before this meeting. */
+  meetingsSinceReview: number;
+  /** Name of the leader who asked for the project at this meeting. */
+  requestedBy: string | null;
+}
+
+export interface AgendaEntry {
+  projectId: number;
+  section: AgendaSection;
+  reason: string;
+  position: number;
+}
+
+export const SECTION_TITLES: Record<AgendaSection, string> = {
+  exception: 'Exceptions',
+  due: 'Due by cadence',
+  consent: 'Consent agenda',
+};
+
+// DESIGN §4, in priority order: a project's first matching rule places it; every matching rule is its reason.
+const EXCEPTION_RULES: ((f: AgendaFacts) => string | null)[] = [
+  (f) => (f.escalated ? 'Escalated: awaiting a leader override with a corrective plan' : null),
+  (f) => (f.statusHealth === 'off_track' ? 'Off track (self-reported)' : f.lastVerdict === 'off_track' ? 'Off track at the last review' : null),
+  (f) => (f.statusHealth === null ? 'Status not posted for this meeting' : null),
+  (f) => (f.statusHealth === 'at_risk' ? 'At risk (self-reported)' : null),
+  (f) => (f.lastVerdict === null ? 'New project: kickoff review' : null),
+  (f) => (f.requestedBy ? `Requested by ${f.requestedBy}` : null),
+];
+
+const meetings = (n: number) => plural(n, 'meeting', 'meetings');
+
+function cadenceWords(f: AgendaFacts): string {
+  const every = `every ${f.interval === 1 ? 'meeting' : `${f.interval} meetings`} at ${levelLabel(f.level)}`;
+  if (f.interval >= f.baseInterval) return every;
+  const why = f.pulled ? 'pulled in by a flagged or missed status' : `${f.attention.replace('_', ' ')} at the last review`;
+  return `${every} (${why})`;
+}
+
+/** Meetings until the project is due, counting this one: due now when the closed meetings since its review + 1 reach its interval. */
+export function meetingsUntilDue(f: Pick<AgendaFacts, 'interval' | 'meetingsSinceReview'>): number {
+  return Math.max(0, f.interval - f.meetingsSinceReview - 1);
+}
+
+/**
+ * The engine-built agenda: exceptions, then projects due by cadence (consistent with the dashboard's "next
+ * review"), then everyone else on the consent agenda. Pure and deterministic: positions follow the sections.
+ */
+export function buildAgenda(facts: readonly AgendaFacts[]): AgendaEntry[] {
+  const ranked = facts.map((f) => {
+    const reasons = EXCEPTION_RULES.map((rule) => rule(f)).filter((r): r is string => r !== null);
+    if (reasons.length > 0) {
+      const rank = EXCEPTION_RULES.findIndex((rule) => rule(f) !== null);
+      return { f, section: 'exception' as const, rank, reason: reasons.join('; ') };
+    }
+    const until = meetingsUntilDue(f);
+    if (until === 0) {
+      return { f, section: 'due' as const, rank: f.interval - f.meetingsSinceReview, reason: `${meetings(f.meetingsSinceReview)} since the last review; ${cadenceWords(f)}` };
+    }
+    return { f, section: 'consent' as const, rank: 0, reason: `Next review due in ${meetings(until)}; ${cadenceWords(f)}` };
+  });
+  const order: Record<AgendaSection, number> = { exception: 0, due: 1, consent: 2 };
+  ranked.sort((a, b) => order[a.section] - order[b.section] || a.rank - b.rank || a.f.name.localeCompare(b.f.name) || a.f.projectId - b.f.projectId);
+  return ranked.map((r, i) => ({ projectId: r.f.projectId, section: r.section, reason: r.reason, position: i + 1 }));
+}
+
+/** Discussed items get a review; consent items are accepted without one unless a leader pulls them. */
+export function isDiscussed(item: { section: AgendaSection; pulled: boolean }): boolean {
+  return item.section !== 'consent' || item.pulled;
+}
+
+/** The first line of a status summary, for the consent agenda's one-line entries. */
+export function oneLine(text: string, max = 140): string {
+  const line = text.split(/\r?\n/).find((l) => l.trim())?.trim() ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

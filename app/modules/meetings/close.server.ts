@@ -1,0 +1,129 @@
+import type { LevelValue } from '../../../db/database';
+import { writeAudit } from '~/modules/audit/audit.server';
+import { recordOversightEvents, type OversightInput } from '~/modules/oversight/oversight.server';
+import type { EngineEvent, OversightState } from '~/oversight';
+import { inTransaction, type Executor } from '~/utils/db.server';
+import { done, refuse, type Outcome } from './meetings';
+import { lockMeeting, selfReportSql } from './meetings.server';
+
+export interface LevelChange {
+  projectId: number;
+  project: string;
+  from: LevelValue;
+  to: LevelValue;
+  explanation: string;
+}
+
+export interface CloseSummary {
+  reviews: number;
+  missed: number;
+  spillovers: number;
+  /** Consent items accepted without a review. */
+  accepted: number;
+  levelChanges: LevelChange[];
+}
+
+/**
+ * Closes a meeting in one transaction (DESIGN §4): a MISSED event for every active project without a status
+ * for this cycle, every review fed to the engine with the owner's self-report, honesty spill-over for owners
+ * with a hard miss, the cached levels refreshed, the close audit-logged. The meeting row is locked first and
+ * its state checked inside the transaction, so when two leaders close at once the second finds it closed and
+ * changes nothing (`applied: false`).
+ */
+export async function closeMeeting(
+  db: Executor,
+  { forumId, meetingId, actorId, request, now = new Date() }: { forumId: number; meetingId: number; actorId: number; request?: Request; now?: Date },
+): Promise<Outcome<{ applied: boolean; summary: CloseSummary | null }>> {
+  return inTransaction(db, async (trx) => {
+    const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
+    if (!meeting) return refuse(404, 'Meeting not found');
+    if (meeting.state === 'closed') return done({ applied: false, summary: null });
+    if (meeting.state !== 'in_progress') return refuse(409, 'Start the meeting before closing it.');
+
+    const projects = await trx
+      .selectFrom('projects as p')
+      .leftJoin('reviews as r', (j) => j.onRef('r.project_id', '=', 'p.id').on('r.meeting_id', '=', meeting.id))
+      .leftJoin('agenda_items as ai', (j) => j.onRef('ai.project_id', '=', 'p.id').on('ai.meeting_id', '=', meeting.id))
+      .select((eb) => [
+        'p.id',
+        'p.name',
+        'p.owner_id as ownerId',
+        'r.id as reviewId',
+        'r.reviewer_id as reviewerId',
+        'r.verdict',
+        'r.self_report as storedSelfReport',
+        selfReportSql('p.id', meeting).as('selfReport'),
+        'ai.section',
+        'ai.pulled',
+        eb.exists(eb.selectFrom('status_updates as s').select('s.id').whereRef('s.project_id', '=', 'p.id').where('s.meeting_id', '=', meeting.id)).as('hasStatus'),
+      ])
+      .where('p.forum_id', '=', forumId)
+      .where((w) => w.or([w('p.archived', '=', false), w('r.id', 'is not', null)]))
+      .orderBy('p.id')
+      .execute();
+
+    const summary: CloseSummary = { reviews: 0, missed: 0, spillovers: 0, accepted: 0, levelChanges: [] };
+    const names = new Map(projects.map((p) => [p.id, p.name]));
+    const noteChanges = (projectId: number, states: OversightState[]) => {
+      for (const s of states) {
+        if (s.changed) summary.levelChanges.push({ projectId, project: names.get(projectId) ?? '', from: s.previousLevel, to: s.level, explanation: s.explanation });
+      }
+    };
+    // Reviews are the reviewer's; missed statuses and spill-overs are the engine's (no actor).
+    const event = (e: EngineEvent, actor: number | null = null): OversightInput => ({ event: e, actorId: actor, meetingId: meeting.id, occurredAt: now });
+    const hardMisses = new Map<number, Set<number>>(); // owner → projects with a hard miss
+
+    for (const p of projects) {
+      const inputs: OversightInput[] = [];
+      if (!p.hasStatus) {
+        inputs.push(event({ type: 'missed' }));
+        summary.missed += 1;
+      }
+      if (p.reviewId !== null && p.verdict !== null) {
+        inputs.push(event({ type: 'review', verdict: p.verdict, selfReport: p.selfReport }, p.reviewerId));
+        summary.reviews += 1;
+        // The stored review shows what the engine was given.
+        if (p.storedSelfReport !== p.selfReport) {
+          await trx.updateTable('reviews').set({ self_report: p.selfReport }).where('id', '=', p.reviewId).execute();
+        }
+      } else if (p.section === 'consent' && !p.pulled) {
+        summary.accepted += 1;
+      }
+      const states = await recordOversightEvents(trx, { projectId: p.id, inputs });
+      noteChanges(p.id, states);
+      if (states.some((s) => s.eventClass === 'HARD_MISS')) hardMisses.set(p.ownerId, (hardMisses.get(p.ownerId) ?? new Set()).add(p.id));
+    }
+
+    // Honesty spill-over: the owner's other Trusted projects drop to Light, and their Light projects restart
+    // the streak toward Trusted (docs/decisions/001, decision 3); Tight and Standard are unaffected.
+    if (hardMisses.size > 0) {
+      const others = await trx
+        .selectFrom('projects')
+        .select(['id', 'name', 'owner_id as ownerId'])
+        .where('forum_id', '=', forumId)
+        .where('archived', '=', false)
+        .where('owner_id', 'in', [...hardMisses.keys()])
+        .where('oversight_level', 'in', ['trusted', 'light'])
+        .orderBy('id')
+        .execute();
+      for (const other of others) {
+        if (hardMisses.get(other.ownerId)?.has(other.id)) continue;
+        names.set(other.id, other.name);
+        noteChanges(other.id, await recordOversightEvents(trx, { projectId: other.id, inputs: [event({ type: 'spillover' })] }));
+        summary.spillovers += 1;
+      }
+    }
+
+    await trx.updateTable('meetings').set({ state: 'closed', closed_at: now, closed_by: actorId }).where('id', '=', meeting.id).execute();
+    await writeAudit(trx, {
+      userId: actorId,
+      forumId,
+      action: 'meeting.close',
+      target: `meeting:${meeting.id}`,
+      detail: { reviews: summary.reviews, missed: summary.missed, spillovers: summary.spillovers, accepted: summary.accepted, levelChanges: summary.levelChanges.length },
+      request,
+    });
+    return done({ applied: true, summary });
+  });
+}
+

@@ -1,0 +1,87 @@
+import { json } from '@remix-run/node';
+import type { Executor } from '~/utils/db.server';
+import type { FormResult } from '~/utils/forms';
+import { invariantResponse } from '~/utils/http.server';
+import { pullAgendaItem, requestForNextMeeting, startMeeting } from './agenda.server';
+import { closeMeeting } from './close.server';
+import { done, IdParamSchema, type MeetingAction, type Outcome, type Refusal } from './meetings';
+import { addActionItem, recordReview } from './reviews.server';
+
+/** The meeting id from the URL; anything else is a 404. */
+export function parseMeetingId(param: string | undefined): number {
+  const parsed = IdParamSchema.safeParse(param);
+  invariantResponse(parsed.success, 'Meeting not found');
+  return parsed.data;
+}
+
+/** The item after this one that is discussed, to move on to once its verdict is in. */
+async function nextDiscussedItem(db: Executor, { meetingId, projectId }: { meetingId: number; projectId: number }): Promise<number | null> {
+  const row = await db
+    .selectFrom('agenda_items as a')
+    .select('a.project_id')
+    .where('a.meeting_id', '=', meetingId)
+    .where((w) => w.or([w('a.section', '!=', 'consent'), w('a.pulled', '=', true)]))
+    .where('a.position', '>', (eb) => eb.selectFrom('agenda_items as c').select('c.position').where('c.meeting_id', '=', meetingId).where('c.project_id', '=', projectId))
+    .orderBy('a.position')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.project_id ?? null;
+}
+
+/** Runs one of the meeting page's forms; on success, the anchor to land on. Roles are checked by the route's guard. */
+export async function runMeetingAction(
+  db: Executor,
+  { forumId, meetingId, actorId, action, request }: { forumId: number; meetingId: number; actorId: number; action: MeetingAction; request: Request },
+): Promise<Outcome<{ anchor: string }>> {
+  const base = { forumId, meetingId, actorId, request };
+  const then = async (result: Outcome<unknown>, anchor: string | (() => Promise<string>)) =>
+    result.ok ? done({ anchor: typeof anchor === 'string' ? anchor : await anchor() }) : result;
+  switch (action.intent) {
+    case 'start':
+      return then(await startMeeting(db, base), 'agenda');
+    case 'close':
+      return then(await closeMeeting(db, base), 'close-summary');
+    case 'pull':
+      return then(await pullAgendaItem(db, { ...base, projectId: action.projectId }), `item-${action.projectId}`);
+    case 'request':
+      return then(await requestForNextMeeting(db, { ...base, projectId: action.projectId }), `item-${action.projectId}`);
+    case 'action-item':
+      return then(await addActionItem(db, { ...base, projectId: action.projectId, text: action.text, assigneeId: action.assigneeId, dueDate: action.dueDate }), `item-${action.projectId}`);
+    case 'review':
+      return then(await recordReview(db, { ...base, projectId: action.projectId, verdict: action.verdict, feedback: action.feedback }), async () => {
+        const next = await nextDiscussedItem(db, { meetingId, projectId: action.projectId });
+        return next === null ? 'close-meeting' : `item-${next}`;
+      });
+    default: {
+      const never: never = action;
+      throw new Error(`Unknown meeting action: ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+/** What a failed form gets back: errors next to the right form on a page of many (intent + project). */
+export interface MeetingActionFailure {
+  intent: string | null;
+  projectId: number | null;
+  fieldErrors: Record<string, string[]>;
+  formErrors: string[];
+  values: Record<string, string>;
+}
+
+function failure(values: Record<string, string>, fieldErrors: Record<string, string[]>, formErrors: string[]): MeetingActionFailure {
+  const projectId = Number(values.projectId);
+  return { intent: values.intent ?? null, projectId: Number.isSafeInteger(projectId) && projectId > 0 ? projectId : null, fieldErrors, formErrors, values };
+}
+
+/** 400 with field errors for a bad form. */
+export function invalidFormResponse(parsed: Extract<FormResult<unknown>, { ok: false }>) {
+  const { intent: intentErrors, ...fieldErrors } = parsed.fieldErrors;
+  return json(failure(parsed.values, fieldErrors, [...parsed.formErrors, ...(intentErrors ?? [])]), { status: 400 });
+}
+
+/** A service's refusal: a missing meeting is the 404 page; anything else is shown beside the form. */
+export function refusalResponse(refusal: Refusal, values: Record<string, string>) {
+  invariantResponse(refusal.status !== 404, refusal.message);
+  const fieldErrors = refusal.field ? { [refusal.field]: [refusal.message] } : {};
+  return json(failure(values, fieldErrors, refusal.field ? [] : [refusal.message]), { status: refusal.status });
+}

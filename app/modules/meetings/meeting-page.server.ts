@@ -1,0 +1,171 @@
+import { sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { AgendaSection } from '../../../db/database';
+import type { Executor } from '~/utils/db.server';
+import { renderMarkdown } from '~/utils/markdown.server';
+import { isDiscussed } from './agenda';
+import { refreshAgenda } from './agenda.server';
+import type { GoalValue } from './meetings';
+import { selfReportSql } from './meetings.server';
+import { getReviewLoad } from './review-load.server';
+
+/**
+ * Everything the meeting page and the minutes show, in four queries whatever the size of the agenda: the
+ * meeting, its items (agenda rows, or for meetings held before agendas were stored, its reviews) with each
+ * owner's status, goal values, review and action items, the forum's members, and the level changes.
+ */
+export async function getMeetingPage(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }) {
+  const meeting = await db
+    .selectFrom('meetings as m')
+    .innerJoin('forums as f', 'f.id', 'm.forum_id')
+    .leftJoin('users as cb', 'cb.id', 'm.closed_by')
+    .select(['m.id', 'm.scheduled_at as scheduledAt', 'm.state', 'm.started_at as startedAt', 'm.closed_at as closedAt', 'cb.name as closedBy', 'f.minutes_per_review as minutesPerReview'])
+    .where('m.id', '=', meetingId)
+    .where('m.forum_id', '=', forumId)
+    .executeTakeFirst();
+  if (!meeting) return null;
+
+  const [rows, members, levelChanges] = await Promise.all([
+    db
+      .selectFrom('projects as p')
+      .innerJoin('users as o', 'o.id', 'p.owner_id')
+      .leftJoin('agenda_items as ai', (j) => j.onRef('ai.project_id', '=', 'p.id').on('ai.meeting_id', '=', meeting.id))
+      .leftJoin('reviews as r', (j) => j.onRef('r.project_id', '=', 'p.id').on('r.meeting_id', '=', meeting.id))
+      .leftJoin('users as rv', 'rv.id', 'r.reviewer_id')
+      .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting.id))
+      .select((eb) => [
+        'p.id as projectId',
+        'p.name as project',
+        'p.owner_id as ownerId',
+        'o.name as owner',
+        'p.oversight_level as level',
+        'p.oversight_escalated as escalated',
+        'ai.section',
+        'ai.reason',
+        'ai.pulled',
+        's.health',
+        's.summary',
+        's.risks',
+        's.asks',
+        's.late',
+        selfReportSql('p.id', meeting).as('selfReport'),
+        'r.verdict',
+        'r.self_report as reviewedSelfReport',
+        'r.feedback',
+        'rv.name as reviewer',
+        jsonArrayFrom(
+          eb
+            .selectFrom('status_goal_values as v')
+            .innerJoin('goals as g', 'g.id', 'v.goal_id')
+            .select(['g.title', 'g.kind', 'g.unit', 'g.baseline', 'g.target', 'v.value', 'v.done'])
+            .whereRef('v.status_update_id', '=', 's.id')
+            .orderBy('g.id'),
+        ).as('goals'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('action_items as a')
+            .leftJoin('users as u', 'u.id', 'a.assignee_id')
+            .select(['a.id', 'a.text', 'a.due_date as dueDate', 'a.done_at as doneAt', 'u.name as assignee'])
+            .where('a.meeting_id', '=', meeting.id)
+            .whereRef('a.project_id', '=', 'p.id')
+            .orderBy('a.id'),
+        ).as('actionItems'),
+      ])
+      .where('p.forum_id', '=', forumId)
+      .where((w) => w.or([w('ai.id', 'is not', null), w('r.id', 'is not', null)]))
+      .orderBy('ai.position')
+      .orderBy('p.name')
+      .execute(),
+    db
+      .selectFrom('memberships as ms')
+      .innerJoin('users as u', 'u.id', 'ms.user_id')
+      .select(['u.id', 'u.name', 'ms.role'])
+      .where('ms.forum_id', '=', forumId)
+      .orderBy('u.name')
+      .execute(),
+    db
+      .selectFrom('oversight_events as e')
+      .innerJoin('projects as p', 'p.id', 'e.project_id')
+      .select(['e.project_id as projectId', 'p.name as project', 'e.from_level as from', 'e.to_level as to', 'e.explanation', 'e.actor_id as actorId'])
+      .where('e.meeting_id', '=', meeting.id)
+      .whereRef('e.from_level', '!=', 'e.to_level')
+      .orderBy('p.name')
+      .orderBy('e.seq')
+      .execute(),
+  ]);
+
+  const items = rows.map((r) => {
+    // Meetings closed before agendas were stored have reviews only: each is shown as a discussed item.
+    const section: AgendaSection = r.section ?? 'due';
+    const pulled = r.pulled ?? false;
+    return {
+      ...r,
+      section,
+      pulled,
+      reason: r.reason ?? 'Reviewed at this meeting',
+      discussed: isDiscussed({ section, pulled }),
+      goals: r.goals as GoalValue[],
+    };
+  });
+  const discussed = items.filter((i) => i.discussed);
+  return {
+    meeting,
+    /** False for meetings held before agendas were stored (the seeded history): the items are its reviews. */
+    hasAgenda: rows.some((r) => r.section !== null),
+    items,
+    members,
+    levelChanges,
+    progress: { reviewed: discussed.filter((i) => i.verdict !== null).length, discussed: discussed.length },
+  };
+}
+
+export type MeetingPage = NonNullable<Awaited<ReturnType<typeof getMeetingPage>>>;
+export type MeetingItem = MeetingPage['items'][number];
+
+/**
+ * The meeting page: a planned meeting's agenda is refreshed from the engine first (idempotent; frozen once
+ * started), owners' markdown is rendered safely, and the review load comes with it.
+ */
+export async function loadMeetingView(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }) {
+  await refreshAgenda(db, { forumId, meetingId });
+  const page = await getMeetingPage(db, { forumId, meetingId });
+  if (!page) return null;
+  const load = await getReviewLoad(db, { forumId, meetingId });
+  const items = page.items.map((i) => ({
+    ...i,
+    summaryHtml: renderMarkdown(i.summary ?? ''),
+    risksHtml: renderMarkdown(i.risks ?? ''),
+    asksHtml: renderMarkdown(i.asks ?? ''),
+  }));
+  return { ...page, items, load };
+}
+
+/**
+ * Attendees for the minutes: members who recorded something in this meeting (started it, pulled or asked
+ * for an item, recorded a verdict or an action item, closed it), from the audit log and the reviews.
+ */
+export async function listMeetingParticipants(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<string[]> {
+  const rows = await db
+    .selectFrom('users as u')
+    .select('u.name')
+    .where((eb) =>
+      eb.or([
+        eb.exists(
+          eb
+            .selectFrom('audit_log as l')
+            .select('l.id')
+            .whereRef('l.user_id', '=', 'u.id')
+            .where('l.forum_id', '=', forumId)
+            .where('l.denied', '=', false)
+            .where((w) => w.or([w('l.target', '=', `meeting:${meetingId}`), w(sql`l.detail->>'meetingId'`, '=', String(meetingId))])),
+        ),
+        eb.exists(eb.selectFrom('reviews as r').select('r.id').whereRef('r.reviewer_id', '=', 'u.id').where('r.meeting_id', '=', meetingId)),
+        eb.exists(eb.selectFrom('meetings as m').select('m.id').whereRef('m.closed_by', '=', 'u.id').where('m.id', '=', meetingId)),
+      ]),
+    )
+    .orderBy('u.name')
+    .execute();
+  return rows.map((r) => r.name);
+}
+
+export type MeetingView = NonNullable<Awaited<ReturnType<typeof loadMeetingView>>>;

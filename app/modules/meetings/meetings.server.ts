@@ -1,0 +1,61 @@
+import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
+import type { Database, HealthValue, MeetingState } from '../../../db/database';
+import type { Executor } from '~/utils/db.server';
+
+export interface LockedMeeting {
+  id: number;
+  forumId: number;
+  scheduledAt: Date;
+  state: MeetingState;
+}
+
+/**
+ * Reads a meeting of a forum inside the caller's transaction and locks its row: `update` for state changes
+ * (start, close, agenda refresh), `share` for writes that must not interleave with them (verdicts, action
+ * items, pulls). A second closer waits here and then sees the meeting closed.
+ */
+export async function lockMeeting(
+  trx: Executor,
+  { forumId, meetingId, mode }: { forumId: number; meetingId: number; mode: 'update' | 'share' },
+): Promise<LockedMeeting | undefined> {
+  const q = trx
+    .selectFrom('meetings')
+    .select(['id', 'forum_id as forumId', 'scheduled_at as scheduledAt', 'state'])
+    .where('id', '=', meetingId)
+    .where('forum_id', '=', forumId);
+  return (mode === 'update' ? q.forUpdate() : q.forShare()).executeTakeFirst();
+}
+
+/**
+ * The owner's self-report for a review in `meeting` (DESIGN §3): this cycle's status health, else the most
+ * recent earlier one, else on_track. A correlated expression over `projectRef`, so a page reads it in its own query.
+ */
+export function selfReportSql(projectRef: string, meeting: { id: number; scheduledAt: Date }): RawBuilder<HealthValue> {
+  return sql<HealthValue>`coalesce((
+    select s.health from status_updates s join meetings sm on sm.id = s.meeting_id
+    where s.project_id = ${sql.ref(projectRef)} and (s.meeting_id = ${meeting.id} or sm.scheduled_at < ${meeting.scheduledAt})
+    order by (s.meeting_id = ${meeting.id}) desc, sm.scheduled_at desc, s.created_at desc
+    limit 1
+  ), 'on_track')`;
+}
+
+/** Per-meeting counts for lists and the review load, as correlated subqueries over a meeting aliased `m`. */
+export function meetingCounts(eb: ExpressionBuilder<Database & { m: Database['meetings'] }, 'm'>) {
+  const count = sql<number>`count(*)::int`.as('n');
+  return [
+    eb.selectFrom('reviews as r').select(count).whereRef('r.meeting_id', '=', 'm.id').as('reviewed'),
+    eb.selectFrom('agenda_items as a').select(count).whereRef('a.meeting_id', '=', 'm.id').as('agendaItems'),
+    eb
+      .selectFrom('agenda_items as a')
+      .select(count)
+      .whereRef('a.meeting_id', '=', 'm.id')
+      .where((w) => w.or([w('a.section', '!=', 'consent'), w('a.pulled', '=', true)]))
+      .as('discussed'),
+    eb
+      .selectFrom('oversight_events as e')
+      .select(count)
+      .whereRef('e.meeting_id', '=', 'm.id')
+      .whereRef('e.from_level', '!=', 'e.to_level')
+      .as('levelChanges'),
+  ] as const;
+}

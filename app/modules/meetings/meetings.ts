@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import type { GoalKind, Role } from '../../../db/database';
+import { metricProgress } from '~/modules/goals/goals';
+
+// One strict schema per form on the meeting page; the `intent` literal picks it.
+
+const id = (message: string) => z.coerce.number({ error: message }).int(message).positive(message);
+const projectId = id('Choose a project');
+
+export const VERDICTS = ['on_track', 'at_risk', 'off_track'] as const;
+
+export const StartMeetingSchema = z.strictObject({ intent: z.literal('start') });
+export const CloseMeetingSchema = z.strictObject({ intent: z.literal('close') });
+export const PullItemSchema = z.strictObject({ intent: z.literal('pull'), projectId });
+export const RequestNextSchema = z.strictObject({ intent: z.literal('request'), projectId });
+
+export const ReviewSchema = z.strictObject({
+  intent: z.literal('review'),
+  projectId,
+  verdict: z.enum(VERDICTS, { error: 'Choose a verdict' }),
+  feedback: z.string().trim().max(10_000, 'Keep feedback under 10,000 characters').default(''),
+});
+
+export const ActionItemSchema = z.strictObject({
+  intent: z.literal('action-item'),
+  projectId,
+  text: z.string({ error: 'Describe the action' }).trim().min(1, 'Describe the action').max(2_000, 'Keep it under 2,000 characters'),
+  assigneeId: id('Choose who will do it'),
+  dueDate: z
+    .union([z.literal(''), z.iso.date({ error: 'Enter a date as YYYY-MM-DD' })])
+    .default('')
+    .transform((v) => v || null),
+});
+
+export const MeetingActionSchema = z.discriminatedUnion(
+  'intent',
+  [StartMeetingSchema, CloseMeetingSchema, PullItemSchema, RequestNextSchema, ReviewSchema, ActionItemSchema],
+  { error: 'Unknown action' },
+);
+export type MeetingAction = z.infer<typeof MeetingActionSchema>;
+
+export const ActionItemDoneSchema = z.strictObject({
+  intent: z.literal('done'),
+  redirectTo: z.string().max(500).optional(),
+});
+
+export const IdParamSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+export const MeetingListQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(10_000).catch(1),
+});
+
+/** A service's refusal: the route answers with this status and message, next to `field` when given. */
+export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; message: string; field?: string };
+export type Outcome<T = undefined> = { ok: true; value: T } | Refusal;
+
+export const refuse = (status: Refusal['status'], message: string, field?: string): Refusal => ({ ok: false, status, message, field });
+export const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
+
+/** Who runs a meeting: starts it, records verdicts and action items, pulls and requests items, closes it. */
+export const MEETING_RUNNERS = ['chair', 'leader'] as const satisfies readonly Role[];
+
+/** Reads the role a guard returned (guards are the only place roles come from). */
+export function runsMeetings(role: Role): boolean {
+  return (MEETING_RUNNERS as readonly Role[]).includes(role);
+}
+
+export interface GoalValue {
+  title: string;
+  kind: GoalKind;
+  unit: string | null;
+  baseline: number | null;
+  target: number | null;
+  value: number | null;
+  done: boolean | null;
+}
+
+/** Share of the way from baseline to target (0–1); milestones are 0 or 1. */
+export function goalProgress(g: GoalValue): number | null {
+  return g.kind === 'milestone' ? (g.done ? 1 : 0) : metricProgress(g, g.value);
+}

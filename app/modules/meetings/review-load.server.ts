@@ -1,0 +1,63 @@
+import { sql } from 'kysely';
+import type { Executor } from '~/utils/db.server';
+import { buildAgenda, isDiscussed } from './agenda';
+import { loadAgendaFacts } from './agenda.server';
+import { meetingCounts } from './meetings.server';
+import type { LoadPoint, ReviewLoad } from './review-load';
+
+function meetingLoads(db: Executor, forumId: number) {
+  return db
+    .selectFrom('meetings as m')
+    .select((eb) => [
+      'm.id',
+      'm.scheduled_at as scheduledAt',
+      'm.state',
+      ...meetingCounts(eb),
+      // Projects that existed at the meeting (their oversight started by then): "everything every meeting".
+      sql<number>`(select count(*)::int from projects p where p.forum_id = m.forum_id and not p.archived
+        and least(p.created_at, (select min(e.occurred_at) from oversight_events e where e.project_id = p.id)) <= m.scheduled_at)`.as('projects'),
+    ])
+    .where('m.forum_id', '=', forumId);
+}
+
+type LoadRow = Awaited<ReturnType<ReturnType<typeof meetingLoads>['execute']>>[number];
+
+function toPoint(r: LoadRow, expectedDiscussed?: number): LoadPoint {
+  const hasAgenda = (r.agendaItems ?? 0) > 0;
+  return {
+    meetingId: r.id,
+    scheduledAt: r.scheduledAt,
+    state: r.state,
+    // Without stored agenda rows: a meeting of the seeded history counts its reviews; a planned one, what is expected.
+    discussed: hasAgenda ? (r.discussed ?? 0) : (expectedDiscussed ?? r.reviewed ?? 0),
+    everything: hasAgenda ? (r.agendaItems ?? 0) : (r.projects ?? 0),
+  };
+}
+
+/**
+ * Review load for a meeting (or the forum's next one) and the `history` closed meetings before it: a fixed
+ * number of queries (four at most) whatever the number of meetings and projects.
+ */
+export async function getReviewLoad(db: Executor, { forumId, meetingId, history = 12 }: { forumId: number; meetingId?: number; history?: number }): Promise<ReviewLoad> {
+  const forum = db.selectFrom('forums').select('minutes_per_review').where('id', '=', forumId).executeTakeFirstOrThrow();
+  const currentRow = await (meetingId === undefined
+    ? meetingLoads(db, forumId).where('m.state', '!=', 'closed').orderBy('m.scheduled_at').limit(1)
+    : meetingLoads(db, forumId).where('m.id', '=', meetingId)
+  ).executeTakeFirst();
+  let past = meetingLoads(db, forumId).where('m.state', '=', 'closed');
+  if (currentRow) past = past.where('m.scheduled_at', '<', currentRow.scheduledAt);
+  const [settings, pastRows] = await Promise.all([forum, past.orderBy('m.scheduled_at', 'desc').limit(history).execute()]);
+
+  let current: LoadPoint | null = null;
+  if (currentRow) {
+    if (currentRow.state !== 'closed' && (currentRow.agendaItems ?? 0) === 0) {
+      // Not built yet: what the engine would put on it now.
+      const facts = await loadAgendaFacts(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt });
+      const expected = buildAgenda(facts).filter((e) => isDiscussed({ section: e.section, pulled: false })).length;
+      current = { ...toPoint(currentRow, expected), everything: facts.length };
+    } else {
+      current = toPoint(currentRow);
+    }
+  }
+  return { minutesPerReview: settings.minutes_per_review, current, history: pastRows.reverse().map((r) => toPoint(r)) };
+}

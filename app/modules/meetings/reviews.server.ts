@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import type { HealthValue } from '../../../db/database';
+import { writeAudit } from '~/modules/audit/audit.server';
+import { inTransaction, type Executor } from '~/utils/db.server';
+import { isDiscussed } from './agenda';
+import { done, refuse, type Outcome } from './meetings';
+import { lockMeeting, selfReportSql, type LockedMeeting } from './meetings.server';
+
+interface MeetingWrite {
+  forumId: number;
+  meetingId: number;
+  projectId: number;
+  actorId: number;
+  request?: Request;
+}
+
+/** Audit entries of meeting writes carry the meeting (the minutes' attendees are read from them). */
+function auditWrite(trx: Executor, input: MeetingWrite, action: string, target: string, detail: Record<string, unknown>) {
+  return writeAudit(trx, {
+    userId: input.actorId,
+    forumId: input.forumId,
+    action,
+    target,
+    detail: { meetingId: input.meetingId, projectId: input.projectId, ...detail },
+    request: input.request,
+  });
+}
+
+/** The meeting (locked against a concurrent close) and the project's agenda item, if it is in progress. */
+async function openAgendaItem(trx: Executor, { forumId, meetingId, projectId }: MeetingWrite): Promise<Outcome<{ meeting: LockedMeeting; discussed: boolean }>> {
+  const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
+  if (!meeting) return refuse(404, 'Meeting not found');
+  if (meeting.state !== 'in_progress') return refuse(409, meeting.state === 'planned' ? 'Start the meeting first.' : 'This meeting is closed.');
+  const item = await trx.selectFrom('agenda_items').select(['section', 'pulled']).where('meeting_id', '=', meeting.id).where('project_id', '=', projectId).executeTakeFirst();
+  if (!item) return refuse(400, 'That project is not on this meeting’s agenda.', 'projectId');
+  return done({ meeting, discussed: isDiscussed(item) });
+}
+
+/** Records (or corrects) a verdict during the meeting, with the owner's self-report it is compared with. */
+export async function recordReview(
+  db: Executor,
+  input: MeetingWrite & { verdict: HealthValue; feedback: string },
+): Promise<Outcome<{ selfReport: HealthValue }>> {
+  return inTransaction(db, async (trx) => {
+    const open = await openAgendaItem(trx, input);
+    if (!open.ok) return open;
+    if (!open.value.discussed) return refuse(400, 'Pull this consent item into discussion before recording a verdict.', 'verdict');
+    const { meeting } = open.value;
+    const row = await trx
+      .insertInto('reviews')
+      .columns(['meeting_id', 'project_id', 'reviewer_id', 'verdict', 'self_report', 'feedback'])
+      .expression((eb) =>
+        eb
+          .selectFrom('projects as p')
+          .select([
+            sql.lit(meeting.id).as('meeting_id'),
+            'p.id',
+            sql.lit(input.actorId).as('reviewer_id'),
+            sql.val(input.verdict).as('verdict'),
+            selfReportSql('p.id', meeting).as('self_report'),
+            sql.val(input.feedback).as('feedback'),
+          ])
+          .where('p.id', '=', input.projectId),
+      )
+      .onConflict((oc) =>
+        oc.columns(['meeting_id', 'project_id']).doUpdateSet((eb) => ({
+          reviewer_id: eb.ref('excluded.reviewer_id'),
+          verdict: eb.ref('excluded.verdict'),
+          self_report: eb.ref('excluded.self_report'),
+          feedback: eb.ref('excluded.feedback'),
+          updated_at: new Date(),
+        })),
+      )
+      .returning(['id', 'self_report'])
+      .executeTakeFirstOrThrow();
+    // Action items added before the verdict belong to this review too.
+    await trx
+      .updateTable('action_items')
+      .set({ review_id: row.id })
+      .where('meeting_id', '=', meeting.id)
+      .where('project_id', '=', input.projectId)
+      .where('review_id', 'is', null)
+      .execute();
+    await auditWrite(trx, input, 'review.record', `review:${row.id}`, { verdict: input.verdict });
+    return done({ selfReport: row.self_report });
+  });
+}
+
+/** Adds an action item to a project on the agenda, assigned to a member of the forum. */
+export async function addActionItem(
+  db: Executor,
+  input: MeetingWrite & { text: string; assigneeId: number; dueDate: string | null },
+): Promise<Outcome<{ id: number }>> {
+  return inTransaction(db, async (trx) => {
+    const open = await openAgendaItem(trx, input);
+    if (!open.ok) return open;
+    const member = await trx.selectFrom('memberships').select('user_id').where('forum_id', '=', input.forumId).where('user_id', '=', input.assigneeId).executeTakeFirst();
+    if (!member) return refuse(400, 'Choose a member of this forum.', 'assigneeId');
+    const review = await trx.selectFrom('reviews').select('id').where('meeting_id', '=', input.meetingId).where('project_id', '=', input.projectId).executeTakeFirst();
+    const row = await trx
+      .insertInto('action_items')
+      .values({
+        meeting_id: input.meetingId,
+        review_id: review?.id ?? null,
+        project_id: input.projectId,
+        text: input.text,
+        assignee_id: input.assigneeId,
+        due_date: input.dueDate,
+        created_by: input.actorId,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await auditWrite(trx, input, 'action_item.create', `action_item:${row.id}`, { assigneeId: input.assigneeId });
+    return done({ id: row.id });
+  });
+}

@@ -1,0 +1,80 @@
+import { sql } from 'kysely';
+import type { Executor } from '~/utils/db.server';
+import { meetingCounts } from './meetings.server';
+import { nextOccurrences } from './schedule';
+
+/** How many meetings ahead are kept planned. */
+export const UPCOMING_MEETINGS = 3;
+
+/**
+ * Makes sure the forum's next `count` meetings exist, continuing its cadence from its latest meeting.
+ * Idempotent: it only tops up, and unique(forum_id, scheduled_at) makes concurrent callers insert once.
+ */
+export async function ensurePlannedMeetings(
+  db: Executor,
+  { forumId, now = new Date(), count = UPCOMING_MEETINGS }: { forumId: number; now?: Date; count?: number },
+): Promise<number> {
+  const forum = await db
+    .selectFrom('forums as f')
+    .select((eb) => [
+      'f.cadence',
+      'f.weekday',
+      'f.meeting_time',
+      'f.time_zone',
+      eb.selectFrom('meetings as m').select((m) => m.fn.max('m.scheduled_at').as('x')).whereRef('m.forum_id', '=', 'f.id').as('latest'),
+      eb
+        .selectFrom('meetings as m')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .whereRef('m.forum_id', '=', 'f.id')
+        .where('m.state', '!=', 'closed')
+        .where('m.scheduled_at', '>', now)
+        .as('upcoming'),
+    ])
+    .where('f.id', '=', forumId)
+    .executeTakeFirstOrThrow();
+  const missing = count - (forum.upcoming ?? 0);
+  if (missing <= 0) return 0;
+  const times = nextOccurrences(
+    { cadence: forum.cadence, weekday: forum.weekday, meetingTime: forum.meeting_time, timeZone: forum.time_zone },
+    { after: forum.latest ? new Date(forum.latest) : null, now, count: missing },
+  );
+  if (times.length === 0) return 0;
+  const result = await db
+    .insertInto('meetings')
+    .values(times.map((scheduled_at) => ({ forum_id: forumId, scheduled_at })))
+    .onConflict((oc) => oc.columns(['forum_id', 'scheduled_at']).doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** The meetings list: every meeting not yet closed, and one page of past ones, newest first (two queries). */
+export async function listMeetingsForForum(db: Executor, { forumId, page, size = 25 }: { forumId: number; page: number; size?: number }) {
+  const base = db.selectFrom('meetings as m').select((eb) => ['m.id', 'm.scheduled_at as scheduledAt', 'm.state', ...meetingCounts(eb)]).where('m.forum_id', '=', forumId);
+  const [upcoming, past] = await Promise.all([
+    base.where('m.state', '!=', 'closed').orderBy('m.scheduled_at').execute(),
+    base
+      .select(sql<number>`count(*) over ()::int`.as('total'))
+      .where('m.state', '=', 'closed')
+      .orderBy('m.scheduled_at', 'desc')
+      .limit(size)
+      .offset((page - 1) * size)
+      .execute(),
+  ]);
+  return {
+    upcoming,
+    past: past.map(({ total: _total, ...m }) => m),
+    pastTotal: past[0]?.total ?? 0,
+    pageSize: size,
+  };
+}
+
+/** Meetings for the calendar feed: everything from `since` on (upcoming ones included). */
+export async function listMeetingsForCalendar(db: Executor, { forumId, since }: { forumId: number; since: Date }) {
+  return db
+    .selectFrom('meetings')
+    .select(['id', 'scheduled_at as scheduledAt', 'state'])
+    .where('forum_id', '=', forumId)
+    .where('scheduled_at', '>=', since)
+    .orderBy('scheduled_at')
+    .execute();
+}
