@@ -3,10 +3,12 @@ import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useMemo } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
+import { ReviewLoadSummary } from '~/components/review-load';
 import { HealthSparkline, ProgressBar } from '~/components/sparkline';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { DASHBOARD_SORTS, HEALTH_FILTERS, LEVEL_FILTERS, PAGE_SIZES, dashboardSearch, parseDashboardQuery, type DashboardQuery } from '~/modules/projects/dashboard';
+import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
 import { healthLabel, levelLabel } from '~/oversight';
 import { getDb } from '~/utils/db.server';
@@ -20,11 +22,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum, role } = await requireForumRole(request, params.slug);
   const query = parseDashboardQuery(new URL(request.url).searchParams);
-  const [{ rows, total }, summary, nextMeeting, settings] = await Promise.all([
+  const [{ rows, total }, summary, nextMeeting, load] = await Promise.all([
     listProjectsForDashboard(db, { forumId: forum.id, query }),
     getDashboardSummary(db, forum.id),
     getNextMeeting(db, forum.id),
-    db.selectFrom('forums').select('minutes_per_review').where('id', '=', forum.id).executeTakeFirstOrThrow(),
+    getReviewLoad(db, { forumId: forum.id }),
   ]);
   return json({
     forum,
@@ -33,8 +35,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     projects: rows,
     total,
     summary,
-    minutesPerReview: settings.minutes_per_review,
+    minutesPerReview: load.minutesPerReview,
     nextMeeting,
+    load,
     cadenceDays: CADENCE_DAYS[forum.cadence],
     now: new Date().toISOString(),
   });
@@ -92,7 +95,7 @@ function SummaryStrip({ data }: { data: Data }) {
         </ul>
       </div>
       <div className="card">
-        <h2 className="strip-title">This meeting&rsquo;s review load</h2>
+        <h2 className="strip-title">Due this meeting</h2>
         <p className="load">
           <Link to={dashboardSearch(data.query, { due: '1', page: 1 })}>
             <strong>{summary.dueThisMeeting}</strong> of {summary.projects} projects due
@@ -221,6 +224,7 @@ export default function ForumDashboard() {
         </nav>
       </div>
       <SummaryStrip data={data} />
+      <ReviewLoadSummary load={data.load} timeZone={forum.timeZone} title="The time trust saves" />
       <Filters data={data} />
       <p className="muted" aria-live="polite">
         {total} project{total === 1 ? '' : 's'}

