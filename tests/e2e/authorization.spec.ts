@@ -30,6 +30,7 @@ interface Row {
 interface Ids {
   project: number;
   platformProject: number;
+  meeting: number;
 }
 
 const MATRIX: Row[] = [
@@ -58,6 +59,13 @@ const MATRIX: Row[] = [
     expect: { chair: 404, leader: 403, owner: 404, otherOwner: 404, observer: 403, nonMember: 404, anonymous: 302 },
   },
   { name: 'my account', method: 'GET', path: () => '/account', expect: { ...members(200), nonMember: 200 } },
+  { name: 'meetings list', method: 'GET', path: () => '/forums/demo/meetings', expect: members(200) },
+  { name: 'calendar feed', method: 'GET', path: () => '/forums/demo/meetings.ics', expect: members(200) },
+  { name: 'meeting page', method: 'GET', path: (i) => `/forums/demo/meetings/${i.meeting}`, expect: members(200) },
+  { name: 'meeting minutes', method: 'GET', path: (i) => `/forums/demo/meetings/${i.meeting}/minutes.md`, expect: members(200) },
+  { name: 'record a verdict (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'review', projectId: String(2 ** 40), verdict: 'great' }, expect: leaders(400) },
+  { name: 'unknown meeting intent', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'close-everything' }, expect: leaders(400) },
+  { name: 'a meeting that does not exist', method: 'GET', path: () => '/forums/demo/meetings/987654321', expect: { ...members(404), anonymous: 302 } },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();
@@ -75,10 +83,13 @@ test.beforeAll(async ({ baseURL }) => {
   const chair = contexts.get('chair')!;
   const demo = await (await chair.get('/forums/demo')).text();
   const platform = await (await chair.get('/forums/platform')).text();
+  const meetings = await (await chair.get('/forums/demo/meetings')).text();
   ids = {
     project: Number(/\/forums\/demo\/projects\/(\d+)"[^>]*>Checkout redesign</.exec(demo)?.[1]),
     platformProject: Number(/\/forums\/platform\/projects\/(\d+)"/.exec(platform)?.[1]),
+    meeting: Number(/\/forums\/demo\/meetings\/(\d+)"/.exec(meetings)?.[1]),
   };
+  expect(ids.meeting).toBeGreaterThan(0);
   expect(ids.project).toBeGreaterThan(0);
   expect(ids.platformProject).toBeGreaterThan(0);
 });
