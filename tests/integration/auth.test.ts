@@ -121,3 +121,15 @@ test('forum guards: non-members get 404, members without the role 403, both audi
   expect((anonymous as Response).status).toBe(302);
   expect((anonymous as Response).headers.get('Location')).toMatch(/^\/login\?redirectTo=/);
 });
+
+test('removing a member takes effect on their next request', async ({ db }) => {
+  const forum = await createForum(db, { slug: 'removal' });
+  const member = await createUser(db, { email: 'gone@example.test', passwordHash: hash });
+  await addMember(db, { forumId: forum.id, userId: member.id, role: 'leader' });
+  const login = (await loginAction(args(loginRequest({ email: 'gone@example.test', password: PASSWORD })))) as Response;
+  const request = () => new Request('http://localhost/forums/removal', { headers: { Cookie: cookieFrom(login) } });
+  expect((await requireForumRole(request(), 'removal', undefined, db)).role).toBe('leader');
+  await db.deleteFrom('memberships').where('forum_id', '=', forum.id).where('user_id', '=', member.id).execute();
+  const denied = await requireForumRole(request(), 'removal', undefined, db).catch((r: Response) => r);
+  expect((denied as Response).status).toBe(404);
+});
