@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, HealthValue, LevelValue } from './database';
 import { hashPassword } from '../app/modules/auth/password.server';
+import { seededRandom } from '../app/utils/random';
 import { recordOversightEvents } from '../app/modules/oversight/oversight.server';
 import { startingLevel, type EngineEvent, type Level } from '../app/oversight';
 import { addMember, createForum, createGoal, createMeeting, createProject, createUser } from '../tests/factories';
@@ -62,18 +63,6 @@ const FEEDBACK: Record<HealthValue, string[]> = {
   off_track: ['Off track: we need a corrective plan and a new date.', 'This slipped without warning: flag earlier next time.'],
 };
 
-/** A small deterministic generator, so every fresh demo database is the same. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function databaseIsEmpty(db: Kysely<Database> | Transaction<Database>): Promise<boolean> {
   const row = await db.selectFrom('users').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   return row.n === 0;
@@ -97,7 +86,7 @@ function lastMondayBefore(now: Date): Date {
 }
 
 async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date): Promise<void> {
-  const random = rng(20261125);
+  const random = seededRandom(20261125);
   const users = [];
   for (const [i, login] of DEMO_LOGINS.entries()) {
     users.push(await createUser(db, { email: login.email, name: login.name, passwordHash: hashes[i], isAdmin: login.role === 'chair' }));

@@ -9,38 +9,61 @@ function Markdown({ html }: { html: string }) {
   return <div className="markdown" dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
-/** The project's status updates, newest first. */
+/** The project's status updates, newest first: the latest in full, older ones behind a disclosure. */
+const RECENT = 4;
+
 export function StatusTimeline({ statuses, timeZone }: { statuses: Status[]; timeZone: string }) {
   if (statuses.length === 0) return <p className="muted">No status updates yet.</p>;
+  const older = statuses.slice(RECENT);
   return (
-    <ol className="timeline">
-      {statuses.map((s) => (
-        <li key={s.id} id={`status-${s.id}`} className="card">
-          <article aria-labelledby={`status-${s.id}-title`}>
-            <h3 id={`status-${s.id}-title`}>
-              Meeting of {formatDate(s.meetingAt, timeZone)} <HealthBadge health={s.health} />
-              {s.late ? <span className="badge health-at_risk">late</span> : null}
-            </h3>
-            <p className="muted">
-              {s.author}, {formatDateTime(s.createdAt, timeZone)}
-              {s.updatedAt !== s.createdAt ? ` (edited ${formatDateTime(s.updatedAt, timeZone)})` : ''}
-            </p>
-            <Markdown html={s.summaryHtml} />
-            {s.risksHtml ? (
-              <>
-                <h4>Risks</h4>
-                <Markdown html={s.risksHtml} />
-              </>
-            ) : null}
-            {s.asksHtml ? (
-              <>
-                <h4>Asks for help</h4>
-                <Markdown html={s.asksHtml} />
-              </>
-            ) : null}
-          </article>
-        </li>
-      ))}
-    </ol>
+    <>
+      <ol className="timeline">
+        {statuses.slice(0, RECENT).map((s) => (
+          <StatusItem key={s.id} s={s} timeZone={timeZone} />
+        ))}
+      </ol>
+      {older.length > 0 ? (
+        <details className="older">
+          <summary>
+            Show {older.length} older status update{older.length === 1 ? '' : 's'}
+          </summary>
+          <ol className="timeline">
+            {older.map((s) => (
+              <StatusItem key={s.id} s={s} timeZone={timeZone} />
+            ))}
+          </ol>
+        </details>
+      ) : null}
+    </>
+  );
+}
+
+function StatusItem({ s, timeZone }: { s: Status; timeZone: string }) {
+  return (
+    <li id={`status-${s.id}`} className="card">
+      <article aria-labelledby={`status-${s.id}-title`}>
+        <h3 id={`status-${s.id}-title`}>
+          Meeting of {formatDate(s.meetingAt, timeZone)} <HealthBadge health={s.health} />
+          {s.late ? <span className="badge health-at_risk">late</span> : null}
+        </h3>
+        <p className="muted">
+          {s.author}, {formatDateTime(s.createdAt, timeZone)}
+          {s.updatedAt !== s.createdAt ? ` (edited ${formatDateTime(s.updatedAt, timeZone)})` : ''}
+        </p>
+        <Markdown html={s.summaryHtml} />
+        {s.risksHtml ? (
+          <>
+            <h4>Risks</h4>
+            <Markdown html={s.risksHtml} />
+          </>
+        ) : null}
+        {s.asksHtml ? (
+          <>
+            <h4>Asks for help</h4>
+            <Markdown html={s.asksHtml} />
+          </>
+        ) : null}
+      </article>
+    </li>
   );
 }
