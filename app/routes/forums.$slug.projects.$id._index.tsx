@@ -26,6 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...page,
     canManage: canManageProject(access, page.project.ownerId),
     canOverride: access.role === 'chair' || access.role === 'leader',
+    canChangeOwner: access.role === 'chair',
     now: new Date().toISOString(),
   });
 }
@@ -79,7 +80,7 @@ function actionItemColumns(timeZone: string): DataColumn<ActionItem>[] {
 }
 
 export default function ProjectPage() {
-  const { forum, project, goals, statuses, reviews, actionItems, events, canManage, canOverride, now } = useLoaderData<typeof loader>();
+  const { forum, project, goals, statuses, reviews, actionItems, events, canManage, canOverride, canChangeOwner, now } = useLoaderData<typeof loader>();
   const override = useActionData<typeof action>();
   const base = `/forums/${forum.slug}/projects/${project.id}`;
   return (
@@ -92,6 +93,12 @@ export default function ProjectPage() {
       </h1>
       <p>
         Owner: <strong>{project.ownerName}</strong>
+        {canChangeOwner ? (
+          <>
+            {' '}
+            · <Link to={`${base}/owner`}>Change owner</Link>
+          </>
+        ) : null}
       </p>
       {project.description ? <p className="prewrap">{project.description}</p> : null}
       {canManage ? (

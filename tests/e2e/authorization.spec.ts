@@ -58,6 +58,8 @@ const MATRIX: Row[] = [
     path: (i) => `/forums/demo/projects/${i.platformProject}/status`,
     expect: { chair: 404, leader: 403, owner: 404, otherOwner: 404, observer: 403, nonMember: 404, anonymous: 302 },
   },
+  { name: 'change-owner page', method: 'GET', path: (i) => `/forums/demo/projects/${i.project}/owner`, expect: { ...leaders(200), leader: 403 } },
+  { name: 'change owner (invalid)', method: 'POST', path: (i) => `/forums/demo/projects/${i.project}/owner`, form: { ownerId: 'nobody' }, expect: { ...leaders(400), leader: 403 } },
   { name: 'my account', method: 'GET', path: () => '/account', expect: { ...members(200), nonMember: 200 } },
   { name: 'meetings list', method: 'GET', path: () => '/forums/demo/meetings', expect: members(200) },
   { name: 'calendar feed', method: 'GET', path: () => '/forums/demo/meetings.ics', expect: members(200) },

@@ -1,0 +1,81 @@
+import type { LevelValue } from '../../../db/database';
+import { startingLevel, levelLabel, type ReviewClass } from '~/oversight';
+import { writeAudit } from '~/modules/audit/audit.server';
+import { recordOversightEvents, resolvePolicy } from '~/modules/oversight/oversight.server';
+import { inTransaction, type Executor } from '~/utils/db.server';
+
+/** Members who can own a project in this forum (observers read only). */
+export async function listPossibleOwners(db: Executor, { forumId }: { forumId: number }) {
+  return db
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.name', 'm.role'])
+    .where('m.forum_id', '=', forumId)
+    .where('m.role', '!=', 'observer')
+    .orderBy('u.name')
+    .execute();
+}
+
+export type ChangeOwnerResult = { ok: true; level: LevelValue; explanation: string } | { ok: false; field: 'ownerId'; message: string };
+
+/**
+ * Hands a project to a new owner. Trust is earned per owner, so the project restarts at the level the
+ * starting rule gives the new owner (DESIGN §3 "Starting level"), recorded as a `restart` oversight event.
+ */
+export async function changeProjectOwner(
+  db: Executor,
+  { forumId, projectId, ownerId, note, actorId, request }: { forumId: number; projectId: number; ownerId: number; note: string; actorId: number; request?: Request },
+): Promise<ChangeOwnerResult> {
+  return inTransaction(db, async (trx) => {
+    const project = await trx
+      .selectFrom('projects')
+      .innerJoin('forums', 'forums.id', 'projects.forum_id')
+      .select(['projects.owner_id', 'projects.name', 'forums.policy'])
+      .where('projects.id', '=', projectId)
+      .where('projects.forum_id', '=', forumId)
+      .forUpdate('projects')
+      .executeTakeFirstOrThrow();
+    const owner = await trx
+      .selectFrom('memberships as m')
+      .innerJoin('users as u', 'u.id', 'm.user_id')
+      .select(['u.name', 'm.role'])
+      .where('m.forum_id', '=', forumId)
+      .where('m.user_id', '=', ownerId)
+      .executeTakeFirst();
+    if (!owner || owner.role === 'observer') return { ok: false, field: 'ownerId', message: 'Choose a member of this forum who can own projects' };
+    if (project.owner_id === ownerId) return { ok: false, field: 'ownerId', message: `${owner.name} already owns this project` };
+
+    const [others, recent] = await Promise.all([
+      trx.selectFrom('projects').select('oversight_level').where('owner_id', '=', ownerId).where('archived', '=', false).where('id', '!=', projectId).execute(),
+      trx
+        .selectFrom('oversight_events as e')
+        .innerJoin('projects as p', 'p.id', 'e.project_id')
+        .select('e.event_class')
+        .where('p.owner_id', '=', ownerId)
+        .where('e.event_class', 'in', ['PASS', 'FLAG', 'HONEST_OFF', 'SOFT_MISS', 'HARD_MISS', 'MISSED'])
+        .orderBy('e.occurred_at', 'desc')
+        .orderBy('e.id', 'desc')
+        .limit(20)
+        .execute(),
+    ]);
+    const policy = resolvePolicy(project.policy);
+    const start = startingLevel({
+      isFirstProject: others.length === 0 && recent.length === 0,
+      ownerCurrentLevels: others.map((o) => o.oversight_level),
+      recentScoredClasses: recent.map((r) => r.event_class as ReviewClass | 'MISSED').reverse(),
+      policy,
+    });
+    await trx.updateTable('projects').set({ owner_id: ownerId }).where('id', '=', projectId).execute();
+    const reason = `Handed to ${owner.name}: ${start.reason}${note ? ` (${note})` : ''}`;
+    const [state] = await recordOversightEvents(trx, { projectId, inputs: [{ event: { type: 'restart', level: start.level, reason }, actorId }] });
+    await writeAudit(trx, {
+      userId: actorId,
+      forumId,
+      action: 'project.owner_changed',
+      target: `project:${projectId}`,
+      detail: { from: project.owner_id, to: ownerId, level: start.level },
+      request,
+    });
+    return { ok: true, level: state.level, explanation: state.explanation || `Restarts at ${levelLabel(start.level)}` };
+  });
+}
