@@ -134,7 +134,7 @@ test('an owner changes a goal’s target and the change shows in its history and
   await expectNoAxeViolations(page);
   await page.getByRole('link', { name: 'Chargebacks per 10k orders' }).click();
 
-  const target = page.getByLabel('Target');
+  const target = page.getByLabel('Target', { exact: true });
   const before = await target.inputValue();
   const after = String(Number(before) - 0.5);
   await target.fill(after);
