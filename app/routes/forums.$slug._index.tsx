@@ -35,7 +35,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     projects: rows,
     total,
     summary,
-    minutesPerReview: load.minutesPerReview,
     nextMeeting,
     load,
     cadenceDays: CADENCE_DAYS[forum.cadence],
@@ -65,8 +64,7 @@ function StatusAge({ row, nextMeeting, now }: { row: Row; nextMeeting: Data['nex
 }
 
 function SummaryStrip({ data }: { data: Data }) {
-  const { summary, minutesPerReview } = data;
-  const saved = summary.projects - summary.dueThisMeeting;
+  const { summary } = data;
   return (
     <section aria-label="Summary" className="summary-strip">
       <div className="card">
@@ -100,8 +98,7 @@ function SummaryStrip({ data }: { data: Data }) {
           <Link to={dashboardSearch(data.query, { due: '1', page: 1 })}>
             <strong>{summary.dueThisMeeting}</strong> of {summary.projects} projects due
           </Link>{' '}
-          · {summary.dueThisMeeting * minutesPerReview} min instead of {summary.projects * minutesPerReview} min for everything every meeting
-          {summary.projects > 0 ? ` (trust saves ${saved * minutesPerReview} min)` : ''}
+          by cadence or pulled in; the agenda adds exceptions such as missing statuses.
         </p>
       </div>
     </section>
