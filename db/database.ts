@@ -77,6 +77,8 @@ export interface ProjectsTable {
   oversight_state: Json<Record<string, unknown>> | null;
   oversight_explanation: Generated<string>;
   oversight_event_count: Generated<number>;
+  /** Oversight events per class (cached derived state, kept by recordOversightEvents). */
+  oversight_class_counts: ColumnType<Partial<Record<EventClassValue, number>>, string | undefined, string>;
   created_at: Generated<Date>;
 }
 

@@ -14,7 +14,8 @@ export async function runVerify(): Promise<number> {
     }
     for (const d of drift) {
       console.error(
-        `drift: project ${d.projectId} "${d.name}": cached ${JSON.stringify(d.cached)}, replayed ${JSON.stringify(d.replayed)}`,
+        `drift: project ${d.projectId} "${d.name}": cached ${JSON.stringify(d.cached)}, replayed ${JSON.stringify(d.replayed)}` +
+          (d.classCounts ? `; cached event counts ${JSON.stringify(d.classCounts.cached)}, events ${JSON.stringify(d.classCounts.events)}` : ''),
       );
     }
     return 1;

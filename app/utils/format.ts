@@ -1,12 +1,28 @@
+// Creating an Intl.DateTimeFormat costs far more than formatting with one (a page of dates spent most of its
+// render time here): one formatter per style and time zone, made on first use and reused.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(style: 'date' | 'dateTime', timeZone: string): Intl.DateTimeFormat {
+  const key = `${style} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(
+      'en-GB',
+      style === 'date'
+        ? { day: 'numeric', month: 'short', year: 'numeric', timeZone }
+        : { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' },
+    );
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 /** Dates shown to people: in the forum's time zone, unambiguous, short. */
 export function formatDate(value: string | Date, timeZone = 'UTC'): string {
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone }).format(new Date(value));
+  return formatter('date', timeZone).format(new Date(value));
 }
 
 export function formatDateTime(value: string | Date, timeZone = 'UTC'): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short',
-  }).format(new Date(value));
+  return formatter('dateTime', timeZone).format(new Date(value));
 }
 
 export function formatAge(from: string | Date, now: Date = new Date()): string {

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as initial from './20261125T1400-initial';
 import * as meetings from './20261125T1510-meetings';
 import * as oversightEventClass from './20261125T1520-oversight-event-class';
+import * as performance from './20261125T1600-performance';
 
 // Listed statically so the same migrations run from the server, scripts and tests without a file scan.
 export const migrations: Record<string, Migration> = {
   '20261125T1400-initial': initial,
   '20261125T1510-meetings': meetings,
   '20261125T1520-oversight-event-class': oversightEventClass,
+  '20261125T1600-performance': performance,
 };

@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
+import type { HealthValue } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { buildAgenda, type AgendaFacts } from './agenda';
@@ -15,14 +16,20 @@ export async function loadAgendaFacts(db: Executor, meeting: MeetingRef): Promis
     .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting.id))
     .leftJoin('agenda_items as ai', (j) => j.onRef('ai.project_id', '=', 'p.id').on('ai.meeting_id', '=', meeting.id))
     .leftJoin('users as rq', 'rq.id', 'ai.requested_by')
+    // The last review before this meeting: the forum's earlier meetings newest first, each probed for a review of
+    // the project (unique meeting_id, project_id), stopping at the first: a few probes instead of joining the whole
+    // review history (issue #8). Scalar-subquery probes, so the planner keeps the walk.
     .leftJoinLateral(
       (eb) =>
         eb
-          .selectFrom('reviews as r')
-          .innerJoin('meetings as rm', 'rm.id', 'r.meeting_id')
-          .select(['r.verdict', 'rm.scheduled_at'])
-          .whereRef('r.project_id', '=', 'p.id')
+          .selectFrom('meetings as rm')
+          .select([
+            sql<HealthValue>`(select r.verdict from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`.as('verdict'),
+            'rm.scheduled_at',
+          ])
+          .where('rm.forum_id', '=', meeting.forumId)
           .where('rm.scheduled_at', '<', meeting.scheduledAt)
+          .where(sql<SqlBool>`(select true from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`)
           .orderBy('rm.scheduled_at', 'desc')
           .limit(1)
           .as('lr'),

@@ -6,18 +6,30 @@ import { meetingCounts } from './meetings.server';
 import type { LoadPoint, ReviewLoad } from './review-load';
 
 function meetingLoads(db: Executor, forumId: number) {
-  return db
-    .selectFrom('meetings as m')
-    .select((eb) => [
-      'm.id',
-      'm.scheduled_at as scheduledAt',
-      'm.state',
-      ...meetingCounts(eb),
-      // Projects that existed at the meeting (their oversight started by then): "everything every meeting".
-      sql<number>`(select count(*)::int from projects p where p.forum_id = m.forum_id and not p.archived
-        and least(p.created_at, (select min(e.occurred_at) from oversight_events e where e.project_id = p.id)) <= m.scheduled_at)`.as('projects'),
-    ])
-    .where('m.forum_id', '=', forumId);
+  return (
+    db
+      // When each active project of the forum started (its creation or first oversight event), computed once per
+      // query rather than once per meeting and project (issue #8).
+      .with(
+        (cte) => cte('project_starts').materialized(),
+        (qc) =>
+          qc
+            .selectFrom('projects as p')
+            .select(sql<Date>`least(p.created_at, (select min(e.occurred_at) from oversight_events e where e.project_id = p.id))`.as('started'))
+            .where('p.forum_id', '=', forumId)
+            .where('p.archived', '=', false),
+      )
+      .selectFrom('meetings as m')
+      .select((eb) => [
+        'm.id',
+        'm.scheduled_at as scheduledAt',
+        'm.state',
+        ...meetingCounts(eb),
+        // Projects that existed at the meeting (their oversight started by then): "everything every meeting".
+        sql<number>`(select count(*)::int from project_starts ps where ps.started <= m.scheduled_at)`.as('projects'),
+      ])
+      .where('m.forum_id', '=', forumId)
+  );
 }
 
 type LoadRow = Awaited<ReturnType<ReturnType<typeof meetingLoads>['execute']>>[number];

@@ -4,15 +4,15 @@ import { initialState, progressToNextLevel, type OversightState } from '~/oversi
 import type { Executor } from '~/utils/db.server';
 import { meetingsUntilReviewSql } from '~/modules/projects/review-schedule.server';
 import { resolvePolicy } from './oversight.server';
-import { CALIBRATION, emptyCalibration, type Calibration, type CalibrationClass } from './oversight-page';
-
+import { CALIBRATION, emptyCalibration, type Calibration } from './oversight-page';
 
 /**
  * The oversight page: every project's level, progress toward the next level and the calibration of its
- * owner's self-reports, plus each owner's record across their projects. Three queries in all.
+ * owner's self-reports, plus each owner's record across their projects. Two queries in all: calibration comes
+ * from the per-class event counts cached on each project (kept by recordOversightEvents, checked by verify).
  */
 export async function getOversightOverview(db: Executor, { forumId }: { forumId: number }) {
-  const [forum, projects, counts] = await Promise.all([
+  const [forum, projects] = await Promise.all([
     db.selectFrom('forums').select('policy').where('id', '=', forumId).executeTakeFirstOrThrow(),
     db
       .selectFrom('projects as p')
@@ -27,6 +27,7 @@ export async function getOversightOverview(db: Executor, { forumId }: { forumId:
         'p.oversight_escalated as escalated',
         'p.oversight_state as state',
         'p.oversight_explanation as explanation',
+        'p.oversight_class_counts as classCounts',
         meetingsUntilReviewSql.as('meetingsUntilReview'),
       ])
       .where('p.forum_id', '=', forumId)
@@ -34,26 +35,16 @@ export async function getOversightOverview(db: Executor, { forumId }: { forumId:
       .orderBy(sql`array_position(array['tight','standard','light','trusted'], p.oversight_level)`)
       .orderBy('p.name')
       .execute(),
-    db
-      .selectFrom('oversight_events as e')
-      .innerJoin('projects as p', 'p.id', 'e.project_id')
-      .select(['e.project_id as projectId', 'e.event_class as eventClass', sql<number>`count(*)::int`.as('n')])
-      .where('p.forum_id', '=', forumId)
-      .where('p.archived', '=', false)
-      .where('e.event_class', 'in', CALIBRATION)
-      .groupBy(['e.project_id', 'e.event_class'])
-      .execute(),
   ]);
   const policy = resolvePolicy(forum.policy);
-  const calibration = new Map<number, Calibration>();
-  for (const c of counts) {
-    const entry = calibration.get(c.projectId) ?? emptyCalibration();
-    entry[c.eventClass as CalibrationClass] = c.n;
-    calibration.set(c.projectId, entry);
-  }
-  const rows = projects.map(({ state, ...p }) => {
+  const calibrationOf = (counts: Partial<Record<string, number>>): Calibration => {
+    const c = emptyCalibration();
+    for (const k of CALIBRATION) c[k] = counts[k] ?? 0;
+    return c;
+  };
+  const rows = projects.map(({ state, classCounts, ...p }) => {
     const current = (state as OversightState | null) ?? initialState(p.level, policy);
-    return { ...p, progress: progressToNextLevel(current, policy), calibration: calibration.get(p.id) ?? emptyCalibration() };
+    return { ...p, progress: progressToNextLevel(current, policy), calibration: calibrationOf(classCounts) };
   });
 
   const owners = new Map<number, { ownerId: number; owner: string; levels: LevelValue[]; escalated: number; calibration: Calibration }>();

@@ -1,4 +1,4 @@
-import type { LevelValue, OversightEventType } from '../../../db/database';
+import type { EventClassValue, LevelValue, OversightEventType } from '../../../db/database';
 import {
   DEFAULT_POLICY,
   PolicySchema,
@@ -9,6 +9,9 @@ import {
   type Policy,
 } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
+
+/** A project's oversight events per class: cached on the project row beside its engine state. */
+export type ClassCounts = Partial<Record<EventClassValue, number>>;
 
 /** A project's first event: the level it starts at and why. */
 export type StartEvent = { type: 'start'; level: LevelValue; reason: string };
@@ -44,13 +47,14 @@ export async function recordOversightEvents(
   const project = await trx
     .selectFrom('projects')
     .innerJoin('forums', 'forums.id', 'projects.forum_id')
-    .select(['projects.oversight_state', 'projects.oversight_event_count', 'projects.oversight_level', 'forums.policy'])
+    .select(['projects.oversight_state', 'projects.oversight_event_count', 'projects.oversight_level', 'projects.oversight_class_counts', 'forums.policy'])
     .where('projects.id', '=', projectId)
     .forUpdate('projects')
     .executeTakeFirstOrThrow();
   const policy = resolvePolicy(project.policy);
   let state = (project.oversight_state as OversightState | null) ?? startState(project.oversight_level, 'Starting level', policy);
   let seq = project.oversight_event_count;
+  const counts: ClassCounts = { ...project.oversight_class_counts };
   const states: OversightState[] = [];
   const rows = inputs.map((input) => {
     const from = state.level;
@@ -58,6 +62,7 @@ export async function recordOversightEvents(
     state = ev.type === 'start' ? startState(ev.level, ev.reason, policy) : step(state, ev, policy);
     states.push(state);
     seq += 1;
+    counts[state.eventClass] = (counts[state.eventClass] ?? 0) + 1;
     return {
       project_id: projectId,
       seq,
@@ -83,6 +88,7 @@ export async function recordOversightEvents(
       oversight_state: JSON.stringify(state),
       oversight_explanation: state.explanation,
       oversight_event_count: seq,
+      oversight_class_counts: JSON.stringify(counts),
     })
     .where('id', '=', projectId)
     .execute();
@@ -105,7 +111,14 @@ export interface Drift {
   name: string;
   cached: { level: string; interval: number; escalated: boolean };
   replayed: { level: string; interval: number; escalated: boolean } | null;
+  /** Set when the cached per-class event counts differ from the events. */
+  classCounts?: { cached: ClassCounts; events: ClassCounts };
 }
+
+const sameCounts = (a: ClassCounts, b: ClassCounts) => {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as EventClassValue[]);
+  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+};
 
 /** Every project whose cached oversight state differs from the replay of its events (two queries in all). */
 export async function findOversightDrift(db: Executor): Promise<Drift[]> {
@@ -113,13 +126,17 @@ export async function findOversightDrift(db: Executor): Promise<Drift[]> {
     db
       .selectFrom('projects')
       .innerJoin('forums', 'forums.id', 'projects.forum_id')
-      .select(['projects.id', 'projects.name', 'projects.oversight_level', 'projects.oversight_interval', 'projects.oversight_escalated', 'forums.policy'])
+      .select(['projects.id', 'projects.name', 'projects.oversight_level', 'projects.oversight_interval', 'projects.oversight_escalated', 'projects.oversight_class_counts', 'forums.policy'])
       .orderBy('projects.id')
       .execute(),
-    db.selectFrom('oversight_events').select(['project_id', 'type', 'payload']).orderBy('project_id').orderBy('seq').execute(),
+    db.selectFrom('oversight_events').select(['project_id', 'type', 'payload', 'event_class']).orderBy('project_id').orderBy('seq').execute(),
   ]);
   const byProject = new Map<number, { type: string; payload: unknown }[]>();
+  const countsByProject = new Map<number, ClassCounts>();
   for (const e of events) {
+    const counts = countsByProject.get(e.project_id) ?? {};
+    counts[e.event_class] = (counts[e.event_class] ?? 0) + 1;
+    countsByProject.set(e.project_id, counts);
     const list = byProject.get(e.project_id) ?? [];
     list.push(e);
     byProject.set(e.project_id, list);
@@ -129,8 +146,10 @@ export async function findOversightDrift(db: Executor): Promise<Drift[]> {
     const replayed = replayStoredEvents(byProject.get(p.id) ?? [], resolvePolicy(p.policy));
     const cached = { level: p.oversight_level, interval: p.oversight_interval, escalated: p.oversight_escalated };
     const r = replayed ? { level: replayed.level, interval: replayed.interval, escalated: replayed.escalated } : null;
-    if (!r || r.level !== cached.level || r.interval !== cached.interval || r.escalated !== cached.escalated) {
-      drift.push({ projectId: p.id, name: p.name, cached, replayed: r });
+    const counts = countsByProject.get(p.id) ?? {};
+    const countsDrift = !sameCounts(p.oversight_class_counts, counts);
+    if (!r || r.level !== cached.level || r.interval !== cached.interval || r.escalated !== cached.escalated || countsDrift) {
+      drift.push({ projectId: p.id, name: p.name, cached, replayed: r, ...(countsDrift ? { classCounts: { cached: p.oversight_class_counts, events: counts } } : {}) });
     }
   }
   return drift;

@@ -2,14 +2,42 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { HealthValue, LevelValue } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
 import type { DashboardQuery } from './dashboard';
-import { meetingsUntilReviewSql } from './review-schedule.server';
+import { meetingsUntilReviewAfter, meetingsUntilReviewSql } from './review-schedule.server';
+
+/** The last 8 status healths of a project, oldest first (an index scan of its newest statuses). */
+const trendSql = (projectRef: string) => sql<HealthValue[]>`coalesce((
+  select json_agg(t.health order by t.created_at)
+  from (select s2.health, s2.created_at from status_updates s2 where s2.project_id = ${sql.ref(projectRef)} order by s2.created_at desc limit 8) t
+), '[]'::json)`;
 
 /**
- * One row per active project with everything the portfolio table shows. Correlated subqueries run per row
- * on indexes (latest status, last review, status trend, goal progress), so a page costs one query whatever
- * the number of projects.
+ * Average progress of a project's active goals, each from its latest reported value. The latest value is found
+ * by walking the project's statuses newest first (index on project_id, created_at) and probing
+ * status_goal_values' primary key, stopping at the first status with a value: a probe or two per goal instead
+ * of joining every value the goal ever had. (The probe is a scalar subquery so the planner keeps the walk.)
  */
-function portfolioRows(db: Executor, forumId: number) {
+const progressSql = (projectRef: string) => sql<number | null>`(
+  select avg(least(1, greatest(0, case
+    when g.kind = 'milestone' then case when lv.done then 1 else 0 end
+    when g.target = g.baseline then case when lv.value is null then 0 else 1 end
+    else (coalesce(lv.value, g.baseline) - g.baseline) / (g.target - g.baseline) end)))::float8
+  from goals g
+  left join status_goal_values lv on lv.goal_id = g.id and lv.status_update_id = (
+    select s3.id from status_updates s3
+    where s3.project_id = g.project_id
+      and (select true from status_goal_values v where v.status_update_id = s3.id and v.goal_id = g.id)
+    order by s3.created_at desc limit 1
+  )
+  where g.project_id = ${sql.ref(projectRef)} and g.state = 'active'
+)`;
+
+/**
+ * One row per active project with what the portfolio table filters and sorts on: latest status, last review
+ * (walking the forum's meetings newest first), review schedule. Each correlated part is a few index probes, so
+ * a page costs one query whatever the number of projects. Progress, an aggregate over goals, only when asked
+ * (sorting by it); the table's trend and progress are added for the page's rows only (listProjectsForDashboard).
+ */
+function portfolioRows(db: Executor, forumId: number, { progress }: { progress: boolean }) {
   return db
     .selectFrom('projects as p')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
@@ -24,13 +52,17 @@ function portfolioRows(db: Executor, forumId: number) {
           .as('ls'),
       (join) => join.onTrue(),
     )
+    // The last review: the forum's meetings newest first, each probed for a review of this project (see lastReviewAtSql).
     .leftJoinLateral(
       (eb) =>
         eb
-          .selectFrom('reviews as r')
-          .innerJoin('meetings as rm', 'rm.id', 'r.meeting_id')
-          .select(['r.verdict', 'rm.scheduled_at'])
-          .whereRef('r.project_id', '=', 'p.id')
+          .selectFrom('meetings as rm')
+          .select([
+            'rm.scheduled_at',
+            sql<HealthValue>`(select r.verdict from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`.as('verdict'),
+          ])
+          .whereRef('rm.forum_id', '=', 'p.forum_id')
+          .where(sql<SqlBool>`(select true from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`)
           .orderBy('rm.scheduled_at', 'desc')
           .limit(1)
           .as('lr'),
@@ -50,23 +82,8 @@ function portfolioRows(db: Executor, forumId: number) {
       'ls.meeting_id as statusMeetingId',
       'lr.verdict as lastVerdict',
       'lr.scheduled_at as lastReviewAt',
-      meetingsUntilReviewSql.as('meetingsUntilReview'),
-      sql<HealthValue[]>`coalesce((
-        select json_agg(t.health order by t.created_at)
-        from (select s2.health, s2.created_at from status_updates s2 where s2.project_id = p.id order by s2.created_at desc limit 8) t
-      ), '[]'::json)`.as('trend'),
-      sql<number | null>`(
-        select avg(least(1, greatest(0, case
-          when g.kind = 'milestone' then case when lv.done then 1 else 0 end
-          when g.target = g.baseline then case when lv.value is null then 0 else 1 end
-          else (coalesce(lv.value, g.baseline) - g.baseline) / (g.target - g.baseline) end)))::float8
-        from goals g
-        left join lateral (
-          select v.value, v.done from status_goal_values v join status_updates s3 on s3.id = v.status_update_id
-          where v.goal_id = g.id order by s3.created_at desc limit 1
-        ) lv on true
-        where g.project_id = p.id and g.state = 'active'
-      )`.as('progress'),
+      meetingsUntilReviewAfter(sql<Date | null>`lr.scheduled_at`).as('meetingsUntilReview'),
+      (progress ? progressSql('p.id') : sql<number | null>`null::float8`).as('progress'),
     ])
     .where('p.forum_id', '=', forumId)
     .where('p.archived', '=', false);
@@ -87,9 +104,9 @@ export async function listProjectsForDashboard(
   db: Executor,
   { forumId, query, paginate = true }: { forumId: number; query: DashboardQuery; paginate?: boolean },
 ) {
+  const byProgress = query.sort === 'progress';
   let q = db
-    .with('rows', () => portfolioRows(db, forumId))
-    .selectFrom('rows')
+    .selectFrom(portfolioRows(db, forumId, { progress: byProgress }).as('rows'))
     .selectAll()
     .select(sql<number>`count(*) over ()::int`.as('total'));
   const filters: Expression<SqlBool>[] = [];
@@ -106,16 +123,55 @@ export async function listProjectsForDashboard(
 
   // Status age ascending = newest status first.
   const desc = (query.dir === 'desc') !== (query.sort === 'status_age');
-  q = q.orderBy(sql`${sql.raw(ORDER[query.sort])} ${sql.raw(desc ? 'desc nulls last' : 'asc nulls last')}`).orderBy(sql`lower(name)`).orderBy('id');
+  const order = sql`${sql.raw(ORDER[query.sort])} ${sql.raw(desc ? 'desc nulls last' : 'asc nulls last')}`;
+  q = q.orderBy(order).orderBy(sql`lower(name)`).orderBy('id');
   if (paginate) q = q.limit(query.size).offset((query.page - 1) * query.size);
-  const rows = await q.execute();
+  // Trend and progress for the page's rows only, in the same query; the page keeps its order.
+  const rows = await db
+    .selectFrom(q.as('page'))
+    .select([
+      'page.id',
+      'page.name',
+      'page.ownerId',
+      'page.owner',
+      'page.level',
+      'page.interval',
+      'page.escalated',
+      'page.health',
+      'page.statusAt',
+      'page.late',
+      'page.statusMeetingId',
+      'page.lastVerdict',
+      'page.lastReviewAt',
+      'page.meetingsUntilReview',
+      'page.total',
+      trendSql('page.id').as('trend'),
+      (byProgress ? sql<number | null>`page.progress` : progressSql('page.id')).as('progress'),
+    ])
+    .orderBy(order)
+    .orderBy(sql`lower(name)`)
+    .orderBy('page.id')
+    .execute();
   return { rows: rows.map(({ total: _total, ...r }) => r), total: rows[0]?.total ?? 0 };
 }
 
 /** Counts for the summary strip and the filters, over the whole forum (one query). */
 export async function getDashboardSummary(db: Executor, forumId: number) {
+  // Only what the counts need: latest health, level, owner and the review schedule.
+  const summaryRows = db
+    .selectFrom('projects as p')
+    .innerJoin('users as o', 'o.id', 'p.owner_id')
+    .select([
+      'p.owner_id as ownerId',
+      'o.name as owner',
+      'p.oversight_level as level',
+      sql<HealthValue | null>`(select s.health from status_updates s where s.project_id = p.id order by s.created_at desc limit 1)`.as('health'),
+      meetingsUntilReviewSql.as('meetingsUntilReview'),
+    ])
+    .where('p.forum_id', '=', forumId)
+    .where('p.archived', '=', false);
   const rows = await db
-    .with('rows', () => portfolioRows(db, forumId))
+    .with('rows', () => summaryRows)
     .selectFrom('rows')
     .select([
       sql<number>`count(*)::int`.as('projects'),

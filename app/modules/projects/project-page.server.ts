@@ -52,6 +52,9 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
             .innerJoin('status_updates as s', 's.id', 'v.status_update_id')
             .select(['s.created_at as at', 'v.value', 'v.done', 'v.note'])
             .whereRef('v.goal_id', '=', 'goals.id')
+            // Redundant (a goal's values are its project's), but it lets the planner read the project's statuses by
+            // index instead of scanning every status to join them (issue #8, tests/integration/query-plans.test.ts).
+            .where('s.project_id', '=', projectId)
             .orderBy('s.created_at'),
         ).as('values'),
         goalRevisions(eb).as('revisions'),
