@@ -65,7 +65,16 @@ async function main() {
   // The same rule as remix.config.js.
   const buildDir = path.resolve(process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.');
   const buildPath = path.join(buildDir, 'build/index.js');
+  // React picks its build from NODE_ENV when first loaded: always its production build on the server (the
+  // development build validates every element and is several times slower). NODE_ENV keeps its meaning for
+  // the app's own settings (Secure cookies, HSTS).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
   const build = (await import(pathToFileURL(buildPath).href)) as ServerBuild;
+  await import('react');
+  await import('react-dom/server');
+  process.env.NODE_ENV = nodeEnv;
+  if (nodeEnv === undefined) Reflect.deleteProperty(process.env, 'NODE_ENV');
 
   const app = express();
   app.disable('x-powered-by');

@@ -95,7 +95,7 @@ test('filters, search, sort and pagination are applied in SQL', async ({ db }) =
 
 test('hostile or malformed URL parameters fall back to defaults instead of failing', () => {
   const q = parseDashboardQuery(new URLSearchParams('sort=drop table&dir=sideways&size=7&page=-3&owner=abc&level=lax&q=' + 'x'.repeat(500)));
-  expect(q).toMatchObject({ sort: 'next_review', dir: 'asc', size: 50, page: 1, owner: undefined, level: undefined, q: '' });
+  expect(q).toMatchObject({ sort: 'next_review', dir: 'asc', size: 25, page: 1, owner: undefined, level: undefined, q: '' });
 });
 
 test('CSV export quotes correctly and neutralises spreadsheet formulas', async ({ db }) => {

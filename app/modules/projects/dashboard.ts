@@ -18,7 +18,7 @@ export const DashboardQuerySchema = z.object({
     .number()
     .int()
     .refine((n) => (PAGE_SIZES as readonly number[]).includes(n))
-    .catch(50),
+    .catch(25),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type DashboardQuery = z.infer<typeof DashboardQuerySchema>;
@@ -45,7 +45,7 @@ export function dashboardSearch(query: DashboardQuery, changes: Partial<Dashboar
     params.set('sort', next.sort);
     params.set('dir', next.dir);
   }
-  if (next.size !== 50) params.set('size', String(next.size));
+  if (next.size !== 25) params.set('size', String(next.size));
   if (next.page !== 1) params.set('page', String(next.page));
   const s = params.toString();
   return s ? `?${s}` : '';
