@@ -10,6 +10,7 @@ import type { Database, HealthValue, LevelValue } from '../db/database';
 import { hashPassword } from '../app/modules/auth/password.server';
 import type { GoalSnapshot } from '../app/modules/goals/goals';
 import { DEFAULT_POLICY, initialState, startingLevel, step, type EngineEvent, type OversightState } from '../app/oversight';
+import { seededRandom } from '../app/utils/random';
 
 export interface BenchDatasetOptions {
   /** The main forum: `projects` projects with `weeks` closed weekly meetings of history. */
@@ -45,18 +46,6 @@ export interface BenchDataset {
 const DAY = 86_400_000;
 const WEEK = 7 * DAY;
 export const BENCH_PASSWORD = 'bench-password';
-
-/** mulberry32: the same dataset on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AREAS = ['Checkout', 'Payments', 'Search', 'Onboarding', 'Billing', 'Mobile', 'Data platform', 'Security', 'Hiring', 'Support tooling', 'Pricing', 'Reliability', 'Analytics', 'Partner API', 'Localization', 'Compliance'];
 const WORK = ['redesign', 'migration', 'v2', 'rollout', 'cost reduction', 'latency work', 'revamp', 'audit', 'integration', 'automation'];
@@ -123,7 +112,7 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
   const { projects: mainProjects, weeks: mainWeeks, otherForums, otherProjects, otherWeeks, benchOwnedProjects } = options;
   const slug = options.slug ?? 'bench';
   const now = options.now ?? new Date();
-  const random = prng(options.seed ?? 20261125);
+  const random = seededRandom(options.seed ?? 20261125);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
 
   const max = await sql<Record<IdentityTable, number>>`select ${sql.join(

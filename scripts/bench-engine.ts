@@ -7,6 +7,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { HEALTHS, LEVELS, replay, type EngineEvent } from '../app/oversight';
+import { seededRandom } from '../app/utils/random';
 
 export const ENGINE_TARGET = 1_000_000;
 
@@ -15,18 +16,6 @@ function option(name: string, fallback: number): number {
   const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
   return value;
-}
-
-// Seeded PRNG (mulberry32) so every run replays the same histories.
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // A realistic mix: mostly reviews (mostly on track), some status posts, a few misses, overrides, spill-overs.
@@ -46,7 +35,7 @@ function randomEvent(rand: () => number): EngineEvent {
 
 /** Replays `histories` random histories of `perHistory` events each (after a JIT warm-up) and returns the rate. */
 export function runEngineBenchmark({ histories = 1_000, perHistory = 1_000 }: { histories?: number; perHistory?: number } = {}) {
-  const rand = prng(20261125);
+  const rand = seededRandom(20261125);
   const data: EngineEvent[][] = [];
   for (let h = 0; h < histories; h++) {
     const events: EngineEvent[] = new Array(perHistory);
