@@ -105,6 +105,22 @@ function SummaryStrip({ data }: { data: Data }) {
   );
 }
 
+function FilterSelect({ id, label, name, value, anyLabel, options }: { id: string; label: string; name: string; value: string | number | undefined; anyLabel: string; options: { value: string | number; label: string }[] }) {
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} name={name} defaultValue={value ?? ''}>
+        <option value="">{anyLabel}</option>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function Filters({ data }: { data: Data }) {
   const { query, summary } = data;
   // Keyed by the view, so Back/Forward re-fill the fields from the URL instead of keeping stale values.
@@ -114,39 +130,16 @@ function Filters({ data }: { data: Data }) {
         <label htmlFor="f-q">Search</label>
         <input id="f-q" type="search" name="q" defaultValue={query.q} maxLength={100} placeholder="Project or owner" />
       </div>
-      <div className="field">
-        <label htmlFor="f-level">Level</label>
-        <select id="f-level" name="level" defaultValue={query.level ?? ''}>
-          <option value="">Any</option>
-          {LEVEL_FILTERS.map((l) => (
-            <option key={l} value={l}>
-              {levelLabel(l)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-health">Health</label>
-        <select id="f-health" name="health" defaultValue={query.health ?? ''}>
-          <option value="">Any</option>
-          {HEALTH_FILTERS.map((h) => (
-            <option key={h} value={h}>
-              {h === 'none' ? 'No status' : healthLabel(h)}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="f-owner">Owner</label>
-        <select id="f-owner" name="owner" defaultValue={query.owner ?? ''}>
-          <option value="">Anyone</option>
-          {summary.owners.map((o) => (
-            <option key={o.id} value={o.id}>
-              {o.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <FilterSelect id="f-level" label="Level" name="level" value={query.level} anyLabel="Any" options={LEVEL_FILTERS.map((l) => ({ value: l, label: levelLabel(l) }))} />
+      <FilterSelect
+        id="f-health"
+        label="Health"
+        name="health"
+        value={query.health}
+        anyLabel="Any"
+        options={HEALTH_FILTERS.map((h) => ({ value: h, label: h === 'none' ? 'No status' : healthLabel(h) }))}
+      />
+      <FilterSelect id="f-owner" label="Owner" name="owner" value={query.owner} anyLabel="Anyone" options={summary.owners.map((o) => ({ value: o.id, label: o.name }))} />
       <div className="field checkbox">
         <input id="f-due" type="checkbox" name="due" value="1" defaultChecked={query.due === '1'} />
         <label htmlFor="f-due">Due this meeting</label>

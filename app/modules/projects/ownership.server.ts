@@ -1,6 +1,7 @@
 import type { LevelValue } from '../../../db/database';
 import { startingLevel, levelLabel, type ReviewClass } from '~/oversight';
 import { writeAudit } from '~/modules/audit/audit.server';
+import { CALIBRATION } from '~/modules/oversight/oversight-page';
 import { recordOversightEvents, resolvePolicy } from '~/modules/oversight/oversight.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 
@@ -52,7 +53,7 @@ export async function changeProjectOwner(
         .innerJoin('projects as p', 'p.id', 'e.project_id')
         .select('e.event_class')
         .where('p.owner_id', '=', ownerId)
-        .where('e.event_class', 'in', ['PASS', 'FLAG', 'HONEST_OFF', 'SOFT_MISS', 'HARD_MISS', 'MISSED'])
+        .where('e.event_class', 'in', CALIBRATION)
         .orderBy('e.occurred_at', 'desc')
         .orderBy('e.id', 'desc')
         .limit(20)
