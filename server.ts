@@ -8,7 +8,7 @@ import { migrateToLatest, openDatabase, DataDirLockedError } from './db/client';
 import { DEMO_LOGINS, DEMO_OUTSIDER, DEMO_PASSWORD, seedDemoIfEmpty } from './db/seed';
 import { parseEnv } from './app/utils/env.server';
 import { setDatabase } from './app/utils/db.server';
-import { CLIENT_IP_HEADER } from './app/utils/http.server';
+import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './app/utils/http.server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -84,6 +84,8 @@ async function main() {
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
     const nonce = crypto.randomBytes(16).toString('base64');
     res.locals.cspNonce = nonce;
+    // One id per request, set here whatever the client sent: the loaders of one page share their session read.
+    req.headers[REQUEST_ID_HEADER] = nonce;
     res.set(securityHeaders(nonce, production));
     if (isCrossSite(req)) {
       res.status(403).type('text/plain').send('Cross-site request refused\n');

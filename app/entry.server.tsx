@@ -1,7 +1,6 @@
-import { Writable } from 'node:stream';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
-import { renderToPipeableStream } from 'react-dom/server';
+import { renderToString } from 'react-dom/server';
 import './load-context';
 import { json } from '@remix-run/node';
 import { isDatabaseUnavailable, serviceUnavailablePage, UNAVAILABLE_MESSAGE } from './utils/db-errors.server';
@@ -20,43 +19,11 @@ export default function handleRequest(
 ) {
   if (unavailable.has(request)) return serviceUnavailablePage();
   const nonce = loadContext.cspNonce;
-  // No page defers data, so streaming buys nothing: render the whole page, then send it in one piece (the
-  // stream's many small writes cost more than the render on big pages).
-  return new Promise<Response>((resolve, reject) => {
-    let abortTimer: ReturnType<typeof setTimeout> | undefined = undefined;
-    const { pipe, abort } = renderToPipeableStream(
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />,
-      {
-        nonce,
-        onAllReady() {
-          const chunks: Buffer[] = [];
-          const sink = new Writable({
-            write(chunk: Buffer, _encoding, callback) {
-              chunks.push(chunk);
-              callback();
-            },
-            final(callback) {
-              clearTimeout(abortTimer);
-              responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
-              resolve(new Response(Buffer.concat(chunks), { headers: responseHeaders, status: responseStatusCode }));
-              callback();
-            },
-          });
-          pipe(sink);
-        },
-        onShellError(error: unknown) {
-          clearTimeout(abortTimer);
-          console.error('[app] render failed', error);
-          reject(error);
-        },
-        onError(error: unknown) {
-          responseStatusCode = 500;
-          console.error('[app] render error', error);
-        },
-      },
-    );
-    abortTimer = setTimeout(abort, ABORT_DELAY);
-  });
+  // No page defers data, so streaming buys nothing: the page is rendered to one string and sent in one piece
+  // (renderToString builds a string; the stream renderer encodes many small chunks, which costs more).
+  const html = renderToString(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />);
+  responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
+  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
 }
 
 export function handleDataRequest(response: Response, { request }: { request: Request }) {

@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: 'Inspection Forum' }];
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const db = getDb();
   const user = await getOptionalUser(request, db);
-  const forums = user ? await listMyForums(db, user.id) : [];
+  const forums = user ? listMyForums(user) : [];
   return json({
     nonce: context.cspNonce,
     user: user ? { name: user.name, email: user.email } : null,

@@ -55,6 +55,8 @@ export interface ForumsTable {
   minutes_per_review: Generated<number>;
   policy: Json<Record<string, unknown>>;
   created_at: Generated<Date>;
+  /** Changes with any change to the forum's data, in the same transaction (triggers: migration T1700). */
+  data_version: Generated<number>;
 }
 
 export interface MembershipsTable {

@@ -7,6 +7,8 @@
  *                                      (default postgres://postgres@127.0.0.1:5432); 500 projects × 3 years + 20 forums
  *   npm run bench -- --embedded        PGlite in a temporary DATA_DIR; 100 projects × 3 years (bench/results-embedded.json)
  * Options: --duration S (10) --warmup S (2) --connections N (16) --only name,name --no-build --strict (exit 1 on FAIL)
+ *   --reuse     keep the dataset of the previous PostgreSQL run (bench/.dataset.json) instead of generating it anew
+ *   --profile   start the server with --cpu-prof: one V8 CPU profile per run in bench/profiles/ (chrome://inspect)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -73,7 +75,9 @@ async function freePort(): Promise<number> {
 }
 
 /** Opens the benchmark's database, fresh: a new `if_bench` database on the server, or PGlite in a temp folder. */
-async function openBenchDatabase(): Promise<{ handle: DatabaseHandle; env: Record<string, string>; label: string; cleanup: () => void }> {
+const DATASET_FILE = path.join('bench', '.dataset.json');
+
+async function openBenchDatabase(reuse: boolean): Promise<{ handle: DatabaseHandle; env: Record<string, string>; label: string; cleanup: () => void }> {
   if (embedded) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'if-bench-'));
     const handle = await createPgliteDatabase(dataDir);
@@ -81,6 +85,7 @@ async function openBenchDatabase(): Promise<{ handle: DatabaseHandle; env: Recor
   }
   const server = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const url = withDatabase(server, 'if_bench');
+  if (reuse) return { handle: createPostgresDatabase(url), env: { DATABASE_URL: url }, label: `PostgreSQL ${redact(url)} (reused)`, cleanup: () => {} };
   await adminQuery(server, 'DROP DATABASE IF EXISTS if_bench WITH (FORCE)');
   await adminQuery(server, 'CREATE DATABASE if_bench');
   const handle = createPostgresDatabase(url);
@@ -96,7 +101,8 @@ function build() {
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; stop: () => Promise<void>; output: () => string }> {
   const port = await freePort();
   // node --import tsx (not the tsx CLI, which forks): the child's pid is the server's, for its memory figure.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+  const profile = flag('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.resolve('bench/profiles')] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server.ts'], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', NODE_ENV: 'production', IF_BUILD_DIR: buildName },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -247,14 +253,29 @@ async function main() {
   if (!flag('--no-build')) build();
   if (!fs.existsSync(path.join('.cache/builds', buildName, 'build/index.js'))) throw new Error(`No build in .cache/builds/${buildName}: run without --no-build`);
 
-  const db = await openBenchDatabase();
+  const reuse = flag('--reuse') && !embedded && fs.existsSync(DATASET_FILE);
+  const db = await openBenchDatabase(reuse);
   console.log(`Database: ${db.label}`);
   let dataset: BenchDataset;
   let cookie: string;
   const t0 = Date.now();
   try {
     await migrateToLatest(db.handle.db);
-    dataset = await generateBenchDataset(db.handle.db, { ...DATASET, log: (line) => console.log(line) });
+    if (reuse) {
+      dataset = JSON.parse(fs.readFileSync(DATASET_FILE, 'utf8')) as BenchDataset;
+      // The status POSTs of the last run start again from version 0.
+      await db.handle.db
+        .deleteFrom('status_updates')
+        .where('meeting_id', '=', dataset.upcomingMeetingId)
+        .where('project_id', 'in', dataset.ownProjects.map((p) => p.id))
+        .execute();
+    } else {
+      dataset = await generateBenchDataset(db.handle.db, { ...DATASET, log: (line) => console.log(line) });
+      if (!embedded) {
+        fs.mkdirSync('bench', { recursive: true });
+        fs.writeFileSync(DATASET_FILE, JSON.stringify(dataset));
+      }
+    }
     process.env.SESSION_SECRET ||= crypto.randomBytes(24).toString('hex');
     const token = await createSession(db.handle.db, { userId: dataset.userId, userAgent: 'autocannon', ip: '127.0.0.1' });
     cookie = (await commitSessionCookie(token)).split(';')[0];

@@ -15,7 +15,7 @@ const ROLE_LABEL = { chair: 'Chair', leader: 'Leader', owner: 'Owner', observer:
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const user = await requireUser(request, db);
-  const forums = await listMyForums(db, user.id);
+  const forums = listMyForums(user);
   const statusesDue = await listStatusesDue(db, { userId: user.id });
   const actionItems = await listOpenActionItemsForUser(db, { userId: user.id });
   return json({ name: user.name, forums, statusesDue, actionItems });

@@ -12,6 +12,7 @@ import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
 import { healthLabel, levelLabel } from '~/oversight';
 import { getDb } from '~/utils/db.server';
+import { forumPageData } from '~/utils/forum-cache.server';
 import { formatAge, formatDate } from '~/utils/format';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
@@ -22,12 +23,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum, role } = await requireForumRole(request, params.slug);
   const query = parseDashboardQuery(new URL(request.url).searchParams);
-  const [{ rows, total }, summary, nextMeeting, load] = await Promise.all([
-    listProjectsForDashboard(db, { forumId: forum.id, query }),
-    getDashboardSummary(db, forum.id),
-    getNextMeeting(db, forum.id),
-    getReviewLoad(db, { forumId: forum.id }),
-  ]);
+  const [{ rows, total }, summary, nextMeeting, load] = await forumPageData(forum, `dashboard:${JSON.stringify(query)}`, () =>
+    Promise.all([
+      listProjectsForDashboard(db, { forumId: forum.id, query }),
+      getDashboardSummary(db, forum.id),
+      getNextMeeting(db, forum.id),
+      getReviewLoad(db, { forumId: forum.id }),
+    ]),
+  );
   return json({
     forum,
     role,

@@ -13,6 +13,8 @@ export function invariantResponse(
 
 /** Set by the server from the socket (any client-sent value is overwritten), so it cannot be spoofed. */
 export const CLIENT_IP_HEADER = 'x-inspection-forum-client-ip';
+/** A random id per request, set by the server likewise: loaders of one page share reads keyed by it. */
+export const REQUEST_ID_HEADER = 'x-inspection-forum-request';
 
 export function clientIp(request: Request): string {
   return (request.headers.get(CLIENT_IP_HEADER) || 'unknown').slice(0, 64);

@@ -23,13 +23,13 @@ export async function requireUser(request: Request, db: Executor = getDb()): Pro
 
 export interface ForumAccess {
   user: SessionUser;
-  forum: { id: number; slug: string; name: string; timeZone: string; cadence: Cadence };
+  forum: { id: number; slug: string; name: string; timeZone: string; cadence: Cadence; dataVersion: number };
   role: Role;
 }
 
 /**
  * A non-member gets 404 (the forum's existence is not revealed); a member without one of `roles` gets 403.
- * Denials are audit-logged.
+ * Denials are audit-logged. The user's memberships come with the session (one query for the whole page).
  */
 export async function requireForumRole(
   request: Request,
@@ -38,39 +38,25 @@ export async function requireForumRole(
   db: Executor = getDb(),
 ): Promise<ForumAccess> {
   const user = await requireUser(request, db);
-  const row = slug
-    ? await db
-        .selectFrom('forums')
-        .leftJoin('memberships', (join) =>
-          join.onRef('memberships.forum_id', '=', 'forums.id').on('memberships.user_id', '=', user.id),
-        )
-        .select(['forums.id', 'forums.slug', 'forums.name', 'forums.time_zone', 'forums.cadence', 'memberships.role'])
-        .where('forums.slug', '=', slug)
-        .executeTakeFirst()
-    : undefined;
-  const role = row?.role ?? null;
-  if (!row || !role || !roles.includes(role)) {
-    const status = row && role ? 403 : 404;
+  const mine = slug ? user.forums.find((f) => f.slug === slug) : undefined;
+  if (!mine || !roles.includes(mine.role)) {
+    const forumId = mine?.id ?? (slug ? ((await db.selectFrom('forums').select('id').where('slug', '=', slug).executeTakeFirst())?.id ?? null) : null);
     await writeAudit(db, {
       userId: user.id,
-      forumId: row?.id ?? null,
+      forumId,
       action: 'access.denied',
       target: new URL(request.url).pathname,
       denied: true,
-      detail: { method: request.method, role, needed: roles },
+      detail: { method: request.method, role: mine?.role ?? null, needed: roles },
       request,
     });
-    invariantResponse(false, status === 404 ? 'Forum not found' : 'You do not have access to this', { status });
+    invariantResponse(false, mine ? 'You do not have access to this' : 'Forum not found', { status: mine ? 403 : 404 });
   }
-  return { user, forum: { id: row.id, slug: row.slug, name: row.name, timeZone: row.time_zone, cadence: row.cadence }, role };
+  const { role, ...forum } = mine;
+  return { user, forum, role };
 }
 
-export async function listMyForums(db: Executor, userId: number) {
-  return db
-    .selectFrom('memberships')
-    .innerJoin('forums', 'forums.id', 'memberships.forum_id')
-    .select(['forums.slug', 'forums.name', 'memberships.role'])
-    .where('memberships.user_id', '=', userId)
-    .orderBy('forums.name')
-    .execute();
+/** The user's forums for the header and the home page: read with the session. */
+export function listMyForums(user: SessionUser) {
+  return user.forums.map((f) => ({ slug: f.slug, name: f.name, role: f.role }));
 }

@@ -1,6 +1,10 @@
 import crypto from 'node:crypto';
 import { createCookie } from '@remix-run/node';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { Cadence, Role } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
+import { REQUEST_ID_HEADER } from '~/utils/http.server';
+import { singleFlight } from '~/utils/single-flight';
 import { getEnv } from '~/utils/env.server';
 
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600 * 1000; // 30 days, however active
@@ -47,22 +51,56 @@ export async function readSessionToken(request: Request): Promise<string | null>
   return typeof value === 'string' && value.length >= 32 && value.length <= 64 ? value : null;
 }
 
+/** A forum the user belongs to, with their role and the forum's data version (the page caches' key). */
+export interface MyForum {
+  id: number;
+  slug: string;
+  name: string;
+  timeZone: string;
+  cadence: Cadence;
+  dataVersion: number;
+  role: Role;
+}
+
 export interface SessionUser {
   id: number;
   email: string;
   name: string;
   isAdmin: boolean;
   sessionHash: string;
+  /** The user's forums, by name: read with the session, one query for the header and every forum guard. */
+  forums: MyForum[];
 }
 
 export async function getSessionUser(db: Executor, request: Request): Promise<SessionUser | null> {
   const token = await readSessionToken(request);
   if (!token) return null;
   const idHash = hashToken(token);
+  // The root and route loaders of one request read the session once (the server gives each request an id).
+  const requestId = request.headers.get(REQUEST_ID_HEADER);
+  return requestId ? singleFlight(db, `${idHash}:${requestId}`, () => lookUpSession(db, idHash)) : lookUpSession(db, idHash);
+}
+
+async function lookUpSession(db: Executor, idHash: string): Promise<SessionUser | null> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select(['users.id', 'users.email', 'users.name', 'users.is_admin', 'sessions.expires_at', 'sessions.last_seen_at'])
+    .select((eb) => [
+      'users.id',
+      'users.email',
+      'users.name',
+      'users.is_admin',
+      'sessions.expires_at',
+      'sessions.last_seen_at',
+      jsonArrayFrom(
+        eb
+          .selectFrom('memberships as ms')
+          .innerJoin('forums as f', 'f.id', 'ms.forum_id')
+          .select(['f.id', 'f.slug', 'f.name', 'f.time_zone as timeZone', 'f.cadence', 'f.data_version as dataVersion', 'ms.role'])
+          .whereRef('ms.user_id', '=', 'users.id')
+          .orderBy('f.name'),
+      ).as('forums'),
+    ])
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!row) return null;
@@ -74,7 +112,7 @@ export async function getSessionUser(db: Executor, request: Request): Promise<Se
   if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
     await db.updateTable('sessions').set({ last_seen_at: new Date(now) }).where('id_hash', '=', idHash).execute();
   }
-  return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, sessionHash: idHash };
+  return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, sessionHash: idHash, forums: row.forums };
 }
 
 export async function deleteSession(db: Executor, request: Request): Promise<void> {

@@ -1,0 +1,73 @@
+import { getDatabaseHandle } from './db.server';
+
+/**
+ * Derived page data of a forum (dashboard, oversight, meeting and project pages), cached in the process under
+ * the forum's data version (forums.data_version, which the database changes with any change to the forum's
+ * data: migration T1700). A page view then costs one query, the session's (which reads the version), until
+ * something in the forum changes; with several server processes each keeps its own cache, all keyed by the
+ * same version. A reader reads the version before the data, so cached data is never older than its version.
+ *
+ * Entries also expire after TTL_MS, a bound on anything that depends on the time rather than the data. The
+ * cache holds about MAX_BYTES of JSON, least recently used first out; concurrent misses compute once.
+ */
+const TTL_MS = 60_000;
+const MAX_BYTES = 48 * 2 ** 20;
+
+interface Entry {
+  version: number;
+  expires: number;
+  bytes: number;
+  value: Promise<unknown>;
+}
+
+interface Cache {
+  entries: Map<string, Entry>;
+  bytes: number;
+}
+
+// One cache per open database: tests open one per test (and roll it back), the server one.
+const caches = new WeakMap<object, Cache>();
+
+function cacheFor(): Cache | null {
+  const handle = getDatabaseHandle();
+  // Tests register a transaction as the app's database and roll it back: its versions change only at commit.
+  if (handle.db.isTransaction) return null;
+  let cache = caches.get(handle);
+  if (!cache) caches.set(handle, (cache = { entries: new Map(), bytes: 0 }));
+  return cache;
+}
+
+function remove(cache: Cache, key: string, entry: Entry) {
+  if (cache.entries.get(key) !== entry) return;
+  cache.entries.delete(key);
+  cache.bytes -= entry.bytes;
+}
+
+export function forumPageData<T>(forum: { id: number; dataVersion: number }, key: string, compute: () => Promise<T>): Promise<T> {
+  const cache = cacheFor();
+  if (!cache) return compute();
+  const id = `${forum.id}:${key}`;
+  const now = Date.now();
+  const hit = cache.entries.get(id);
+  if (hit && hit.version >= forum.dataVersion && hit.expires > now) {
+    cache.entries.delete(id); // most recently used last
+    cache.entries.set(id, hit);
+    return hit.value as Promise<T>;
+  }
+  if (hit) remove(cache, id, hit);
+  const entry: Entry = { version: forum.dataVersion, expires: now + TTL_MS, bytes: 0, value: compute() };
+  cache.entries.set(id, entry);
+  entry.value.then(
+    (value) => {
+      if (cache.entries.get(id) !== entry) return;
+      entry.bytes = JSON.stringify(value ?? null).length;
+      cache.bytes += entry.bytes;
+      for (const [k, e] of cache.entries) {
+        if (cache.bytes <= MAX_BYTES) break;
+        remove(cache, k, e);
+      }
+    },
+    () => remove(cache, id, entry),
+  );
+  return entry.value as Promise<T>;
+}
