@@ -12,6 +12,9 @@ export default {
   serverBuildPath: `${out}/build/index.js`,
   assetsBuildDirectory: `${out}/public/build`,
   publicPath: '/build/',
+  // Bundled so the build's NODE_ENV is inlined: TanStack Table reads process.env.NODE_ENV in every memo it
+  // creates (per row and cell), and process.env is slow to read on Node (issue #8).
+  serverDependenciesToBundle: [/^@tanstack\//],
   future: {
     v3_fetcherPersist: true,
     v3_relativeSplatPath: true,

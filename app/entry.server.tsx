@@ -1,14 +1,66 @@
+import crypto from 'node:crypto';
 import type { AppLoadContext, EntryContext } from '@remix-run/node';
 import { RemixServer } from '@remix-run/react';
 import { renderToString } from 'react-dom/server';
 import './load-context';
 import { json } from '@remix-run/node';
+import { NonceContext } from './utils/nonce';
 import { isDatabaseUnavailable, serviceUnavailablePage, UNAVAILABLE_MESSAGE } from './utils/db-errors.server';
 
 // Requests whose loader or action could not reach the database: they answer 503, not 500.
 const unavailable = new WeakSet<Request>();
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * Renders of unchanged pages, reused (issue #8). A document's HTML is a function of its URL, status and the
+ * state Remix hands to the browser (every route's loader data, action data and errors, in
+ * serverHandoffString): the same inputs render the same page. So after the loaders have run — sessions,
+ * roles and data checked as always — a page whose inputs equal an earlier view's is not rendered again.
+ * The per-request CSP nonce is not an input: pages render with a placeholder, replaced in the copy sent.
+ * Only successful GETs; at most about MAX_RENDER_BYTES of HTML, least recently used out first.
+ */
+const MAX_RENDER_BYTES = 32 * 2 ** 20;
+const NONCE_PLACEHOLDER = `nonce-${crypto.randomBytes(18).toString('hex')}`;
+
+/** A rendered page as UTF-8, cut where the nonce goes: sending it is a copy, not an encoding. */
+interface Rendered {
+  parts: Buffer[];
+  bytes: number;
+}
+const renders = new Map<string, Rendered>();
+let renderBytes = 0;
+
+function renderPage(request: Request, remixContext: EntryContext): Rendered {
+  const html = `<!DOCTYPE html>${renderToString(
+    <NonceContext.Provider value={NONCE_PLACEHOLDER}>
+      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
+    </NonceContext.Provider>,
+  )}`;
+  const parts = html.split(NONCE_PLACEHOLDER).map((part) => Buffer.from(part));
+  return { parts, bytes: parts.reduce((n, p) => n + p.length, 0) };
+}
+
+function memoizedRender(request: Request, status: number, remixContext: EntryContext): Rendered {
+  const handoff = remixContext.serverHandoffString;
+  if (request.method !== 'GET' || status !== 200 || !handoff) return renderPage(request, remixContext);
+  const key = crypto.createHash('sha256').update(request.url).update('\0').update(handoff).digest('base64');
+  const hit = renders.get(key);
+  if (hit !== undefined) {
+    renders.delete(key); // most recently used last
+    renders.set(key, hit);
+    return hit;
+  }
+  const rendered = renderPage(request, remixContext);
+  renders.set(key, rendered);
+  renderBytes += rendered.bytes;
+  for (const [k, v] of renders) {
+    if (renderBytes <= MAX_RENDER_BYTES) break;
+    renders.delete(k);
+    renderBytes -= v.bytes;
+  }
+  return rendered;
+}
 
 export default function handleRequest(
   request: Request,
@@ -18,12 +70,17 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   if (unavailable.has(request)) return serviceUnavailablePage();
-  const nonce = loadContext.cspNonce;
-  // No page defers data, so streaming buys nothing: the page is rendered to one string and sent in one piece
-  // (renderToString builds a string; the stream renderer encodes many small chunks, which costs more).
-  const html = renderToString(<RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={nonce} />);
+  // No page defers data, so streaming buys nothing: the page is rendered to one string and sent in one piece.
+  const { parts, bytes } = memoizedRender(request, responseStatusCode, remixContext);
+  const nonce = Buffer.from(loadContext.cspNonce);
+  const body = Buffer.allocUnsafe(bytes + nonce.length * (parts.length - 1));
+  let at = 0;
+  parts.forEach((part, i) => {
+    if (i > 0) at += nonce.copy(body, at);
+    at += part.copy(body, at);
+  });
   responseHeaders.set('Content-Type', 'text/html; charset=utf-8');
-  return new Response(`<!DOCTYPE html>${html}`, { headers: responseHeaders, status: responseStatusCode });
+  return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }
 
 export function handleDataRequest(response: Response, { request }: { request: Request }) {

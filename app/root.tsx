@@ -3,6 +3,7 @@ import { json } from '@remix-run/node';
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useParams, useRouteLoaderData } from '@remix-run/react';
 import type { useLoaderData } from '@remix-run/react';
 import type { ReactNode } from 'react';
+import { useNonce } from '~/utils/nonce';
 import styles from '~/styles/app.css';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { getOptionalUser, listMyForums } from '~/modules/auth/guards.server';
@@ -11,12 +12,11 @@ import { getDb } from '~/utils/db.server';
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
 export const meta: MetaFunction = () => [{ title: 'Inspection Forum' }];
 
-export async function loader({ request, context }: LoaderFunctionArgs) {
+export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const user = await getOptionalUser(request, db);
   const forums = user ? listMyForums(user) : [];
   return json({
-    nonce: context.cspNonce,
     user: user ? { name: user.name, email: user.email } : null,
     forums,
   });
@@ -70,6 +70,7 @@ function Header({ data }: { data: RootData | undefined }) {
 
 export function Layout({ children }: { children: ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root');
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -83,8 +84,8 @@ export function Layout({ children }: { children: ReactNode }) {
         <main id="main" className="app-main">
           {children}
         </main>
-        <ScrollRestoration nonce={data?.nonce} />
-        <Scripts nonce={data?.nonce} />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -63,9 +63,8 @@ export function MetricChart({ title, unit, baseline, target, direction, points, 
       <line className="chart-baseline" x1={pad.left} x2={W - pad.right} y1={y(baseline)} y2={y(baseline)} />
       <path className="chart-target" d={targetPath} />
       <polyline className="chart-actual" points={points.map((p) => `${x(time(p.at))},${y(p.value)}`).join(' ')} />
-      {points.map((p, i) => (
-        <circle key={i} className="chart-dot" cx={x(time(p.at))} cy={y(p.value)} r={2.5} />
-      ))}
+      {/* Every value a dot: zero-length round-capped strokes in one path (years of weekly values stay light). */}
+      <path className="chart-dot" d={points.map((p) => `M${x(time(p.at))},${y(p.value)}h0`).join('')} />
       <text className="chart-label" x={pad.left - 4} y={y(baseline) + 4} textAnchor="end">
         {fmt(baseline)}
       </text>
@@ -128,9 +127,19 @@ export function LevelHistoryChart({ points, until, timeZone }: { points: { at: s
         </g>
       ))}
       <path className="chart-level" d={d} />
-      {changes.map((c, i) => (
-        <circle key={i} className={`chart-change level-${c.to}`} cx={x(time(c.at))} cy={y(c.to)} r={4} />
-      ))}
+      {/* Each change a dot in the new level's colour: one path per level. */}
+      {LEVEL_ROWS.map((level) =>
+        changes.some((c) => c.to === level) ? (
+          <path
+            key={level}
+            className={`chart-change level-${level}`}
+            d={changes
+              .filter((c) => c.to === level)
+              .map((c) => `M${x(time(c.at))},${y(c.to)}h0`)
+              .join('')}
+          />
+        ) : null,
+      )}
       <text className="chart-label" x={pad.left} y={H - 6}>
         {formatDate(new Date(first), timeZone)}
       </text>

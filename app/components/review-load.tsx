@@ -2,6 +2,8 @@ import { useId } from 'react';
 import { formatMinutes, loadMinutes, type LoadPoint, type ReviewLoad } from '~/modules/meetings/review-load';
 import { formatDate } from '~/utils/format';
 
+const r1 = (n: number) => Math.round(n * 10) / 10;
+
 type Point = Omit<LoadPoint, 'scheduledAt'> & { scheduledAt: string | Date };
 type Load = Omit<ReviewLoad, 'current' | 'history'> & { current: Point | null; history: Point[] };
 
@@ -35,10 +37,10 @@ export function ReviewLoadChart({ points, timeZone }: { points: Point[]; timeZon
         <rect
           key={p.meetingId}
           className={p.state === 'closed' ? 'load-bar' : 'load-bar expected'}
-          x={x(i) - slot * 0.3}
-          width={slot * 0.6}
-          y={y(p.discussed)}
-          height={Math.max(0, y(0) - y(p.discussed))}
+          x={r1(x(i) - slot * 0.3)}
+          width={r1(slot * 0.6)}
+          y={r1(y(p.discussed))}
+          height={r1(Math.max(0, y(0) - y(p.discussed)))}
         />
       ))}
       <polyline className="load-everything" points={points.map((p, i) => `${x(i).toFixed(1)},${y(p.everything).toFixed(1)}`).join(' ')} />

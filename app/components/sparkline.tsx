@@ -3,19 +3,37 @@ import type { HealthValue } from '../../db/database';
 const Y: Record<HealthValue, number> = { on_track: 3, at_risk: 10, off_track: 17 };
 const WORD: Record<HealthValue, string> = { on_track: 'on track', at_risk: 'at risk', off_track: 'off track' };
 
-/** The last cycles' health as a tiny chart; its accessible name says the same in words. */
+/** "on track ×5, at risk, on track ×2": the trend in words, runs counted. */
+function describe(trend: HealthValue[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < trend.length; ) {
+    let j = i;
+    while (j < trend.length && trend[j] === trend[i]) j++;
+    runs.push(j - i > 1 ? `${WORD[trend[i]]} ×${j - i}` : WORD[trend[i]]);
+    i = j;
+  }
+  return runs.join(', ');
+}
+
+/**
+ * The last cycles' health as a tiny chart, its title saying the same in words. One path per health draws
+ * that health's dots (a dashboard page has a sparkline a row: few elements keep the page light).
+ */
 export function HealthSparkline({ trend }: { trend: HealthValue[] }) {
   if (trend.length === 0) return <span className="muted">—</span>;
   const step = 10;
+  const width = 8 + (trend.length - 1) * step;
   const points = trend.map((h, i) => `${4 + i * step},${Y[h]}`).join(' ');
-  const label = `Health over the last ${trend.length} updates: ${trend.map((h) => WORD[h]).join(', ')}`;
+  // A dot is a zero-length stroke with round caps (CSS: .sparkline path).
+  const dots = (h: HealthValue) =>
+    trend
+      .map((t, i) => (t === h ? `M${4 + i * step},${Y[h]}h0` : ''))
+      .join('');
   return (
-    <svg className="sparkline" width={8 + (trend.length - 1) * step} height="20" viewBox={`0 0 ${8 + (trend.length - 1) * step} 20`} role="img" aria-label={label}>
-      <title>{label}</title>
+    <svg className="sparkline" width={width} height="20" viewBox={`0 0 ${width} 20`} role="img">
+      <title>{`Health over the last ${trend.length} updates: ${describe(trend)}`}</title>
       <polyline points={points} fill="none" stroke="currentColor" strokeWidth="1.5" />
-      {trend.map((h, i) => (
-        <circle key={i} cx={4 + i * step} cy={Y[h]} r="2.5" className={`dot-${h}`} />
-      ))}
+      {(['on_track', 'at_risk', 'off_track'] as const).map((h) => (trend.includes(h) ? <path key={h} d={dots(h)} className={`dot-${h}`} /> : null))}
     </svg>
   );
 }

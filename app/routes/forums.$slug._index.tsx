@@ -3,6 +3,7 @@ import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useMemo } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
+import { Pagination } from '~/components/pagination';
 import { ReviewLoadSummary } from '~/components/review-load';
 import { HealthSparkline, ProgressBar } from '~/components/sparkline';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
@@ -13,7 +14,7 @@ import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~
 import { healthLabel, levelLabel } from '~/oversight';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
-import { formatAge, formatDate } from '~/utils/format';
+import { formatAge, formatDate, pageNow } from '~/utils/format';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
 
@@ -23,26 +24,33 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum, role } = await requireForumRole(request, params.slug);
   const query = parseDashboardQuery(new URL(request.url).searchParams);
-  const [{ rows, total }, summary, nextMeeting, load] = await forumPageData(forum, `dashboard:${JSON.stringify(query)}`, () =>
-    Promise.all([
+  const page = await forumPageData(forum, `dashboard:${JSON.stringify(query)}`, async () => {
+    const [{ rows, total }, summary, nextMeeting, load] = await Promise.all([
       listProjectsForDashboard(db, { forumId: forum.id, query }),
       getDashboardSummary(db, forum.id),
       getNextMeeting(db, forum.id),
       getReviewLoad(db, { forumId: forum.id }),
-    ]),
-  );
-  return json({
-    forum,
-    role,
-    query,
-    projects: rows,
-    total,
-    summary,
-    nextMeeting,
-    load,
-    cadenceDays: CADENCE_DAYS[forum.cadence],
-    now: new Date().toISOString(),
+    ]);
+    // What the table shows, no more: the page's data is sent twice (as HTML and for hydration).
+    const projects = rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      owner: r.owner,
+      health: r.health,
+      lastVerdict: r.lastVerdict,
+      trend: r.trend,
+      progress: r.progress === null ? null : Math.round(r.progress * 1000) / 1000,
+      level: r.level,
+      escalated: r.escalated,
+      meetingsUntilReview: r.meetingsUntilReview,
+      statusAt: r.statusAt,
+      late: r.late,
+      /** No status for the coming meeting yet. */
+      missing: !r.statusAt || (nextMeeting !== undefined && r.statusMeetingId !== nextMeeting.id),
+    }));
+    return { projects, total, summary, nextMeeting, load };
   });
+  return json({ forum, role, query, ...page, cadenceDays: CADENCE_DAYS[forum.cadence], now: pageNow() });
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -55,13 +63,12 @@ function NextReview({ row, nextMeeting, cadenceDays, timeZone }: { row: Row; nex
   return <>{at ? `${formatDate(at, timeZone)} (in ${n + 1} meetings)` : `In ${n + 1} meetings`}</>;
 }
 
-function StatusAge({ row, nextMeeting, now }: { row: Row; nextMeeting: Data['nextMeeting']; now: string }) {
-  const missing = !row.statusAt || (nextMeeting && row.statusMeetingId !== nextMeeting.id);
+function StatusAge({ row, now }: { row: Row; now: string }) {
   return (
     <>
       {row.statusAt ? formatAge(row.statusAt, new Date(now)) : 'never'}
       {row.late ? <span className="badge health-at_risk">late</span> : null}
-      {missing ? <span className="badge health-off_track">missing</span> : null}
+      {row.missing ? <span className="badge health-off_track">missing</span> : null}
     </>
   );
 }
@@ -171,20 +178,6 @@ function Filters({ data }: { data: Data }) {
   );
 }
 
-function Pagination({ query, total }: { query: DashboardQuery; total: number }) {
-  const pages = Math.max(1, Math.ceil(total / query.size));
-  if (pages === 1) return null;
-  return (
-    <nav aria-label="Pages" className="pagination">
-      {query.page > 1 ? <Link to={dashboardSearch(query, { page: query.page - 1 })}>Previous</Link> : <span className="muted">Previous</span>}
-      <span>
-        Page {Math.min(query.page, pages)} of {pages}
-      </span>
-      {query.page < pages ? <Link to={dashboardSearch(query, { page: query.page + 1 })}>Next</Link> : <span className="muted">Next</span>}
-    </nav>
-  );
-}
-
 export default function ForumDashboard() {
   const data = useLoaderData<typeof loader>();
   const { forum, query, projects, total, nextMeeting, now, cadenceDays } = data;
@@ -198,7 +191,7 @@ export default function ForumDashboard() {
       { id: 'progress', header: 'Goal progress', accessorFn: (r) => r.progress, cell: ({ row }) => <ProgressBar value={row.original.progress} label={`Goal progress of ${row.original.name}`} /> },
       { id: 'level', header: 'Oversight level', accessorFn: (r) => r.level, cell: ({ row }) => <OversightBadge level={row.original.level} escalated={row.original.escalated} /> },
       { id: 'next_review', header: 'Next review', accessorFn: (r) => r.meetingsUntilReview, cell: ({ row }) => <NextReview row={row.original} nextMeeting={nextMeeting} cadenceDays={cadenceDays} timeZone={forum.timeZone} /> },
-      { id: 'status_age', header: 'Status age', accessorFn: (r) => r.statusAt, cell: ({ row }) => <StatusAge row={row.original} nextMeeting={nextMeeting} now={now} /> },
+      { id: 'status_age', header: 'Status age', accessorFn: (r) => r.statusAt, cell: ({ row }) => <StatusAge row={row.original} now={now} /> },
     ],
     [forum.slug, forum.timeZone, nextMeeting, now, cadenceDays],
   );
@@ -234,7 +227,7 @@ export default function ForumDashboard() {
         sortHref={sortHref}
         empty={filtered ? 'No projects match these filters.' : 'No projects in this forum yet.'}
       />
-      <Pagination query={query} total={total} />
+      <Pagination page={query.page} pages={Math.max(1, Math.ceil(total / query.size))} href={(page) => dashboardSearch(query, { page }) || '?'} />
     </>
   );
 }

@@ -2,21 +2,24 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
 import { useEffect } from 'react';
-import { DiscussedItem, type Item } from '~/components/meetings/agenda-item';
+import { DiscussedItem, type DiscussedItemData } from '~/components/meetings/agenda-item';
 import { CloseMeetingForm, LevelChanges } from '~/components/meetings/close-meeting';
 import { ConsentAgenda } from '~/components/meetings/consent-agenda';
 import { MeetingStateBadge } from '~/components/meetings/meeting-state';
+import { Pagination } from '~/components/pagination';
 import { ReviewLoadSummary } from '~/components/review-load';
 import { ErrorList } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { SECTION_TITLES } from '~/modules/meetings/agenda';
 import { invalidFormResponse, parseMeetingId, refusalResponse, runMeetingAction } from '~/modules/meetings/meeting-actions.server';
-import { loadMeetingView } from '~/modules/meetings/meeting-page.server';
-import { MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
+import { DISCUSSED_PAGE_SIZE, loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
+import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
 import { getDb } from '~/utils/db.server';
+import { forumPageData } from '~/utils/forum-cache.server';
 import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
+import { readPageParam, withPageParam } from '~/utils/paging';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Meeting of ${formatDateTime(data.view.meeting.scheduledAt, data.forum.timeZone)} · ${data.forum.name}` : 'Meeting · Inspection Forum' },
@@ -25,9 +28,23 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum, role } = await requireForumRole(request, params.slug);
-  const view = await loadMeetingView(db, { forumId: forum.id, meetingId: parseMeetingId(params.id) });
-  invariantResponse(view, 'Meeting not found');
-  return json({ forum, canRun: runsMeetings(role), view });
+  const meetingId = parseMeetingId(params.id);
+  const { searchParams } = new URL(request.url);
+  const view = await forumPageData(forum, `meeting:${meetingId}`, async () => {
+    const loaded = await loadMeetingView(db, { forumId: forum.id, meetingId });
+    invariantResponse(loaded, 'Meeting not found');
+    return prepareMeetingView(loaded);
+  });
+  const item = IdParamSchema.safeParse(searchParams.get('item') ?? undefined);
+  const paged = pageMeetingView(view, {
+    page: readPageParam(searchParams, 'page'),
+    consentPage: readPageParam(searchParams, 'consent'),
+    item: item.success ? item.data : undefined,
+  });
+  const canRun = runsMeetings(role);
+  // The members are the action-item forms' assignees: only for those forms.
+  const members = canRun && paged.meeting.state === 'in_progress' ? paged.members : [];
+  return json({ forum, canRun, view: { ...paged, members } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -38,7 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.ok) return invalidFormResponse(parsed);
   const result = await runMeetingAction(getDb(), { forumId: forum.id, meetingId, actorId: user.id, action: parsed.data, request });
   if (!result.ok) return refusalResponse(result, formValues(formData));
-  return redirect(`/forums/${forum.slug}/meetings/${meetingId}#${result.value.anchor}`, 303);
+  return redirect(`/forums/${forum.slug}/meetings/${meetingId}${anchorHref(result.value.anchor)}`, 303);
 }
 
 /** After a verdict the page lands on the next item: put the keyboard on its verdict. */
@@ -52,22 +69,34 @@ function useFocusOnAnchor() {
   }, [hash, key]);
 }
 
+/** The URL of an anchor on the meeting page: an item's is on the page that holds it (?item=). */
+function anchorHref(anchor: string): string {
+  const item = /^item-(\d+)$/.exec(anchor);
+  return item ? `?item=${item[1]}#${anchor}` : `#${anchor}`;
+}
+
+function without(search: string, name: string): string {
+  const params = new URLSearchParams(search);
+  params.delete(name);
+  return `?${params}`;
+}
+
 export default function MeetingPage() {
   const { forum, canRun, view } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   useFocusOnAnchor();
-  const { meeting, items, progress } = view;
-  const discussed = items.filter((i) => i.discussed);
-  const consent = items.filter((i) => !i.discussed);
-  const groups: { title: string; items: Item[] }[] = view.hasAgenda
-    ? [
-        { title: SECTION_TITLES.exception, items: discussed.filter((i) => i.section === 'exception') },
-        { title: SECTION_TITLES.due, items: discussed.filter((i) => i.section === 'due') },
-        { title: 'Pulled from the consent agenda', items: discussed.filter((i) => i.section === 'consent') },
-      ]
-    : [{ title: 'Reviews (this meeting’s agenda was not stored)', items: discussed }];
-  const order = groups.flatMap((g) => g.items);
-  const endAnchor = meeting.state === 'in_progress' && canRun ? 'close-meeting' : 'consent-agenda';
+  const { meeting, discussed, consent, counts, progress } = view;
+  const { search } = useLocation();
+  const groupTitle = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? 'Pulled from the consent agenda' : SECTION_TITLES[i.section]) : 'Reviews (this meeting’s agenda was not stored)');
+  const groupCount = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? counts.pulled : counts[i.section]) : discussed.total);
+  // The page's items under their section headings (a section may start on an earlier page).
+  const groups: { title: string; count: number; items: DiscussedItemData[] }[] = [];
+  for (const i of discussed.items) {
+    const title = groupTitle(i);
+    if (groups.at(-1)?.title !== title) groups.push({ title, count: groupCount(i), items: [] });
+    groups.at(-1)?.items.push(i);
+  }
+  const endHref = meeting.state === 'in_progress' && canRun ? '#close-meeting' : '#consent-agenda';
   const base = `/forums/${forum.slug}/meetings`;
   return (
     <>
@@ -87,7 +116,7 @@ export default function MeetingPage() {
         <strong>
           {progress.reviewed} of {progress.discussed} reviewed
         </strong>
-        {consent.length ? ` · ${consent.length} on the consent agenda` : ''}
+        {consent.total ? ` · ${consent.total} on the consent agenda` : ''}
         {meeting.closedAt ? ` · closed ${formatDateTime(meeting.closedAt, forum.timeZone)}${meeting.closedBy ? ` by ${meeting.closedBy}` : ''}` : ''}
       </p>
       {failure && !failure.projectId && failure.intent !== 'start' && failure.intent !== 'close' ? <ErrorList errors={failure.formErrors} /> : null}
@@ -106,38 +135,38 @@ export default function MeetingPage() {
 
       <section id="agenda" aria-labelledby="agenda-title" tabIndex={-1}>
         <h2 id="agenda-title">Agenda</h2>
-        {items.length === 0 ? <p className="muted">Nothing on the agenda: this forum has no active projects.</p> : null}
-        {groups.map((g) =>
-          g.items.length === 0 ? null : (
-            <section key={g.title} className="agenda-section" aria-label={g.title}>
-              <h3 className="section-title">
-                {g.title} <span className="muted">({g.items.length})</span>
-              </h3>
-              {g.items.map((item) => {
-                const at = order.indexOf(item);
-                const next = order[at + 1];
-                return (
-                  <DiscussedItem
-                    key={item.projectId}
-                    item={item}
-                    number={at + 1}
-                    view={view}
-                    canRun={canRun}
-                    timeZone={forum.timeZone}
-                    nextAnchor={next ? `item-${next.projectId}` : endAnchor}
-                    failure={failure}
-                  />
-                );
-              })}
-            </section>
-          ),
-        )}
+        {discussed.total + consent.total === 0 ? <p className="muted">Nothing on the agenda: this forum has no active projects.</p> : null}
+        {discussed.pages > 1 ? (
+          <p className="muted">
+            Items {(discussed.page - 1) * DISCUSSED_PAGE_SIZE + 1}–{(discussed.page - 1) * DISCUSSED_PAGE_SIZE + discussed.items.length} of {discussed.total} to discuss.
+          </p>
+        ) : null}
+        {groups.map((g) => (
+          <section key={g.title} className="agenda-section" aria-label={g.title}>
+            <h3 className="section-title">
+              {g.title} <span className="muted">({g.count})</span>
+            </h3>
+            {g.items.map((item) => (
+              <DiscussedItem
+                key={item.projectId}
+                item={item}
+                view={view}
+                canRun={canRun}
+                timeZone={forum.timeZone}
+                nextHref={item.nextProjectId === null ? endHref : anchorHref(`item-${item.nextProjectId}`)}
+                failure={failure}
+              />
+            ))}
+          </section>
+        ))}
+        <Pagination label="Agenda pages" page={discussed.page} pages={discussed.pages} href={(n) => `${withPageParam(without(search, 'item'), 'page', n)}#agenda`} />
         <section id="consent-agenda" className="agenda-section" aria-labelledby="consent-title" tabIndex={-1}>
           <h3 id="consent-title" className="section-title">
-            {SECTION_TITLES.consent} <span className="muted">({consent.length})</span>
+            {SECTION_TITLES.consent} <span className="muted">({consent.total})</span>
           </h3>
           <p className="muted">Accepted without review when the meeting closes, unless pulled into discussion.</p>
-          <ConsentAgenda items={consent} canPull={canRun && meeting.state !== 'closed'} failure={failure} />
+          <ConsentAgenda items={consent.items} canPull={canRun && meeting.state !== 'closed'} failure={failure} />
+          <Pagination label="Consent agenda pages" page={consent.page} pages={consent.pages} href={(n) => `${withPageParam(without(search, 'item'), 'consent', n)}#consent-agenda`} />
         </section>
       </section>
       {canRun && meeting.state === 'in_progress' ? <CloseMeetingForm view={view} failure={failure} /> : null}

@@ -1,32 +1,76 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { Link, useLoaderData, useLocation } from '@remix-run/react';
 import { useMemo } from 'react';
 import { OversightBadge } from '~/components/badges';
+import { Pagination } from '~/components/pagination';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
+import type { LevelValue } from '../../db/database';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { honestyRate, type Calibration } from '~/modules/oversight/oversight-page';
 import { getOversightOverview } from '~/modules/oversight/oversight-page.server';
 import { getDb } from '~/utils/db.server';
+import { forumPageData } from '~/utils/forum-cache.server';
+import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
+
+const LEVELS: LevelValue[] = ['tight', 'standard', 'light', 'trusted'];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Oversight · ${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
 
+const PAGE_SIZE = 25;
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { forum } = await requireForumRole(request, params.slug);
-  const overview = await getOversightOverview(getDb(), { forumId: forum.id });
-  return json({ forum, projects: overview.projects, owners: overview.owners });
+  const { searchParams } = new URL(request.url);
+  const overview = await forumPageData(forum, 'oversight', () => getOversightOverview(getDb(), { forumId: forum.id }));
+  return json({
+    forum,
+    projects: pageOf(overview.projects, readPageParam(searchParams, 'page'), PAGE_SIZE),
+    owners: pageOf(overview.owners, readPageParam(searchParams, 'owners'), PAGE_SIZE),
+  });
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
-type ProjectRow = Data['projects'][number];
-type OwnerRow = Data['owners'][number];
+type ProjectRow = Data['projects']['items'][number];
+type OwnerRow = Data['owners']['items'][number];
+
+const CALIBRATION_TERMS = [
+  ['PASS', 'On-track verdicts'],
+  ['FLAG', 'At risk, flagged by the owner first'],
+  ['own-up', 'Off track, and the owner said so'],
+  ['soft miss', 'Verdict one step worse than the self-report'],
+  ['hard miss', 'Self-reported on track, found off track'],
+  ['missed', 'No status by the deadline'],
+] as const;
+
+/** The calibration terms, defined once for both tables (their cells are plain counts). */
+function CalibrationLegend() {
+  return (
+    <p className="muted calibration-legend">
+      {CALIBRATION_TERMS.map(([term, meaning], i) => (
+        <span key={term}>
+          {i > 0 ? ' · ' : ''}
+          <strong>{term}</strong>: {meaning.toLowerCase()}
+        </span>
+      ))}
+      .
+    </p>
+  );
+}
 
 function CalibrationCounts({ c }: { c: Calibration }) {
+  return <span className="calibration">{`PASS ${c.PASS} · FLAG ${c.FLAG} · own-up ${c.HONEST_OFF} · soft miss ${c.SOFT_MISS} · hard miss ${c.HARD_MISS} · missed ${c.MISSED}`}</span>;
+}
+
+/** An owner's projects by level: a badge per level with its count. */
+function LevelCounts({ levels }: { levels: LevelValue[] }) {
   return (
-    <span className="calibration">
-      <abbr title="On-track verdicts">PASS</abbr> {c.PASS} · <abbr title="At risk, flagged by the owner first">FLAG</abbr> {c.FLAG} ·{' '}
-      <abbr title="Off track, and the owner said so">own-up</abbr> {c.HONEST_OFF} · <abbr title="Verdict one step worse than the self-report">soft miss</abbr> {c.SOFT_MISS} ·{' '}
-      <abbr title="Self-reported on track, found off track">hard miss</abbr> {c.HARD_MISS} · <abbr title="No status by the deadline">missed</abbr> {c.MISSED}
+    <span className="inline-list">
+      {LEVELS.filter((l) => levels.includes(l)).map((l) => (
+        <span key={l}>
+          <OversightBadge level={l} /> {levels.filter((x) => x === l).length}
+        </span>
+      ))}
     </span>
   );
 }
@@ -42,6 +86,7 @@ function NextReview({ n }: { n: number }) {
 
 export default function OversightPage() {
   const { forum, projects, owners } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
   const projectColumns = useMemo<DataColumn<ProjectRow>[]>(
     () => [
       { id: 'project', header: 'Project', accessorFn: (r) => r.name, cell: ({ row }) => <Link to={`/forums/${forum.slug}/projects/${row.original.id}#oversight-history`}>{row.original.name}</Link> },
@@ -62,13 +107,7 @@ export default function OversightPage() {
         id: 'levels',
         header: 'Projects by level',
         accessorFn: (r) => r.levels.join(','),
-        cell: ({ row }) => (
-          <span className="inline-list">
-            {row.original.levels.map((l, i) => (
-              <OversightBadge key={i} level={l} />
-            ))}
-          </span>
-        ),
+        cell: ({ row }) => <LevelCounts levels={row.original.levels} />,
       },
       { id: 'escalated', header: 'Escalated', accessorFn: (r) => r.escalated },
       { id: 'honesty', header: 'Honest self-reports', accessorFn: (r) => honestyRate(r.calibration), cell: ({ row }) => <Honesty c={row.original.calibration} /> },
@@ -89,10 +128,16 @@ export default function OversightPage() {
         Trust is earned per project: on-track reviews loosen review (Tight → Standard → Light → Trusted), misses tighten it at once, and owners who flag trouble
         early lose far less than owners whose &ldquo;on track&rdquo; turns out to be off track.
       </p>
+      <CalibrationLegend />
       <h2 id="projects-heading">Projects</h2>
-      <DataTable caption="Oversight level of every project" columns={projectColumns} data={projects} getRowId={(r) => String(r.id)} />
+      <p className="muted">
+        {projects.total} project{projects.total === 1 ? '' : 's'}, tightest oversight first.
+      </p>
+      <DataTable caption="Oversight level of every project" columns={projectColumns} data={projects.items} getRowId={(r) => String(r.id)} />
+      <Pagination label="Project pages" page={projects.page} pages={projects.pages} href={(page) => `${withPageParam(search, 'page', page)}#projects-heading`} />
       <h2 id="owners-heading">Owners&rsquo; records</h2>
-      <DataTable caption="Each owner's record across their projects" columns={ownerColumns} data={owners} getRowId={(r) => String(r.ownerId)} empty="No owners yet." />
+      <DataTable caption="Each owner's record across their projects" columns={ownerColumns} data={owners.items} getRowId={(r) => String(r.ownerId)} empty="No owners yet." />
+      <Pagination label="Owner pages" page={owners.page} pages={owners.pages} href={(page) => `${withPageParam(search, 'owners', page)}#owners-heading`} />
     </>
   );
 }

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
+import { Pagination } from '~/components/pagination';
 import { GoalProgressList } from '~/components/project/goal-progress';
 import { OversightHistory } from '~/components/project/oversight-history';
 import { StatusTimeline } from '~/components/project/status-timeline';
@@ -13,21 +14,34 @@ import { overrideOversightLevel } from '~/modules/oversight/override.server';
 import { getProjectPage } from '~/modules/projects/project-page.server';
 import { canManageProject, getProjectInForum, requireIdParam } from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
-import { formatDate } from '~/utils/format';
+import { forumPageData } from '~/utils/forum-cache.server';
+import { formatDate, pageNow } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
+import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.name ?? 'Project'} · Inspection Forum` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireForumRole(request, params.slug);
-  const page = await getProjectPage(getDb(), { forumId: access.forum.id, projectId: requireIdParam(params.id) });
+  const projectId = requireIdParam(params.id);
+  const { searchParams } = new URL(request.url);
+  const { statuses, reviews, events, ...page } = await forumPageData(access.forum, `project:${projectId}`, () =>
+    getProjectPage(getDb(), { forumId: access.forum.id, projectId }),
+  );
+  // Years of weekly history: each list a page at a time, newest first.
+  const changesOnly = searchParams.get('changes') === '1';
   return json({
     forum: { slug: access.forum.slug, name: access.forum.name, timeZone: access.forum.timeZone },
     ...page,
+    statuses: pageOf(statuses, readPageParam(searchParams, 'updates'), HISTORY_PAGE),
+    reviews: pageOf(reviews, readPageParam(searchParams, 'reviews'), HISTORY_PAGE),
+    events: pageOf(changesOnly ? events.filter((e) => e.from !== e.to) : events, readPageParam(searchParams, 'history'), HISTORY_PAGE),
+    eventCount: events.length,
+    changesOnly,
     canManage: canManageProject(access, page.project.ownerId),
     canOverride: access.role === 'chair' || access.role === 'leader',
     canChangeOwner: access.role === 'chair',
-    now: new Date().toISOString(),
+    now: pageNow(),
   });
 }
 
@@ -41,6 +55,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   await overrideOversightLevel(db, { projectId: project.id, forumId: access.forum.id, userId: access.user.id, input: parsed.data, request });
   return redirect(`/forums/${access.forum.slug}/projects/${project.id}#oversight-history`, 303);
 }
+
+const HISTORY_PAGE = 10;
 
 type Review = ProjectPageData['reviews'][number];
 type ActionItem = ProjectPageData['actionItems'][number];
@@ -80,7 +96,8 @@ function actionItemColumns(timeZone: string): DataColumn<ActionItem>[] {
 }
 
 export default function ProjectPage() {
-  const { forum, project, goals, statuses, reviews, actionItems, events, canManage, canOverride, canChangeOwner, now } = useLoaderData<typeof loader>();
+  const { forum, project, goals, statuses, reviews, actionItems, events, eventCount, changesOnly, levelPoints, canManage, canOverride, canChangeOwner, now } = useLoaderData<typeof loader>();
+  const { search } = useLocation();
   const override = useActionData<typeof action>();
   const base = `/forums/${forum.slug}/projects/${project.id}`;
   return (
@@ -128,12 +145,14 @@ export default function ProjectPage() {
 
       <section aria-labelledby="statuses-title">
         <h2 id="statuses-title">Status updates</h2>
-        <StatusTimeline statuses={statuses} timeZone={forum.timeZone} />
+        <StatusTimeline statuses={statuses.items} timeZone={forum.timeZone} />
+        <Pagination label="Status update pages" page={statuses.page} pages={statuses.pages} href={(n) => `${withPageParam(search, 'updates', n)}#statuses-title`} />
       </section>
 
       <section aria-labelledby="reviews-title">
         <h2 id="reviews-title">Reviews</h2>
-        <DataTable caption="Reviews and leader feedback" columns={reviewColumns(forum.timeZone)} data={reviews} getRowId={(r) => String(r.id)} empty="No reviews yet." />
+        <DataTable caption="Reviews and leader feedback" columns={reviewColumns(forum.timeZone)} data={reviews.items} getRowId={(r) => String(r.id)} empty="No reviews yet." />
+        <Pagination label="Review pages" page={reviews.page} pages={reviews.pages} href={(n) => `${withPageParam(search, 'reviews', n)}#reviews-title`} />
       </section>
 
       <section aria-labelledby="actions-title">
@@ -143,7 +162,17 @@ export default function ProjectPage() {
 
       <section aria-labelledby="oversight-history-title" id="oversight-history">
         <h2 id="oversight-history-title">Oversight history</h2>
-        <OversightHistory events={events} currentLevel={project.level} now={now} timeZone={forum.timeZone} canOverride={canOverride} override={override} />
+        <OversightHistory
+          events={events}
+          eventCount={eventCount}
+          changesOnly={changesOnly}
+          levelPoints={levelPoints}
+          currentLevel={project.level}
+          now={now}
+          timeZone={forum.timeZone}
+          canOverride={canOverride}
+          override={override}
+        />
       </section>
     </>
   );

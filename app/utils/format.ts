@@ -31,3 +31,11 @@ export function formatAge(from: string | Date, now: Date = new Date()): string {
   if (days === 1) return '1 day';
   return `${days} days`;
 }
+
+/**
+ * "Now" for a page's relative times ("2 days"), to the minute: views of an unchanged page within a minute get
+ * the same loader data, and so the same render (entry.server.tsx reuses it).
+ */
+export function pageNow(): string {
+  return new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
+}

@@ -133,7 +133,8 @@ test('an owner changes a goal’s target and the change shows in its history and
   await expect(page.getByRole('heading', { name: 'Goals' })).toBeVisible();
   await expectNoAxeViolations(page);
   await page.getByRole('link', { name: 'Chargebacks per 10k orders' }).click();
-
+  // The goals page has a Target field too (the new-goal form): read the value once the goal's page is shown.
+  await expect(page.getByRole('heading', { level: 1, name: 'Edit goal: Chargebacks per 10k orders' })).toBeVisible();
   const target = page.getByLabel('Target', { exact: true });
   const before = await target.inputValue();
   const after = String(Number(before) - 0.5);

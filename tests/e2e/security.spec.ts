@@ -14,8 +14,16 @@ test('pages carry a nonce-based CSP and the other security headers', async ({ re
   const nonce = /'nonce-([^']+)'/.exec(csp)![1];
   const html = await response.text();
   expect(html).toContain(`nonce="${nonce}"`);
-  const second = (await request.get('/login')).headers()['content-security-policy'];
+  // The same page again (its render is reused: entry.server.tsx): its own nonce on every script, not the first's.
+  const again = await request.get('/login');
+  const second = again.headers()['content-security-policy'];
   expect(second).not.toBe(csp);
+  const secondNonce = /'nonce-([^']+)'/.exec(second)![1];
+  const secondHtml = await again.text();
+  expect(secondHtml).not.toContain(nonce);
+  const scripts = secondHtml.match(/<script\b[^>]*>/g) ?? [];
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag).toContain(`nonce="${secondNonce}"`);
 });
 
 test('cross-site form posts are refused with 403, same-site ones are not', async ({ request, baseURL }) => {

@@ -30,7 +30,7 @@ test('every change to a forum’s data changes its version, once per transaction
   const other = await createForum(handle.db);
   const otherBefore = await version(other.id);
   const steps: [string, () => Promise<unknown>][] = [
-    ['a status with goal values', () => saveStatusUpdate(handle.db, { projectId: w.project.id, meetingId: w.meeting.id, userId: w.users.owner.id, input: { health: 'at_risk', summary: 'x', risks: '', asks: '', version: 0, goals: [{ goalId: w.metric.id, value: 500, note: '' }] } })],
+    ['a status with goal values', () => saveStatusUpdate(handle.db, { projectId: w.project.id, meetingId: w.meeting.id, userId: w.users.owner.id, input: { health: 'at_risk', summary: 'x', risks: '', asks: '', version: 0, goals: [{ goalId: w.metric.id, value: 500, done: null, note: '' }] } })],
     ['a goal value alone', () => sql`update status_goal_values set value = 450 where goal_id = ${w.metric.id}`.execute(handle.db)],
     ['a goal', () => handle.db.updateTable('goals').set({ title: 'p99 latency' }).where('id', '=', w.metric.id).execute()],
     ['a project', () => handle.db.updateTable('projects').set({ description: 'new' }).where('id', '=', w.project.id).execute()],

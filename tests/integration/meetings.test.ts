@@ -25,14 +25,16 @@ import { callRoute } from './owners-world';
 
 type Who = keyof MeetingWorld['users'];
 
-function meetingPage(w: MeetingWorld, who: Who, form?: Record<string, string>) {
+function meetingPage(w: MeetingWorld, who: Who, form?: Record<string, string>, search = '') {
   const params = { slug: w.forum.slug, id: String(w.coming.id) };
-  return callRoute(form ? meetingAction : meetingLoader, { path: `/forums/${w.forum.slug}/meetings/${w.coming.id}`, cookie: w.users[who].cookie, params, form });
+  return callRoute(form ? meetingAction : meetingLoader, { path: `/forums/${w.forum.slug}/meetings/${w.coming.id}${search}`, cookie: w.users[who].cookie, params, form });
 }
 
 async function agenda(w: MeetingWorld) {
   const body = await (await meetingPage(w, 'chair')).json();
-  return body.view.items as { projectId: number; project: string; section: string; reason: string; discussed: boolean; verdict: string | null }[];
+  // Consent items come as one-liners: their section is the consent agenda and they are not discussed.
+  const consent = (body.view.consent.items as object[]).map((i) => ({ ...i, section: 'consent', discussed: false, verdict: null }));
+  return [...body.view.discussed.items, ...consent] as { projectId: number; project: string; section: string; reason: string; discussed: boolean; verdict: string | null }[];
 }
 
 const sectionOf = (items: Awaited<ReturnType<typeof agenda>>, id: number) => items.find((i) => i.projectId === id)?.section;
@@ -147,9 +149,22 @@ describe('agenda', () => {
     }
     counting.reset();
     const response = await meetingPage(w, 'chair');
-    expect((await response.json()).view.items).toHaveLength(60);
+    const { view } = await response.json();
+    expect(view.discussed.total + view.consent.total).toBe(60);
     expect(counting.count()).toBe(small);
     expect(small).toBeLessThanOrEqual(16);
+
+    // A page at a time: discussed items numbered across pages, each pointing at the next; ?item= finds its page.
+    type Discussed = { projectId: number; number: number; nextProjectId: number | null };
+    expect(view.discussed).toMatchObject({ page: 1, pages: Math.ceil(view.discussed.total / 20) });
+    expect(view.discussed.items).toHaveLength(20);
+    const second = (await (await meetingPage(w, 'chair', undefined, '?page=2')).json()).view.discussed;
+    expect(second.items[0].number).toBe(21);
+    expect((view.discussed.items as Discussed[]).at(-1)!.nextProjectId).toBe(second.items[0].projectId);
+    const target = (second.items as Discussed[]).at(-1)!;
+    const found = (await (await meetingPage(w, 'chair', undefined, `?item=${target.projectId}`)).json()).view.discussed;
+    expect(found.page).toBe(2);
+    expect((await (await meetingPage(w, 'chair', undefined, '?page=x&item=y')).json()).view.discussed.page).toBe(1);
   });
 });
 
@@ -213,13 +228,13 @@ describe('running the meeting', () => {
       expect(response.status).toBe(303);
     }
     const afterKickoff = await meetingPage(w, 'leader', { intent: 'review', projectId: String(p.kickoff.id), verdict: 'on_track', feedback: 'Welcome' });
-    expect(afterKickoff.headers.get('Location')).toBe(`/forums/${w.forum.slug}/meetings/${w.coming.id}#item-${p.due.id}`);
+    expect(afterKickoff.headers.get('Location')).toBe(`/forums/${w.forum.slug}/meetings/${w.coming.id}?item=${p.due.id}#item-${p.due.id}`);
     const added = await meetingPage(w, 'chair', { intent: 'action-item', projectId: String(p.due.id), text: 'Bring a *recovery* plan', assigneeId: String(w.users.ava.id), dueDate: '2020-01-01' });
     expect(added.status).toBe(303);
 
     const page = await (await meetingPage(w, 'observer')).json();
     expect(page.view.progress).toEqual({ reviewed: 6, discussed: 6 });
-    expect(page.view.items.find((i: { projectId: number }) => i.projectId === p.due.id)).toMatchObject({ verdict: 'off_track', reviewedSelfReport: 'on_track', actionItems: [{ text: 'Bring a *recovery* plan', assignee: 'Ava' }] });
+    expect(page.view.discussed.items.find((i: { projectId: number }) => i.projectId === p.due.id)).toMatchObject({ verdict: 'off_track', reviewedSelfReport: 'on_track', actionItems: [{ text: 'Bring a *recovery* plan', assignee: 'Ava' }] });
 
     expect((await meetingPage(w, 'chair', { intent: 'close' })).status).toBe(303);
     const events = await db.selectFrom('oversight_events').select(['project_id', 'type', 'from_level', 'to_level', 'explanation']).where('meeting_id', '=', w.coming.id).orderBy('id').execute();

@@ -11,9 +11,9 @@ import { DAY_MS, callRoute, createOwnersWorld, type OwnersWorld } from './owners
 
 type Who = keyof OwnersWorld['users'];
 
-function projectRoute(w: OwnersWorld, who: Who, { form, projectId = w.project.id }: { form?: Record<string, string>; projectId?: number } = {}) {
+function projectRoute(w: OwnersWorld, who: Who, { form, projectId = w.project.id, search = '' }: { form?: Record<string, string>; projectId?: number; search?: string } = {}) {
   const params = { slug: w.forum.slug, id: String(projectId) };
-  return callRoute(form ? projectAction : projectLoader, { path: `/forums/${w.forum.slug}/projects/${projectId}`, cookie: w.users[who].cookie, params, form });
+  return callRoute(form ? projectAction : projectLoader, { path: `/forums/${w.forum.slug}/projects/${projectId}${search}`, cookie: w.users[who].cookie, params, form });
 }
 
 async function overrideEvents(db: Executor, projectId: number) {
@@ -68,16 +68,38 @@ describe('project page', () => {
     expect(page.project.explanation).toMatch(/^Standard → Light/);
     expect(page).toMatchObject({ canManage: false, canOverride: false });
     const metric = page.goals.find((g: { id: number }) => g.id === w.metric.id);
-    expect(metric.values.map((v: { value: number }) => v.value)).toEqual([760, 770, 780, 790]);
-    expect(page.statuses).toHaveLength(4);
-    expect(page.reviews).toHaveLength(4);
+    expect(metric.points.map((v: { value: number }) => v.value)).toEqual([760, 770, 780, 790]);
+    expect(page.statuses).toMatchObject({ total: 4, page: 1, pages: 1 });
+    expect(page.statuses.items).toHaveLength(4);
+    expect(page.reviews.items).toHaveLength(4);
     expect(page.actionItems).toHaveLength(4);
-    expect(page.events).toHaveLength(8);
-    const change = page.events.find((e: { from: string; to: string }) => e.from !== e.to);
+    expect(page.events.items).toHaveLength(8);
+    expect(page.eventCount).toBe(8);
+    const change = page.events.items.find((e: { from: string; to: string }) => e.from !== e.to);
     expect(change).toMatchObject({ from: 'standard', to: 'light', rule: 'loosen', actor: 'leader' });
 
     expect((await (await projectRoute(w, 'owner')).json())).toMatchObject({ canManage: true, canOverride: false });
     expect((await (await projectRoute(w, 'leader')).json())).toMatchObject({ canManage: false, canOverride: true });
+  });
+
+  test('long histories come a page at a time, newest first, the page in the URL (a bad page is the first)', async ({ db }) => {
+    const w = await createOwnersWorld(db);
+    await withHistory(db, w, 12);
+    const view = async (search: string) => (await projectRoute(w, 'observer', { search })).json();
+    const first = await view('');
+    expect(first.statuses).toMatchObject({ page: 1, pages: 2, total: 12 });
+    expect(first.statuses.items.map((s: { summaryHtml: string }) => s.summaryHtml)).toHaveLength(10);
+    expect(first.statuses.items[1].summaryHtml).toBe('<p>Week 2</p>\n');
+    const second = await view('?updates=2&reviews=2&history=3');
+    expect(second.statuses.items.map((s: { summaryHtml: string }) => s.summaryHtml)).toEqual(['<p>Week 11</p>\n', '<p>Week 12</p>\n']);
+    expect(second.reviews.items.map((r: { feedback: string }) => r.feedback)).toEqual(['Good 11', 'Good 12']);
+    expect(second.events).toMatchObject({ page: 3, pages: 3, total: 24 });
+    expect((await view('?updates=abc')).statuses.page).toBe(1);
+    expect((await view('?updates=99')).statuses.page).toBe(2);
+    const changes = await view('?changes=1');
+    expect(changes.changesOnly).toBe(true);
+    expect(changes.events.items.every((e: { from: string; to: string }) => e.from !== e.to)).toBe(true);
+    expect(changes.eventCount).toBe(24);
   });
 
   test('markdown is rendered safely: raw HTML is escaped, javascript: links stay text, http(s) links work', async ({ db }) => {
@@ -118,7 +140,7 @@ describe('overriding the oversight level', () => {
     const audit = await db.selectFrom('audit_log').select(['user_id', 'detail']).where('action', '=', 'oversight.override').execute();
     expect(audit).toEqual([{ user_id: w.users.leader.id, detail: { from: 'standard', to: 'tight', reason: 'Recovery plan agreed' } }]);
     const page = await (await projectRoute(w, 'observer')).json();
-    expect(page.events.at(-1)).toMatchObject({ from: 'standard', to: 'tight', actor: 'leader', explanation: expect.stringMatching(/^Override Standard → Tight/) });
+    expect(page.events.items[0]).toMatchObject({ from: 'standard', to: 'tight', actor: 'leader', explanation: expect.stringMatching(/^Override Standard → Tight/) });
   });
 
   test('a blank reason answers 400 with a field error and changes nothing', async ({ db }) => {
@@ -153,7 +175,7 @@ describe('overriding the oversight level', () => {
     const form = { version: '0', health: 'off_track', [`goal.${w.metric.id}.value`]: '700', summary: 'Blocked on **vendor**', risks: '', asks: 'A decision by Friday' };
     expect((await callRoute(statusAction, { path: '/', cookie: w.users.owner.cookie, params, form })).status).toBe(303);
     const page = await (await projectRoute(w, 'leader')).json();
-    expect(page.statuses[0]).toMatchObject({ health: 'off_track', late: false, summaryHtml: '<p>Blocked on <strong>vendor</strong></p>\n', asksHtml: '<p>A decision by Friday</p>\n' });
-    expect(page.events.at(-1)).toMatchObject({ rule: 'status', explanation: expect.stringContaining('pulled into the next meeting') });
+    expect(page.statuses.items[0]).toMatchObject({ health: 'off_track', late: false, summaryHtml: '<p>Blocked on <strong>vendor</strong></p>\n', asksHtml: '<p>A decision by Friday</p>\n' });
+    expect(page.events.items[0]).toMatchObject({ rule: 'status', explanation: expect.stringContaining('pulled into the next meeting') });
   });
 });

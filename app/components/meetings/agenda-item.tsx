@@ -4,13 +4,14 @@ import { useId, type ReactNode } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { ErrorList, Field } from '~/components/ui/field';
 import type { MeetingActionFailure } from '~/modules/meetings/meeting-actions.server';
-import type { MeetingView } from '~/modules/meetings/meeting-page.server';
+import type { MeetingPageView } from '~/modules/meetings/meeting-page.server';
 import { goalProgress, VERDICTS } from '~/modules/meetings/meetings';
 import { healthLabel } from '~/oversight';
 import { formatDate } from '~/utils/format';
 
-export type View = SerializeFrom<MeetingView>;
-export type Item = View['items'][number];
+export type View = SerializeFrom<MeetingPageView>;
+export type DiscussedItemData = View['discussed']['items'][number];
+export type ConsentItem = View['consent']['items'][number];
 export type Failure = SerializeFrom<MeetingActionFailure>;
 
 /** The failure of this item's form, if the last submission was one. */
@@ -32,7 +33,7 @@ function SelectField({ label, name, errors, children, defaultValue }: { label: s
   );
 }
 
-function StatusReport({ item }: { item: Item }) {
+function StatusReport({ item }: { item: DiscussedItemData }) {
   if (!item.health) {
     return (
       <p className="muted">
@@ -77,7 +78,7 @@ function StatusReport({ item }: { item: Item }) {
   );
 }
 
-function ReviewForm({ item, failure }: { item: Item; failure?: Failure }) {
+function ReviewForm({ item, failure }: { item: DiscussedItemData; failure?: Failure }) {
   const legendId = useId();
   const errorId = `${legendId}-error`;
   const verdictErrors = failure?.fieldErrors.verdict;
@@ -114,7 +115,7 @@ function ReviewForm({ item, failure }: { item: Item; failure?: Failure }) {
   );
 }
 
-function ActionItemForm({ item, members, failure }: { item: Item; members: View['members']; failure?: Failure }) {
+function ActionItemForm({ item, members, failure }: { item: DiscussedItemData; members: View['members']; failure?: Failure }) {
   const errors = failure?.fieldErrors ?? {};
   return (
     <Form method="post" className="action-item-form" preventScrollReset>
@@ -138,24 +139,24 @@ function ActionItemForm({ item, members, failure }: { item: Item; members: View[
 }
 
 interface DiscussedItemProps {
-  item: Item;
-  number: number;
+  item: DiscussedItemData;
   view: View;
   canRun: boolean;
   timeZone: string;
-  nextAnchor: string;
+  /** Where "Next item" goes: the next item (on whichever page holds it), or the end of the agenda. */
+  nextHref: string;
   failure?: Failure;
 }
 
 /** One discussed agenda item: why it is here, the owner's status, the verdict and the action items. */
-export function DiscussedItem({ item, number, view, canRun, timeZone, nextAnchor, failure }: DiscussedItemProps) {
+export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure }: DiscussedItemProps) {
   const state = view.meeting.state;
   const recording = canRun && state === 'in_progress';
   return (
     <article id={`item-${item.projectId}`} className="agenda-item card" aria-labelledby={`item-${item.projectId}-title`} tabIndex={-1}>
       <header className="agenda-item-head">
         <h3 id={`item-${item.projectId}-title`}>
-          {number}. {item.project}
+          {item.number}. {item.project}
         </h3>
         <span className="muted">{item.owner}</span> <OversightBadge level={item.level} escalated={item.escalated} />
       </header>
@@ -188,7 +189,7 @@ export function DiscussedItem({ item, number, view, canRun, timeZone, nextAnchor
       {recording ? <ActionItemForm item={item} members={view.members} failure={failureFor(failure, 'action-item', item.projectId)} /> : null}
       <footer className="agenda-item-foot">
         {canRun && state !== 'planned' ? <RequestNextButton projectId={item.projectId} project={item.project} failure={failureFor(failure, 'request', item.projectId)} /> : null}
-        <a href={`#${nextAnchor}`} className="next-item">
+        <a href={nextHref} className="next-item">
           Next item<span className="skip-link"> after {item.project}</span>
         </a>
       </footer>

@@ -6,8 +6,8 @@ import type { Failure, View } from './agenda-item';
 /** Before closing: what closing will do, and a warning for discussed items without a verdict. */
 export function CloseMeetingForm({ view, failure }: { view: View; failure?: Failure }) {
   const { reviewed, discussed } = view.progress;
-  const missing = view.items.filter((i) => !i.health).length;
-  const accepted = view.items.filter((i) => !i.discussed).length;
+  const missing = view.counts.missing;
+  const accepted = view.consent.total;
   return (
     <section id="close-meeting" className="card" aria-labelledby="close-meeting-title" tabIndex={-1}>
       <h2 id="close-meeting-title">Close the meeting</h2>

@@ -3,8 +3,7 @@ import { useMemo } from 'react';
 import { HealthBadge } from '~/components/badges';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { ErrorList } from '~/components/ui/field';
-import { oneLine } from '~/modules/meetings/agenda';
-import { failureFor, type Failure, type Item } from './agenda-item';
+import { failureFor, type ConsentItem as Item, type Failure } from './agenda-item';
 
 /** Everyone else, one line each; a leader can pull an item into discussion until the meeting closes. */
 export function ConsentAgenda({ items, canPull, failure }: { items: Item[]; canPull: boolean; failure?: Failure }) {
@@ -13,7 +12,7 @@ export function ConsentAgenda({ items, canPull, failure }: { items: Item[]; canP
       { id: 'project', header: 'Project', accessorFn: (r) => r.project },
       { id: 'owner', header: 'Owner', accessorFn: (r) => r.owner },
       { id: 'health', header: 'Owner’s health', accessorFn: (r) => r.health, cell: ({ row }) => <HealthBadge health={row.original.health} /> },
-      { id: 'summary', header: 'Summary', accessorFn: (r) => oneLine(r.summary ?? '') },
+      { id: 'summary', header: 'Summary', accessorFn: (r) => r.summary },
       { id: 'reason', header: 'Why on consent', accessorFn: (r) => r.reason },
     ];
     if (canPull) {

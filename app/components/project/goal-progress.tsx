@@ -36,7 +36,7 @@ export function GoalProgressList({ goals, timeZone }: { goals: Goal[]; timeZone:
 }
 
 function MetricGoal({ goal, timeZone }: { goal: Goal; timeZone: string }) {
-  const points = goal.values.flatMap((v) => (v.value === null ? [] : [{ at: v.at, value: v.value }]));
+  const points = goal.points;
   const latest = points.at(-1);
   const progress = metricProgress(goal, latest?.value ?? null);
   const unit = goal.unit ? ` ${goal.unit}` : '';
@@ -62,9 +62,7 @@ function MetricGoal({ goal, timeZone }: { goal: Goal; timeZone: string }) {
 }
 
 function MilestoneGoal({ goal, timeZone }: { goal: Goal; timeZone: string }) {
-  const reported = goal.values.filter((v) => v.done !== null);
-  const latest = reported.at(-1);
-  const firstDone = reported.find((v) => v.done);
+  const latest = goal.milestone;
   if (!latest) return <p className="muted">Not reported yet.</p>;
   return (
     <p>
@@ -73,7 +71,7 @@ function MilestoneGoal({ goal, timeZone }: { goal: Goal; timeZone: string }) {
       ) : (
         <strong>Not done</strong>
       )}
-      {latest.done && firstDone ? ` (reported done ${formatDate(firstDone.at, timeZone)})` : ` (as of ${formatDate(latest.at, timeZone)})`}
+      {latest.done && latest.firstDoneAt ? ` (reported done ${formatDate(latest.firstDoneAt, timeZone)})` : ` (as of ${formatDate(latest.at, timeZone)})`}
       {latest.note ? ` · ${latest.note}` : ''}
     </p>
   );

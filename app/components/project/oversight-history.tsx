@@ -1,11 +1,13 @@
-import { Form, Link, useNavigation, useSearchParams } from '@remix-run/react';
+import { Form, Link, useLocation, useNavigation } from '@remix-run/react';
 import { LevelHistoryChart } from '~/components/charts';
+import { Pagination } from '~/components/pagination';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { ErrorList, SelectField, TextareaField } from '~/components/ui/field';
 import { REASON_MAX } from '~/modules/oversight/override';
 import { levelLabel } from '~/oversight';
 import { formatDate, formatDateTime } from '~/utils/format';
-import type { ProjectPageData } from './types';
+import { withPageParam } from '~/utils/paging';
+import type { PagedList, ProjectPageData } from './types';
 
 type OversightEvent = ProjectPageData['events'][number];
 
@@ -54,44 +56,53 @@ export interface OverrideFormState {
   values: Record<string, string>;
 }
 
-/** The level over time, the explained events (newest first) and, for chairs and leaders, the override form. */
+/**
+ * The level over time, one page of the explained events (newest first; all, or level changes only) and, for
+ * chairs and leaders, the override form.
+ */
 export function OversightHistory({
   events,
+  eventCount,
+  changesOnly,
+  levelPoints,
   currentLevel,
   now,
   timeZone,
   canOverride,
   override,
 }: {
-  events: OversightEvent[];
+  events: PagedList<OversightEvent>;
+  eventCount: number;
+  changesOnly: boolean;
+  levelPoints: ProjectPageData['levelPoints'];
   currentLevel: string;
   now: string;
   timeZone: string;
   canOverride: boolean;
   override: OverrideFormState | undefined;
 }) {
-  const [searchParams] = useSearchParams();
-  const changesOnly = searchParams.get('changes') === '1';
-  const toggle = new URLSearchParams(searchParams);
+  const { search } = useLocation();
+  const toggle = new URLSearchParams(search);
+  toggle.delete('history');
   if (changesOnly) toggle.delete('changes');
   else toggle.set('changes', '1');
-  const shown = (changesOnly ? events.filter((e) => e.from !== e.to) : events).slice().reverse();
   return (
     <>
-      <LevelHistoryChart points={events.map((e) => ({ at: e.at, level: e.to }))} until={now} timeZone={timeZone} />
+      <LevelHistoryChart points={levelPoints} until={now} timeZone={timeZone} />
       {canOverride ? <OverrideForm currentLevel={currentLevel} state={override} /> : null}
       <p>
         <Link to={`?${toggle}#oversight-history`} preventScrollReset>
-          {changesOnly ? `Show all ${events.length} events` : 'Show level changes only'}
+          {changesOnly ? `Show all ${eventCount} events` : 'Show level changes only'}
         </Link>
       </p>
       <DataTable
         caption={changesOnly ? 'Oversight level changes' : 'Oversight events'}
         columns={columns(timeZone)}
-        data={shown}
+        data={events.items}
         getRowId={(e) => String(e.seq)}
         empty={changesOnly ? 'No level changes yet.' : 'No oversight events yet.'}
       />
+      <Pagination label="Oversight event pages" page={events.page} pages={events.pages} href={(n) => `${withPageParam(search, 'history', n)}#oversight-history`} />
     </>
   );
 }

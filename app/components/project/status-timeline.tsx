@@ -9,32 +9,15 @@ function Markdown({ html }: { html: string }) {
   return <div className="markdown" dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
-/** The project's status updates, newest first: the latest in full, older ones behind a disclosure. */
-const RECENT = 4;
-
+/** One page of the project's status updates, newest first, in full. */
 export function StatusTimeline({ statuses, timeZone }: { statuses: Status[]; timeZone: string }) {
   if (statuses.length === 0) return <p className="muted">No status updates yet.</p>;
-  const older = statuses.slice(RECENT);
   return (
-    <>
-      <ol className="timeline">
-        {statuses.slice(0, RECENT).map((s) => (
-          <StatusItem key={s.id} s={s} timeZone={timeZone} />
-        ))}
-      </ol>
-      {older.length > 0 ? (
-        <details className="older">
-          <summary>
-            Show {older.length} older status update{older.length === 1 ? '' : 's'}
-          </summary>
-          <ol className="timeline">
-            {older.map((s) => (
-              <StatusItem key={s.id} s={s} timeZone={timeZone} />
-            ))}
-          </ol>
-        </details>
-      ) : null}
-    </>
+    <ol className="timeline">
+      {statuses.map((s) => (
+        <StatusItem key={s.id} s={s} timeZone={timeZone} />
+      ))}
+    </ol>
   );
 }
 

@@ -3,7 +3,8 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AgendaSection } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
 import { renderMarkdown } from '~/utils/markdown.server';
-import { isDiscussed } from './agenda';
+import { pageOf } from '~/utils/paging';
+import { isDiscussed, oneLine } from './agenda';
 import { refreshAgenda } from './agenda.server';
 import type { GoalValue } from './meetings';
 import { selfReportSql } from './meetings.server';
@@ -169,3 +170,49 @@ export async function listMeetingParticipants(db: Executor, { forumId, meetingId
 }
 
 export type MeetingView = NonNullable<Awaited<ReturnType<typeof loadMeetingView>>>;
+
+/** Discussed items a page (each in full, with its forms), and consent items a page (one line each). */
+export const DISCUSSED_PAGE_SIZE = 20;
+export const CONSENT_PAGE_SIZE = 25;
+
+/**
+ * A meeting's agenda as its pages show it (computed once per version of the forum's data, then cached):
+ * discussed items in the order the chair walks them (exceptions, due, pulled from consent), each with its
+ * number on the whole agenda and the item after it, and the owner's status in full (rendered); consent items
+ * one line each.
+ */
+export function prepareMeetingView(view: MeetingView) {
+  const { items, ...rest } = view;
+  const discussed = view.hasAgenda
+    ? (['exception', 'due', 'consent'] as const).flatMap((section) => items.filter((i) => i.discussed && i.section === section))
+    : items.filter((i) => i.discussed);
+  const consent = items.filter((i) => !i.discussed);
+  return {
+    ...rest,
+    discussed: discussed.map(({ summary: _s, risks: _r, asks: _a, ...i }, n) => ({ ...i, number: n + 1, nextProjectId: discussed[n + 1]?.projectId ?? null })),
+    consent: consent.map((i) => ({ projectId: i.projectId, project: i.project, owner: i.owner, health: i.health, summary: oneLine(i.summary ?? ''), reason: i.reason })),
+    counts: {
+      exception: discussed.filter((i) => i.section === 'exception').length,
+      due: discussed.filter((i) => i.section === 'due').length,
+      pulled: discussed.filter((i) => i.section === 'consent').length,
+      /** Projects without a status for this meeting: closing records them as missed. */
+      missing: items.filter((i) => !i.health).length,
+    },
+  };
+}
+
+/**
+ * One page of a meeting's agenda (a big forum's meeting has hundreds of items); `item` (a project id) picks
+ * the pages that hold it: where a verdict or a pull lands.
+ */
+export function pageMeetingView(view: ReturnType<typeof prepareMeetingView>, { page, consentPage, item }: { page: number; consentPage: number; item?: number }) {
+  const at = item === undefined ? -1 : view.discussed.findIndex((i) => i.projectId === item);
+  const consentAt = item === undefined ? -1 : view.consent.findIndex((i) => i.projectId === item);
+  return {
+    ...view,
+    discussed: pageOf(view.discussed, at >= 0 ? Math.floor(at / DISCUSSED_PAGE_SIZE) + 1 : page, DISCUSSED_PAGE_SIZE),
+    consent: pageOf(view.consent, consentAt >= 0 ? Math.floor(consentAt / CONSENT_PAGE_SIZE) + 1 : consentPage, CONSENT_PAGE_SIZE),
+  };
+}
+
+export type MeetingPageView = ReturnType<typeof pageMeetingView>;

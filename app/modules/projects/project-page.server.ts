@@ -11,6 +11,13 @@ import { renderMarkdown } from '~/utils/markdown.server';
  * Everything the project page shows, in one query per section whatever the length of the history: header,
  * goals (with their reported values and revisions), status timeline, reviews, action items, oversight events.
  */
+/** A milestone's latest report (done or not, with its note) and when it was first reported done. */
+function milestoneReport(values: { at: Date | string; done: boolean | null; note: string }[]) {
+  const reported = values.filter((v) => v.done !== null);
+  const latest = reported.at(-1);
+  return latest ? { at: latest.at, done: latest.done === true, note: latest.note, firstDoneAt: reported.find((v) => v.done)?.at ?? null } : null;
+}
+
 export async function getProjectPage(db: Executor, { forumId, projectId }: { forumId: number; projectId: number }) {
   const [project, goals, statuses, reviews, actionItems, events] = await Promise.all([
     db
@@ -105,7 +112,9 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
     project: { ...header, progress: progressToNextLevel(state, policy).text },
     goals: goals.map(({ revisions, values, ...goal }) => ({
       ...goal,
-      values,
+      // What the goal card shows, not every raw value: a metric's values for its chart, a milestone's latest report.
+      points: values.flatMap((v) => (v.value === null ? [] : [{ at: v.at, value: v.value }])),
+      milestone: milestoneReport(values),
       targets: revisions.map((r) => ({ at: r.changedAt, target: (r.snapshot as GoalSnapshot).target })),
       changes: withGoalChanges(revisions)
         .slice(1)
@@ -119,6 +128,9 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
     })),
     reviews,
     actionItems,
-    events,
+    /** Newest first. */
+    events: events.slice().reverse(),
+    /** The level over time for the chart: the first event, each change and the latest (the steps it draws). */
+    levelPoints: events.filter((e, i) => i === 0 || i === events.length - 1 || e.from !== e.to).map((e) => ({ at: e.at, level: e.to })),
   };
 }
