@@ -20,7 +20,7 @@ const ABORT_DELAY = 5_000;
  * The per-request CSP nonce is not an input: pages render with a placeholder, replaced in the copy sent.
  * Only successful GETs; at most about MAX_RENDER_BYTES of HTML, least recently used out first.
  */
-const MAX_RENDER_BYTES = 32 * 2 ** 20;
+const MAX_RENDER_BYTES = 16 * 2 ** 20;
 const NONCE_PLACEHOLDER = `nonce-${crypto.randomBytes(18).toString('hex')}`;
 
 /** A rendered page as UTF-8, cut where the nonce goes: sending it is a copy, not an encoding. */

@@ -23,6 +23,9 @@ import { adminQuery, withDatabase } from '../tests/setup/server-db';
 import { ENGINE_TARGET, runEngineBenchmark } from './bench-engine';
 import { generateBenchDataset, type BenchDataset, type BenchDatasetOptions } from './bench-data';
 
+/** The heap limit of `npm start` (package.json): the live heap is well under it; without a limit V8 grows lazily. */
+const SERVER_HEAP = /--max-old-space-size=\d+/.exec(JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.start)?.[0] ?? '';
+
 const TARGETS = { pageRatio: 0.5, postRatio: 0.3, p99Ms: 250, rssMb: 300 } as const;
 
 function option(name: string, fallback: number): number {
@@ -94,15 +97,16 @@ async function openBenchDatabase(reuse: boolean): Promise<{ handle: DatabaseHand
 
 function build() {
   console.log(`Building the app into .cache/builds/${buildName} …`);
-  const result = spawnSync('npx', ['remix', 'build'], { env: { ...process.env, IF_BUILD_DIR: buildName }, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (result.status !== 0) throw new Error('remix build failed');
+  const result = spawnSync('npm', ['run', '-s', 'build'], { env: { ...process.env, IF_BUILD_DIR: buildName }, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (result.status !== 0) throw new Error('npm run build failed');
 }
 
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; stop: () => Promise<void>; output: () => string }> {
   const port = await freePort();
-  // node --import tsx (not the tsx CLI, which forks): the child's pid is the server's, for its memory figure.
+  // The built server as `npm start` runs it (the same heap limit); node itself, so the child's pid is the
+  // server's, for its memory figure.
   const profile = flag('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.resolve('bench/profiles')] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server.ts'], {
+  const child = spawn(process.execPath, [...profile, ...(SERVER_HEAP ? [SERVER_HEAP] : []), path.join('.cache/builds', buildName, 'build/server.mjs')], {
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', NODE_ENV: 'production', IF_BUILD_DIR: buildName },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -215,6 +219,8 @@ interface Measured {
   statusCodes?: Record<string, number>;
   ratio?: number;
   skipped?: string;
+  /** The server's RSS right after this route's run. */
+  rssMb?: number;
 }
 
 async function measure(base: string, route: Route, cookie: string): Promise<Measured> {
@@ -251,7 +257,7 @@ async function main() {
   console.log(`Engine replay: ${engine.rate.toLocaleString('en-US')} events/s (${engine.events.toLocaleString('en-US')} events in ${engine.ms.toFixed(0)} ms)`);
 
   if (!flag('--no-build')) build();
-  if (!fs.existsSync(path.join('.cache/builds', buildName, 'build/index.js'))) throw new Error(`No build in .cache/builds/${buildName}: run without --no-build`);
+  if (!fs.existsSync(path.join('.cache/builds', buildName, 'build/server.mjs'))) throw new Error(`No build in .cache/builds/${buildName}: run without --no-build`);
 
   const reuse = flag('--reuse') && !embedded && fs.existsSync(DATASET_FILE);
   const db = await openBenchDatabase(reuse);
@@ -292,11 +298,12 @@ async function main() {
     for (const route of routes(dataset)) {
       if (only && route.kind !== 'baseline' && !only.has(route.name)) continue;
       const r = await measure(server.base, route, cookie);
+      r.rssMb = memoryOf(server.child.pid)?.rssMb;
       results.push(r);
       console.log(
         r.skipped
           ? `  ${r.name.padEnd(20)} skipped: ${r.skipped}`
-          : `  ${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  status ${JSON.stringify(r.statusCodes)}`,
+          : `  ${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  rss ${r.rssMb ?? '?'} MB  status ${JSON.stringify(r.statusCodes)}`,
       );
     }
     memory = memoryOf(server.child.pid);

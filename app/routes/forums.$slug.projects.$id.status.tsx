@@ -5,7 +5,7 @@ import { HealthBadge } from '~/components/badges';
 import { ErrorList, Field, RadioGroup, TextareaField } from '~/components/ui/field';
 import { requireManagedProject } from '~/modules/projects/project.server';
 import { NOTE_MAX, TEXT_MAX, goalFieldName, statusFormValues, statusUpdateSchema } from '~/modules/status/status';
-import { getCurrentCycle, getCycleStatus, listActiveGoals, saveStatusUpdate, type CycleStatus } from '~/modules/status/status.server';
+import { getCycleStatus, getStatusFormContext, saveStatusUpdate, type CycleStatus } from '~/modules/status/status.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData, type FieldErrors } from '~/utils/forms';
@@ -22,15 +22,13 @@ const HEALTH_OPTIONS = [
 async function loadContext(request: Request, params: LoaderFunctionArgs['params']) {
   const db = getDb();
   const { access, project } = await requireManagedProject(request, params, db);
-  const cycle = await getCurrentCycle(db, { forumId: access.forum.id });
-  return { db, access, project, cycle };
+  const { cycle, goals } = await getStatusFormContext(db, { forumId: access.forum.id, projectId: project.id });
+  return { db, access, project, cycle, goals: cycle ? goals : [] };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { db, access, project, cycle } = await loadContext(request, params);
-  const [goals, status] = cycle
-    ? await Promise.all([listActiveGoals(db, { projectId: project.id }), getCycleStatus(db, { projectId: project.id, meetingId: cycle.meetingId })])
-    : [[], undefined];
+  const { db, access, project, cycle, goals } = await loadContext(request, params);
+  const status = cycle ? await getCycleStatus(db, { projectId: project.id, meetingId: cycle.meetingId }) : undefined;
   return json({
     forum: { slug: access.forum.slug, timeZone: access.forum.timeZone },
     project,
@@ -51,11 +49,10 @@ const failure = (status: number, data: Partial<Failure> & { values: Record<strin
   json<Failure>({ fieldErrors: {}, formErrors: [], conflict: null, ...data }, { status });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { db, access, project, cycle } = await loadContext(request, params);
+  const { db, access, project, cycle, goals } = await loadContext(request, params);
   const formData = await request.formData();
   const values = formValues(formData);
   if (!cycle) return failure(409, { values, formErrors: ['This forum has no meeting coming up, so there is no status to post.'] });
-  const goals = await listActiveGoals(db, { projectId: project.id });
   const parsed = parseFormData(formData, statusUpdateSchema(goals));
   if (!parsed.ok) return failure(400, { values, fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors });
 

@@ -11,7 +11,7 @@ import { getDatabaseHandle } from './db.server';
  * cache holds about MAX_BYTES of JSON, least recently used first out; concurrent misses compute once.
  */
 const TTL_MS = 60_000;
-const MAX_BYTES = 48 * 2 ** 20;
+const MAX_BYTES = 16 * 2 ** 20;
 
 interface Entry {
   version: number;

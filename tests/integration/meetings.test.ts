@@ -11,6 +11,7 @@ import { findOversightDrift } from '../../app/modules/oversight/oversight.server
 import { listProjectsForDashboard } from '../../app/modules/projects/dashboard.server';
 import { parseDashboardQuery } from '../../app/modules/projects/dashboard';
 import { setDatabase } from '../../app/utils/db.server';
+import { DISCUSSED_PAGE_SIZE } from '../../app/modules/meetings/meeting-page.server';
 import { loader as homeLoader } from '../../app/routes/_index';
 import { action as doneAction } from '../../app/routes/forums.$slug.action-items.$id';
 import { action as meetingAction, loader as meetingLoader } from '../../app/routes/forums.$slug.meetings.$id';
@@ -156,10 +157,10 @@ describe('agenda', () => {
 
     // A page at a time: discussed items numbered across pages, each pointing at the next; ?item= finds its page.
     type Discussed = { projectId: number; number: number; nextProjectId: number | null };
-    expect(view.discussed).toMatchObject({ page: 1, pages: Math.ceil(view.discussed.total / 20) });
-    expect(view.discussed.items).toHaveLength(20);
+    expect(view.discussed).toMatchObject({ page: 1, pages: Math.ceil(view.discussed.total / DISCUSSED_PAGE_SIZE) });
+    expect(view.discussed.items).toHaveLength(DISCUSSED_PAGE_SIZE);
     const second = (await (await meetingPage(w, 'chair', undefined, '?page=2')).json()).view.discussed;
-    expect(second.items[0].number).toBe(21);
+    expect(second.items[0].number).toBe(DISCUSSED_PAGE_SIZE + 1);
     expect((view.discussed.items as Discussed[]).at(-1)!.nextProjectId).toBe(second.items[0].projectId);
     const target = (second.items as Discussed[]).at(-1)!;
     const found = (await (await meetingPage(w, 'chair', undefined, `?item=${target.projectId}`)).json()).view.discussed;

@@ -56,8 +56,13 @@ describe('posting a status', () => {
     const project = await db.selectFrom('projects').select(['oversight_interval', 'oversight_state']).where('id', '=', w.project.id).executeTakeFirstOrThrow();
     expect(project.oversight_interval).toBe(1);
     expect(project.oversight_state).toMatchObject({ pulled: true, interval: 1 });
-    const audit = await db.selectFrom('audit_log').select(['action', 'user_id']).where('action', '=', 'status.create').execute();
-    expect(audit).toEqual([{ action: 'status.create', user_id: w.users.owner.id }]);
+    const audit = await db.selectFrom('audit_log').select(['action', 'user_id', 'forum_id', 'target', 'detail']).where('action', '=', 'status.create').execute();
+    expect(audit).toEqual([
+      { action: 'status.create', user_id: w.users.owner.id, forum_id: w.forum.id, target: `project:${w.project.id}`, detail: { statusId: status.id, meetingId: w.meeting.id, health: 'at_risk', late: false } },
+    ]);
+    const oversight = await db.selectFrom('projects').select(['oversight_event_count', 'oversight_class_counts']).where('id', '=', w.project.id).executeTakeFirstOrThrow();
+    expect(oversight.oversight_event_count).toBe(1);
+    expect(oversight.oversight_class_counts).toEqual({ STATUS: 1 });
   });
 
   test('an unticked milestone is saved as not done', async ({ db }) => {

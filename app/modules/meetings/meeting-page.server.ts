@@ -172,7 +172,7 @@ export async function listMeetingParticipants(db: Executor, { forumId, meetingId
 export type MeetingView = NonNullable<Awaited<ReturnType<typeof loadMeetingView>>>;
 
 /** Discussed items a page (each in full, with its forms), and consent items a page (one line each). */
-export const DISCUSSED_PAGE_SIZE = 20;
+export const DISCUSSED_PAGE_SIZE = 10;
 export const CONSENT_PAGE_SIZE = 25;
 
 /**

@@ -24,6 +24,20 @@ export interface OversightInput {
 
 /** A forum's policy: its stored overrides on top of the defaults, validated (bad stored values fall back). */
 export function resolvePolicy(stored: unknown): Policy {
+  // Forums keep a handful of policies: each is validated once (zod costs more than the engine step).
+  const key = JSON.stringify(stored ?? null);
+  let policy = policies.get(key);
+  if (!policy) {
+    policy = validatePolicy(stored);
+    if (policies.size >= 1_000) policies.clear();
+    policies.set(key, policy);
+  }
+  return policy;
+}
+
+const policies = new Map<string, Policy>();
+
+function validatePolicy(stored: unknown): Policy {
   const merged = { ...DEFAULT_POLICY, ...(stored && typeof stored === 'object' ? stored : {}) };
   const parsed = PolicySchema.safeParse(merged);
   return parsed.success ? parsed.data : DEFAULT_POLICY;
@@ -34,23 +48,21 @@ function startState(level: LevelValue, reason: string, policy: Policy): Oversigh
   return { ...s, rule: 'start', explanation: reason };
 }
 
+/** What the engine needs of a project to step it: its cached state and its forum's policy. */
+export interface OversightRow {
+  oversight_state: unknown;
+  oversight_event_count: number;
+  oversight_level: LevelValue;
+  oversight_class_counts: ClassCounts;
+  policy: unknown;
+}
+
 /**
- * Feeds events for one project to the engine, stores one oversight_events row per event (with the level
- * change and its explanation) and refreshes the project's cached state. The caller's transaction makes it atomic.
- * Returns the states after each event.
+ * Steps a project's cached engine state through `inputs` (pure): the oversight_events rows to insert (one per
+ * event, with the level change and its explanation), the project's new cached state, and the states after
+ * each event.
  */
-export async function recordOversightEvents(
-  trx: Executor,
-  { projectId, inputs }: { projectId: number; inputs: OversightInput[] },
-): Promise<OversightState[]> {
-  if (inputs.length === 0) return [];
-  const project = await trx
-    .selectFrom('projects')
-    .innerJoin('forums', 'forums.id', 'projects.forum_id')
-    .select(['projects.oversight_state', 'projects.oversight_event_count', 'projects.oversight_level', 'projects.oversight_class_counts', 'forums.policy'])
-    .where('projects.id', '=', projectId)
-    .forUpdate('projects')
-    .executeTakeFirstOrThrow();
+export function stepOversight(projectId: number, project: OversightRow, inputs: OversightInput[]) {
   const policy = resolvePolicy(project.policy);
   let state = (project.oversight_state as OversightState | null) ?? startState(project.oversight_level, 'Starting level', policy);
   let seq = project.oversight_event_count;
@@ -78,21 +90,39 @@ export async function recordOversightEvents(
       occurred_at: input.occurredAt ?? new Date(),
     };
   });
-  await trx.insertInto('oversight_events').values(rows).execute();
-  await trx
-    .updateTable('projects')
-    .set({
-      oversight_level: state.level,
-      oversight_interval: state.interval,
-      oversight_escalated: state.escalated,
-      oversight_state: JSON.stringify(state),
-      oversight_explanation: state.explanation,
-      oversight_event_count: seq,
-      oversight_class_counts: JSON.stringify(counts),
-    })
-    .where('id', '=', projectId)
-    .execute();
-  return states;
+  const project_update = {
+    oversight_level: state.level,
+    oversight_interval: state.interval,
+    oversight_escalated: state.escalated,
+    oversight_state: JSON.stringify(state),
+    oversight_explanation: state.explanation,
+    oversight_event_count: seq,
+    oversight_class_counts: JSON.stringify(counts),
+  };
+  return { rows, project: project_update, states };
+}
+
+/**
+ * Feeds events for one project to the engine, stores one oversight_events row per event (with the level
+ * change and its explanation) and refreshes the project's cached state. The caller's transaction makes it atomic.
+ * Returns the states after each event.
+ */
+export async function recordOversightEvents(
+  trx: Executor,
+  { projectId, inputs }: { projectId: number; inputs: OversightInput[] },
+): Promise<OversightState[]> {
+  if (inputs.length === 0) return [];
+  const project = await trx
+    .selectFrom('projects')
+    .innerJoin('forums', 'forums.id', 'projects.forum_id')
+    .select(['projects.oversight_state', 'projects.oversight_event_count', 'projects.oversight_level', 'projects.oversight_class_counts', 'forums.policy'])
+    .where('projects.id', '=', projectId)
+    .forUpdate('projects')
+    .executeTakeFirstOrThrow();
+  const stepped = stepOversight(projectId, project, inputs);
+  await trx.insertInto('oversight_events').values(stepped.rows).execute();
+  await trx.updateTable('projects').set(stepped.project).where('id', '=', projectId).execute();
+  return stepped.states;
 }
 
 /** Folds stored event rows (ordered by seq) through the engine: the replay is the truth. */

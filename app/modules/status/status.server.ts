@@ -1,34 +1,44 @@
 import { sql } from 'kysely';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import { writeAudit } from '~/modules/audit/audit.server';
-import { recordOversightEvents } from '~/modules/oversight/oversight.server';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
+import { stepOversight } from '~/modules/oversight/oversight.server';
+import { clientIp } from '~/utils/http.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { statusCycle, type StatusUpdateInput } from './status';
 
-/** The forum's current status cycle: its next non-closed meeting, with the deadline and whether posting is open. */
-export async function getCurrentCycle(db: Executor, { forumId, now = new Date() }: { forumId: number; now?: Date }) {
-  const meeting = await db
-    .selectFrom('meetings')
-    .innerJoin('forums', 'forums.id', 'meetings.forum_id')
-    .select(['meetings.id', 'meetings.scheduled_at', 'meetings.state', 'forums.status_deadline_hours'])
-    .where('meetings.forum_id', '=', forumId)
-    .where('meetings.state', '!=', 'closed')
-    .orderBy('meetings.scheduled_at')
-    .limit(1)
-    .executeTakeFirst();
-  if (!meeting) return null;
-  const cycle = statusCycle({ scheduledAt: meeting.scheduled_at, state: meeting.state, deadlineHours: meeting.status_deadline_hours }, now);
-  return { meetingId: meeting.id, scheduledAt: meeting.scheduled_at, ...cycle };
-}
-
-export async function listActiveGoals(db: Executor, { projectId }: { projectId: number }) {
-  return db
-    .selectFrom('goals')
-    .select(['id', 'title', 'kind', 'unit', 'baseline', 'target', 'direction', 'due_date'])
-    .where('project_id', '=', projectId)
-    .where('state', '=', 'active')
-    .orderBy('id')
-    .execute();
+/**
+ * The status form's context in one query: the forum's current cycle (its next non-closed meeting, with the
+ * deadline and whether posting is open; null without one) and the project's active goals.
+ */
+export async function getStatusFormContext(db: Executor, { forumId, projectId, now = new Date() }: { forumId: number; projectId: number; now?: Date }) {
+  const row = await db
+    .selectFrom('forums as f')
+    .select((eb) => [
+      'f.status_deadline_hours',
+      jsonObjectFrom(
+        eb
+          .selectFrom('meetings as m')
+          .select(['m.id', 'm.scheduled_at', 'm.state'])
+          .whereRef('m.forum_id', '=', 'f.id')
+          .where('m.state', '!=', 'closed')
+          .orderBy('m.scheduled_at')
+          .limit(1),
+      ).as('meeting'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('goals')
+          .select(['id', 'title', 'kind', 'unit', 'baseline', 'target', 'direction', 'due_date'])
+          .where('project_id', '=', projectId)
+          .where('state', '=', 'active')
+          .orderBy('id'),
+      ).as('goals'),
+    ])
+    .where('f.id', '=', forumId)
+    .executeTakeFirstOrThrow();
+  const { meeting } = row;
+  if (!meeting) return { cycle: null, goals: row.goals };
+  const scheduledAt = new Date(meeting.scheduled_at);
+  const cycle = statusCycle({ scheduledAt, state: meeting.state, deadlineHours: row.status_deadline_hours }, now);
+  return { cycle: { meetingId: meeting.id, scheduledAt, ...cycle }, goals: row.goals };
 }
 
 /** The project's status for one meeting, with its goal values (one query). */
@@ -85,69 +95,103 @@ export async function saveStatusUpdate(
     now?: Date;
   },
 ): Promise<SaveStatusResult> {
+  // Four round trips in all (issue #8): begin, one read that takes the locks, one statement that writes
+  // everything, commit.
   return inTransaction(db, async (trx) => {
-    // Holding the meeting row keeps it from starting while this status is saved.
-    const meeting = await trx
-      .selectFrom('meetings')
-      .innerJoin('forums', 'forums.id', 'meetings.forum_id')
-      .select(['meetings.scheduled_at', 'meetings.state', 'forums.id as forumId', 'forums.status_deadline_hours'])
-      .where('meetings.id', '=', meetingId)
-      .forShare('meetings')
+    // Holding the meeting row keeps it from starting while this status is saved; holding the project row
+    // serialises saves of one project (and guards its cached engine state).
+    const row = await trx
+      .selectFrom('meetings as m')
+      .innerJoin('forums as f', 'f.id', 'm.forum_id')
+      .innerJoin('projects as p', (join) => join.onRef('p.forum_id', '=', 'f.id').on('p.id', '=', projectId))
+      .select((eb) => [
+        'm.scheduled_at',
+        'm.state',
+        'f.id as forumId',
+        'f.status_deadline_hours',
+        'f.policy',
+        'p.oversight_state',
+        'p.oversight_event_count',
+        'p.oversight_level',
+        'p.oversight_class_counts',
+        jsonObjectFrom(
+          eb
+            .selectFrom('status_updates as s')
+            .select(['s.id', 's.health', 's.version', 's.author_id as authorId', 's.late'])
+            .whereRef('s.project_id', '=', 'p.id')
+            .whereRef('s.meeting_id', '=', 'm.id'),
+        ).as('existing'),
+      ])
+      .where('m.id', '=', meetingId)
+      .forShare('m')
+      .forUpdate('p')
       .executeTakeFirstOrThrow();
-    const cycle = statusCycle({ scheduledAt: meeting.scheduled_at, state: meeting.state, deadlineHours: meeting.status_deadline_hours }, now);
+    const cycle = statusCycle({ scheduledAt: row.scheduled_at, state: row.state, deadlineHours: row.status_deadline_hours }, now);
     if (!cycle.open) return { ok: false, reason: 'locked' };
 
-    const existing = await trx
-      .selectFrom('status_updates')
-      .select(['id', 'health', 'version', 'author_id', 'late'])
-      .where('project_id', '=', projectId)
-      .where('meeting_id', '=', meetingId)
-      .forUpdate()
-      .executeTakeFirst();
-    if (existing && existing.author_id !== userId) return { ok: false, reason: 'not_author' };
+    const { existing } = row;
+    if (existing && existing.authorId !== userId) return { ok: false, reason: 'not_author' };
     const conflict = async (): Promise<SaveStatusResult> => ({ ok: false, reason: 'conflict', current: (await getCycleStatus(trx, { projectId, meetingId })) ?? null });
+    // The statement below checks the version again (a save that committed while this one waited for the lock).
     if ((existing?.version ?? 0) !== input.version) return conflict();
 
-    const text = { health: input.health, summary: input.summary, risks: input.risks, asks: input.asks };
+    const late = existing ? existing.late || cycle.late : cycle.late;
+    // A new status, or a change of health, is an engine input (an at-risk or off-track status pulls the project
+    // into the next meeting).
+    const oversight =
+      !existing || existing.health !== input.health
+        ? stepOversight(projectId, row, [{ event: { type: 'status', health: input.health }, actorId: userId, meetingId, occurredAt: now }])
+        : null;
     const saved = existing
-      ? await trx
-          .updateTable('status_updates')
-          .set({ ...text, late: existing.late || cycle.late, version: sql<number>`version + 1`, updated_at: now })
-          .where('id', '=', existing.id)
-          .where('version', '=', input.version)
-          .returning('id')
-          .executeTakeFirst()
-      : await trx
-          .insertInto('status_updates')
-          .values({ ...text, project_id: projectId, meeting_id: meetingId, author_id: userId, late: cycle.late, created_at: now, updated_at: now })
-          .onConflict((oc) => oc.columns(['project_id', 'meeting_id']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-    // A concurrent first post won the unique (project, meeting) row: same answer as a stale version.
-    if (!saved) return conflict();
-
-    if (existing) await trx.deleteFrom('status_goal_values').where('status_update_id', '=', saved.id).execute();
-    if (input.goals.length > 0) {
-      await trx
-        .insertInto('status_goal_values')
-        .values(input.goals.map((g) => ({ status_update_id: saved.id, goal_id: g.goalId, value: g.value, done: g.done, note: g.note })))
-        .execute();
-    }
-    if (!existing || existing.health !== input.health) {
-      await recordOversightEvents(trx, {
-        projectId,
-        inputs: [{ event: { type: 'status', health: input.health }, actorId: userId, meetingId, occurredAt: now }],
-      });
-    }
-    await writeAudit(trx, {
-      userId,
-      forumId: meeting.forumId,
-      action: existing ? 'status.update' : 'status.create',
-      target: `project:${projectId}`,
-      detail: { statusId: saved.id, meetingId, health: input.health, late: existing ? existing.late || cycle.late : cycle.late },
-      request,
-    });
-    return { ok: true, statusId: saved.id, created: !existing };
+      ? sql`update status_updates
+          set health = ${input.health}, summary = ${input.summary}, risks = ${input.risks}, asks = ${input.asks},
+              late = ${late}, version = version + 1, updated_at = ${now}
+          where id = ${existing.id} and version = ${input.version}
+          returning id`
+      : sql`insert into status_updates (project_id, meeting_id, author_id, health, summary, risks, asks, late, created_at, updated_at)
+          values (${projectId}, ${meetingId}, ${userId}, ${input.health}, ${input.summary}, ${input.risks}, ${input.asks}, ${late}, ${now}, ${now})
+          on conflict (project_id, meeting_id) do nothing
+          returning id`;
+    const goals = JSON.stringify(input.goals.map((g) => ({ goal_id: g.goalId, value: g.value, done: g.done, note: g.note })));
+    const audit = { action: existing ? 'status.update' : 'status.create', detail: JSON.stringify({ meetingId, health: input.health, late }) };
+    const result = await sql<{ id: number }>`
+      with saved as (${saved}),
+      goal_values as (
+        insert into status_goal_values (status_update_id, goal_id, value, done, note)
+        select saved.id, g.goal_id, g.value, g.done, g.note
+        from saved cross join jsonb_to_recordset(${goals}::jsonb) as g(goal_id bigint, value numeric, done boolean, note text)
+        on conflict (status_update_id, goal_id) do update set value = excluded.value, done = excluded.done, note = excluded.note
+      ),
+      dropped_values as (
+        delete from status_goal_values v using saved
+        where v.status_update_id = saved.id and v.goal_id <> all(${input.goals.map((g) => g.goalId)}::bigint[])
+      ),
+      events as (
+        insert into oversight_events (project_id, seq, type, payload, from_level, to_level, rule, event_class, explanation, actor_id, meeting_id, occurred_at)
+        select e.project_id, e.seq, e.type, e.payload::jsonb, e.from_level, e.to_level, e.rule, e.event_class, e.explanation, e.actor_id, e.meeting_id, e.occurred_at
+        from saved cross join jsonb_to_recordset(${JSON.stringify(oversight?.rows ?? [])}::jsonb) as e(
+          project_id bigint, seq integer, type text, payload text, from_level text, to_level text, rule text, event_class text,
+          explanation text, actor_id bigint, meeting_id bigint, occurred_at timestamptz)
+      ),
+      engine_state as (
+        update projects set
+          oversight_level = ${oversight?.project.oversight_level ?? null}, oversight_interval = ${oversight?.project.oversight_interval ?? null},
+          oversight_escalated = ${oversight?.project.oversight_escalated ?? null}, oversight_state = ${oversight?.project.oversight_state ?? null}::jsonb,
+          oversight_explanation = ${oversight?.project.oversight_explanation ?? null}, oversight_event_count = ${oversight?.project.oversight_event_count ?? null},
+          oversight_class_counts = ${oversight?.project.oversight_class_counts ?? null}::jsonb
+        from saved where projects.id = ${projectId} and ${oversight !== null}
+      ),
+      audit as (
+        insert into audit_log (user_id, forum_id, action, target, ip, detail)
+        select ${userId}, ${row.forumId}, ${audit.action}, ${`project:${projectId}`}, ${request ? clientIp(request) : null},
+          jsonb_build_object('statusId', saved.id) || ${audit.detail}::jsonb
+        from saved
+      )
+      select id from saved`.execute(trx);
+    const savedId = result.rows[0]?.id;
+    // A concurrent first post won the unique (project, meeting) row, or an edit the version: nothing was written.
+    if (savedId === undefined) return conflict();
+    return { ok: true, statusId: Number(savedId), created: !existing };
   });
 }
 

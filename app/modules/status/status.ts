@@ -26,6 +26,22 @@ export interface StatusUpdateInput {
  * (another project's, or a closed one) is an unknown field and the whole submission is rejected.
  */
 export function statusUpdateSchema(goals: readonly { id: number; kind: GoalKind }[]) {
+  // One schema per set of goals, reused: building a zod schema (and its first parse) costs more than a status
+  // save's queries (issue #8). Only the goals' ids and kinds shape it.
+  const key = goals.map((g) => `${g.id}:${g.kind}`).join(',');
+  let schema = schemas.get(key);
+  if (!schema) {
+    schema = buildStatusUpdateSchema(goals.map(({ id, kind }) => ({ id, kind })));
+    if (schemas.size >= MAX_SCHEMAS) schemas.delete(schemas.keys().next().value as string);
+    schemas.set(key, schema);
+  }
+  return schema;
+}
+
+const MAX_SCHEMAS = 1_000;
+const schemas = new Map<string, ReturnType<typeof buildStatusUpdateSchema>>();
+
+function buildStatusUpdateSchema(goals: readonly { id: number; kind: GoalKind }[]) {
   const goalShape: Record<string, z.ZodType> = {};
   for (const g of goals) {
     if (g.kind === 'metric') goalShape[goalFieldName(g.id, 'value')] = NumberField;
