@@ -3,7 +3,8 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { HealthBadge } from '~/components/badges';
 import { ErrorList, Field, RadioGroup, TextareaField } from '~/components/ui/field';
-import { requireManagedProject } from '~/modules/projects/project.server';
+import { requireForumRole } from '~/modules/auth/guards.server';
+import { assertProjectManager, requireIdParam } from '~/modules/projects/project.server';
 import { NOTE_MAX, TEXT_MAX, goalFieldName, statusFormValues, statusUpdateSchema } from '~/modules/status/status';
 import { getCycleStatus, getStatusFormContext, saveStatusUpdate, type CycleStatus } from '~/modules/status/status.server';
 import { getDb } from '~/utils/db.server';
@@ -19,11 +20,13 @@ const HEALTH_OPTIONS = [
   { value: 'off_track', label: 'Off track' },
 ] as const;
 
+/** The owner's (or chair's) project in this forum, its cycle, goals and saved state: one query after the session. */
 async function loadContext(request: Request, params: LoaderFunctionArgs['params']) {
   const db = getDb();
-  const { access, project } = await requireManagedProject(request, params, db);
-  const { cycle, goals } = await getStatusFormContext(db, { forumId: access.forum.id, projectId: project.id });
-  return { db, access, project, cycle, goals: cycle ? goals : [] };
+  const access = await requireForumRole(request, params.slug, ['chair', 'owner'], db);
+  const { project, cycle, goals, saveState } = await getStatusFormContext(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });
+  await assertProjectManager(db, { access, project, request });
+  return { db, access, project, cycle, goals: cycle ? goals : [], saveState };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -49,14 +52,14 @@ const failure = (status: number, data: Partial<Failure> & { values: Record<strin
   json<Failure>({ fieldErrors: {}, formErrors: [], conflict: null, ...data }, { status });
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { db, access, project, cycle, goals } = await loadContext(request, params);
+  const { db, access, project, cycle, goals, saveState } = await loadContext(request, params);
   const formData = await request.formData();
   const values = formValues(formData);
   if (!cycle) return failure(409, { values, formErrors: ['This forum has no meeting coming up, so there is no status to post.'] });
   const parsed = parseFormData(formData, statusUpdateSchema(goals));
   if (!parsed.ok) return failure(400, { values, fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors });
 
-  const result = await saveStatusUpdate(db, { projectId: project.id, meetingId: cycle.meetingId, userId: access.user.id, input: parsed.data, request });
+  const result = await saveStatusUpdate(db, { projectId: project.id, meetingId: cycle.meetingId, userId: access.user.id, input: parsed.data, request, state: saveState });
   if (result.ok) return redirect(`/forums/${access.forum.slug}/projects/${project.id}#status-${result.statusId}`, 303);
   invariantResponse(result.reason !== 'not_author', 'Only the author of this status can edit it', { status: 403 });
   if (result.reason === 'locked') return failure(409, { values, formErrors: ['The meeting has started, so this cycle’s status can no longer change.'] });

@@ -3,7 +3,8 @@ import { dbTest as test, openFreshDatabase } from '../setup/test-db';
 import { createMeeting } from '../factories';
 import { action as statusAction, loader as statusLoader } from '../../app/routes/forums.$slug.projects.$id.status';
 import { loader as homeLoader } from '../../app/routes/_index';
-import { saveStatusUpdate } from '../../app/modules/status/status.server';
+import { getStatusFormContext, saveStatusUpdate } from '../../app/modules/status/status.server';
+import { recordOversightEvents } from '../../app/modules/oversight/oversight.server';
 import type { Executor } from '../../app/utils/db.server';
 import { DAY_MS, callRoute, createOwnersWorld, type OwnersWorld } from './owners-world';
 
@@ -184,6 +185,26 @@ describe('editing and concurrency', () => {
     const secondFirstPost = await postStatus(w, 'owner', statusForm(w, { version: '0', summary: 'Another tab' }));
     expect(secondFirstPost.status).toBe(409);
     expect((await statusRows(db, w.project.id))[0].summary).toBe('Second take');
+  });
+
+  test('a save that read the project before another engine event starts again from a fresh read; one that read the meeting before it started is locked', async ({ db }) => {
+    const w = await createOwnersWorld(db);
+    const { saveState } = await getStatusFormContext(db, { forumId: w.forum.id, projectId: w.project.id });
+    // Between the form context's read and the save, a leader overrides the level (an engine event).
+    await recordOversightEvents(db, { projectId: w.project.id, inputs: [{ event: { type: 'override', level: 'tight', reason: 'Recovery plan' }, actorId: w.users.leader.id }] });
+    const input = { health: 'at_risk' as const, summary: 'Late but honest', risks: '', asks: '', version: 0, goals: [] };
+    const saved = await saveStatusUpdate(db, { projectId: w.project.id, meetingId: w.meeting.id, userId: w.users.owner.id, input, state: saveState });
+    expect(saved.ok).toBe(true);
+    const events = await db.selectFrom('oversight_events').select(['seq', 'type']).where('project_id', '=', w.project.id).orderBy('seq').execute();
+    expect(events).toEqual([{ seq: 1, type: 'override' }, { seq: 2, type: 'status' }]);
+    const project = await db.selectFrom('projects').select(['oversight_event_count', 'oversight_level']).where('id', '=', w.project.id).executeTakeFirstOrThrow();
+    expect(project).toEqual({ oversight_event_count: 2, oversight_level: 'tight' });
+
+    const other = await getStatusFormContext(db, { forumId: w.forum.id, projectId: w.otherProject.id });
+    await db.updateTable('meetings').set({ state: 'in_progress', started_at: new Date() }).where('id', '=', w.meeting.id).execute();
+    const late = await saveStatusUpdate(db, { projectId: w.otherProject.id, meetingId: w.meeting.id, userId: w.users.otherOwner.id, input, state: other.saveState });
+    expect(late).toEqual({ ok: false, reason: 'locked' });
+    expect(await statusRows(db, w.otherProject.id)).toEqual([]);
   });
 
   test('two edits from the same version: exactly one wins (UPDATE … WHERE version = submitted)', async ({ db }) => {

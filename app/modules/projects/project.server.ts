@@ -37,6 +37,16 @@ export async function requireProjectManager(
   { access, projectId, request }: { access: ForumAccess; projectId: number; request: Request },
 ) {
   const project = await getProjectInForum(db, { forumId: access.forum.id, projectId });
+  await assertProjectManager(db, { access, project, request });
+  return project;
+}
+
+/** The user manages this project of their forum (else 403, audit-logged). */
+export async function assertProjectManager(
+  db: Executor,
+  { access, project, request }: { access: ForumAccess; project: { id: number; ownerId: number }; request: Request },
+): Promise<void> {
+  const projectId = project.id;
   if (!canManageProject(access, project.ownerId)) {
     await writeAudit(db, {
       userId: access.user.id,
@@ -49,7 +59,6 @@ export async function requireProjectManager(
     });
     invariantResponse(false, 'Only the project’s owner or the forum’s chair can do this', { status: 403 });
   }
-  return project;
 }
 
 /**

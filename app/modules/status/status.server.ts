@@ -1,44 +1,108 @@
-import { sql } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder } from 'kysely';
+import type { Database, HealthValue, MeetingState } from '../../../db/database';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
-import { stepOversight } from '~/modules/oversight/oversight.server';
+import { stepOversight, type OversightRow } from '~/modules/oversight/oversight.server';
+import { invariantResponse } from '~/utils/http.server';
 import { clientIp } from '~/utils/http.server';
-import { inTransaction, type Executor } from '~/utils/db.server';
+import type { Executor } from '~/utils/db.server';
 import { statusCycle, type StatusUpdateInput } from './status';
 
+/** What a status save checks and steps: the meeting, the forum's rules, the project's engine state, the saved status. */
+export interface StatusSaveState {
+  meetingId: number;
+  meetingState: MeetingState;
+  scheduledAt: Date;
+  forumId: number;
+  deadlineHours: number;
+  project: OversightRow;
+  existing: { id: number; health: HealthValue; version: number; authorId: number; late: boolean } | null;
+}
+
+/** The columns of a StatusSaveState, for a query over projects (p), forums (f) and one meeting (m). */
+function saveStateColumns(eb: ExpressionBuilder<Database & { p: Database['projects']; f: Database['forums'] }, 'p' | 'f'>, meetingId: Expression<number | null>) {
+  return [
+    'f.id as forumId',
+    'f.status_deadline_hours',
+    'f.policy',
+    'p.oversight_state',
+    'p.oversight_event_count',
+    'p.oversight_level',
+    'p.oversight_class_counts',
+    jsonObjectFrom(
+      eb
+        .selectFrom('status_updates as s')
+        .select(['s.id', 's.health', 's.version', 's.author_id as authorId', 's.late'])
+        .whereRef('s.project_id', '=', 'p.id')
+        .where('s.meeting_id', '=', meetingId),
+    ).as('existing'),
+  ] as const;
+}
+
+function toSaveState(
+  meeting: { id: number; scheduled_at: Date | string; state: MeetingState },
+  row: { forumId: number; status_deadline_hours: number; policy: unknown; existing: StatusSaveState['existing'] } & Omit<OversightRow, 'policy'>,
+): StatusSaveState {
+  return {
+    meetingId: meeting.id,
+    meetingState: meeting.state,
+    scheduledAt: new Date(meeting.scheduled_at),
+    forumId: row.forumId,
+    deadlineHours: row.status_deadline_hours,
+    project: row,
+    existing: row.existing,
+  };
+}
+
 /**
- * The status form's context in one query: the forum's current cycle (its next non-closed meeting, with the
- * deadline and whether posting is open; null without one) and the project's active goals.
+ * The status form's context in one query: the project (only if it is in this forum), the forum's current cycle
+ * (its next non-closed meeting, with the deadline and whether posting is open; null without one), the project's
+ * active goals and, for the action, the state a save starts from (so a save costs one more statement).
  */
 export async function getStatusFormContext(db: Executor, { forumId, projectId, now = new Date() }: { forumId: number; projectId: number; now?: Date }) {
+  const next = (eb: ExpressionBuilder<Database & { f: Database['forums'] }, 'f'>) =>
+    eb.selectFrom('meetings as m').whereRef('m.forum_id', '=', 'f.id').where('m.state', '!=', 'closed').orderBy('m.scheduled_at').limit(1);
   const row = await db
-    .selectFrom('forums as f')
+    .selectFrom('projects as p')
+    .innerJoin('forums as f', 'f.id', 'p.forum_id')
+    .innerJoin('users as owner', 'owner.id', 'p.owner_id')
     .select((eb) => [
-      'f.status_deadline_hours',
-      jsonObjectFrom(
-        eb
-          .selectFrom('meetings as m')
-          .select(['m.id', 'm.scheduled_at', 'm.state'])
-          .whereRef('m.forum_id', '=', 'f.id')
-          .where('m.state', '!=', 'closed')
-          .orderBy('m.scheduled_at')
-          .limit(1),
-      ).as('meeting'),
+      'p.id',
+      'p.name',
+      'p.owner_id as ownerId',
+      'owner.name as ownerName',
+      jsonObjectFrom(next(eb).select(['m.id', 'm.scheduled_at', 'm.state'])).as('meeting'),
       jsonArrayFrom(
         eb
           .selectFrom('goals')
           .select(['id', 'title', 'kind', 'unit', 'baseline', 'target', 'direction', 'due_date'])
-          .where('project_id', '=', projectId)
+          .whereRef('goals.project_id', '=', 'p.id')
           .where('state', '=', 'active')
           .orderBy('id'),
       ).as('goals'),
+      ...saveStateColumns(eb, next(eb).select('m.id').$asScalar()),
     ])
-    .where('f.id', '=', forumId)
-    .executeTakeFirstOrThrow();
+    .where('p.id', '=', projectId)
+    .where('p.forum_id', '=', forumId)
+    .executeTakeFirst();
+  invariantResponse(row, 'Project not found');
+  const project = { id: row.id, name: row.name, ownerId: row.ownerId, ownerName: row.ownerName };
   const { meeting } = row;
-  if (!meeting) return { cycle: null, goals: row.goals };
-  const scheduledAt = new Date(meeting.scheduled_at);
-  const cycle = statusCycle({ scheduledAt, state: meeting.state, deadlineHours: row.status_deadline_hours }, now);
-  return { cycle: { meetingId: meeting.id, scheduledAt, ...cycle }, goals: row.goals };
+  if (!meeting) return { project, cycle: null, goals: row.goals, saveState: null };
+  const saveState = toSaveState(meeting, row);
+  const cycle = statusCycle({ scheduledAt: saveState.scheduledAt, state: meeting.state, deadlineHours: row.status_deadline_hours }, now);
+  return { project, cycle: { meetingId: meeting.id, scheduledAt: saveState.scheduledAt, ...cycle }, goals: row.goals, saveState };
+}
+
+/** The state a save of this project's status for this meeting starts from (one query, no locks). */
+async function readSaveState(db: Executor, { projectId, meetingId }: { projectId: number; meetingId: number }): Promise<StatusSaveState> {
+  const row = await db
+    .selectFrom('meetings as m')
+    .innerJoin('forums as f', 'f.id', 'm.forum_id')
+    .innerJoin('projects as p', (join) => join.onRef('p.forum_id', '=', 'f.id').on('p.id', '=', projectId))
+    .select((eb) => ['m.id', 'm.scheduled_at', 'm.state', ...saveStateColumns(eb, eb.val(meetingId))])
+    .where('m.id', '=', meetingId)
+    .executeTakeFirstOrThrow();
+  return toSaveState(row, row);
 }
 
 /** The project's status for one meeting, with its goal values (one query). */
@@ -79,120 +143,116 @@ export type SaveStatusResult =
   | { ok: false; reason: 'conflict'; current: CycleStatus | null };
 
 /**
- * Creates or edits a project's status for a meeting in one transaction: the status row, its goal values and,
- * when the status is new or its health changed, a `status` oversight event (an at-risk or off-track status
- * pulls the project into the next meeting). Optimistic concurrency: `input.version` must be the saved version
- * (0 for a new status), otherwise nothing is written and the current status comes back as a conflict.
+ * Creates or edits a project's status for a meeting, atomically: the status row, its goal values, the audit row
+ * and, when the status is new or its health changed, a `status` oversight event stepped through the engine (an
+ * at-risk or off-track status pulls the project into the next meeting) with the project's new engine state.
+ * Optimistic concurrency: `input.version` must be the saved version (0 for a new status), otherwise nothing is
+ * written and the current status comes back as a conflict.
+ *
+ * One statement (issue #8: round trips are this machine's largest cost), from a state read without locks — the
+ * route's form context, or one read here: the statement writes only if the meeting is still in the state read
+ * (holding it, so it cannot start meanwhile), the project's engine state is still the one stepped (holding it),
+ * and the status is still at the version read. If the engine state moved (another event for this project
+ * committed meanwhile) the save starts again from a fresh read.
  */
 export async function saveStatusUpdate(
   db: Executor,
-  { projectId, meetingId, userId, input, request, now = new Date() }: {
+  { projectId, meetingId, userId, input, request, now = new Date(), state }: {
     projectId: number;
     meetingId: number;
     userId: number;
     input: StatusUpdateInput;
     request?: Request;
     now?: Date;
+    /** The state read with the form context, when it is for this meeting. */
+    state?: StatusSaveState | null;
   },
 ): Promise<SaveStatusResult> {
-  // Four round trips in all (issue #8): begin, one read that takes the locks, one statement that writes
-  // everything, commit.
-  return inTransaction(db, async (trx) => {
-    // Holding the meeting row keeps it from starting while this status is saved; holding the project row
-    // serialises saves of one project (and guards its cached engine state).
-    const row = await trx
-      .selectFrom('meetings as m')
-      .innerJoin('forums as f', 'f.id', 'm.forum_id')
-      .innerJoin('projects as p', (join) => join.onRef('p.forum_id', '=', 'f.id').on('p.id', '=', projectId))
-      .select((eb) => [
-        'm.scheduled_at',
-        'm.state',
-        'f.id as forumId',
-        'f.status_deadline_hours',
-        'f.policy',
-        'p.oversight_state',
-        'p.oversight_event_count',
-        'p.oversight_level',
-        'p.oversight_class_counts',
-        jsonObjectFrom(
-          eb
-            .selectFrom('status_updates as s')
-            .select(['s.id', 's.health', 's.version', 's.author_id as authorId', 's.late'])
-            .whereRef('s.project_id', '=', 'p.id')
-            .whereRef('s.meeting_id', '=', 'm.id'),
-        ).as('existing'),
-      ])
-      .where('m.id', '=', meetingId)
-      .forShare('m')
-      .forUpdate('p')
-      .executeTakeFirstOrThrow();
-    const cycle = statusCycle({ scheduledAt: row.scheduled_at, state: row.state, deadlineHours: row.status_deadline_hours }, now);
-    if (!cycle.open) return { ok: false, reason: 'locked' };
+  let current = state && state.meetingId === meetingId ? state : await readSaveState(db, { projectId, meetingId });
+  for (let attempt = 1; ; attempt++) {
+    const outcome = await trySave(db, { projectId, meetingId, userId, input, request, now, state: current });
+    if (outcome !== 'moved') return outcome;
+    if (attempt >= 5) throw new Error(`The status of project ${projectId} could not be saved: its engine state kept changing`);
+    current = await readSaveState(db, { projectId, meetingId });
+  }
+}
 
-    const { existing } = row;
-    if (existing && existing.authorId !== userId) return { ok: false, reason: 'not_author' };
-    const conflict = async (): Promise<SaveStatusResult> => ({ ok: false, reason: 'conflict', current: (await getCycleStatus(trx, { projectId, meetingId })) ?? null });
-    // The statement below checks the version again (a save that committed while this one waited for the lock).
-    if ((existing?.version ?? 0) !== input.version) return conflict();
+async function trySave(
+  db: Executor,
+  { projectId, meetingId, userId, input, request, now, state }: { projectId: number; meetingId: number; userId: number; input: StatusUpdateInput; request?: Request; now: Date; state: StatusSaveState },
+): Promise<SaveStatusResult | 'moved'> {
+  const cycle = statusCycle({ scheduledAt: state.scheduledAt, state: state.meetingState, deadlineHours: state.deadlineHours }, now);
+  if (!cycle.open) return { ok: false, reason: 'locked' };
+  const { existing } = state;
+  if (existing && existing.authorId !== userId) return { ok: false, reason: 'not_author' };
+  const conflict = async (): Promise<SaveStatusResult> => ({ ok: false, reason: 'conflict', current: (await getCycleStatus(db, { projectId, meetingId })) ?? null });
+  if ((existing?.version ?? 0) !== input.version) return conflict();
 
-    const late = existing ? existing.late || cycle.late : cycle.late;
-    // A new status, or a change of health, is an engine input (an at-risk or off-track status pulls the project
-    // into the next meeting).
-    const oversight =
-      !existing || existing.health !== input.health
-        ? stepOversight(projectId, row, [{ event: { type: 'status', health: input.health }, actorId: userId, meetingId, occurredAt: now }])
-        : null;
-    const saved = existing
-      ? sql`update status_updates
-          set health = ${input.health}, summary = ${input.summary}, risks = ${input.risks}, asks = ${input.asks},
-              late = ${late}, version = version + 1, updated_at = ${now}
-          where id = ${existing.id} and version = ${input.version}
-          returning id`
-      : sql`insert into status_updates (project_id, meeting_id, author_id, health, summary, risks, asks, late, created_at, updated_at)
-          values (${projectId}, ${meetingId}, ${userId}, ${input.health}, ${input.summary}, ${input.risks}, ${input.asks}, ${late}, ${now}, ${now})
-          on conflict (project_id, meeting_id) do nothing
-          returning id`;
-    const goals = JSON.stringify(input.goals.map((g) => ({ goal_id: g.goalId, value: g.value, done: g.done, note: g.note })));
-    const audit = { action: existing ? 'status.update' : 'status.create', detail: JSON.stringify({ meetingId, health: input.health, late }) };
-    const result = await sql<{ id: number }>`
-      with saved as (${saved}),
-      goal_values as (
-        insert into status_goal_values (status_update_id, goal_id, value, done, note)
-        select saved.id, g.goal_id, g.value, g.done, g.note
-        from saved cross join jsonb_to_recordset(${goals}::jsonb) as g(goal_id bigint, value numeric, done boolean, note text)
-        on conflict (status_update_id, goal_id) do update set value = excluded.value, done = excluded.done, note = excluded.note
-      ),
-      dropped_values as (
-        delete from status_goal_values v using saved
-        where v.status_update_id = saved.id and v.goal_id <> all(${input.goals.map((g) => g.goalId)}::bigint[])
-      ),
-      events as (
-        insert into oversight_events (project_id, seq, type, payload, from_level, to_level, rule, event_class, explanation, actor_id, meeting_id, occurred_at)
-        select e.project_id, e.seq, e.type, e.payload::jsonb, e.from_level, e.to_level, e.rule, e.event_class, e.explanation, e.actor_id, e.meeting_id, e.occurred_at
-        from saved cross join jsonb_to_recordset(${JSON.stringify(oversight?.rows ?? [])}::jsonb) as e(
-          project_id bigint, seq integer, type text, payload text, from_level text, to_level text, rule text, event_class text,
-          explanation text, actor_id bigint, meeting_id bigint, occurred_at timestamptz)
-      ),
-      engine_state as (
-        update projects set
-          oversight_level = ${oversight?.project.oversight_level ?? null}, oversight_interval = ${oversight?.project.oversight_interval ?? null},
-          oversight_escalated = ${oversight?.project.oversight_escalated ?? null}, oversight_state = ${oversight?.project.oversight_state ?? null}::jsonb,
-          oversight_explanation = ${oversight?.project.oversight_explanation ?? null}, oversight_event_count = ${oversight?.project.oversight_event_count ?? null},
-          oversight_class_counts = ${oversight?.project.oversight_class_counts ?? null}::jsonb
-        from saved where projects.id = ${projectId} and ${oversight !== null}
-      ),
-      audit as (
-        insert into audit_log (user_id, forum_id, action, target, ip, detail)
-        select ${userId}, ${row.forumId}, ${audit.action}, ${`project:${projectId}`}, ${request ? clientIp(request) : null},
-          jsonb_build_object('statusId', saved.id) || ${audit.detail}::jsonb
-        from saved
-      )
-      select id from saved`.execute(trx);
-    const savedId = result.rows[0]?.id;
-    // A concurrent first post won the unique (project, meeting) row, or an edit the version: nothing was written.
-    if (savedId === undefined) return conflict();
-    return { ok: true, statusId: Number(savedId), created: !existing };
-  });
+  const late = existing ? existing.late || cycle.late : cycle.late;
+  const oversight =
+    !existing || existing.health !== input.health
+      ? stepOversight(projectId, state.project, [{ event: { type: 'status', health: input.health }, actorId: userId, meetingId, occurredAt: now }])
+      : null;
+  const saved = existing
+    ? sql`update status_updates
+        set health = ${input.health}, summary = ${input.summary}, risks = ${input.risks}, asks = ${input.asks},
+            late = ${late}, version = version + 1, updated_at = ${now}
+        from held_meeting, held_project
+        where status_updates.id = ${existing.id} and status_updates.version = ${input.version}
+        returning status_updates.id`
+    : sql`insert into status_updates (project_id, meeting_id, author_id, health, summary, risks, asks, late, created_at, updated_at)
+        select ${projectId}, ${meetingId}, ${userId}, ${input.health}, ${input.summary}, ${input.risks}, ${input.asks}, ${late}, ${now}, ${now}
+        from held_meeting, held_project
+        on conflict (project_id, meeting_id) do nothing
+        returning id`;
+  const goals = JSON.stringify(input.goals.map((g) => ({ goal_id: g.goalId, value: g.value, done: g.done, note: g.note })));
+  const audit = { action: existing ? 'status.update' : 'status.create', detail: JSON.stringify({ meetingId, health: input.health, late }) };
+  const result = await sql<{ id: number | null; held: boolean }>`
+    with held_meeting as (
+      select id from meetings where id = ${meetingId} and state = ${state.meetingState} for share
+    ),
+    held_project as (
+      select id from projects where id = ${projectId} and oversight_event_count = ${state.project.oversight_event_count} for update
+    ),
+    saved as (${saved}),
+    goal_values as (
+      insert into status_goal_values (status_update_id, goal_id, value, done, note)
+      select saved.id, g.goal_id, g.value, g.done, g.note
+      from saved cross join jsonb_to_recordset(${goals}::jsonb) as g(goal_id bigint, value numeric, done boolean, note text)
+      on conflict (status_update_id, goal_id) do update set value = excluded.value, done = excluded.done, note = excluded.note
+    ),
+    dropped_values as (
+      delete from status_goal_values v using saved
+      where v.status_update_id = saved.id and v.goal_id <> all(${input.goals.map((g) => g.goalId)}::bigint[])
+    ),
+    events as (
+      insert into oversight_events (project_id, seq, type, payload, from_level, to_level, rule, event_class, explanation, actor_id, meeting_id, occurred_at)
+      select e.project_id, e.seq, e.type, e.payload::jsonb, e.from_level, e.to_level, e.rule, e.event_class, e.explanation, e.actor_id, e.meeting_id, e.occurred_at
+      from saved cross join jsonb_to_recordset(${JSON.stringify(oversight?.rows ?? [])}::jsonb) as e(
+        project_id bigint, seq integer, type text, payload text, from_level text, to_level text, rule text, event_class text,
+        explanation text, actor_id bigint, meeting_id bigint, occurred_at timestamptz)
+    ),
+    engine_state as (
+      update projects set
+        oversight_level = ${oversight?.project.oversight_level ?? null}, oversight_interval = ${oversight?.project.oversight_interval ?? null},
+        oversight_escalated = ${oversight?.project.oversight_escalated ?? null}, oversight_state = ${oversight?.project.oversight_state ?? null}::jsonb,
+        oversight_explanation = ${oversight?.project.oversight_explanation ?? null}, oversight_event_count = ${oversight?.project.oversight_event_count ?? null},
+        oversight_class_counts = ${oversight?.project.oversight_class_counts ?? null}::jsonb
+      from saved where projects.id = ${projectId} and ${oversight !== null}
+    ),
+    audit as (
+      insert into audit_log (user_id, forum_id, action, target, ip, detail)
+      select ${userId}, ${state.forumId}, ${audit.action}, ${`project:${projectId}`}, ${request ? clientIp(request) : null},
+        jsonb_build_object('statusId', saved.id) || ${audit.detail}::jsonb
+      from saved
+    )
+    select (select id from saved) as id, exists (select 1 from held_meeting) and exists (select 1 from held_project) as held`.execute(db);
+  const row = result.rows[0];
+  if (row?.id !== null && row?.id !== undefined) return { ok: true, statusId: Number(row.id), created: !existing };
+  // Nothing written. The meeting started or the engine state moved: read again. Otherwise the status changed
+  // (a concurrent first post won the unique (project, meeting) row, or an edit the version): a conflict.
+  if (!row?.held) return 'moved';
+  return conflict();
 }
 
 /** The signed-in owner's projects with no status yet for their forum's open cycle (one query). */
