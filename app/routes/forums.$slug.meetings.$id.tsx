@@ -75,12 +75,6 @@ function anchorHref(anchor: string): string {
   return item ? `?item=${item[1]}#${anchor}` : `#${anchor}`;
 }
 
-function without(search: string, name: string): string {
-  const params = new URLSearchParams(search);
-  params.delete(name);
-  return `?${params}`;
-}
-
 export default function MeetingPage() {
   const { forum, canRun, view } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
@@ -159,14 +153,14 @@ export default function MeetingPage() {
             ))}
           </section>
         ))}
-        <Pagination label="Agenda pages" page={discussed.page} pages={discussed.pages} href={(n) => `${withPageParam(without(search, 'item'), 'page', n)}#agenda`} />
+        <Pagination label="Agenda pages" page={discussed.page} pages={discussed.pages} href={(n) => `${withPageParam(search, 'page', n, ['item'])}#agenda`} />
         <section id="consent-agenda" className="agenda-section" aria-labelledby="consent-title" tabIndex={-1}>
           <h3 id="consent-title" className="section-title">
             {SECTION_TITLES.consent} <span className="muted">({consent.total})</span>
           </h3>
           <p className="muted">Accepted without review when the meeting closes, unless pulled into discussion.</p>
           <ConsentAgenda items={consent.items} canPull={canRun && meeting.state !== 'closed'} failure={failure} />
-          <Pagination label="Consent agenda pages" page={consent.page} pages={consent.pages} href={(n) => `${withPageParam(without(search, 'item'), 'consent', n)}#consent-agenda`} />
+          <Pagination label="Consent agenda pages" page={consent.page} pages={consent.pages} href={(n) => `${withPageParam(search, 'consent', n, ['item'])}#consent-agenda`} />
         </section>
       </section>
       {canRun && meeting.state === 'in_progress' ? <CloseMeetingForm view={view} failure={failure} /> : null}

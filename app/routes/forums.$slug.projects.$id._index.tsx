@@ -25,7 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireForumRole(request, params.slug);
   const projectId = requireIdParam(params.id);
   const { searchParams } = new URL(request.url);
-  const { statuses, reviews, events, ...page } = await forumPageData(access.forum, `project:${projectId}`, () =>
+  const { statuses, reviews, events, levelChanges, ...page } = await forumPageData(access.forum, `project:${projectId}`, () =>
     getProjectPage(getDb(), { forumId: access.forum.id, projectId }),
   );
   // Years of weekly history: each list a page at a time, newest first.
@@ -35,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ...page,
     statuses: pageOf(statuses, readPageParam(searchParams, 'updates'), HISTORY_PAGE),
     reviews: pageOf(reviews, readPageParam(searchParams, 'reviews'), HISTORY_PAGE),
-    events: pageOf(changesOnly ? events.filter((e) => e.from !== e.to) : events, readPageParam(searchParams, 'history'), HISTORY_PAGE),
+    events: pageOf(changesOnly ? levelChanges : events, readPageParam(searchParams, 'history'), HISTORY_PAGE),
     eventCount: events.length,
     changesOnly,
     canManage: canManageProject(access, page.project.ownerId),

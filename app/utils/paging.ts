@@ -21,9 +21,10 @@ export function pageOf<T>(items: readonly T[], page: number, size: number): Page
   return { items: items.slice((current - 1) * size, current * size), page: current, pages, total: items.length };
 }
 
-/** The current URL's search string with one page parameter changed (page 1 is left out). */
-export function withPageParam(search: string, name: string, page: number): string {
+/** The current URL's search string with one page parameter changed (page 1 is left out) and `drop` removed. */
+export function withPageParam(search: string, name: string, page: number, drop: readonly string[] = []): string {
   const params = new URLSearchParams(search);
+  for (const d of drop) params.delete(d);
   if (page > 1) params.set(name, String(page));
   else params.delete(name);
   const s = params.toString();

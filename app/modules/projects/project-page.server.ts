@@ -130,6 +130,8 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
     actionItems,
     /** Newest first. */
     events: events.slice().reverse(),
+    /** The level changes among them, newest first (the history's "level changes only" view). */
+    levelChanges: events.filter((e) => e.from !== e.to).reverse(),
     /** The level over time for the chart: the first event, each change and the latest (the steps it draws). */
     levelPoints: events.filter((e, i) => i === 0 || i === events.length - 1 || e.from !== e.to).map((e) => ({ at: e.at, level: e.to })),
   };
