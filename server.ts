@@ -9,6 +9,7 @@ import { DEMO_LOGINS, DEMO_OUTSIDER, DEMO_PASSWORD, seedDemoIfEmpty } from './db
 import { parseEnv } from './app/utils/env.server';
 import { setDatabase } from './app/utils/db.server';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './app/utils/http.server';
+import { existingSessionCache } from './app/modules/auth/session-cache.server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -86,6 +87,8 @@ async function main() {
     res.locals.cspNonce = nonce;
     // One id per request, set here whatever the client sent: the loaders of one page share their session read.
     req.headers[REQUEST_ID_HEADER] = nonce;
+    // A write has committed (or failed) once answered: the writer's next page reads fresh (session-cache.server.ts).
+    if (req.method !== 'GET' && req.method !== 'HEAD') res.on('close', () => existingSessionCache()?.finishWrite(nonce));
     res.set(securityHeaders(nonce, production));
     if (isCrossSite(req)) {
       res.status(403).type('text/plain').send('Cross-site request refused\n');

@@ -1,16 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider } from 'kysely';
+import crypto from 'node:crypto';
+import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import type { Database } from './database';
 import { migrations } from './migrations/index';
+import { PgliteChangeFeed, PostgresChangeFeed, type ChangeFeed } from './changes';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 export interface DatabaseHandle {
   db: Kysely<Database>;
   kind: DatabaseKind;
+  /** The database's change notifications (listened to only once subscribed). */
+  changes?: ChangeFeed;
   close: () => Promise<void>;
 }
 
@@ -46,8 +50,66 @@ export function createPostgresDatabase(connectionString: string, options: { max?
   pool.on('connect', (client) => {
     client.on('error', (err) => console.warn(`[db] client error: ${err.message}`));
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, kind: 'postgres', close: () => db.destroy() };
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: preparingPool(pool) }),
+  });
+  const changes = new PostgresChangeFeed(connectionString);
+  return {
+    db,
+    kind: 'postgres',
+    changes,
+    close: async () => {
+      await changes.close();
+      await db.destroy();
+    },
+  };
+}
+
+/** How many distinct statements a process prepares; later ones run unprepared (the server keeps a plan per connection). */
+export const MAX_PREPARED_STATEMENTS = 256;
+
+/**
+ * Statements the app runs again and again are prepared, once per connection (issue #8): PostgreSQL then parses
+ * them once and, after a few runs, reuses their plan instead of planning each time — planning was half of the
+ * server's time for the status save and the session read. A statement is named by a hash of its text from its
+ * second run; only statements with parameters (one command each: the extended protocol refuses several), at most
+ * MAX_PREPARED_STATEMENTS of them. The server replans a prepared statement by itself when a table it reads changes.
+ */
+export function preparingPool(pool: pg.Pool): PostgresPool {
+  const seen = new Map<string, string | null>(); // text → its name once prepared (null: seen once)
+  let prepared = 0;
+  const nameOf = (text: string): string | undefined => {
+    const name = seen.get(text);
+    if (name) return name;
+    if (name === undefined) {
+      if (seen.size < 4 * MAX_PREPARED_STATEMENTS) seen.set(text, null);
+      return undefined;
+    }
+    if (prepared >= MAX_PREPARED_STATEMENTS) return undefined;
+    prepared += 1;
+    const made = `if_${crypto.createHash('sha256').update(text).digest('base64url').slice(0, 24)}`;
+    seen.set(text, made);
+    return made;
+  };
+  const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    let wrapper = wrappers.get(client);
+    if (!wrapper) {
+      wrapper = {
+        query: ((text: unknown, values?: unknown[]) => {
+          const name = typeof text === 'string' && values && values.length > 0 ? nameOf(text) : undefined;
+          return name ? client.query({ name, text: text as string, values }) : client.query(text as string, values);
+        }) as unknown as PostgresPoolClient['query'],
+        release: (destroy?: boolean) => client.release(destroy),
+      };
+      wrappers.set(client, wrapper);
+    }
+    return wrapper;
+  };
+  return {
+    connect: async () => wrap(await pool.connect()),
+    end: () => pool.end(),
+  };
 }
 
 const pgliteParsers = {
@@ -68,10 +130,13 @@ export async function createPgliteDatabase(dataDir?: string): Promise<DatabaseHa
   try {
     const pglite = await PGlite.create(pgDir, { parsers: pgliteParsers });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    const changes = new PgliteChangeFeed(pglite);
     return {
       db,
       kind: 'pglite',
+      changes,
       close: async () => {
+        await changes.close();
         await db.destroy();
         if (!pglite.closed) await pglite.close();
         releaseLock();

@@ -52,7 +52,7 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === 'end-other-sessions') {
     const parsed = parseFormData(formData, EndOtherSessionsSchema);
     if (!parsed.ok) return fail(400, { intent, ok: false, formError: parsed.formErrors[0] ?? 'Invalid request' });
-    const n = await endOtherSessions(db, { userId: user.id, keep: user.sessionHash });
+    const n = (await endOtherSessions(db, { userId: user.id, keep: user.sessionHash })).length;
     await writeAudit(db, { userId: user.id, action: 'account.other_sessions_ended', detail: { n }, request });
     return json<ActionResult>({ intent, ok: true, message: `Signed out ${n} other session${n === 1 ? '' : 's'}.` });
   }

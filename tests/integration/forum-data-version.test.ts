@@ -75,8 +75,10 @@ test('the dashboard is served from the cache until the forum changes, then recom
     await trx.updateTable('projects').set({ name: 'Renamed behind the cache' }).where('id', '=', w.otherProject.id).execute();
   });
   expect((await get()).projects.map((p) => p.name)).toEqual(first.projects.map((p) => p.name));
-  // A real change: the next view shows it.
+  // A real change, committed by someone else: views show it as soon as its notification arrives (the session
+  // cache learns the forum's new version from it; session-cache.server.ts).
   await createProject(handle.db, { forumId: w.forum.id, ownerId: w.users.otherOwner.id, name: 'Added after the first view' });
+  await expect.poll(async () => (await get()).summary.projects, { timeout: 5_000, interval: 20 }).toBe(first.summary.projects + 1);
   const after = await get();
   expect(after.summary.projects).toBe(first.summary.projects + 1);
   expect(after.projects.map((p) => p.name)).toContain('Added after the first view');

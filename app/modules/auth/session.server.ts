@@ -6,6 +6,7 @@ import type { Executor } from '~/utils/db.server';
 import { REQUEST_ID_HEADER } from '~/utils/http.server';
 import { singleFlight } from '~/utils/single-flight';
 import { getEnv } from '~/utils/env.server';
+import { existingSessionCache, sessionCacheFor, type SessionCache, type SessionRecord } from './session-cache.server';
 
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600 * 1000; // 30 days, however active
 export const SESSION_IDLE_MS = 7 * 24 * 3600 * 1000; // 7 days without a request
@@ -72,16 +73,31 @@ export interface SessionUser {
   forums: MyForum[];
 }
 
+const SESSION_TIMES = { touchEveryMs: TOUCH_EVERY_MS };
+const READS = new Set(['GET', 'HEAD']);
+
 export async function getSessionUser(db: Executor, request: Request): Promise<SessionUser | null> {
   const token = await readSessionToken(request);
   if (!token) return null;
   const idHash = hashToken(token);
+  const cache = sessionCacheFor(db, SESSION_TIMES);
   // The root and route loaders of one request read the session once (the server gives each request an id).
   const requestId = request.headers.get(REQUEST_ID_HEADER);
-  return requestId ? singleFlight(db, `${idHash}:${requestId}`, () => lookUpSession(db, idHash)) : lookUpSession(db, idHash);
+  const write = !READS.has(request.method);
+  if (cache && write && requestId) cache.beginWrite(idHash, requestId);
+  const read = async () => {
+    const hit = cache?.get(idHash, Date.now(), write);
+    if (hit) return hit;
+    const ticket = cache?.ticket();
+    const record = await lookUpSession(db, idHash, cache);
+    if (!record) return null;
+    const forums = cache && ticket ? cache.store(idHash, record, ticket) : record.forums;
+    return { ...record.user, sessionHash: idHash, forums };
+  };
+  return requestId ? singleFlight(db, `${idHash}:${requestId}`, read) : read();
 }
 
-async function lookUpSession(db: Executor, idHash: string): Promise<SessionUser | null> {
+async function lookUpSession(db: Executor, idHash: string, cache: SessionCache | null): Promise<SessionRecord | null> {
   const row = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -105,17 +121,43 @@ async function lookUpSession(db: Executor, idHash: string): Promise<SessionUser 
     .executeTakeFirst();
   if (!row) return null;
   const now = Date.now();
-  if (row.expires_at.getTime() <= now || row.last_seen_at.getTime() + SESSION_IDLE_MS <= now) {
+  let lastSeenAt = row.last_seen_at.getTime();
+  if (row.expires_at.getTime() <= now || lastSeenAt + SESSION_IDLE_MS <= now) {
     await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+    cache?.forget(idHash);
     return null;
   }
-  if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: new Date(now) }).where('id_hash', '=', idHash).execute();
+  if (now - lastSeenAt > TOUCH_EVERY_MS) {
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(now) })
+      .where('id_hash', '=', idHash)
+      .execute();
+    lastSeenAt = now;
   }
-  return { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin, sessionHash: idHash, forums: row.forums };
+  return {
+    user: {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      isAdmin: row.is_admin,
+    },
+    forums: row.forums,
+    expiresAt: row.expires_at.getTime(),
+    lastSeenAt,
+  };
+}
+
+/** Sessions ended in this process are forgotten at once (other processes hear of it from the database). */
+export function forgetSessions(idHashes: readonly string[]) {
+  const cache = existingSessionCache();
+  for (const h of idHashes) cache?.forget(h);
 }
 
 export async function deleteSession(db: Executor, request: Request): Promise<void> {
   const token = await readSessionToken(request);
-  if (token) await db.deleteFrom('sessions').where('id_hash', '=', hashToken(token)).execute();
+  if (!token) return;
+  const idHash = hashToken(token);
+  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  forgetSessions([idHash]);
 }
