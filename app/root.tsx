@@ -1,5 +1,4 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json } from '@remix-run/node';
 import { Form, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useParams, useRouteLoaderData } from '@remix-run/react';
 import type { useLoaderData } from '@remix-run/react';
 import type { ReactNode } from 'react';
@@ -8,6 +7,7 @@ import styles from '~/styles/app.css';
 import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { getOptionalUser, listMyForums } from '~/modules/auth/guards.server';
 import { getDb } from '~/utils/db.server';
+import { pageData } from '~/utils/page-data.server';
 
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
 export const meta: MetaFunction = () => [{ title: 'Inspection Forum' }];
@@ -16,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const user = await getOptionalUser(request, db);
   const forums = user ? listMyForums(user) : [];
-  return json({
+  return pageData({
     user: user ? { name: user.name, email: user.email } : null,
     forums,
   });

@@ -1,5 +1,4 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useMemo } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
@@ -15,6 +14,7 @@ import { healthLabel, levelLabel } from '~/oversight';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { formatAge, formatDate, pageNow } from '~/utils/format';
+import { pageData } from '~/utils/page-data.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
 
@@ -50,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }));
     return { projects, total, summary, nextMeeting, load };
   });
-  return json({ forum, role, query, ...page, cadenceDays: CADENCE_DAYS[forum.cadence], now: pageNow() });
+  return pageData({ forum, role, query, ...page, cadenceDays: CADENCE_DAYS[forum.cadence], now: pageNow() });
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;

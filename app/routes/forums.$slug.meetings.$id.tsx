@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json, redirect } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
 import { useEffect } from 'react';
 import { DiscussedItem, type DiscussedItemData } from '~/components/meetings/agenda-item';
@@ -20,6 +20,7 @@ import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
 import { readPageParam, withPageParam } from '~/utils/paging';
+import { pageData } from '~/utils/page-data.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `Meeting of ${formatDateTime(data.view.meeting.scheduledAt, data.forum.timeZone)} · ${data.forum.name}` : 'Meeting · Inspection Forum' },
@@ -44,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canRun = runsMeetings(role);
   // The members are the action-item forms' assignees: only for those forms.
   const members = canRun && paged.meeting.state === 'in_progress' ? paged.members : [];
-  return json({ forum, canRun, view: { ...paged, members } });
+  return pageData({ forum, canRun, view: { ...paged, members } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -1,5 +1,4 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json } from '@remix-run/node';
 import { Link, useLoaderData, useLocation } from '@remix-run/react';
 import { useMemo } from 'react';
 import { OversightBadge } from '~/components/badges';
@@ -12,6 +11,7 @@ import { getOversightOverview } from '~/modules/oversight/oversight-page.server'
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
+import { pageData } from '~/utils/page-data.server';
 
 const LEVELS: LevelValue[] = ['tight', 'standard', 'light', 'trusted'];
 
@@ -23,7 +23,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { forum } = await requireForumRole(request, params.slug);
   const { searchParams } = new URL(request.url);
   const overview = await forumPageData(forum, 'oversight', () => getOversightOverview(getDb(), { forumId: forum.id }));
-  return json({
+  return pageData({
     forum,
     projects: pageOf(overview.projects, readPageParam(searchParams, 'page'), PAGE_SIZE),
     owners: pageOf(overview.owners, readPageParam(searchParams, 'owners'), PAGE_SIZE),

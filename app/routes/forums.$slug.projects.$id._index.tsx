@@ -18,6 +18,7 @@ import { forumPageData } from '~/utils/forum-cache.server';
 import { formatDate, pageNow } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
 import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
+import { pageData } from '~/utils/page-data.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.name ?? 'Project'} · Inspection Forum` }];
 
@@ -30,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
   // Years of weekly history: each list a page at a time, newest first.
   const changesOnly = searchParams.get('changes') === '1';
-  return json({
+  return pageData({
     forum: { slug: access.forum.slug, name: access.forum.name, timeZone: access.forum.timeZone },
     ...page,
     statuses: pageOf(statuses, readPageParam(searchParams, 'updates'), HISTORY_PAGE),

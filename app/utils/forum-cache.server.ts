@@ -1,4 +1,6 @@
+import type { SerializeFrom } from '@remix-run/node';
 import { getDatabaseHandle } from './db.server';
+import { jsonCopy } from './page-data.server';
 
 /**
  * Derived page data of a forum (dashboard, oversight, meeting and project pages), cached in the process under
@@ -43,24 +45,31 @@ function remove(cache: Cache, key: string, entry: Entry) {
   cache.bytes -= entry.bytes;
 }
 
-export function forumPageData<T>(forum: { id: number; dataVersion: number }, key: string, compute: () => Promise<T>): Promise<T> {
+export function forumPageData<T>(forum: { id: number; dataVersion: number }, key: string, compute: () => Promise<T>): Promise<SerializeFrom<T>> {
   const cache = cacheFor();
-  if (!cache) return compute();
+  // Kept (and handed out) as its JSON copy: pages hand it to the render as is (page-data.server.ts).
+  if (!cache) return compute().then((computed) => jsonCopy(computed) as SerializeFrom<T>);
   const id = `${forum.id}:${key}`;
   const now = Date.now();
   const hit = cache.entries.get(id);
   if (hit && hit.version >= forum.dataVersion && hit.expires > now) {
     cache.entries.delete(id); // most recently used last
     cache.entries.set(id, hit);
-    return hit.value as Promise<T>;
+    return hit.value as Promise<SerializeFrom<T>>;
   }
   if (hit) remove(cache, id, hit);
-  const entry: Entry = { version: forum.dataVersion, expires: now + TTL_MS, bytes: 0, value: compute() };
+  let bytes = 0;
+  const value = compute().then((computed) => {
+    const text = JSON.stringify(computed ?? null);
+    bytes = text.length;
+    return JSON.parse(text) as SerializeFrom<T>;
+  });
+  const entry: Entry = { version: forum.dataVersion, expires: now + TTL_MS, bytes: 0, value };
   cache.entries.set(id, entry);
   entry.value.then(
-    (value) => {
+    () => {
       if (cache.entries.get(id) !== entry) return;
-      entry.bytes = JSON.stringify(value ?? null).length;
+      entry.bytes = bytes;
       cache.bytes += entry.bytes;
       for (const [k, e] of cache.entries) {
         if (cache.bytes <= MAX_BYTES) break;
@@ -69,5 +78,5 @@ export function forumPageData<T>(forum: { id: number; dataVersion: number }, key
     },
     () => remove(cache, id, entry),
   );
-  return entry.value as Promise<T>;
+  return entry.value as Promise<SerializeFrom<T>>;
 }

@@ -8,6 +8,7 @@ import { setDatabase } from '../../app/utils/db.server';
 import { loader as dashboardLoader } from '../../app/routes/forums.$slug._index';
 import { loader as csvLoader } from '../../app/routes/forums.$slug.projects[.]csv';
 import { addMember, createForum, createGoal, createMeeting, createUser } from '../factories';
+import { asResponse } from './owners-world';
 import { countingQueries } from '../setup/count-queries';
 import { dbTest as test } from '../setup/test-db';
 
@@ -45,7 +46,7 @@ async function countLoaderQueries(db: Transaction<Database>, n: number, search =
   const { forum, cookie } = await portfolio(db, n);
   const counting = countingQueries(db as unknown as Kysely<Database>);
   setDatabase({ db: counting.db, kind: 'pglite', close: async () => {} });
-  const response = await dashboardLoader({ request: new Request(`http://localhost/forums/${forum.slug}${search}`, { headers: { Cookie: cookie } }), params: { slug: forum.slug }, context: { cspNonce: 'n' } });
+  const response = asResponse(await dashboardLoader({ request: new Request(`http://localhost/forums/${forum.slug}${search}`, { headers: { Cookie: cookie } }), params: { slug: forum.slug }, context: { cspNonce: 'n' } }));
   const body = await response.json();
   return { queries: counting.count(), body };
 }

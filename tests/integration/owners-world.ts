@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from '@remix-run/node';
+import { json } from '@remix-run/node';
 import type { Executor } from '../../app/utils/db.server';
 import { commitSessionCookie, createSession } from '../../app/modules/auth/session.server';
 import type { MeetingState, Role } from '../../db/database';
@@ -42,6 +43,19 @@ export type OwnersWorld = Awaited<ReturnType<typeof createOwnersWorld>>;
 
 type RouteFn = (args: LoaderFunctionArgs & ActionFunctionArgs) => Promise<unknown>;
 
+/**
+ * A loader's or action's answer as the browser gets it: a page's data handed to the render as is
+ * (page-data.server.ts) arrives as its JSON.
+ */
+export function asResponse(result: unknown): Response {
+  if (result instanceof Response) return result;
+  if (result && typeof result === 'object' && 'data' in result && 'init' in result && 'subscribe' in result) {
+    const { data, init } = result as { data: unknown; init?: ResponseInit };
+    return json(data, init);
+  }
+  throw new Error('The route answered with neither a Response nor page data');
+}
+
 /** Calls a loader or action; a thrown Response (404, 403, redirect) comes back as the answer. */
 export async function callRoute(
   fn: RouteFn,
@@ -53,7 +67,7 @@ export async function callRoute(
     body: form ? new URLSearchParams(form) : undefined,
   });
   try {
-    return (await fn({ request, params, context: { cspNonce: 'n' } })) as Response;
+    return asResponse(await fn({ request, params, context: { cspNonce: 'n' } }));
   } catch (thrown) {
     if (thrown instanceof Response) return thrown;
     throw thrown;

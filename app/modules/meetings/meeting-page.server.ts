@@ -3,7 +3,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AgendaSection } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
 import { renderMarkdown } from '~/utils/markdown.server';
-import { pageOf } from '~/utils/paging';
+import { pageOf, type Paged } from '~/utils/paging';
 import { isDiscussed, oneLine } from './agenda';
 import { refreshAgenda } from './agenda.server';
 import type { GoalValue } from './meetings';
@@ -205,7 +205,11 @@ export function prepareMeetingView(view: MeetingView) {
  * One page of a meeting's agenda (a big forum's meeting has hundreds of items); `item` (a project id) picks
  * the pages that hold it: where a verdict or a pull lands.
  */
-export function pageMeetingView(view: ReturnType<typeof prepareMeetingView>, { page, consentPage, item }: { page: number; consentPage: number; item?: number }) {
+/** One page of a prepared view (or of its JSON copy, as the page cache keeps it). */
+export function pageMeetingView<V extends Pick<ReturnType<typeof prepareMeetingView>, 'discussed' | 'consent'>>(
+  view: V,
+  { page, consentPage, item }: { page: number; consentPage: number; item?: number },
+): Omit<V, 'discussed' | 'consent'> & { discussed: Paged<V['discussed'][number]>; consent: Paged<V['consent'][number]> } {
   const at = item === undefined ? -1 : view.discussed.findIndex((i) => i.projectId === item);
   const consentAt = item === undefined ? -1 : view.consent.findIndex((i) => i.projectId === item);
   return {
@@ -215,4 +219,4 @@ export function pageMeetingView(view: ReturnType<typeof prepareMeetingView>, { p
   };
 }
 
-export type MeetingPageView = ReturnType<typeof pageMeetingView>;
+export type MeetingPageView = ReturnType<typeof pageMeetingView<ReturnType<typeof prepareMeetingView>>>;
