@@ -4,9 +4,17 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-
 import { HealthBadge } from '~/components/badges';
 import { ErrorList, Field, RadioGroup, TextareaField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
-import { assertProjectManager, requireIdParam } from '~/modules/projects/project.server';
+import { assertProjectManager, canManageProject, requireIdParam } from '~/modules/projects/project.server';
 import { NOTE_MAX, TEXT_MAX, goalFieldName, statusFormValues, statusUpdateSchema } from '~/modules/status/status';
-import { getCycleStatus, getStatusFormContext, saveStatusUpdate, type CycleStatus } from '~/modules/status/status.server';
+import {
+  getCycleStatus,
+  getStatusFormContext,
+  rememberStatusContext,
+  rememberedStatusContext,
+  saveStatusOnce,
+  saveStatusUpdate,
+  type CycleStatus,
+} from '~/modules/status/status.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData, type FieldErrors } from '~/utils/forms';
@@ -24,13 +32,15 @@ const HEALTH_OPTIONS = [
 async function loadContext(request: Request, params: LoaderFunctionArgs['params']) {
   const db = getDb();
   const access = await requireForumRole(request, params.slug, ['chair', 'owner'], db);
-  const { project, cycle, goals, saveState } = await getStatusFormContext(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });
+  const context = await getStatusFormContext(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });
+  const { project, cycle, goals, saveState } = context;
   await assertProjectManager(db, { access, project, request });
-  return { db, access, project, cycle, goals: cycle ? goals : [], saveState };
+  return { db, access, project, cycle, goals: cycle ? goals : [], saveState, context };
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { db, access, project, cycle, goals } = await loadContext(request, params);
+  const { db, access, project, cycle, goals, context } = await loadContext(request, params);
+  rememberStatusContext(access.forum.id, project.id, context); // the form's save then starts from it
   const status = cycle ? await getCycleStatus(db, { projectId: project.id, meetingId: cycle.meetingId }) : undefined;
   return json({
     forum: { slug: access.forum.slug, timeZone: access.forum.timeZone },
@@ -51,18 +61,47 @@ interface Failure {
 const failure = (status: number, data: Partial<Failure> & { values: Record<string, string> }) =>
   json<Failure>({ fieldErrors: {}, formErrors: [], conflict: null, ...data }, { status });
 
+/**
+ * The common case in one statement: a save by the project's manager, valid against the goals, from the context
+ * remembered from the form's view or the last save — checked by the save itself (saveStatusOnce). Null, with
+ * nothing written, when anything differs: the action then starts over from a fresh read.
+ */
+async function quickSave(request: Request, params: ActionFunctionArgs['params'], formData: FormData) {
+  const db = getDb();
+  const access = await requireForumRole(request, params.slug, ['chair', 'owner'], db);
+  const projectId = requireIdParam(params.id);
+  const context = rememberedStatusContext(access.forum.id, projectId);
+  if (!context?.cycle || !context.saveState || !canManageProject(access, context.project.ownerId)) return null;
+  const parsed = parseFormData(formData, statusUpdateSchema(context.goals));
+  if (!parsed.ok) return null;
+  const { meetingId } = context.cycle;
+  const result = await saveStatusOnce(db, { projectId, meetingId, userId: access.user.id, input: parsed.data, request, state: context.saveState });
+  if (result === 'moved' || !result.ok) return null;
+  rememberStatusContext(access.forum.id, projectId, { ...context, saveState: result.next });
+  return redirect(`/forums/${access.forum.slug}/projects/${projectId}#status-${result.statusId}`, 303);
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { db, access, project, cycle, goals, saveState } = await loadContext(request, params);
   const formData = await request.formData();
+  const quick = await quickSave(request, params, formData);
+  if (quick) return quick;
+  const { db, access, project, cycle, goals, saveState, context } = await loadContext(request, params);
+  rememberStatusContext(access.forum.id, project.id, null);
   const values = formValues(formData);
   if (!cycle) return failure(409, { values, formErrors: ['This forum has no meeting coming up, so there is no status to post.'] });
   const parsed = parseFormData(formData, statusUpdateSchema(goals));
   if (!parsed.ok) return failure(400, { values, fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors });
 
   const result = await saveStatusUpdate(db, { projectId: project.id, meetingId: cycle.meetingId, userId: access.user.id, input: parsed.data, request, state: saveState });
-  if (result.ok) return redirect(`/forums/${access.forum.slug}/projects/${project.id}#status-${result.statusId}`, 303);
+  if (result.ok) {
+    rememberStatusContext(access.forum.id, project.id, { ...context, cycle, saveState: result.next });
+    return redirect(`/forums/${access.forum.slug}/projects/${project.id}#status-${result.statusId}`, 303);
+  }
   invariantResponse(result.reason !== 'not_author', 'Only the author of this status can edit it', { status: 403 });
   if (result.reason === 'locked') return failure(409, { values, formErrors: ['The meeting has started, so this cycle’s status can no longer change.'] });
+  if (result.reason === 'changed') {
+    return failure(409, { values, formErrors: ['The project’s owner or goals changed while you were saving, so nothing was saved. Reload the form and save again.'] });
+  }
   // A stale edit: nothing was written. Keep what the user typed, show what is saved, and let them decide.
   return failure(409, {
     values: { ...values, version: String(result.current?.version ?? 0) },

@@ -39,6 +39,21 @@ function cacheFor(): Cache | null {
   return cache;
 }
 
+const stores = new WeakMap<object, Map<string, unknown>>();
+
+/**
+ * A process-wide store of the open database, made on first use; null inside a test's transaction, whose writes
+ * are rolled back (nothing learnt from them may outlive it).
+ */
+export function databaseStore<T>(name: string, create: () => T): T | null {
+  const handle = getDatabaseHandle();
+  if (handle.db.isTransaction) return null;
+  let named = stores.get(handle);
+  if (!named) stores.set(handle, (named = new Map()));
+  if (!named.has(name)) named.set(name, create());
+  return named.get(name) as T;
+}
+
 function remove(cache: Cache, key: string, entry: Entry) {
   if (cache.entries.get(key) !== entry) return;
   cache.entries.delete(key);

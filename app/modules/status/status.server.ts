@@ -5,6 +5,7 @@ import { stepOversight, type OversightRow } from '~/modules/oversight/oversight.
 import { invariantResponse } from '~/utils/http.server';
 import { clientIp } from '~/utils/http.server';
 import type { Executor } from '~/utils/db.server';
+import { databaseStore } from '~/utils/forum-cache.server';
 import { statusCycle, type StatusUpdateInput } from './status';
 
 /** What a status save checks and steps: the meeting, the forum's rules, the project's engine state, the saved status. */
@@ -16,6 +17,9 @@ export interface StatusSaveState {
   deadlineHours: number;
   project: OversightRow;
   existing: { id: number; health: HealthValue; version: number; authorId: number; late: boolean } | null;
+  /** What the user was authorized and their form validated against: a save checks these are unchanged. */
+  ownerId: number;
+  goalIds: number[];
 }
 
 /** The columns of a StatusSaveState, for a query over projects (p), forums (f) and one meeting (m). */
@@ -28,6 +32,8 @@ function saveStateColumns(eb: ExpressionBuilder<Database & { p: Database['projec
     'p.oversight_event_count',
     'p.oversight_level',
     'p.oversight_class_counts',
+    'p.owner_id as ownerId',
+    activeGoalIds(sql.ref('p.id')).as('goalIds'),
     jsonObjectFrom(
       eb
         .selectFrom('status_updates as s')
@@ -38,9 +44,17 @@ function saveStateColumns(eb: ExpressionBuilder<Database & { p: Database['projec
   ] as const;
 }
 
+/** A project's active goal ids, ascending, as a JSON array (the same on both backends). */
+function activeGoalIds(projectId: Expression<number>) {
+  return sql<number[]>`(select coalesce(jsonb_agg(g.id order by g.id), '[]'::jsonb) from goals g where g.project_id = ${projectId} and g.state = 'active')`;
+}
+
 function toSaveState(
   meeting: { id: number; scheduled_at: Date | string; state: MeetingState },
-  row: { forumId: number; status_deadline_hours: number; policy: unknown; existing: StatusSaveState['existing'] } & Omit<OversightRow, 'policy'>,
+  row: { forumId: number; status_deadline_hours: number; policy: unknown; existing: StatusSaveState['existing']; ownerId: number; goalIds: number[] } & Omit<
+    OversightRow,
+    'policy'
+  >,
 ): StatusSaveState {
   return {
     meetingId: meeting.id,
@@ -50,6 +64,8 @@ function toSaveState(
     deadlineHours: row.status_deadline_hours,
     project: row,
     existing: row.existing,
+    ownerId: row.ownerId,
+    goalIds: row.goalIds,
   };
 }
 
@@ -60,7 +76,7 @@ function toSaveState(
  */
 export async function getStatusFormContext(db: Executor, { forumId, projectId, now = new Date() }: { forumId: number; projectId: number; now?: Date }) {
   const next = (eb: ExpressionBuilder<Database & { f: Database['forums'] }, 'f'>) =>
-    eb.selectFrom('meetings as m').whereRef('m.forum_id', '=', 'f.id').where('m.state', '!=', 'closed').orderBy('m.scheduled_at').limit(1);
+    eb.selectFrom('meetings as m').whereRef('m.forum_id', '=', 'f.id').where('m.state', '!=', 'closed').orderBy('m.scheduled_at').orderBy('m.id').limit(1);
   const row = await db
     .selectFrom('projects as p')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
@@ -91,6 +107,32 @@ export async function getStatusFormContext(db: Executor, { forumId, projectId, n
   const saveState = toSaveState(meeting, row);
   const cycle = statusCycle({ scheduledAt: saveState.scheduledAt, state: meeting.state, deadlineHours: row.status_deadline_hours }, now);
   return { project, cycle: { meetingId: meeting.id, scheduledAt: saveState.scheduledAt, ...cycle }, goals: row.goals, saveState };
+}
+
+export type StatusFormContext = Awaited<ReturnType<typeof getStatusFormContext>>;
+
+const REMEMBER_MS = 60_000;
+const MAX_REMEMBERED = 2_000;
+type Remembered = Map<number, { forumId: number; context: StatusFormContext; expires: number }>;
+const remembered = () => databaseStore<Remembered>('status-form-contexts', () => new Map());
+
+/**
+ * A project's status form context as last read or left by a save (issue #8: an owner's save after opening the
+ * form, or their next save, then needs no read). Only a guess: a save from it checks in its one statement that
+ * nothing it was read with changed (saveStatusOnce), and anything but a clean save starts over from a fresh read.
+ */
+export function rememberedStatusContext(forumId: number, projectId: number): StatusFormContext | null {
+  const entry = remembered()?.get(projectId);
+  return entry && entry.forumId === forumId && entry.expires > Date.now() ? entry.context : null;
+}
+
+export function rememberStatusContext(forumId: number, projectId: number, context: StatusFormContext | null) {
+  const store = remembered();
+  if (!store) return;
+  store.delete(projectId);
+  if (!context) return;
+  store.set(projectId, { forumId, context, expires: Date.now() + REMEMBER_MS });
+  if (store.size > MAX_REMEMBERED) store.delete(store.keys().next().value as number);
 }
 
 /** The state a save of this project's status for this meeting starts from (one query, no locks). */
@@ -137,8 +179,9 @@ export async function getCycleStatus(db: Executor, { projectId, meetingId }: { p
 export type CycleStatus = NonNullable<Awaited<ReturnType<typeof getCycleStatus>>>;
 
 export type SaveStatusResult =
-  | { ok: true; statusId: number; created: boolean }
+  | { ok: true; statusId: number; created: boolean; /** The state a next save of this status starts from. */ next: StatusSaveState }
   | { ok: false; reason: 'locked' }
+  | { ok: false; reason: 'changed' }
   | { ok: false; reason: 'not_author' }
   | { ok: false; reason: 'conflict'; current: CycleStatus | null };
 
@@ -170,16 +213,32 @@ export async function saveStatusUpdate(
 ): Promise<SaveStatusResult> {
   let current = state && state.meetingId === meetingId ? state : await readSaveState(db, { projectId, meetingId });
   for (let attempt = 1; ; attempt++) {
-    const outcome = await trySave(db, { projectId, meetingId, userId, input, request, now, state: current });
+    const outcome = await saveStatusOnce(db, { projectId, meetingId, userId, input, request, now, state: current });
     if (outcome !== 'moved') return outcome;
     if (attempt >= 5) throw new Error(`The status of project ${projectId} could not be saved: its engine state kept changing`);
-    current = await readSaveState(db, { projectId, meetingId });
+    const reread = await readSaveState(db, { projectId, meetingId });
+    // The caller authorized the user and validated the form against the owner and goals it read: not again here.
+    if (reread.ownerId !== current.ownerId || JSON.stringify(reread.goalIds) !== JSON.stringify(current.goalIds)) return { ok: false, reason: 'changed' };
+    current = reread;
   }
 }
 
-async function trySave(
+/**
+ * One attempt of a save from `state`: 'moved' (nothing written) when anything the state was read with changed
+ * since — the meeting's state or its place as the forum's next meeting, the forum's rules, the project's owner,
+ * active goals or engine state.
+ */
+export async function saveStatusOnce(
   db: Executor,
-  { projectId, meetingId, userId, input, request, now, state }: { projectId: number; meetingId: number; userId: number; input: StatusUpdateInput; request?: Request; now: Date; state: StatusSaveState },
+  {
+    projectId,
+    meetingId,
+    userId,
+    input,
+    request,
+    now = new Date(),
+    state,
+  }: { projectId: number; meetingId: number; userId: number; input: StatusUpdateInput; request?: Request; now?: Date; state: StatusSaveState },
 ): Promise<SaveStatusResult | 'moved'> {
   const cycle = statusCycle({ scheduledAt: state.scheduledAt, state: state.meetingState, deadlineHours: state.deadlineHours }, now);
   if (!cycle.open) return { ok: false, reason: 'locked' };
@@ -209,10 +268,22 @@ async function trySave(
   const audit = { action: existing ? 'status.update' : 'status.create', detail: JSON.stringify({ meetingId, health: input.health, late }) };
   const result = await sql<{ id: number | null; held: boolean }>`
     with held_meeting as (
-      select id from meetings where id = ${meetingId} and state = ${state.meetingState} for share
+      select m.id from meetings m
+      where m.id = ${meetingId} and m.state = ${state.meetingState}
+        and not exists (
+          select 1 from meetings e
+          where e.forum_id = m.forum_id and e.state <> 'closed' and (e.scheduled_at, e.id) < (m.scheduled_at, m.id))
+        and exists (
+          select 1 from forums f
+          where f.id = m.forum_id and f.status_deadline_hours = ${state.deadlineHours}
+            and f.policy is not distinct from ${state.project.policy === null || state.project.policy === undefined ? null : JSON.stringify(state.project.policy)}::jsonb)
+      for share of m
     ),
     held_project as (
-      select id from projects where id = ${projectId} and oversight_event_count = ${state.project.oversight_event_count} for update
+      select id from projects
+      where id = ${projectId} and oversight_event_count = ${state.project.oversight_event_count} and owner_id = ${state.ownerId}
+        and ${activeGoalIds(sql.val(projectId))} = ${JSON.stringify(state.goalIds)}::jsonb
+      for update
     ),
     saved as (${saved}),
     goal_values as (
@@ -248,7 +319,23 @@ async function trySave(
     )
     select (select id from saved) as id, exists (select 1 from held_meeting) and exists (select 1 from held_project) as held`.execute(db);
   const row = result.rows[0];
-  if (row?.id !== null && row?.id !== undefined) return { ok: true, statusId: Number(row.id), created: !existing };
+  if (row?.id !== null && row?.id !== undefined) {
+    const statusId = Number(row.id);
+    const next: StatusSaveState = {
+      ...state,
+      existing: { id: statusId, health: input.health, version: (existing?.version ?? 0) + 1, authorId: existing?.authorId ?? userId, late },
+      project: oversight
+        ? {
+            ...state.project,
+            oversight_state: oversight.states.at(-1),
+            oversight_event_count: oversight.project.oversight_event_count,
+            oversight_level: oversight.project.oversight_level,
+            oversight_class_counts: JSON.parse(oversight.project.oversight_class_counts),
+          }
+        : state.project,
+    };
+    return { ok: true, statusId, created: !existing, next };
+  }
   // Nothing written. The meeting started or the engine state moved: read again. Otherwise the status changed
   // (a concurrent first post won the unique (project, meeting) row, or an edit the version): a conflict.
   if (!row?.held) return 'moved';
