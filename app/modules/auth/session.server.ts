@@ -128,20 +128,11 @@ async function lookUpSession(db: Executor, idHash: string, cache: SessionCache |
     return null;
   }
   if (now - lastSeenAt > TOUCH_EVERY_MS) {
-    await db
-      .updateTable('sessions')
-      .set({ last_seen_at: new Date(now) })
-      .where('id_hash', '=', idHash)
-      .execute();
+    await db.updateTable('sessions').set({ last_seen_at: new Date(now) }).where('id_hash', '=', idHash).execute();
     lastSeenAt = now;
   }
   return {
-    user: {
-      id: row.id,
-      email: row.email,
-      name: row.name,
-      isAdmin: row.is_admin,
-    },
+    user: { id: row.id, email: row.email, name: row.name, isAdmin: row.is_admin },
     forums: row.forums,
     expiresAt: row.expires_at.getTime(),
     lastSeenAt,
