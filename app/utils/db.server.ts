@@ -14,10 +14,34 @@ export function setDatabase(handle: DatabaseHandle | undefined): void {
   (globalThis as Holder)[KEY] = handle;
 }
 
+/** The open database, if any. */
+export function currentDatabase(): DatabaseHandle | undefined {
+  return (globalThis as Holder)[KEY];
+}
+
 export function getDatabaseHandle(): DatabaseHandle {
-  const handle = (globalThis as Holder)[KEY];
+  const handle = currentDatabase();
   if (!handle) throw new Error('The database is not open yet');
   return handle;
+}
+
+const STORES = Symbol.for('inspection-forum.database-stores');
+type WithStores = DatabaseHandle & { [STORES]?: Map<string, unknown> };
+
+/**
+ * Something a server process keeps for the open database (its caches), made by `create` on first use. Kept on the
+ * database's handle, so the server and the Remix bundle share it. Null when no database is open, when it is a
+ * test's transaction (rolled back: nothing learnt from it may outlive it), or, without `create`, not made yet.
+ */
+export function databaseStore<T>(name: string, create?: () => T): T | null {
+  const handle = currentDatabase() as WithStores | undefined;
+  if (!handle || handle.db.isTransaction) return null;
+  const stores = (handle[STORES] ??= new Map());
+  if (!stores.has(name)) {
+    if (!create) return null;
+    stores.set(name, create());
+  }
+  return stores.get(name) as T;
 }
 
 export function getDb(): Db {

@@ -1,5 +1,5 @@
 import type { SerializeFrom } from '@remix-run/node';
-import { getDatabaseHandle } from './db.server';
+import { databaseStore } from './db.server';
 import { jsonCopy } from './page-data.server';
 
 /**
@@ -27,32 +27,8 @@ interface Cache {
   bytes: number;
 }
 
-// One cache per open database: tests open one per test (and roll it back), the server one.
-const caches = new WeakMap<object, Cache>();
-
-function cacheFor(): Cache | null {
-  const handle = getDatabaseHandle();
-  // Tests register a transaction as the app's database and roll it back: its versions change only at commit.
-  if (handle.db.isTransaction) return null;
-  let cache = caches.get(handle);
-  if (!cache) caches.set(handle, (cache = { entries: new Map(), bytes: 0 }));
-  return cache;
-}
-
-const stores = new WeakMap<object, Map<string, unknown>>();
-
-/**
- * A process-wide store of the open database, made on first use; null inside a test's transaction, whose writes
- * are rolled back (nothing learnt from them may outlive it).
- */
-export function databaseStore<T>(name: string, create: () => T): T | null {
-  const handle = getDatabaseHandle();
-  if (handle.db.isTransaction) return null;
-  let named = stores.get(handle);
-  if (!named) stores.set(handle, (named = new Map()));
-  if (!named.has(name)) named.set(name, create());
-  return named.get(name) as T;
-}
+// One cache per open database; none for a test's transaction, whose versions change only at commit.
+const cacheFor = () => databaseStore<Cache>('forum-pages', () => ({ entries: new Map(), bytes: 0 }));
 
 function remove(cache: Cache, key: string, entry: Entry) {
   if (cache.entries.get(key) !== entry) return;

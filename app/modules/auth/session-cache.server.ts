@@ -1,6 +1,5 @@
-import type { DatabaseHandle } from '../../../db/client';
 import type { Executor } from '~/utils/db.server';
-import { getDatabaseHandle } from '~/utils/db.server';
+import { currentDatabase, databaseStore } from '~/utils/db.server';
 import type { MyForum, SessionUser } from './session.server';
 
 /** What a session read brings: the user, their forums and the session's times. */
@@ -165,39 +164,20 @@ export class SessionCache {
   }
 }
 
-const KEY = Symbol.for('inspection-forum.session-cache');
-type WithCache = DatabaseHandle & { [KEY]?: SessionCache };
-
 /**
- * The session cache of the open database (kept on its handle: the server and the Remix bundle each have a copy
- * of this module). Null when the database cannot notify, or when `db` is not the database itself (a test's
- * transaction, whose writes notify only if they commit).
+ * The session cache of the open database. Null when the database cannot notify, or when `db` is not the database
+ * itself (a test's transaction, whose writes notify only if they commit).
  */
 export function sessionCacheFor(db: Executor | null, times: SessionTimes): SessionCache | null {
-  let handle: WithCache;
-  try {
-    handle = getDatabaseHandle();
-  } catch {
-    return null;
-  }
-  if (!handle.changes || handle.db.isTransaction || (db !== null && db !== handle.db)) return null;
-  let cache = handle[KEY];
-  if (!cache) {
+  const handle = currentDatabase();
+  const changes = handle?.changes;
+  if (!handle || !changes || (db !== null && db !== handle.db)) return null;
+  return databaseStore('sessions', () => {
     const created = new SessionCache(times);
-    handle[KEY] = cache = created;
-    handle.changes.subscribe({
-      message: (p) => created.message(p),
-      live: (live) => created.setLive(live),
-    });
-  }
-  return cache;
+    changes.subscribe({ message: (p) => created.message(p), live: (live) => created.setLive(live) });
+    return created;
+  });
 }
 
 /** The session cache if one exists (for the server's end-of-request hook). */
-export function existingSessionCache(): SessionCache | null {
-  try {
-    return (getDatabaseHandle() as WithCache)[KEY] ?? null;
-  } catch {
-    return null;
-  }
-}
+export const existingSessionCache = () => databaseStore<SessionCache>('sessions');

@@ -5,7 +5,7 @@ import { stepOversight, type OversightRow } from '~/modules/oversight/oversight.
 import { invariantResponse } from '~/utils/http.server';
 import { clientIp } from '~/utils/http.server';
 import type { Executor } from '~/utils/db.server';
-import { databaseStore } from '~/utils/forum-cache.server';
+import { databaseStore } from '~/utils/db.server';
 import { statusCycle, type StatusUpdateInput } from './status';
 
 /** What a status save checks and steps: the meeting, the forum's rules, the project's engine state, the saved status. */
