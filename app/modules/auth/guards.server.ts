@@ -21,6 +21,24 @@ export async function requireUser(request: Request, db: Executor = getDb()): Pro
   return user;
 }
 
+/** Instance admins only: anyone else signed in gets 403 (audit-logged); nobody signed in goes to sign-in. */
+export async function requireAdmin(request: Request, db: Executor = getDb()): Promise<SessionUser> {
+  const user = await requireUser(request, db);
+  if (!user.isAdmin) {
+    await writeAudit(db, {
+      userId: user.id,
+      forumId: null,
+      action: 'access.denied',
+      target: new URL(request.url).pathname,
+      denied: true,
+      detail: { method: request.method, needed: 'admin' },
+      request,
+    });
+    invariantResponse(false, 'You do not have access to this', { status: 403 });
+  }
+  return user;
+}
+
 export interface ForumAccess {
   user: SessionUser;
   forum: { id: number; slug: string; name: string; timeZone: string; cadence: Cadence; dataVersion: number };
