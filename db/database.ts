@@ -160,6 +160,8 @@ export interface ReviewsTable {
   verdict: HealthValue;
   self_report: HealthValue;
   feedback: Generated<string>;
+  /** Optimistic concurrency: a verdict form sends the version it showed (migration T1100 of 2 Dec). */
+  version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
