@@ -87,7 +87,8 @@ export default function MeetingPage() {
   const confirm = actionData && 'confirm' in actionData ? actionData.confirm : undefined;
   useFocusOnAnchor();
   const { meeting, discussed, consent, counts, progress } = view;
-  useLiveRefresh(meeting.state === 'in_progress');
+  // Not while a confirmation or a refused form is shown: that answer is what the user is reading.
+  useLiveRefresh(meeting.state === 'in_progress' && !actionData);
   const { search } = useLocation();
   const groupTitle = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? 'Pulled from the consent agenda' : SECTION_TITLES[i.section]) : 'Reviews (this meeting’s agenda was not stored)');
   const groupCount = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? counts.pulled : counts[i.section]) : discussed.total);

@@ -66,6 +66,15 @@ const MATRIX: Row[] = [
   { name: 'meeting page', method: 'GET', path: (i) => `/forums/demo/meetings/${i.meeting}`, expect: members(200) },
   { name: 'meeting minutes', method: 'GET', path: (i) => `/forums/demo/meetings/${i.meeting}/minutes.md`, expect: members(200) },
   { name: 'record a verdict (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'review', projectId: String(2 ** 40), verdict: 'great' }, expect: leaders(400) },
+  { name: 'start a meeting (invalid confirmation)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'start', confirm: 'maybe' }, expect: leaders(400) },
+  { name: 'close a meeting (invalid confirmation)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'close', confirm: 'maybe' }, expect: leaders(400) },
+  {
+    name: 'update a verdict (invalid version)',
+    method: 'POST',
+    path: (i) => `/forums/demo/meetings/${i.meeting}`,
+    form: { intent: 'review', projectId: '1', verdict: 'on_track', version: 'stale' },
+    expect: leaders(400),
+  },
   { name: 'unknown meeting intent', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'close-everything' }, expect: leaders(400) },
   { name: 'a meeting that does not exist', method: 'GET', path: () => '/forums/demo/meetings/987654321', expect: { ...members(404), anonymous: 302 } },
 ];
