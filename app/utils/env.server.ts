@@ -14,7 +14,10 @@ const EnvSchema = z.object({
   // Unset: true only on the embedded database outside production (see seedsDemo).
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   ALLOW_DEMO_ACCOUNTS: z.enum(['true', 'false']).default('false'),
-  APP_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  APP_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
