@@ -125,7 +125,7 @@ export default function AdminUsers() {
       <section aria-labelledby="invite-title" className="card narrow-left">
         <h2 id="invite-title">Invite a user</h2>
         <p className="muted">Creates the account and a link for them to set their password. Add them to forums from each forum’s settings.</p>
-        <Form method="post" noValidate>
+        <Form method="post" noValidate key={result?.intent === 'invite' && result.ok ? result.link : 'invite'}>
           <input type="hidden" name="intent" value="invite" />
           {invite?.formErrors?.length ? (
             <div role="alert" className="form-error">

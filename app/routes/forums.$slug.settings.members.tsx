@@ -159,7 +159,7 @@ export default function MembersSettings() {
         <section aria-labelledby="invite-title" className="card narrow-left">
           <h2 id="invite-title">Invite someone</h2>
           <p className="muted">They get a link, valid for 7 days and usable once: it creates their account, or adds the forum to the one they have.</p>
-          <Form method="post" noValidate>
+          <Form method="post" noValidate key={result?.intent === 'invite' && result.ok ? result.link : 'invite'}>
             <input type="hidden" name="intent" value="invite" />
             {invite?.formErrors?.length ? (
               <div role="alert" className="form-error">

@@ -101,6 +101,8 @@ test('an admin invites a user, who sets a password from the link once and is sig
   expect(set.status).toBe(303);
   expect((await whoIs(db, cookieOf(set)))?.email).toBe('nina@example.com');
   expect((await login(PASSWORD)).status).toBe(303);
+  const seen = await (await callRoute(usersLoader, { path: '/admin/users', cookie: boss.cookie, params: {} })).json();
+  expect(seen.users.find((u: { email: string }) => u.email === 'nina@example.com')).toMatchObject({ pending: false, lastSeenAt: expect.any(String) });
   // Used: a clear 410, for the page and for a second try.
   expect((await callRoute(setPasswordLoader, { path: `/set-password/${token}`, cookie: '', params: { token } })).status).toBe(410);
   expect((await callRoute(setPasswordAction, { path: `/set-password/${token}`, cookie: '', params: { token }, form: { password: 'another passphrase', confirmPassword: 'another passphrase' } })).status).toBe(410);

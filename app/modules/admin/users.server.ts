@@ -6,7 +6,7 @@ import { inTransaction } from '~/utils/db.server';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { hashPassword } from '~/modules/auth/password.server';
 import { forgetSessions } from '~/modules/auth/session.server';
-import { issueVerification } from '~/modules/auth/verification.server';
+import { issueVerification, passwordLinkTarget } from '~/modules/auth/verification.server';
 import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
 import type { UserAction } from './users';
 
@@ -22,11 +22,12 @@ export async function listUsers(db: Executor) {
       'u.deactivated_at as deactivatedAt',
       sql<boolean>`u.password_hash is null`.as('pending'),
       eb.selectFrom('sessions as s').select(sql<Date | null>`max(s.last_seen_at)`.as('m')).whereRef('s.user_id', '=', 'u.id').as('sessionSeen'),
+      // A session's last activity, or (signed out since) the last sign-in: login_attempts is indexed by email.
       eb
-        .selectFrom('audit_log as a')
-        .select(sql<Date | null>`max(a.at)`.as('m'))
-        .whereRef('a.user_id', '=', 'u.id')
-        .where('a.action', '=', 'login.success')
+        .selectFrom('login_attempts as l')
+        .select(sql<Date | null>`max(l.at)`.as('m'))
+        .where(sql`lower(l.email)`, '=', sql`lower(u.email)`)
+        .where('l.success', '=', true)
         .as('signedIn'),
     ])
     .orderBy(sql`lower(u.name)`)
@@ -37,8 +38,6 @@ export async function listUsers(db: Executor) {
     return { ...u, lastSeenAt: seen.length ? new Date(Math.max(...seen)) : null };
   });
 }
-
-export const passwordLinkTarget = (userId: number) => `user:${userId}`;
 
 /** The active admins, locked: an action that could remove the last one counts them first. */
 async function lockActiveAdmins(trx: Transaction<Database>): Promise<number[]> {

@@ -16,6 +16,9 @@ export const VERIFICATION_TYPES = {
 } as const;
 export type VerificationType = keyof typeof VERIFICATION_TYPES;
 
+/** The target of a user's password link (`password-reset`). */
+export const passwordLinkTarget = (userId: number) => `user:${userId}`;
+
 /** A link's secret as it appears in a URL: 43 base64url characters. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 

@@ -7,7 +7,7 @@ import { clientIp } from '~/utils/http.server';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { hashPassword } from '~/modules/auth/password.server';
 import { createSession } from '~/modules/auth/session.server';
-import { findVerification, issueVerification, redeemVerification, revokeVerification } from '~/modules/auth/verification.server';
+import { findVerification, issueVerification, passwordLinkTarget, redeemVerification, revokeVerification } from '~/modules/auth/verification.server';
 import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
 import type { MemberAction } from './members';
 
@@ -171,6 +171,8 @@ export async function acceptInvitation(
       userId = existing
         ? (await trx.updateTable('users').set({ name: account.name, password_hash: hash, password_changed_at: sql<Date>`now()` }).where('id', '=', existing.id).returning('id').executeTakeFirstOrThrow()).id
         : (await trx.insertInto('users').values({ email, name: account.name, password_hash: hash }).returning('id').executeTakeFirstOrThrow()).id;
+      // An admin's earlier link to set this account's first password has served its purpose.
+      await trx.deleteFrom('verifications').where('type', '=', 'password-reset').where('target', '=', passwordLinkTarget(userId)).execute();
       sessionToken = await createSession(trx, { userId, userAgent: request.headers.get('user-agent'), ip: clientIp(request) });
     }
     if (!(await redeemVerification(trx, { type: 'invitation', token }))) return { ok: false as const, ...USED };
