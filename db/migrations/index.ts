@@ -6,6 +6,7 @@ import * as performance from './20261125T1600-performance';
 import * as forumDataVersion from './20261125T1700-forum-data-version';
 import * as changeNotifications from './20261125T1800-change-notifications';
 import * as reviewVersion from './20261202T1100-review-version';
+import * as identity from './20261202T1400-identity';
 
 // Listed statically so the same migrations run from the server, scripts and tests without a file scan.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1700-forum-data-version': forumDataVersion,
   '20261125T1800-change-notifications': changeNotifications,
   '20261202T1100-review-version': reviewVersion,
+  '20261202T1400-identity': identity,
 };

@@ -18,8 +18,8 @@ async function main() {
     failed = true;
     console.error(`FAIL ${msg}`);
   };
-  const a = await startApp({ DATABASE_URL: url, SEED_DEMO: 'true' });
-  const b = await startApp({ DATABASE_URL: url, SEED_DEMO: 'true' });
+  const a = await startApp({ DATABASE_URL: url, SEED_DEMO: 'true', ALLOW_DEMO_ACCOUNTS: 'true' });
+  const b = await startApp({ DATABASE_URL: url, SEED_DEMO: 'true', ALLOW_DEMO_ACCOUNTS: 'true' });
   try {
     // A session made on A works on B, and signing out on B ends it on A — which keeps sessions in memory and
     // hears of the sign-out from the database's notification (app/modules/auth/session-cache.server.ts).
