@@ -1,4 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { request as playwrightRequest } from '@playwright/test';
 import { DEMO_PASSWORD, expect, signIn, test } from './fixtures';
 
@@ -62,7 +67,8 @@ const HOSTILE_REDIRECTS = ['/\t/evil.example/', '/\t\\evil.example/', '//evil.ex
 function raw(baseURL: string, { method = 'GET', path = '/', headers = {}, body }: { method?: string; path?: string; headers?: Record<string, string>; body?: string }) {
   const url = new URL(baseURL);
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, method, path, headers: { Host: url.host, ...headers }, setHost: false }, (res) => {
+    const length: Record<string, string> = body === undefined ? {} : { 'Content-Length': String(Buffer.byteLength(body)) };
+    const req = http.request({ host: url.hostname, port: url.port, method, path, headers: { Host: url.host, ...length, ...headers }, setHost: false }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
@@ -221,4 +227,60 @@ test('forged forwarding headers are ignored while no proxy is trusted (issue #18
 
 test('/bench/baseline is not served unless the benchmark asks for it (issue #18)', async ({ request }) => {
   expect((await request.get('/bench/baseline')).status()).toBe(404);
+});
+
+test.describe('a second server: behind a trusted proxy, NODE_ENV unset as `npm start` runs it (issue #18, #22)', () => {
+  let server: ChildProcess | undefined;
+  let base = '';
+  let log = '';
+
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    const port = await new Promise<number>((resolve) => {
+      const probe = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as net.AddressInfo;
+        probe.close(() => resolve(port));
+      });
+    });
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: '', DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'inspection-forum-proxy-')), TRUST_PROXY: '1', SEED_DEMO: 'true' };
+    Reflect.deleteProperty(env, 'NODE_ENV');
+    server = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    server.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+    server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+    base = `http://localhost:${port}`;
+    await expect.poll(async () => (await raw(base, { path: '/healthz' }).catch(() => ({ status: 0 }))).status, { timeout: 230_000, intervals: [500] }).toBe(200);
+  });
+
+  test.afterAll(async () => {
+    server?.kill('SIGTERM');
+    await new Promise((resolve) => server?.once('exit', resolve));
+  });
+
+  test('the proxy’s X-Forwarded-For and X-Forwarded-Proto count: client address, Secure cookie, HSTS', async () => {
+    const forwarded = { 'X-Forwarded-For': '203.0.113.77', 'X-Forwarded-Proto': 'https' };
+    const login = await raw(base, { method: 'POST', path: '/login', headers: { ...forwarded, 'Content-Type': 'application/x-www-form-urlencoded' }, body: `email=observer%40demo.test&password=${DEMO_PASSWORD}` });
+    expect(login.status).toBe(303);
+    const setCookie = String(login.headers['set-cookie']);
+    expect(setCookie).toMatch(/;\s*Secure/i);
+    expect(login.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    const account = await raw(base, { path: '/account', headers: { ...forwarded, Cookie: setCookie.split(';')[0] } });
+    expect(account.status).toBe(200);
+    expect(account.text).toContain('203.0.113.77');
+    // A forwarded host the URL cannot be built from is refused like a bad Host.
+    expect((await raw(base, { path: '/healthz', headers: { 'X-Forwarded-Host': 'x:99999' } })).status).toBe(400);
+  });
+
+  test('with NODE_ENV unset no stack trace reaches the client; the log keeps it with the request id', async () => {
+    const undecodable = await raw(base, { path: '/forums/%ZZ' });
+    expect(undecodable.status).toBe(400);
+    expect(undecodable.text).not.toMatch(STACK);
+    const requestId = String(undecodable.headers['x-request-id']);
+    expect(undecodable.text).toContain(requestId);
+    await expect.poll(() => log).toContain(requestId);
+    for (const host of ['a b', 'x:99999', 'a@b']) {
+      const bad = await raw(base, { path: '/healthz', headers: { Host: host } });
+      expect(bad.status, host).toBe(400);
+      expect(bad.text).not.toMatch(STACK);
+    }
+  });
 });
