@@ -94,4 +94,4 @@ test('wrong current passwords are throttled per user like sign-ins, with Retry-A
   const audit = await db.selectFrom('audit_log').select('action').where('user_id', '=', me.id).execute();
   expect(audit.filter((a) => a.action === 'account.password_change_failed')).toHaveLength(10);
   expect(audit.filter((a) => a.action === 'account.password_change_throttled')).toHaveLength(1);
-});
+}, 120_000); // eleven scrypt checks: slow on a busy machine
