@@ -6,7 +6,7 @@ import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { migrateToLatest, openDatabase, DataDirLockedError } from './db/client';
 import { DEMO_LOGINS, DEMO_OUTSIDER, DEMO_PASSWORD, DemoAccountsRefused, databaseIsEmpty, listDemoAccounts, seedDemoIfEmpty } from './db/seed';
-import { guardsAgainstDemoAccounts, parseEnv, seedsDemo } from './app/utils/env.server';
+import { appUrl, guardsAgainstDemoAccounts, parseEnv, seedsDemo } from './app/utils/env.server';
 import { setDatabase } from './app/utils/db.server';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './app/utils/http.server';
 import { existingSessionCache } from './app/modules/auth/session-cache.server';
@@ -38,20 +38,35 @@ function securityHeaders(nonce: string, production: boolean): Record<string, str
 }
 
 /** Non-GET requests must come from this site: browsers say so in Sec-Fetch-Site and Origin. */
-export function isCrossSite(req: express.Request): boolean {
-  if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return false;
+export function isCrossSite(req: express.Request, ownHosts: string[]): boolean {
+  if (SAFE_METHODS.has(req.method)) return false;
   const site = req.get('sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') return true;
   const origin = req.get('origin');
   if (origin) {
     if (origin === 'null') return true;
     try {
-      return new URL(origin).host !== req.get('host');
+      return !ownHosts.includes(new URL(origin).host);
     } catch {
       return true;
     }
   }
   return false;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const HOST_SYNTAX = /^(?:\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::(\d{1,5}))?$/i;
+
+/** A Host (or trusted X-Forwarded-Host) a URL can be built from: a name or address and a port up to 65535. */
+export function isValidHost(host: string | undefined): host is string {
+  if (!host || host.length > 255) return false;
+  const match = HOST_SYNTAX.exec(host);
+  if (!match || (match[1] !== undefined && Number(match[1]) > 65535)) return false;
+  return URL.canParse(`http://${host}/`);
+}
+
+function plain(res: express.Response, status: number, message: string) {
+  res.status(status).type('text/plain').send(`${message}\n`);
 }
 
 async function main() {
@@ -89,40 +104,60 @@ async function main() {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Forwarding headers count only from a configured proxy (TRUST_PROXY): client address, protocol, host.
+  app.set('trust proxy', env.TRUST_PROXY);
+  const ownHosts = [new URL(appUrl(env)).host];
   app.use((req, res, next) => {
-    // The client address comes from the socket only; a header sent by the client is overwritten.
-    req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
+    const requestId = crypto.randomUUID();
+    res.locals.requestId = requestId;
+    res.set('X-Request-Id', requestId);
+    if (env.TRUST_PROXY === false) {
+      // Forged by the client: gone before anything reads them.
+      for (const name of ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded']) delete req.headers[name];
+    }
     const nonce = crypto.randomBytes(16).toString('base64');
     res.locals.cspNonce = nonce;
+    res.set(securityHeaders(nonce, production || req.secure));
+    // The request's URL is built from Host (and a trusted proxy's X-Forwarded-Host): nonsense there is a 400.
+    if (!isValidHost(req.get('host')) || (req.get('x-forwarded-host') !== undefined && !isValidHost(req.get('x-forwarded-host')))) {
+      plain(res, 400, 'Bad Host header');
+      return;
+    }
+    // The client address comes from the socket, or from X-Forwarded-For when the proxy is trusted (req.ip
+    // follows TRUST_PROXY); a header of this name sent by the client is overwritten.
+    req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     // One id per request, set here whatever the client sent: the loaders of one page share their session read.
-    req.headers[REQUEST_ID_HEADER] = nonce;
+    req.headers[REQUEST_ID_HEADER] = requestId;
     // A write has committed (or failed) once answered: the writer's next page reads fresh (session-cache.server.ts).
-    if (req.method !== 'GET' && req.method !== 'HEAD') res.on('close', () => existingSessionCache()?.finishWrite(nonce));
-    res.set(securityHeaders(nonce, production));
-    if (isCrossSite(req)) {
-      res.status(403).type('text/plain').send('Cross-site request refused\n');
+    if (req.method !== 'GET' && req.method !== 'HEAD') res.on('close', () => existingSessionCache()?.finishWrite(requestId));
+    if (isCrossSite(req, [...ownHosts, req.get('x-forwarded-host') ?? req.get('host')!])) {
+      plain(res, 403, 'Cross-site request refused');
       return;
     }
     // NUL bytes cannot be stored in PostgreSQL text and have no business in a URL.
     if (/%00/i.test(req.url) || req.url.includes(String.fromCharCode(0))) {
-      res.status(400).type('text/plain').send('The address contains a NUL character\n');
+      plain(res, 400, 'The address contains a NUL character');
       return;
     }
-    // Every form is URL-encoded (no uploads): anything else is refused before a route tries to parse it.
-    const type = (req.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && type && type !== 'application/x-www-form-urlencoded') {
-      res.status(415).type('text/plain').send('Forms must be sent as application/x-www-form-urlencoded\n');
-      return;
+    if (!SAFE_METHODS.has(req.method)) {
+      // Every form is URL-encoded (no uploads): anything else is refused before a route tries to parse it. A
+      // body without a type is refused too; an empty one is an empty form (the route answers 400 per field).
+      const type = (req.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
+      const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+      if ((type && type !== 'application/x-www-form-urlencoded') || (!type && hasBody)) {
+        plain(res, 415, 'Forms must be sent as application/x-www-form-urlencoded');
+        return;
+      }
+      if (!type) req.headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     // Bodies are capped at 1 MB; a streamed body of unknown length is refused rather than read unbounded.
     const length = Number(req.get('content-length') ?? 0);
     if (length > MAX_BODY_BYTES) {
-      res.status(413).type('text/plain').send('Request body too large (limit 1 MB)\n');
+      plain(res, 413, 'Request body too large (limit 1 MB)');
       return;
     }
     if (req.get('transfer-encoding') && !req.get('content-length')) {
-      res.status(411).type('text/plain').send('A Content-Length is required\n');
+      plain(res, 411, 'A Content-Length is required');
       return;
     }
     next();
@@ -137,15 +172,32 @@ async function main() {
     '*',
     createRequestHandler({
       build,
-      mode: env.NODE_ENV === 'development' ? 'development' : 'production',
-      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+      // Never 'development': that mode sends error stacks to the browser. The server log has them.
+      mode: 'production',
+      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string, requestId: res.locals.requestId as string }),
     }),
   );
+  // Replaces Express's default handler, which prints the stack outside production (e.g. for `/forums/%ZZ`).
+  app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const requestId = String(res.locals.requestId ?? '');
+    const status = typeof err === 'object' && err && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    if (status >= 400 && status < 500) {
+      console.warn(`[server] ${status} ${req.method} request ${requestId}: ${err instanceof Error ? err.message : String(err)}`);
+    } else {
+      console.error(`[server] unhandled error, request ${requestId}:`, err);
+    }
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    const known = status >= 400 && status < 500;
+    plain(res, known ? status : 500, `${known ? 'Bad request' : 'Something went wrong on our side'} (request ${requestId})`);
+  });
 
   const server = app.listen(env.PORT, env.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
-    const url = `http://localhost:${port}`;
+    const url = env.APP_URL ? appUrl(env) : `http://localhost:${port}`;
     console.log(`Inspection Forum is running at ${url} (${handle.kind === 'pglite' ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'PostgreSQL server'}, ready in ${Date.now() - started} ms)`);
     if (empty) {
       console.log('There are no users yet, and nobody can sign up: create the first admin with');

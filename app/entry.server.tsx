@@ -5,6 +5,8 @@ import { renderToString } from 'react-dom/server';
 import './load-context';
 import { json } from '@remix-run/node';
 import { NonceContext } from './utils/nonce';
+import { REQUEST_ID_HEADER } from './utils/http.server';
+import { RequestIdContext } from './utils/request-id';
 import { isDatabaseUnavailable, serviceUnavailablePage, UNAVAILABLE_MESSAGE } from './utils/db-errors.server';
 
 // Requests whose loader or action could not reach the database: they answer 503, not 500.
@@ -31,10 +33,12 @@ interface Rendered {
 const renders = new Map<string, Rendered>();
 let renderBytes = 0;
 
-function renderPage(request: Request, remixContext: EntryContext): Rendered {
+function renderPage(request: Request, remixContext: EntryContext, requestId?: string): Rendered {
   const html = `<!DOCTYPE html>${renderToString(
     <NonceContext.Provider value={NONCE_PLACEHOLDER}>
-      <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
+      <RequestIdContext.Provider value={requestId}>
+        <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
+      </RequestIdContext.Provider>
     </NonceContext.Provider>,
   )}`;
   const parts = html.split(NONCE_PLACEHOLDER).map((part) => Buffer.from(part));
@@ -43,7 +47,8 @@ function renderPage(request: Request, remixContext: EntryContext): Rendered {
 
 function memoizedRender(request: Request, status: number, remixContext: EntryContext): Rendered {
   const handoff = remixContext.serverHandoffString;
-  if (request.method !== 'GET' || status !== 200 || !handoff) return renderPage(request, remixContext);
+  // Only a 500 page shows the request id, and such a page is never reused.
+  if (request.method !== 'GET' || status !== 200 || !handoff) return renderPage(request, remixContext, status >= 500 ? requestIdOf(request) : undefined);
   const key = crypto.createHash('sha256').update(request.url).update('\0').update(handoff).digest('base64');
   const hit = renders.get(key);
   if (hit !== undefined) {
@@ -83,7 +88,15 @@ export default function handleRequest(
   return new Response(body, { headers: responseHeaders, status: responseStatusCode });
 }
 
-export function handleDataRequest(response: Response, { request }: { request: Request }) {
+const requestIdOf = (request: Request) => request.headers.get(REQUEST_ID_HEADER) ?? undefined;
+
+export async function handleDataRequest(response: Response, { request }: { request: Request }) {
+  if (response.status >= 500 && response.headers.has('X-Remix-Error') && !unavailable.has(request)) {
+    // An unexpected error (its stack is in the log, never here): the browser's error page shows the request id.
+    const headers = new Headers(response.headers);
+    headers.delete('Content-Length');
+    return new Response(JSON.stringify({ message: `Unexpected Server Error (request ${requestIdOf(request) ?? 'unknown'})` }), { status: response.status, headers });
+  }
   if (!unavailable.has(request)) return response;
   return json({ message: UNAVAILABLE_MESSAGE }, { status: 503, headers: { 'Retry-After': '5', 'Cache-Control': 'no-store' } });
 }
@@ -95,5 +108,5 @@ export function handleError(error: unknown, { request }: { request: Request }) {
     console.warn('[app] database unavailable:', (error as Error).message);
     return;
   }
-  console.error('[app] unhandled error', request.method, new URL(request.url).pathname, error);
+  console.error(`[app] unhandled error, request ${requestIdOf(request) ?? 'unknown'}:`, request.method, new URL(request.url).pathname, error);
 }

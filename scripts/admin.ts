@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { migrateToLatest, openDatabase } from '../db/client';
-import { parseEnv } from '../app/utils/env.server';
+import { appUrl, parseEnv } from '../app/utils/env.server';
 import { createInstanceAdmin } from '../app/modules/admin/users.server';
 import { CreateAdminSchema } from '../app/modules/admin/users';
 import { NewPasswordSchema } from '../app/modules/auth/schemas';
-import { linkBase } from '../app/modules/auth/verification.server';
 
 // npm run admin -- create --email E --name N [--password-stdin]
 // Creates an instance admin (the first one, on an empty database: nobody can sign up). Without --password-stdin it
@@ -49,12 +48,12 @@ async function main() {
     }
     const who = `${input.data.name} <${input.data.email}>`;
     if (result.value.token) {
-      const base = linkBase(env.APP_URL ?? `http://localhost:${env.PORT}`);
+      const base = appUrl(env);
       console.log(`Created the instance admin ${who}.`);
       console.log('Open this link to set the password (valid 24 hours, usable once):');
       console.log(`  ${base}/set-password/${result.value.token}`);
     } else {
-      console.log(`Created the instance admin ${who}; sign in at ${linkBase(env.APP_URL ?? `http://localhost:${env.PORT}`)}/login`);
+      console.log(`Created the instance admin ${who}; sign in at ${appUrl(env)}/login`);
     }
   } finally {
     await handle.close();

@@ -1,4 +1,5 @@
 import { isRouteErrorResponse, Link, useRouteError } from '@remix-run/react';
+import { useErrorRequestId } from '~/utils/request-id';
 
 const TITLES: Record<number, string> = {
   400: 'That request was not valid',
@@ -13,13 +14,14 @@ const TITLES: Record<number, string> = {
 /** One error shape for the whole app: thrown Responses carry { message }, anything else is a 500. */
 export function GeneralErrorBoundary() {
   const error = useRouteError();
+  const requestId = useErrorRequestId(error);
   let status = 500;
   let message = 'Something went wrong on our side. Please try again.';
   if (isRouteErrorResponse(error)) {
     status = error.status;
     const data: unknown = error.data;
     if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') message = data.message;
-    else if (typeof data === 'string' && data) message = data;
+    else if (typeof data === 'string' && data) message = data.length > 200 ? `${data.slice(0, 200)}…` : data; // e.g. a long unmatched URL: bounded
     else message = error.statusText || message;
   }
   return (
@@ -27,6 +29,11 @@ export function GeneralErrorBoundary() {
       <h1 id="error-title">{TITLES[status] ?? (status >= 500 ? 'Something went wrong' : 'Request failed')}</h1>
       <p>{message}</p>
       <p className="muted">Error {status}</p>
+      {status >= 500 && requestId ? (
+        <p className="muted" data-request-id={requestId}>
+          If you report this, quote the request id <code>{requestId}</code>.
+        </p>
+      ) : null}
       <p>
         <Link to="/">Back to your forums</Link>
       </p>

@@ -7,12 +7,14 @@ import { listMyForums, requireUser } from '~/modules/auth/guards.server';
 import { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';
 import { listStatusesDue } from '~/modules/status/status.server';
 import { getDb } from '~/utils/db.server';
+import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'My forums · Inspection Forum' }];
 
 const ROLE_LABEL = { chair: 'Chair', leader: 'Leader', owner: 'Owner', observer: 'Observer' } as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
+  keepKnownQuery(request, []);
   const db = getDb();
   const user = await requireUser(request, db);
   const forums = listMyForums(user);

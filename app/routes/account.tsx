@@ -1,20 +1,25 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useMemo } from 'react';
 import { Field } from '~/components/ui/field';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
-import { writeAudit } from '~/modules/audit/audit.server';
 import { changePassword, endOtherSessions, endSession, listSessions } from '~/modules/auth/account.server';
 import { requireUser } from '~/modules/auth/guards.server';
 import { ChangePasswordSchema, EndOtherSessionsSchema, EndSessionSchema } from '~/modules/auth/schemas';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { parseFormData, type FieldErrors } from '~/utils/forms';
+import { retryAfterOf } from '~/utils/http.server';
+import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'My account · Inspection Forum' }];
 
+// A form posted without JavaScript is a document request: the action's Retry-After reaches it only from here.
+export const headers: HeadersFunction = ({ actionHeaders }) => retryAfterOf(actionHeaders);
+
 export async function loader({ request }: LoaderFunctionArgs) {
+  keepKnownQuery(request, []);
   const db = getDb();
   const user = await requireUser(request, db);
   const sessions = await listSessions(db, { userId: user.id });
@@ -36,24 +41,27 @@ export async function action({ request }: ActionFunctionArgs) {
   if (intent === 'change-password') {
     const parsed = parseFormData(formData, ChangePasswordSchema);
     if (!parsed.ok) return fail(400, { intent, ok: false, fieldErrors: parsed.fieldErrors, formError: parsed.formErrors[0] ?? null });
-    const result = await changePassword(db, { userId: user.id, currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, keepSession: user.sessionHash });
-    await writeAudit(db, { userId: user.id, action: result === 'ok' ? 'account.password_changed' : 'account.password_change_failed', denied: result !== 'ok', request });
-    if (result !== 'ok') return fail(400, { intent, ok: false, fieldErrors: { currentPassword: ['That is not your current password'] } });
+    const result = await changePassword(db, { userId: user.id, currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, keepSession: user.sessionHash, request });
+    if (!result.ok && result.reason === 'throttled') {
+      return json<ActionResult>(
+        { intent, ok: false, formError: `Too many wrong passwords. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.` },
+        { status: 429, headers: { 'Retry-After': String(result.retryAfterSeconds) } },
+      );
+    }
+    if (!result.ok) return fail(400, { intent, ok: false, fieldErrors: { currentPassword: ['That is not your current password'] } });
     return json<ActionResult>({ intent, ok: true, message: 'Password changed. Your other sessions were signed out.' });
   }
   if (intent === 'end-session') {
     const parsed = parseFormData(formData, EndSessionSchema);
     if (!parsed.ok) return fail(400, { intent, ok: false, formError: 'Unknown session' });
-    const ended = await endSession(db, { userId: user.id, sessionId: parsed.data.session });
+    const ended = await endSession(db, { userId: user.id, sessionId: parsed.data.session, request });
     if (!ended) return fail(404, { intent, ok: false, formError: 'That session has already ended' });
-    await writeAudit(db, { userId: user.id, action: 'account.session_ended', request });
     return json<ActionResult>({ intent, ok: true, message: 'Session ended.' });
   }
   if (intent === 'end-other-sessions') {
     const parsed = parseFormData(formData, EndOtherSessionsSchema);
     if (!parsed.ok) return fail(400, { intent, ok: false, formError: parsed.formErrors[0] ?? 'Invalid request' });
-    const n = (await endOtherSessions(db, { userId: user.id, keep: user.sessionHash })).length;
-    await writeAudit(db, { userId: user.id, action: 'account.other_sessions_ended', detail: { n }, request });
+    const n = (await endOtherSessions(db, { userId: user.id, keep: user.sessionHash, request })).length;
     return json<ActionResult>({ intent, ok: true, message: `Signed out ${n} other session${n === 1 ? '' : 's'}.` });
   }
   return fail(400, { intent: String(intent ?? ''), ok: false, formError: 'Unknown action' });

@@ -7,9 +7,8 @@ import { ErrorList, Field } from '~/components/ui/field';
 import { inviteUser, listUsers, runUserAction } from '~/modules/admin/users.server';
 import { UserActionSchema } from '~/modules/admin/users';
 import { requireAdmin } from '~/modules/auth/guards.server';
-import { linkBase } from '~/modules/auth/verification.server';
 import { getDb } from '~/utils/db.server';
-import { getEnv } from '~/utils/env.server';
+import { appUrl } from '~/utils/env.server';
 import { formatDateTime } from '~/utils/format';
 import { parseFormData, type FieldErrors } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
@@ -34,7 +33,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return json<ActionResult>({ intent: parsed.values.intent ?? '', ok: false, fieldErrors, formErrors: [...parsed.formErrors, ...(intentErrors ?? [])], values: parsed.values }, { status: 400 });
   }
   const action = parsed.data;
-  const link = (token: string) => `${linkBase(getEnv().APP_URL, request)}/set-password/${token}`;
+  const link = (token: string) => `${appUrl()}/set-password/${token}`;
   if (action.intent === 'invite') {
     const result = await inviteUser(db, { actorId: admin.id, request, email: action.email, name: action.name, isAdmin: action.admin === 'on' });
     if (!result.ok) {

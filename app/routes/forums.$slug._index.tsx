@@ -7,7 +7,7 @@ import { ReviewLoadSummary } from '~/components/review-load';
 import { HealthSparkline, ProgressBar } from '~/components/sparkline';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { requireForumRole } from '~/modules/auth/guards.server';
-import { DASHBOARD_SORTS, HEALTH_FILTERS, LEVEL_FILTERS, PAGE_SIZES, dashboardSearch, parseDashboardQuery, type DashboardQuery } from '~/modules/projects/dashboard';
+import { DASHBOARD_QUERY_KEYS, DASHBOARD_SORTS, HEALTH_FILTERS, LEVEL_FILTERS, PAGE_SIZES, dashboardSearch, parseDashboardQuery, type DashboardQuery } from '~/modules/projects/dashboard';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
 import { healthLabel, levelLabel } from '~/oversight';
@@ -15,12 +15,14 @@ import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { formatAge, formatDate, pageNow } from '~/utils/format';
 import { pageData } from '~/utils/page-data.server';
+import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
 
 const CADENCE_DAYS = { weekly: 7, biweekly: 14, monthly: 28 } as const;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  keepKnownQuery(request, DASHBOARD_QUERY_KEYS);
   const db = getDb();
   const { forum, role } = await requireForumRole(request, params.slug);
   const query = parseDashboardQuery(new URL(request.url).searchParams);

@@ -1,12 +1,12 @@
 import type { ActionFunctionArgs } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { SafeRedirectSchema } from '~/modules/auth/schemas';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { completeActionItem } from '~/modules/meetings/action-items.server';
 import { ActionItemDoneSchema, IdParamSchema, runsMeetings } from '~/modules/meetings/meetings';
 import { getDb } from '~/utils/db.server';
 import { parseFormData } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
+import { safeRedirect } from '~/utils/safe-redirect';
 
 // POST only: marks an action item done (its assignee, or the forum's chair or a leader).
 export async function loader() {
@@ -27,5 +27,5 @@ export async function action({ request, params }: ActionFunctionArgs) {
     request,
   });
   if (!result.ok) invariantResponse(false, result.message, { status: result.status });
-  return redirect(SafeRedirectSchema.parse(parsed.data.redirectTo ?? '/'), 303);
+  return redirect(safeRedirect(parsed.data.redirectTo), 303);
 }

@@ -20,7 +20,7 @@ import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData } from '~/utils/forms';
-import { invariantResponse } from '~/utils/http.server';
+import { keepKnownQuery, invariantResponse } from '~/utils/http.server';
 import { readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
 
@@ -29,6 +29,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  keepKnownQuery(request, ['item', 'page', 'consent']);
   const db = getDb();
   const { forum, role } = await requireForumRole(request, params.slug);
   const meetingId = parseMeetingId(params.id);

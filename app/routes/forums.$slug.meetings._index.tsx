@@ -9,10 +9,12 @@ import { MeetingListQuerySchema } from '~/modules/meetings/meetings';
 import { ensurePlannedMeetings, listMeetingsForForum } from '~/modules/meetings/schedule.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
+import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Meetings · ${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  keepKnownQuery(request, ['page']);
   const db = getDb();
   const { forum } = await requireForumRole(request, params.slug);
   const { page } = MeetingListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));

@@ -3,6 +3,7 @@ import { requireForumRole } from '~/modules/auth/guards.server';
 import { buildCalendar } from '~/modules/meetings/ical';
 import { ensurePlannedMeetings, listMeetingsForCalendar } from '~/modules/meetings/schedule.server';
 import { getDb } from '~/utils/db.server';
+import { appUrl } from '~/utils/env.server';
 
 const HISTORY_DAYS = 90;
 const DURATION_MINUTES = 60;
@@ -14,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await ensurePlannedMeetings(db, { forumId: forum.id });
   const now = new Date();
   const meetings = await listMeetingsForCalendar(db, { forumId: forum.id, since: new Date(now.getTime() - HISTORY_DAYS * 86_400_000) });
-  const origin = new URL(request.url).origin;
+  const origin = appUrl(); // configured, never the request's Host (issue #22)
   const body = buildCalendar({
     name: forum.name,
     timeZone: forum.timeZone,

@@ -12,6 +12,7 @@ import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
+import { keepKnownQuery } from '~/utils/http.server';
 
 const LEVELS: LevelValue[] = ['tight', 'standard', 'light', 'trusted'];
 
@@ -20,6 +21,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Oversi
 const PAGE_SIZE = 25;
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  keepKnownQuery(request, ['page', 'owners']);
   const { forum } = await requireForumRole(request, params.slug);
   const { searchParams } = new URL(request.url);
   const overview = await forumPageData(forum, 'oversight', () => getOversightOverview(getDb(), { forumId: forum.id }));

@@ -19,10 +19,12 @@ import { formatDate, pageNow } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
 import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
+import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.name ?? 'Project'} · Inspection Forum` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  keepKnownQuery(request, ['changes', 'updates', 'reviews', 'history']);
   const access = await requireForumRole(request, params.slug);
   const projectId = requireIdParam(params.id);
   const { searchParams } = new URL(request.url);

@@ -9,10 +9,12 @@ import { requireIdParam, requireManagedProject } from '~/modules/projects/projec
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData } from '~/utils/forms';
+import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.goal.title ?? 'Goal'} · Inspection Forum` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  keepKnownQuery(request, []);
   const db = getDb();
   const { access, project } = await requireManagedProject(request, params, db);
   const { goal, history } = await getGoalWithHistory(db, { projectId: project.id, goalId: requireIdParam(params.goalId) });

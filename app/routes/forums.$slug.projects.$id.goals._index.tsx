@@ -9,10 +9,12 @@ import { requireManagedProject } from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
 import { formatDate } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
+import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Goals · ${data?.project.name ?? 'Project'} · Inspection Forum` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  keepKnownQuery(request, []);
   const db = getDb();
   const { access, project } = await requireManagedProject(request, params, db);
   const goals = await listGoalsForEditor(db, { projectId: project.id });

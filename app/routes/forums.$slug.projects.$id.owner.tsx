@@ -8,11 +8,13 @@ import { ChangeOwnerSchema } from '~/modules/projects/ownership';
 import { changeProjectOwner, listPossibleOwners } from '~/modules/projects/ownership.server';
 import { getDb } from '~/utils/db.server';
 import { parseFormData } from '~/utils/forms';
+import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Change owner · ${data?.project.name ?? 'Project'} · Inspection Forum` }];
 
 // Handing a project to someone else is the chair's call: trust restarts for the new owner.
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  keepKnownQuery(request, []);
   const db = getDb();
   const access = await requireForumRole(request, params.slug, ['chair']);
   const project = await getProjectInForum(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });

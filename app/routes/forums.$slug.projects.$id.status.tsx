@@ -18,7 +18,7 @@ import {
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData, type FieldErrors } from '~/utils/forms';
-import { invariantResponse } from '~/utils/http.server';
+import { keepKnownQuery, invariantResponse } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Status · ${data?.project.name ?? 'Project'} · Inspection Forum` }];
 
@@ -39,6 +39,7 @@ async function loadContext(request: Request, params: LoaderFunctionArgs['params'
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  keepKnownQuery(request, []);
   const { db, access, project, cycle, goals, context } = await loadContext(request, params);
   rememberStatusContext(access.forum.id, project.id, context); // the form's save then starts from it
   const status = cycle ? await getCycleStatus(db, { projectId: project.id, meetingId: cycle.meetingId }) : undefined;

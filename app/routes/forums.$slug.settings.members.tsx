@@ -5,11 +5,10 @@ import { useMemo } from 'react';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { ErrorList, Field, SelectField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
-import { linkBase } from '~/modules/auth/verification.server';
 import { listMembers, listPendingInvitations, runMemberAction } from '~/modules/forums/members.server';
 import { MEMBER_MANAGERS, MEMBER_READERS, MemberActionSchema, ROLE_LABELS, ROLES } from '~/modules/forums/members';
 import { getDb } from '~/utils/db.server';
-import { getEnv } from '~/utils/env.server';
+import { appUrl } from '~/utils/env.server';
 import { formatDateTime } from '~/utils/format';
 import { parseFormData, type FieldErrors } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
@@ -42,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       { status: result.status },
     );
   }
-  const link = result.value.token ? `${linkBase(getEnv().APP_URL, request)}/invitations/${result.value.token}` : undefined;
+  const link = result.value.token ? `${appUrl()}/invitations/${result.value.token}` : undefined;
   return json<ActionResult>({ intent: parsed.data.intent, ok: true, message: result.value.message, link });
 }
 

@@ -1,21 +1,26 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { Field } from '~/components/ui/field';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { getOptionalUser } from '~/modules/auth/guards.server';
 import { authenticate, checkLoginThrottle, recordLoginAttempt } from '~/modules/auth/login.server';
-import { LoginSchema, SafeRedirectSchema } from '~/modules/auth/schemas';
+import { LoginSchema } from '~/modules/auth/schemas';
 import { commitSessionCookie, createSession } from '~/modules/auth/session.server';
 import { getDb } from '~/utils/db.server';
 import { parseFormData } from '~/utils/forms';
-import { clientIp } from '~/utils/http.server';
+import { clientIp, keepKnownQuery, retryAfterOf } from '~/utils/http.server';
+import { safeRedirect } from '~/utils/safe-redirect';
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Inspection Forum' }];
 
+// A form posted without JavaScript is a document request: the action's Retry-After reaches it only from here.
+export const headers: HeadersFunction = ({ actionHeaders }) => retryAfterOf(actionHeaders);
+
 export async function loader({ request }: LoaderFunctionArgs) {
+  keepKnownQuery(request, ['redirectTo'], 2000);
   const user = await getOptionalUser(request);
-  if (user) throw redirect(SafeRedirectSchema.parse(new URL(request.url).searchParams.get('redirectTo') ?? '/'));
+  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo')));
   return json({});
 }
 
@@ -46,9 +51,9 @@ export async function action({ request }: ActionFunctionArgs) {
     return json({ fieldErrors: {}, formError: 'This account has been deactivated. Ask an administrator if you need it back.', email }, { status: 403 });
   }
   const token = await createSession(db, { userId: user.id, userAgent: request.headers.get('user-agent'), ip });
-  return redirect(SafeRedirectSchema.parse(parsed.data.redirectTo ?? '/'), {
+  return redirect(safeRedirect(parsed.data.redirectTo), {
     status: 303,
-    headers: { 'Set-Cookie': await commitSessionCookie(token) },
+    headers: { 'Set-Cookie': await commitSessionCookie(token, request) },
   });
 }
 

@@ -10,5 +10,5 @@ export async function loader() {
 
 export async function action({ request }: ActionFunctionArgs) {
   await deleteSession(getDb(), request);
-  return redirect('/login', { status: 303, headers: { 'Set-Cookie': await destroySessionCookie() } });
+  return redirect('/login', { status: 303, headers: { 'Set-Cookie': await destroySessionCookie(request) } });
 }

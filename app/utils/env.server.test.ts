@@ -1,7 +1,31 @@
 import { describe, expect, test } from 'vitest';
-import { guardsAgainstDemoAccounts, parseEnv as parseProcessEnv, seedsDemo } from './env.server';
+import { appUrl, guardsAgainstDemoAccounts, parseEnv as parseEnvOf, seedsDemo } from './env.server';
 
-const parseEnv = (vars: Record<string, string>) => parseProcessEnv(vars as NodeJS.ProcessEnv);
+const parseEnv = (vars: Record<string, string>) => parseEnvOf(vars as NodeJS.ProcessEnv);
+
+test('HOST listens on localhost unless told otherwise (issue #18)', () => {
+  expect(parseEnv({}).HOST).toBe('127.0.0.1');
+  expect(parseEnv({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+});
+
+test('TRUST_PROXY is a hop count or a list of addresses, validated at start', () => {
+  expect(parseEnv({}).TRUST_PROXY).toBe(false);
+  expect(parseEnv({ TRUST_PROXY: '' }).TRUST_PROXY).toBe(false);
+  expect(parseEnv({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+  expect(parseEnv({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16, ::1' }).TRUST_PROXY).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+  for (const bad of ['0', '99', 'yes', '10.0.0.1/33', 'proxy.example', '10.0.0.1,,']) {
+    expect(() => parseEnv({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  }
+});
+
+test('APP_URL is the base of absolute links: validated, defaulting to the local address', () => {
+  expect(appUrl(parseEnv({ PORT: '4100' }))).toBe('http://localhost:4100');
+  expect(appUrl(parseEnv({ APP_URL: 'https://forum.example.org/' }))).toBe('https://forum.example.org');
+  for (const bad of ['forum.example.org', 'ftp://forum.example.org', 'javascript:alert(1)']) {
+    expect(() => parseEnv({ APP_URL: bad }), bad).toThrow(/APP_URL/);
+  }
+});
+
 
 describe('safe defaults (issue #14)', () => {
   test('the demo seed runs by default only on the embedded database outside production', () => {

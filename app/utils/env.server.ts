@@ -1,9 +1,23 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  // Where people reach the app: the base of every absolute link (calendar feed, emails). Never the Host header.
+  APP_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  // A reverse proxy in front: a hop count ("1") or a comma-separated list of its addresses or subnets.
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .transform((v, ctx) => parseTrustProxy(v, ctx))
+    .default(false),
+  // Serves /bench/baseline, the benchmark's reference page (scripts/bench.ts sets it).
+  BENCH_BASELINE: z.enum(['true', 'false']).default('false'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
@@ -14,13 +28,34 @@ const EnvSchema = z.object({
   // Unset: true only on the embedded database outside production (see seedsDemo).
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   ALLOW_DEMO_ACCOUNTS: z.enum(['true', 'false']).default('false'),
-  APP_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .optional()
-    .or(z.literal('').transform(() => undefined)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
+
+/** TRUST_PROXY: unset, empty or "false" trusts nothing; a hop count; or addresses/subnets (`10.0.0.1, 10.1.0.0/16`). */
+function parseTrustProxy(value: string, ctx: z.RefinementCtx): false | number | string[] {
+  if (value === '' || value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops >= 1 && hops <= 10) return hops;
+  } else {
+    const list = value.split(',').map((a) => a.trim());
+    const address = (a: string) => {
+      const [ip, bits, extra] = a.split('/');
+      const version = isIP(ip);
+      if (!version || extra !== undefined) return false;
+      return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+    };
+    if (list.every(address)) return list;
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a hop count (1–10) or a comma-separated list of IP addresses or subnets' });
+  return z.NEVER;
+}
+
+/** The base of absolute links: APP_URL, else the local address the server listens on. */
+export function appUrl(env: Env = getEnv()): string {
+  return (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+}
 
 /** Parses the environment once; a bad value stops the process with a message naming the variable. */
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {

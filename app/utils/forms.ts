@@ -2,6 +2,9 @@ import type { z } from 'zod';
 
 export type FieldErrors = Record<string, string[]>;
 
+const MAX_FIELD_ERRORS = 50;
+const MAX_NAMED_FIELDS = 5;
+
 export type FormResult<T> =
   | { ok: true; data: T }
   | { ok: false; fieldErrors: FieldErrors; formErrors: string[]; values: Record<string, string> };
@@ -26,16 +29,25 @@ export function parseFormData<S extends z.ZodType>(formData: FormData, schema: S
   }
   const result = schema.safeParse(values);
   if (result.success) return { ok: true, data: result.data };
+  // What a 400 echoes back is bounded (issue #22): unknown fields are named (a few, shortened), never echoed,
+  // and at most MAX_FIELD_ERRORS fields get messages.
   const fieldErrors: FieldErrors = {};
   const formErrors: string[] = [];
+  const unknown = new Set<string>();
   for (const issue of result.error.issues) {
     if (issue.code === 'unrecognized_keys') {
-      formErrors.push(`Unexpected field${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`);
+      for (const key of issue.keys) unknown.add(key);
       continue;
     }
     const key = issue.path.map(String).join('.');
     if (!key) formErrors.push(issue.message);
-    else (fieldErrors[key] ??= []).push(issue.message);
+    else if (key in fieldErrors || Object.keys(fieldErrors).length < MAX_FIELD_ERRORS) (fieldErrors[key] ??= []).push(issue.message);
+  }
+  if (unknown.size > 0) {
+    const named = [...unknown].slice(0, MAX_NAMED_FIELDS).map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k));
+    const more = unknown.size - named.length;
+    formErrors.unshift(`Unexpected field${unknown.size > 1 ? 's' : ''}: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+    for (const key of unknown) delete values[key];
   }
   return { ok: false, fieldErrors, formErrors, values };
 }

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import fc from 'fast-check';
 import { request as playwrightRequest, type APIRequestContext, type APIResponse } from '@playwright/test';
 import { DEMO_PASSWORD, expect, signIn, test } from './fixtures';
@@ -117,4 +118,52 @@ test('stored text is rendered inert', async ({ page }) => {
   expect(html).not.toMatch(/href="javascript:/);
   await page.getByText('click').first().click({ trial: true }).catch(() => {});
   expect(dialogs).toEqual([]);
+});
+
+// Issue #22: redirect targets built from pieces an attacker would use; the answer always stays on this site.
+test('redirect targets: whatever they hide, the Location stays on this site', async ({ baseURL }) => {
+  const piece = fc.constantFrom('/', '\\', '\t', '\n', '\r', '.', '..', ':', '@', '%09', '%5C', '%2F', 'evil.example', 'http:', 'javascript:', ' ', '\u2028', '\u0085', 'forums', '?', '#');
+  const target = fc.array(piece, { minLength: 1, maxLength: 8 }).map((parts) => parts.join(''));
+  const origin = new URL(baseURL!).origin;
+  await fc.assert(
+    fc.asyncProperty(target, async (redirectTo) => {
+      const response = await chair.get(`/login?${new URLSearchParams({ redirectTo })}`);
+      const what = JSON.stringify(redirectTo);
+      expect(response.status(), what).toBe(302);
+      const location = response.headers().location;
+      // eslint-disable-next-line no-control-regex
+      expect(location, what).not.toMatch(/[\u0000-\u001f\u007f]/);
+      expect(location, what).toMatch(/^\/(?![/\\])/);
+      expect(new URL(location, baseURL).origin, what).toBe(origin);
+    }),
+    { numRuns: 150 },
+  );
+});
+
+// Issue #22: a Host header the URL cannot be built from is a 400, never a 5xx or a stack trace.
+test('Host headers: never a 5xx, never a stack trace', async ({ baseURL }) => {
+  const url = new URL(baseURL!);
+  const send = (host: string, path: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, path, headers: { Host: host }, setHost: false }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const host = fc.oneof(
+    fc.constantFrom('a b', 'x:99999', 'a@b', '', ':', '[::1', 'localhost:-1', 'localhost:0x50', '%41', 'a/b', 'a?b', 'a#b', '..', `${'a'.repeat(300)}`),
+    fc.string({ maxLength: 30 }).filter((s) => [...s].every((c) => c >= ' ' && c <= '~')),
+  );
+  await fc.assert(
+    fc.asyncProperty(host, fc.constantFrom('/healthz', '/login', '/forums/demo'), async (h, path) => {
+      const response = await send(h, path);
+      expect(response.status, `Host ${JSON.stringify(h)} ${path}`).toBeLessThan(500);
+      expect(response.text).not.toMatch(STACK);
+    }),
+    { numRuns: 60 },
+  );
 });

@@ -78,3 +78,20 @@ test('unknown intents and extra fields are refused with 400', async ({ db }) => 
   expect((await post(here, { intent: 'delete-everything' })).status).toBe(400);
   expect((await post(here, { intent: 'end-other-sessions', userId: '1' })).status).toBe(400);
 });
+
+test('wrong current passwords are throttled per user like sign-ins, with Retry-After, and audited (issue #22)', async ({ db }) => {
+  const me = await createUser(db, { passwordHash: hash });
+  const here = await signedIn(db, me.id);
+  const attempt = (currentPassword: string) => post(here, { intent: 'change-password', currentPassword, newPassword: 'a much better passphrase', confirmPassword: 'a much better passphrase' });
+  for (let i = 0; i < 10; i++) expect((await attempt(`guess ${i}`)).status).toBe(400);
+  const limited = await attempt(PASSWORD);
+  expect(limited.status).toBe(429);
+  expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
+  expect((await limited.json()).formError).toMatch(/Too many wrong passwords/);
+  // The right password did not get through while throttled.
+  const stored = await db.selectFrom('users').select('password_hash').where('id', '=', me.id).executeTakeFirstOrThrow();
+  expect(await verifyPassword(PASSWORD, stored.password_hash ?? '')).toBe(true);
+  const audit = await db.selectFrom('audit_log').select('action').where('user_id', '=', me.id).execute();
+  expect(audit.filter((a) => a.action === 'account.password_change_failed')).toHaveLength(10);
+  expect(audit.filter((a) => a.action === 'account.password_change_throttled')).toHaveLength(1);
+}, 120_000); // eleven scrypt checks: slow on a busy machine

@@ -88,6 +88,18 @@ test('logout deletes the session row server-side', async ({ db }) => {
   expect(response.status).toBe(303);
   expect(await getSessionUser(db, new Request('http://localhost/', { headers: { Cookie: cookie } }))).toBeNull();
   expect(await db.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
+  // Audited (issue #18), with the user who signed out.
+  const audit = await db.selectFrom('audit_log').select(['user_id', 'action']).where('action', '=', 'logout').execute();
+  expect(audit).toEqual([{ user_id: expect.any(Number), action: 'logout' }]);
+});
+
+test('hostile redirect targets after sign-in land on this site (issue #22)', async ({ db }) => {
+  await createUser(db, { email: 'rita@example.test', passwordHash: hash });
+  for (const redirectTo of ['/\t/evil.example/', '/\t\\evil.example/', '//evil.example', '/\\evil.example', 'https://evil.example/', '/.//evil.example', '/x\r\nSet-Cookie: a=b', 'javascript:alert(1)']) {
+    const response = (await loginAction(args(loginRequest({ email: 'rita@example.test', password: PASSWORD, redirectTo })))) as Response;
+    expect(response.status, redirectTo).toBe(303);
+    expect(response.headers.get('Location'), redirectTo).toBe('/');
+  }
 });
 
 test('an idle session expires', async ({ db }) => {

@@ -101,12 +101,19 @@ test('hostile or malformed URL parameters fall back to defaults instead of faili
 
 test('CSV export quotes correctly and neutralises spreadsheet formulas', async ({ db }) => {
   expect(csvCell('=HYPERLINK("http://evil")')).toBe(`"'=HYPERLINK(""http://evil"")"`);
-  expect(csvCell('+1')).toBe("'+1");
-  expect(csvCell('-2')).toBe("'-2");
-  expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
+  expect(csvCell('+1')).toBe(`"'+1"`);
+  expect(csvCell('-2')).toBe(`"'-2"`);
+  expect(csvCell('@SUM(A1)')).toBe(`"'@SUM(A1)"`);
   expect(csvCell('a,b')).toBe('"a,b"');
   expect(csvCell('line\nbreak')).toBe('"line\nbreak"');
-  expect(toCsv([['a', 1], [null, 'b']])).toBe('a,1\r\n,b\r\n');
+  // After leading whitespace or a newline, and where a semicolon-delimited spreadsheet would start a cell (issue #22).
+  expect(csvCell(' =2+2')).toBe(`"' =2+2"`);
+  expect(csvCell('\n=2+2')).toBe(`"'\n=2+2"`);
+  expect(csvCell('\t-1')).toBe(`"'\t-1"`);
+  expect(csvCell(';=5+5')).toBe('";=5+5"');
+  expect(csvCell('plain')).toBe('"plain"');
+  expect(csvCell(-3)).toBe('-3');
+  expect(toCsv([['a', 1], [null, 'b']])).toBe('"a",1\r\n,"b"\r\n');
 
   const { forum, cookie } = await portfolio(db, 5);
   await db.updateTable('projects').set({ name: '=cmd|calc' }).where('name', '=', 'P0000').execute();
@@ -115,7 +122,7 @@ test('CSV export quotes correctly and neutralises spreadsheet formulas', async (
   const text = await response.text();
   const lines = text.trim().split('\r\n');
   expect(lines).toHaveLength(6);
-  expect(lines[0]).toMatch(/^Project,Owner,Health/);
+  expect(lines[0]).toMatch(/^"Project","Owner","Health"/);
   expect(text).toContain("'=cmd|calc");
-  expect(text).not.toMatch(/^=cmd/m);
+  expect(text).not.toMatch(/^"?=cmd/m);
 });

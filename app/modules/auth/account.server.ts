@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import type { Executor } from '~/utils/db.server';
 import { inTransaction } from '~/utils/db.server';
+import { writeAudit } from '~/modules/audit/audit.server';
+import { clientIp } from '~/utils/http.server';
+import { checkLoginThrottle, recordLoginAttempt } from './login.server';
 import { hashPassword, verifyPassword } from './password.server';
 import { forgetSessions } from './session.server';
 
@@ -14,32 +17,67 @@ export async function listSessions(db: Executor, { userId }: { userId: number })
     .execute();
 }
 
-/** Ends one of the user's own sessions (someone else's id matches nothing). */
-export async function endSession(db: Executor, { userId, sessionId }: { userId: number; sessionId: string }): Promise<boolean> {
-  const ended = await db.deleteFrom('sessions').where('user_id', '=', userId).where('id_hash', '=', sessionId).returning('id_hash').execute();
-  forgetSessions(ended.map((s) => s.id_hash));
+/** Ends one of the user's own sessions (someone else's id matches nothing), audited in the same transaction. */
+export async function endSession(db: Executor, { userId, sessionId, request }: { userId: number; sessionId: string; request?: Request }): Promise<boolean> {
+  const ended = await inTransaction(db, async (trx) => {
+    const rows = await trx.deleteFrom('sessions').where('user_id', '=', userId).where('id_hash', '=', sessionId).returning('id_hash').execute();
+    if (rows.length > 0) await writeAudit(trx, { userId, action: 'account.session_ended', request });
+    return rows.map((s) => s.id_hash);
+  });
+  forgetSessions(ended);
   return ended.length > 0;
 }
 
-export async function endOtherSessions(db: Executor, { userId, keep }: { userId: number; keep: string }): Promise<string[]> {
+async function deleteOtherSessions(db: Executor, { userId, keep }: { userId: number; keep: string }): Promise<string[]> {
   const ended = await db.deleteFrom('sessions').where('user_id', '=', userId).where('id_hash', '!=', keep).returning('id_hash').execute();
   const hashes = ended.map((s) => s.id_hash);
   forgetSessions(hashes);
   return hashes;
 }
 
-/** Changes the password after checking the current one; every other session of the user ends. */
+/** "Sign out other sessions", audited in the same transaction. */
+export async function endOtherSessions(db: Executor, { userId, keep, request }: { userId: number; keep: string; request?: Request }): Promise<string[]> {
+  const ended = await inTransaction(db, async (trx) => {
+    const hashes = await deleteOtherSessions(trx, { userId, keep });
+    await writeAudit(trx, { userId, action: 'account.other_sessions_ended', detail: { n: hashes.length }, request });
+    return hashes;
+  });
+  forgetSessions(ended); // again after the commit: a read meanwhile may have seen them still there
+  return ended;
+}
+
+export type ChangePasswordResult = { ok: true } | { ok: false; reason: 'wrong-password' } | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+
+/**
+ * Changes the password after checking the current one; every other session of the user ends. Wrong current
+ * passwords are throttled like sign-ins (they are password guesses: counted with the account's failed sign-ins,
+ * login.server.ts), and every outcome is audited in the transaction of its write.
+ */
 export async function changePassword(
   db: Executor,
-  { userId, currentPassword, newPassword, keepSession }: { userId: number; currentPassword: string; newPassword: string; keepSession: string },
-): Promise<'ok' | 'wrong-password'> {
-  const user = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirstOrThrow();
-  if (!user.password_hash || !(await verifyPassword(currentPassword, user.password_hash))) return 'wrong-password';
+  { userId, currentPassword, newPassword, keepSession, request }: { userId: number; currentPassword: string; newPassword: string; keepSession: string; request?: Request },
+): Promise<ChangePasswordResult> {
+  const user = await db.selectFrom('users').select(['email', 'password_hash']).where('id', '=', userId).executeTakeFirstOrThrow();
+  const ip = request ? clientIp(request) : 'unknown';
+  const throttle = await checkLoginThrottle(db, user.email, ip);
+  if (throttle.limited) {
+    await writeAudit(db, { userId, action: 'account.password_change_throttled', denied: true, request });
+    return { ok: false, reason: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds };
+  }
+  if (!user.password_hash || !(await verifyPassword(currentPassword, user.password_hash))) {
+    await inTransaction(db, async (trx) => {
+      await recordLoginAttempt(trx, user.email, ip, false);
+      await writeAudit(trx, { userId, action: 'account.password_change_failed', denied: true, request });
+    });
+    return { ok: false, reason: 'wrong-password' };
+  }
   const hash = await hashPassword(newPassword);
   const ended = await inTransaction(db, async (trx) => {
     await trx.updateTable('users').set({ password_hash: hash, password_changed_at: sql<Date>`now()` }).where('id', '=', userId).execute();
-    return endOtherSessions(trx, { userId, keep: keepSession });
+    const hashes = await deleteOtherSessions(trx, { userId, keep: keepSession });
+    await writeAudit(trx, { userId, action: 'account.password_changed', request });
+    return hashes;
   });
   forgetSessions(ended); // again after the commit: a read meanwhile may have seen them still there
-  return 'ok';
+  return { ok: true };
 }

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { createCookie } from '@remix-run/node';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { Cadence, Role } from '../../../db/database';
-import type { Executor } from '~/utils/db.server';
+import { writeAudit } from '~/modules/audit/audit.server';
+import { inTransaction, type Executor } from '~/utils/db.server';
 import { REQUEST_ID_HEADER } from '~/utils/http.server';
 import { singleFlight } from '~/utils/single-flight';
 import { getEnv } from '~/utils/env.server';
@@ -12,12 +13,13 @@ export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600 * 1000; // 30 days, however ac
 export const SESSION_IDLE_MS = 7 * 24 * 3600 * 1000; // 7 days without a request
 const TOUCH_EVERY_MS = 60 * 1000;
 
-function sessionCookie() {
+/** Secure in production, and whenever the request came over HTTPS (a trusted proxy's X-Forwarded-Proto counts). */
+function sessionCookie(request?: Request) {
   const env = getEnv();
   return createCookie('if_session', {
     httpOnly: true,
     sameSite: 'lax',
-    secure: env.NODE_ENV === 'production',
+    secure: env.NODE_ENV === 'production' || (request !== undefined && new URL(request.url).protocol === 'https:'),
     path: '/',
     maxAge: SESSION_ABSOLUTE_MS / 1000,
     secrets: env.SESSION_SECRET ? [env.SESSION_SECRET] : undefined,
@@ -44,8 +46,8 @@ export async function createSession(
   return token;
 }
 
-export const commitSessionCookie = (token: string) => sessionCookie().serialize(token);
-export const destroySessionCookie = () => sessionCookie().serialize('', { maxAge: 0, expires: new Date(0) });
+export const commitSessionCookie = (token: string, request?: Request) => sessionCookie(request).serialize(token);
+export const destroySessionCookie = (request?: Request) => sessionCookie(request).serialize('', { maxAge: 0, expires: new Date(0) });
 
 export async function readSessionToken(request: Request): Promise<string | null> {
   const value = await sessionCookie().parse(request.headers.get('Cookie'));
@@ -146,10 +148,14 @@ export function forgetSessions(idHashes: readonly string[]) {
   for (const h of idHashes) cache?.forget(h);
 }
 
+/** Signs out: the session's row goes, and the sign-out is audited in the same transaction. */
 export async function deleteSession(db: Executor, request: Request): Promise<void> {
   const token = await readSessionToken(request);
   if (!token) return;
   const idHash = hashToken(token);
-  await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+  await inTransaction(db, async (trx) => {
+    const ended = await trx.deleteFrom('sessions').where('id_hash', '=', idHash).returning('user_id').executeTakeFirst();
+    if (ended) await writeAudit(trx, { userId: ended.user_id, action: 'logout', request });
+  });
   forgetSessions([idHash]);
 }

@@ -105,9 +105,3 @@ export async function revokeVerification(db: Executor, { id, type, targetPrefix 
   return row ?? null;
 }
 
-/** The app's address for links: APP_URL when set, else the address the request came to. */
-export function linkBase(appUrl: string | undefined, request?: Request): string {
-  if (appUrl) return appUrl.replace(/\/+$/, '');
-  if (request) return new URL(request.url).origin;
-  return 'http://localhost:3000';
-}

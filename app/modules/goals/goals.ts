@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GoalRow, GoalState } from '../../../db/database';
+import { dateSchema } from '~/utils/date-schema';
 
 export const GOAL_STATES = ['active', 'achieved', 'missed', 'dropped'] as const satisfies readonly GoalState[];
 export const GOAL_STATE_LABEL: Record<GoalState, string> = { active: 'Active', achieved: 'Achieved', missed: 'Missed', dropped: 'Dropped' };
@@ -30,7 +31,7 @@ export const GoalSchema = z
     baseline: OptionalNumberField,
     target: OptionalNumberField,
     direction: z.preprocess(blankToUndefined, z.enum(['up', 'down'], { error: 'Choose up or down' }).optional()),
-    dueDate: z.preprocess(blankToUndefined, z.iso.date({ error: 'Enter a real date as YYYY-MM-DD' }).optional()),
+    dueDate: z.preprocess(blankToUndefined, dateSchema('Enter a real date as YYYY-MM-DD').optional()),
     state: z.enum(GOAL_STATES, { error: 'Choose a state' }).default('active'),
   })
   .superRefine((g, ctx) => {

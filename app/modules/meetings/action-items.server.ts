@@ -1,5 +1,5 @@
 import { writeAudit } from '~/modules/audit/audit.server';
-import type { Executor } from '~/utils/db.server';
+import { inTransaction, type Executor } from '~/utils/db.server';
 import { done, refuse, type Outcome } from './meetings';
 import { todayIn } from './schedule';
 
@@ -49,7 +49,9 @@ export async function completeActionItem(
     return refuse(403, 'Only the assignee, the chair or a leader can mark this done.');
   }
   if (item.doneAt) return done({ alreadyDone: true });
-  await db.updateTable('action_items').set({ done_at: new Date() }).where('id', '=', itemId).where('done_at', 'is', null).execute();
-  await writeAudit(db, { userId, forumId, action: 'action_item.done', target: `action_item:${itemId}`, request });
+  await inTransaction(db, async (trx) => {
+    await trx.updateTable('action_items').set({ done_at: new Date() }).where('id', '=', itemId).where('done_at', 'is', null).execute();
+    await writeAudit(trx, { userId, forumId, action: 'action_item.done', target: `action_item:${itemId}`, request });
+  });
   return done({ alreadyDone: false });
 }

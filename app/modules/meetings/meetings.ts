@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GoalKind, HealthValue, Role } from '../../../db/database';
 import { metricProgress } from '~/modules/goals/goals';
+import { dateSchema } from '~/utils/date-schema';
 
 // One strict schema per form on the meeting page; the `intent` literal picks it.
 
@@ -31,7 +32,7 @@ export const ActionItemSchema = z.strictObject({
   text: z.string({ error: 'Describe the action' }).trim().min(1, 'Describe the action').max(2_000, 'Keep it under 2,000 characters'),
   assigneeId: id('Choose who will do it'),
   dueDate: z
-    .union([z.literal(''), z.iso.date({ error: 'Enter a date as YYYY-MM-DD' })])
+    .union([z.literal(''), dateSchema()])
     .default('')
     .transform((v) => v || null),
 });

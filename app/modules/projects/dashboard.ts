@@ -22,10 +22,11 @@ export const DashboardQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type DashboardQuery = z.infer<typeof DashboardQuerySchema>;
+export const DASHBOARD_QUERY_KEYS = Object.keys(DashboardQuerySchema.shape);
 
 export function parseDashboardQuery(searchParams: URLSearchParams): DashboardQuery {
   const raw: Record<string, string> = {};
-  for (const key of Object.keys(DashboardQuerySchema.shape)) {
+  for (const key of DASHBOARD_QUERY_KEYS) {
     const value = searchParams.get(key);
     if (value !== null && value !== '') raw[key] = value;
   }
@@ -51,11 +52,17 @@ export function dashboardSearch(query: DashboardQuery, changes: Partial<Dashboar
   return s ? `?${s}` : '';
 }
 
-/** A CSV cell: RFC 4180 quoting, and cells a spreadsheet would run as a formula neutralised. */
+/**
+ * A CSV cell as OWASP's CSV-injection guidance asks: every text cell quoted (so a `;` or `,` inside it never
+ * starts a new cell in any spreadsheet's delimiter), and one whose first character other than whitespace is a
+ * formula character (= + - @, or a TAB or CR) prefixed with a quote. Numbers stay numbers.
+ */
 export function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  let text = String(value);
+  if (/^[\s]*[=+\-@\t\r]/.test(text) || /^[\t\r\n]/.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 export function toCsv(rows: unknown[][]): string {
