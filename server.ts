@@ -10,6 +10,10 @@ import { parseEnv } from './app/utils/env.server';
 import { setDatabase } from './app/utils/db.server';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './app/utils/http.server';
 import { existingSessionCache } from './app/modules/auth/session-cache.server';
+import { startEmbeddedBackups } from './db/backup';
+import { createLogger, requestLogger } from './app/utils/logger.server';
+import { createMetrics, metricsEndpoint } from './app/utils/metrics.server';
+import { createRequestRouteResolver } from './app/utils/route-pattern.server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -56,12 +60,20 @@ export function isCrossSite(req: express.Request): boolean {
 
 async function main() {
   const env = parseEnv();
+  const logger = createLogger({ level: env.LOG_LEVEL });
   const production = env.NODE_ENV === 'production';
   const started = Date.now();
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   await migrateToLatest(handle.db);
   const seeded = env.SEED_DEMO === 'true' ? await seedDemoIfEmpty(handle.db) : false;
   setDatabase(handle);
+  const stopBackups = startEmbeddedBackups(handle, {
+    dataDir: env.DATA_DIR,
+    backupDir: env.BACKUP_DIR,
+    keep: env.BACKUP_KEEP,
+    log: (message) => logger.info(message),
+    warn: (message) => logger.warn(message),
+  });
 
   // The same rule as remix.config.js.
   const buildDir = path.resolve(process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.');
@@ -80,15 +92,20 @@ async function main() {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Logs and metrics see every request, the ones refused below included.
+  const routeOf = createRequestRouteResolver(build.routes);
+  const metrics = createMetrics(handle, routeOf);
+  app.use(requestLogger(logger, routeOf));
+  app.use(metrics.observe);
   app.use((req, res, next) => {
     // The client address comes from the socket only; a header sent by the client is overwritten.
     req.headers[CLIENT_IP_HEADER] = req.socket.remoteAddress ?? 'unknown';
     const nonce = crypto.randomBytes(16).toString('base64');
     res.locals.cspNonce = nonce;
-    // One id per request, set here whatever the client sent: the loaders of one page share their session read.
-    req.headers[REQUEST_ID_HEADER] = nonce;
+    // The request's id (assignRequestId, set by the request logger whatever the client sent).
+    const requestId = String(req.headers[REQUEST_ID_HEADER]);
     // A write has committed (or failed) once answered: the writer's next page reads fresh (session-cache.server.ts).
-    if (req.method !== 'GET' && req.method !== 'HEAD') res.on('close', () => existingSessionCache()?.finishWrite(nonce));
+    if (req.method !== 'GET' && req.method !== 'HEAD') res.on('close', () => existingSessionCache()?.finishWrite(requestId));
     res.set(securityHeaders(nonce, production));
     if (isCrossSite(req)) {
       res.status(403).type('text/plain').send('Cross-site request refused\n');
@@ -117,6 +134,7 @@ async function main() {
     }
     next();
   });
+  app.get('/metrics', metricsEndpoint(metrics.registry, env.METRICS_TOKEN));
   app.use('/build', express.static(path.join(buildDir, 'public/build'), { immutable: true, maxAge: '1y' }));
   app.use(express.static('public', { maxAge: '1h' }));
   app.use((_req, res, next) => {
@@ -136,7 +154,7 @@ async function main() {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = `http://localhost:${port}`;
-    console.log(`Inspection Forum is running at ${url} (${handle.kind === 'pglite' ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'PostgreSQL server'}, ready in ${Date.now() - started} ms)`);
+    logger.info(`Inspection Forum is running at ${url} (${handle.kind === 'pglite' ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'PostgreSQL server'}, ready in ${Date.now() - started} ms)`);
     if (seeded || env.SEED_DEMO === 'true') {
       console.log(`Demo forum: ${url}/forums/demo — sign in with any of these (password "${DEMO_PASSWORD}"):`);
       for (const login of DEMO_LOGINS) console.log(`  ${login.email.padEnd(22)} ${login.role}`);
@@ -148,7 +166,8 @@ async function main() {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal} received: closing`);
+    logger.info(`${signal} received: closing`);
+    stopBackups();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {

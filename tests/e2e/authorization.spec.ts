@@ -68,6 +68,8 @@ const MATRIX: Row[] = [
   { name: 'record a verdict (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'review', projectId: String(2 ** 40), verdict: 'great' }, expect: leaders(400) },
   { name: 'unknown meeting intent', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'close-everything' }, expect: leaders(400) },
   { name: 'a meeting that does not exist', method: 'GET', path: () => '/forums/demo/meetings/987654321', expect: { ...members(404), anonymous: 302 } },
+  // Metrics take the bearer token (METRICS_TOKEN), never a session.
+  { name: 'metrics without the token', method: 'GET', path: () => '/metrics', expect: { chair: 401, leader: 401, owner: 401, otherOwner: 401, observer: 401, nonMember: 401, anonymous: 401 } },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();

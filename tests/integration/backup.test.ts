@@ -255,6 +255,7 @@ if (serverUrl)
           .returning('id')
           .executeTakeFirstOrThrow();
         expect(row.id).toBeGreaterThan(maxId);
+        await handle.db.deleteFrom('projects').where('id', '=', row.id).execute();
       } finally {
         await handle.close();
       }
