@@ -85,7 +85,8 @@ async function openEmbedded(dataDir: string) {
   return handle;
 }
 
-describe('the embedded database', () => {
+// Once, in the run on PGlite (the run on the PostgreSQL server has its own below).
+if (!serverUrl) describe('the embedded database', () => {
   it('backs up a folder no server has open, and restores it elsewhere with every row and oversight state', async () => {
     const file = path.join(tmp, 'direct.tar.gz');
     expect(await backupDatabase({ dataDir: source }, file)).toMatch(/Backed up the embedded database/);
