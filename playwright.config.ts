@@ -43,6 +43,17 @@ export default defineConfig({
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: 'pipe',
-    env: { PORT: String(port), HOST: '127.0.0.1', DATA_DIR: process.env.E2E_DATA_DIR, NODE_ENV: 'test', DATABASE_URL: '' },
+    // METRICS_TOKEN: the one security.spec.ts and authorization.spec.ts use; LOG_LEVEL: no request lines in the test
+    // output; BACKUP_KEEP: no daily backup holding the database during a test (backup.test.ts tests them).
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: process.env.E2E_DATA_DIR,
+      NODE_ENV: 'test',
+      DATABASE_URL: '',
+      METRICS_TOKEN: 'e2e-metrics-token-0123456789',
+      LOG_LEVEL: 'warn',
+      BACKUP_KEEP: '0',
+    },
   },
 });

@@ -10,6 +10,10 @@ import { appUrl, guardsAgainstDemoAccounts, parseEnv, seedsDemo } from './app/ut
 import { setDatabase } from './app/utils/db.server';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './app/utils/http.server';
 import { existingSessionCache } from './app/modules/auth/session-cache.server';
+import { startEmbeddedBackups } from './db/backup';
+import { createLogger, requestLogger } from './app/utils/logger.server';
+import { createMetrics, metricsEndpoint } from './app/utils/metrics.server';
+import { createRequestRouteResolver } from './app/utils/route-pattern.server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -71,6 +75,7 @@ function plain(res: express.Response, status: number, message: string) {
 
 async function main() {
   const env = parseEnv();
+  const logger = createLogger({ level: env.LOG_LEVEL });
   const production = env.NODE_ENV === 'production';
   const started = Date.now();
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
@@ -87,6 +92,13 @@ async function main() {
   }
   const empty = await databaseIsEmpty(handle.db);
   setDatabase(handle);
+  const stopBackups = startEmbeddedBackups(handle, {
+    dataDir: env.DATA_DIR,
+    backupDir: env.BACKUP_DIR,
+    keep: env.BACKUP_KEEP,
+    log: (message) => logger.info(message),
+    warn: (message) => logger.warn(message),
+  });
 
   // The same rule as remix.config.js.
   const buildDir = path.resolve(process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.');
@@ -107,8 +119,14 @@ async function main() {
   // Forwarding headers count only from a configured proxy (TRUST_PROXY): client address, protocol, host.
   app.set('trust proxy', env.TRUST_PROXY);
   const ownHosts = [new URL(appUrl(env)).host];
+  // Logs and metrics see every request, the ones refused below included.
+  const routeOf = createRequestRouteResolver(build.routes);
+  const metrics = createMetrics(handle, routeOf);
+  app.use(requestLogger(logger, routeOf));
+  app.use(metrics.observe);
   app.use((req, res, next) => {
-    const requestId = crypto.randomUUID();
+    // The request's id: made by the request logger (assignRequestId) whatever the client sent.
+    const requestId = String(req.headers[REQUEST_ID_HEADER]);
     res.locals.requestId = requestId;
     res.set('X-Request-Id', requestId);
     if (env.TRUST_PROXY === false) {
@@ -126,8 +144,6 @@ async function main() {
     // The client address comes from the socket, or from X-Forwarded-For when the proxy is trusted (req.ip
     // follows TRUST_PROXY); a header of this name sent by the client is overwritten.
     req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-    // One id per request, set here whatever the client sent: the loaders of one page share their session read.
-    req.headers[REQUEST_ID_HEADER] = requestId;
     // A write has committed (or failed) once answered: the writer's next page reads fresh (session-cache.server.ts).
     if (req.method !== 'GET' && req.method !== 'HEAD') res.on('close', () => existingSessionCache()?.finishWrite(requestId));
     if (isCrossSite(req, [...ownHosts, req.get('x-forwarded-host') ?? req.get('host')!])) {
@@ -162,6 +178,7 @@ async function main() {
     }
     next();
   });
+  app.get('/metrics', metricsEndpoint(metrics.registry, env.METRICS_TOKEN));
   app.use('/build', express.static(path.join(buildDir, 'public/build'), { immutable: true, maxAge: '1y' }));
   app.use(express.static('public', { maxAge: '1h' }));
   app.use((_req, res, next) => {
@@ -182,9 +199,9 @@ async function main() {
     const requestId = String(res.locals.requestId ?? '');
     const status = typeof err === 'object' && err && 'status' in err && typeof err.status === 'number' ? err.status : 500;
     if (status >= 400 && status < 500) {
-      console.warn(`[server] ${status} ${req.method} request ${requestId}: ${err instanceof Error ? err.message : String(err)}`);
+      logger.warn({ requestId, status, method: req.method }, err instanceof Error ? err.message : String(err));
     } else {
-      console.error(`[server] unhandled error, request ${requestId}:`, err);
+      logger.error({ requestId, err }, 'unhandled error');
     }
     if (res.headersSent) {
       req.socket.destroy();
@@ -198,7 +215,7 @@ async function main() {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = env.APP_URL ? appUrl(env) : `http://localhost:${port}`;
-    console.log(`Inspection Forum is running at ${url} (${handle.kind === 'pglite' ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'PostgreSQL server'}, ready in ${Date.now() - started} ms)`);
+    logger.info(`Inspection Forum is running at ${url} (${handle.kind === 'pglite' ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'PostgreSQL server'}, ready in ${Date.now() - started} ms)`);
     if (empty) {
       console.log('There are no users yet, and nobody can sign up: create the first admin with');
       console.log(`  npm run admin -- create --email you@example.com --name "Your Name"`);
@@ -214,7 +231,8 @@ async function main() {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal} received: closing`);
+    logger.info(`${signal} received: closing`);
+    stopBackups();
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {

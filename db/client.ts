@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvider, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type LogEvent, type Migration, type MigrationProvider, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -15,7 +15,26 @@ export interface DatabaseHandle {
   kind: DatabaseKind;
   /** The database's change notifications (listened to only once subscribed). */
   changes?: ChangeFeed;
+  /** The embedded database itself (PGlite only): backups dump its data folder. */
+  pglite?: PGlite;
+  /** The connection pool (PostgreSQL only): the metrics report its figures. */
+  pool?: pg.Pool;
+  /** Calls fn after every query with its duration and whether it failed (the metrics). */
+  observeQueries?: (fn: QueryObserver) => void;
   close: () => Promise<void>;
+}
+
+export type QueryObserver = (durationMs: number, failed: boolean) => void;
+
+/** Kysely's log hook, fanned out to whoever observes the queries (nothing is done while no one does). */
+function queryObservers() {
+  const observers: QueryObserver[] = [];
+  return {
+    log: (event: LogEvent) => {
+      for (const fn of observers) fn(event.queryDurationMillis, event.level === 'error');
+    },
+    add: (fn: QueryObserver) => void observers.push(fn),
+  };
 }
 
 const OID = { INT8: 20, NUMERIC: 1700, DATE: 1082 } as const;
@@ -50,14 +69,18 @@ export function createPostgresDatabase(connectionString: string, options: { max?
   pool.on('connect', (client) => {
     client.on('error', (err) => console.warn(`[db] client error: ${err.message}`));
   });
+  const queries = queryObservers();
   const db = new Kysely<Database>({
     dialect: new PostgresDialect({ pool: preparingPool(pool) }),
+    log: queries.log,
   });
   const changes = new PostgresChangeFeed(connectionString);
   return {
     db,
     kind: 'postgres',
     changes,
+    pool,
+    observeQueries: queries.add,
     close: async () => {
       await changes.close();
       await db.destroy();
@@ -118,23 +141,29 @@ const pgliteParsers = {
   [pgliteTypes.DATE]: parseDate,
 };
 
-/** In-memory (no dataDir) or persisted PGlite. Persisted folders are locked to one process. */
-export async function createPgliteDatabase(dataDir?: string): Promise<DatabaseHandle> {
+/**
+ * In-memory (no dataDir) or persisted PGlite. Persisted folders are locked to one process (`lock: false` when the
+ * caller holds the lock already). `loadDataDir`: start from a data-folder dump (a backup) instead of an empty database.
+ */
+export async function createPgliteDatabase(dataDir?: string, options: { loadDataDir?: Blob; lock?: boolean } = {}): Promise<DatabaseHandle> {
   let releaseLock = () => {};
   let pgDir: string | undefined;
   if (dataDir) {
     fs.mkdirSync(dataDir, { recursive: true });
-    releaseLock = acquireDataDirLock(dataDir);
+    if (options.lock !== false) releaseLock = acquireDataDirLock(dataDir);
     pgDir = path.join(dataDir, 'pg');
   }
   try {
-    const pglite = await PGlite.create(pgDir, { parsers: pgliteParsers });
-    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+    const pglite = await PGlite.create(pgDir, { parsers: pgliteParsers, loadDataDir: options.loadDataDir });
+    const queries = queryObservers();
+    const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite), log: queries.log });
     const changes = new PgliteChangeFeed(pglite);
     return {
       db,
       kind: 'pglite',
       changes,
+      pglite,
+      observeQueries: queries.add,
       close: async () => {
         await changes.close();
         await db.destroy();

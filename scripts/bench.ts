@@ -108,7 +108,8 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   // server's, for its memory figure.
   const profile = flag('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.resolve('bench/profiles')] : [];
   const child = spawn(process.execPath, [...profile, ...(SERVER_HEAP ? [SERVER_HEAP] : []), path.join('.cache/builds', buildName, 'build/server.mjs')], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', NODE_ENV: 'production', BENCH_BASELINE: 'true', IF_BUILD_DIR: buildName },
+    // No daily backup of the embedded database during the runs.
+    env: { ...process.env, BACKUP_KEEP: '0', ...env, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', NODE_ENV: 'production', BENCH_BASELINE: 'true', IF_BUILD_DIR: buildName },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

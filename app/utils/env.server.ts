@@ -28,6 +28,10 @@ const EnvSchema = z.object({
   // Unset: true only on the embedded database outside production (see seedsDemo).
   SEED_DEMO: z.enum(['true', 'false']).optional(),
   ALLOW_DEMO_ACCOUNTS: z.enum(['true', 'false']).default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(0).max(1000).default(7),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

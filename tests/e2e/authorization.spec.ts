@@ -101,6 +101,8 @@ const MATRIX: Row[] = [
   { name: 'use a set-password link (unknown)', method: 'POST', path: () => `/set-password/${'A'.repeat(43)}`, form: { password: 'a good passphrase', confirmPassword: 'a good passphrase' }, expect: everyone(404) },
   { name: 'invitation link (unknown)', method: 'GET', path: () => '/invitations/not-a-token', expect: everyone(404) },
   { name: 'accept an invitation (unknown)', method: 'POST', path: () => `/invitations/${'A'.repeat(43)}`, form: { intent: 'accept' }, expect: everyone(404) },
+  // Metrics take the bearer token (METRICS_TOKEN), never a session.
+  { name: 'metrics without the token', method: 'GET', path: () => '/metrics', expect: { chair: 401, leader: 401, owner: 401, otherOwner: 401, observer: 401, nonMember: 401, anonymous: 401 } },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();

@@ -51,6 +51,21 @@ test('a body over 1 MB is refused with 413 and no stack trace leaks from bad req
   expect(await weird.text()).not.toMatch(/at .*\.(js|ts):\d+/);
 });
 
+test('metrics need the bearer token, and label requests by route pattern, never by URL', async ({ request }) => {
+  const token = 'e2e-metrics-token-0123456789'; // playwright.config.ts sets METRICS_TOKEN
+  expect((await request.get('/forums/demo', { maxRedirects: 0 })).status()).toBe(302);
+  const none = await request.get('/metrics');
+  expect(none.status()).toBe(401);
+  expect((await request.get('/metrics', { headers: { Authorization: 'Bearer not-the-token-at-all' } })).status()).toBe(401);
+  const res = await request.get('/metrics', { headers: { Authorization: `Bearer ${token}` } });
+  expect(res.status()).toBe(200);
+  const text = await res.text();
+  expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/forums\/:slug",status_code="302"\} [1-9]/);
+  expect(text).not.toContain('route="/forums/demo"');
+  expect(text).toMatch(/db_query_duration_seconds_count\{database="pglite"\} [1-9]/);
+  expect(text).toMatch(/process_resident_memory_bytes \d/);
+});
+
 test('health and readiness endpoints answer', async ({ request }) => {
   expect((await request.get('/healthz')).status()).toBe(200);
   const ready = await request.get('/readyz');

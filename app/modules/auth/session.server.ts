@@ -5,6 +5,7 @@ import type { Cadence, Role } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { REQUEST_ID_HEADER } from '~/utils/http.server';
+import { noteRequestUser } from '~/utils/request-user.server';
 import { singleFlight } from '~/utils/single-flight';
 import { getEnv } from '~/utils/env.server';
 import { existingSessionCache, sessionCacheFor, type SessionCache, type SessionRecord } from './session-cache.server';
@@ -96,7 +97,9 @@ export async function getSessionUser(db: Executor, request: Request): Promise<Se
     const forums = cache && ticket ? cache.store(idHash, record, ticket) : record.forums;
     return { ...record.user, sessionHash: idHash, forums };
   };
-  return requestId ? singleFlight(db, `${idHash}:${requestId}`, read) : read();
+  const user = await (requestId ? singleFlight(db, `${idHash}:${requestId}`, read) : read());
+  if (user) noteRequestUser(request, user.id);
+  return user;
 }
 
 async function lookUpSession(db: Executor, idHash: string, cache: SessionCache | null): Promise<SessionRecord | null> {
