@@ -12,7 +12,7 @@ import { ErrorList } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { SECTION_TITLES } from '~/modules/meetings/agenda';
 import { invalidFormResponse, parseMeetingId, refusalResponse, runMeetingAction } from '~/modules/meetings/meeting-actions.server';
-import { DISCUSSED_PAGE_SIZE, loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
+import { loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
 import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
@@ -133,7 +133,8 @@ export default function MeetingPage() {
         {discussed.total + consent.total === 0 ? <p className="muted">Nothing on the agenda: this forum has no active projects.</p> : null}
         {discussed.pages > 1 ? (
           <p className="muted">
-            Items {(discussed.page - 1) * DISCUSSED_PAGE_SIZE + 1}–{(discussed.page - 1) * DISCUSSED_PAGE_SIZE + discussed.items.length} of {discussed.total} to discuss.
+            {/* The items' own numbers: a value imported from a .server module is undefined in the browser (issue #21.6). */}
+            Items {discussed.items[0]?.number}–{discussed.items.at(-1)?.number} of {discussed.total} to discuss.
           </p>
         ) : null}
         {groups.map((g) => (
