@@ -191,6 +191,8 @@ export interface OversightEventsTable {
   actor_id: number | null;
   meeting_id: number | null;
   occurred_at: Generated<Date>;
+  /** The project's owner when the event happened (filled by the database from the project). */
+  owner_id: Generated<number | null>;
 }
 
 export interface AuditLogTable {
