@@ -93,6 +93,35 @@ export function statusFormValues(status: {
   return values;
 }
 
+/** A goal on the status form, with its milestone report in the latest status of an earlier cycle. */
+interface FormGoal {
+  id: number;
+  kind: GoalKind;
+  title: string;
+  wasDone?: boolean | null;
+}
+
+/**
+ * A milestone once done stays done unless the owner reopens it on purpose (issue #21.4): unticking a milestone the
+ * last cycle's status reported done needs a note saying why. Per-field errors, or null when there are none.
+ */
+export function reopenErrors(goals: readonly FormGoal[], input: StatusUpdateInput): Record<string, string[]> | null {
+  const errors: Record<string, string[]> = {};
+  for (const g of goals) {
+    const value = input.goals.find((v) => v.goalId === g.id);
+    if (g.kind === 'milestone' && g.wasDone === true && value?.done === false && !value.note)
+      errors[goalFieldName(g.id, 'note')] = [`${g.title} was done: to reopen it, say why in this note (or tick it again)`];
+  }
+  return Object.keys(errors).length ? errors : null;
+}
+
+/** A new status's form values: milestones done in the last cycle start ticked, so posting the form keeps them done. */
+export function newStatusFormValues(goals: readonly FormGoal[]): Record<string, string> {
+  const values: Record<string, string> = { version: '0' };
+  for (const g of goals) if (g.kind === 'milestone' && g.wasDone === true) values[goalFieldName(g.id, 'done')] = 'on';
+  return values;
+}
+
 /**
  * A status cycle is the forum's next non-closed meeting. Statuses can be posted and edited while it is
  * planned and has not started; one saved after the deadline (status_deadline_hours before) is late.
