@@ -45,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canRun = runsMeetings(role);
   // The members are the action-item forms' assignees: only for those forms.
   const members = canRun && paged.meeting.state === 'in_progress' ? paged.members : [];
-  return pageData({ forum, canRun, view: { ...paged, members } });
+  return pageData({ forum, canRun, isChair: role === 'chair', view: { ...paged, members } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -77,7 +77,7 @@ function anchorHref(anchor: string): string {
 }
 
 export default function MeetingPage() {
-  const { forum, canRun, view } = useLoaderData<typeof loader>();
+  const { forum, canRun, isChair, view } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   useFocusOnAnchor();
   const { meeting, discussed, consent, counts, progress } = view;
@@ -151,6 +151,7 @@ export default function MeetingPage() {
                 timeZone={forum.timeZone}
                 nextHref={item.nextProjectId === null ? endHref : anchorHref(`item-${item.nextProjectId}`)}
                 failure={failure}
+                actionItemHref={isChair ? (id) => `/forums/${forum.slug}/action-items/${id}` : undefined}
               />
             ))}
           </section>

@@ -19,6 +19,7 @@ type Expect = Record<Role, number>;
 const members = (ok: number): Expect => ({ chair: ok, leader: ok, owner: ok, otherOwner: ok, observer: ok, nonMember: 404, anonymous: 302 });
 const ownerAndChair = (ok: number): Expect => ({ chair: ok, leader: 403, owner: ok, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
 const leaders = (ok: number): Expect => ({ chair: ok, leader: ok, owner: 403, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
+const assigneeAndChair = (ok: number): Expect => ({ chair: ok, leader: 403, owner: 403, otherOwner: ok, observer: 403, nonMember: 404, anonymous: 302 });
 
 interface Row {
   name: string;
@@ -31,6 +32,7 @@ interface Ids {
   project: number;
   platformProject: number;
   meeting: number;
+  actionItem: number;
 }
 
 const MATRIX: Row[] = [
@@ -68,6 +70,22 @@ const MATRIX: Row[] = [
   { name: 'record a verdict (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'review', projectId: String(2 ** 40), verdict: 'great' }, expect: leaders(400) },
   { name: 'unknown meeting intent', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'close-everything' }, expect: leaders(400) },
   { name: 'a meeting that does not exist', method: 'GET', path: () => '/forums/demo/meetings/987654321', expect: { ...members(404), anonymous: 302 } },
+  // An open action item of owner2's (otherOwner): the chair and its assignee may edit, reassign and delete it.
+  { name: 'action item edit page', method: 'GET', path: (i) => `/forums/demo/action-items/${i.actionItem}`, expect: { ...assigneeAndChair(200) } },
+  {
+    name: 'edit an action item (invalid)',
+    method: 'POST',
+    path: (i) => `/forums/demo/action-items/${i.actionItem}`,
+    form: { intent: 'edit', text: '', assigneeId: '1', dueDate: '' },
+    expect: { ...assigneeAndChair(400) },
+  },
+  {
+    name: 'delete an action item (with an extra field)',
+    method: 'POST',
+    path: (i) => `/forums/demo/action-items/${i.actionItem}`,
+    form: { intent: 'delete', assigneeId: '1' },
+    expect: { ...assigneeAndChair(400) },
+  },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();
@@ -86,11 +104,14 @@ test.beforeAll(async ({ baseURL }) => {
   const demo = await (await chair.get('/forums/demo')).text();
   const platform = await (await chair.get('/forums/platform')).text();
   const meetings = await (await chair.get('/forums/demo/meetings')).text();
+  const assigneeHome = await (await contexts.get('otherOwner')!.get('/')).text();
   ids = {
     project: Number(/\/forums\/demo\/projects\/(\d+)"[^>]*>Checkout redesign</.exec(demo)?.[1]),
     platformProject: Number(/\/forums\/platform\/projects\/(\d+)"/.exec(platform)?.[1]),
     meeting: Number(/\/forums\/demo\/meetings\/(\d+)"/.exec(meetings)?.[1]),
+    actionItem: Number(/\/forums\/demo\/action-items\/(\d+)/.exec(assigneeHome)?.[1]),
   };
+  expect(ids.actionItem).toBeGreaterThan(0);
   expect(ids.meeting).toBeGreaterThan(0);
   expect(ids.project).toBeGreaterThan(0);
   expect(ids.platformProject).toBeGreaterThan(0);
