@@ -93,6 +93,9 @@ export interface GoalsTable {
   baseline: number | null;
   target: number | null;
   direction: 'up' | 'down' | null;
+  /** A metric's valid range (decision 008): null ends are open, except that a null minimum means 0. */
+  min_value: Generated<number | null>;
+  max_value: Generated<number | null>;
   due_date: string | null;
   state: Generated<GoalState>;
   created_at: Generated<Date>;

@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { HealthBadge } from '~/components/badges';
+import { describeRange } from '~/modules/goals/goals';
 import { ErrorList, Field, RadioGroup, TextareaField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { assertProjectManager, canManageProject, requireIdParam } from '~/modules/projects/project.server';
@@ -212,7 +213,7 @@ export default function StatusUpdatePage() {
                     name={goalFieldName(g.id, 'value')}
                     inputMode="decimal"
                     defaultValue={values[goalFieldName(g.id, 'value')] ?? ''}
-                    hint={`Baseline ${g.baseline}, target ${g.target}: ${g.direction === 'down' ? 'lower' : 'higher'} is better.`}
+                    hint={`Baseline ${g.baseline}, target ${g.target}: ${g.direction === 'down' ? 'lower' : 'higher'} is better. Valid: ${describeRange(g)}.`}
                     errors={errors[goalFieldName(g.id, 'value')]}
                   />
                 ) : (

@@ -6,6 +6,7 @@ import * as performance from './20261125T1600-performance';
 import * as forumDataVersion from './20261125T1700-forum-data-version';
 import * as changeNotifications from './20261125T1800-change-notifications';
 import * as eventOwner from './20261202T1200-event-owner';
+import * as goalRange from './20261202T1200-goal-range';
 
 // Listed statically so the same migrations run from the server, scripts and tests without a file scan.
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '20261125T1700-forum-data-version': forumDataVersion,
   '20261125T1800-change-notifications': changeNotifications,
   '20261202T1200-event-owner': eventOwner,
+  '20261202T1200-goal-range': goalRange,
 };

@@ -98,6 +98,8 @@ export async function getStatusFormContext(db: Executor, { forumId, projectId, n
             'baseline',
             'target',
             'direction',
+            'min_value',
+            'max_value',
             'due_date',
             // A milestone's report in the latest status of an earlier cycle: done there, the form starts ticked and
             // unticking it is a reopen, which needs a note (issue #21.4).
