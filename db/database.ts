@@ -109,6 +109,9 @@ export interface GoalsTable {
   baseline: number | null;
   target: number | null;
   direction: 'up' | 'down' | null;
+  /** A metric's valid range (decision 008): null ends are open, except that a null minimum means 0. */
+  min_value: Generated<number | null>;
+  max_value: Generated<number | null>;
   due_date: string | null;
   state: Generated<GoalState>;
   created_at: Generated<Date>;
@@ -209,6 +212,8 @@ export interface OversightEventsTable {
   actor_id: number | null;
   meeting_id: number | null;
   occurred_at: Generated<Date>;
+  /** The project's owner when the event happened (filled by the database from the project). */
+  owner_id: Generated<number | null>;
 }
 
 export interface AuditLogTable {

@@ -145,7 +145,7 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
       projectId: project.id,
       inputs: [{ event: { type: 'start', level: start.level, reason: start.reason }, occurredAt: meetings[0].scheduled_at }],
     });
-    projects.push({ ...project, spec, ownerId, metric, milestone, state, lastReviewed: -1, lastReport: 'on_track' as HealthValue });
+    projects.push({ ...project, spec, ownerId, metric, milestone, state, lastReviewed: -1, lastReport: 'on_track' as HealthValue, milestoneDone: false });
   }
 
   for (let w = 0; w < WEEKS; w++) {
@@ -234,7 +234,14 @@ function isoDate(d: Date): string {
 async function insertStatus(
   db: Transaction<Database>,
   { p, meetingId, health, week, at, random }: {
-    p: { id: number; ownerId: number; spec: (typeof PROJECTS)[number]; metric: { id: number; baseline: number | null; target: number | null }; milestone: { id: number } };
+    p: {
+      id: number;
+      ownerId: number;
+      spec: (typeof PROJECTS)[number];
+      metric: { id: number; baseline: number | null; target: number | null };
+      milestone: { id: number };
+      milestoneDone: boolean;
+    };
     meetingId: number;
     health: HealthValue;
     week: number;
@@ -262,11 +269,13 @@ async function insertStatus(
   const pace = health === 'on_track' ? 1 : health === 'at_risk' ? 0.8 : 0.6;
   const progress = Math.min(1, ((week + 1) / (WEEKS + 8)) * pace + (random() - 0.5) * 0.04); // goals are due 8 weeks out
   const value = Math.round((baseline + (target - baseline) * progress) * 100) / 100;
+  // A milestone once done stays done (issue #21.4).
+  p.milestoneDone ||= week >= 20 && health === 'on_track';
   await db
     .insertInto('status_goal_values')
     .values([
       { status_update_id: status.id, goal_id: p.metric.id, value, done: null, note: '' },
-      { status_update_id: status.id, goal_id: p.milestone.id, value: null, done: week >= 20 && health === 'on_track', note: '' },
+      { status_update_id: status.id, goal_id: p.milestone.id, value: null, done: p.milestoneDone, note: '' },
     ])
     .execute();
 }

@@ -183,8 +183,8 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
       ownerLevels.set(ownerId, [...levels, start.level]);
       const baseline = Math.round(random() * 50);
       const target = baseline + 20 + Math.round(random() * 80);
-      const metric: GoalSnapshot = { title: 'Weekly active customers', kind: 'metric', unit: 'k', baseline, target, direction: 'up', due_date: iso(endAt), state: 'active' };
-      const milestone: GoalSnapshot = { title: 'Launch to all customers', kind: 'milestone', unit: null, baseline: null, target: null, direction: null, due_date: iso(endAt), state: 'active' };
+      const metric: GoalSnapshot = { title: 'Weekly active customers', kind: 'metric', unit: 'k', baseline, target, direction: 'up', min_value: null, max_value: null, due_date: iso(endAt), state: 'active' };
+      const milestone: GoalSnapshot = { title: 'Launch to all customers', kind: 'milestone', unit: null, baseline: null, target: null, direction: null, min_value: null, max_value: null, due_date: iso(endAt), state: 'active' };
       const metricGoalId = id('goals');
       const milestoneGoalId = id('goals');
       const revisedTarget = target + 10;

@@ -7,7 +7,19 @@ import { formatDate } from '~/utils/format';
 type ActionItem = SerializeFrom<Awaited<ReturnType<typeof listOpenActionItemsForUser>>[number]>;
 
 const columns: DataColumn<ActionItem>[] = [
-  { id: 'text', header: 'Action', accessorFn: (a) => a.text },
+  {
+    id: 'text',
+    header: 'Action',
+    accessorFn: (a) => a.text,
+    cell: ({ row }) => (
+      <>
+        {row.original.text}{' '}
+        <Link to={`/forums/${row.original.forumSlug}/action-items/${row.original.id}?back=/`} className="small">
+          Edit<span className="skip-link"> action item: {row.original.text}</span>
+        </Link>
+      </>
+    ),
+  },
   {
     id: 'project',
     header: 'Project',

@@ -51,6 +51,15 @@ export function GoalForm({ values, errors, formErrors, editing, submitLabel }: {
           <Field label="Baseline" name="baseline" inputMode="decimal" defaultValue={values.baseline ?? ''} errors={errors.baseline} />
           <Field label="Target" name="target" inputMode="decimal" defaultValue={values.target ?? ''} errors={errors.target} />
           <RadioGroup label="Direction" name="direction" options={DIRECTION_OPTIONS} defaultValue={values.direction} errors={errors.direction} />
+          <Field
+            label="Lowest valid value (optional)"
+            name="min"
+            inputMode="decimal"
+            hint="Values below it are refused. Blank means 0: give a negative number for a metric that can go below zero."
+            defaultValue={values.min ?? ''}
+            errors={errors.min}
+          />
+          <Field label="Highest valid value (optional)" name="max" inputMode="decimal" hint="Values above it are refused. Blank means no limit." defaultValue={values.max ?? ''} errors={errors.max} />
         </fieldset>
       ) : null}
       <Field label="Due date (optional)" name="dueDate" type="date" defaultValue={values.dueDate ?? ''} errors={errors.dueDate} />

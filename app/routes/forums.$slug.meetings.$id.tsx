@@ -14,7 +14,7 @@ import { ErrorList } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { SECTION_TITLES } from '~/modules/meetings/agenda';
 import { invalidFormResponse, parseMeetingId, refusalResponse, runMeetingAction } from '~/modules/meetings/meeting-actions.server';
-import { DISCUSSED_PAGE_SIZE, loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
+import { loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
 import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
@@ -48,7 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const canRun = runsMeetings(role);
   // The members are the action-item forms' assignees: only for those forms.
   const members = canRun && paged.meeting.state === 'in_progress' ? paged.members : [];
-  return pageData({ forum, canRun, view: { ...paged, members } });
+  return pageData({ forum, canRun, isChair: role === 'chair', view: { ...paged, members } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -82,7 +82,7 @@ function anchorHref(anchor: string): string {
 }
 
 export default function MeetingPage() {
-  const { forum, canRun, view } = useLoaderData<typeof loader>();
+  const { forum, canRun, isChair, view } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failure = actionData && 'fieldErrors' in actionData ? actionData : undefined;
   const confirm = actionData && 'confirm' in actionData ? actionData.confirm : undefined;
@@ -135,7 +135,8 @@ export default function MeetingPage() {
         {discussed.total + consent.total === 0 ? <p className="muted">Nothing on the agenda: this forum has no active projects.</p> : null}
         {discussed.pages > 1 ? (
           <p className="muted">
-            Items {(discussed.page - 1) * DISCUSSED_PAGE_SIZE + 1}–{(discussed.page - 1) * DISCUSSED_PAGE_SIZE + discussed.items.length} of {discussed.total} to discuss.
+            {/* The items' own numbers: a value imported from a .server module is undefined in the browser (issue #21.6). */}
+            Items {discussed.items[0]?.number}–{discussed.items.at(-1)?.number} of {discussed.total} to discuss.
           </p>
         ) : null}
         {groups.map((g) => (
@@ -152,6 +153,7 @@ export default function MeetingPage() {
                 timeZone={forum.timeZone}
                 nextHref={item.nextProjectId === null ? endHref : anchorHref(`item-${item.nextProjectId}`)}
                 failure={failure}
+                actionItemHref={isChair ? (id) => `/forums/${forum.slug}/action-items/${id}` : undefined}
               />
             ))}
           </section>

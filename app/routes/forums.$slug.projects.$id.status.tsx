@@ -2,10 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { HealthBadge } from '~/components/badges';
+import { describeRange } from '~/modules/goals/goals';
 import { ErrorList, Field, RadioGroup, TextareaField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { assertProjectManager, canManageProject, requireIdParam } from '~/modules/projects/project.server';
-import { NOTE_MAX, TEXT_MAX, goalFieldName, statusFormValues, statusUpdateSchema } from '~/modules/status/status';
+import { NOTE_MAX, TEXT_MAX, goalFieldName, newStatusFormValues, reopenErrors, statusFormValues, statusUpdateSchema } from '~/modules/status/status';
 import {
   getCycleStatus,
   getStatusFormContext,
@@ -74,7 +75,7 @@ async function quickSave(request: Request, params: ActionFunctionArgs['params'],
   const context = rememberedStatusContext(access.forum.id, projectId);
   if (!context?.cycle || !context.saveState || !canManageProject(access, context.project.ownerId)) return null;
   const parsed = parseFormData(formData, statusUpdateSchema(context.goals));
-  if (!parsed.ok) return null;
+  if (!parsed.ok || reopenErrors(context.goals, parsed.data)) return null;
   const { meetingId } = context.cycle;
   const result = await saveStatusOnce(db, { projectId, meetingId, userId: access.user.id, input: parsed.data, request, state: context.saveState });
   if (result === 'moved' || !result.ok) return null;
@@ -92,6 +93,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!cycle) return failure(409, { values, formErrors: ['This forum has no meeting coming up, so there is no status to post.'] });
   const parsed = parseFormData(formData, statusUpdateSchema(goals));
   if (!parsed.ok) return failure(400, { values, fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors });
+  const reopen = reopenErrors(goals, parsed.data);
+  if (reopen) return failure(400, { values, fieldErrors: reopen });
 
   const result = await saveStatusUpdate(db, { projectId: project.id, meetingId: cycle.meetingId, userId: access.user.id, input: parsed.data, request, state: saveState });
   if (result.ok) {
@@ -156,7 +159,7 @@ export default function StatusUpdatePage() {
     );
   }
 
-  const values = actionData?.values ?? (status ? statusFormValues(status) : { version: '0' });
+  const values = actionData?.values ?? (status ? statusFormValues(status) : newStatusFormValues(goals));
   const errors = (actionData?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
   const conflict = actionData?.conflict;
   return (
@@ -211,14 +214,25 @@ export default function StatusUpdatePage() {
                     name={goalFieldName(g.id, 'value')}
                     inputMode="decimal"
                     defaultValue={values[goalFieldName(g.id, 'value')] ?? ''}
-                    hint={`Baseline ${g.baseline}, target ${g.target}: ${g.direction === 'down' ? 'lower' : 'higher'} is better.`}
+                    hint={`Baseline ${g.baseline}, target ${g.target}: ${g.direction === 'down' ? 'lower' : 'higher'} is better. Valid: ${describeRange(g)}.`}
                     errors={errors[goalFieldName(g.id, 'value')]}
                   />
                 ) : (
                   <div className="field checkbox-field">
                     <label>
-                      <input type="checkbox" name={goalFieldName(g.id, 'done')} defaultChecked={values[goalFieldName(g.id, 'done')] === 'on'} /> {g.title}: done
+                      <input
+                        type="checkbox"
+                        name={goalFieldName(g.id, 'done')}
+                        defaultChecked={values[goalFieldName(g.id, 'done')] === 'on'}
+                        aria-describedby={g.wasDone ? `goal-${g.id}-done-hint` : undefined}
+                      />{' '}
+                      {g.title}: done
                     </label>
+                    {g.wasDone ? (
+                      <p id={`goal-${g.id}-done-hint`} className="hint">
+                        Done in the last status. Untick it only to reopen it, and say why in the note.
+                      </p>
+                    ) : null}
                     <ErrorList errors={errors[goalFieldName(g.id, 'done')]} />
                   </div>
                 )}

@@ -6,6 +6,8 @@ import * as performance from './20261125T1600-performance';
 import * as forumDataVersion from './20261125T1700-forum-data-version';
 import * as changeNotifications from './20261125T1800-change-notifications';
 import * as reviewVersion from './20261202T1100-review-version';
+import * as eventOwner from './20261202T1200-event-owner';
+import * as goalRange from './20261202T1200-goal-range';
 import * as identity from './20261202T1400-identity';
 
 // Listed statically so the same migrations run from the server, scripts and tests without a file scan.
@@ -17,5 +19,7 @@ export const migrations: Record<string, Migration> = {
   '20261125T1700-forum-data-version': forumDataVersion,
   '20261125T1800-change-notifications': changeNotifications,
   '20261202T1100-review-version': reviewVersion,
+  '20261202T1200-event-owner': eventOwner,
+  '20261202T1200-goal-range': goalRange,
   '20261202T1400-identity': identity,
 };

@@ -21,6 +21,7 @@ const ownerAndChair = (ok: number): Expect => ({ chair: ok, leader: 403, owner: 
 const leaders = (ok: number): Expect => ({ chair: ok, leader: ok, owner: 403, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
 const admins = (ok: number): Expect => ({ chair: ok, leader: 403, owner: 403, otherOwner: 403, observer: 403, nonMember: 403, anonymous: 302 });
 const everyone = (status: number): Expect => ({ chair: status, leader: status, owner: status, otherOwner: status, observer: status, nonMember: status, anonymous: status });
+const assigneeAndChair = (ok: number): Expect => ({ chair: ok, leader: 403, owner: 403, otherOwner: ok, observer: 403, nonMember: 404, anonymous: 302 });
 
 interface Row {
   name: string;
@@ -33,6 +34,7 @@ interface Ids {
   project: number;
   platformProject: number;
   meeting: number;
+  actionItem: number;
 }
 
 const MATRIX: Row[] = [
@@ -103,6 +105,22 @@ const MATRIX: Row[] = [
   { name: 'accept an invitation (unknown)', method: 'POST', path: () => `/invitations/${'A'.repeat(43)}`, form: { intent: 'accept' }, expect: everyone(404) },
   // Metrics take the bearer token (METRICS_TOKEN), never a session.
   { name: 'metrics without the token', method: 'GET', path: () => '/metrics', expect: { chair: 401, leader: 401, owner: 401, otherOwner: 401, observer: 401, nonMember: 401, anonymous: 401 } },
+  // An open action item of owner2's (otherOwner): the chair and its assignee may edit, reassign and delete it.
+  { name: 'action item edit page', method: 'GET', path: (i) => `/forums/demo/action-items/${i.actionItem}`, expect: { ...assigneeAndChair(200) } },
+  {
+    name: 'edit an action item (invalid)',
+    method: 'POST',
+    path: (i) => `/forums/demo/action-items/${i.actionItem}`,
+    form: { intent: 'edit', text: '', assigneeId: '1', dueDate: '' },
+    expect: { ...assigneeAndChair(400) },
+  },
+  {
+    name: 'delete an action item (with an extra field)',
+    method: 'POST',
+    path: (i) => `/forums/demo/action-items/${i.actionItem}`,
+    form: { intent: 'delete', assigneeId: '1' },
+    expect: { ...assigneeAndChair(400) },
+  },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();
@@ -121,11 +139,14 @@ test.beforeAll(async ({ baseURL }) => {
   const demo = await (await chair.get('/forums/demo')).text();
   const platform = await (await chair.get('/forums/platform')).text();
   const meetings = await (await chair.get('/forums/demo/meetings')).text();
+  const assigneeHome = await (await contexts.get('otherOwner')!.get('/')).text();
   ids = {
     project: Number(/\/forums\/demo\/projects\/(\d+)"[^>]*>Checkout redesign</.exec(demo)?.[1]),
     platformProject: Number(/\/forums\/platform\/projects\/(\d+)"/.exec(platform)?.[1]),
     meeting: Number(/\/forums\/demo\/meetings\/(\d+)"/.exec(meetings)?.[1]),
+    actionItem: Number(/\/forums\/demo\/action-items\/(\d+)/.exec(assigneeHome)?.[1]),
   };
+  expect(ids.actionItem).toBeGreaterThan(0);
   expect(ids.meeting).toBeGreaterThan(0);
   expect(ids.project).toBeGreaterThan(0);
   expect(ids.platformProject).toBeGreaterThan(0);

@@ -28,3 +28,37 @@ test('the busiest pages hydrate without errors, and client navigation between th
   await page.waitForLoadState('networkidle');
   expect(errors).toEqual([]);
 });
+
+// Issue #21.6: an agenda of more than one page (10 discussed items) rendered "Items NaN–NaN" in the browser and failed
+// to hydrate. The last coming meeting gets a paged agenda whatever the demo's statuses: the chair pulls consent items
+// into discussion until a second page exists.
+test('a paged meeting agenda hydrates and shows the same item range as the server', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await signIn(page, 'chair@demo.test');
+  await page.goto('/forums/demo/meetings');
+  await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').last().click();
+  await expect(page).toHaveURL(/\/meetings\/\d+/);
+  const meetingUrl = page.url().replace(/[?#].*$/, '');
+  const pages = page.getByRole('navigation', { name: 'Agenda pages' });
+  const pull = page.getByRole('table', { name: 'Consent agenda' }).getByRole('button', { name: /^Pull/ });
+  while ((await pages.count()) === 0) {
+    expect(await pull.count(), 'consent items left to pull').toBeGreaterThan(0);
+    await pull.first().click();
+    await page.waitForURL(/\?item=\d+/);
+    await page.waitForLoadState('networkidle');
+  }
+  await page.goto(meetingUrl);
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByText(/^Items 1–10 of \d+ to discuss\.$/)).toBeVisible();
+  await pages.getByRole('link', { name: 'Next' }).click();
+  await expect(page.getByText(/^Items 11–\d+ of \d+ to discuss\.$/)).toBeVisible();
+  await page.reload();
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByText(/^Items 11–\d+ of \d+ to discuss\.$/)).toBeVisible();
+  await expect(page.getByText(/NaN/)).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

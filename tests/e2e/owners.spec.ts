@@ -26,7 +26,7 @@ test('an owner sees the status due on home, posts it with goal values and finds 
   const summary = `Latency work on track ${Date.now()}`;
   await page.getByRole('radio', { name: 'At risk' }).check();
   await page.getByLabel('Note on p95 latency (optional)').fill('Query cache enabled');
-  await page.getByRole('checkbox', { name: /API v1 GA/ }).uncheck();
+  await page.getByRole('checkbox', { name: /API v1 GA/ }).check();
   await page.getByLabel('Summary').fill(`${summary}: **cache** shipped, <script>alert(1)</script>`);
   await page.getByLabel('Risks (optional)').fill('- Vendor SDK upgrade\n- [runbook](javascript:alert(1))');
   // First without the metric's value: the error appears next to it, the rest stays.

@@ -231,8 +231,14 @@ describe('running the meeting', () => {
     }
     const afterKickoff = await meetingPage(w, 'leader', { intent: 'review', projectId: String(p.kickoff.id), verdict: 'on_track', feedback: 'Welcome', version: '1' });
     expect(afterKickoff.headers.get('Location')).toBe(`/forums/${w.forum.slug}/meetings/${w.coming.id}?item=${p.due.id}#item-${p.due.id}`);
-    const added = await meetingPage(w, 'chair', { intent: 'action-item', projectId: String(p.due.id), text: 'Bring a *recovery* plan', assigneeId: String(w.users.ava.id), dueDate: '2020-01-01' });
+    const newItem = { intent: 'action-item', projectId: String(p.due.id), text: 'Bring a *recovery* plan', assigneeId: String(w.users.ava.id) };
+    const past = await meetingPage(w, 'chair', { ...newItem, dueDate: '2020-01-01' });
+    expect(past.status).toBe(400);
+    expect((await past.json()).fieldErrors.dueDate[0]).toMatch(/^Choose a due date from today/);
+    const added = await meetingPage(w, 'chair', { ...newItem, dueDate: new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10) });
     expect(added.status).toBe(303);
+    // Time passes: the item's due date goes by.
+    await db.updateTable('action_items').set({ due_date: '2020-01-01' }).where('project_id', '=', p.due.id).execute();
 
     const page = await (await meetingPage(w, 'observer')).json();
     expect(page.view.progress).toEqual({ reviewed: 6, discussed: 6 });

@@ -43,3 +43,37 @@ test('handing a project to a new owner restarts it at the level that owner has e
   const project = await db.selectFrom('projects').select(['owner_id', 'oversight_level']).where('id', '=', trusted.id).executeTakeFirstOrThrow();
   expect(project.owner_id).toBe(ava.id);
 });
+
+// Issue #18: the starting-level rule counts the hard misses an owner made, on the projects they owned at the time,
+// not those of whoever owns those projects now.
+test('a new owner’s starting level counts the hard misses they made, not those of the projects’ previous owners', async ({ db }) => {
+  const forum = await createForum(db);
+  const [chair, ava, ben, cal] = await Promise.all(['Chair', 'Ava', 'Ben', 'Cal'].map((name) => createUser(db, { passwordHash: 'x', name })));
+  for (const [u, role] of [[chair, 'chair'], [ava, 'owner'], [ben, 'owner'], [cal, 'owner']] as const) await addMember(db, { forumId: forum.id, userId: u.id, role });
+  const start = async (ownerId: number, name: string) => {
+    const p = await createProject(db, { forumId: forum.id, ownerId, name });
+    await recordOversightEvents(db, { projectId: p.id, inputs: [{ event: { type: 'start', level: 'light', reason: 'Seeded at Light' } }] });
+    return p;
+  };
+  // Ava said "on track" and was found off track on Payments: a hard miss, hers. She keeps another project at Light.
+  const payments = await start(ava.id, 'Payments');
+  await recordOversightEvents(db, { projectId: payments.id, inputs: [{ event: { type: 'review', verdict: 'off_track', selfReport: 'on_track' } }] });
+  await start(ava.id, 'Ava’s other');
+  await start(ben.id, 'Ben’s own');
+  const spare1 = await start(cal.id, 'Spare one');
+  const spare2 = await start(cal.id, 'Spare two');
+
+  // Payments goes to Ben, then Ben takes another project: Ava's hard miss is not his.
+  expect(await changeProjectOwner(db, { forumId: forum.id, projectId: payments.id, ownerId: ben.id, note: '', actorId: chair.id })).toMatchObject({ ok: true });
+  expect(await changeProjectOwner(db, { forumId: forum.id, projectId: spare1.id, ownerId: ben.id, note: '', actorId: chair.id })).toMatchObject({ ok: true, level: 'light' });
+  // Ava no longer owns Payments, but the hard miss she made there still counts for her.
+  const toAva = await changeProjectOwner(db, { forumId: forum.id, projectId: spare2.id, ownerId: ava.id, note: '', actorId: chair.id });
+  expect(toAva).toMatchObject({ ok: true, level: 'standard' });
+  if (toAva.ok) expect(toAva.explanation).toMatch(/hard miss/i);
+  const owners = await db.selectFrom('oversight_events').select(['event_class', 'owner_id']).where('project_id', '=', payments.id).orderBy('seq').execute();
+  expect(owners.map((e) => [e.event_class, e.owner_id])).toEqual([
+    ['RESTART', ava.id],
+    ['HARD_MISS', ava.id],
+    ['RESTART', ben.id],
+  ]);
+});

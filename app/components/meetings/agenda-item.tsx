@@ -1,5 +1,5 @@
 import type { SerializeFrom } from '@remix-run/node';
-import { Form } from '@remix-run/react';
+import { Form, Link } from '@remix-run/react';
 import { useId, type ReactNode } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { ErrorList, Field } from '~/components/ui/field';
@@ -151,10 +151,12 @@ interface DiscussedItemProps {
   /** Where "Next item" goes: the next item (on whichever page holds it), or the end of the agenda. */
   nextHref: string;
   failure?: Failure;
+  /** The edit page of an action item, for those who may change them (the chair). */
+  actionItemHref?: (id: number) => string;
 }
 
 /** One discussed agenda item: why it is here, the owner's status, the verdict and the action items. */
-export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure }: DiscussedItemProps) {
+export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure, actionItemHref }: DiscussedItemProps) {
   const state = view.meeting.state;
   const recording = canRun && state === 'in_progress';
   return (
@@ -187,12 +189,23 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure 
             {item.actionItems.map((a) => (
               <li key={a.id}>
                 {a.doneAt ? <s>{a.text}</s> : a.text} <span className="muted">— {a.assignee ?? 'unassigned'}{a.dueDate ? `, due ${formatDate(a.dueDate, timeZone)}` : ''}{a.doneAt ? ', done' : ''}</span>
+                {actionItemHref ? (
+                  <>
+                    {' '}
+                    <Link to={actionItemHref(a.id)}>
+                      Edit<span className="skip-link"> action item: {a.text}</span>
+                    </Link>
+                  </>
+                ) : null}
               </li>
             ))}
           </ul>
         </>
       ) : null}
-      {recording ? <ActionItemForm item={item} members={view.members} failure={failureFor(failure, 'action-item', item.projectId)} /> : null}
+      {/* Keyed by the items listed: once one is added the form starts empty again (issue #21.5); a refused one keeps its values. */}
+      {recording ? (
+        <ActionItemForm key={item.actionItems.map((a) => a.id).join(',')} item={item} members={view.members} failure={failureFor(failure, 'action-item', item.projectId)} />
+      ) : null}
       <footer className="agenda-item-foot">
         {canRun && state !== 'planned' ? <RequestNextButton projectId={item.projectId} project={item.project} failure={failureFor(failure, 'request', item.projectId)} /> : null}
         <a href={nextHref} className="next-item">

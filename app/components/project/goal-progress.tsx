@@ -73,6 +73,12 @@ function MilestoneGoal({ goal, timeZone }: { goal: Goal; timeZone: string }) {
       )}
       {latest.done && latest.firstDoneAt ? ` (reported done ${formatDate(latest.firstDoneAt, timeZone)})` : ` (as of ${formatDate(latest.at, timeZone)})`}
       {latest.note ? ` · ${latest.note}` : ''}
+      {latest.reopened.map((r, i) => (
+        <span key={i} className="muted">
+          {' '}
+          · Reopened {formatDate(r.at, timeZone)}: {r.note}
+        </span>
+      ))}
     </p>
   );
 }

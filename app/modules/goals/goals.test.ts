@@ -5,9 +5,9 @@ const metric = { title: 'Latency', kind: 'metric', unit: 'ms', baseline: '800', 
 
 describe('GoalSchema', () => {
   test('a metric keeps its numbers; a milestone drops them', () => {
-    expect(GoalSchema.parse(metric)).toEqual({ title: 'Latency', kind: 'metric', unit: 'ms', baseline: 800, target: 200, direction: 'down', due_date: '2027-01-31', state: 'active' });
+    expect(GoalSchema.parse(metric)).toEqual({ title: 'Latency', kind: 'metric', unit: 'ms', baseline: 800, target: 200, direction: 'down', min_value: null, max_value: null, due_date: '2027-01-31', state: 'active' });
     expect(GoalSchema.parse({ ...metric, kind: 'milestone', state: 'achieved' })).toEqual({
-      title: 'Latency', kind: 'milestone', unit: null, baseline: null, target: null, direction: null, due_date: '2027-01-31', state: 'achieved',
+      title: 'Latency', kind: 'milestone', unit: null, baseline: null, target: null, direction: null, min_value: null, max_value: null, due_date: '2027-01-31', state: 'achieved',
     });
   });
 

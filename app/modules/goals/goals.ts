@@ -31,6 +31,8 @@ export const GoalSchema = z
     baseline: OptionalNumberField,
     target: OptionalNumberField,
     direction: z.preprocess(blankToUndefined, z.enum(['up', 'down'], { error: 'Choose up or down' }).optional()),
+    min: OptionalNumberField,
+    max: OptionalNumberField,
     dueDate: z.preprocess(blankToUndefined, dateSchema('Enter a real date as YYYY-MM-DD').optional()),
     state: z.enum(GOAL_STATES, { error: 'Choose a state' }).default('active'),
   })
@@ -41,6 +43,14 @@ export const GoalSchema = z
     }
     if (!g.direction) ctx.addIssue({ code: 'custom', path: ['direction'], message: 'Choose whether higher or lower is better' });
     if (g.baseline !== undefined && g.baseline === g.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'The target must differ from the baseline' });
+    if (g.min !== undefined && g.max !== undefined && g.min > g.max) ctx.addIssue({ code: 'custom', path: ['max'], message: 'The highest valid value must not be below the lowest' });
+    else {
+      const range = { min_value: g.min ?? null, max_value: g.max ?? null };
+      for (const key of ['baseline', 'target'] as const) {
+        const message = outOfRange(range, g[key]);
+        if (message) ctx.addIssue({ code: 'custom', path: [key], message });
+      }
+    }
   })
   .transform((g): GoalSnapshot => {
     const metric = g.kind === 'metric';
@@ -51,23 +61,45 @@ export const GoalSchema = z
       baseline: metric ? (g.baseline ?? null) : null,
       target: metric ? (g.target ?? null) : null,
       direction: metric ? (g.direction ?? null) : null,
+      min_value: metric ? (g.min ?? null) : null,
+      max_value: metric ? (g.max ?? null) : null,
       due_date: g.dueDate ?? null,
       state: g.state,
     };
   });
 
-export const GOAL_FIELDS = ['title', 'kind', 'unit', 'baseline', 'target', 'direction', 'due_date', 'state'] as const;
+export const GOAL_FIELDS = ['title', 'kind', 'unit', 'baseline', 'target', 'direction', 'min_value', 'max_value', 'due_date', 'state'] as const;
 /** A goal's editable fields: what a goal_revisions row stores after each change. */
 export type GoalSnapshot = Pick<GoalRow, (typeof GOAL_FIELDS)[number]>;
 const FIELD_LABEL: Record<keyof GoalSnapshot, string> = {
-  title: 'Title', kind: 'Kind', unit: 'Unit', baseline: 'Baseline', target: 'Target', direction: 'Direction', due_date: 'Due date', state: 'State',
+  title: 'Title', kind: 'Kind', unit: 'Unit', baseline: 'Baseline', target: 'Target', direction: 'Direction', min_value: 'Lowest valid value', max_value: 'Highest valid value', due_date: 'Due date', state: 'State',
 };
+
+/**
+ * A metric's valid range (issue #21.8, decision 008): the goal's declared ends; without a declared lowest value, 0
+ * (most things a goal counts cannot be negative: a goal that can, like a change in %, declares its own lowest value).
+ */
+export const DEFAULT_MIN_VALUE = 0;
+export function validRange(goal: { min_value?: number | null; max_value?: number | null }): { min: number; max: number | null } {
+  return { min: goal.min_value ?? DEFAULT_MIN_VALUE, max: goal.max_value ?? null };
+}
+export function describeRange(goal: { min_value?: number | null; max_value?: number | null }): string {
+  const { min, max } = validRange(goal);
+  return max === null ? `${min} or more` : `from ${min} to ${max}`;
+}
+/** Why a value is outside the goal's valid range, or null when it is inside (or not given). */
+export function outOfRange(goal: { min_value?: number | null; max_value?: number | null }, value: number | null | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const { min, max } = validRange(goal);
+  return value < min || (max !== null && value > max) ? `Enter a value ${describeRange(goal)}` : null;
+}
 
 /** What changed between two snapshots, one phrase per field ("Target 3 → 2.5"); ["Created"] without a previous one. */
 export function describeGoalChanges(before: GoalSnapshot | null, after: GoalSnapshot): string[] {
   if (!before) return ['Created'];
   const show = (v: unknown) => (v === null || v === '' ? '—' : String(v));
-  return GOAL_FIELDS.filter((f) => before[f] !== after[f]).map((f) => `${FIELD_LABEL[f]} ${show(before[f])} → ${show(after[f])}`);
+  // Snapshots written before a field existed lack it: absent is null.
+  return GOAL_FIELDS.filter((f) => (before[f] ?? null) !== (after[f] ?? null)).map((f) => `${FIELD_LABEL[f]} ${show(before[f] ?? null)} → ${show(after[f] ?? null)}`);
 }
 
 /** A goal as the edit form's field values. */
@@ -80,6 +112,8 @@ export function goalFormValues(goal: GoalSnapshot): Record<string, string> {
     baseline: text(goal.baseline),
     target: text(goal.target),
     direction: text(goal.direction),
+    min: text(goal.min_value ?? null),
+    max: text(goal.max_value ?? null),
     dueDate: text(goal.due_date),
     state: goal.state,
   };

@@ -49,6 +49,23 @@ export const ActionItemDoneSchema = z.strictObject({
   redirectTo: z.string().max(500).optional(),
 });
 
+/** Editing an action item (its text, assignee and due date) takes the same fields as adding one. */
+export const ActionItemEditSchema = z.strictObject({
+  intent: z.literal('edit'),
+  text: ActionItemSchema.shape.text,
+  assigneeId: ActionItemSchema.shape.assigneeId,
+  dueDate: ActionItemSchema.shape.dueDate,
+  redirectTo: z.string().max(500).optional(),
+});
+export const ActionItemDeleteSchema = z.strictObject({ intent: z.literal('delete'), redirectTo: z.string().max(500).optional() });
+export const ActionItemChangeSchema = z.discriminatedUnion('intent', [ActionItemDoneSchema, ActionItemEditSchema, ActionItemDeleteSchema], {
+  error: 'Unknown action',
+});
+export type ActionItemChange = z.infer<typeof ActionItemChangeSchema>;
+
+/** Two identical action items for a project within this time are one click too many (issue #21.5). */
+export const DUPLICATE_ACTION_ITEM_MS = 60_000;
+
 export const IdParamSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const MeetingListQuerySchema = z.object({

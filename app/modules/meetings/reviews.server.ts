@@ -3,7 +3,8 @@ import type { HealthValue } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { isDiscussed } from './agenda';
-import { done, refuse, type Outcome } from './meetings';
+import { checkDueDate } from './action-items.server';
+import { done, DUPLICATE_ACTION_ITEM_MS, refuse, type Outcome } from './meetings';
 import { lockMeeting, selfReportSql, type LockedMeeting } from './meetings.server';
 
 interface MeetingWrite {
@@ -126,13 +127,30 @@ export async function recordReview(
 /** Adds an action item to a project on the agenda, assigned to a member of the forum. */
 export async function addActionItem(
   db: Executor,
-  input: MeetingWrite & { text: string; assigneeId: number; dueDate: string | null },
+  input: MeetingWrite & { text: string; assigneeId: number; dueDate: string | null; now?: Date },
 ): Promise<Outcome<{ id: number }>> {
   return inTransaction(db, async (trx) => {
     const open = await openAgendaItem(trx, input);
     if (!open.ok) return open;
     const member = await trx.selectFrom('memberships').select('user_id').where('forum_id', '=', input.forumId).where('user_id', '=', input.assigneeId).executeTakeFirst();
     if (!member) return refuse(400, 'Choose a member of this forum.', 'assigneeId');
+    const due = await checkDueDate(trx, { forumId: input.forumId, dueDate: input.dueDate, now: input.now });
+    if (!due.ok) return due;
+    // The same item twice within a minute is a second click, not a second action (issue #21.5). The agenda item's
+    // lock makes two concurrent adds of one project take turns, so the second sees the first.
+    await trx.selectFrom('agenda_items').select('project_id').where('meeting_id', '=', input.meetingId).where('project_id', '=', input.projectId).forUpdate().execute();
+    const now = input.now ?? new Date();
+    const duplicate = await trx
+      .selectFrom('action_items')
+      .select('id')
+      .where('meeting_id', '=', input.meetingId)
+      .where('project_id', '=', input.projectId)
+      .where('text', '=', input.text)
+      .where('assignee_id', '=', input.assigneeId)
+      .where('due_date', 'is not distinct from', input.dueDate)
+      .where('created_at', '>', new Date(now.getTime() - DUPLICATE_ACTION_ITEM_MS))
+      .executeTakeFirst();
+    if (duplicate) return refuse(409, 'This action item was added less than a minute ago: it is already in the list.', 'text');
     const review = await trx.selectFrom('reviews').select('id').where('meeting_id', '=', input.meetingId).where('project_id', '=', input.projectId).executeTakeFirst();
     const row = await trx
       .insertInto('action_items')

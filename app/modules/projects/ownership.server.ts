@@ -49,10 +49,10 @@ export async function changeProjectOwner(
     const [others, recent] = await Promise.all([
       trx.selectFrom('projects').select('oversight_level').where('owner_id', '=', ownerId).where('archived', '=', false).where('id', '!=', projectId).execute(),
       trx
+        // Events made while this user owned the project, whoever owns it now (issue #18).
         .selectFrom('oversight_events as e')
-        .innerJoin('projects as p', 'p.id', 'e.project_id')
         .select('e.event_class')
-        .where('p.owner_id', '=', ownerId)
+        .where('e.owner_id', '=', ownerId)
         .where('e.event_class', 'in', CALIBRATION)
         .orderBy('e.occurred_at', 'desc')
         .orderBy('e.id', 'desc')

@@ -11,11 +11,15 @@ import { renderMarkdown } from '~/utils/markdown.server';
  * Everything the project page shows, in one query per section whatever the length of the history: header,
  * goals (with their reported values and revisions), status timeline, reviews, action items, oversight events.
  */
-/** A milestone's latest report (done or not, with its note) and when it was first reported done. */
+/**
+ * A milestone's latest report (done or not, with its note), when it was first reported done, and each time the owner
+ * reopened it (a report of not done after one of done), with the note that says why (issue #21.4).
+ */
 function milestoneReport(values: { at: Date | string; done: boolean | null; note: string }[]) {
   const reported = values.filter((v) => v.done !== null);
   const latest = reported.at(-1);
-  return latest ? { at: latest.at, done: latest.done === true, note: latest.note, firstDoneAt: reported.find((v) => v.done)?.at ?? null } : null;
+  const reopened = reported.flatMap((v, i) => (i > 0 && reported[i - 1].done && !v.done ? [{ at: v.at, note: v.note }] : []));
+  return latest ? { at: latest.at, done: latest.done === true, note: latest.note, firstDoneAt: reported.find((v) => v.done)?.at ?? null, reopened } : null;
 }
 
 export async function getProjectPage(db: Executor, { forumId, projectId }: { forumId: number; projectId: number }) {

@@ -90,7 +90,32 @@ export async function getStatusFormContext(db: Executor, { forumId, projectId, n
       jsonArrayFrom(
         eb
           .selectFrom('goals')
-          .select(['id', 'title', 'kind', 'unit', 'baseline', 'target', 'direction', 'due_date'])
+          .select((g) => [
+            'id',
+            'title',
+            'kind',
+            'unit',
+            'baseline',
+            'target',
+            'direction',
+            'min_value',
+            'max_value',
+            'due_date',
+            // A milestone's report in the latest status of an earlier cycle: done there, the form starts ticked and
+            // unticking it is a reopen, which needs a note (issue #21.4).
+            g
+              .selectFrom('status_goal_values as v')
+              .innerJoin('status_updates as s', 's.id', 'v.status_update_id')
+              .innerJoin('meetings as pm', 'pm.id', 's.meeting_id')
+              .select('v.done')
+              .whereRef('v.goal_id', '=', 'goals.id')
+              .where('s.project_id', '=', projectId)
+              .where('s.meeting_id', 'is distinct from', next(eb).select('m.id').$asScalar())
+              .where('v.done', 'is not', null)
+              .orderBy('pm.scheduled_at', 'desc')
+              .limit(1)
+              .as('wasDone'),
+          ])
           .whereRef('goals.project_id', '=', 'p.id')
           .where('state', '=', 'active')
           .orderBy('id'),

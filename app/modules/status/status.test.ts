@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { statusCycle, statusFormValues, statusUpdateSchema } from './status';
 
-const goals = [
-  { id: 7, kind: 'metric' as const },
+const goals: { id: number; kind: 'metric' | 'milestone'; min_value?: number | null; max_value?: number | null }[] = [
+  { id: 7, kind: 'metric' as const, min_value: -1000, max_value: null }, // a goal that may go negative declares it
   { id: 8, kind: 'milestone' as const },
 ];
 const schema = statusUpdateSchema(goals);
@@ -22,6 +22,17 @@ describe('statusUpdateSchema', () => {
       ],
     });
     expect(schema.parse({ ...valid, 'goal.8.done': undefined }).goals[1].done).toBe(false);
+  });
+
+  test('a value outside the goal’s valid range is an error on its field (0 or more unless declared)', () => {
+    const issues = (g: (typeof goals)[number], value: string) => {
+      const result = statusUpdateSchema([g, goals[1]]).safeParse({ ...valid, 'goal.7.value': value });
+      return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    expect(issues({ id: 7, kind: 'metric', min_value: null, max_value: null }, '-3')).toEqual(['goal.7.value: Enter a value 0 or more']);
+    expect(issues({ id: 7, kind: 'metric', min_value: null, max_value: null }, '0')).toEqual([]);
+    expect(issues({ id: 7, kind: 'metric', min_value: -5, max_value: 10 }, '10.5')).toEqual(['goal.7.value: Enter a value from -5 to 10']);
+    expect(issues({ id: 7, kind: 'metric', min_value: -5, max_value: 10 }, '-5')).toEqual([]);
   });
 
   test.each([

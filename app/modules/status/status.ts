@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { GoalKind, HealthValue, MeetingState } from '../../../db/database';
-import { NumberField } from '~/modules/goals/goals';
+import { NumberField, outOfRange } from '~/modules/goals/goals';
 
 export const TEXT_MAX = 10_000;
 export const NOTE_MAX = 2_000;
@@ -25,13 +25,13 @@ export interface StatusUpdateInput {
  * The status form's schema for a project's active goals. Strict: a field for a goal that is not one of them
  * (another project's, or a closed one) is an unknown field and the whole submission is rejected.
  */
-export function statusUpdateSchema(goals: readonly { id: number; kind: GoalKind }[]) {
+export function statusUpdateSchema(goals: readonly SchemaGoal[]) {
   // One schema per set of goals, reused: building a zod schema (and its first parse) costs more than a status
-  // save's queries (issue #8). Only the goals' ids and kinds shape it.
-  const key = goals.map((g) => `${g.id}:${g.kind}`).join(',');
+  // save's queries (issue #8). Only the goals' ids, kinds and valid ranges shape it.
+  const key = goals.map((g) => `${g.id}:${g.kind}:${g.min_value ?? ''}:${g.max_value ?? ''}`).join(',');
   let schema = schemas.get(key);
   if (!schema) {
-    schema = buildStatusUpdateSchema(goals.map(({ id, kind }) => ({ id, kind })));
+    schema = buildStatusUpdateSchema(goals.map(({ id, kind, min_value, max_value }) => ({ id, kind, min_value, max_value })));
     if (schemas.size >= MAX_SCHEMAS) schemas.delete(schemas.keys().next().value as string);
     schemas.set(key, schema);
   }
@@ -41,10 +41,16 @@ export function statusUpdateSchema(goals: readonly { id: number; kind: GoalKind 
 const MAX_SCHEMAS = 1_000;
 const schemas = new Map<string, ReturnType<typeof buildStatusUpdateSchema>>();
 
-function buildStatusUpdateSchema(goals: readonly { id: number; kind: GoalKind }[]) {
+/** What shapes a status form's schema: each goal's id, kind and (metrics) valid range (issue #21.8). */
+type SchemaGoal = { id: number; kind: GoalKind; min_value?: number | null; max_value?: number | null };
+
+function buildStatusUpdateSchema(goals: readonly SchemaGoal[]) {
   const goalShape: Record<string, z.ZodType> = {};
   for (const g of goals) {
-    if (g.kind === 'metric') goalShape[goalFieldName(g.id, 'value')] = NumberField;
+    if (g.kind === 'metric') goalShape[goalFieldName(g.id, 'value')] = NumberField.superRefine((n, ctx) => {
+      const message = outOfRange(g, n as number);
+      if (message) ctx.addIssue({ code: 'custom', message });
+    });
     else goalShape[goalFieldName(g.id, 'done')] = z.literal('on', { error: 'Tick the box or leave it empty' }).optional();
     goalShape[goalFieldName(g.id, 'note')] = z.string().trim().max(NOTE_MAX, 'Keep the note under 2,000 characters').optional();
   }
@@ -90,6 +96,35 @@ export function statusFormValues(status: {
     if (v.done) values[goalFieldName(v.goalId, 'done')] = 'on';
     if (v.note) values[goalFieldName(v.goalId, 'note')] = v.note;
   }
+  return values;
+}
+
+/** A goal on the status form, with its milestone report in the latest status of an earlier cycle. */
+interface FormGoal {
+  id: number;
+  kind: GoalKind;
+  title: string;
+  wasDone?: boolean | null;
+}
+
+/**
+ * A milestone once done stays done unless the owner reopens it on purpose (issue #21.4): unticking a milestone the
+ * last cycle's status reported done needs a note saying why. Per-field errors, or null when there are none.
+ */
+export function reopenErrors(goals: readonly FormGoal[], input: StatusUpdateInput): Record<string, string[]> | null {
+  const errors: Record<string, string[]> = {};
+  for (const g of goals) {
+    const value = input.goals.find((v) => v.goalId === g.id);
+    if (g.kind === 'milestone' && g.wasDone === true && value?.done === false && !value.note)
+      errors[goalFieldName(g.id, 'note')] = [`${g.title} was done: to reopen it, say why in this note (or tick it again)`];
+  }
+  return Object.keys(errors).length ? errors : null;
+}
+
+/** A new status's form values: milestones done in the last cycle start ticked, so posting the form keeps them done. */
+export function newStatusFormValues(goals: readonly FormGoal[]): Record<string, string> {
+  const values: Record<string, string> = { version: '0' };
+  for (const g of goals) if (g.kind === 'milestone' && g.wasDone === true) values[goalFieldName(g.id, 'done')] = 'on';
   return values;
 }
 

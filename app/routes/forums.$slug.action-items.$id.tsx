@@ -1,0 +1,121 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { ErrorList, Field } from '~/components/ui/field';
+import { requireForumRole } from '~/modules/auth/guards.server';
+import { checkActionItemAccess, completeActionItem, deleteActionItem, getActionItemForEdit, updateActionItem } from '~/modules/meetings/action-items.server';
+import { ActionItemChangeSchema, IdParamSchema, runsMeetings } from '~/modules/meetings/meetings';
+import { getDb } from '~/utils/db.server';
+import { formValues, parseFormData } from '~/utils/forms';
+import { invariantResponse } from '~/utils/http.server';
+import { safeRedirect } from '~/utils/safe-redirect';
+
+export const meta: MetaFunction = () => [{ title: 'Action item · Inspection Forum' }];
+
+// One action item: its edit page (the chair and its assignee: edit, reassign, delete) and its writes. Marking it
+// done is open to its assignee and the forum's chair and leaders.
+
+function parseItemId(param: string | undefined): number {
+  const id = IdParamSchema.safeParse(param);
+  invariantResponse(id.success, 'Action item not found');
+  return id.data;
+}
+
+/** Where the item is discussed: its meeting's agenda item, else its project. */
+function homeOf(slug: string, item: { meetingId: number | null; projectId: number }) {
+  return item.meetingId ? `/forums/${slug}/meetings/${item.meetingId}?item=${item.projectId}#item-${item.projectId}` : `/forums/${slug}/projects/${item.projectId}`;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { forum, user, role } = await requireForumRole(request, params.slug);
+  const result = await getActionItemForEdit(getDb(), { forumId: forum.id, itemId: parseItemId(params.id), userId: user.id, isChair: role === 'chair', request });
+  if (!result.ok) invariantResponse(false, result.message, { status: result.status });
+  const { item, members } = result.value;
+  const back = new URL(request.url).searchParams.get('back');
+  return json({ forum: { slug: forum.slug }, item, members, back: back ? safeRedirect(back) : homeOf(forum.slug, item) });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { forum, user, role } = await requireForumRole(request, params.slug);
+  const itemId = parseItemId(params.id);
+  const formData = await request.formData();
+  const db = getDb();
+  const base = { forumId: forum.id, itemId, userId: user.id, request };
+  // Who may edit or delete is known before the form is read (a refused user learns nothing from its errors).
+  if (formData.get('intent') !== 'done') {
+    const access = await checkActionItemAccess(db, { ...base, isChair: role === 'chair' });
+    if (!access.ok) invariantResponse(false, access.message, { status: access.status });
+  }
+  const values = formValues(formData);
+  const parsed = parseFormData(formData, ActionItemChangeSchema);
+  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values }, { status: 400 });
+  const change = parsed.data;
+  const result =
+    change.intent === 'done'
+      ? await completeActionItem(db, { ...base, mayManage: runsMeetings(role) })
+      : change.intent === 'edit'
+        ? await updateActionItem(db, { ...base, isChair: role === 'chair', text: change.text, assigneeId: change.assigneeId, dueDate: change.dueDate })
+        : await deleteActionItem(db, { ...base, isChair: role === 'chair' });
+  if (!result.ok) {
+    invariantResponse(result.field, result.message, { status: result.status });
+    return json({ fieldErrors: { [result.field]: [result.message] }, formErrors: [], values }, { status: result.status });
+  }
+  const fallback = result.value && 'projectId' in result.value ? homeOf(forum.slug, result.value) : '/';
+  return redirect(change.redirectTo ? safeRedirect(change.redirectTo, fallback) : fallback, 303);
+}
+
+export default function ActionItemPage() {
+  const { forum, item, members, back } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
+  const errors = (failure?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+  const values = failure?.values ?? {};
+  const editing = values.intent !== 'delete';
+  return (
+    <div className="narrow-left stack">
+      <p className="breadcrumb">
+        <Link to={`/forums/${forum.slug}/projects/${item.projectId}`}>{item.project}</Link>
+      </p>
+      <h1>Action item</h1>
+      <Form method="post" noValidate className="card" aria-label="Edit the action item">
+        {failure && editing ? (
+          <div className="form-error" role="alert">
+            {failure.formErrors.length ? <ErrorList errors={failure.formErrors} /> : <p>Some answers need fixing: see the marked fields.</p>}
+          </div>
+        ) : null}
+        <input type="hidden" name="intent" value="edit" />
+        <input type="hidden" name="redirectTo" value={back} />
+        <Field label="Action" name="text" maxLength={2000} required defaultValue={editing ? (values.text ?? item.text) : item.text} errors={editing ? errors.text : undefined} />
+        <div className="field">
+          <label htmlFor="assignee-select">Assignee</label>
+          <select
+            id="assignee-select"
+            name="assigneeId"
+            defaultValue={editing ? (values.assigneeId ?? String(item.assigneeId ?? '')) : String(item.assigneeId ?? '')}
+            aria-invalid={errors.assigneeId ? true : undefined}
+            aria-describedby={errors.assigneeId ? 'assignee-error' : undefined}
+          >
+            {members.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+          <ErrorList id="assignee-error" errors={errors.assigneeId} />
+        </div>
+        <Field label="Due date" name="dueDate" type="date" defaultValue={editing ? (values.dueDate ?? item.dueDate ?? '') : (item.dueDate ?? '')} errors={editing ? errors.dueDate : undefined} />
+        <button type="submit" className="button">
+          Save action item
+        </button>{' '}
+        <Link to={back}>Cancel</Link>
+      </Form>
+      <Form method="post" className="card" aria-label="Delete the action item">
+        <input type="hidden" name="intent" value="delete" />
+        <input type="hidden" name="redirectTo" value={back} />
+        {failure && !editing ? <ErrorList errors={[...failure.formErrors, ...Object.values(errors).flatMap((e) => e ?? [])]} /> : null}
+        <button type="submit" className="button secondary">
+          Delete action item
+        </button>
+      </Form>
+    </div>
+  );
+}
