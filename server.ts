@@ -10,8 +10,10 @@ import { parseEnv } from './app/utils/env.server';
 import { setDatabase } from './app/utils/db.server';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './app/utils/http.server';
 import { existingSessionCache } from './app/modules/auth/session-cache.server';
+import { planMeetingsForAllForums } from './app/modules/meetings/schedule.server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const PLAN_EVERY_MS = 3_600_000;
 
 function securityHeaders(nonce: string, production: boolean): Record<string, string> {
   const headers: Record<string, string> = {
@@ -62,6 +64,13 @@ async function main() {
   await migrateToLatest(handle.db);
   const seeded = env.SEED_DEMO === 'true' ? await seedDemoIfEmpty(handle.db) : false;
   setDatabase(handle);
+  // Meetings are planned ahead here and by the writes that need it (a close, a request for the next meeting),
+  // never by a page view; the hourly top-up keeps a long-running server's schedule ahead of the clock.
+  await planMeetingsForAllForums(handle.db);
+  const planner = setInterval(() => {
+    planMeetingsForAllForums(handle.db).catch((err: unknown) => console.error('Planning meetings failed:', err));
+  }, PLAN_EVERY_MS);
+  planner.unref();
 
   // The same rule as remix.config.js.
   const buildDir = path.resolve(process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.');
@@ -148,6 +157,7 @@ async function main() {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(planner);
     console.log(`${signal} received: closing`);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();

@@ -54,6 +54,8 @@ describe('schedule', () => {
 
   test('the meetings list shows upcoming and past meetings with their counts', async ({ db }) => {
     const w = await createMeetingWorld(db);
+    // Planned by a write (server start, a close), never by the list itself.
+    expect(await ensurePlannedMeetings(db, { forumId: w.forum.id })).toBe(2);
     const response = await callRoute(listLoader, { path: `/forums/${w.forum.slug}/meetings`, cookie: w.users.observer.cookie, params: { slug: w.forum.slug } });
     const body = await response.json();
     expect(body.upcoming.length).toBeGreaterThanOrEqual(3);
@@ -64,6 +66,7 @@ describe('schedule', () => {
 
   test('the calendar feed is valid iCalendar for members only', async ({ db }) => {
     const w = await createMeetingWorld(db);
+    await ensurePlannedMeetings(db, { forumId: w.forum.id });
     const path = `/forums/${w.forum.slug}/meetings.ics`;
     const response = await callRoute(icsLoader, { path, cookie: w.users.observer.cookie, params: { slug: w.forum.slug } });
     expect(response.headers.get('Content-Type')).toBe('text/calendar; charset=utf-8');

@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import type { HealthValue } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
-import { buildAgenda, type AgendaFacts } from './agenda';
+import { buildAgenda, type AgendaEntry, type AgendaFacts } from './agenda';
 import { done, refuse, type Outcome } from './meetings';
 import { lockMeeting, type LockedMeeting } from './meetings.server';
 import { ensurePlannedMeetings } from './schedule.server';
@@ -10,7 +10,7 @@ import { ensurePlannedMeetings } from './schedule.server';
 type MeetingRef = Pick<LockedMeeting, 'id' | 'forumId' | 'scheduledAt'>;
 
 /** Everything the agenda rules read, for every active project of the forum, in one query. */
-export async function loadAgendaFacts(db: Executor, meeting: MeetingRef): Promise<AgendaFacts[]> {
+export async function loadAgendaFacts(db: Executor, meeting: MeetingRef): Promise<(AgendaFacts & { leaderPulled: boolean })[]> {
   const rows = await db
     .selectFrom('projects as p')
     .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting.id))
@@ -45,6 +45,7 @@ export async function loadAgendaFacts(db: Executor, meeting: MeetingRef): Promis
       's.health as statusHealth',
       'lr.verdict as lastVerdict',
       'rq.name as requestedBy',
+      'ai.pulled as leaderPulled',
       // Same count as the dashboard's "meetings since the last review", up to this meeting.
       eb
         .selectFrom('meetings as m')
@@ -73,6 +74,8 @@ export async function loadAgendaFacts(db: Executor, meeting: MeetingRef): Promis
       lastVerdict: r.lastVerdict,
       meetingsSinceReview: r.since ?? 0,
       requestedBy: r.requestedBy,
+      /** A leader pulled it from the consent agenda (stored on the meeting's agenda). */
+      leaderPulled: r.leaderPulled ?? false,
     };
   });
 }
@@ -105,16 +108,13 @@ async function writeAgenda(trx: Executor, meeting: MeetingRef): Promise<void> {
 }
 
 /**
- * Builds or refreshes a planned meeting's agenda from the engine's current state. Idempotent; a meeting that
- * has started keeps its frozen agenda (returns false).
+ * A planned meeting's agenda as the engine builds it now, with the items leaders pulled so far: computed on
+ * read, nothing written (a page view never writes). Starting the meeting stores and freezes it.
  */
-export async function refreshAgenda(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<boolean> {
-  return inTransaction(db, async (trx) => {
-    const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
-    if (!meeting || meeting.state !== 'planned') return false;
-    await writeAgenda(trx, meeting);
-    return true;
-  });
+export async function planAgenda(db: Executor, meeting: MeetingRef): Promise<(AgendaEntry & { pulled: boolean })[]> {
+  const facts = await loadAgendaFacts(db, meeting);
+  const pulled = new Set(facts.filter((f) => f.leaderPulled).map((f) => f.projectId));
+  return buildAgenda(facts).map((e) => ({ ...e, pulled: e.section === 'consent' && pulled.has(e.projectId) }));
 }
 
 /** Start: the agenda is built one last time and frozen with the state change (planned → in_progress). */

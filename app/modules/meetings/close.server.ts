@@ -5,6 +5,7 @@ import type { EngineEvent, OversightState } from '~/oversight';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { done, refuse, type Outcome } from './meetings';
 import { lockMeeting, selfReportSql } from './meetings.server';
+import { ensurePlannedMeetings } from './schedule.server';
 
 export interface LevelChange {
   projectId: number;
@@ -115,6 +116,8 @@ export async function closeMeeting(
     }
 
     await trx.updateTable('meetings').set({ state: 'closed', closed_at: now, closed_by: actorId }).where('id', '=', meeting.id).execute();
+    // The schedule stays planned ahead: the meeting after this one exists before anyone looks for it.
+    await ensurePlannedMeetings(trx, { forumId, now });
     await writeAudit(trx, {
       userId: actorId,
       forumId,
