@@ -191,7 +191,7 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
           if (other !== p && other.ownerId === p.ownerId && other.state.level === 'trusted') {
             const [s] = await recordOversightEvents(db, {
               projectId: other.id,
-              inputs: [{ event: { type: 'spillover' }, meetingId: meeting.id, occurredAt: meeting.scheduled_at, actorId: null }],
+              inputs: [{ event: { type: 'spillover', project: p.spec.name }, meetingId: meeting.id, occurredAt: meeting.scheduled_at, actorId: null }],
             });
             other.state = s;
           }

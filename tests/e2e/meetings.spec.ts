@@ -49,9 +49,9 @@ test('the chair runs the coming meeting: start, verdicts, a pulled consent item,
   await page.getByRole('button', { name: 'Close meeting' }).click();
   await expect(page.locator('.meeting-status')).toContainText('Closed');
   const changes = page.getByRole('region', { name: 'Level changes' });
-  // The two projects without a status this cycle reach 2 miss points and drop a level, explained.
+  // The two projects without a status this cycle reach 2 misses and drop a level, explained in plain words.
   const missed = changes.getByRole('listitem').filter({ hasText: /Hiring pipeline|Reporting API/ }).first();
-  await expect(missed).toContainText(/(Light → Standard|Standard → Tight): 2 miss points in the last 5 reviews \(limit 2\); latest: status not posted/);
+  await expect(missed).toContainText(/(Light → Standard|Standard → Tight): 2 misses in the last 5 reviews \(limit 2\); latest: status not posted/);
   await expectNoAxeViolations(page);
 });
 

@@ -255,7 +255,7 @@ describe('running the meeting', () => {
     expect(closed.view.meeting.state).toBe('closed');
     expect(closed.view.levelChanges.map((c: { project: string; from: string; to: string }) => `${c.project}: ${c.from} → ${c.to}`)).toEqual([
       'Due by cadence: standard → tight',
-      'Missing status: standard → tight', // missed + a soft miss: 2 points in the window
+      'Missing status: standard → tight', // missed + a soft miss: 2 misses in the recent window
       'Trusted one: trusted → light',
     ]);
     const audit = await db.selectFrom('audit_log').select(['user_id', 'detail']).where('action', '=', 'meeting.close').execute();
@@ -277,7 +277,7 @@ describe('running the meeting', () => {
     expect(md).toContain(`  > Feedback for ${p.due.id}`);
     expect(md).toContain('  - [ ] Bring a \\*recovery\\* plan (Ava, due 1 Jan 2020)');
     expect(md).toContain('## Consent agenda (accepted without review)\n\n- Trusted one (Ava), on track: Trusted one summary');
-    expect(md).toMatch(/- \*\*Trusted one\*\*: Trusted → Light: honesty spill-over/);
+    expect(md).toMatch(/- \*\*Trusted one\*\*: Trusted → Light: spill-over from the owner's hard miss on /);
 
     // Action items: on the assignee's home page, overdue; only the assignee or a leader can mark them done.
     const home = await callRoute(homeLoader, { path: '/', cookie: w.users.ava.cookie, params: {} });

@@ -110,7 +110,9 @@ export async function closeMeeting(
       for (const other of others) {
         if (hardMisses.get(other.ownerId)?.has(other.id)) continue;
         names.set(other.id, other.name);
-        noteChanges(other.id, await recordOversightEvents(trx, { projectId: other.id, inputs: [event({ type: 'spillover' })] }));
+        // The explanation names the project(s) whose hard miss caused it.
+        const cause = [...(hardMisses.get(other.ownerId) ?? [])].map((id) => names.get(id) ?? '').join(' and ');
+        noteChanges(other.id, await recordOversightEvents(trx, { projectId: other.id, inputs: [event({ type: 'spillover', project: cause })] }));
         summary.spillovers += 1;
       }
     }
