@@ -232,7 +232,8 @@ describe('running the meeting', () => {
       expect(response.status).toBe(303);
     }
     const afterKickoff = await meetingPage(w, 'leader', { intent: 'review', projectId: String(p.kickoff.id), verdict: 'on_track', feedback: 'Welcome' });
-    expect(afterKickoff.headers.get('Location')).toBe(`/forums/${w.forum.slug}/meetings/${w.coming.id}?item=${p.due.id}#item-${p.due.id}`);
+    // The item stays in view with a "saved" note (which links to the next item).
+    expect(afterKickoff.headers.get('Location')).toBe(`/forums/${w.forum.slug}/meetings/${w.coming.id}?item=${p.kickoff.id}&saved=${p.kickoff.id}#item-${p.kickoff.id}`);
     const added = await meetingPage(w, 'chair', { intent: 'action-item', projectId: String(p.due.id), text: 'Bring a *recovery* plan', assigneeId: String(w.users.ava.id), dueDate: '2020-01-01' });
     expect(added.status).toBe(303);
 

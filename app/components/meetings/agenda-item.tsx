@@ -8,6 +8,10 @@ import type { MeetingPageView } from '~/modules/meetings/meeting-page.server';
 import { goalProgress, VERDICTS } from '~/modules/meetings/meetings';
 import { healthLabel } from '~/oversight';
 import { formatDate } from '~/utils/format';
+import { MeetingOverrideForm } from './meeting-override';
+import { PutBackButton } from './put-back';
+import { SavedNote } from './saved-note';
+import { VerdictConsequence, type ConsequenceData } from './verdict-consequence';
 
 export type View = SerializeFrom<MeetingPageView>;
 export type DiscussedItemData = View['discussed']['items'][number];
@@ -78,7 +82,7 @@ function StatusReport({ item }: { item: DiscussedItemData }) {
   );
 }
 
-function ReviewForm({ item, failure }: { item: DiscussedItemData; failure?: Failure }) {
+function ReviewForm({ item, failure, consequences }: { item: DiscussedItemData; failure?: Failure; consequences?: ConsequenceData[] }) {
   const legendId = useId();
   const errorId = `${legendId}-error`;
   const verdictErrors = failure?.fieldErrors.verdict;
@@ -96,11 +100,18 @@ function ReviewForm({ item, failure }: { item: DiscussedItemData; failure?: Fail
         aria-invalid={verdictErrors?.length ? true : undefined}
       >
         <legend id={legendId}>Verdict on {item.project}</legend>
-        {VERDICTS.map((v) => (
-          <label key={v} className={`radio health-${v}`}>
-            <input type="radio" name="verdict" value={v} defaultChecked={chosen === v} /> {healthLabel(v)}
-          </label>
-        ))}
+        {VERDICTS.map((v) => {
+          const consequence = consequences?.find((c) => c.verdict === v);
+          const consequenceId = `${legendId}-${v}-consequence`;
+          return (
+            <div key={v} className="verdict-choice">
+              <label className={`radio health-${v}`}>
+                <input type="radio" name="verdict" value={v} defaultChecked={chosen === v} aria-describedby={consequence ? consequenceId : undefined} /> {healthLabel(v)}
+              </label>
+              <VerdictConsequence id={consequenceId} consequence={consequence} />
+            </div>
+          );
+        })}
         <ErrorList id={errorId} errors={verdictErrors} />
       </fieldset>
       <div className="field">
@@ -146,10 +157,14 @@ interface DiscussedItemProps {
   /** Where "Next item" goes: the next item (on whichever page holds it), or the end of the agenda. */
   nextHref: string;
   failure?: Failure;
+  /** What each verdict choice will do at the close (in-progress meetings, for those who record verdicts). */
+  consequences?: ConsequenceData[];
+  /** This item's verdict was just saved. */
+  saved?: boolean;
 }
 
 /** One discussed agenda item: why it is here, the owner's status, the verdict and the action items. */
-export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure }: DiscussedItemProps) {
+export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure, consequences, saved }: DiscussedItemProps) {
   const state = view.meeting.state;
   const recording = canRun && state === 'in_progress';
   return (
@@ -173,7 +188,9 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure 
       ) : state === 'closed' ? (
         <p className="muted">No verdict was recorded.</p>
       ) : null}
-      {recording ? <ReviewForm item={item} failure={failureFor(failure, 'review', item.projectId)} /> : null}
+      {recording && saved && item.verdict ? <SavedNote nextHref={nextHref} nextProject={item.nextProject} /> : null}
+      {recording ? <ReviewForm item={item} failure={failureFor(failure, 'review', item.projectId)} consequences={consequences} /> : null}
+      {recording && item.escalated ? <MeetingOverrideForm projectId={item.projectId} project={item.project} level={item.level} failure={failureFor(failure, 'override', item.projectId)} /> : null}
       {item.actionItems.length > 0 ? (
         <>
           <h4>Action items</h4>
@@ -188,6 +205,9 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure 
       ) : null}
       {recording ? <ActionItemForm item={item} members={view.members} failure={failureFor(failure, 'action-item', item.projectId)} /> : null}
       <footer className="agenda-item-foot">
+        {canRun && state !== 'closed' && item.section === 'consent' && item.pulled && !item.verdict ? (
+          <PutBackButton projectId={item.projectId} project={item.project} failure={failureFor(failure, 'put-back', item.projectId)} />
+        ) : null}
         {canRun && state !== 'planned' ? <RequestNextButton projectId={item.projectId} project={item.project} failure={failureFor(failure, 'request', item.projectId)} /> : null}
         <a href={nextHref} className="next-item">
           Next item<span className="skip-link"> after {item.project}</span>

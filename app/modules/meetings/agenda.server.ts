@@ -157,6 +157,31 @@ export async function pullAgendaItem(
   });
 }
 
+/** A leader puts a pulled consent item back (before or during the meeting), unless it already has a verdict. */
+export async function putBackAgendaItem(
+  db: Executor,
+  { forumId, meetingId, projectId, actorId, request }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
+): Promise<Outcome> {
+  return inTransaction(db, async (trx) => {
+    const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
+    if (!meeting) return refuse(404, 'Meeting not found');
+    if (meeting.state === 'closed') return refuse(409, 'This meeting is closed.');
+    const reviewed = await trx.selectFrom('reviews').select('id').where('meeting_id', '=', meeting.id).where('project_id', '=', projectId).executeTakeFirst();
+    if (reviewed) return refuse(409, 'A verdict is recorded for this item: it stays in discussion.', 'projectId');
+    const result = await trx
+      .updateTable('agenda_items')
+      .set({ pulled: false })
+      .where('meeting_id', '=', meeting.id)
+      .where('project_id', '=', projectId)
+      .where('section', '=', 'consent')
+      .where('pulled', '=', true)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return refuse(400, 'Only an item pulled from the consent agenda can be put back.', 'projectId');
+    await writeAudit(trx, { userId: actorId, forumId, action: 'agenda.put_back', target: `meeting:${meeting.id}`, detail: { projectId }, request });
+    return done(undefined);
+  });
+}
+
 /**
  * A leader asks for a project at the next planned meeting after this one: stored on that meeting's agenda
  * (requested_by), where it shows as a leader-requested exception.

@@ -198,7 +198,7 @@ export function prepareMeetingView(view: MeetingView) {
   const consent = items.filter((i) => !i.discussed);
   return {
     ...rest,
-    discussed: discussed.map(({ summary: _s, risks: _r, asks: _a, ...i }, n) => ({ ...i, number: n + 1, nextProjectId: discussed[n + 1]?.projectId ?? null })),
+    discussed: discussed.map(({ summary: _s, risks: _r, asks: _a, ...i }, n) => ({ ...i, number: n + 1, nextProjectId: discussed[n + 1]?.projectId ?? null, nextProject: discussed[n + 1]?.project ?? null })),
     consent: consent.map((i) => ({ projectId: i.projectId, project: i.project, owner: i.owner, health: i.health, summary: oneLine(i.summary ?? ''), reason: i.reason })),
     counts: {
       exception: discussed.filter((i) => i.section === 'exception').length,

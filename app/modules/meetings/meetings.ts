@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GoalKind, Role } from '../../../db/database';
 import { metricProgress } from '~/modules/goals/goals';
+import { OverrideSchema } from '~/modules/oversight/override';
 
 // One strict schema per form on the meeting page; the `intent` literal picks it.
 
@@ -13,6 +14,10 @@ export const StartMeetingSchema = z.strictObject({ intent: z.literal('start') })
 export const CloseMeetingSchema = z.strictObject({ intent: z.literal('close') });
 export const PullItemSchema = z.strictObject({ intent: z.literal('pull'), projectId });
 export const RequestNextSchema = z.strictObject({ intent: z.literal('request'), projectId });
+/** Puts a pulled consent item back on the consent agenda. */
+export const PutBackItemSchema = z.strictObject({ intent: z.literal('put-back'), projectId });
+/** A level override (an escalated project's corrective plan) recorded from the meeting page. */
+export const MeetingOverrideSchema = z.strictObject({ ...OverrideSchema.shape, projectId });
 
 export const ReviewSchema = z.strictObject({
   intent: z.literal('review'),
@@ -34,7 +39,7 @@ export const ActionItemSchema = z.strictObject({
 
 export const MeetingActionSchema = z.discriminatedUnion(
   'intent',
-  [StartMeetingSchema, CloseMeetingSchema, PullItemSchema, RequestNextSchema, ReviewSchema, ActionItemSchema],
+  [StartMeetingSchema, CloseMeetingSchema, PullItemSchema, RequestNextSchema, ReviewSchema, ActionItemSchema, PutBackItemSchema, MeetingOverrideSchema],
   { error: 'Unknown action' },
 );
 export type MeetingAction = z.infer<typeof MeetingActionSchema>;
