@@ -99,7 +99,7 @@ describe('explanations', () => {
   it('explains loosening, hard misses, Trusted drops, flags and escalation', () => {
     expect(stateAt('standard', [N(), N(), N(), N()]).explanation).toBe('Standard → Light: 4 on-track reviews in a row (needed 4)');
     expect(stateAt('light', [rev('off_track', 'on_track')]).explanation).toBe(
-      'Light → Standard: found off track after the owner reported on track (a hard miss), which allows at most Standard',
+      'Light → Standard: found off track after the owner reported on track (a hard miss): one level down, and at most Standard',
     );
     expect(stateAt('trusted', [missed]).explanation).toBe('Trusted → Light: any miss at Trusted drops a level; latest: status not posted');
     expect(stateAt('standard', [rev('at_risk', 'at_risk')]).explanation).toBe(

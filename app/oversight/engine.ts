@@ -163,7 +163,7 @@ function scored(s: OversightState, cls: ReviewClass | 'MISSED', verdict: Health 
   if (cls === 'HARD_MISS') {
     const to = tighter(down(from), p.hardMissCeiling);
     return make(from, to, 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_hard_miss',
-      `${transition(from, to)}: found off track after the owner reported on track (a hard miss), which allows at most ${levelLabel(p.hardMissCeiling)}`, p);
+      `${transition(from, to)}: found off track after the owner reported on track (a hard miss): one level down, and at most ${levelLabel(p.hardMissCeiling)}`, p);
   }
   if (from === 'trusted') {
     return make(from, 'light', 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_trusted',

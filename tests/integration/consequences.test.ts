@@ -1,8 +1,9 @@
-import { describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import type { HealthValue } from '../../db/database';
 import { loadVerdictConsequences } from '../../app/modules/meetings/consequences.server';
+import { loader as homeLoader } from '../../app/routes/_index';
 import { action as meetingAction, loader as meetingLoader } from '../../app/routes/forums.$slug.meetings.$id';
-import { dbTest as test } from '../setup/test-db';
+import { dbTest as test, fileDatabase } from '../setup/test-db';
 import { createMeetingWorld, type MeetingWorld } from './meetings-world';
 import { callRoute } from './owners-world';
 
@@ -12,6 +13,11 @@ function meetingPage(w: MeetingWorld, who: Who, form?: Record<string, string>, s
   const params = { slug: w.forum.slug, id: String(w.coming.id) };
   return callRoute(form ? meetingAction : meetingLoader, { path: `/forums/${w.forum.slug}/meetings/${w.coming.id}${search}`, cookie: w.users[who].cookie, params, form });
 }
+
+// The file's database is migrated in the hook, not in the first test's time.
+beforeAll(async () => {
+  await fileDatabase();
+});
 
 describe('consequences before deciding (issue #21 item 9)', () => {
   test('the preview of each recorded verdict is what the close then does, spill-over included, and previewing writes nothing', async ({ db }) => {
@@ -42,7 +48,7 @@ describe('consequences before deciding (issue #21 item 9)', () => {
     const hard = chosen(p.due.id, 'off_track');
     expect(hard).toMatchObject({ from: 'standard', to: 'tight', spillover: [{ projectId: p.trusted.id, project: 'Trusted one', from: 'trusted', to: 'light' }] });
     expect(hard.text).toBe(
-      "Off track against the owner's on track: Standard → Tight: found off track after the owner reported on track (a hard miss), which allows at most Standard; and Ava's other Trusted project Trusted one → Light",
+      "Off track against the owner's on track: Standard → Tight: found off track after the owner reported on track (a hard miss): one level down, and at most Standard; and Ava's other Trusted project Trusted one → Light",
     );
     // Another choice for the same item would not spill over.
     expect(chosen(p.due.id, 'at_risk').spillover).toEqual([]);
@@ -60,6 +66,15 @@ describe('consequences before deciding (issue #21 item 9)', () => {
     // The spill-over's explanation names the project and the verdict that caused it.
     const spill = await db.selectFrom('oversight_events').select('explanation').where('project_id', '=', p.trusted.id).where('type', '=', 'spillover').executeTakeFirstOrThrow();
     expect(spill.explanation).toBe("Trusted → Light: spill-over from the owner's hard miss on Due by cadence (judged off track after the owner reported on track)");
+
+    // After the close, the owner's home page says which of their projects changed level, and why.
+    const home = await (await callRoute(homeLoader, { path: '/', cookie: w.users.ava.cookie, params: {} })).json();
+    expect(home.levelChanges.map((c: { project: string; from: string; to: string; explanation: string }) => [c.project, c.from, c.to, c.explanation])).toEqual([
+      ['Due by cadence', 'standard', 'tight', 'Standard → Tight: found off track after the owner reported on track (a hard miss): one level down, and at most Standard'],
+      ['Trusted one', 'trusted', 'light', spill.explanation],
+    ]);
+    const benHome = await (await callRoute(homeLoader, { path: '/', cookie: w.users.ben.cookie, params: {} })).json();
+    expect(benHome.levelChanges.every((c: { project: string }) => ['Escalated', 'Kickoff', 'Missing status'].includes(c.project))).toBe(true);
   });
 
   test('a pulled consent item can be put back; an escalated project can be overridden with a reason in meeting mode', async ({ db }) => {
