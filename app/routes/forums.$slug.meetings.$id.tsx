@@ -51,7 +51,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const members = recording ? paged.members : [];
   const consequences = recording ? Object.fromEntries(paged.discussed.items.map((i) => [i.projectId, paged.consequences[i.projectId] ?? []])) : {};
   const saved = IdParamSchema.safeParse(searchParams.get('saved') ?? undefined);
-  return pageData({ forum, canRun, savedProjectId: saved.success ? saved.data : null, view: { ...paged, members, consequences } });
+  // The page size comes with the data: a constant of a .server module is not in the browser's bundle.
+  return pageData({ forum, canRun, savedProjectId: saved.success ? saved.data : null, discussedPageSize: DISCUSSED_PAGE_SIZE, view: { ...paged, members, consequences } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -86,7 +87,7 @@ function anchorHref(anchor: string): string {
 }
 
 export default function MeetingPage() {
-  const { forum, canRun, savedProjectId, view } = useLoaderData<typeof loader>();
+  const { forum, canRun, savedProjectId, discussedPageSize, view } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
   useFocusOnAnchor();
   const { meeting, discussed, consent, counts, progress } = view;
@@ -142,7 +143,7 @@ export default function MeetingPage() {
         {discussed.total + consent.total === 0 ? <p className="muted">Nothing on the agenda: this forum has no active projects.</p> : null}
         {discussed.pages > 1 ? (
           <p className="muted">
-            Items {(discussed.page - 1) * DISCUSSED_PAGE_SIZE + 1}–{(discussed.page - 1) * DISCUSSED_PAGE_SIZE + discussed.items.length} of {discussed.total} to discuss.
+            Items {(discussed.page - 1) * discussedPageSize + 1}–{(discussed.page - 1) * discussedPageSize + discussed.items.length} of {discussed.total} to discuss.
           </p>
         ) : null}
         {groups.map((g) => (

@@ -66,6 +66,14 @@ const MATRIX: Row[] = [
   { name: 'meeting page', method: 'GET', path: (i) => `/forums/demo/meetings/${i.meeting}`, expect: members(200) },
   { name: 'meeting minutes', method: 'GET', path: (i) => `/forums/demo/meetings/${i.meeting}/minutes.md`, expect: members(200) },
   { name: 'record a verdict (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'review', projectId: String(2 ** 40), verdict: 'great' }, expect: leaders(400) },
+  { name: 'put back a consent item (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'put-back', projectId: 'none' }, expect: leaders(400) },
+  {
+    name: 'override in meeting mode without a reason',
+    method: 'POST',
+    path: (i) => `/forums/demo/meetings/${i.meeting}`,
+    form: { intent: 'override', projectId: '1', level: 'tight', reason: ' ' },
+    expect: leaders(400),
+  },
   { name: 'unknown meeting intent', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'close-everything' }, expect: leaders(400) },
   { name: 'a meeting that does not exist', method: 'GET', path: () => '/forums/demo/meetings/987654321', expect: { ...members(404), anonymous: 302 } },
 ];
