@@ -14,8 +14,10 @@ import { startEmbeddedBackups } from './db/backup';
 import { createLogger, requestLogger } from './app/utils/logger.server';
 import { createMetrics, metricsEndpoint } from './app/utils/metrics.server';
 import { createRequestRouteResolver } from './app/utils/route-pattern.server';
+import { planMeetingsForAllForums } from './app/modules/meetings/schedule.server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
+const PLAN_EVERY_MS = 3_600_000;
 
 function securityHeaders(nonce: string, production: boolean): Record<string, string> {
   const headers: Record<string, string> = {
@@ -99,6 +101,13 @@ async function main() {
     log: (message) => logger.info(message),
     warn: (message) => logger.warn(message),
   });
+  // Meetings are planned ahead here and by the writes that need it (a close, a request for the next meeting),
+  // never by a page view; the hourly top-up keeps a long-running server's schedule ahead of the clock.
+  await planMeetingsForAllForums(handle.db);
+  const planner = setInterval(() => {
+    planMeetingsForAllForums(handle.db).catch((err: unknown) => logger.error({ err }, 'planning meetings failed'));
+  }, PLAN_EVERY_MS);
+  planner.unref();
 
   // The same rule as remix.config.js.
   const buildDir = path.resolve(process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.');
@@ -233,6 +242,7 @@ async function main() {
     stopping = true;
     logger.info(`${signal} received: closing`);
     stopBackups();
+    clearInterval(planner);
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {

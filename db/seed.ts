@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, HealthValue, LevelValue } from './database';
 import { hashPassword } from '../app/modules/auth/password.server';
 import { seededRandom } from '../app/utils/random';
+import { planMeetingsForAllForums } from '../app/modules/meetings/schedule.server';
 import { recordOversightEvents } from '../app/modules/oversight/oversight.server';
 import { startingLevel, type EngineEvent, type Level } from '../app/oversight';
 import { addMember, createForum, createGoal, createMeeting, createProject, createUser } from '../tests/factories';
@@ -207,7 +208,7 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
           if (other !== p && other.ownerId === p.ownerId && other.state.level === 'trusted') {
             const [s] = await recordOversightEvents(db, {
               projectId: other.id,
-              inputs: [{ event: { type: 'spillover' }, meetingId: meeting.id, occurredAt: meeting.scheduled_at, actorId: null }],
+              inputs: [{ event: { type: 'spillover', project: p.spec.name }, meetingId: meeting.id, occurredAt: meeting.scheduled_at, actorId: null }],
             });
             other.state = s;
           }
@@ -225,6 +226,8 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
     await insertStatus(db, { p, meetingId: upcoming.id, health, week: WEEKS, at: postedAt, random });
     await recordOversightEvents(db, { projectId: p.id, inputs: [{ event: { type: 'status', health }, meetingId: upcoming.id, occurredAt: postedAt, actorId: p.ownerId }] });
   }
+  // The forums' schedules, planned ahead as a new forum's are.
+  await planMeetingsForAllForums(db, { now });
 }
 
 function isoDate(d: Date): string {

@@ -1,6 +1,7 @@
 import { openDatabase } from '../db/client';
 import { parseEnv } from '../app/utils/env.server';
 import { findOversightDrift } from '../app/modules/oversight/oversight.server';
+import { rewordStoredExplanations } from '../app/modules/oversight/reword.server';
 
 /** Replays every project from its oversight events; exit 1 naming any project whose cached state drifted. */
 export async function runVerify(): Promise<number> {
@@ -19,6 +20,20 @@ export async function runVerify(): Promise<number> {
       );
     }
     return 1;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Re-words stored explanations in the engine's current words (a replay; levels and rules unchanged). */
+export async function runReword(): Promise<number> {
+  const env = parseEnv();
+  const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
+  try {
+    const result = await rewordStoredExplanations(handle.db);
+    console.log(`oversight reword: ${result.events} explanations re-worded in ${result.projects} projects`);
+    for (const id of result.skipped) console.error(`left as written: project ${id} (its replay differs from the stored levels; run oversight verify)`);
+    return result.skipped.length > 0 ? 1 : 0;
   } finally {
     await handle.close();
   }

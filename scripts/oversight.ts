@@ -2,11 +2,13 @@
  * Oversight engine tools.
  *   npx tsx scripts/oversight.ts replay [--policy file.json] [--states] [--check] < histories.json
  *   npx tsx scripts/oversight.ts verify
+ *   npx tsx scripts/oversight.ts reword
  */
 import { readFileSync } from 'node:fs';
 import { runReplayCli } from './oversight-replay';
 
-const USAGE = 'usage: oversight <replay|verify> [options]\n  replay  replay histories from stdin (see --help)\n  verify  check every project\'s cached state against its event replay\n';
+const USAGE =
+  'usage: oversight <replay|verify|reword> [options]\n  replay  replay histories from stdin (see --help)\n  verify  check every project\'s cached state against its event replay\n  reword  re-word stored explanations in the engine\'s current words (levels unchanged)\n';
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'replay') {
@@ -18,6 +20,9 @@ if (command === 'replay') {
 } else if (command === 'verify') {
   const { runVerify } = await import('./oversight-verify');
   process.exitCode = await runVerify();
+} else if (command === 'reword') {
+  const { runReword } = await import('./oversight-verify');
+  process.exitCode = await runReword();
 } else {
   process.stderr.write(command ? `unknown command: ${command}\n${USAGE}` : USAGE);
   process.exitCode = 2;

@@ -19,6 +19,7 @@ import {
 } from './index';
 
 const RUNS = { numRuns: 1000 };
+const PLAIN_WORDS_FORBIDDEN = /\bpoints?\b|\w_\w|\bspillover\b|\bhold\b|\bloosen\b|\b(PASS|FLAG|MISSED|STATUS|OVERRIDE|SPILLOVER|RESTART|REJECTED)\b/;
 
 const levelArb = fc.constantFrom<Level>(...LEVELS);
 const healthArb = fc.constantFrom<Health>(...HEALTHS);
@@ -109,6 +110,8 @@ function expectWellFormed(states: OversightState[], start: Level, policy: Policy
     expect(s.window.length).toBeLessThanOrEqual(policy.windowSize);
     if (s.escalated) expect(s.level).toBe('tight');
     expect(s.explanation.trim().length).toBeGreaterThan(0);
+    // Plain words (issue #21): no internal rule or class ids, no "points".
+    expect(s.explanation).not.toMatch(PLAIN_WORDS_FORBIDDEN);
     expect(s.rule.length).toBeGreaterThan(0);
     prev = s.level;
   }

@@ -86,7 +86,7 @@ describe('explanations', () => {
     const s = stateAt('light', [rev('at_risk', 'on_track'), missed]);
     expect(s.level).toBe('standard');
     expect(s.rule).toBe('tighten_window');
-    expect(s.explanation).toBe('Light → Standard: 2 miss points in the last 5 reviews (limit 2); latest: status not posted');
+    expect(s.explanation).toBe('Light → Standard: 2 misses in the last 5 reviews (limit 2); latest: status not posted');
   });
 
   it('names the progress toward the next level', () => {
@@ -99,16 +99,27 @@ describe('explanations', () => {
   it('explains loosening, hard misses, Trusted drops, flags and escalation', () => {
     expect(stateAt('standard', [N(), N(), N(), N()]).explanation).toBe('Standard → Light: 4 on-track reviews in a row (needed 4)');
     expect(stateAt('light', [rev('off_track', 'on_track')]).explanation).toBe(
-      'Light → Standard: hard miss (off track, self-reported on track; 2 miss points), at most Standard after a hard miss',
+      'Light → Standard: found off track after the owner reported on track (a hard miss): one level down, and at most Standard',
     );
-    expect(stateAt('trusted', [missed]).explanation).toBe('Trusted → Light: any miss at Trusted drops a level; latest: status not posted (1 miss point)');
+    expect(stateAt('trusted', [missed]).explanation).toBe('Trusted → Light: any miss at Trusted drops a level; latest: status not posted');
     expect(stateAt('standard', [rev('at_risk', 'at_risk')]).explanation).toBe(
-      'Stays Standard: at risk, flagged by the owner before the review (no miss points; streak held at 0/4 toward Light)',
+      'Stays Standard: at risk, flagged by the owner before the review (not counted as a miss; streak held at 0/4 toward Light)',
     );
     const escalated = stateAt('tight', [missed, missed, missed, missed, missed]);
     expect(escalated.rule).toBe('escalate');
     expect(escalated.explanation).toBe(
-      'Escalated at Tight: 5 miss events at Tight (limit 5); latest: status not posted; needs a leader override with a corrective plan',
+      'Escalated at Tight: 5 misses at Tight (limit 5); latest: status not posted; needs a leader override with a corrective plan',
+    );
+  });
+
+  it('counts a hard miss as its weight, and says so', () => {
+    const s = stateAt('trusted', [rev('off_track', 'on_track'), N(), missed]);
+    expect(s.explanation).toBe('Standard → Tight: 3 misses in the last 5 reviews (limit 2; a hard miss counts as 2); latest: status not posted');
+  });
+
+  it('names the project and the verdict behind a spill-over', () => {
+    expect(step(stateAt('trusted'), { type: 'spillover', project: 'Hiring pipeline' }).explanation).toBe(
+      "Trusted → Light: spill-over from the owner's hard miss on Hiring pipeline (judged off track after the owner reported on track)",
     );
   });
 
@@ -153,7 +164,7 @@ describe('overrides', () => {
     const before = stateAt('tight', [missed, missed, missed, missed, missed, N()]);
     const after = step(before, { type: 'override', level: 'light', reason: '  recovery plan agreed ' });
     expect(after).toMatchObject({ level: 'light', changed: true, streak: 0, window: [], escalated: false, missesAtTight: 0, eventClass: 'OVERRIDE', rule: 'override' });
-    expect(after.explanation).toBe('Override Tight → Light: “recovery plan agreed”; streak, miss window and escalation reset');
+    expect(after.explanation).toBe('Override Tight → Light: “recovery plan agreed”; streak, recent misses and escalation reset');
   });
 });
 
@@ -262,7 +273,7 @@ describe('restart', () => {
     const before = stateAt('tight', [missed, missed, missed, missed, missed]);
     const s = step(before, { type: 'restart', level: 'standard', reason: 'handed to Ana' });
     expect(s).toMatchObject({ level: 'standard', streak: 0, window: [], escalated: false, missesAtTight: 0, rule: 'restart', eventClass: 'RESTART' });
-    expect(s.explanation).toBe('Restarted at Standard (was Tight): handed to Ana; streak, miss window and escalation reset');
+    expect(s.explanation).toBe('Restarted at Standard (was Tight): handed to Ana; streak, recent misses and escalation reset');
   });
 });
 

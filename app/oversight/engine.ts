@@ -1,4 +1,4 @@
-import { describeScored, healthWords, levelLabel, missPoints, plural, transition } from './explain';
+import { describeScored, healthWords, levelLabel, misses, plural, spilloverCause, transition, weightNote } from './explain';
 import { DEFAULT_POLICY, intervalFor, loosenStreakFor } from './policy';
 import { LEVELS } from './types';
 import type { Attention, EngineEvent, EventClass, Health, Level, OversightState, Policy, ReviewClass, Rule } from './types';
@@ -141,42 +141,42 @@ function scored(s: OversightState, cls: ReviewClass | 'MISSED', verdict: Health 
     const need = loosenStreakFor(from, p);
     const held = s.escalated ? 'escalated' : need > 0 ? `streak held at ${s.streak}/${need} toward ${levelLabel(up(from))}` : 'streak held';
     const text = cls === 'FLAG'
-      ? `Stays ${levelLabel(from)}: at risk, flagged by the owner before the review (no miss points; ${held})`
-      : `Stays ${levelLabel(from)}: ${latest} (0 miss points under this policy; ${held})`;
+      ? `Stays ${levelLabel(from)}: at risk, flagged by the owner before the review (not counted as a miss; ${held})`
+      : `Stays ${levelLabel(from)}: ${latest} (not counted as a miss under this forum's policy; ${held})`;
     return make(from, from, s.streak, window, attention, pulled, s.escalated, s.missesAtTight, cls, 0, cls === 'FLAG' ? 'flag' : 'hold', text, p);
   }
 
   // An event with points: the streak resets, and the level may tighten.
   if (from === 'tight') {
-    const misses = s.missesAtTight + 1;
+    const atTight = s.missesAtTight + 1;
     if (s.escalated) {
-      return make(from, from, 0, window, attention, pulled, true, misses, cls, points, 'hold_escalated',
-        `Stays Tight, escalated: ${misses} miss events at Tight; latest: ${latest}; awaiting a leader override with a corrective plan`, p);
+      return make(from, from, 0, window, attention, pulled, true, atTight, cls, points, 'hold_escalated',
+        `Stays Tight, escalated: ${misses(atTight)} at Tight; latest: ${latest}; awaiting a leader override with a corrective plan`, p);
     }
-    if (misses >= p.escalationMisses) {
-      return make(from, from, 0, window, attention, pulled, true, misses, cls, points, 'escalate',
-        `Escalated at Tight: ${misses} miss events at Tight (limit ${p.escalationMisses}); latest: ${latest}; needs a leader override with a corrective plan`, p);
+    if (atTight >= p.escalationMisses) {
+      return make(from, from, 0, window, attention, pulled, true, atTight, cls, points, 'escalate',
+        `Escalated at Tight: ${misses(atTight)} at Tight (limit ${p.escalationMisses}); latest: ${latest}; needs a leader override with a corrective plan`, p);
     }
-    return make(from, from, 0, window, attention, pulled, false, misses, cls, points, 'hold_tight',
-      `Stays Tight (the tightest level): ${misses} of ${p.escalationMisses} miss events at Tight before escalation; latest: ${latest} (${missPoints(points)})`, p);
+    return make(from, from, 0, window, attention, pulled, false, atTight, cls, points, 'hold_tight',
+      `Stays Tight (the tightest level): ${atTight} of ${p.escalationMisses} misses at Tight before escalation; latest: ${latest}`, p);
   }
   if (cls === 'HARD_MISS') {
     const to = tighter(down(from), p.hardMissCeiling);
     return make(from, to, 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_hard_miss',
-      `${transition(from, to)}: hard miss (${latest}; ${missPoints(points)}), at most ${levelLabel(p.hardMissCeiling)} after a hard miss`, p);
+      `${transition(from, to)}: found off track after the owner reported on track (a hard miss): one level down, and at most ${levelLabel(p.hardMissCeiling)}`, p);
   }
   if (from === 'trusted') {
     return make(from, 'light', 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_trusted',
-      `Trusted → Light: any miss at Trusted drops a level; latest: ${latest} (${missPoints(points)})`, p);
+      `Trusted → Light: any miss at Trusted drops a level; latest: ${latest}`, p);
   }
   const total = sum(window);
   if (total >= p.windowLimit) {
     const to = down(from);
     return make(from, to, 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_window',
-      `${transition(from, to)}: ${missPoints(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}); latest: ${latest}`, p);
+      `${transition(from, to)}: ${misses(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}${weightNote(window, p)}); latest: ${latest}`, p);
   }
   return make(from, from, 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'hold_below_limit',
-    `Stays ${levelLabel(from)}: ${missPoints(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}); latest: ${latest}`, p);
+    `Stays ${levelLabel(from)}: ${misses(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}${weightNote(window, p)}); latest: ${latest}`, p);
 }
 
 /** One event applied to a state. Pure: the input state is never mutated (windows may be shared). */
@@ -204,28 +204,28 @@ export function step(state: OversightState, event: EngineEvent, policy: Policy =
       const to = event.level;
       const head = from === to ? `Override keeps ${levelLabel(to)}` : `Override ${levelLabel(from)} → ${levelLabel(to)}`;
       return make(from, to, 0, EMPTY_WINDOW, s.attention, s.pulled, false, 0, 'OVERRIDE', 0, 'override',
-        `${head}: “${reason}”; streak, miss window and escalation reset`, p);
+        `${head}: “${reason}”; streak, recent misses and escalation reset`, p);
     }
     case 'restart': {
       const to = event.level;
       const reason = event.reason.trim();
       const head = from === to ? `Restarted at ${levelLabel(to)}` : `Restarted at ${levelLabel(to)} (was ${levelLabel(from)})`;
       return make(from, to, 0, EMPTY_WINDOW, s.attention, s.pulled, false, 0, 'RESTART', 0, 'restart',
-        `${head}${reason ? `: ${reason}` : ''}; streak, miss window and escalation reset`, p);
+        `${head}${reason ? `: ${reason}` : ''}; streak, recent misses and escalation reset`, p);
     }
     case 'spillover': {
       if (from === 'trusted') {
         return make(from, 'light', 0, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'SPILLOVER', 0, 'spillover',
-          'Trusted → Light: honesty spill-over, the owner had a hard miss on another project', p);
+          `Trusted → Light: ${spilloverCause(event)}`, p);
       }
       if (from === 'light') {
         // Restarting Light's streak keeps monotonicity: a project just dropped from Trusted (streak 0) must not
         // end up behind one that never reached Trusted. See docs/decisions/001-oversight-engine.md.
         return make(from, from, 0, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'SPILLOVER', 0, 'spillover_streak',
-          `Stays Light: honesty spill-over from the owner's hard miss on another project restarts the streak toward Trusted (was ${s.streak}/${loosenStreakFor('light', p)})`, p);
+          `Stays Light: ${spilloverCause(event)}; it restarts the streak toward Trusted (was ${s.streak}/${loosenStreakFor('light', p)})`, p);
       }
       return make(from, from, s.streak, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'SPILLOVER', 0, 'spillover_none',
-        `Stays ${levelLabel(from)}: honesty spill-over from another project affects only Trusted and Light projects`, p);
+        `Stays ${levelLabel(from)}: ${spilloverCause(event)}, but it affects only Trusted and Light projects`, p);
     }
     default: {
       const never: never = event;

@@ -1,4 +1,4 @@
-import type { Health, Level, ReviewClass } from './types';
+import type { EngineEvent, Health, Level, Policy, ReviewClass } from './types';
 
 const LEVEL_LABELS: Record<Level, string> = { tight: 'Tight', standard: 'Standard', light: 'Light', trusted: 'Trusted' };
 const HEALTH_LABELS: Record<Health, string> = { on_track: 'On track', at_risk: 'At risk', off_track: 'Off track' };
@@ -31,8 +31,31 @@ export function describeScored(cls: ReviewClass | 'MISSED', verdict?: Health, se
   return REVIEW_PHRASES[verdict + '|' + selfReport];
 }
 
-export function missPoints(n: number): string {
-  return n === 1 ? '1 miss point' : `${n} miss points`;
+/** Misses as people count them: a hard miss weighs as its policy says (see weightNote). */
+export function misses(n: number): string {
+  return n === 1 ? '1 miss' : `${n} misses`;
+}
+
+/**
+ * When the recent misses include a weighted one, how the count was made, in words: "; a hard miss counts as 2".
+ * Only the policy's weights above 1 are named.
+ */
+export function weightNote(window: readonly number[], p: Policy): string {
+  if (!window.some((n) => n > 1)) return '';
+  const weights: [string, number][] = [
+    ['a hard miss', p.pointsHardMiss],
+    ['a verdict worse than reported', p.pointsSoftMiss],
+    ['an off-track project the owner reported', p.pointsHonestOff],
+    ['a status not posted', p.pointsMissed],
+  ];
+  const named = weights.filter(([, n]) => n > 1).map(([what, n]) => `${what} counts as ${n}`);
+  return named.length ? `; ${named.join(', ')}` : '';
+}
+
+/** Why a spill-over happened: the owner's project and the verdict that caused it, when the event names them. */
+export function spilloverCause(event: Extract<EngineEvent, { type: 'spillover' }>): string {
+  const where = event.project ? `on ${event.project}` : 'on another project';
+  return `spill-over from the owner's hard miss ${where} (judged off track after the owner reported on track)`;
 }
 
 export function plural(n: number, one: string, many: string): string {

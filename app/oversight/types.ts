@@ -14,8 +14,8 @@ export type EngineEvent =
   | { type: 'status'; health: Health }
   | { type: 'missed' }
   | { type: 'override'; level: Level; reason: string }
-  /** Honesty spill-over: the same owner had a HARD_MISS on another project. */
-  | { type: 'spillover' }
+  /** Honesty spill-over: the same owner had a HARD_MISS on another project (named, for the explanation). */
+  | { type: 'spillover'; project?: string }
   /** Ownership change / project start: restart at this level (resets streak, window, escalation). */
   | { type: 'restart'; level: Level; reason: string };
 
@@ -122,7 +122,7 @@ export const EngineEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('status'), health: HealthSchema }),
   z.strictObject({ type: z.literal('missed') }),
   z.strictObject({ type: z.literal('override'), level: LevelSchema, reason: z.string().max(2000) }),
-  z.strictObject({ type: z.literal('spillover') }),
+  z.strictObject({ type: z.literal('spillover'), project: z.string().max(500).optional() }),
   z.strictObject({ type: z.literal('restart'), level: LevelSchema, reason: z.string().max(2000) }),
 ]);
 

@@ -14,6 +14,7 @@ import { ErrorList } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { SECTION_TITLES } from '~/modules/meetings/agenda';
 import { invalidFormResponse, parseMeetingId, refusalResponse, runMeetingAction } from '~/modules/meetings/meeting-actions.server';
+import { loadVerdictConsequences } from '~/modules/meetings/consequences.server';
 import { loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
 import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
 import { getDb } from '~/utils/db.server';
@@ -37,7 +38,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const view = await forumPageData(forum, `meeting:${meetingId}`, async () => {
     const loaded = await loadMeetingView(db, { forumId: forum.id, meetingId });
     invariantResponse(loaded, 'Meeting not found');
-    return prepareMeetingView(loaded);
+    // What each verdict choice will do at the close: a preview from the engine, in progress only.
+    const consequences = await loadVerdictConsequences(db, { forumId: forum.id, meetingId });
+    return { ...prepareMeetingView(loaded), consequences };
   });
   const item = IdParamSchema.safeParse(searchParams.get('item') ?? undefined);
   const paged = pageMeetingView(view, {
@@ -46,9 +49,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     item: item.success ? item.data : undefined,
   });
   const canRun = runsMeetings(role);
-  // The members are the action-item forms' assignees: only for those forms.
-  const members = canRun && paged.meeting.state === 'in_progress' ? paged.members : [];
-  return pageData({ forum, canRun, isChair: role === 'chair', view: { ...paged, members } });
+  const recording = canRun && paged.meeting.state === 'in_progress';
+  // The members are the action-item forms' assignees, the consequences the verdict forms' notes: only for those forms.
+  const members = recording ? paged.members : [];
+  const consequences = recording ? Object.fromEntries(paged.discussed.items.map((i) => [i.projectId, paged.consequences[i.projectId] ?? []])) : {};
+  const saved = IdParamSchema.safeParse(searchParams.get('saved') ?? undefined);
+  return pageData({ forum, canRun, savedProjectId: saved.success ? saved.data : null, isChair: role === 'chair', view: { ...paged, members, consequences } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -64,25 +70,28 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/forums/${forum.slug}/meetings/${meetingId}${anchorHref(result.value.anchor)}`, 303);
 }
 
-/** After a verdict the page lands on the next item: put the keyboard on its verdict. */
+/** After a verdict the page stays on its item: put the keyboard on the link to the next one (else on the verdict). */
 function useFocusOnAnchor() {
   const { hash, key } = useLocation();
   useEffect(() => {
     const target = hash ? document.getElementById(decodeURIComponent(hash.slice(1))) : null;
     if (!target) return;
+    const next = target.querySelector<HTMLAnchorElement>('.saved-note a');
     const radio = target.querySelector<HTMLInputElement>('input[name="verdict"]:checked, input[name="verdict"]');
-    (radio ?? target).focus();
+    (next ?? radio ?? target).focus();
   }, [hash, key]);
 }
 
 /** The URL of an anchor on the meeting page: an item's is on the page that holds it (?item=). */
 function anchorHref(anchor: string): string {
+  const saved = /^saved-(\d+)$/.exec(anchor);
+  if (saved) return `?item=${saved[1]}&saved=${saved[1]}#item-${saved[1]}`;
   const item = /^item-(\d+)$/.exec(anchor);
   return item ? `?item=${item[1]}#${anchor}` : `#${anchor}`;
 }
 
 export default function MeetingPage() {
-  const { forum, canRun, isChair, view } = useLoaderData<typeof loader>();
+  const { forum, canRun, isChair, savedProjectId, view } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failure = actionData && 'fieldErrors' in actionData ? actionData : undefined;
   const confirm = actionData && 'confirm' in actionData ? actionData.confirm : undefined;
@@ -154,18 +163,20 @@ export default function MeetingPage() {
                 nextHref={item.nextProjectId === null ? endHref : anchorHref(`item-${item.nextProjectId}`)}
                 failure={failure}
                 actionItemHref={isChair ? (id) => `/forums/${forum.slug}/action-items/${id}` : undefined}
+                consequences={view.consequences[item.projectId]}
+                saved={savedProjectId === item.projectId}
               />
             ))}
           </section>
         ))}
-        <Pagination label="Agenda pages" page={discussed.page} pages={discussed.pages} href={(n) => `${withPageParam(search, 'page', n, ['item'])}#agenda`} />
+        <Pagination label="Agenda pages" page={discussed.page} pages={discussed.pages} href={(n) => `${withPageParam(search, 'page', n, ['item', 'saved'])}#agenda`} />
         <section id="consent-agenda" className="agenda-section" aria-labelledby="consent-title" tabIndex={-1}>
           <h3 id="consent-title" className="section-title">
             {SECTION_TITLES.consent} <span className="muted">({consent.total})</span>
           </h3>
           <p className="muted">Accepted without review when the meeting closes, unless pulled into discussion.</p>
           <ConsentAgenda items={consent.items} canPull={canRun && meeting.state !== 'closed'} failure={failure} />
-          <Pagination label="Consent agenda pages" page={consent.page} pages={consent.pages} href={(n) => `${withPageParam(search, 'consent', n, ['item'])}#consent-agenda`} />
+          <Pagination label="Consent agenda pages" page={consent.page} pages={consent.pages} href={(n) => `${withPageParam(search, 'consent', n, ['item', 'saved'])}#consent-agenda`} />
         </section>
       </section>
       {canRun && meeting.state === 'in_progress' ? (

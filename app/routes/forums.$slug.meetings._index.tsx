@@ -6,7 +6,7 @@ import { MeetingStateBadge } from '~/components/meetings/meeting-state';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { MeetingListQuerySchema } from '~/modules/meetings/meetings';
-import { ensurePlannedMeetings, listMeetingsForForum } from '~/modules/meetings/schedule.server';
+import { listMeetingsForForum } from '~/modules/meetings/schedule.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { keepKnownQuery } from '~/utils/http.server';
@@ -18,7 +18,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum } = await requireForumRole(request, params.slug);
   const { page } = MeetingListQuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
-  await ensurePlannedMeetings(db, { forumId: forum.id });
   const meetings = await listMeetingsForForum(db, { forumId: forum.id, page });
   return json({ forum, page, ...meetings });
 }

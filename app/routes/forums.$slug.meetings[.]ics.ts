@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from '@remix-run/node';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { buildCalendar } from '~/modules/meetings/ical';
-import { ensurePlannedMeetings, listMeetingsForCalendar } from '~/modules/meetings/schedule.server';
+import { listMeetingsForCalendar } from '~/modules/meetings/schedule.server';
 import { getDb } from '~/utils/db.server';
 import { appUrl } from '~/utils/env.server';
 
@@ -12,7 +12,6 @@ const DURATION_MINUTES = 60;
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum } = await requireForumRole(request, params.slug);
-  await ensurePlannedMeetings(db, { forumId: forum.id });
   const now = new Date();
   const meetings = await listMeetingsForCalendar(db, { forumId: forum.id, since: new Date(now.getTime() - HISTORY_DAYS * 86_400_000) });
   const origin = appUrl(); // configured, never the request's Host (issue #22)

@@ -37,8 +37,8 @@ type ProjectRow = Data['projects']['items'][number];
 type OwnerRow = Data['owners']['items'][number];
 
 const CALIBRATION_TERMS = [
-  ['PASS', 'On-track verdicts'],
-  ['FLAG', 'At risk, flagged by the owner first'],
+  ['on track', 'On-track verdicts'],
+  ['flagged', 'At risk, flagged by the owner first'],
   ['own-up', 'Off track, and the owner said so'],
   ['soft miss', 'Verdict one step worse than the self-report'],
   ['hard miss', 'Self-reported on track, found off track'],
@@ -61,7 +61,7 @@ function CalibrationLegend() {
 }
 
 function CalibrationCounts({ c }: { c: Calibration }) {
-  return <span className="calibration">{`PASS ${c.PASS} · FLAG ${c.FLAG} · own-up ${c.HONEST_OFF} · soft miss ${c.SOFT_MISS} · hard miss ${c.HARD_MISS} · missed ${c.MISSED}`}</span>;
+  return <span className="calibration">{`on track ${c.PASS} · flagged ${c.FLAG} · own-up ${c.HONEST_OFF} · soft miss ${c.SOFT_MISS} · hard miss ${c.HARD_MISS} · missed ${c.MISSED}`}</span>;
 }
 
 /** An owner's projects by level: a badge per level with its count. */

@@ -79,6 +79,14 @@ const MATRIX: Row[] = [
     form: { intent: 'review', projectId: '1', verdict: 'on_track', version: 'stale' },
     expect: leaders(400),
   },
+  { name: 'put back a consent item (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'put-back', projectId: 'none' }, expect: leaders(400) },
+  {
+    name: 'override in meeting mode without a reason',
+    method: 'POST',
+    path: (i) => `/forums/demo/meetings/${i.meeting}`,
+    form: { intent: 'override', projectId: '1', level: 'tight', reason: ' ' },
+    expect: leaders(400),
+  },
   { name: 'unknown meeting intent', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'close-everything' }, expect: leaders(400) },
   { name: 'a meeting that does not exist', method: 'GET', path: () => '/forums/demo/meetings/987654321', expect: { ...members(404), anonymous: 302 } },
   // Forum settings → Members: the chair edits, leaders read.

@@ -62,8 +62,9 @@ test('the chair runs the coming meeting: start, verdicts, a pulled consent item,
     await item.getByRole('button', { name: 'Record verdict' }).click();
     await expect(page.locator('.meeting-status')).toContainText(`${i + 1} of ${total} reviewed`);
   }
-  // After the last verdict the keyboard lands on the close section.
-  await expect(page).toHaveURL(/#close-meeting$/);
+  // After the last verdict the item stays in view, saved, and its link goes on to the close section.
+  await expect(items.last().locator('.saved-note')).toContainText('Verdict saved.');
+  await expect(items.last().getByRole('link', { name: 'Go to the end of the agenda' })).toHaveAttribute('href', '#close-meeting');
 
   const first = items.first();
   await first.getByLabel('New action item').fill('Share the corrective plan with the forum');
@@ -75,6 +76,8 @@ test('the chair runs the coming meeting: start, verdicts, a pulled consent item,
   // What the confirmation announced is what the close did, each change explained.
   const changes = page.getByRole('region', { name: 'Level changes' });
   expect((await changes.locator('.level-changes > li').allInnerTexts()).sort()).toEqual(announced.sort());
+  // Explained in plain words: no rule ids, no points.
+  for (const line of announced) expect(line).not.toMatch(/points|tighten|hard_miss|spillover/);
   await expectNoAxeViolations(page);
 });
 

@@ -9,6 +9,10 @@ import { goalProgress, VERDICTS } from '~/modules/meetings/meetings';
 import { healthLabel } from '~/oversight';
 import { formatDate } from '~/utils/format';
 import { ReviewConflict } from './review-conflict';
+import { MeetingOverrideForm } from './meeting-override';
+import { PutBackButton } from './put-back';
+import { SavedNote } from './saved-note';
+import { VerdictConsequence, type ConsequenceData } from './verdict-consequence';
 
 export type View = SerializeFrom<MeetingPageView>;
 export type DiscussedItemData = View['discussed']['items'][number];
@@ -79,7 +83,7 @@ function StatusReport({ item }: { item: DiscussedItemData }) {
   );
 }
 
-function ReviewForm({ item, failure, timeZone }: { item: DiscussedItemData; failure?: Failure; timeZone: string }) {
+function ReviewForm({ item, failure, timeZone, consequences }: { item: DiscussedItemData; failure?: Failure; timeZone: string; consequences?: ConsequenceData[] }) {
   const legendId = useId();
   const errorId = `${legendId}-error`;
   const verdictErrors = failure?.fieldErrors.verdict;
@@ -101,11 +105,18 @@ function ReviewForm({ item, failure, timeZone }: { item: DiscussedItemData; fail
         aria-invalid={verdictErrors?.length ? true : undefined}
       >
         <legend id={legendId}>Verdict on {item.project}</legend>
-        {VERDICTS.map((v) => (
-          <label key={v} className={`radio health-${v}`}>
-            <input type="radio" name="verdict" value={v} defaultChecked={chosen === v} /> {healthLabel(v)}
-          </label>
-        ))}
+        {VERDICTS.map((v) => {
+          const consequence = consequences?.find((c) => c.verdict === v);
+          const consequenceId = `${legendId}-${v}-consequence`;
+          return (
+            <div key={v} className="verdict-choice">
+              <label className={`radio health-${v}`}>
+                <input type="radio" name="verdict" value={v} defaultChecked={chosen === v} aria-describedby={consequence ? consequenceId : undefined} /> {healthLabel(v)}
+              </label>
+              <VerdictConsequence id={consequenceId} consequence={consequence} />
+            </div>
+          );
+        })}
         <ErrorList id={errorId} errors={verdictErrors} />
       </fieldset>
       <div className="field">
@@ -153,10 +164,14 @@ interface DiscussedItemProps {
   failure?: Failure;
   /** The edit page of an action item, for those who may change them (the chair). */
   actionItemHref?: (id: number) => string;
+  /** What each verdict choice will do at the close (in-progress meetings, for those who record verdicts). */
+  consequences?: ConsequenceData[];
+  /** This item's verdict was just saved. */
+  saved?: boolean;
 }
 
 /** One discussed agenda item: why it is here, the owner's status, the verdict and the action items. */
-export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure, actionItemHref }: DiscussedItemProps) {
+export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure, actionItemHref, consequences, saved }: DiscussedItemProps) {
   const state = view.meeting.state;
   const recording = canRun && state === 'in_progress';
   return (
@@ -180,8 +195,10 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure,
       ) : state === 'closed' ? (
         <p className="muted">No verdict was recorded.</p>
       ) : null}
+      {recording && saved && item.verdict ? <SavedNote nextHref={nextHref} nextProject={item.nextProject} /> : null}
       {/* Keyed by the verdict's version: when a refresh brings a colleague's verdict, the form shows it. */}
-      {recording ? <ReviewForm key={item.reviewVersion ?? 0} item={item} failure={failureFor(failure, 'review', item.projectId)} timeZone={timeZone} /> : null}
+      {recording ? <ReviewForm key={item.reviewVersion ?? 0} item={item} failure={failureFor(failure, 'review', item.projectId)} timeZone={timeZone} consequences={consequences} /> : null}
+      {recording && item.escalated ? <MeetingOverrideForm projectId={item.projectId} project={item.project} level={item.level} failure={failureFor(failure, 'override', item.projectId)} /> : null}
       {item.actionItems.length > 0 ? (
         <>
           <h4>Action items</h4>
@@ -207,6 +224,9 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure,
         <ActionItemForm key={item.actionItems.map((a) => a.id).join(',')} item={item} members={view.members} failure={failureFor(failure, 'action-item', item.projectId)} />
       ) : null}
       <footer className="agenda-item-foot">
+        {canRun && state !== 'closed' && item.section === 'consent' && item.pulled && !item.verdict ? (
+          <PutBackButton projectId={item.projectId} project={item.project} failure={failureFor(failure, 'put-back', item.projectId)} />
+        ) : null}
         {canRun && state !== 'planned' ? <RequestNextButton projectId={item.projectId} project={item.project} failure={failureFor(failure, 'request', item.projectId)} /> : null}
         <a href={nextHref} className="next-item">
           Next item<span className="skip-link"> after {item.project}</span>

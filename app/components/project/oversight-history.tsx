@@ -31,7 +31,6 @@ function columns(timeZone: string): DataColumn<OversightEvent>[] {
         );
       },
     },
-    { id: 'rule', header: 'Rule', accessorFn: (e) => e.rule, cell: ({ row }) => <code>{row.original.rule}</code> },
     { id: 'explanation', header: 'Explanation', accessorFn: (e) => e.explanation },
     {
       id: 'by',
@@ -126,7 +125,7 @@ function OverrideForm({ currentLevel, state }: { currentLevel: string; state: Ov
           name="reason"
           rows={3}
           maxLength={REASON_MAX}
-          hint="Required: say why, e.g. the corrective plan agreed. Resets the streak, miss window and escalation."
+          hint="Required: say why, e.g. the corrective plan agreed. Resets the streak, recent misses and escalation."
           defaultValue={values.reason ?? ''}
           errors={state?.fieldErrors.reason}
         />

@@ -2,7 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import type { HealthValue } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
-import { buildAgenda, type AgendaFacts } from './agenda';
+import { buildAgenda, type AgendaEntry, type AgendaFacts } from './agenda';
 import { statusCycle } from '~/modules/status/status';
 import { formatDateTime } from '~/utils/format';
 import { done, EARLY_START_MINUTES, refuse, type Outcome } from './meetings';
@@ -15,7 +15,7 @@ type MeetingRef = Pick<LockedMeeting, 'id' | 'forumId' | 'scheduledAt'>;
  * Everything the agenda rules read, for every active project of the forum, in one query. `now` decides whether
  * the cycle's status deadline has passed: before it, a project without a status is due, not missing.
  */
-export async function loadAgendaFacts(db: Executor, meeting: MeetingRef, now: Date = new Date()): Promise<AgendaFacts[]> {
+export async function loadAgendaFacts(db: Executor, meeting: MeetingRef, now: Date = new Date()): Promise<(AgendaFacts & { leaderPulled: boolean })[]> {
   const rows = await db
     .selectFrom('projects as p')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
@@ -52,6 +52,7 @@ export async function loadAgendaFacts(db: Executor, meeting: MeetingRef, now: Da
       'lr.verdict as lastVerdict',
       'rq.name as requestedBy',
       'f.status_deadline_hours as deadlineHours',
+      'ai.pulled as leaderPulled',
       // Same count as the dashboard's "meetings since the last review", up to this meeting.
       eb
         .selectFrom('meetings as m')
@@ -81,6 +82,8 @@ export async function loadAgendaFacts(db: Executor, meeting: MeetingRef, now: Da
       lastVerdict: r.lastVerdict,
       meetingsSinceReview: r.since ?? 0,
       requestedBy: r.requestedBy,
+      /** A leader pulled it from the consent agenda (stored on the meeting's agenda). */
+      leaderPulled: r.leaderPulled ?? false,
     };
   });
 }
@@ -113,16 +116,13 @@ async function writeAgenda(trx: Executor, meeting: MeetingRef, now: Date = new D
 }
 
 /**
- * Builds or refreshes a planned meeting's agenda from the engine's current state. Idempotent; a meeting that
- * has started keeps its frozen agenda (returns false).
+ * A planned meeting's agenda as the engine builds it now, with the items leaders pulled so far: computed on
+ * read, nothing written (a page view never writes). Starting the meeting stores and freezes it.
  */
-export async function refreshAgenda(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<boolean> {
-  return inTransaction(db, async (trx) => {
-    const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
-    if (!meeting || meeting.state !== 'planned') return false;
-    await writeAgenda(trx, meeting);
-    return true;
-  });
+export async function planAgenda(db: Executor, meeting: MeetingRef): Promise<(AgendaEntry & { pulled: boolean })[]> {
+  const facts = await loadAgendaFacts(db, meeting);
+  const pulled = new Set(facts.filter((f) => f.leaderPulled).map((f) => f.projectId));
+  return buildAgenda(facts).map((e) => ({ ...e, pulled: e.section === 'consent' && pulled.has(e.projectId) }));
 }
 
 /** A start more than EARLY_START_MINUTES before the scheduled time, waiting for a confirmation. */
@@ -208,6 +208,31 @@ export async function pullAgendaItem(
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) return refuse(400, 'Only an item on the consent agenda can be pulled.', 'projectId');
     await writeAudit(trx, { userId: actorId, forumId, action: 'agenda.pull', target: `meeting:${meeting.id}`, detail: { projectId }, request });
+    return done(undefined);
+  });
+}
+
+/** A leader puts a pulled consent item back (before or during the meeting), unless it already has a verdict. */
+export async function putBackAgendaItem(
+  db: Executor,
+  { forumId, meetingId, projectId, actorId, request }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
+): Promise<Outcome> {
+  return inTransaction(db, async (trx) => {
+    const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
+    if (!meeting) return refuse(404, 'Meeting not found');
+    if (meeting.state === 'closed') return refuse(409, 'This meeting is closed.');
+    const reviewed = await trx.selectFrom('reviews').select('id').where('meeting_id', '=', meeting.id).where('project_id', '=', projectId).executeTakeFirst();
+    if (reviewed) return refuse(409, 'A verdict is recorded for this item: it stays in discussion.', 'projectId');
+    const result = await trx
+      .updateTable('agenda_items')
+      .set({ pulled: false })
+      .where('meeting_id', '=', meeting.id)
+      .where('project_id', '=', projectId)
+      .where('section', '=', 'consent')
+      .where('pulled', '=', true)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return refuse(400, 'Only an item pulled from the consent agenda can be put back.', 'projectId');
+    await writeAudit(trx, { userId: actorId, forumId, action: 'agenda.put_back', target: `meeting:${meeting.id}`, detail: { projectId }, request });
     return done(undefined);
   });
 }

@@ -6,6 +6,7 @@ import { inTransaction, type Executor } from '~/utils/db.server';
 import { done, refuse, type Outcome } from './meetings';
 import { statusCycle } from '~/modules/status/status';
 import { lockMeeting, selfReportSql, type LockedMeeting } from './meetings.server';
+import { ensurePlannedMeetings } from './schedule.server';
 
 export interface LevelChange {
   projectId: number;
@@ -127,7 +128,9 @@ async function runClose(
       const level = recorder.levelOf(other.id, other.level);
       if (level !== 'trusted' && level !== 'light') continue;
       names.set(other.id, other.name);
-      noteChanges(other.id, await recorder.record({ projectId: other.id, inputs: [event({ type: 'spillover' })] }));
+      // The explanation names the project(s) whose hard miss caused it.
+      const cause = [...(hardMisses.get(other.ownerId) ?? [])].map((id) => names.get(id) ?? '').join(' and ');
+      noteChanges(other.id, await recorder.record({ projectId: other.id, inputs: [event({ type: 'spillover', project: cause })] }));
       summary.spillovers += 1;
     }
   }
@@ -152,6 +155,8 @@ export async function closeMeeting(
     if (meeting.state !== 'in_progress') return refuse(409, 'Start the meeting before closing it.');
     const summary = await runClose(trx, { forumId, meeting, recorder: oversightWriter(trx), write: true, now });
     await trx.updateTable('meetings').set({ state: 'closed', closed_at: now, closed_by: actorId }).where('id', '=', meeting.id).execute();
+    // The schedule stays planned ahead: the meeting after this one exists before anyone looks for it.
+    await ensurePlannedMeetings(trx, { forumId, now });
     await writeAudit(trx, {
       userId: actorId,
       forumId,

@@ -2,8 +2,9 @@ import { json } from '@remix-run/node';
 import type { Executor } from '~/utils/db.server';
 import type { FormResult } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
-import { pullAgendaItem, requestForNextMeeting, startMeeting, type EarlyStart } from './agenda.server';
+import { pullAgendaItem, putBackAgendaItem, requestForNextMeeting, startMeeting, type EarlyStart } from './agenda.server';
 import { closeMeeting, previewClose, type CloseSummary } from './close.server';
+import { overrideInMeeting } from './meeting-override.server';
 import { done, IdParamSchema, type MeetingAction, type Outcome, type Refusal, type ReviewConflict } from './meetings';
 import { addActionItem, recordReview } from './reviews.server';
 
@@ -12,20 +13,6 @@ export function parseMeetingId(param: string | undefined): number {
   const parsed = IdParamSchema.safeParse(param);
   invariantResponse(parsed.success, 'Meeting not found');
   return parsed.data;
-}
-
-/** The item after this one that is discussed, to move on to once its verdict is in. */
-async function nextDiscussedItem(db: Executor, { meetingId, projectId }: { meetingId: number; projectId: number }): Promise<number | null> {
-  const row = await db
-    .selectFrom('agenda_items as a')
-    .select('a.project_id')
-    .where('a.meeting_id', '=', meetingId)
-    .where((w) => w.or([w('a.section', '!=', 'consent'), w('a.pulled', '=', true)]))
-    .where('a.position', '>', (eb) => eb.selectFrom('agenda_items as c').select('c.position').where('c.meeting_id', '=', meetingId).where('c.project_id', '=', projectId))
-    .orderBy('a.position')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.project_id ?? null;
 }
 
 /** A start or close that asks first: what it will do, shown with a form that sends `confirm=yes`. */
@@ -40,8 +27,7 @@ export async function runMeetingAction(
   { forumId, meetingId, actorId, action, request }: { forumId: number; meetingId: number; actorId: number; action: MeetingAction; request: Request },
 ): Promise<Outcome<{ anchor: string } | { confirm: MeetingConfirmation }>> {
   const base = { forumId, meetingId, actorId, request };
-  const then = async (result: Outcome<unknown>, anchor: string | (() => Promise<string>)) =>
-    result.ok ? done({ anchor: typeof anchor === 'string' ? anchor : await anchor() }) : result;
+  const then = (result: Outcome<unknown>, anchor: string) => (result.ok ? done({ anchor }) : result);
   switch (action.intent) {
     case 'start': {
       const started = await startMeeting(db, { ...base, confirmed: action.confirm === 'yes' });
@@ -64,10 +50,12 @@ export async function runMeetingAction(
     case 'action-item':
       return then(await addActionItem(db, { ...base, projectId: action.projectId, text: action.text, assigneeId: action.assigneeId, dueDate: action.dueDate }), `item-${action.projectId}`);
     case 'review':
-      return then(await recordReview(db, { ...base, projectId: action.projectId, verdict: action.verdict, feedback: action.feedback, version: action.version }), async () => {
-        const next = await nextDiscussedItem(db, { meetingId, projectId: action.projectId });
-        return next === null ? 'close-meeting' : `item-${next}`;
-      });
+      // The item stays in view with a "saved" note and a link to the next one.
+      return then(await recordReview(db, { ...base, projectId: action.projectId, verdict: action.verdict, feedback: action.feedback, version: action.version }), `saved-${action.projectId}`);
+    case 'put-back':
+      return then(await putBackAgendaItem(db, { ...base, projectId: action.projectId }), 'consent-agenda');
+    case 'override':
+      return then(await overrideInMeeting(db, { ...base, projectId: action.projectId, level: action.level, reason: action.reason }), `item-${action.projectId}`);
     default: {
       const never: never = action;
       throw new Error(`Unknown meeting action: ${JSON.stringify(never)}`);

@@ -1,11 +1,11 @@
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { AgendaSection, LevelValue } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { pageOf, type Paged } from '~/utils/paging';
 import { isDiscussed, oneLine } from './agenda';
-import { refreshAgenda } from './agenda.server';
+import { planAgenda } from './agenda.server';
 import type { GoalValue } from './meetings';
 import { selfReportSql } from './meetings.server';
 import { getReviewLoad } from './review-load.server';
@@ -25,6 +25,8 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
     .where('m.forum_id', '=', forumId)
     .executeTakeFirst();
   if (!meeting) return null;
+  // A planned meeting's agenda is the engine's as of now (computed, not stored); a started one's is stored.
+  const planned = meeting.state === 'planned' ? new Map((await planAgenda(db, { id: meeting.id, forumId, scheduledAt: meeting.scheduledAt })).map((e) => [e.projectId, e])) : null;
 
   const [rows, members, levelChanges] = await Promise.all([
     db
@@ -82,7 +84,13 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
         ).as('actionItems'),
       ])
       .where('p.forum_id', '=', forumId)
-      .where((w) => w.or([w('ai.id', 'is not', null), w('r.id', 'is not', null)]))
+      .where((w) =>
+        planned
+          ? planned.size > 0
+            ? w('p.id', 'in', [...planned.keys()])
+            : sql<SqlBool>`false`
+          : w.or([w('ai.id', 'is not', null), w('r.id', 'is not', null)]),
+      )
       .orderBy('ai.position')
       .orderBy('p.name')
       .execute(),
@@ -104,10 +112,12 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
       .execute(),
   ]);
 
+  if (planned) rows.sort((a, b) => (planned.get(a.projectId)?.position ?? 0) - (planned.get(b.projectId)?.position ?? 0));
   const items = rows.map((r) => {
+    const entry = planned?.get(r.projectId);
     // Meetings closed before agendas were stored have reviews only: each is shown as a discussed item.
-    const section: AgendaSection = r.section ?? 'due';
-    const pulled = r.pulled ?? false;
+    const section: AgendaSection = entry?.section ?? r.section ?? 'due';
+    const pulled = entry?.pulled ?? r.pulled ?? false;
     const { currentlyEscalated, ...row } = r;
     return {
       ...row,
@@ -115,7 +125,7 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
       escalated: meeting.state === 'closed' ? (r.reason?.startsWith('Escalated') ?? false) : currentlyEscalated,
       section,
       pulled,
-      reason: r.reason ?? 'Reviewed at this meeting',
+      reason: entry?.reason ?? r.reason ?? 'Reviewed at this meeting',
       discussed: isDiscussed({ section, pulled }),
       goals: r.goals as GoalValue[],
     };
@@ -124,7 +134,7 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
   return {
     meeting,
     /** False for meetings held before agendas were stored (the seeded history): the items are its reviews. */
-    hasAgenda: rows.some((r) => r.section !== null),
+    hasAgenda: planned !== null || rows.some((r) => r.section !== null),
     items,
     members,
     levelChanges,
@@ -136,11 +146,10 @@ export type MeetingPage = NonNullable<Awaited<ReturnType<typeof getMeetingPage>>
 export type MeetingItem = MeetingPage['items'][number];
 
 /**
- * The meeting page: a planned meeting's agenda is refreshed from the engine first (idempotent; frozen once
- * started), owners' markdown is rendered safely, and the review load comes with it.
+ * The meeting page (reads only): a planned meeting's agenda as the engine builds it now, owners' markdown
+ * rendered safely, and the review load.
  */
 export async function loadMeetingView(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }) {
-  await refreshAgenda(db, { forumId, meetingId });
   const page = await getMeetingPage(db, { forumId, meetingId });
   if (!page) return null;
   const [load, firstOpen] = await Promise.all([
@@ -212,7 +221,7 @@ export function prepareMeetingView(view: MeetingView) {
   const consent = items.filter((i) => !i.discussed);
   return {
     ...rest,
-    discussed: discussed.map(({ summary: _s, risks: _r, asks: _a, ...i }, n) => ({ ...i, number: n + 1, nextProjectId: discussed[n + 1]?.projectId ?? null })),
+    discussed: discussed.map(({ summary: _s, risks: _r, asks: _a, ...i }, n) => ({ ...i, number: n + 1, nextProjectId: discussed[n + 1]?.projectId ?? null, nextProject: discussed[n + 1]?.project ?? null })),
     consent: consent.map((i) => ({ projectId: i.projectId, project: i.project, owner: i.owner, health: i.health, summary: oneLine(i.summary ?? ''), reason: i.reason })),
     counts: {
       exception: discussed.filter((i) => i.section === 'exception').length,

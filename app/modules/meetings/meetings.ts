@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { GoalKind, HealthValue, Role } from '../../../db/database';
 import { metricProgress } from '~/modules/goals/goals';
 import { dateSchema } from '~/utils/date-schema';
+import { OverrideSchema } from '~/modules/oversight/override';
 
 // One strict schema per form on the meeting page; the `intent` literal picks it.
 
@@ -16,6 +17,10 @@ export const StartMeetingSchema = z.strictObject({ intent: z.literal('start'), c
 export const CloseMeetingSchema = z.strictObject({ intent: z.literal('close'), confirm });
 export const PullItemSchema = z.strictObject({ intent: z.literal('pull'), projectId });
 export const RequestNextSchema = z.strictObject({ intent: z.literal('request'), projectId });
+/** Puts a pulled consent item back on the consent agenda. */
+export const PutBackItemSchema = z.strictObject({ intent: z.literal('put-back'), projectId });
+/** A level override (an escalated project's corrective plan) recorded from the meeting page. */
+export const MeetingOverrideSchema = z.strictObject({ ...OverrideSchema.shape, projectId });
 
 export const ReviewSchema = z.strictObject({
   intent: z.literal('review'),
@@ -39,7 +44,7 @@ export const ActionItemSchema = z.strictObject({
 
 export const MeetingActionSchema = z.discriminatedUnion(
   'intent',
-  [StartMeetingSchema, CloseMeetingSchema, PullItemSchema, RequestNextSchema, ReviewSchema, ActionItemSchema],
+  [StartMeetingSchema, CloseMeetingSchema, PullItemSchema, RequestNextSchema, ReviewSchema, ActionItemSchema, PutBackItemSchema, MeetingOverrideSchema],
   { error: 'Unknown action' },
 );
 export type MeetingAction = z.infer<typeof MeetingActionSchema>;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '~/utils/db.server';
-import { buildAgenda, isDiscussed } from './agenda';
-import { loadAgendaFacts } from './agenda.server';
+import { isDiscussed } from './agenda';
+import { planAgenda } from './agenda.server';
 import { meetingCounts } from './meetings.server';
 import type { LoadPoint, ReviewLoad } from './review-load';
 
@@ -62,11 +62,10 @@ export async function getReviewLoad(db: Executor, { forumId, meetingId, history 
 
   let current: LoadPoint | null = null;
   if (currentRow) {
-    if (currentRow.state !== 'closed' && (currentRow.agendaItems ?? 0) === 0) {
-      // Not built yet: what the engine would put on it now.
-      const facts = await loadAgendaFacts(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt });
-      const expected = buildAgenda(facts).filter((e) => isDiscussed({ section: e.section, pulled: false })).length;
-      current = { ...toPoint(currentRow, expected), everything: facts.length };
+    if (currentRow.state === 'planned') {
+      // Not stored until it starts: what the engine puts on it now, with the items pulled so far.
+      const agenda = await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt });
+      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, agenda.filter(isDiscussed).length), everything: agenda.length };
     } else {
       current = toPoint(currentRow);
     }

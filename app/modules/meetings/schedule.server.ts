@@ -47,6 +47,17 @@ export async function ensurePlannedMeetings(
   return Number(result.numInsertedOrUpdatedRows ?? 0);
 }
 
+/**
+ * Tops up every forum's planned meetings: at server start and on a timer (a running server keeps its schedule
+ * ahead of the clock), so that no page view has to write them.
+ */
+export async function planMeetingsForAllForums(db: Executor, { now = new Date() }: { now?: Date } = {}): Promise<number> {
+  const forums = await db.selectFrom('forums').select('id').orderBy('id').execute();
+  let planned = 0;
+  for (const f of forums) planned += await ensurePlannedMeetings(db, { forumId: f.id, now });
+  return planned;
+}
+
 /** The meetings list: every meeting not yet closed, and one page of past ones, newest first (two queries). */
 export async function listMeetingsForForum(db: Executor, { forumId, page, size = 25 }: { forumId: number; page: number; size?: number }) {
   const base = db.selectFrom('meetings as m').select((eb) => ['m.id', 'm.scheduled_at as scheduledAt', 'm.state', ...meetingCounts(eb)]).where('m.forum_id', '=', forumId);

@@ -1,0 +1,143 @@
+import type { HealthValue, LevelValue } from '../../../db/database';
+import { stepOversight, type OversightInput, type OversightRow } from '~/modules/oversight/oversight.server';
+import { healthWords, levelLabel } from '~/oversight/explain';
+import type { OversightState } from '~/oversight';
+import type { Executor } from '~/utils/db.server';
+import { isDiscussed } from './agenda';
+import { VERDICTS } from './meetings';
+import { selfReportSql } from './meetings.server';
+
+/** A project as the close will find it: its cached engine state, this cycle's status and the verdict recorded so far. */
+export interface CloseFacts extends OversightRow {
+  id: number;
+  name: string;
+  ownerId: number;
+  owner: string;
+  hasStatus: boolean;
+  selfReport: HealthValue;
+  verdict: HealthValue | null;
+  discussed: boolean;
+  archived: boolean;
+}
+
+export interface LevelMove {
+  projectId: number;
+  project: string;
+  from: LevelValue;
+  to: LevelValue;
+}
+
+/** What one verdict choice will do once the meeting closes. */
+export interface Consequence {
+  verdict: HealthValue;
+  /** The project's own level, before the close and after it. */
+  from: LevelValue;
+  to: LevelValue;
+  /** The owner's other projects whose level the verdict moves (honesty spill-over). */
+  spillover: LevelMove[];
+  text: string;
+}
+
+const capitalised = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** The events the close feeds the engine for a project (close.server.ts): a missed status first, then the review. */
+function closeInputs(p: CloseFacts, verdict: HealthValue | null): OversightInput[] {
+  const inputs: OversightInput[] = [];
+  if (!p.hasStatus) inputs.push({ event: { type: 'missed' } });
+  if (verdict) inputs.push({ event: { type: 'review', verdict, selfReport: p.selfReport } });
+  return inputs;
+}
+
+const isHardMiss = (states: OversightState[]) => states.some((s) => s.eventClass === 'HARD_MISS');
+
+/**
+ * What each verdict choice on each discussed item will do when the meeting closes, as a pure preview: the
+ * engine stepped from each project's current cached state through the events the close will feed it (the
+ * other items' recorded verdicts included), nothing written. Cheap: a few engine steps per item, no replay.
+ */
+export function previewConsequences(projects: readonly CloseFacts[]): Map<number, Consequence[]> {
+  // Every project as the close leaves it before the spill-over, with the verdicts recorded so far.
+  const recorded = new Map(projects.map((p) => [p.id, stepOversight(p.id, p, closeInputs(p, p.verdict)).states]));
+  const hardMissesOf = (ownerId: number, except: number) => projects.filter((o) => o.ownerId === ownerId && o.id !== except && isHardMiss(recorded.get(o.id) ?? []));
+  const levelAfter = (p: CloseFacts) => recorded.get(p.id)?.at(-1)?.level ?? p.oversight_level;
+
+  const out = new Map<number, Consequence[]>();
+  for (const p of projects) {
+    if (!p.discussed) continue;
+    const otherHardMisses = hardMissesOf(p.ownerId, p.id);
+    out.set(
+      p.id,
+      VERDICTS.map((verdict) => {
+        const states = stepOversight(p.id, p, closeInputs(p, verdict)).states;
+        const hard = isHardMiss(states);
+        const steps = states.map((s) => s.explanation);
+        // Another project's recorded hard miss spills over onto this one too (unless this one is a hard miss itself).
+        if (!hard && otherHardMisses.length > 0) {
+          const last = states.at(-1);
+          const level = last?.level ?? p.oversight_level;
+          if (level === 'trusted' || level === 'light') {
+            const row = last ? { ...p, oversight_state: last, oversight_level: level } : p;
+            const spilled = stepOversight(p.id, row, [{ event: { type: 'spillover', project: otherHardMisses.map((o) => o.name).join(' and ') } }]).states;
+            states.push(...spilled);
+            steps.push(...spilled.map((s) => s.explanation));
+          }
+        }
+        const to = states.at(-1)?.level ?? p.oversight_level;
+        // This verdict's hard miss spills over onto the owner's other Trusted (and Light) projects.
+        const spillover: LevelMove[] = [];
+        if (hard && otherHardMisses.length === 0) {
+          for (const o of projects) {
+            if (o.ownerId !== p.ownerId || o.id === p.id || isHardMiss(recorded.get(o.id) ?? [])) continue;
+            // Trusted when the close reaches the spill-over, and Trusted now (else the close shows no change).
+            if (!o.archived && levelAfter(o) === 'trusted' && o.oversight_level === 'trusted') spillover.push({ projectId: o.id, project: o.name, from: 'trusted', to: 'light' });
+          }
+        }
+        const head = `${capitalised(healthWords(verdict))} against the owner's ${healthWords(p.selfReport)}`;
+        const missed = p.hasStatus ? '' : ' (with the status not posted counted first)';
+        const others = spillover.map((s) => `${p.owner}'s other ${levelLabel(s.from)} project ${s.project} → ${levelLabel(s.to)}`);
+        const text = `${head}${missed}: ${steps.join('; then ')}${others.length ? `; and ${others.join(', and ')}` : ''}`;
+        return { verdict, from: p.oversight_level, to, spillover, text };
+      }),
+    );
+  }
+  return out;
+}
+
+/** The projects of a meeting in progress as the close will find them (one query), and the preview for its discussed items. */
+export async function loadVerdictConsequences(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<Record<number, Consequence[]>> {
+  const meeting = await db.selectFrom('meetings').select(['id', 'scheduled_at as scheduledAt', 'state']).where('id', '=', meetingId).where('forum_id', '=', forumId).executeTakeFirst();
+  if (!meeting || meeting.state !== 'in_progress') return {};
+  const rows = await db
+    .selectFrom('projects as p')
+    .innerJoin('forums as f', 'f.id', 'p.forum_id')
+    .innerJoin('users as o', 'o.id', 'p.owner_id')
+    .leftJoin('reviews as r', (j) => j.onRef('r.project_id', '=', 'p.id').on('r.meeting_id', '=', meeting.id))
+    .leftJoin('agenda_items as ai', (j) => j.onRef('ai.project_id', '=', 'p.id').on('ai.meeting_id', '=', meeting.id))
+    .select((eb) => [
+      'p.id',
+      'p.name',
+      'p.owner_id as ownerId',
+      'p.archived',
+      'o.name as owner',
+      'p.oversight_state',
+      'p.oversight_event_count',
+      'p.oversight_level',
+      'p.oversight_class_counts',
+      'f.policy',
+      'r.verdict',
+      'ai.section',
+      'ai.pulled',
+      selfReportSql('p.id', meeting).as('selfReport'),
+      eb.exists(eb.selectFrom('status_updates as s').select('s.id').whereRef('s.project_id', '=', 'p.id').where('s.meeting_id', '=', meeting.id)).as('hasStatus'),
+    ])
+    .where('p.forum_id', '=', forumId)
+    .where((w) => w.or([w('p.archived', '=', false), w('r.id', 'is not', null)]))
+    .orderBy('p.id')
+    .execute();
+  const facts: CloseFacts[] = rows.map(({ section, pulled, ...r }) => ({
+    ...r,
+    hasStatus: Boolean(r.hasStatus),
+    discussed: section !== null && isDiscussed({ section, pulled: pulled ?? false }),
+  }));
+  return Object.fromEntries(previewConsequences(facts));
+}
