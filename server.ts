@@ -10,6 +10,7 @@ import { parseEnv } from './app/utils/env.server';
 import { setDatabase } from './app/utils/db.server';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './app/utils/http.server';
 import { existingSessionCache } from './app/modules/auth/session-cache.server';
+import { invalidPolicyWarnings } from './app/modules/forums/forums.server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -61,6 +62,8 @@ async function main() {
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   await migrateToLatest(handle.db);
   const seeded = env.SEED_DEMO === 'true' ? await seedDemoIfEmpty(handle.db) : false;
+  // A stored policy that fails validation runs on the defaults: say so, never silently (issue #18).
+  for (const line of await invalidPolicyWarnings(handle.db)) console.warn(line);
   setDatabase(handle);
 
   // The same rule as remix.config.js.

@@ -363,6 +363,7 @@ export async function listStatusesDue(db: Executor, { userId, now = new Date() }
     .select(['p.id', 'p.name', 'f.slug', 'f.name as forumName', 'f.time_zone as timeZone', 'f.status_deadline_hours', 'm.scheduled_at', 'm.state'])
     .where('p.owner_id', '=', userId)
     .where('p.archived', '=', false)
+    .where('f.archived', '=', false)
     .where('m.state', '=', 'planned')
     .where('m.scheduled_at', '>', now)
     .where(({ not, exists, selectFrom }) =>
