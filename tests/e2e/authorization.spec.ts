@@ -19,6 +19,9 @@ type Expect = Record<Role, number>;
 const members = (ok: number): Expect => ({ chair: ok, leader: ok, owner: ok, otherOwner: ok, observer: ok, nonMember: 404, anonymous: 302 });
 const ownerAndChair = (ok: number): Expect => ({ chair: ok, leader: 403, owner: ok, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
 const leaders = (ok: number): Expect => ({ chair: ok, leader: ok, owner: 403, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
+const chairOnly = (ok: number): Expect => ({ ...leaders(ok), leader: 403 });
+/** Instance-admin pages: 403 for every signed-in user who is not an admin (the row sets the admin's answer). */
+const admins: Expect = { chair: 403, leader: 403, owner: 403, otherOwner: 403, observer: 403, nonMember: 403, anonymous: 302 };
 
 interface Row {
   name: string;
@@ -68,6 +71,30 @@ const MATRIX: Row[] = [
   { name: 'record a verdict (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'review', projectId: String(2 ** 40), verdict: 'great' }, expect: leaders(400) },
   { name: 'unknown meeting intent', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'close-everything' }, expect: leaders(400) },
   { name: 'a meeting that does not exist', method: 'GET', path: () => '/forums/demo/meetings/987654321', expect: { ...members(404), anonymous: 302 } },
+  // Issue #14. The demo chair is the demo's instance admin; every other signed-in user is not.
+  { name: 'admin: forums', method: 'GET', path: () => '/admin/forums', expect: { ...admins, chair: 200 } },
+  { name: 'admin: create a forum (invalid)', method: 'POST', path: () => '/admin/forums', form: { intent: 'create', name: '', slug: 'Bad Slug' }, expect: { ...admins, chair: 400 } },
+  { name: 'forum settings', method: 'GET', path: () => '/forums/demo/settings', expect: leaders(200) },
+  { name: 'forum settings: save (invalid)', method: 'POST', path: () => '/forums/demo/settings', form: { intent: 'general', name: '', slug: '' }, expect: chairOnly(400) },
+  { name: 'forum settings: schedule preview (invalid)', method: 'POST', path: () => '/forums/demo/settings', form: { intent: 'preview', cadence: 'hourly' }, expect: chairOnly(400) },
+  { name: 'forum settings: unknown intent', method: 'POST', path: () => '/forums/demo/settings', form: { intent: 'delete-everything' }, expect: chairOnly(400) },
+  { name: 'new project page', method: 'GET', path: () => '/forums/demo/projects/new', expect: chairOnly(200) },
+  { name: 'create a project (invalid)', method: 'POST', path: () => '/forums/demo/projects/new', form: { name: '', ownerId: 'x' }, expect: chairOnly(400) },
+  {
+    name: 'create a project with an extra field (mass assignment)',
+    method: 'POST',
+    path: () => '/forums/demo/projects/new',
+    form: { name: 'Sneaky', ownerId: '1', oversight_level: 'trusted' },
+    expect: chairOnly(400),
+  },
+  { name: 'project edit page', method: 'GET', path: (i) => `/forums/demo/projects/${i.project}/edit`, expect: chairOnly(200) },
+  { name: 'edit a project (invalid)', method: 'POST', path: (i) => `/forums/demo/projects/${i.project}/edit`, form: { intent: 'edit', name: '' }, expect: chairOnly(400) },
+  {
+    name: 'another forum’s project edit page (IDOR)',
+    method: 'GET',
+    path: (i) => `/forums/demo/projects/${i.platformProject}/edit`,
+    expect: { ...chairOnly(404), leader: 403, owner: 403, otherOwner: 403, observer: 403 },
+  },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();
