@@ -75,9 +75,9 @@ const MATRIX: Row[] = [
   { name: 'admin: forums', method: 'GET', path: () => '/admin/forums', expect: { ...admins, chair: 200 } },
   { name: 'admin: create a forum (invalid)', method: 'POST', path: () => '/admin/forums', form: { intent: 'create', name: '', slug: 'Bad Slug' }, expect: { ...admins, chair: 400 } },
   { name: 'forum settings', method: 'GET', path: () => '/forums/demo/settings', expect: leaders(200) },
-  { name: 'forum settings: save (invalid)', method: 'POST', path: () => '/forums/demo/settings', form: { intent: 'general', name: '', slug: '' }, expect: chairOnly(400) },
-  { name: 'forum settings: schedule preview (invalid)', method: 'POST', path: () => '/forums/demo/settings', form: { intent: 'preview', cadence: 'hourly' }, expect: chairOnly(400) },
-  { name: 'forum settings: unknown intent', method: 'POST', path: () => '/forums/demo/settings', form: { intent: 'delete-everything' }, expect: chairOnly(400) },
+  { name: 'forum settings: save (invalid)', method: 'POST', path: () => '/forums/demo/settings?index', form: { intent: 'general', name: '', slug: '' }, expect: chairOnly(400) },
+  { name: 'forum settings: schedule preview (invalid)', method: 'POST', path: () => '/forums/demo/settings?index', form: { intent: 'preview', cadence: 'hourly' }, expect: chairOnly(400) },
+  { name: 'forum settings: unknown intent', method: 'POST', path: () => '/forums/demo/settings?index', form: { intent: 'delete-everything' }, expect: chairOnly(400) },
   { name: 'new project page', method: 'GET', path: () => '/forums/demo/projects/new', expect: chairOnly(200) },
   { name: 'create a project (invalid)', method: 'POST', path: () => '/forums/demo/projects/new', form: { name: '', ownerId: 'x' }, expect: chairOnly(400) },
   {
