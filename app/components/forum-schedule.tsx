@@ -1,64 +1,32 @@
-import { useState, type FormEvent } from "react";
-import { Field, SelectField } from "~/components/ui/field";
-import {
-  CADENCES,
-  WEEKDAYS,
-  previewMeetings,
-  scheduleFields,
-  toSchedule,
-} from "~/modules/forums/forums";
-import { formatDateTime } from "~/utils/format";
-import { z } from "zod";
+import { useState, type FormEvent } from 'react';
+import { Field, SelectField } from '~/components/ui/field';
+import { CADENCES, WEEKDAYS, previewMeetings, scheduleFields, toSchedule } from '~/modules/forums/forums';
+import { formatDateTime } from '~/utils/format';
+import { z } from 'zod';
 
-type Values = Partial<
-  Record<
-    | "cadence"
-    | "weekday"
-    | "meetingTime"
-    | "timeZone"
-    | "statusDeadlineHours"
-    | "minutesPerReview",
-    string | number
-  >
->;
+type Values = Partial<Record<'cadence' | 'weekday' | 'meetingTime' | 'timeZone' | 'statusDeadlineHours' | 'minutesPerReview', string | number>>;
 type Errors = Record<string, string[] | undefined> | undefined;
 
-const ZONE_LIST_ID = "time-zones";
+const ZONE_LIST_ID = 'time-zones';
 
 /** The schedule fields shared by "new forum" and the forum's settings. Plain inputs: they work without JavaScript. */
-export function ScheduleFields({
-  values,
-  errors,
-  zones,
-}: {
-  values: Values;
-  errors: Errors;
-  zones: readonly string[];
-}) {
-  const v = (k: keyof Values) =>
-    values[k] === undefined ? undefined : String(values[k]);
+export function ScheduleFields({ values, errors, zones }: { values: Values; errors: Errors; zones: readonly string[] }) {
+  const v = (k: keyof Values) => (values[k] === undefined ? undefined : String(values[k]));
   return (
     <>
-      <SelectField
-        label="How often it meets"
-        name="cadence"
-        options={CADENCES}
-        defaultValue={v("cadence")}
-        errors={errors?.cadence}
-        id="schedule-cadence"
-      />
+      <SelectField label="How often it meets" name="cadence" options={CADENCES} defaultValue={v('cadence')} errors={errors?.cadence} id="schedule-cadence" />
       <SelectField
         label="Weekday"
         name="weekday"
         options={WEEKDAYS.map((d, i) => ({ value: String(i), label: d }))}
-        defaultValue={v("weekday")}
+        defaultValue={v('weekday')}
         errors={errors?.weekday}
         id="schedule-weekday"
       />
       <Field
         label="Time (24-hour, HH:MM)"
         name="meetingTime"
-        defaultValue={v("meetingTime")}
+        defaultValue={v('meetingTime')}
         errors={errors?.meetingTime}
         id="schedule-time"
         inputMode="numeric"
@@ -68,7 +36,7 @@ export function ScheduleFields({
       <Field
         label="Time zone"
         name="timeZone"
-        defaultValue={v("timeZone")}
+        defaultValue={v('timeZone')}
         errors={errors?.timeZone}
         id="schedule-zone"
         list={ZONE_LIST_ID}
@@ -86,7 +54,7 @@ export function ScheduleFields({
         type="number"
         min={0}
         max={336}
-        defaultValue={v("statusDeadlineHours")}
+        defaultValue={v('statusDeadlineHours')}
         errors={errors?.statusDeadlineHours}
         id="schedule-deadline"
       />
@@ -96,7 +64,7 @@ export function ScheduleFields({
         type="number"
         min={1}
         max={240}
-        defaultValue={v("minutesPerReview")}
+        defaultValue={v('minutesPerReview')}
         errors={errors?.minutesPerReview}
         id="schedule-minutes"
       />
@@ -136,31 +104,19 @@ export function useLivePreview(lastHeld: string | null) {
   return { live, onChange };
 }
 
-export function MeetingPreview({
-  dates,
-  timeZone,
-  title,
-}: {
-  dates: readonly string[];
-  timeZone: string;
-  title: string;
-}) {
+export function MeetingPreview({ dates, timeZone, title }: { dates: readonly string[]; timeZone: string; title: string }) {
   return (
-    <section
-      aria-labelledby="preview-title"
-      className="card"
-      aria-live="polite"
-    >
+    <section aria-labelledby="preview-title" className="card" aria-live="polite">
       <h3 id="preview-title">{title}</h3>
       {dates.length ? (
         <ol className="preview-dates">
           {dates.map((d) => (
             <li key={d}>
               <time dateTime={d}>
-                {new Intl.DateTimeFormat("en-GB", {
-                  weekday: "long",
+                {new Intl.DateTimeFormat('en-GB', {
+                  weekday: 'long',
                   timeZone,
-                }).format(new Date(d))}{" "}
+                }).format(new Date(d))}{' '}
                 {formatDateTime(d, timeZone)}
               </time>
             </li>

@@ -1,14 +1,12 @@
-import type { Kysely } from "kysely";
-import { sql } from "kysely";
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
 
 // Frozen in time: never import app code here.
 // Issue #14: an instance admin or the forum's chair can archive a forum. An archived forum leaves its members'
 // forum lists (the session's forums), so the change notification must say "name/slug/… changed" (flag 1) when
 // the archived flag moves, or other server processes would keep serving it from their session caches.
 export async function up(db: Kysely<any>): Promise<void> {
-  await sql`ALTER TABLE forums ADD COLUMN archived boolean NOT NULL DEFAULT false`.execute(
-    db
-  );
+  await sql`ALTER TABLE forums ADD COLUMN archived boolean NOT NULL DEFAULT false`.execute(db);
   await sql`
     CREATE OR REPLACE FUNCTION notify_forum_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN

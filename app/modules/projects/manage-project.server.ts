@@ -1,47 +1,30 @@
-import { writeAudit } from "~/modules/audit/audit.server";
-import { refreshAgenda } from "~/modules/meetings/agenda.server";
-import { done, refuse, type Outcome } from "~/modules/meetings/meetings";
-import { ensurePlannedMeetings } from "~/modules/meetings/schedule.server";
-import {
-  recordOversightEvents,
-  resolvePolicy,
-} from "~/modules/oversight/oversight.server";
-import type { LevelValue } from "../../../db/database";
-import { inTransaction, type Executor } from "~/utils/db.server";
-import type { CreateProjectInput } from "./manage-project";
-import { startingLevelForOwner } from "./ownership.server";
+import { writeAudit } from '~/modules/audit/audit.server';
+import { refreshAgenda } from '~/modules/meetings/agenda.server';
+import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
+import { ensurePlannedMeetings } from '~/modules/meetings/schedule.server';
+import { recordOversightEvents, resolvePolicy } from '~/modules/oversight/oversight.server';
+import type { LevelValue } from '../../../db/database';
+import { inTransaction, type Executor } from '~/utils/db.server';
+import type { CreateProjectInput } from './manage-project';
+import { startingLevelForOwner } from './ownership.server';
 
-const NAME_TAKEN = "Another project in this forum has this name";
+const NAME_TAKEN = 'Another project in this forum has this name';
 
 /** Members who hold the owner role in the forum: the people a new project can be given to. */
-export async function listForumOwners(
-  db: Executor,
-  { forumId }: { forumId: number }
-) {
+export async function listForumOwners(db: Executor, { forumId }: { forumId: number }) {
   return db
-    .selectFrom("memberships as m")
-    .innerJoin("users as u", "u.id", "m.user_id")
-    .select(["u.id", "u.name", "u.email"])
-    .where("m.forum_id", "=", forumId)
-    .where("m.role", "=", "owner")
-    .orderBy("u.name")
+    .selectFrom('memberships as m')
+    .innerJoin('users as u', 'u.id', 'm.user_id')
+    .select(['u.id', 'u.name', 'u.email'])
+    .where('m.forum_id', '=', forumId)
+    .where('m.role', '=', 'owner')
+    .orderBy('u.name')
     .execute();
 }
 
-async function nameTaken(
-  db: Executor,
-  {
-    forumId,
-    name,
-    exceptId,
-  }: { forumId: number; name: string; exceptId?: number }
-) {
-  let q = db
-    .selectFrom("projects")
-    .select("id")
-    .where("forum_id", "=", forumId)
-    .where("name", "=", name);
-  if (exceptId !== undefined) q = q.where("id", "!=", exceptId);
+async function nameTaken(db: Executor, { forumId, name, exceptId }: { forumId: number; name: string; exceptId?: number }) {
+  let q = db.selectFrom('projects').select('id').where('forum_id', '=', forumId).where('name', '=', name);
+  if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   return (await q.executeTakeFirst()) !== undefined;
 }
 
@@ -66,32 +49,16 @@ export async function createProject(
 ): Promise<Outcome<{ id: number; level: LevelValue }>> {
   return inTransaction(db, async (trx) => {
     // The forum row is locked so two creations for the same owner see each other (the second starts by the first).
-    const forum = await trx
-      .selectFrom("forums")
-      .select("policy")
-      .where("id", "=", forumId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    const owner = await trx
-      .selectFrom("memberships")
-      .select("role")
-      .where("forum_id", "=", forumId)
-      .where("user_id", "=", input.ownerId)
-      .executeTakeFirst();
-    if (owner?.role !== "owner")
-      return refuse(
-        400,
-        "Choose a member who holds the owner role in this forum",
-        "ownerId"
-      );
-    if (await nameTaken(trx, { forumId, name: input.name }))
-      return refuse(400, NAME_TAKEN, "name");
+    const forum = await trx.selectFrom('forums').select('policy').where('id', '=', forumId).forUpdate().executeTakeFirstOrThrow();
+    const owner = await trx.selectFrom('memberships').select('role').where('forum_id', '=', forumId).where('user_id', '=', input.ownerId).executeTakeFirst();
+    if (owner?.role !== 'owner') return refuse(400, 'Choose a member who holds the owner role in this forum', 'ownerId');
+    if (await nameTaken(trx, { forumId, name: input.name })) return refuse(400, NAME_TAKEN, 'name');
     const start = await startingLevelForOwner(trx, {
       ownerId: input.ownerId,
       policy: resolvePolicy(forum.policy),
     });
     const project = await trx
-      .insertInto("projects")
+      .insertInto('projects')
       .values({
         forum_id: forumId,
         owner_id: input.ownerId,
@@ -99,31 +66,31 @@ export async function createProject(
         description: input.description,
         oversight_class_counts: JSON.stringify({}),
       })
-      .returning("id")
+      .returning('id')
       .executeTakeFirstOrThrow();
     const [state] = await recordOversightEvents(trx, {
       projectId: project.id,
       inputs: [
         {
-          event: { type: "start", level: start.level, reason: start.reason },
+          event: { type: 'start', level: start.level, reason: start.reason },
           actorId,
         },
       ],
     });
     await ensurePlannedMeetings(trx, { forumId });
     const next = await trx
-      .selectFrom("meetings")
-      .select("id")
-      .where("forum_id", "=", forumId)
-      .where("state", "=", "planned")
-      .orderBy("scheduled_at")
+      .selectFrom('meetings')
+      .select('id')
+      .where('forum_id', '=', forumId)
+      .where('state', '=', 'planned')
+      .orderBy('scheduled_at')
       .limit(1)
       .executeTakeFirst();
     if (next) await refreshAgenda(trx, { forumId, meetingId: next.id });
     await writeAudit(trx, {
       userId: actorId,
       forumId,
-      action: "project.create",
+      action: 'project.create',
       target: `project:${project.id}`,
       detail: { name: input.name, ownerId: input.ownerId, level: state.level },
       request,
@@ -133,15 +100,12 @@ export async function createProject(
 }
 
 /** The project's edit page: name, description and whether it is archived. */
-export async function getProjectForEdit(
-  db: Executor,
-  { forumId, projectId }: { forumId: number; projectId: number }
-) {
+export async function getProjectForEdit(db: Executor, { forumId, projectId }: { forumId: number; projectId: number }) {
   return db
-    .selectFrom("projects")
-    .select(["id", "name", "description", "archived"])
-    .where("id", "=", projectId)
-    .where("forum_id", "=", forumId)
+    .selectFrom('projects')
+    .select(['id', 'name', 'description', 'archived'])
+    .where('id', '=', projectId)
+    .where('forum_id', '=', forumId)
     .executeTakeFirst();
 }
 
@@ -165,24 +129,19 @@ export async function updateProject(
 ): Promise<Outcome> {
   return inTransaction(db, async (trx) => {
     const before = await trx
-      .selectFrom("projects")
-      .select(["name", "description"])
-      .where("id", "=", projectId)
-      .where("forum_id", "=", forumId)
+      .selectFrom('projects')
+      .select(['name', 'description'])
+      .where('id', '=', projectId)
+      .where('forum_id', '=', forumId)
       .forUpdate()
       .executeTakeFirst();
-    if (!before) return refuse(404, "Project not found");
-    if (await nameTaken(trx, { forumId, name, exceptId: projectId }))
-      return refuse(400, NAME_TAKEN, "name");
-    await trx
-      .updateTable("projects")
-      .set({ name, description })
-      .where("id", "=", projectId)
-      .execute();
+    if (!before) return refuse(404, 'Project not found');
+    if (await nameTaken(trx, { forumId, name, exceptId: projectId })) return refuse(400, NAME_TAKEN, 'name');
+    await trx.updateTable('projects').set({ name, description }).where('id', '=', projectId).execute();
     await writeAudit(trx, {
       userId: actorId,
       forumId,
-      action: "project.update",
+      action: 'project.update',
       target: `project:${projectId}`,
       detail: { before, after: { name, description } },
       request,
@@ -213,37 +172,21 @@ export async function setProjectArchived(
 ): Promise<Outcome> {
   return inTransaction(db, async (trx) => {
     const project = await trx
-      .selectFrom("projects")
-      .select("archived")
-      .where("id", "=", projectId)
-      .where("forum_id", "=", forumId)
+      .selectFrom('projects')
+      .select('archived')
+      .where('id', '=', projectId)
+      .where('forum_id', '=', forumId)
       .forUpdate()
       .executeTakeFirst();
-    if (!project) return refuse(404, "Project not found");
-    if (project.archived === archived)
-      return refuse(
-        409,
-        archived
-          ? "This project is already archived."
-          : "This project is not archived."
-      );
-    await trx
-      .updateTable("projects")
-      .set({ archived })
-      .where("id", "=", projectId)
-      .execute();
-    const planned = await trx
-      .selectFrom("meetings")
-      .select("id")
-      .where("forum_id", "=", forumId)
-      .where("state", "=", "planned")
-      .execute();
-    for (const m of planned)
-      await refreshAgenda(trx, { forumId, meetingId: m.id });
+    if (!project) return refuse(404, 'Project not found');
+    if (project.archived === archived) return refuse(409, archived ? 'This project is already archived.' : 'This project is not archived.');
+    await trx.updateTable('projects').set({ archived }).where('id', '=', projectId).execute();
+    const planned = await trx.selectFrom('meetings').select('id').where('forum_id', '=', forumId).where('state', '=', 'planned').execute();
+    for (const m of planned) await refreshAgenda(trx, { forumId, meetingId: m.id });
     await writeAudit(trx, {
       userId: actorId,
       forumId,
-      action: archived ? "project.archive" : "project.unarchive",
+      action: archived ? 'project.archive' : 'project.unarchive',
       target: `project:${projectId}`,
       request,
     });
