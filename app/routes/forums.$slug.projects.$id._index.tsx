@@ -12,7 +12,7 @@ import { requireForumRole } from '~/modules/auth/guards.server';
 import { OverrideSchema } from '~/modules/oversight/override';
 import { overrideOversightLevel } from '~/modules/oversight/override.server';
 import { getProjectPage } from '~/modules/projects/project-page.server';
-import { canManageProject, getProjectInForum, requireIdParam } from '~/modules/projects/project.server';
+import { assertProjectActive, canManageProject, getProjectInForum, requireIdParam } from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { formatDate, pageNow } from '~/utils/format';
@@ -53,6 +53,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const access = await requireForumRole(request, params.slug, ['chair', 'leader']);
   const project = await getProjectInForum(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });
+  assertProjectActive(project);
   const parsed = parseFormData(await request.formData(), OverrideSchema);
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values }, { status: 400 });
   await overrideOversightLevel(db, { projectId: project.id, forumId: access.forum.id, userId: access.user.id, input: parsed.data, request });

@@ -14,6 +14,10 @@ import { loader as settingsLayoutLoader } from '../../app/routes/forums.$slug.se
 import { action as settingsAction, loader as settingsLoader } from '../../app/routes/forums.$slug.settings._index';
 import { action as newProjectAction } from '../../app/routes/forums.$slug.projects.new';
 import { action as editProjectAction } from '../../app/routes/forums.$slug.projects.$id.edit';
+import { action as projectPageAction } from '../../app/routes/forums.$slug.projects.$id._index';
+import { action as statusAction, loader as statusLoader } from '../../app/routes/forums.$slug.projects.$id.status';
+import { action as goalsAction } from '../../app/routes/forums.$slug.projects.$id.goals._index';
+import { action as ownerAction } from '../../app/routes/forums.$slug.projects.$id.owner';
 import { addMember, createForum, createMeeting, createProject, createStatus, createUser } from '../factories';
 import { dbTest as test } from '../setup/test-db';
 import { DAY_MS, callRoute, signedInCookie } from './owners-world';
@@ -622,6 +626,16 @@ test('an archived project leaves the dashboard, agendas, oversight page and stat
       })
     ).status
   ).toBe(409);
+  // Read-only: its page and forms open, but nothing can be written to it.
+  const base = `/forums/${forum.slug}/projects/${id}`;
+  const ownerCookie = await signedInCookie(db, owner.id);
+  expect(await (await callRoute(statusLoader, { path: `${base}/status`, cookie: ownerCookie, params })).json()).toMatchObject({ archived: true, cycle: null });
+  expect((await callRoute(statusAction, { path: `${base}/status`, cookie: ownerCookie, params, form: { health: 'on_track', summary: 'x' } })).status).toBe(409);
+  expect((await callRoute(goalsAction, { path: `${base}/goals`, cookie: ownerCookie, params, form: { title: 'A goal', kind: 'milestone' } })).status).toBe(409);
+  expect((await callRoute(projectPageAction, { path: base, cookie, params, form: { intent: 'override', level: 'light', reason: 'r' } })).status).toBe(409);
+  expect((await callRoute(ownerAction, { path: `${base}/owner`, cookie, params, form: { ownerId: String(chair.id) } })).status).toBe(409);
+  expect(await engine()).toEqual(before);
+  expect(await db.selectFrom('status_updates').select('id').where('project_id', '=', id).execute()).toEqual([]);
 
   expect(
     (

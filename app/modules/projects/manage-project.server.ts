@@ -3,6 +3,7 @@ import { refreshAgenda } from '~/modules/meetings/agenda.server';
 import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
 import { ensurePlannedMeetings } from '~/modules/meetings/schedule.server';
 import { recordOversightEvents, resolvePolicy } from '~/modules/oversight/oversight.server';
+import { rememberStatusContext } from '~/modules/status/status.server';
 import type { LevelValue } from '../../../db/database';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import type { CreateProjectInput } from './manage-project';
@@ -190,6 +191,7 @@ export async function setProjectArchived(
       target: `project:${projectId}`,
       request,
     });
+    rememberStatusContext(forumId, projectId, null); // a status form opened before the archive cannot save from memory
     return done(undefined);
   });
 }
