@@ -5,8 +5,8 @@ import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
 import express from 'express';
 import { migrateToLatest, openDatabase, DataDirLockedError } from './db/client';
-import { DEMO_LOGINS, DEMO_OUTSIDER, DEMO_PASSWORD, seedDemoIfEmpty } from './db/seed';
-import { parseEnv } from './app/utils/env.server';
+import { DEMO_LOGINS, DEMO_OUTSIDER, DEMO_PASSWORD, DemoAccountsRefused, databaseIsEmpty, listDemoAccounts, seedDemoIfEmpty } from './db/seed';
+import { guardsAgainstDemoAccounts, parseEnv, seedsDemo } from './app/utils/env.server';
 import { setDatabase } from './app/utils/db.server';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './app/utils/http.server';
 import { existingSessionCache } from './app/modules/auth/session-cache.server';
@@ -61,7 +61,17 @@ async function main() {
   const started = Date.now();
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
   await migrateToLatest(handle.db);
-  const seeded = env.SEED_DEMO === 'true' ? await seedDemoIfEmpty(handle.db) : false;
+  const seedDemo = seedsDemo(env);
+  const seeded = seedDemo ? await seedDemoIfEmpty(handle.db) : false;
+  // A server holding real data never runs with accounts whose password is published in the README.
+  if (guardsAgainstDemoAccounts(env)) {
+    const demo = await listDemoAccounts(handle.db);
+    if (demo.length > 0) {
+      await handle.close();
+      throw new DemoAccountsRefused(demo);
+    }
+  }
+  const empty = await databaseIsEmpty(handle.db);
   // A stored policy that fails validation runs on the defaults: say so, never silently (issue #18).
   for (const line of await invalidPolicyWarnings(handle.db)) console.warn(line);
   setDatabase(handle);
@@ -140,7 +150,11 @@ async function main() {
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = `http://localhost:${port}`;
     console.log(`Inspection Forum is running at ${url} (${handle.kind === 'pglite' ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'PostgreSQL server'}, ready in ${Date.now() - started} ms)`);
-    if (seeded || env.SEED_DEMO === 'true') {
+    if (empty) {
+      console.log('There are no users yet, and nobody can sign up: create the first admin with');
+      console.log(`  npm run admin -- create --email you@example.com --name "Your Name"`);
+    }
+    if (seeded || seedDemo) {
       console.log(`Demo forum: ${url}/forums/demo — sign in with any of these (password "${DEMO_PASSWORD}"):`);
       for (const login of DEMO_LOGINS) console.log(`  ${login.email.padEnd(22)} ${login.role}`);
       console.log(`  ${DEMO_OUTSIDER.email.padEnd(22)} not a member of the demo forum`);
@@ -165,7 +179,7 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DataDirLockedError || (err instanceof Error && err.message.startsWith('Invalid environment'))) {
+  if (err instanceof DataDirLockedError || err instanceof DemoAccountsRefused || (err instanceof Error && err.message.startsWith('Invalid environment'))) {
     console.error(err.message);
   } else {
     console.error('Inspection Forum failed to start:', err);

@@ -17,7 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request, db);
   const forums = user ? listMyForums(user) : [];
   return pageData({
-    user: user ? { name: user.name, email: user.email } : null,
+    user: user ? { name: user.name, email: user.email, isAdmin: user.isAdmin } : null,
     forums,
   });
 }
@@ -53,6 +53,7 @@ function Header({ data }: { data: RootData | undefined }) {
             </details>
           </nav>
           <div className="user-menu">
+            {data.user.isAdmin ? <Link to="/admin">Admin</Link> : null}
             <Link to="/account" className="user-name" title={`${data.user.email}: my account`}>
               {data.user.name}
             </Link>

@@ -19,10 +19,26 @@ export interface UsersTable {
   id: Generated<number>;
   email: string;
   name: string;
-  password_hash: string;
+  /** Null for an invited account until its owner sets a password. */
+  password_hash: string | null;
   is_admin: Generated<boolean>;
   password_changed_at: Generated<Date>;
   created_at: Generated<Date>;
+  /** A deactivated user cannot sign in and has no sessions; their history stays. */
+  deactivated_at: Date | null;
+}
+
+/** One row per secret link (issue #14): only a hash of the secret, single-use, expiring; one per type and target. */
+export interface VerificationsTable {
+  id: Generated<number>;
+  type: string;
+  target: string;
+  secret_hash: string;
+  payload: Json<Record<string, unknown>>;
+  created_by: number | null;
+  created_at: Generated<Date>;
+  expires_at: Timestamp;
+  used_at: Date | null;
 }
 
 export interface SessionsTable {
@@ -162,6 +178,8 @@ export interface ReviewsTable {
   verdict: HealthValue;
   self_report: HealthValue;
   feedback: Generated<string>;
+  /** Optimistic concurrency: a verdict form sends the version it showed (migration T1100 of 2 Dec). */
+  version: Generated<number>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }
@@ -224,6 +242,7 @@ export interface Database {
   action_items: ActionItemsTable;
   oversight_events: OversightEventsTable;
   audit_log: AuditLogTable;
+  verifications: VerificationsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -68,6 +68,23 @@ export async function databaseIsEmpty(db: Kysely<Database> | Transaction<Databas
   return row.n === 0;
 }
 
+/** The demo accounts (any `@demo.test` email: their password is published in the README) found in the database. */
+export async function listDemoAccounts(db: Kysely<Database>): Promise<string[]> {
+  const rows = await db.selectFrom('users').select('email').where(sql`lower(email)`, 'like', '%@demo.test').where('deactivated_at', 'is', null).orderBy('email').limit(20).execute();
+  return rows.map((r) => r.email);
+}
+
+export class DemoAccountsRefused extends Error {
+  constructor(emails: string[]) {
+    super(
+      `Refusing to start: this database holds the demo accounts (${emails.join(', ')}), whose password is public. ` +
+        'A production server (NODE_ENV=production, or DATABASE_URL set) does not run with them. Start on a fresh database ' +
+        '(SEED_DEMO now defaults to false here), delete or deactivate those users, or set ALLOW_DEMO_ACCOUNTS=true to ' +
+        'run with them knowingly (a demo or test instance).',
+    );
+  }
+}
+
 /** Seeds the demo forum, but only into an empty database: it never touches existing data. */
 export async function seedDemoIfEmpty(db: Kysely<Database>, now = new Date()): Promise<boolean> {
   if (!(await databaseIsEmpty(db))) return false;

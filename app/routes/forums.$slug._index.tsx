@@ -45,12 +45,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       meetingsUntilReview: r.meetingsUntilReview,
       statusAt: r.statusAt,
       late: r.late,
-      /** No status for the coming meeting yet. */
-      missing: !r.statusAt || (nextMeeting !== undefined && r.statusMeetingId !== nextMeeting.id),
+      /** No status for the coming meeting yet: due before its deadline, missing after it. */
+      ...statusFor(r, nextMeeting),
     }));
     return { projects, total, summary, nextMeeting, load };
   });
   return pageData({ forum, role, query, ...page, cadenceDays: CADENCE_DAYS[forum.cadence], now: pageNow() });
+}
+
+function statusFor(r: { statusAt: unknown; statusMeetingId: number | null }, next: Awaited<ReturnType<typeof getNextMeeting>>) {
+  const none = !r.statusAt || (next !== undefined && r.statusMeetingId !== next.id);
+  const passed = next === undefined || next.deadlinePassed;
+  return { due: none && !passed, missing: none && passed };
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -69,6 +75,7 @@ function StatusAge({ row, now }: { row: Row; now: string }) {
       {row.statusAt ? formatAge(row.statusAt, new Date(now)) : 'never'}
       {row.late ? <span className="badge health-at_risk">late</span> : null}
       {row.missing ? <span className="badge health-off_track">missing</span> : null}
+      {row.due ? <span className="badge">due</span> : null}
     </>
   );
 }

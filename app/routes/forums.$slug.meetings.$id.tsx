@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
+import { json, redirect } from '@remix-run/node';
+import { Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
 import { useEffect } from 'react';
 import { DiscussedItem, type DiscussedItemData } from '~/components/meetings/agenda-item';
 import { CloseMeetingForm, LevelChanges } from '~/components/meetings/close-meeting';
 import { ConsentAgenda } from '~/components/meetings/consent-agenda';
+import { useLiveRefresh } from '~/components/meetings/live-refresh';
 import { MeetingStateBadge } from '~/components/meetings/meeting-state';
+import { StartMeeting } from '~/components/meetings/start-meeting';
 import { Pagination } from '~/components/pagination';
 import { ReviewLoadSummary } from '~/components/review-load';
 import { ErrorList } from '~/components/ui/field';
@@ -56,6 +58,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.ok) return invalidFormResponse(parsed);
   const result = await runMeetingAction(getDb(), { forumId: forum.id, meetingId, actorId: user.id, action: parsed.data, request });
   if (!result.ok) return refusalResponse(result, formValues(formData));
+  // An early start or a close answers with what it will do; the confirming form sends confirm=yes.
+  if ('confirm' in result.value) return json({ confirm: result.value.confirm });
   return redirect(`/forums/${forum.slug}/meetings/${meetingId}${anchorHref(result.value.anchor)}`, 303);
 }
 
@@ -78,9 +82,13 @@ function anchorHref(anchor: string): string {
 
 export default function MeetingPage() {
   const { forum, canRun, view } = useLoaderData<typeof loader>();
-  const failure = useActionData<typeof action>();
+  const actionData = useActionData<typeof action>();
+  const failure = actionData && 'fieldErrors' in actionData ? actionData : undefined;
+  const confirm = actionData && 'confirm' in actionData ? actionData.confirm : undefined;
   useFocusOnAnchor();
   const { meeting, discussed, consent, counts, progress } = view;
+  // Not while a confirmation or a refused form is shown: that answer is what the user is reading.
+  useLiveRefresh(meeting.state === 'in_progress' && !actionData);
   const { search } = useLocation();
   const groupTitle = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? 'Pulled from the consent agenda' : SECTION_TITLES[i.section]) : 'Reviews (this meeting’s agenda was not stored)');
   const groupCount = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? counts.pulled : counts[i.section]) : discussed.total);
@@ -116,14 +124,7 @@ export default function MeetingPage() {
       </p>
       {failure && !failure.projectId && failure.intent !== 'start' && failure.intent !== 'close' ? <ErrorList errors={failure.formErrors} /> : null}
       {canRun && meeting.state === 'planned' ? (
-        <Form method="post" className="start-meeting">
-          <input type="hidden" name="intent" value="start" />
-          <p className="muted">Starting the meeting freezes this agenda and opens verdicts.</p>
-          <ErrorList errors={failure?.intent === 'start' ? failure.formErrors : undefined} />
-          <button type="submit" className="button">
-            Start meeting
-          </button>
-        </Form>
+        <StartMeeting view={view} failure={failure} early={confirm?.intent === 'start' ? confirm.early : undefined} timeZone={forum.timeZone} />
       ) : null}
       {meeting.state === 'closed' ? <LevelChanges changes={view.levelChanges} /> : null}
       <ReviewLoadSummary load={view.load} timeZone={forum.timeZone} />
@@ -164,7 +165,9 @@ export default function MeetingPage() {
           <Pagination label="Consent agenda pages" page={consent.page} pages={consent.pages} href={(n) => `${withPageParam(search, 'consent', n, ['item'])}#consent-agenda`} />
         </section>
       </section>
-      {canRun && meeting.state === 'in_progress' ? <CloseMeetingForm view={view} failure={failure} /> : null}
+      {canRun && meeting.state === 'in_progress' ? (
+        <CloseMeetingForm view={view} failure={failure} summary={confirm?.intent === 'close' ? confirm.summary : undefined} timeZone={forum.timeZone} />
+      ) : null}
     </>
   );
 }

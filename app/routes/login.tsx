@@ -37,9 +37,13 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const user = await authenticate(db, email, password);
   await recordLoginAttempt(db, email, ip, Boolean(user));
-  await writeAudit(db, { userId: user?.id ?? null, action: user ? 'login.success' : 'login.failure', target: email, denied: !user, request });
+  const action = !user ? 'login.failure' : user.deactivated ? 'login.deactivated' : 'login.success';
+  await writeAudit(db, { userId: user?.id ?? null, action, target: email, denied: action !== 'login.success', request });
   if (!user) {
     return json({ fieldErrors: {}, formError: 'That email and password do not match an account.', email }, { status: 400 });
+  }
+  if (user.deactivated) {
+    return json({ fieldErrors: {}, formError: 'This account has been deactivated. Ask an administrator if you need it back.', email }, { status: 403 });
   }
   const token = await createSession(db, { userId: user.id, userAgent: request.headers.get('user-agent'), ip });
   return redirect(SafeRedirectSchema.parse(parsed.data.redirectTo ?? '/'), {

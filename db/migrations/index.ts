@@ -5,6 +5,8 @@ import * as oversightEventClass from './20261125T1520-oversight-event-class';
 import * as performance from './20261125T1600-performance';
 import * as forumDataVersion from './20261125T1700-forum-data-version';
 import * as changeNotifications from './20261125T1800-change-notifications';
+import * as reviewVersion from './20261202T1100-review-version';
+import * as identity from './20261202T1400-identity';
 import * as forumArchived from './20261202T1500-forum-archived';
 
 // Listed statically so the same migrations run from the server, scripts and tests without a file scan.
@@ -15,5 +17,7 @@ export const migrations: Record<string, Migration> = {
   '20261125T1600-performance': performance,
   '20261125T1700-forum-data-version': forumDataVersion,
   '20261125T1800-change-notifications': changeNotifications,
+  '20261202T1100-review-version': reviewVersion,
+  '20261202T1400-identity': identity,
   '20261202T1500-forum-archived': forumArchived,
 };

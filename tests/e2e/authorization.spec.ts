@@ -20,8 +20,8 @@ const members = (ok: number): Expect => ({ chair: ok, leader: ok, owner: ok, oth
 const ownerAndChair = (ok: number): Expect => ({ chair: ok, leader: 403, owner: ok, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
 const leaders = (ok: number): Expect => ({ chair: ok, leader: ok, owner: 403, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
 const chairOnly = (ok: number): Expect => ({ ...leaders(ok), leader: 403 });
-/** Instance-admin pages: 403 for every signed-in user who is not an admin (the row sets the admin's answer). */
-const admins: Expect = { chair: 403, leader: 403, owner: 403, otherOwner: 403, observer: 403, nonMember: 403, anonymous: 302 };
+const admins = (ok: number): Expect => ({ chair: ok, leader: 403, owner: 403, otherOwner: 403, observer: 403, nonMember: 403, anonymous: 302 });
+const everyone = (status: number): Expect => ({ chair: status, leader: status, owner: status, otherOwner: status, observer: status, nonMember: status, anonymous: status });
 
 interface Row {
   name: string;
@@ -69,11 +69,42 @@ const MATRIX: Row[] = [
   { name: 'meeting page', method: 'GET', path: (i) => `/forums/demo/meetings/${i.meeting}`, expect: members(200) },
   { name: 'meeting minutes', method: 'GET', path: (i) => `/forums/demo/meetings/${i.meeting}/minutes.md`, expect: members(200) },
   { name: 'record a verdict (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'review', projectId: String(2 ** 40), verdict: 'great' }, expect: leaders(400) },
+  { name: 'start a meeting (invalid confirmation)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'start', confirm: 'maybe' }, expect: leaders(400) },
+  { name: 'close a meeting (invalid confirmation)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'close', confirm: 'maybe' }, expect: leaders(400) },
+  {
+    name: 'update a verdict (invalid version)',
+    method: 'POST',
+    path: (i) => `/forums/demo/meetings/${i.meeting}`,
+    form: { intent: 'review', projectId: '1', verdict: 'on_track', version: 'stale' },
+    expect: leaders(400),
+  },
   { name: 'unknown meeting intent', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'close-everything' }, expect: leaders(400) },
   { name: 'a meeting that does not exist', method: 'GET', path: () => '/forums/demo/meetings/987654321', expect: { ...members(404), anonymous: 302 } },
-  // Issue #14. The demo chair is the demo's instance admin; every other signed-in user is not.
-  { name: 'admin: forums', method: 'GET', path: () => '/admin/forums', expect: { ...admins, chair: 200 } },
-  { name: 'admin: create a forum (invalid)', method: 'POST', path: () => '/admin/forums', form: { intent: 'create', name: '', slug: 'Bad Slug' }, expect: { ...admins, chair: 400 } },
+  // Forum settings → Members: the chair edits, leaders read.
+  { name: 'members settings', method: 'GET', path: () => '/forums/demo/settings/members', expect: leaders(200) },
+  { name: 'invite a member (invalid)', method: 'POST', path: () => '/forums/demo/settings/members', form: { intent: 'invite', email: 'nope', role: 'king' }, expect: { ...leaders(400), leader: 403 } },
+  {
+    name: 'change a role with an extra field (mass assignment)',
+    method: 'POST',
+    path: () => '/forums/demo/settings/members',
+    form: { intent: 'change-role', userId: '1', role: 'chair', forum_id: '2' },
+    expect: { ...leaders(400), leader: 403 },
+  },
+  // The second forum: its chair and leader are the demo's; the outsider observes it; the others are not members.
+  { name: 'the platform forum’s members settings', method: 'GET', path: () => '/forums/platform/settings/members', expect: { chair: 200, leader: 200, owner: 404, otherOwner: 404, observer: 404, nonMember: 403, anonymous: 302 } },
+  // The instance admins' area. The demo chair is the demo's only instance admin (db/seed.ts): the chair column is the admin's.
+  { name: 'admin area', method: 'GET', path: () => '/admin', expect: admins(302) },
+  { name: 'admin: users', method: 'GET', path: () => '/admin/users', expect: admins(200) },
+  { name: 'admin: invite a user (invalid)', method: 'POST', path: () => '/admin/users', form: { intent: 'invite', email: 'nope', name: '' }, expect: admins(400) },
+  { name: 'admin: act on a user with an extra field', method: 'POST', path: () => '/admin/users', form: { intent: 'grant-admin', userId: '1', is_admin: 'true' }, expect: admins(400) },
+  // Secret links: the link is the credential, whoever opens it; a wrong one is a 404 for everyone.
+  { name: 'set-password link (unknown)', method: 'GET', path: () => `/set-password/${'A'.repeat(43)}`, expect: everyone(404) },
+  { name: 'use a set-password link (unknown)', method: 'POST', path: () => `/set-password/${'A'.repeat(43)}`, form: { password: 'a good passphrase', confirmPassword: 'a good passphrase' }, expect: everyone(404) },
+  { name: 'invitation link (unknown)', method: 'GET', path: () => '/invitations/not-a-token', expect: everyone(404) },
+  { name: 'accept an invitation (unknown)', method: 'POST', path: () => `/invitations/${'A'.repeat(43)}`, form: { intent: 'accept' }, expect: everyone(404) },
+  // Issue #14: admin → forums, forum settings (general & schedule), projects.
+  { name: 'admin: forums', method: 'GET', path: () => '/admin/forums', expect: admins(200) },
+  { name: 'admin: create a forum (invalid)', method: 'POST', path: () => '/admin/forums', form: { intent: 'create', name: '', slug: 'Bad Slug' }, expect: admins(400) },
   { name: 'forum settings', method: 'GET', path: () => '/forums/demo/settings', expect: leaders(200) },
   { name: 'forum settings: save (invalid)', method: 'POST', path: () => '/forums/demo/settings?index', form: { intent: 'general', name: '', slug: '' }, expect: chairOnly(400) },
   { name: 'forum settings: schedule preview (invalid)', method: 'POST', path: () => '/forums/demo/settings?index', form: { intent: 'preview', cadence: 'hourly' }, expect: chairOnly(400) },

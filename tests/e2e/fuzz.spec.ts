@@ -52,7 +52,7 @@ async function expectSafe(response: APIResponse, what: string) {
 }
 
 test('query parameters: never a 5xx, never a stack trace', async () => {
-  const paths = ['/forums/demo', '/forums/demo/projects.csv', '/forums/demo/oversight', `/forums/demo/projects/${projectId}`, '/login', '/forums/demo/meetings'];
+  const paths = ['/forums/demo', '/forums/demo/projects.csv', '/forums/demo/oversight', `/forums/demo/projects/${projectId}`, '/login', '/forums/demo/meetings', '/admin/users', '/forums/demo/settings/members'];
   const keys = ['q', 'sort', 'dir', 'level', 'health', 'owner', 'due', 'size', 'page', 'redirectTo', 'events'];
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...paths), fc.dictionary(fc.constantFrom(...keys), hostile, { maxKeys: 4 }), async (path, params) => {
@@ -70,6 +70,10 @@ test('form actions: never a 5xx, never a stack trace', async () => {
     { ctx: () => owner, path: () => `/forums/demo/projects/${projectId}/goals`, fields: ['title', 'kind', 'unit', 'baseline', 'target', 'direction', 'dueDate', 'state'] },
     { ctx: () => chair, path: () => `/forums/demo/projects/${projectId}`, fields: ['intent', 'level', 'reason'] },
     { ctx: () => owner, path: () => '/account', fields: ['intent', 'session', 'currentPassword', 'newPassword', 'confirmPassword'] },
+    { ctx: () => chair, path: () => '/admin/users', fields: ['intent', 'email', 'name', 'admin', 'userId'] },
+    { ctx: () => chair, path: () => '/forums/demo/settings/members', fields: ['intent', 'email', 'role', 'userId', 'invitationId'] },
+    { ctx: () => owner, path: () => `/set-password/${'A'.repeat(43)}`, fields: ['password', 'confirmPassword'] },
+    { ctx: () => owner, path: () => '/invitations/not-a-token', fields: ['intent', 'name', 'password', 'confirmPassword'] },
   ];
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...actions), fc.array(fc.tuple(fc.string({ maxLength: 12 }), hostile), { maxLength: 3 }), fc.dictionary(fc.string(), hostile), async (action, extra, _unused) => {

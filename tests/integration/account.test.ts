@@ -67,7 +67,7 @@ test('changing the password checks the current one, refuses weak ones and ends e
   const ok = await post(here, { intent: 'change-password', currentPassword: PASSWORD, newPassword: 'a much better passphrase', confirmPassword: 'a much better passphrase' });
   expect(ok.status).toBe(200);
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', me.id).executeTakeFirstOrThrow();
-  expect(await verifyPassword('a much better passphrase', row.password_hash)).toBe(true);
+  expect(await verifyPassword('a much better passphrase', row.password_hash!)).toBe(true);
   expect(await getSessionUser(db, req(elsewhere))).toBeNull();
   expect(await getSessionUser(db, req(here))).not.toBeNull();
 });

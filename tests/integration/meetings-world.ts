@@ -9,8 +9,10 @@ const WEEK_MS = 7 * DAY_MS;
 /**
  * A weekly forum with three closed meetings and the coming one, one user per role, and a project for each
  * agenda rule: escalated, kickoff, status missing, at risk, due by cadence, and two on the consent agenda.
+ * The coming meeting is half an hour away by default: its status deadline (24 hours before) has passed and it
+ * can start without the early-start confirmation; `comingIn` moves it.
  */
-export async function createMeetingWorld(db: Executor, { now = new Date() }: { now?: Date } = {}) {
+export async function createMeetingWorld(db: Executor, { now = new Date(), comingIn = 30 * 60_000 }: { now?: Date; comingIn?: number } = {}) {
   const forum = await createForum(db, { name: 'Review *Forum*' });
   const people = { chair: 'chair', leader: 'leader', ava: 'owner', ben: 'owner', observer: 'observer' } as const satisfies Record<string, Role>;
   const users = {} as Record<keyof typeof people | 'outsider', { id: number; name: string; cookie: string }>;
@@ -24,7 +26,7 @@ export async function createMeetingWorld(db: Executor, { now = new Date() }: { n
 
   const past: { id: number; scheduled_at: Date }[] = [];
   for (let w = 3; w >= 1; w--) past.push(await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(now.getTime() - w * WEEK_MS), state: 'closed' }));
-  const coming = await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(now.getTime() + 3 * DAY_MS) });
+  const coming = await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(now.getTime() + comingIn) });
 
   const make = async (
     name: string,

@@ -120,7 +120,8 @@ describe('agenda', () => {
     expect((await meetingPage(w, 'leader', { intent: 'request', projectId: String(w.projects.trusted.id) })).status).toBe(303);
     const next = await db.selectFrom('meetings').select('id').where('forum_id', '=', w.forum.id).where('state', '=', 'planned').orderBy('scheduled_at').executeTakeFirstOrThrow();
     const item = await db.selectFrom('agenda_items').selectAll().where('meeting_id', '=', next.id).where('project_id', '=', w.projects.trusted.id).executeTakeFirstOrThrow();
-    expect(item).toMatchObject({ section: 'exception', reason: expect.stringMatching(/; Requested by Leader$/), requested_by: w.users.leader.id });
+    // The next meeting's status deadline is days away: its missing statuses are due, not exceptions (issue #21).
+    expect(item).toMatchObject({ section: 'exception', reason: 'Requested by Leader', requested_by: w.users.leader.id });
   });
 
   test('review load: expected reviews of the coming meeting against every project, and past meetings', async ({ db }) => {
@@ -228,7 +229,7 @@ describe('running the meeting', () => {
       const response = await meetingPage(w, 'leader', { intent: 'review', projectId: String(id), verdict, feedback: `Feedback for ${id}` });
       expect(response.status).toBe(303);
     }
-    const afterKickoff = await meetingPage(w, 'leader', { intent: 'review', projectId: String(p.kickoff.id), verdict: 'on_track', feedback: 'Welcome' });
+    const afterKickoff = await meetingPage(w, 'leader', { intent: 'review', projectId: String(p.kickoff.id), verdict: 'on_track', feedback: 'Welcome', version: '1' });
     expect(afterKickoff.headers.get('Location')).toBe(`/forums/${w.forum.slug}/meetings/${w.coming.id}?item=${p.due.id}#item-${p.due.id}`);
     const added = await meetingPage(w, 'chair', { intent: 'action-item', projectId: String(p.due.id), text: 'Bring a *recovery* plan', assigneeId: String(w.users.ava.id), dueDate: '2020-01-01' });
     expect(added.status).toBe(303);
@@ -237,7 +238,14 @@ describe('running the meeting', () => {
     expect(page.view.progress).toEqual({ reviewed: 6, discussed: 6 });
     expect(page.view.discussed.items.find((i: { projectId: number }) => i.projectId === p.due.id)).toMatchObject({ verdict: 'off_track', reviewedSelfReport: 'on_track', actionItems: [{ text: 'Bring a *recovery* plan', assignee: 'Ava' }] });
 
-    expect((await meetingPage(w, 'chair', { intent: 'close' })).status).toBe(303);
+    // The first press answers with what closing will do, computed by the close's code and written nowhere.
+    const asked = await meetingPage(w, 'chair', { intent: 'close' });
+    expect(asked.status).toBe(200);
+    const { confirm } = await asked.json();
+    expect(await db.selectFrom('oversight_events').select('id').where('meeting_id', '=', w.coming.id).execute()).toEqual([]);
+    expect((await db.selectFrom('meetings').select('state').where('id', '=', w.coming.id).executeTakeFirstOrThrow()).state).toBe('in_progress');
+    expect(confirm).toMatchObject({ intent: 'close', summary: { reviews: 6, missed: 1, spillovers: 2, accepted: 1, missedProjects: ['Missing status'], notScored: [] } });
+    expect((await meetingPage(w, 'chair', { intent: 'close', confirm: 'yes' })).status).toBe(303);
     const events = await db.selectFrom('oversight_events').select(['project_id', 'type', 'from_level', 'to_level', 'explanation']).where('meeting_id', '=', w.coming.id).orderBy('id').execute();
     const of = (id: number) => events.filter((e) => e.project_id === id).map((e) => e.type);
     expect(of(p.missing.id)).toEqual(['missed', 'review']);
@@ -250,7 +258,9 @@ describe('running the meeting', () => {
 
     const closed = await (await meetingPage(w, 'ava')).json();
     expect(closed.view.meeting.state).toBe('closed');
-    expect(closed.view.levelChanges.map((c: { project: string; from: string; to: string }) => `${c.project}: ${c.from} → ${c.to}`)).toEqual([
+    const change = (c: { project: string; from: string; to: string }) => `${c.project}: ${c.from} → ${c.to}`;
+    expect(confirm.summary.levelChanges.map(change).sort()).toEqual(closed.view.levelChanges.map(change).sort());
+    expect(closed.view.levelChanges.map(change)).toEqual([
       'Due by cadence: standard → tight',
       'Missing status: standard → tight', // missed + a soft miss: 2 points in the window
       'Trusted one: trusted → light',
@@ -259,6 +269,7 @@ describe('running the meeting', () => {
     expect(audit).toEqual([{ user_id: w.users.chair.id, detail: { reviews: 6, missed: 1, spillovers: 2, accepted: 1, levelChanges: 3 } }]);
 
     // Closing again changes nothing; the closed meeting takes no more verdicts.
+    expect((await meetingPage(w, 'leader', { intent: 'close', confirm: 'yes' })).status).toBe(303);
     expect((await meetingPage(w, 'leader', { intent: 'close' })).status).toBe(303);
     expect(await db.selectFrom('oversight_events').select('id').where('meeting_id', '=', w.coming.id).execute()).toHaveLength(events.length);
     const late = await meetingPage(w, 'leader', { intent: 'review', projectId: String(p.kickoff.id), verdict: 'off_track', feedback: '' });
@@ -295,7 +306,7 @@ describe('closing concurrently', () => {
       const w = await createMeetingWorld(handle.db);
       const base = { forumId: w.forum.id, meetingId: w.coming.id };
       expect((await startMeeting(handle.db, { ...base, actorId: w.users.chair.id })).ok).toBe(true);
-      await recordReview(handle.db, { ...base, projectId: w.projects.due.id, actorId: w.users.chair.id, verdict: 'off_track', feedback: '' });
+      await recordReview(handle.db, { ...base, projectId: w.projects.due.id, actorId: w.users.chair.id, verdict: 'off_track', feedback: '', version: 0 });
       const results = await Promise.all([
         closeMeeting(handle.db, { ...base, actorId: w.users.chair.id }),
         closeMeeting(handle.db, { ...base, actorId: w.users.leader.id }),

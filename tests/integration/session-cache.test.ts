@@ -8,9 +8,10 @@ import { REQUEST_ID_HEADER } from '../../app/utils/http.server';
 import { getSessionUser, hashToken, readSessionToken } from '../../app/modules/auth/session.server';
 import { endOtherSessions } from '../../app/modules/auth/account.server';
 import { existingSessionCache } from '../../app/modules/auth/session-cache.server';
+import { runUserAction } from '../../app/modules/admin/users.server';
 import { backend, openFreshDatabase } from '../setup/test-db';
 import { createForum, addMember } from '../factories';
-import { createOwnersWorld, type OwnersWorld } from './owners-world';
+import { createOwnersWorld, signedInCookie, type OwnersWorld } from './owners-world';
 
 // The in-memory session cache (app/modules/auth/session-cache.server.ts) against real commits and the database's
 // real notifications (migration T1800), and with notifications held back, to show what does not depend on them.
@@ -133,6 +134,17 @@ describe('with the database’s notifications', () => {
       .toBe(version);
   });
 
+  test('a user deactivated elsewhere (the sessions left behind) is signed out when the notification arrives', async () => {
+    const cookie = w.users.otherOwner.cookie;
+    expect(await read(cookie)).not.toBeNull();
+    expect(await read(cookie)).not.toBeNull(); // cached
+    // Only the flag, as another process's transaction might leave it: the users trigger tells this process.
+    await handle.db.updateTable('users').set({ deactivated_at: new Date() }).where('id', '=', w.users.otherOwner.id).execute();
+    await expect.poll(async () => read(cookie), { timeout: 5_000, interval: 20 }).toBeNull();
+    await handle.db.updateTable('users').set({ deactivated_at: null }).where('id', '=', w.users.otherOwner.id).execute();
+    await expect.poll(async () => read(cookie), { timeout: 5_000, interval: 20 }).not.toBeNull();
+  });
+
   // Each backend's own failure story: PostgreSQL's listening connection can drop; PGlite runs in this process.
   const onPostgres = backend === 'postgres';
   if (onPostgres)
@@ -194,6 +206,19 @@ describe('with notifications held back', () => {
     expect(await versionOf()).toBe(fresh);
     held.release();
     expect(await versionOf()).toBe(fresh);
+  });
+
+  test('deactivating a user ends their cached session at once, before any notification', async () => {
+    const cookie = await signedInCookie(handle.db, w.users.leader.id);
+    expect((await read(cookie))?.id).toBe(w.users.leader.id);
+    expect((await read(cookie))?.id).toBe(w.users.leader.id); // now served from memory
+    const result = await runUserAction(handle.db, { actorId: w.users.chair.id, action: { intent: 'deactivate', userId: w.users.leader.id } });
+    expect(result.ok).toBe(true);
+    expect(await read(cookie)).toBeNull();
+    held.release();
+    expect(await read(cookie)).toBeNull();
+    await runUserAction(handle.db, { actorId: w.users.chair.id, action: { intent: 'reactivate', userId: w.users.leader.id } });
+    expect(await read(cookie)).toBeNull(); // reactivation does not bring sessions back
   });
 
   test('without notifications nothing is cached', async () => {

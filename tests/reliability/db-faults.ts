@@ -24,7 +24,7 @@ async function main() {
   };
   try {
     psql(`CREATE DATABASE ${DB}`);
-    const app = await startApp({ DATABASE_URL: clusterUrl(DB), SEED_DEMO: 'true' });
+    const app = await startApp({ DATABASE_URL: clusterUrl(DB), SEED_DEMO: 'true', ALLOW_DEMO_ACCOUNTS: 'true' });
     const projects = psql(`select p.id || ':' || u.email from projects p join users u on u.id = p.owner_id join forums f on f.id = p.forum_id where f.slug = 'demo' order by p.id`, DB)
       .split('\n')
       .map((line) => ({ id: Number(line.split(':')[0]), email: line.split(':')[1] }));

@@ -8,6 +8,7 @@ import type { MeetingPageView } from '~/modules/meetings/meeting-page.server';
 import { goalProgress, VERDICTS } from '~/modules/meetings/meetings';
 import { healthLabel } from '~/oversight';
 import { formatDate } from '~/utils/format';
+import { ReviewConflict } from './review-conflict';
 
 export type View = SerializeFrom<MeetingPageView>;
 export type DiscussedItemData = View['discussed']['items'][number];
@@ -78,16 +79,20 @@ function StatusReport({ item }: { item: DiscussedItemData }) {
   );
 }
 
-function ReviewForm({ item, failure }: { item: DiscussedItemData; failure?: Failure }) {
+function ReviewForm({ item, failure, timeZone }: { item: DiscussedItemData; failure?: Failure; timeZone: string }) {
   const legendId = useId();
   const errorId = `${legendId}-error`;
   const verdictErrors = failure?.fieldErrors.verdict;
   const chosen = failure?.values.verdict ?? item.verdict ?? undefined;
+  // The version this form shows; after a conflict, the colleague's, so sending again is a deliberate overwrite.
+  const version = failure?.conflict?.version ?? item.reviewVersion ?? 0;
   return (
     <Form method="post" className="review-form" preventScrollReset>
       <input type="hidden" name="intent" value="review" />
       <input type="hidden" name="projectId" value={item.projectId} />
+      <input type="hidden" name="version" value={version} />
       <ErrorList errors={failure?.formErrors} />
+      {failure?.conflict ? <ReviewConflict conflict={failure.conflict} timeZone={timeZone} /> : null}
       <fieldset
         className="verdict"
         role="radiogroup"
@@ -173,7 +178,8 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure 
       ) : state === 'closed' ? (
         <p className="muted">No verdict was recorded.</p>
       ) : null}
-      {recording ? <ReviewForm item={item} failure={failureFor(failure, 'review', item.projectId)} /> : null}
+      {/* Keyed by the verdict's version: when a refresh brings a colleague's verdict, the form shows it. */}
+      {recording ? <ReviewForm key={item.reviewVersion ?? 0} item={item} failure={failureFor(failure, 'review', item.projectId)} timeZone={timeZone} /> : null}
       {item.actionItems.length > 0 ? (
         <>
           <h4>Action items</h4>

@@ -34,7 +34,7 @@ export async function changePassword(
   { userId, currentPassword, newPassword, keepSession }: { userId: number; currentPassword: string; newPassword: string; keepSession: string },
 ): Promise<'ok' | 'wrong-password'> {
   const user = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirstOrThrow();
-  if (!(await verifyPassword(currentPassword, user.password_hash))) return 'wrong-password';
+  if (!user.password_hash || !(await verifyPassword(currentPassword, user.password_hash))) return 'wrong-password';
   const hash = await hashPassword(newPassword);
   const ended = await inTransaction(db, async (trx) => {
     await trx.updateTable('users').set({ password_hash: hash, password_changed_at: sql<Date>`now()` }).where('id', '=', userId).execute();

@@ -36,13 +36,16 @@ export async function recordLoginAttempt(db: Executor, email: string, ip: string
   await db.insertInto('login_attempts').values({ email: email.slice(0, 254), ip, success }).execute();
 }
 
-/** Returns the user when the password matches; takes the same time whether or not the email exists. */
+/**
+ * Returns the user when the password matches; takes the same time whether or not the email exists. An invited
+ * account without a password never matches; a deactivated one is told so, only once the password was right.
+ */
 export async function authenticate(db: Executor, email: string, password: string) {
   const user = await db
     .selectFrom('users')
-    .select(['id', 'email', 'name', 'password_hash'])
+    .select(['id', 'email', 'name', 'password_hash', 'deactivated_at'])
     .where(sql`lower(email)`, '=', email.toLowerCase())
     .executeTakeFirst();
   const ok = await verifyPassword(password, user?.password_hash ?? (await getDummyHash()));
-  return user && ok ? { id: user.id, email: user.email, name: user.name } : null;
+  return user?.password_hash && ok ? { id: user.id, email: user.email, name: user.name, deactivated: user.deactivated_at !== null } : null;
 }

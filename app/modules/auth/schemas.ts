@@ -35,3 +35,11 @@ export const EndSessionSchema = z.strictObject({
 });
 
 export const EndOtherSessionsSchema = z.strictObject({ intent: z.literal('end-other-sessions') });
+
+/** Setting a password from a link (an invitation or a reset). */
+export const SetPasswordSchema = z
+  .strictObject({
+    password: NewPasswordSchema,
+    confirmPassword: z.string().max(128, 'Too long'),
+  })
+  .refine((v) => v.password === v.confirmPassword, { path: ['confirmPassword'], message: 'The two passwords differ' });

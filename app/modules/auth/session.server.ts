@@ -119,6 +119,7 @@ async function lookUpSession(db: Executor, idHash: string, cache: SessionCache |
       ).as('forums'),
     ])
     .where('sessions.id_hash', '=', idHash)
+    .where('users.deactivated_at', 'is', null)
     .executeTakeFirst();
   if (!row) return null;
   const now = Date.now();

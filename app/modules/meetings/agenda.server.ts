@@ -3,16 +3,22 @@ import type { HealthValue } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { buildAgenda, type AgendaFacts } from './agenda';
-import { done, refuse, type Outcome } from './meetings';
+import { statusCycle } from '~/modules/status/status';
+import { formatDateTime } from '~/utils/format';
+import { done, EARLY_START_MINUTES, refuse, type Outcome } from './meetings';
 import { lockMeeting, type LockedMeeting } from './meetings.server';
 import { ensurePlannedMeetings } from './schedule.server';
 
 type MeetingRef = Pick<LockedMeeting, 'id' | 'forumId' | 'scheduledAt'>;
 
-/** Everything the agenda rules read, for every active project of the forum, in one query. */
-export async function loadAgendaFacts(db: Executor, meeting: MeetingRef): Promise<AgendaFacts[]> {
+/**
+ * Everything the agenda rules read, for every active project of the forum, in one query. `now` decides whether
+ * the cycle's status deadline has passed: before it, a project without a status is due, not missing.
+ */
+export async function loadAgendaFacts(db: Executor, meeting: MeetingRef, now: Date = new Date()): Promise<AgendaFacts[]> {
   const rows = await db
     .selectFrom('projects as p')
+    .innerJoin('forums as f', 'f.id', 'p.forum_id')
     .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting.id))
     .leftJoin('agenda_items as ai', (j) => j.onRef('ai.project_id', '=', 'p.id').on('ai.meeting_id', '=', meeting.id))
     .leftJoin('users as rq', 'rq.id', 'ai.requested_by')
@@ -45,6 +51,7 @@ export async function loadAgendaFacts(db: Executor, meeting: MeetingRef): Promis
       's.health as statusHealth',
       'lr.verdict as lastVerdict',
       'rq.name as requestedBy',
+      'f.status_deadline_hours as deadlineHours',
       // Same count as the dashboard's "meetings since the last review", up to this meeting.
       eb
         .selectFrom('meetings as m')
@@ -70,6 +77,7 @@ export async function loadAgendaFacts(db: Executor, meeting: MeetingRef): Promis
       attention: state.attention ?? 'none',
       pulled: state.pulled ?? false,
       statusHealth: r.statusHealth,
+      statusDeadlinePassed: statusCycle({ scheduledAt: meeting.scheduledAt, state: 'planned', deadlineHours: r.deadlineHours }, now).late,
       lastVerdict: r.lastVerdict,
       meetingsSinceReview: r.since ?? 0,
       requestedBy: r.requestedBy,
@@ -78,8 +86,8 @@ export async function loadAgendaFacts(db: Executor, meeting: MeetingRef): Promis
 }
 
 /** Writes the engine-built agenda, keeping pulls and requests; rows that did not change are not touched. */
-async function writeAgenda(trx: Executor, meeting: MeetingRef): Promise<void> {
-  const entries = buildAgenda(await loadAgendaFacts(trx, meeting));
+async function writeAgenda(trx: Executor, meeting: MeetingRef, now: Date = new Date()): Promise<void> {
+  const entries = buildAgenda(await loadAgendaFacts(trx, meeting, now));
   if (entries.length > 0) {
     await trx
       .insertInto('agenda_items')
@@ -117,19 +125,66 @@ export async function refreshAgenda(db: Executor, { forumId, meetingId }: { foru
   });
 }
 
-/** Start: the agenda is built one last time and frozen with the state change (planned → in_progress). */
+/** A start more than EARLY_START_MINUTES before the scheduled time, waiting for a confirmation. */
+export interface EarlyStart {
+  scheduledAt: string;
+  /** The status deadline of this cycle (ISO), and whether it has passed. */
+  deadline: string;
+  deadlinePassed: boolean;
+  /** Active projects without a status for this meeting. */
+  withoutStatus: number;
+}
+
+/**
+ * Start: the agenda is built one last time and frozen with the state change (planned → in_progress). Only the
+ * forum's next meeting (the earliest not closed) can start. Starting more than EARLY_START_MINUTES before its
+ * time needs `confirmed`; without it nothing changes and the answer says what starting would do.
+ */
 export async function startMeeting(
   db: Executor,
-  { forumId, meetingId, actorId, request }: { forumId: number; meetingId: number; actorId: number; request?: Request },
-): Promise<Outcome> {
+  { forumId, meetingId, actorId, request, confirmed = false, now = new Date() }: { forumId: number; meetingId: number; actorId: number; request?: Request; confirmed?: boolean; now?: Date },
+): Promise<Outcome<{ started: true } | { started: false; early: EarlyStart }>> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
     if (!meeting) return refuse(404, 'Meeting not found');
     if (meeting.state !== 'planned') return refuse(409, 'This meeting has already started.');
-    await writeAgenda(trx, meeting);
-    await trx.updateTable('meetings').set({ state: 'in_progress', started_at: new Date() }).where('id', '=', meeting.id).execute();
-    await writeAudit(trx, { userId: actorId, forumId, action: 'meeting.start', target: `meeting:${meeting.id}`, request });
-    return done(undefined);
+    const [earlier, forum] = await Promise.all([
+      trx
+        .selectFrom('meetings')
+        .select(['scheduled_at', 'state'])
+        .where('forum_id', '=', forumId)
+        .where('state', '!=', 'closed')
+        .where('scheduled_at', '<', meeting.scheduledAt)
+        .orderBy('scheduled_at')
+        .limit(1)
+        .executeTakeFirst(),
+      trx.selectFrom('forums').select(['time_zone', 'status_deadline_hours']).where('id', '=', forumId).executeTakeFirstOrThrow(),
+    ]);
+    if (earlier) {
+      const when = formatDateTime(earlier.scheduled_at, forum.time_zone);
+      return refuse(
+        409,
+        `Only the forum’s next meeting can start: the meeting of ${when} is ${earlier.state === 'in_progress' ? 'still in progress. Close it first.' : 'still planned. Hold and close it first.'}`,
+      );
+    }
+    if (!confirmed && meeting.scheduledAt.getTime() - now.getTime() > EARLY_START_MINUTES * 60_000) {
+      const { deadline, late } = statusCycle({ scheduledAt: meeting.scheduledAt, state: meeting.state, deadlineHours: forum.status_deadline_hours }, now);
+      const counted = await trx
+        .selectFrom('projects as p')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('p.forum_id', '=', forumId)
+        .where('p.archived', '=', false)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('status_updates as s').select('s.id').whereRef('s.project_id', '=', 'p.id').where('s.meeting_id', '=', meeting.id))))
+        .executeTakeFirstOrThrow();
+      return done({
+        started: false as const,
+        early: { scheduledAt: meeting.scheduledAt.toISOString(), deadline: deadline.toISOString(), deadlinePassed: late, withoutStatus: counted.n },
+      });
+    }
+    await writeAgenda(trx, meeting, now);
+    await trx.updateTable('meetings').set({ state: 'in_progress', started_at: now }).where('id', '=', meeting.id).execute();
+    await writeAudit(trx, { userId: actorId, forumId, action: 'meeting.start', target: `meeting:${meeting.id}`, detail: { confirmed }, request });
+    return done({ started: true as const });
   });
 }
 

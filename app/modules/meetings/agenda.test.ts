@@ -14,6 +14,7 @@ function facts(overrides: Partial<AgendaFacts> = {}): AgendaFacts {
     attention: 'none',
     pulled: false,
     statusHealth: 'on_track',
+    statusDeadlinePassed: true,
     lastVerdict: 'on_track',
     meetingsSinceReview: 0,
     requestedBy: null,
@@ -37,6 +38,17 @@ describe('the engine-built agenda', () => {
     expect(agenda[2].reason).toBe('Status not posted for this meeting; New project: kickoff review');
     expect(agenda[5].reason).toBe('Requested by Priya Raman');
     expect(agenda.map((a) => a.position)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  test('before the status deadline a status not posted is due, not missing: no exception for it', () => {
+    const early = facts({ statusHealth: null, statusDeadlinePassed: false });
+    const late = facts({ statusHealth: null, statusDeadlinePassed: true });
+    const agenda = buildAgenda([early, late]);
+    expect(agenda.map((a) => [a.projectId, a.section])).toEqual([
+      [late.projectId, 'exception'],
+      [early.projectId, 'consent'],
+    ]);
+    expect(agenda[1].reason).not.toMatch(/not posted/);
   });
 
   test('due by cadence when the closed meetings since the last review + 1 reach the interval, like the dashboard', () => {

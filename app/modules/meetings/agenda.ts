@@ -16,6 +16,8 @@ export interface AgendaFacts {
   pulled: boolean;
   /** This cycle's status health; null when not posted. */
   statusHealth: HealthValue | null;
+  /** Whether this cycle's status deadline has passed: only then is a status that was not posted missing. */
+  statusDeadlinePassed: boolean;
   /** The latest verdict before this meeting; null when never reviewed. */
   lastVerdict: HealthValue | null;
   /** Closed meetings since the last review, before this meeting. */
@@ -41,7 +43,7 @@ export const SECTION_TITLES: Record<AgendaSection, string> = {
 const EXCEPTION_RULES: ((f: AgendaFacts) => string | null)[] = [
   (f) => (f.escalated ? 'Escalated: awaiting a leader override with a corrective plan' : null),
   (f) => (f.statusHealth === 'off_track' ? 'Off track (self-reported)' : f.lastVerdict === 'off_track' ? 'Off track at the last review' : null),
-  (f) => (f.statusHealth === null ? 'Status not posted for this meeting' : null),
+  (f) => (f.statusHealth === null && f.statusDeadlinePassed ? 'Status not posted for this meeting' : null),
   (f) => (f.statusHealth === 'at_risk' ? 'At risk (self-reported)' : null),
   (f) => (f.lastVerdict === null ? 'New project: kickoff review' : null),
   (f) => (f.requestedBy ? `Requested by ${f.requestedBy}` : null),

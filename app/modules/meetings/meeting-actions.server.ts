@@ -2,9 +2,9 @@ import { json } from '@remix-run/node';
 import type { Executor } from '~/utils/db.server';
 import type { FormResult } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
-import { pullAgendaItem, requestForNextMeeting, startMeeting } from './agenda.server';
-import { closeMeeting } from './close.server';
-import { done, IdParamSchema, type MeetingAction, type Outcome, type Refusal } from './meetings';
+import { pullAgendaItem, requestForNextMeeting, startMeeting, type EarlyStart } from './agenda.server';
+import { closeMeeting, previewClose, type CloseSummary } from './close.server';
+import { done, IdParamSchema, type MeetingAction, type Outcome, type Refusal, type ReviewConflict } from './meetings';
 import { addActionItem, recordReview } from './reviews.server';
 
 /** The meeting id from the URL; anything else is a 404. */
@@ -28,19 +28,35 @@ async function nextDiscussedItem(db: Executor, { meetingId, projectId }: { meeti
   return row?.project_id ?? null;
 }
 
-/** Runs one of the meeting page's forms; on success, the anchor to land on. Roles are checked by the route's guard. */
+/** A start or close that asks first: what it will do, shown with a form that sends `confirm=yes`. */
+export type MeetingConfirmation = { intent: 'start'; early: EarlyStart } | { intent: 'close'; summary: CloseSummary };
+
+/**
+ * Runs one of the meeting page's forms; on success, the anchor to land on, or a confirmation to ask for (an early
+ * start, and every close). Roles are checked by the route's guard.
+ */
 export async function runMeetingAction(
   db: Executor,
   { forumId, meetingId, actorId, action, request }: { forumId: number; meetingId: number; actorId: number; action: MeetingAction; request: Request },
-): Promise<Outcome<{ anchor: string }>> {
+): Promise<Outcome<{ anchor: string } | { confirm: MeetingConfirmation }>> {
   const base = { forumId, meetingId, actorId, request };
   const then = async (result: Outcome<unknown>, anchor: string | (() => Promise<string>)) =>
     result.ok ? done({ anchor: typeof anchor === 'string' ? anchor : await anchor() }) : result;
   switch (action.intent) {
-    case 'start':
-      return then(await startMeeting(db, base), 'agenda');
-    case 'close':
+    case 'start': {
+      const started = await startMeeting(db, { ...base, confirmed: action.confirm === 'yes' });
+      if (started.ok && !started.value.started) return done({ confirm: { intent: 'start', early: started.value.early } });
+      return then(started, 'agenda');
+    }
+    case 'close': {
+      if (action.confirm !== 'yes') {
+        const preview = await previewClose(db, { forumId, meetingId });
+        // Already closed: nothing to confirm, the page shows what the close did.
+        if (preview.ok && preview.value) return done({ confirm: { intent: 'close', summary: preview.value } });
+        if (!preview.ok) return preview;
+      }
       return then(await closeMeeting(db, base), 'close-summary');
+    }
     case 'pull':
       return then(await pullAgendaItem(db, { ...base, projectId: action.projectId }), `item-${action.projectId}`);
     case 'request':
@@ -48,7 +64,7 @@ export async function runMeetingAction(
     case 'action-item':
       return then(await addActionItem(db, { ...base, projectId: action.projectId, text: action.text, assigneeId: action.assigneeId, dueDate: action.dueDate }), `item-${action.projectId}`);
     case 'review':
-      return then(await recordReview(db, { ...base, projectId: action.projectId, verdict: action.verdict, feedback: action.feedback }), async () => {
+      return then(await recordReview(db, { ...base, projectId: action.projectId, verdict: action.verdict, feedback: action.feedback, version: action.version }), async () => {
         const next = await nextDiscussedItem(db, { meetingId, projectId: action.projectId });
         return next === null ? 'close-meeting' : `item-${next}`;
       });
@@ -66,11 +82,13 @@ export interface MeetingActionFailure {
   fieldErrors: Record<string, string[]>;
   formErrors: string[];
   values: Record<string, string>;
+  /** A verdict a colleague saved since the form was shown (409). */
+  conflict: ReviewConflict | null;
 }
 
-function failure(values: Record<string, string>, fieldErrors: Record<string, string[]>, formErrors: string[]): MeetingActionFailure {
+function failure(values: Record<string, string>, fieldErrors: Record<string, string[]>, formErrors: string[], conflict: ReviewConflict | null = null): MeetingActionFailure {
   const projectId = Number(values.projectId);
-  return { intent: values.intent ?? null, projectId: Number.isSafeInteger(projectId) && projectId > 0 ? projectId : null, fieldErrors, formErrors, values };
+  return { intent: values.intent ?? null, projectId: Number.isSafeInteger(projectId) && projectId > 0 ? projectId : null, fieldErrors, formErrors, values, conflict };
 }
 
 /** 400 with field errors for a bad form. */
@@ -83,5 +101,5 @@ export function invalidFormResponse(parsed: Extract<FormResult<unknown>, { ok: f
 export function refusalResponse(refusal: Refusal, values: Record<string, string>) {
   invariantResponse(refusal.status !== 404, refusal.message);
   const fieldErrors = refusal.field ? { [refusal.field]: [refusal.message] } : {};
-  return json(failure(values, fieldErrors, refusal.field ? [] : [refusal.message]), { status: refusal.status });
+  return json(failure(values, fieldErrors, refusal.field ? [] : [refusal.message], refusal.conflict ?? null), { status: refusal.status });
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import type { AgendaSection } from '../../../db/database';
+import type { AgendaSection, LevelValue } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 import { pageOf, type Paged } from '~/utils/paging';
@@ -39,8 +39,16 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
         'p.name as project',
         'p.owner_id as ownerId',
         'o.name as owner',
-        'p.oversight_level as level',
-        'p.oversight_escalated as escalated',
+        // A closed meeting shows each level as it was at that meeting, not today's (issue #21): the level its close
+        // started from, else the last level before the close; open meetings show the current one.
+        (meeting.state === 'closed'
+          ? sql<LevelValue>`coalesce(
+              (select e.from_level from oversight_events e where e.project_id = p.id and e.meeting_id = ${meeting.id} and e.type in ('review', 'missed', 'spillover') order by e.seq limit 1),
+              (select e.to_level from oversight_events e where e.project_id = p.id and e.occurred_at <= ${meeting.closedAt ?? meeting.scheduledAt} order by e.occurred_at desc, e.seq desc limit 1),
+              p.oversight_level)`
+          : sql<LevelValue>`p.oversight_level`
+        ).as('level'),
+        'p.oversight_escalated as currentlyEscalated',
         'ai.section',
         'ai.reason',
         'ai.pulled',
@@ -53,6 +61,7 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
         'r.verdict',
         'r.self_report as reviewedSelfReport',
         'r.feedback',
+        'r.version as reviewVersion',
         'rv.name as reviewer',
         jsonArrayFrom(
           eb
@@ -99,8 +108,11 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
     // Meetings closed before agendas were stored have reviews only: each is shown as a discussed item.
     const section: AgendaSection = r.section ?? 'due';
     const pulled = r.pulled ?? false;
+    const { currentlyEscalated, ...row } = r;
     return {
-      ...r,
+      ...row,
+      // At a closed meeting, escalated as its agenda said then (the flag on the project is today's).
+      escalated: meeting.state === 'closed' ? (r.reason?.startsWith('Escalated') ?? false) : currentlyEscalated,
       section,
       pulled,
       reason: r.reason ?? 'Reviewed at this meeting',
@@ -131,14 +143,25 @@ export async function loadMeetingView(db: Executor, { forumId, meetingId }: { fo
   await refreshAgenda(db, { forumId, meetingId });
   const page = await getMeetingPage(db, { forumId, meetingId });
   if (!page) return null;
-  const load = await getReviewLoad(db, { forumId, meetingId });
+  const [load, firstOpen] = await Promise.all([
+    getReviewLoad(db, { forumId, meetingId }),
+    // Only the forum's next meeting can start: the earliest meeting not closed, if it is not this one.
+    db
+      .selectFrom('meetings')
+      .select(['id', 'scheduled_at as scheduledAt', 'state'])
+      .where('forum_id', '=', forumId)
+      .where('state', '!=', 'closed')
+      .orderBy('scheduled_at')
+      .limit(1)
+      .executeTakeFirst(),
+  ]);
   const items = page.items.map((i) => ({
     ...i,
     summaryHtml: renderMarkdown(i.summary ?? ''),
     risksHtml: renderMarkdown(i.risks ?? ''),
     asksHtml: renderMarkdown(i.asks ?? ''),
   }));
-  return { ...page, items, load };
+  return { ...page, items, load, comesFirst: firstOpen && firstOpen.id !== page.meeting.id ? firstOpen : null };
 }
 
 /**

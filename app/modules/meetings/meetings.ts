@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { GoalKind, Role } from '../../../db/database';
+import type { GoalKind, HealthValue, Role } from '../../../db/database';
 import { metricProgress } from '~/modules/goals/goals';
 
 // One strict schema per form on the meeting page; the `intent` literal picks it.
@@ -9,8 +9,10 @@ const projectId = id('Choose a project');
 
 export const VERDICTS = ['on_track', 'at_risk', 'off_track'] as const;
 
-export const StartMeetingSchema = z.strictObject({ intent: z.literal('start') });
-export const CloseMeetingSchema = z.strictObject({ intent: z.literal('close') });
+/** `confirm=yes` is the second step of a start or close that asks first (a no-JavaScript confirmation). */
+const confirm = z.literal('yes', { error: 'Confirm with yes' }).optional();
+export const StartMeetingSchema = z.strictObject({ intent: z.literal('start'), confirm });
+export const CloseMeetingSchema = z.strictObject({ intent: z.literal('close'), confirm });
 export const PullItemSchema = z.strictObject({ intent: z.literal('pull'), projectId });
 export const RequestNextSchema = z.strictObject({ intent: z.literal('request'), projectId });
 
@@ -19,6 +21,8 @@ export const ReviewSchema = z.strictObject({
   projectId,
   verdict: z.enum(VERDICTS, { error: 'Choose a verdict' }),
   feedback: z.string().trim().max(10_000, 'Keep feedback under 10,000 characters').default(''),
+  /** The verdict's version the form showed (0 = none yet): a stale one is a conflict, never an overwrite. */
+  version: z.coerce.number({ error: 'Reload the page' }).int('Reload the page').min(0, 'Reload the page').max(2 ** 31 - 1, 'Reload the page').default(0),
 });
 
 export const ActionItemSchema = z.strictObject({
@@ -50,11 +54,23 @@ export const MeetingListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
+/** A verdict saved by someone else since the form was shown: what a stale update answers with (409). */
+export interface ReviewConflict {
+  verdict: HealthValue;
+  feedback: string;
+  reviewer: string;
+  updatedAt: string;
+  version: number;
+}
+
 /** A service's refusal: the route answers with this status and message, next to `field` when given. */
-export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; message: string; field?: string };
+export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; message: string; field?: string; conflict?: ReviewConflict };
 export type Outcome<T = undefined> = { ok: true; value: T } | Refusal;
 
 export const refuse = (status: Refusal['status'], message: string, field?: string): Refusal => ({ ok: false, status, message, field });
+
+/** Starting more than this long before the scheduled time asks for a confirmation first (issue #21). */
+export const EARLY_START_MINUTES = 60;
 export const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
 /** Who runs a meeting: starts it, records verdicts and action items, pulls and requests items, closes it. */

@@ -18,7 +18,7 @@ describe('minutes', () => {
       attendees: [],
       hasAgenda: true,
       items: [
-        { project: 'P', owner: 'O', section: 'consent', reason: 'r', discussed: false, pulled: false, health: null, summary: null, verdict: null, selfReport: 'on_track', reviewedSelfReport: null, feedback: null, reviewer: null, actionItems: [] },
+        { project: 'P', owner: 'O', level: 'light', section: 'consent', reason: 'r', discussed: false, pulled: false, health: null, summary: null, verdict: null, selfReport: 'on_track', reviewedSelfReport: null, feedback: null, reviewer: null, actionItems: [] },
       ],
       levelChanges: [],
     });

@@ -1,5 +1,5 @@
-import type { AgendaSection, HealthValue, MeetingState } from '../../../db/database';
-import { healthLabel } from '~/oversight';
+import type { AgendaSection, HealthValue, LevelValue, MeetingState } from '../../../db/database';
+import { healthLabel, levelLabel } from '~/oversight';
 import { formatDate, formatDateTime } from '~/utils/format';
 import { SECTION_TITLES } from './agenda';
 
@@ -36,6 +36,8 @@ export interface MinutesInput {
   items: {
     project: string;
     owner: string;
+    /** The oversight level at this meeting (for a closed meeting, as it was then). */
+    level: LevelValue;
     section: AgendaSection;
     reason: string;
     discussed: boolean;
@@ -73,6 +75,7 @@ export function buildMinutes({ forumName, timeZone, meeting, attendees, hasAgend
   for (const [n, item] of discussed.entries()) {
     out.push('', `### ${n + 1}. ${mdInline(item.project)} (owner: ${mdInline(item.owner)})`, '');
     if (hasAgenda) out.push(`- On the agenda: ${item.pulled ? 'pulled from the consent agenda' : SECTION_TITLES[item.section]} (${mdInline(item.reason)})`);
+    out.push(`- Oversight level at this meeting: ${levelLabel(item.level)}`);
     if (item.verdict) {
       const self = item.reviewedSelfReport ?? item.selfReport;
       out.push(`- Verdict: **${healthLabel(item.verdict)}** (self-report: ${healthLabel(self)})${item.reviewer ? `, by ${mdInline(item.reviewer)}` : ''}`);

@@ -36,43 +36,80 @@ async function openAgendaItem(trx: Executor, { forumId, meetingId, projectId }: 
   return done({ meeting, discussed: isDiscussed(item) });
 }
 
-/** Records (or corrects) a verdict during the meeting, with the owner's self-report it is compared with. */
+/**
+ * Records (or corrects) a verdict during the meeting, with the owner's self-report it is compared with. The form
+ * sends the version it showed (0 = no verdict yet): the review row is locked and updated only at that version,
+ * so a verdict a colleague saved meanwhile is answered with a conflict (409, what they saved), never replaced.
+ * Sending the verdict again with the version the conflict showed is a deliberate overwrite.
+ */
 export async function recordReview(
   db: Executor,
-  input: MeetingWrite & { verdict: HealthValue; feedback: string },
-): Promise<Outcome<{ selfReport: HealthValue }>> {
+  input: MeetingWrite & { verdict: HealthValue; feedback: string; version: number },
+): Promise<Outcome<{ selfReport: HealthValue; version: number }>> {
   return inTransaction(db, async (trx) => {
     const open = await openAgendaItem(trx, input);
     if (!open.ok) return open;
     if (!open.value.discussed) return refuse(400, 'Pull this consent item into discussion before recording a verdict.', 'verdict');
     const { meeting } = open.value;
-    const row = await trx
-      .insertInto('reviews')
-      .columns(['meeting_id', 'project_id', 'reviewer_id', 'verdict', 'self_report', 'feedback'])
-      .expression((eb) =>
-        eb
-          .selectFrom('projects as p')
-          .select([
-            sql.lit(meeting.id).as('meeting_id'),
-            'p.id',
-            sql.lit(input.actorId).as('reviewer_id'),
-            sql.val(input.verdict).as('verdict'),
-            selfReportSql('p.id', meeting).as('self_report'),
-            sql.val(input.feedback).as('feedback'),
-          ])
-          .where('p.id', '=', input.projectId),
-      )
-      .onConflict((oc) =>
-        oc.columns(['meeting_id', 'project_id']).doUpdateSet((eb) => ({
-          reviewer_id: eb.ref('excluded.reviewer_id'),
-          verdict: eb.ref('excluded.verdict'),
-          self_report: eb.ref('excluded.self_report'),
-          feedback: eb.ref('excluded.feedback'),
+    const saved = () =>
+      trx
+        .selectFrom('reviews as r')
+        .innerJoin('users as u', 'u.id', 'r.reviewer_id')
+        .select(['r.id', 'r.version', 'r.verdict', 'r.feedback', 'u.name as reviewer', 'r.updated_at as updatedAt'])
+        .where('r.meeting_id', '=', meeting.id)
+        .where('r.project_id', '=', input.projectId)
+        .forUpdate('r')
+        .executeTakeFirst();
+    const conflict = (row: NonNullable<Awaited<ReturnType<typeof saved>>>) => ({
+      ...refuse(409, `${row.reviewer} saved a verdict on this project while you were editing. Read it below; your text is kept. Send the form again to replace it.`),
+      conflict: { verdict: row.verdict, feedback: row.feedback, reviewer: row.reviewer, updatedAt: row.updatedAt.toISOString(), version: row.version },
+    });
+    const existing = await saved();
+    if (existing && existing.version !== input.version) return conflict(existing);
+    if (!existing && input.version !== 0) return refuse(409, 'This verdict was removed meanwhile: reload the page.');
+
+    let row: { id: number; self_report: HealthValue; version: number } | undefined;
+    if (existing) {
+      row = await trx
+        .updateTable('reviews')
+        .set((eb) => ({
+          reviewer_id: input.actorId,
+          verdict: input.verdict,
+          self_report: selfReportSql('reviews.project_id', meeting),
+          feedback: input.feedback,
+          version: eb('version', '+', 1),
           updated_at: new Date(),
-        })),
-      )
-      .returning(['id', 'self_report'])
-      .executeTakeFirstOrThrow();
+        }))
+        .where('id', '=', existing.id)
+        .where('version', '=', input.version)
+        .returning(['id', 'self_report', 'version'])
+        .executeTakeFirst();
+    } else {
+      // A colleague's first verdict committed since our read is caught by unique (meeting_id, project_id).
+      row = await trx
+        .insertInto('reviews')
+        .columns(['meeting_id', 'project_id', 'reviewer_id', 'verdict', 'self_report', 'feedback'])
+        .expression((eb) =>
+          eb
+            .selectFrom('projects as p')
+            .select([
+              sql.lit(meeting.id).as('meeting_id'),
+              'p.id',
+              sql.lit(input.actorId).as('reviewer_id'),
+              sql.val(input.verdict).as('verdict'),
+              selfReportSql('p.id', meeting).as('self_report'),
+              sql.val(input.feedback).as('feedback'),
+            ])
+            .where('p.id', '=', input.projectId),
+        )
+        .onConflict((oc) => oc.columns(['meeting_id', 'project_id']).doNothing())
+        .returning(['id', 'self_report', 'version'])
+        .executeTakeFirst();
+    }
+    if (!row) {
+      const now = await saved();
+      return now ? conflict(now) : refuse(409, 'This verdict changed meanwhile: reload the page.');
+    }
     // Action items added before the verdict belong to this review too.
     await trx
       .updateTable('action_items')
@@ -81,8 +118,8 @@ export async function recordReview(
       .where('project_id', '=', input.projectId)
       .where('review_id', 'is', null)
       .execute();
-    await auditWrite(trx, input, 'review.record', `review:${row.id}`, { verdict: input.verdict });
-    return done({ selfReport: row.self_report });
+    await auditWrite(trx, input, 'review.record', `review:${row.id}`, { verdict: input.verdict, version: row.version });
+    return done({ selfReport: row.self_report, version: row.version });
   });
 }
 

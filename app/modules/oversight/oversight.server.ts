@@ -129,17 +129,54 @@ export async function recordOversightEvents(
   { projectId, inputs }: { projectId: number; inputs: OversightInput[] },
 ): Promise<OversightState[]> {
   if (inputs.length === 0) return [];
-  const project = await trx
-    .selectFrom('projects')
-    .innerJoin('forums', 'forums.id', 'projects.forum_id')
-    .select(['projects.oversight_state', 'projects.oversight_event_count', 'projects.oversight_level', 'projects.oversight_class_counts', 'forums.policy'])
-    .where('projects.id', '=', projectId)
-    .forUpdate('projects')
-    .executeTakeFirstOrThrow();
+  const project = await readOversightRow(trx, projectId).forUpdate('projects').executeTakeFirstOrThrow();
   const stepped = stepOversight(projectId, project, inputs);
   await trx.insertInto('oversight_events').values(stepped.rows).execute();
   await trx.updateTable('projects').set(stepped.project).where('id', '=', projectId).execute();
   return stepped.states;
+}
+
+function readOversightRow(db: Executor, projectId: number) {
+  return db
+    .selectFrom('projects')
+    .innerJoin('forums', 'forums.id', 'projects.forum_id')
+    .select(['projects.oversight_state', 'projects.oversight_event_count', 'projects.oversight_level', 'projects.oversight_class_counts', 'forums.policy'])
+    .where('projects.id', '=', projectId);
+}
+
+/** Records events, or (a preview) only steps the engine: the same signature, so one caller's code does both. */
+export type OversightRecorder = {
+  record: (args: { projectId: number; inputs: OversightInput[] }) => Promise<OversightState[]>;
+  /** A project's level after what this recorder has recorded (or previewed), else its stored one. */
+  levelOf: (projectId: number, stored: LevelValue) => LevelValue;
+};
+
+export function oversightWriter(trx: Executor): OversightRecorder {
+  return { record: (args) => recordOversightEvents(trx, args), levelOf: (_id, stored) => stored };
+}
+
+/**
+ * What recordOversightEvents would do, written nowhere: each project's cached state is read once and stepped in
+ * memory, so later events of the same preview start from where the earlier ones left it.
+ */
+export function oversightPreview(db: Executor): OversightRecorder {
+  const rows = new Map<number, OversightRow>();
+  return {
+    async record({ projectId, inputs }) {
+      if (inputs.length === 0) return [];
+      const project = rows.get(projectId) ?? (await readOversightRow(db, projectId).executeTakeFirstOrThrow());
+      const stepped = stepOversight(projectId, project, inputs);
+      rows.set(projectId, {
+        ...project,
+        oversight_state: JSON.parse(stepped.project.oversight_state),
+        oversight_level: stepped.project.oversight_level,
+        oversight_event_count: stepped.project.oversight_event_count,
+        oversight_class_counts: JSON.parse(stepped.project.oversight_class_counts),
+      });
+      return stepped.states;
+    },
+    levelOf: (projectId, stored) => rows.get(projectId)?.oversight_level ?? stored,
+  };
 }
 
 /** Folds stored event rows (ordered by seq) through the engine: the replay is the truth. */
