@@ -15,6 +15,7 @@ import { createLogger, requestLogger } from './app/utils/logger.server';
 import { createMetrics, metricsEndpoint } from './app/utils/metrics.server';
 import { createRequestRouteResolver } from './app/utils/route-pattern.server';
 import { planMeetingsForAllForums } from './app/modules/meetings/schedule.server';
+import { invalidPolicyWarnings } from './app/modules/forums/forums.server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const PLAN_EVERY_MS = 3_600_000;
@@ -93,6 +94,8 @@ async function main() {
     }
   }
   const empty = await databaseIsEmpty(handle.db);
+  // A stored policy that fails validation runs on the defaults: say so, never silently (issue #18).
+  for (const line of await invalidPolicyWarnings(handle.db)) logger.warn(line);
   setDatabase(handle);
   const stopBackups = startEmbeddedBackups(handle, {
     dataDir: env.DATA_DIR,

@@ -73,6 +73,8 @@ export interface ForumsTable {
   created_at: Generated<Date>;
   /** Changes with any change to the forum's data, in the same transaction (triggers: migration T1700). */
   data_version: Generated<number>;
+  /** An archived forum leaves its members' forum lists; instance admins still list it and can restore it. */
+  archived: Generated<boolean>;
 }
 
 export interface MembershipsTable {

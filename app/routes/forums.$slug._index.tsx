@@ -189,7 +189,7 @@ function Filters({ data }: { data: Data }) {
 
 export default function ForumDashboard() {
   const data = useLoaderData<typeof loader>();
-  const { forum, query, projects, total, nextMeeting, now, cadenceDays } = data;
+  const { forum, role, query, projects, total, nextMeeting, now, cadenceDays } = data;
   const columns = useMemo<DataColumn<Row>[]>(
     () => [
       { id: 'project', header: 'Project', accessorFn: (r) => r.name, cell: ({ row }) => <Link to={`/forums/${forum.slug}/projects/${row.original.id}`}>{row.original.name}</Link> },
@@ -210,9 +210,15 @@ export default function ForumDashboard() {
     <>
       <div className="page-head">
         <h1>{forum.name}</h1>
+        {role === 'chair' ? (
+          <Link className="button" to={`/forums/${forum.slug}/projects/new`}>
+            New project
+          </Link>
+        ) : null}
         <nav aria-label="Forum" className="page-links">
           <Link to={`/forums/${forum.slug}/meetings`}>Meetings</Link>
           <Link to={`/forums/${forum.slug}/oversight`}>Oversight</Link>
+          {role === 'chair' || role === 'leader' ? <Link to={`/forums/${forum.slug}/settings`}>Settings</Link> : null}
           <a href={`/forums/${forum.slug}/projects.csv${dashboardSearch({ ...query, page: 1 })}`} download>
             Export CSV
           </a>

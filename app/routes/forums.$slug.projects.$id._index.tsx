@@ -12,7 +12,7 @@ import { requireForumRole } from '~/modules/auth/guards.server';
 import { OverrideSchema } from '~/modules/oversight/override';
 import { overrideOversightLevel } from '~/modules/oversight/override.server';
 import { getProjectPage } from '~/modules/projects/project-page.server';
-import { canManageProject, getProjectInForum, requireIdParam } from '~/modules/projects/project.server';
+import { assertProjectActive, canManageProject, getProjectInForum, requireIdParam } from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { formatDate, pageNow } from '~/utils/format';
@@ -41,9 +41,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     events: pageOf(changesOnly ? levelChanges : events, readPageParam(searchParams, 'history'), HISTORY_PAGE),
     eventCount: events.length,
     changesOnly,
-    canManage: canManageProject(access, page.project.ownerId),
-    canOverride: access.role === 'chair' || access.role === 'leader',
-    canChangeOwner: access.role === 'chair',
+    // An archived project is read-only: its history stays, its forms are gone until the chair unarchives it.
+    canManage: !page.project.archived && canManageProject(access, page.project.ownerId),
+    canOverride: !page.project.archived && (access.role === 'chair' || access.role === 'leader'),
+    canChangeOwner: !page.project.archived && access.role === 'chair',
+    canEdit: access.role === 'chair',
     now: pageNow(),
   });
 }
@@ -53,6 +55,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const access = await requireForumRole(request, params.slug, ['chair', 'leader']);
   const project = await getProjectInForum(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });
+  assertProjectActive(project);
   const parsed = parseFormData(await request.formData(), OverrideSchema);
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values }, { status: 400 });
   await overrideOversightLevel(db, { projectId: project.id, forumId: access.forum.id, userId: access.user.id, input: parsed.data, request });
@@ -99,7 +102,7 @@ function actionItemColumns(timeZone: string): DataColumn<ActionItem>[] {
 }
 
 export default function ProjectPage() {
-  const { forum, project, goals, statuses, reviews, actionItems, events, eventCount, changesOnly, levelPoints, canManage, canOverride, canChangeOwner, now } = useLoaderData<typeof loader>();
+  const { forum, project, goals, statuses, reviews, actionItems, events, eventCount, changesOnly, levelPoints, canManage, canOverride, canChangeOwner, canEdit, now } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const override = useActionData<typeof action>();
   const base = `/forums/${forum.slug}/projects/${project.id}`;
@@ -111,12 +114,29 @@ export default function ProjectPage() {
       <h1>
         {project.name} {project.archived ? <span className="badge">archived</span> : null}
       </h1>
+      {project.archived ? (
+        <p className="notice" role="note">
+          <strong>Archived.</strong> This project is off the dashboard, the agendas and the statuses due; its history is kept as it was.
+          {canEdit ? (
+            <>
+              {' '}
+              <Link to={`${base}/edit`}>Unarchive it</Link>
+            </>
+          ) : null}
+        </p>
+      ) : null}
       <p>
         Owner: <strong>{project.ownerName}</strong>
         {canChangeOwner ? (
           <>
             {' '}
             · <Link to={`${base}/owner`}>Change owner</Link>
+          </>
+        ) : null}
+        {canEdit && !project.archived ? (
+          <>
+            {' '}
+            · <Link to={`${base}/edit`}>Edit or archive</Link>
           </>
         ) : null}
       </p>

@@ -5,7 +5,7 @@ import { GoalForm } from '~/components/goal-form';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { GoalSchema, goalFormValues } from '~/modules/goals/goals';
 import { getGoalWithHistory, updateGoal } from '~/modules/goals/goals.server';
-import { requireIdParam, requireManagedProject } from '~/modules/projects/project.server';
+import { assertProjectActive, requireIdParam, requireManagedProject } from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData } from '~/utils/forms';
@@ -24,6 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const { access, project } = await requireManagedProject(request, params, db);
+  assertProjectActive(project);
   const goalId = requireIdParam(params.goalId);
   const formData = await request.formData();
   const parsed = parseFormData(formData, GoalSchema);

@@ -5,7 +5,7 @@ import { GoalForm } from '~/components/goal-form';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { GOAL_STATE_LABEL, GoalSchema } from '~/modules/goals/goals';
 import { createGoal, listGoalsForEditor } from '~/modules/goals/goals.server';
-import { requireManagedProject } from '~/modules/projects/project.server';
+import { assertProjectActive, requireManagedProject } from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
 import { formatDate } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
@@ -24,6 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const { access, project } = await requireManagedProject(request, params, db);
+  assertProjectActive(project);
   const parsed = parseFormData(await request.formData(), GoalSchema);
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values }, { status: 400 });
   await createGoal(db, { projectId: project.id, userId: access.user.id, forumId: access.forum.id, input: { ...parsed.data, state: 'active' }, request });

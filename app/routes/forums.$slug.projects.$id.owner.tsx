@@ -3,7 +3,7 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { ErrorList } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
-import { getProjectInForum, requireIdParam } from '~/modules/projects/project.server';
+import { assertProjectActive, getProjectInForum, requireIdParam } from '~/modules/projects/project.server';
 import { ChangeOwnerSchema } from '~/modules/projects/ownership';
 import { changeProjectOwner, listPossibleOwners } from '~/modules/projects/ownership.server';
 import { getDb } from '~/utils/db.server';
@@ -29,6 +29,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const access = await requireForumRole(request, params.slug, ['chair']);
   const project = await getProjectInForum(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });
+  assertProjectActive(project);
   const parsed = parseFormData(await request.formData(), ChangeOwnerSchema);
   if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formError: parsed.formErrors[0] ?? null }, { status: 400 });
   const result = await changeProjectOwner(db, { forumId: access.forum.id, projectId: project.id, ownerId: parsed.data.ownerId, note: parsed.data.reason, actorId: access.user.id, request });

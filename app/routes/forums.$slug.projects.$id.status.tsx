@@ -49,6 +49,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     project,
     cycle,
     goals,
+    archived: context.archived,
     status: status ?? null,
     isAuthor: !status || status.authorId === access.user.id,
   });
@@ -90,6 +91,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { db, access, project, cycle, goals, saveState, context } = await loadContext(request, params);
   rememberStatusContext(access.forum.id, project.id, null);
   const values = formValues(formData);
+  if (context.archived) return failure(409, { values, formErrors: ['This project is archived, so there is no status to post.'] });
   if (!cycle) return failure(409, { values, formErrors: ['This forum has no meeting coming up, so there is no status to post.'] });
   const parsed = parseFormData(formData, statusUpdateSchema(goals));
   if (!parsed.ok) return failure(400, { values, fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors });
@@ -115,7 +117,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function StatusUpdatePage() {
-  const { forum, project, cycle, goals, status, isAuthor } = useLoaderData<typeof loader>();
+  const { forum, project, cycle, goals, status, isAuthor, archived } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const projectUrl = `/forums/${forum.slug}/projects/${project.id}`;
@@ -131,7 +133,11 @@ export default function StatusUpdatePage() {
     return (
       <>
         {header}
-        <p className="notice">This forum has no meeting coming up, so there is no status cycle to report for. The chair schedules the next meeting.</p>
+        <p className="notice">
+          {archived
+            ? 'This project is archived, so it owes no status. The chair can unarchive it.'
+            : 'This forum has no meeting coming up, so there is no status cycle to report for. The chair schedules the next meeting.'}
+        </p>
       </>
     );
   }

@@ -132,7 +132,7 @@ export default function MembersSettings() {
   );
   return (
     <div className="stack">
-      <h1>Members of {forum.name}</h1>
+      <h2>Members of {forum.name}</h2>
       {canEdit ? null : <p className="muted">Only the chair changes members and roles.</p>}
       {result?.ok && result.message ? (
         <div role="status" className="notice">

@@ -9,6 +9,7 @@ import * as reviewVersion from './20261202T1100-review-version';
 import * as eventOwner from './20261202T1200-event-owner';
 import * as goalRange from './20261202T1200-goal-range';
 import * as identity from './20261202T1400-identity';
+import * as forumArchived from './20261202T1500-forum-archived';
 
 // Listed statically so the same migrations run from the server, scripts and tests without a file scan.
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T1200-event-owner': eventOwner,
   '20261202T1200-goal-range': goalRange,
   '20261202T1400-identity': identity,
+  '20261202T1500-forum-archived': forumArchived,
 };

@@ -19,6 +19,7 @@ type Expect = Record<Role, number>;
 const members = (ok: number): Expect => ({ chair: ok, leader: ok, owner: ok, otherOwner: ok, observer: ok, nonMember: 404, anonymous: 302 });
 const ownerAndChair = (ok: number): Expect => ({ chair: ok, leader: 403, owner: ok, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
 const leaders = (ok: number): Expect => ({ chair: ok, leader: ok, owner: 403, otherOwner: 403, observer: 403, nonMember: 404, anonymous: 302 });
+const chairOnly = (ok: number): Expect => ({ ...leaders(ok), leader: 403 });
 const admins = (ok: number): Expect => ({ chair: ok, leader: 403, owner: 403, otherOwner: 403, observer: 403, nonMember: 403, anonymous: 302 });
 const everyone = (status: number): Expect => ({ chair: status, leader: status, owner: status, otherOwner: status, observer: status, nonMember: status, anonymous: status });
 const assigneeAndChair = (ok: number): Expect => ({ chair: ok, leader: 403, owner: 403, otherOwner: ok, observer: 403, nonMember: 404, anonymous: 302 });
@@ -128,6 +129,30 @@ const MATRIX: Row[] = [
     path: (i) => `/forums/demo/action-items/${i.actionItem}`,
     form: { intent: 'delete', assigneeId: '1' },
     expect: { ...assigneeAndChair(400) },
+  },
+  // Issue #14: admin → forums, forum settings (general & schedule), projects.
+  { name: 'admin: forums', method: 'GET', path: () => '/admin/forums', expect: admins(200) },
+  { name: 'admin: create a forum (invalid)', method: 'POST', path: () => '/admin/forums', form: { intent: 'create', name: '', slug: 'Bad Slug' }, expect: admins(400) },
+  { name: 'forum settings', method: 'GET', path: () => '/forums/demo/settings', expect: leaders(200) },
+  { name: 'forum settings: save (invalid)', method: 'POST', path: () => '/forums/demo/settings?index', form: { intent: 'general', name: '', slug: '' }, expect: chairOnly(400) },
+  { name: 'forum settings: schedule preview (invalid)', method: 'POST', path: () => '/forums/demo/settings?index', form: { intent: 'preview', cadence: 'hourly' }, expect: chairOnly(400) },
+  { name: 'forum settings: unknown intent', method: 'POST', path: () => '/forums/demo/settings?index', form: { intent: 'delete-everything' }, expect: chairOnly(400) },
+  { name: 'new project page', method: 'GET', path: () => '/forums/demo/projects/new', expect: chairOnly(200) },
+  { name: 'create a project (invalid)', method: 'POST', path: () => '/forums/demo/projects/new', form: { name: '', ownerId: 'x' }, expect: chairOnly(400) },
+  {
+    name: 'create a project with an extra field (mass assignment)',
+    method: 'POST',
+    path: () => '/forums/demo/projects/new',
+    form: { name: 'Sneaky', ownerId: '1', oversight_level: 'trusted' },
+    expect: chairOnly(400),
+  },
+  { name: 'project edit page', method: 'GET', path: (i) => `/forums/demo/projects/${i.project}/edit`, expect: chairOnly(200) },
+  { name: 'edit a project (invalid)', method: 'POST', path: (i) => `/forums/demo/projects/${i.project}/edit`, form: { intent: 'edit', name: '' }, expect: chairOnly(400) },
+  {
+    name: 'another forum’s project edit page (IDOR)',
+    method: 'GET',
+    path: (i) => `/forums/demo/projects/${i.platformProject}/edit`,
+    expect: { ...chairOnly(404), leader: 403, owner: 403, otherOwner: 403, observer: 403 },
   },
 ];
 

@@ -119,6 +119,7 @@ async function lookUpSession(db: Executor, idHash: string, cache: SessionCache |
           .innerJoin('forums as f', 'f.id', 'ms.forum_id')
           .select(['f.id', 'f.slug', 'f.name', 'f.time_zone as timeZone', 'f.cadence', 'f.data_version as dataVersion', 'ms.role'])
           .whereRef('ms.user_id', '=', 'users.id')
+          .where('f.archived', '=', false) // an archived forum leaves its members' lists and pages
           .orderBy('f.name'),
       ).as('forums'),
     ])

@@ -25,6 +25,7 @@ export async function listOpenActionItemsForUser(db: Executor, { userId, now = n
     ])
     .where('a.assignee_id', '=', userId)
     .where('a.done_at', 'is', null)
+    .where('f.archived', '=', false)
     .orderBy('a.due_date', (ob) => ob.asc().nullsLast())
     .orderBy('a.id')
     .execute();

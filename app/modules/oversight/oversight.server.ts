@@ -38,9 +38,26 @@ export function resolvePolicy(stored: unknown): Policy {
 const policies = new Map<string, Policy>();
 
 function validatePolicy(stored: unknown): Policy {
-  const merged = { ...DEFAULT_POLICY, ...(stored && typeof stored === 'object' ? stored : {}) };
+  return checkStoredPolicy(stored).policy;
+}
+
+/**
+ * A stored policy and what is wrong with it: a policy that fails validation falls back to the defaults as a
+ * whole (a partial mix could break the invariants), and `problems` names the bad fields so the fallback is
+ * never silent (issue #18: reported at server start and on the forum's settings page).
+ */
+export function checkStoredPolicy(stored: unknown): { policy: Policy; problems: { field: string; message: string }[] } {
+  const isObject = stored !== null && typeof stored === 'object' && !Array.isArray(stored);
+  const merged = { ...DEFAULT_POLICY, ...(isObject ? stored : {}) };
   const parsed = PolicySchema.safeParse(merged);
-  return parsed.success ? parsed.data : DEFAULT_POLICY;
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({
+        field: i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.map(String).join('.') || '(policy)',
+        message: i.message,
+      }));
+  if (!isObject && stored !== null && stored !== undefined) problems.unshift({ field: '(policy)', message: 'Not an object' });
+  return { policy: parsed.success && problems.length === 0 ? parsed.data : DEFAULT_POLICY, problems };
 }
 
 function startState(level: LevelValue, reason: string, policy: Policy): OversightState {

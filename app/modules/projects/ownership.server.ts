@@ -1,5 +1,5 @@
 import type { LevelValue } from '../../../db/database';
-import { startingLevel, levelLabel, type ReviewClass } from '~/oversight';
+import { startingLevel, levelLabel, type Policy, type ReviewClass } from '~/oversight';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { CALIBRATION } from '~/modules/oversight/oversight-page';
 import { recordOversightEvents, resolvePolicy } from '~/modules/oversight/oversight.server';
@@ -15,6 +15,37 @@ export async function listPossibleOwners(db: Executor, { forumId }: { forumId: n
     .where('m.role', '!=', 'observer')
     .orderBy('u.name')
     .execute();
+}
+
+/**
+ * The level a project starts at for `ownerId` (DESIGN §3 "Starting level"), from the owner's other active
+ * projects and recent scored events: for a new project and for a project handed to a new owner alike.
+ */
+export async function startingLevelForOwner(
+  trx: Executor,
+  { ownerId, policy, exceptProjectId }: { ownerId: number; policy: Policy; exceptProjectId?: number },
+) {
+  let others = trx.selectFrom('projects').select('oversight_level').where('owner_id', '=', ownerId).where('archived', '=', false);
+  if (exceptProjectId !== undefined) others = others.where('id', '!=', exceptProjectId);
+  const [levels, recent] = await Promise.all([
+    others.execute(),
+    trx
+      // Events made while this user owned the project, whoever owns it now (issue #18).
+      .selectFrom('oversight_events as e')
+      .select('e.event_class')
+      .where('e.owner_id', '=', ownerId)
+      .where('e.event_class', 'in', CALIBRATION)
+      .orderBy('e.occurred_at', 'desc')
+      .orderBy('e.id', 'desc')
+      .limit(20)
+      .execute(),
+  ]);
+  return startingLevel({
+    isFirstProject: levels.length === 0 && recent.length === 0,
+    ownerCurrentLevels: levels.map((o) => o.oversight_level),
+    recentScoredClasses: recent.map((r) => r.event_class as ReviewClass | 'MISSED').reverse(),
+    policy,
+  });
 }
 
 export type ChangeOwnerResult = { ok: true; level: LevelValue; explanation: string } | { ok: false; field: 'ownerId'; message: string };
@@ -46,26 +77,7 @@ export async function changeProjectOwner(
     if (!owner || owner.role === 'observer') return { ok: false, field: 'ownerId', message: 'Choose a member of this forum who can own projects' };
     if (project.owner_id === ownerId) return { ok: false, field: 'ownerId', message: `${owner.name} already owns this project` };
 
-    const [others, recent] = await Promise.all([
-      trx.selectFrom('projects').select('oversight_level').where('owner_id', '=', ownerId).where('archived', '=', false).where('id', '!=', projectId).execute(),
-      trx
-        // Events made while this user owned the project, whoever owns it now (issue #18).
-        .selectFrom('oversight_events as e')
-        .select('e.event_class')
-        .where('e.owner_id', '=', ownerId)
-        .where('e.event_class', 'in', CALIBRATION)
-        .orderBy('e.occurred_at', 'desc')
-        .orderBy('e.id', 'desc')
-        .limit(20)
-        .execute(),
-    ]);
-    const policy = resolvePolicy(project.policy);
-    const start = startingLevel({
-      isFirstProject: others.length === 0 && recent.length === 0,
-      ownerCurrentLevels: others.map((o) => o.oversight_level),
-      recentScoredClasses: recent.map((r) => r.event_class as ReviewClass | 'MISSED').reverse(),
-      policy,
-    });
+    const start = await startingLevelForOwner(trx, { ownerId, policy: resolvePolicy(project.policy), exceptProjectId: projectId });
     await trx.updateTable('projects').set({ owner_id: ownerId }).where('id', '=', projectId).execute();
     const reason = `Handed to ${owner.name}: ${start.reason}${note ? ` (${note})` : ''}`;
     const [state] = await recordOversightEvents(trx, { projectId, inputs: [{ event: { type: 'restart', level: start.level, reason }, actorId }] });

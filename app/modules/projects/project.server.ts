@@ -18,12 +18,17 @@ export async function getProjectInForum(db: Executor, { forumId, projectId }: { 
   const project = await db
     .selectFrom('projects')
     .innerJoin('users as owner', 'owner.id', 'projects.owner_id')
-    .select(['projects.id', 'projects.name', 'projects.owner_id as ownerId', 'owner.name as ownerName'])
+    .select(['projects.id', 'projects.name', 'projects.owner_id as ownerId', 'owner.name as ownerName', 'projects.archived'])
     .where('projects.id', '=', projectId)
     .where('projects.forum_id', '=', forumId)
     .executeTakeFirst();
   invariantResponse(project, 'Project not found');
   return project;
+}
+
+/** An archived project is read-only: a write to it is refused (409) until the chair unarchives it. */
+export function assertProjectActive(project: { archived: boolean }): void {
+  invariantResponse(!project.archived, 'This project is archived: the chair can unarchive it to change it', { status: 409 });
 }
 
 /** The project's owner and the forum's chair manage its goals and status updates. */

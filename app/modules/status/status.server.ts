@@ -86,6 +86,7 @@ export async function getStatusFormContext(db: Executor, { forumId, projectId, n
       'p.name',
       'p.owner_id as ownerId',
       'owner.name as ownerName',
+      'p.archived',
       jsonObjectFrom(next(eb).select(['m.id', 'm.scheduled_at', 'm.state'])).as('meeting'),
       jsonArrayFrom(
         eb
@@ -128,10 +129,11 @@ export async function getStatusFormContext(db: Executor, { forumId, projectId, n
   invariantResponse(row, 'Project not found');
   const project = { id: row.id, name: row.name, ownerId: row.ownerId, ownerName: row.ownerName };
   const { meeting } = row;
-  if (!meeting) return { project, cycle: null, goals: row.goals, saveState: null };
+  // An archived project owes no status: no cycle to post for (the engine state stays as it was).
+  if (!meeting || row.archived) return { project, cycle: null, goals: row.goals, saveState: null, archived: row.archived };
   const saveState = toSaveState(meeting, row);
   const cycle = statusCycle({ scheduledAt: saveState.scheduledAt, state: meeting.state, deadlineHours: row.status_deadline_hours }, now);
-  return { project, cycle: { meetingId: meeting.id, scheduledAt: saveState.scheduledAt, ...cycle }, goals: row.goals, saveState };
+  return { project, cycle: { meetingId: meeting.id, scheduledAt: saveState.scheduledAt, ...cycle }, goals: row.goals, saveState, archived: false };
 }
 
 export type StatusFormContext = Awaited<ReturnType<typeof getStatusFormContext>>;
@@ -388,6 +390,7 @@ export async function listStatusesDue(db: Executor, { userId, now = new Date() }
     .select(['p.id', 'p.name', 'f.slug', 'f.name as forumName', 'f.time_zone as timeZone', 'f.status_deadline_hours', 'm.scheduled_at', 'm.state'])
     .where('p.owner_id', '=', userId)
     .where('p.archived', '=', false)
+    .where('f.archived', '=', false)
     .where('m.state', '=', 'planned')
     .where('m.scheduled_at', '>', now)
     .where(({ not, exists, selectFrom }) =>

@@ -1,0 +1,106 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json, redirect } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { ErrorList, Field, SelectField, TextareaField } from '~/components/ui/field';
+import { requireForumRole } from '~/modules/auth/guards.server';
+import { CreateProjectSchema } from '~/modules/projects/manage-project';
+import { createProject, listForumOwners } from '~/modules/projects/manage-project.server';
+import { getDb } from '~/utils/db.server';
+import { formValues, parseFormData } from '~/utils/forms';
+
+export const meta: MetaFunction = () => [{ title: 'New project · Inspection Forum' }];
+
+// The chair creates projects, each for a member who holds the owner role.
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { forum } = await requireForumRole(request, params.slug, ['chair']);
+  const owners = await listForumOwners(getDb(), { forumId: forum.id });
+  return json({ forum: { slug: forum.slug, name: forum.name }, owners });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const db = getDb();
+  const access = await requireForumRole(request, params.slug, ['chair']);
+  const formData = await request.formData();
+  const parsed = parseFormData(formData, CreateProjectSchema);
+  if (!parsed.ok)
+    return json(
+      {
+        fieldErrors: parsed.fieldErrors,
+        formErrors: parsed.formErrors,
+        values: parsed.values,
+      },
+      { status: 400 }
+    );
+  const result = await createProject(db, {
+    forumId: access.forum.id,
+    input: parsed.data,
+    actorId: access.user.id,
+    request,
+  });
+  if (!result.ok) {
+    return json(
+      {
+        fieldErrors: result.field ? { [result.field]: [result.message] } : {},
+        formErrors: result.field ? [] : [result.message],
+        values: formValues(formData),
+      },
+      { status: result.status }
+    );
+  }
+  return redirect(`/forums/${access.forum.slug}/projects/${result.value.id}`, 303);
+}
+
+export default function NewProject() {
+  const { forum, owners } = useLoaderData<typeof loader>();
+  const failed = useActionData<typeof action>();
+  const errors = failed?.fieldErrors as Record<string, string[] | undefined> | undefined;
+  const values = (failed?.values ?? {}) as Record<string, string | undefined>;
+  return (
+    <div className="narrow-left stack">
+      <p className="breadcrumb">
+        <Link to={`/forums/${forum.slug}`}>{forum.name}</Link>
+      </p>
+      <h1>New project</h1>
+      <p className="muted">
+        The project starts at the oversight level its owner has earned (an owner’s first project starts at Standard; never Trusted), with a kickoff review at
+        the next meeting.
+      </p>
+      {owners.length === 0 ? (
+        <p className="notice">
+          Nobody in this forum holds the owner role yet: invite an owner from the forum’s <Link to={`/forums/${forum.slug}/settings/members`}>members</Link>{' '}
+          first.
+        </p>
+      ) : null}
+      <Form method="post" noValidate className="card stack">
+        {failed?.formErrors.length ? <ErrorList errors={failed.formErrors} /> : null}
+        <Field label="Name" name="name" defaultValue={values.name} errors={errors?.name} id="project-name" maxLength={200} autoComplete="off" />
+        <TextareaField
+          label="Description (optional)"
+          name="description"
+          defaultValue={values.description}
+          errors={errors?.description}
+          id="project-description"
+          rows={3}
+          maxLength={5000}
+        />
+        <SelectField
+          label="Owner"
+          name="ownerId"
+          id="project-owner"
+          defaultValue={values.ownerId ?? ''}
+          errors={errors?.ownerId}
+          options={[
+            { value: '', label: 'Choose the owner' },
+            ...owners.map((o) => ({
+              value: String(o.id),
+              label: `${o.name} (${o.email})`,
+            })),
+          ]}
+        />
+        <button type="submit" className="button">
+          Create project
+        </button>
+      </Form>
+    </div>
+  );
+}
