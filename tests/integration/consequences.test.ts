@@ -55,7 +55,7 @@ describe('consequences before deciding (issue #21 item 9)', () => {
     expect(chosen(p.missing.id, 'at_risk').text).toMatch(/^At risk against the owner's on track \(with the status not posted counted first\): /);
     for (const c of Object.values(preview).flat()) expect(c.text).not.toMatch(/\bpoints?\b|\w_\w/);
 
-    expect((await meetingPage(w, 'chair', { intent: 'close' })).status).toBe(303);
+    expect((await meetingPage(w, 'chair', { intent: 'close', confirm: 'yes' })).status).toBe(303);
     const after = new Map((await db.selectFrom('projects').select(['id', 'oversight_level']).where('forum_id', '=', w.forum.id).execute()).map((r) => [r.id, r.oversight_level]));
     for (const [id, verdict] of verdicts) {
       const c = chosen(id, verdict);

@@ -1,4 +1,4 @@
-import type { HealthValue, LevelValue } from '../../../db/database';
+import type { HealthValue, LevelValue, MeetingState } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { oversightPreview, oversightWriter, type OversightInput, type OversightRecorder } from '~/modules/oversight/oversight.server';
 import type { EngineEvent, OversightState } from '~/oversight';
@@ -7,6 +7,18 @@ import { done, refuse, type Outcome } from './meetings';
 import { statusCycle } from '~/modules/status/status';
 import { lockMeeting, selfReportSql, type LockedMeeting } from './meetings.server';
 import { ensurePlannedMeetings } from './schedule.server';
+
+/**
+ * Whether a close scores missing statuses: only once the cycle's deadline had passed when the meeting started
+ * (posting closes at the start; docs/decisions/007). The close, its confirmation and the verdict preview use it.
+ */
+export function missedStatusRule(
+  meeting: { scheduledAt: Date; state: MeetingState; deadlineHours: number; startedAt: Date | null },
+  now: Date = new Date(),
+): { deadline: Date; missedScored: boolean } {
+  const { deadline } = statusCycle({ scheduledAt: meeting.scheduledAt, state: meeting.state, deadlineHours: meeting.deadlineHours });
+  return { deadline, missedScored: (meeting.startedAt ?? now).getTime() >= deadline.getTime() };
+}
 
 export interface LevelChange {
   projectId: number;
@@ -72,8 +84,7 @@ async function runClose(
   ]);
   // A status is missed only once its deadline has passed (docs/decisions/007): posting closes when the meeting
   // starts, so a meeting started before the deadline scores no missing status, whenever it closes.
-  const { deadline } = statusCycle({ scheduledAt: meeting.scheduledAt, state: meeting.state, deadlineHours: timing.deadlineHours });
-  const missedScored = (timing.startedAt ?? now).getTime() >= deadline.getTime();
+  const { deadline, missedScored } = missedStatusRule({ scheduledAt: meeting.scheduledAt, state: meeting.state, deadlineHours: timing.deadlineHours, startedAt: timing.startedAt }, now);
 
   const summary: CloseSummary = { reviews: 0, missed: 0, spillovers: 0, accepted: 0, levelChanges: [], verdicts: [], missedProjects: [], notScored: [], deadline: deadline.toISOString() };
   const names = new Map(projects.map((p) => [p.id, p.name]));

@@ -6,6 +6,7 @@ import type { Executor } from '~/utils/db.server';
 import { isDiscussed } from './agenda';
 import { VERDICTS } from './meetings';
 import { selfReportSql } from './meetings.server';
+import { missedStatusRule } from './close.server';
 
 /** A project as the close will find it: its cached engine state, this cycle's status and the verdict recorded so far. */
 export interface CloseFacts extends OversightRow {
@@ -105,8 +106,16 @@ export function previewConsequences(projects: readonly CloseFacts[]): Map<number
 
 /** The projects of a meeting in progress as the close will find them (one query), and the preview for its discussed items. */
 export async function loadVerdictConsequences(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<Record<number, Consequence[]>> {
-  const meeting = await db.selectFrom('meetings').select(['id', 'scheduled_at as scheduledAt', 'state']).where('id', '=', meetingId).where('forum_id', '=', forumId).executeTakeFirst();
+  const meeting = await db
+    .selectFrom('meetings as m')
+    .innerJoin('forums as f', 'f.id', 'm.forum_id')
+    .select(['m.id', 'm.scheduled_at as scheduledAt', 'm.state', 'm.started_at as startedAt', 'f.status_deadline_hours as deadlineHours'])
+    .where('m.id', '=', meetingId)
+    .where('m.forum_id', '=', forumId)
+    .executeTakeFirst();
   if (!meeting || meeting.state !== 'in_progress') return {};
+  // As the close will: a missing status counts only if its deadline had passed when the meeting started.
+  const { missedScored } = missedStatusRule(meeting);
   const rows = await db
     .selectFrom('projects as p')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
@@ -136,7 +145,7 @@ export async function loadVerdictConsequences(db: Executor, { forumId, meetingId
     .execute();
   const facts: CloseFacts[] = rows.map(({ section, pulled, ...r }) => ({
     ...r,
-    hasStatus: Boolean(r.hasStatus),
+    hasStatus: Boolean(r.hasStatus) || !missedScored,
     discussed: section !== null && isDiscussed({ section, pulled: pulled ?? false }),
   }));
   return Object.fromEntries(previewConsequences(facts));
