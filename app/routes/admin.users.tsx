@@ -12,6 +12,7 @@ import { appUrl } from '~/utils/env.server';
 import { formatDateTime } from '~/utils/format';
 import { parseFormData, type FieldErrors } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
+import { LinkNotice } from '~/components/link-notice';
 
 export const meta: MetaFunction = () => [{ title: 'Users · Administration · Inspection Forum' }];
 
@@ -105,16 +106,7 @@ export default function AdminUsers() {
   return (
     <div className="stack">
       <h1>Users</h1>
-      {result?.ok && result.message ? (
-        <div role="status" className="notice">
-          <p>{result.message}</p>
-          {result.link ? (
-            <p>
-              <input type="text" readOnly value={result.link} aria-label="Link to send" className="link-to-copy" size={80} />
-            </p>
-          ) : null}
-        </div>
-      ) : null}
+      {result?.ok && result.message ? <LinkNotice message={result.message} link={result.link} label="Link to send" /> : null}
       {result && !result.ok && result.intent !== 'invite' ? (
         <div role="alert" className="form-error">
           <ErrorList errors={result.formErrors} />

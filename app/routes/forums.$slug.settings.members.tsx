@@ -12,6 +12,7 @@ import { appUrl } from '~/utils/env.server';
 import { formatDateTime } from '~/utils/format';
 import { parseFormData, type FieldErrors } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
+import { LinkNotice } from '~/components/link-notice';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Members · ${data.forum.name}` : 'Members · Inspection Forum' }];
 
@@ -134,16 +135,7 @@ export default function MembersSettings() {
     <div className="stack">
       <h2>Members of {forum.name}</h2>
       {canEdit ? null : <p className="muted">Only the chair changes members and roles.</p>}
-      {result?.ok && result.message ? (
-        <div role="status" className="notice">
-          <p>{result.message}</p>
-          {result.link ? (
-            <p>
-              <input type="text" readOnly value={result.link} aria-label="Invitation link to send" className="link-to-copy" size={80} />
-            </p>
-          ) : null}
-        </div>
-      ) : null}
+      {result?.ok && result.message ? <LinkNotice message={result.message} link={result.link} label="Invitation link to send" /> : null}
       {result && !result.ok && result.intent !== 'invite' ? (
         <div role="alert" className="form-error">
           <ErrorList errors={[...(result.formErrors ?? []), ...Object.values(result.fieldErrors ?? {}).flat()]} />
