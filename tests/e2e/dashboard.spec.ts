@@ -66,8 +66,9 @@ test.describe('leader dashboard', () => {
     expect(download.suggestedFilename()).toBe('demo-projects.csv');
     const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
     const lines = text.trim().split('\r\n');
-    expect(lines[0]).toMatch(/^Project,Owner,Health/);
+    // Every text cell is quoted (CSV injection, issue #22).
+    expect(lines[0]).toMatch(/^"Project","Owner","Health"/);
     expect(lines.length).toBe(4);
-    expect(lines.slice(1).every((l) => l.includes(',light,'))).toBe(true);
+    expect(lines.slice(1).every((l) => l.includes(',"light",'))).toBe(true);
   });
 });
