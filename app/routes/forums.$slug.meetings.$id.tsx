@@ -30,7 +30,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  keepKnownQuery(request, ['item', 'page', 'consent']);
+  keepKnownQuery(request, ['item', 'saved', 'page', 'consent']);
   const db = getDb();
   const { forum, role } = await requireForumRole(request, params.slug);
   const meetingId = parseMeetingId(params.id);
