@@ -22,6 +22,21 @@ export async function expectNoAxeViolations(page: Page) {
 }
 
 /** Every test fails on an uncaught error or console error in the page (a broken hydration looks like a 500). */
+/**
+ * Starts the meeting open on the page, confirming when it asks (a start more than an hour early: issue #21);
+ * says whether it asked. With `axe`, the confirmation is checked for accessibility first.
+ */
+export async function startMeeting(page: Page, { axe = false }: { axe?: boolean } = {}): Promise<boolean> {
+  await page.getByRole('button', { name: 'Start meeting' }).click();
+  const early = page.getByRole('heading', { name: 'Start this meeting early?' });
+  await expect(early.or(page.locator('.meeting-status', { hasText: 'In progress' }))).toBeVisible();
+  if (!(await early.isVisible())) return false;
+  if (axe) await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Start now anyway' }).click();
+  await expect(page.locator('.meeting-status')).toContainText('In progress');
+  return true;
+}
+
 export const test = base.extend<{ failOnPageErrors: void }>({
   failOnPageErrors: [
     async ({ page }, use) => {

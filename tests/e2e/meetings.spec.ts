@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
-import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { expect, expectNoAxeViolations, signIn, startMeeting, test } from './fixtures';
 
 // The server's database is shared by every spec of a run. The full-meeting test runs the demo forum's coming
 // meeting (all on-track verdicts, so other specs still find every level); the two-reviewer test after it runs the
@@ -9,18 +9,6 @@ import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
 async function openMeetings(page: Page) {
   await page.goto('/forums/demo/meetings');
   await expect(page.getByRole('heading', { level: 1, name: 'Meetings' })).toBeVisible();
-}
-
-/** Starts the open meeting, confirming when it asks (a start more than an hour early); says whether it asked. */
-async function startMeeting(page: Page): Promise<boolean> {
-  await page.getByRole('button', { name: 'Start meeting' }).click();
-  const early = page.getByRole('heading', { name: 'Start this meeting early?' });
-  await expect(early.or(page.locator('.meeting-status', { hasText: 'In progress' }))).toBeVisible();
-  if (!(await early.isVisible())) return false;
-  await expectNoAxeViolations(page);
-  await page.getByRole('button', { name: 'Start now anyway' }).click();
-  await expect(page.locator('.meeting-status')).toContainText('In progress');
-  return true;
 }
 
 /** Closes the meeting through its confirmation; returns the level changes the confirmation announced. */
@@ -46,7 +34,7 @@ test('the chair runs the coming meeting: start, verdicts, a pulled consent item,
   await expect(page.getByRole('heading', { name: 'Exceptions' })).toBeVisible();
   await expectNoAxeViolations(page);
 
-  await startMeeting(page);
+  await startMeeting(page, { axe: true });
   await page.getByRole('table', { name: 'Consent agenda' }).getByRole('row', { name: /Mobile app 3\.0/ }).getByRole('button', { name: /Pull/ }).click();
   const pulled = page.getByRole('article').filter({ has: page.getByRole('heading', { name: /Mobile app 3\.0/ }) });
   await expect(pulled).toContainText('Pulled from the consent agenda');
@@ -103,7 +91,7 @@ test('two reviewers at once: an early start asks first, a colleague’s verdict 
   await openMeetings(chair.page);
   await chair.page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').first().click();
   await expect(chair.page.locator('.meeting-status')).toContainText('Planned');
-  expect(await startMeeting(chair.page)).toBe(true);
+  expect(await startMeeting(chair.page, { axe: true })).toBe(true);
 
   await leader.page.goto(chair.page.url().replace(/#.*$/, ''));
   await expect(leader.page.locator('.meeting-status')).toContainText('In progress');

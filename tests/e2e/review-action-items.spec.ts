@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { expect, expectNoAxeViolations, signIn, startMeeting, test } from './fixtures';
 
 // Issue #21.5, as a chair uses it: the action item form starts empty again after an add (with and without
 // JavaScript), a second identical add is refused, a past due date is refused, and the chair edits, reassigns and
@@ -12,8 +12,7 @@ async function openRunningMeeting(page: Page) {
   await page.goto('/forums/demo/meetings');
   await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').first().click();
   await expect(page.getByRole('heading', { level: 1, name: /^Meeting of/ })).toBeVisible();
-  const start = page.getByRole('button', { name: 'Start meeting' });
-  if (await start.isVisible()) await start.click();
+  if (await page.getByRole('button', { name: 'Start meeting' }).isVisible()) await startMeeting(page);
   await expect(page.locator('.meeting-status')).toContainText('In progress');
   return page.getByRole('article').first();
 }

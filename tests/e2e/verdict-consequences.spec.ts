@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { expect, expectNoAxeViolations, signIn, startMeeting, test } from './fixtures';
 
 // Meeting mode (issue #21 item 9), on the demo forum's next meeting not yet closed, whichever it is when this
 // runs (the shared database: meetings.spec may have closed the first one). The test starts that meeting and
@@ -42,7 +42,7 @@ test('a chair sees what each verdict will do, records one, moves on; puts back a
   await expect(page.getByRole('article').filter({ has: page.getByRole('heading', { name: /Checkout redesign/ }) })).toHaveCount(0);
   await expect(consent.getByRole('row', { name: /Checkout redesign/ })).toBeVisible();
 
-  if (await page.getByRole('button', { name: 'Start meeting' }).isVisible()) await page.getByRole('button', { name: 'Start meeting' }).click();
+  if (await page.getByRole('button', { name: 'Start meeting' }).isVisible()) await startMeeting(page);
   await expect(page.locator('.meeting-status')).toContainText('In progress');
 
   // Beside each verdict choice: what it will do once the meeting closes (a hard miss spills over onto Ava's other Trusted project).
