@@ -20,11 +20,14 @@ test('a chair sees what each verdict will do, records one, moves on; puts back a
   const owner = await ownerContext.newPage();
   await signIn(owner, 'owner1@demo.test');
   await owner.goto(`/forums/demo/projects/${await projectId(owner, 'Checkout redesign')}/status`);
-  await owner.getByRole('radio', { name: 'On track' }).check();
-  await owner.getByLabel('Checkout conversion (%)').fill('2.6');
-  await owner.getByLabel('Summary').fill('Conversion up again this week');
-  await owner.getByRole('button', { name: /Post status|Save changes/ }).click();
-  await expect(owner).toHaveURL(/#status-\d+$/);
+  // (Unless an earlier spec already started the meeting: then its agenda is frozen and the form locked.)
+  if (await owner.getByRole('radio', { name: 'On track' }).isVisible()) {
+    await owner.getByRole('radio', { name: 'On track' }).check();
+    await owner.getByLabel('Checkout conversion (%)').fill('2.6');
+    await owner.getByLabel('Summary').fill('Conversion up again this week');
+    await owner.getByRole('button', { name: /Post status|Save changes/ }).click();
+    await expect(owner).toHaveURL(/#status-\d+$/);
+  }
   await ownerContext.close();
 
   await signIn(page, 'chair@demo.test');
