@@ -5,7 +5,7 @@ import type { EngineEvent, OversightState } from '~/oversight';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { done, refuse, type Outcome } from './meetings';
 import { statusCycle } from '~/modules/status/status';
-import { lockMeeting, selfReportSql, type LockedMeeting } from './meetings.server';
+import { lockMeeting, selectProjectsForClose, type LockedMeeting } from './meetings.server';
 import { ensurePlannedMeetings } from './schedule.server';
 
 /**
@@ -54,26 +54,8 @@ async function runClose(
   { forumId, meeting, recorder, write, now }: { forumId: number; meeting: LockedMeeting; recorder: OversightRecorder; write: boolean; now: Date },
 ): Promise<CloseSummary> {
   const [projects, timing] = await Promise.all([
-    trx
-      .selectFrom('projects as p')
-      .leftJoin('reviews as r', (j) => j.onRef('r.project_id', '=', 'p.id').on('r.meeting_id', '=', meeting.id))
-      .leftJoin('agenda_items as ai', (j) => j.onRef('ai.project_id', '=', 'p.id').on('ai.meeting_id', '=', meeting.id))
-      .select((eb) => [
-        'p.id',
-        'p.name',
-        'p.owner_id as ownerId',
-        'r.id as reviewId',
-        'r.reviewer_id as reviewerId',
-        'r.verdict',
-        'r.self_report as storedSelfReport',
-        selfReportSql('p.id', meeting).as('selfReport'),
-        'ai.section',
-        'ai.pulled',
-        eb.exists(eb.selectFrom('status_updates as s').select('s.id').whereRef('s.project_id', '=', 'p.id').where('s.meeting_id', '=', meeting.id)).as('hasStatus'),
-      ])
-      .where('p.forum_id', '=', forumId)
-      .where((w) => w.or([w('p.archived', '=', false), w('r.id', 'is not', null)]))
-      .orderBy('p.id')
+    selectProjectsForClose(trx, { forumId, meeting })
+      .select(['r.id as reviewId', 'r.reviewer_id as reviewerId', 'r.self_report as storedSelfReport'])
       .execute(),
     trx
       .selectFrom('meetings as m')

@@ -5,7 +5,7 @@ import type { OversightState } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
 import { isDiscussed } from './agenda';
 import { VERDICTS } from './meetings';
-import { selfReportSql } from './meetings.server';
+import { selectProjectsForClose } from './meetings.server';
 import { missedStatusRule } from './close.server';
 
 /** A project as the close will find it: its cached engine state, this cycle's status and the verdict recorded so far. */
@@ -116,32 +116,10 @@ export async function loadVerdictConsequences(db: Executor, { forumId, meetingId
   if (!meeting || meeting.state !== 'in_progress') return {};
   // As the close will: a missing status counts only if its deadline had passed when the meeting started.
   const { missedScored } = missedStatusRule(meeting);
-  const rows = await db
-    .selectFrom('projects as p')
+  const rows = await selectProjectsForClose(db, { forumId, meeting })
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
-    .leftJoin('reviews as r', (j) => j.onRef('r.project_id', '=', 'p.id').on('r.meeting_id', '=', meeting.id))
-    .leftJoin('agenda_items as ai', (j) => j.onRef('ai.project_id', '=', 'p.id').on('ai.meeting_id', '=', meeting.id))
-    .select((eb) => [
-      'p.id',
-      'p.name',
-      'p.owner_id as ownerId',
-      'p.archived',
-      'o.name as owner',
-      'p.oversight_state',
-      'p.oversight_event_count',
-      'p.oversight_level',
-      'p.oversight_class_counts',
-      'f.policy',
-      'r.verdict',
-      'ai.section',
-      'ai.pulled',
-      selfReportSql('p.id', meeting).as('selfReport'),
-      eb.exists(eb.selectFrom('status_updates as s').select('s.id').whereRef('s.project_id', '=', 'p.id').where('s.meeting_id', '=', meeting.id)).as('hasStatus'),
-    ])
-    .where('p.forum_id', '=', forumId)
-    .where((w) => w.or([w('p.archived', '=', false), w('r.id', 'is not', null)]))
-    .orderBy('p.id')
+    .select(['p.archived', 'o.name as owner', 'p.oversight_state', 'p.oversight_event_count', 'p.oversight_level', 'p.oversight_class_counts', 'f.policy'])
     .execute();
   const facts: CloseFacts[] = rows.map(({ section, pulled, ...r }) => ({
     ...r,

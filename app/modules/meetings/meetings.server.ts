@@ -66,3 +66,28 @@ export function meetingCounts(eb: ExpressionBuilder<Database & { m: Database['me
       .as('levelChanges'),
   ] as const;
 }
+
+/**
+ * The projects a close scores (active ones, and archived ones with a verdict at this meeting) with this meeting's
+ * verdict, agenda entry, self-report and whether a status was posted: the close and the verdict preview read the
+ * same rows from here, each adding the columns it needs.
+ */
+export function selectProjectsForClose(db: Executor, { forumId, meeting }: { forumId: number; meeting: { id: number; scheduledAt: Date } }) {
+  return db
+    .selectFrom('projects as p')
+    .leftJoin('reviews as r', (j) => j.onRef('r.project_id', '=', 'p.id').on('r.meeting_id', '=', meeting.id))
+    .leftJoin('agenda_items as ai', (j) => j.onRef('ai.project_id', '=', 'p.id').on('ai.meeting_id', '=', meeting.id))
+    .select((eb) => [
+      'p.id',
+      'p.name',
+      'p.owner_id as ownerId',
+      'r.verdict',
+      'ai.section',
+      'ai.pulled',
+      selfReportSql('p.id', meeting).as('selfReport'),
+      eb.exists(eb.selectFrom('status_updates as s').select('s.id').whereRef('s.project_id', '=', 'p.id').where('s.meeting_id', '=', meeting.id)).as('hasStatus'),
+    ])
+    .where('p.forum_id', '=', forumId)
+    .where((w) => w.or([w('p.archived', '=', false), w('r.id', 'is not', null)]))
+    .orderBy('p.id');
+}
