@@ -70,12 +70,17 @@ test('a chair sees what each verdict will do, records one, moves on; puts back a
   const saved = page.locator(`#item-${payments} .saved-note`);
   await expect(saved).toContainText('Verdict saved.');
   await expect(page.locator(`#item-${payments}`).getByText('Verdict:')).toBeVisible();
-  const next = saved.getByRole('link', { name: /^Next item: / });
+  // (Payments reliability is last when it was pulled or is an exception: then the link leads to the close.)
+  const next = saved.getByRole('link', { name: /^(Next item: |Go to the end of the agenda$)/ });
   await expect(next).toBeFocused();
   await expectNoAxeViolations(page);
-  await next.click();
-  await expect(page).toHaveURL(/\?item=\d+#item-\d+$/);
-  await expect(page.locator('.saved-note')).toHaveCount(0);
+  if ((await next.textContent())?.startsWith('Next item: ')) {
+    await next.click();
+    await expect(page).toHaveURL(/\?item=\d+#item-\d+$/);
+    await expect(page.locator('.saved-note')).toHaveCount(0);
+  } else {
+    await expect(next).toHaveAttribute('href', '#close-meeting');
+  }
 
   // An escalated project is overridden with a reason, right here.
   const warehouse = await projectId(page, 'Data warehouse migration');
