@@ -104,10 +104,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     if (parsed?.success) await sql`UPDATE forums SET policy = ${JSON.stringify(values)}::jsonb WHERE id = ${f.id}`.execute(db);
   }
 
-  await sql`ALTER TABLE oversight_events ADD COLUMN policy_version integer`.execute(db);
-  await sql`UPDATE oversight_events SET policy_version = 1`.execute(db);
-  await sql`ALTER TABLE oversight_events ALTER COLUMN policy_version SET NOT NULL`.execute(db);
-  await sql`ALTER TABLE oversight_events ADD CONSTRAINT oversight_events_policy_version_check CHECK (policy_version >= 1)`.execute(db);
+  // One statement, no UPDATE: existing rows read the default (no rewrite, no per-row trigger events).
+  await sql`ALTER TABLE oversight_events ADD COLUMN policy_version integer NOT NULL DEFAULT 1 CHECK (policy_version >= 1)`.execute(db);
+  await sql`ALTER TABLE oversight_events ALTER COLUMN policy_version DROP DEFAULT`.execute(db);
   await sql`
     CREATE FUNCTION oversight_event_policy_version() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
