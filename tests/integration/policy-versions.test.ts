@@ -16,7 +16,13 @@ import { createMeetingWorld } from './meetings-world';
 import { migrations } from '../../db/migrations';
 import { Migrator, type Kysely } from 'kysely';
 import type { Database } from '../../db/database';
-import { createForum, createProject, createUser } from '../factories';
+import { addMember, createForum, createProject, createUser } from '../factories';
+import { callRoute, signedInCookie } from './owners-world';
+import { loader as layoutLoader } from '../../app/routes/forums.$slug.settings';
+import { loader as generalLoader } from '../../app/routes/forums.$slug.settings._index';
+import { action as policyAction, loader as policyLoader } from '../../app/routes/forums.$slug.settings.policy';
+import { getOversightOverview } from '../../app/modules/oversight/oversight-page.server';
+import { policyFormValues } from '../../app/modules/oversight/policy-settings';
 import { dbTest as test } from '../setup/test-db';
 
 // Issue #15: every event records the policy version it was applied under; replay and verify use it.
@@ -274,3 +280,43 @@ test('oversight verify is clean after a policy change: events before it replay u
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }, 240_000);
+
+test('Settings → Oversight policy: every member reads it, only the chair saves; a blank reason is refused next to the field with the typed values kept', async ({ db }) => {
+  const forum = await createForum(db, { name: 'Policy Forum' });
+  const cookies = {} as Record<'chair' | 'leader' | 'owner' | 'observer', string>;
+  for (const role of ['chair', 'leader', 'owner', 'observer'] as const) {
+    const user = await createUser(db, { passwordHash: 'x', name: role });
+    await addMember(db, { forumId: forum.id, userId: user.id, role });
+    cookies[role] = await signedInCookie(db, user.id);
+  }
+  const params = { slug: forum.slug };
+  const path = `/forums/${forum.slug}/settings/policy`;
+  for (const role of ['chair', 'leader', 'owner', 'observer'] as const) {
+    expect((await callRoute(layoutLoader, { path, cookie: cookies[role], params })).status, role).toBe(200);
+    const page = await callRoute(policyLoader, { path, cookie: cookies[role], params });
+    expect(page.status, role).toBe(200);
+    expect(((await page.json()) as { canEdit: boolean }).canEdit).toBe(role === 'chair');
+  }
+  // The other tabs keep their guards: owners and observers still get 403 there.
+  expect((await callRoute(generalLoader, { path: `/forums/${forum.slug}/settings`, cookie: cookies.owner, params })).status).toBe(403);
+  expect((await callRoute(generalLoader, { path: `/forums/${forum.slug}/settings`, cookie: cookies.leader, params })).status).toBe(200);
+
+  const form = { intent: 'save', baseVersion: '1', reason: ' ', ...policyFormValues(DEFAULT_POLICY), loosenStreakStandard: '3' };
+  for (const role of ['leader', 'owner', 'observer'] as const) expect((await callRoute(policyAction, { path, cookie: cookies[role], params, form })).status, role).toBe(403);
+  const blank = await callRoute(policyAction, { path, cookie: cookies.chair, params, form });
+  expect(blank.status).toBe(400);
+  const refused = (await blank.json()) as { fieldErrors: Record<string, string[]>; values: Record<string, string> };
+  expect(refused.fieldErrors.reason?.[0]).toMatch(/Say why/);
+  expect(refused.values.loosenStreakStandard).toBe('3');
+
+  const ok = await callRoute(policyAction, { path, cookie: cookies.chair, params, form: { ...form, reason: 'Trust faster' } });
+  expect(ok.status).toBe(303);
+  expect(ok.headers.get('Location')).toBe(`${path}?saved=2`);
+  const after = (await (await callRoute(policyLoader, { path, cookie: cookies.owner, params })).json()) as { current: { number: number }; versions: { number: number; reason: string; changes: { label: string; from: string; to: string }[] }[] };
+  expect(after.current.number).toBe(2);
+  expect(after.versions[0]).toMatchObject({ number: 2, reason: 'Trust faster', changes: [{ label: 'Standard → Light after', from: '4 on-track reviews', to: '3 on-track reviews' }] });
+  // The oversight page says the new value in words.
+  const overview = await getOversightOverview(db, { forumId: forum.id });
+  expect(overview.policyInForce.version).toBe(2);
+  expect(overview.policyInForce.sections.flatMap((s) => s.sentences)).toContain('Standard → Light after 3 on-track reviews in a row.');
+});

@@ -199,6 +199,8 @@ export const PolicySaveSchema = z
   })
   .superRefine((input, ctx) => {
     const policy = toPolicy(input);
+    // Orderings compare numbers: with a field already wrong, its own message is the one to show.
+    if (POLICY_PARAMETERS.some((p) => !isLevelKey(p.key) && typeof policy[p.key] !== 'number')) return;
     for (const o of POLICY_ORDERINGS) if (!o.holds(policy)) ctx.addIssue({ code: 'custom', path: [o.field], message: o.message(policy) });
   });
 
