@@ -18,12 +18,12 @@ const stored = async (db: Kysely<Database>, forumId: number) =>
     ]),
   );
 
-test('the preview of the policy in force reproduces the stored states, in six queries', async ({ db }) => {
+test('the preview of the policy in force reproduces the stored states, in seven set-based queries', async ({ db }) => {
   const spec = sampleWorld();
   const world = await recordWorld(db, { spec, policy: {}, verdictOf: (p, m) => spec.projects[p].truth[m] });
   const counting = countingQueries(db as unknown as Kysely<Database>);
   const preview = await previewPolicy(counting.db, world.forum.id, DEFAULT_POLICY);
-  expect(counting.count()).toBe(6);
+  expect(counting.count()).toBe(7);
 
   const states = await stored(db as unknown as Kysely<Database>, world.forum.id);
   const { actual, candidate } = simulate(await loadForumHistory(db, world.forum.id), DEFAULT_POLICY);

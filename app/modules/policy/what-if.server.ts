@@ -7,13 +7,40 @@ import { previewHistory, type ForumHistory, type HistoryEvent, type PolicyPrevie
 export { simulate, comparePreview, previewHistory, WHAT_IF_MODEL } from './what-if';
 export type { ForumHistory, PolicyPreview, ProjectChange } from './what-if';
 
+/** The events are read in this many parts at once (by project id): on PostgreSQL each part runs on its own connection. */
+const EVENT_PARTS = [0, 1];
+
 /**
- * A forum's recorded oversight history, in six set-based queries whatever its size: the forum, its closed
- * meetings, its projects, every oversight event of its projects (in recorded order), the free text of a few of
+ * One row per project: its events in recorded order, encoded as `type:meeting:@at:a:b;…` with only the payload
+ * fields the engine reads (a few hundred short strings to decode instead of a row and a JSON object per event).
+ * Every encoded value is a fixed word or a number; free text (reasons, spill-over causes) is read apart.
+ */
+function encodedEvents(db: Executor, forumId: number, part: number) {
+  return db
+    .selectFrom('oversight_events as e')
+    .innerJoin('projects as p', 'p.id', 'e.project_id')
+    .select([
+      'e.project_id',
+      sql<string>`string_agg(concat_ws(':', e.type, e.meeting_id,
+        case when e.meeting_id is null then '@' || (extract(epoch from e.occurred_at) * 1000)::bigint end,
+        case e.type when 'review' then (e.payload->>'verdict') || ':' || (e.payload->>'selfReport')
+          when 'status' then e.payload->>'health'
+          when 'missed' then null when 'spillover' then null
+          else e.payload->>'level' end), ';' order by e.seq)`.as('events'),
+    ])
+    .where('p.forum_id', '=', forumId)
+    .where(sql<boolean>`p.id % ${EVENT_PARTS.length} = ${part}`)
+    .groupBy('e.project_id')
+    .execute();
+}
+
+/**
+ * A forum's recorded oversight history, in seven set-based queries whatever its size: the forum, its closed
+ * meetings, its projects, every oversight event of its projects (in recorded order, in two parts), the free text of a few of
  * them, and the agenda items a leader asked for or pulled.
  */
 export async function loadForumHistory(db: Executor, forumId: number): Promise<ForumHistory> {
-  const [forum, meetings, projects, events, texts, asked] = await Promise.all([
+  const [forum, meetings, projects, texts, asked, ...parts] = await Promise.all([
     db.selectFrom('forums').select(['policy', 'minutes_per_review']).where('id', '=', forumId).executeTakeFirstOrThrow(),
     db
       .selectFrom('meetings')
@@ -24,24 +51,6 @@ export async function loadForumHistory(db: Executor, forumId: number): Promise<F
       .orderBy('id')
       .execute(),
     db.selectFrom('projects').select(['id', 'name', 'owner_id', 'archived']).where('forum_id', '=', forumId).orderBy('id').execute(),
-    // One row per project: its events in recorded order, encoded as `type:meeting:@at:a:b;…` with only the payload
-    // fields the engine reads (a few hundred short strings to decode instead of a row and a JSON object per event).
-    // Every encoded value is a fixed word or a number; free text (reasons, spill-over causes) comes next.
-    db
-      .selectFrom('oversight_events as e')
-      .innerJoin('projects as p', 'p.id', 'e.project_id')
-      .select([
-        'e.project_id',
-        sql<string>`string_agg(concat_ws(':', e.type, e.meeting_id,
-          case when e.meeting_id is null then '@' || (extract(epoch from e.occurred_at) * 1000)::bigint end,
-          case e.type when 'review' then (e.payload->>'verdict') || ':' || (e.payload->>'selfReport')
-            when 'status' then e.payload->>'health'
-            when 'missed' then null when 'spillover' then null
-            else e.payload->>'level' end), ';' order by e.seq)`.as('events'),
-      ])
-      .where('p.forum_id', '=', forumId)
-      .groupBy('e.project_id')
-      .execute(),
     // The free text of the few events that have some, in the same order.
     db
       .selectFrom('oversight_events as e')
@@ -60,7 +69,9 @@ export async function loadForumHistory(db: Executor, forumId: number): Promise<F
       .where('m.state', '=', 'closed')
       .where((eb) => eb.or([eb('ai.requested_by', 'is not', null), eb('ai.pulled', '=', true)]))
       .execute(),
+    ...EVENT_PARTS.map((part) => encodedEvents(db, forumId, part)),
   ]);
+  const events = parts.flat();
 
   const meetingIndex = new Map<number, number>();
   meetings.forEach((m, i) => meetingIndex.set(m.id, i));

@@ -317,7 +317,7 @@ export function simulate(history: ForumHistory, policy: Policy): { actual: Outco
         if (hardMissProjects.c.has(other.p.id) || !other.c.state || m > other.activeUntil) continue;
         const level = other.c.state.level;
         if (level !== 'trusted' && level !== 'light') continue;
-        const cause = projects.filter((y) => y.p.ownerId === owner && hardMissProjects.c.has(y.p.id)).map((y) => y.p.name).join(' and ');
+        const cause = (byOwner.get(owner) ?? []).filter((y) => hardMissProjects.c.has(y.p.id)).map((y) => y.p.name).join(' and ');
         apply(other.c, { type: 'spillover', project: cause }, policy, candidate);
       }
     }
