@@ -8,6 +8,7 @@ import { dbTest as test } from '../setup/test-db';
 import { recordWorld, recordedVerdicts, sampleWorld } from './what-if-world';
 
 const EVERY_MEETING: Policy = { ...DEFAULT_POLICY, intervalStandard: 1, intervalLight: 1, intervalTrusted: 1 };
+// Recording a forum's history meeting by meeting takes a while on a busy machine: no timing is asserted.
 const LOOSER: Policy = { ...DEFAULT_POLICY, intervalStandard: 4, intervalLight: 8, intervalTrusted: 12, loosenStreakStandard: 2, loosenStreakLight: 2 };
 
 const stored = async (db: Kysely<Database>, forumId: number) =>
@@ -18,7 +19,7 @@ const stored = async (db: Kysely<Database>, forumId: number) =>
     ]),
   );
 
-test('the preview of the policy in force reproduces the stored states, in seven set-based queries', async ({ db }) => {
+test('the preview of the policy in force reproduces the stored states, in seven set-based queries', { timeout: 180_000 }, async ({ db }) => {
   const spec = sampleWorld();
   const world = await recordWorld(db, { spec, policy: {}, verdictOf: (p, m) => spec.projects[p].truth[m] });
   const counting = countingQueries(db as unknown as Kysely<Database>);
@@ -47,7 +48,7 @@ test('the preview of the policy in force reproduces the stored states, in seven 
   expect(preview.model).toMatch(/counterfactual/);
 });
 
-test('applying a candidate yields exactly what its preview showed (recorded under it from the start, no review skipped)', async ({ db }) => {
+test('applying a candidate yields exactly what its preview showed (recorded under it from the start, no review skipped)', { timeout: 180_000 }, async ({ db }) => {
   const spec = sampleWorld();
   const first = await recordWorld(db, { spec, policy: {}, verdictOf: (p, m) => spec.projects[p].truth[m] });
   const { candidate } = simulate(await loadForumHistory(db, first.forum.id), EVERY_MEETING);
@@ -77,7 +78,7 @@ test('applying a candidate yields exactly what its preview showed (recorded unde
   expect(preview.loadTotals.candidate.hours).toBe((48 * 12) / 60);
 });
 
-test('a looser candidate skips recorded reviews, moves their findings and names the projects it would loosen', async ({ db }) => {
+test('a looser candidate skips recorded reviews, moves their findings and names the projects it would loosen', { timeout: 180_000 }, async ({ db }) => {
   const spec = sampleWorld();
   const world = await recordWorld(db, { spec, policy: {}, verdictOf: (p, m) => spec.projects[p].truth[m] });
   const preview = await previewPolicy(db, world.forum.id, LOOSER);

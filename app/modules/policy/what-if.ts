@@ -71,6 +71,11 @@ export interface Finding {
   foundAt: number | null;
 }
 
+// Shared engine inputs: the engine never mutates an event.
+const STATUS_ON: EngineEvent = Object.freeze({ type: 'status', health: 'on_track' });
+const STATUS_AT: EngineEvent = Object.freeze({ type: 'status', health: 'at_risk' });
+const STATUS_OFF: EngineEvent = Object.freeze({ type: 'status', health: 'off_track' });
+const MISSED: EngineEvent = Object.freeze({ type: 'missed' });
 const FINDING = new Set(['SOFT_MISS', 'HARD_MISS']);
 const HEALTH_RANK: Record<Health, number> = { on_track: 0, at_risk: 1, off_track: 2 };
 const worse = (a: Health, b: Health): Health => (HEALTH_RANK[a] >= HEALTH_RANK[b] ? a : b);
@@ -246,8 +251,9 @@ export function simulate(history: ForumHistory, policy: Policy): { actual: Outco
           }
           case 'status': {
             const health = pl.health as Health;
-            apply(x.a, { type: 'status', health }, ap, actual);
-            apply(x.c, { type: 'status', health }, policy, candidate);
+            const ev = health === 'on_track' ? STATUS_ON : health === 'at_risk' ? STATUS_AT : STATUS_OFF;
+            apply(x.a, ev, ap, actual);
+            apply(x.c, ev, policy, candidate);
             x.lastStatus = health;
             if (e.meeting !== null) {
               x.cycleStatus = health;
@@ -256,8 +262,8 @@ export function simulate(history: ForumHistory, policy: Policy): { actual: Outco
             break;
           }
           case 'missed':
-            apply(x.a, { type: 'missed' }, ap, actual);
-            apply(x.c, { type: 'missed' }, policy, candidate);
+            apply(x.a, MISSED, ap, actual);
+            apply(x.c, MISSED, policy, candidate);
             break;
           case 'spillover':
             // The record's spill-over stands in the actual replay; the candidate's follow its own hard misses.
