@@ -228,7 +228,7 @@ test('the migration gives every existing forum version 1 from its stored policy 
   } finally {
     await handle.close();
   }
-});
+}, 180_000); // a fresh database migrated twice: slow on a loaded machine
 
 // `npm run oversight -- verify`, run as an operator would, on a forum whose policy changed between two closes.
 function runOversightCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
