@@ -50,7 +50,10 @@ function toPoint(r: LoadRow, expectedDiscussed?: number): LoadPoint {
  * Review load for a meeting (or the forum's next one) and the `history` closed meetings before it: a fixed
  * number of queries (four at most) whatever the number of meetings and projects.
  */
-export async function getReviewLoad(db: Executor, { forumId, meetingId, history = 12 }: { forumId: number; meetingId?: number; history?: number }): Promise<ReviewLoad> {
+export async function getReviewLoad(
+  db: Executor,
+  { forumId, meetingId, history = 12, agenda }: { forumId: number; meetingId?: number; history?: number; /** The planned meeting's agenda, if the caller built it already. */ agenda?: Awaited<ReturnType<typeof planAgenda>> },
+): Promise<ReviewLoad> {
   const forum = db.selectFrom('forums').select('minutes_per_review').where('id', '=', forumId).executeTakeFirstOrThrow();
   const currentRow = await (meetingId === undefined
     ? meetingLoads(db, forumId).where('m.state', '!=', 'closed').orderBy('m.scheduled_at').limit(1)
@@ -64,8 +67,8 @@ export async function getReviewLoad(db: Executor, { forumId, meetingId, history 
   if (currentRow) {
     if (currentRow.state === 'planned') {
       // Not stored until it starts: what the engine puts on it now, with the items pulled so far.
-      const agenda = await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt });
-      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, agenda.filter(isDiscussed).length), everything: agenda.length };
+      const planned = agenda ?? (await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt }));
+      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, planned.filter(isDiscussed).length), everything: planned.length };
     } else {
       current = toPoint(currentRow);
     }
