@@ -61,13 +61,14 @@ export async function getReviewLoad(
   ).executeTakeFirst();
   let past = meetingLoads(db, forumId).where('m.state', '=', 'closed');
   if (currentRow) past = past.where('m.scheduled_at', '<', currentRow.scheduledAt);
-  const [settings, pastRows] = await Promise.all([forum, past.orderBy('m.scheduled_at', 'desc').limit(history).execute()]);
+  // A planned meeting's agenda is not stored until it starts: what the engine puts on it now, with the items
+  // pulled so far (built beside the history's query, not after it).
+  const plan = currentRow?.state === 'planned' ? (agenda ?? planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt })) : null;
+  const [settings, pastRows, planned] = await Promise.all([forum, past.orderBy('m.scheduled_at', 'desc').limit(history).execute(), plan]);
 
   let current: LoadPoint | null = null;
   if (currentRow) {
-    if (currentRow.state === 'planned') {
-      // Not stored until it starts: what the engine puts on it now, with the items pulled so far.
-      const planned = agenda ?? (await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt }));
+    if (planned) {
       current = { ...toPoint({ ...currentRow, agendaItems: 0 }, planned.filter(isDiscussed).length), everything: planned.length };
     } else {
       current = toPoint(currentRow);
