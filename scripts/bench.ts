@@ -133,7 +133,7 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
   const profile = flag('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.resolve('bench/profiles')] : [];
   const child = spawn(process.execPath, [...profile, ...(SERVER_HEAP ? [SERVER_HEAP] : []), path.join('.cache/builds', buildName, 'build/server.mjs')], {
     // No daily backup of the embedded database during the runs.
-    env: { ...process.env, BACKUP_KEEP: '0', ...env, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', NODE_ENV: 'production', BENCH_BASELINE: 'true', IF_BUILD_DIR: buildName },
+    env: { ...process.env, BACKUP_KEEP: '0', ...env, METRICS_TOKEN, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', NODE_ENV: 'production', BENCH_BASELINE: 'true', IF_BUILD_DIR: buildName },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -159,6 +159,33 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
     await exited;
   };
   return { child, base, stop, output: () => output };
+}
+
+/** For the cache figures: the server's /metrics, read by the bench only. */
+const METRICS_TOKEN = crypto.randomBytes(24).toString('hex');
+type CacheCounts = Record<string, { hit: number; miss: number }>;
+
+/** The server's cache lookups so far (cache_lookups_total), by layer. */
+async function cacheLookups(base: string): Promise<CacheCounts> {
+  const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const counts: CacheCounts = {};
+  for (const m of text.matchAll(/^cache_lookups_total\{layer="(\w+)",result="(hit|miss)"\} (\d+)/gm)) {
+    const c = (counts[m[1]] ??= { hit: 0, miss: 0 });
+    c[m[2] as 'hit' | 'miss'] = Number(m[3]);
+  }
+  return counts;
+}
+
+/** The share of lookups each layer answered during a run (the difference of two readings). */
+function hitRates(before: CacheCounts, after: CacheCounts): Record<string, { lookups: number; hitRate: number }> {
+  return Object.fromEntries(
+    Object.entries(after).map(([layer, a]) => {
+      const b = before[layer] ?? { hit: 0, miss: 0 };
+      const hit = a.hit - b.hit;
+      const lookups = hit + a.miss - b.miss;
+      return [layer, { lookups, hitRate: lookups ? Math.round((hit / lookups) * 1000) / 1000 : 0 }];
+    }),
+  );
 }
 
 /** VmRSS and VmHWM (peak) of a process, in MB, from /proc (Linux). */
@@ -296,6 +323,8 @@ interface Measured {
   skipped?: string;
   /** The server's RSS right after this route's run. */
   rssMb?: number;
+  /** Each in-memory layer's lookups during the measured run and the share it answered (decision 017). */
+  caches?: Record<string, { lookups: number; hitRate: number }>;
   /** meeting-day: the writes sent meanwhile (not counted in req/s or the latencies above). */
   writes?: { perSecond: number; sent: number; statusCodes: Record<string, number>; p50: number; p99: number };
 }
@@ -451,12 +480,14 @@ async function measure(base: string, route: Route, cookie: string, writer?: () =
     autocannon({ url: `${base}${route.path}`, method, connections, duration: seconds, headers, requests: route.requests, timeout: 30 });
   const writes = writer?.();
   await run(warmup);
+  const before = await cacheLookups(base);
   const r = await run(duration);
+  const caches = hitRates(before, await cacheLookups(base));
   const written = await writes?.stop();
   const ok = r['2xx'] + r['3xx'];
   const errors = r['1xx'] + r['4xx'] + r['5xx'] + r.errors;
   const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v.count ?? 0]));
-  return { name: route.name, method, path: route.path, reqPerSec: Math.round((ok / r.duration) * 10) / 10, p50: r.latency.p50, p99: r.latency.p99, requests: ok, errors, statusCodes, writes: written };
+  return { name: route.name, method, path: route.path, reqPerSec: Math.round((ok / r.duration) * 10) / 10, p50: r.latency.p50, p99: r.latency.p99, requests: ok, errors, statusCodes, caches, writes: written };
 }
 
 /** Every project of the forum, a second forum's projects with their goals, and the project the cold writes use. */
@@ -593,6 +624,7 @@ async function main() {
           ? `  ${r.name.padEnd(20)} skipped: ${r.skipped}`
           : `  ${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  rss ${r.rssMb ?? '?'} MB  status ${JSON.stringify(r.statusCodes)}`,
       );
+      if (r.caches) console.log(`  ${''.padEnd(20)} cache hits: ${Object.entries(r.caches).map(([layer, c]) => `${layer} ${Math.round(c.hitRate * 100)} % of ${c.lookups}`).join(', ')}`);
       if (r.writes) console.log(`  ${''.padEnd(20)} writes meanwhile: ${r.writes.perSecond}/s, p50 ${r.writes.p50} ms, p99 ${r.writes.p99} ms, status ${JSON.stringify(r.writes.statusCodes)}`);
     }
     memory = memoryOf(server.child.pid);
