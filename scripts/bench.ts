@@ -418,7 +418,7 @@ interface ColdResult {
  * cache keyed by it misses) and then one request for the page, timed by the server itself
  * (its request log's durationMs). The median per page type.
  */
-async function measureCold(base: string, cookie: string, d: BenchDataset, mix: MixData, serverLog: () => string): Promise<ColdResult[]> {
+async function measureCold(base: string, cookie: string, writerCookie: string, d: BenchDataset, mix: MixData, serverLog: () => string): Promise<ColdResult[]> {
   const forum = `/forums/${d.slug}`;
   const headers = { cookie };
   let version = 0;
@@ -427,7 +427,7 @@ async function measureCold(base: string, cookie: string, d: BenchDataset, mix: M
     n += 1;
     const res = await fetch(`${base}${forum}/projects/${mix.coldProject.id}/status`, {
       method: 'POST',
-      headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded', origin: base },
+      headers: { cookie: writerCookie, 'content-type': 'application/x-www-form-urlencoded', origin: base },
       body: statusBody(mix.coldProject, version, 10_000 + n),
       redirect: 'manual',
     });
@@ -551,6 +551,7 @@ async function main() {
   console.log(`Database: ${db.label}`);
   let dataset: BenchDataset;
   let cookie: string;
+  let writerCookie: string;
   let mix: MixData;
   const t0 = Date.now();
   try {
@@ -589,6 +590,10 @@ async function main() {
     process.env.SESSION_SECRET ||= crypto.randomBytes(24).toString('hex');
     const token = await createSession(db.handle.db, { userId: dataset.userId, userAgent: 'autocannon', ip: '127.0.0.1' });
     cookie = (await commitSessionCookie(token)).split(';')[0];
+    // The writes of the mix come from another session (another person at the meeting): a session's own write
+    // sends its next pages to the database (read-your-writes), which the readers' sessions do not need.
+    const writerToken = await createSession(db.handle.db, { userId: dataset.userId, userAgent: 'bench writer', ip: '127.0.0.1' });
+    writerCookie = (await commitSessionCookie(writerToken)).split(';')[0];
   } finally {
     await db.handle.close(); // PGlite: the server opens the folder next, and it allows one process
   }
@@ -603,7 +608,7 @@ async function main() {
     for (const route of routes(dataset, mix)) {
       // Cold latency before the meeting-day run starts the meeting (its writes are status posts to that meeting).
       if (route.name === 'meeting-day' && (!only || only.has('cold'))) {
-        cold = await measureCold(server.base, cookie, dataset, mix, server.output);
+        cold = await measureCold(server.base, cookie, writerCookie, dataset, mix, server.output);
         for (const c of cold) console.log(`  cold ${c.page.padEnd(15)} median ${c.medianMs} ms of ${COLD_SAMPLES} (each right after a write)`);
       }
       if (only && route.kind !== 'baseline' && !only.has(route.name)) continue;
@@ -614,7 +619,7 @@ async function main() {
           continue;
         }
         const discussed = await startMeetingDay(server.base, cookie, dataset, db.env.DATABASE_URL);
-        writer = () => startWriter(server.base, cookie, `/forums/${dataset.slug}`, dataset.upcomingMeetingId, discussed, mix);
+        writer = () => startWriter(server.base, writerCookie, `/forums/${dataset.slug}`, dataset.upcomingMeetingId, discussed, mix);
       }
       const r = await measure(server.base, route, cookie, writer);
       r.rssMb = memoryOf(server.child.pid)?.rssMb;
