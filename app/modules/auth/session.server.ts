@@ -9,6 +9,7 @@ import { noteRequestUser } from '~/utils/request-user.server';
 import { singleFlight } from '~/utils/single-flight';
 import { getEnv } from '~/utils/env.server';
 import { existingSessionCache, sessionCacheFor, type SessionCache, type SessionRecord } from './session-cache.server';
+import { countLookup } from '~/utils/cache-stats.server';
 
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600 * 1000; // 30 days, however active
 export const SESSION_IDLE_MS = 7 * 24 * 3600 * 1000; // 7 days without a request
@@ -90,6 +91,7 @@ export async function getSessionUser(db: Executor, request: Request): Promise<Se
   if (cache && write && requestId) cache.beginWrite(idHash, requestId);
   const read = async () => {
     const hit = cache?.get(idHash, Date.now(), write);
+    if (cache) countLookup('session', hit !== null && hit !== undefined);
     if (hit) return hit;
     const ticket = cache?.ticket();
     const record = await lookUpSession(db, idHash, cache);
