@@ -304,20 +304,26 @@ describe('the cycle', () => {
 });
 
 describe('home: statuses due', () => {
-  test('lists the owner’s projects with no status for the coming meeting, with the deadline and overdue flag', async ({ db }) => {
+  test('the home lists the owner’s projects with this cycle’s status: due by the deadline, overdue, posted', async ({ db }) => {
     const w = await createOwnersWorld(db);
     const overdue = await createOwnersWorld(db, { meetingIn: 3_600_000 });
     // The same user owns a project in a second forum, whose meeting is within the deadline.
     await db.updateTable('projects').set({ owner_id: w.users.owner.id }).where('id', '=', overdue.project.id).execute();
     await db.insertInto('memberships').values({ forum_id: overdue.forum.id, user_id: w.users.owner.id, role: 'owner' }).execute();
-    const home = async () => (await (await callRoute(homeLoader, { path: '/', cookie: w.users.owner.cookie, params: {} })).json()).statusesDue;
+    type Home = { forum: { slug: string; timeZone: string }; deadline: string | null; projects: { id: number; cycle: string; canPost: boolean }[] };
+    const homes = async (): Promise<Home[]> => (await (await callRoute(homeLoader, { path: '/', cookie: w.users.owner.cookie, params: {} })).json()).homes;
+    const cycleOf = (all: Home[], projectId: number) => {
+      const home = all.find((h) => h.projects.some((p) => p.id === projectId));
+      return { slug: home?.forum.slug, timeZone: home?.forum.timeZone, deadline: home?.deadline, ...home?.projects.find((p) => p.id === projectId) };
+    };
 
-    const due = await home();
-    expect(due).toHaveLength(2);
-    expect(due[0]).toMatchObject({ projectId: overdue.project.id, slug: overdue.forum.slug, overdue: true, timeZone: 'UTC' });
-    expect(due[1]).toMatchObject({ projectId: w.project.id, overdue: false, deadline: new Date(w.meeting.scheduled_at.getTime() - 24 * 3_600_000).toISOString() });
+    const before = await homes();
+    expect(cycleOf(before, overdue.project.id)).toMatchObject({ slug: overdue.forum.slug, cycle: 'overdue', canPost: true, timeZone: 'UTC' });
+    expect(cycleOf(before, w.project.id)).toMatchObject({ cycle: 'due', canPost: true, deadline: new Date(w.meeting.scheduled_at.getTime() - 24 * 3_600_000).toISOString() });
 
     await postStatus(w, 'owner', statusForm(w));
-    expect((await home()).map((d: { projectId: number }) => d.projectId)).toEqual([overdue.project.id]);
+    const after = await homes();
+    expect(cycleOf(after, w.project.id)).toMatchObject({ cycle: 'posted' });
+    expect(cycleOf(after, overdue.project.id)).toMatchObject({ cycle: 'overdue' });
   });
 });
