@@ -41,6 +41,34 @@ export interface VerificationsTable {
   used_at: Date | null;
 }
 
+/** An email, written with the change that causes it and sent by the dispatcher (decision 014). */
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: string;
+  dedupe_key: string;
+  forum_id: number | null;
+  user_id: number | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  created_at: Generated<Date>;
+  next_attempt_at: Generated<Date>;
+  locked_until: Date | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  logged_at: Date | null;
+  sent_at: Date | null;
+  failed_at: Date | null;
+}
+
+export interface PasswordResetRequestsTable {
+  id: Generated<number>;
+  email: string;
+  ip: string;
+  at: Generated<Date>;
+}
+
 export interface SessionsTable {
   id_hash: string;
   user_id: number;
@@ -248,6 +276,8 @@ export interface Database {
   oversight_events: OversightEventsTable;
   audit_log: AuditLogTable;
   verifications: VerificationsTable;
+  outbox: OutboxTable;
+  password_reset_requests: PasswordResetRequestsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
