@@ -24,7 +24,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const query = QuerySchema.parse({ state: params.get('state') ?? undefined, page: params.get('page') ?? 1 });
   const { rows, counts } = await listOutbox(db, query);
-  return json({ query, rows, counts, smtp: Boolean(getEnv().SMTP_URL) });
+  const total = query.state ? counts[query.state] : counts.pending + counts.sent + counts.failed;
+  return json({ query, rows, counts, pages: Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE)), smtp: Boolean(getEnv().SMTP_URL) });
 }
 
 type Row = ReturnType<typeof useLoaderData<typeof loader>>['rows'][number];
@@ -45,7 +46,7 @@ function stateOf(r: Row): string {
 
 /** Every email the app has written, newest first: what was sent, what waits (and why), what was given up. */
 export default function AdminOutbox() {
-  const { query, rows, counts, smtp } = useLoaderData<typeof loader>();
+  const { query, rows, counts, pages, smtp } = useLoaderData<typeof loader>();
   const columns = useMemo<DataColumn<Row>[]>(
     () => [
       { id: 'created', header: 'Written', accessorFn: (r) => r.createdAt, cell: ({ row }) => formatDateTime(row.original.createdAt) },
@@ -76,7 +77,6 @@ export default function AdminOutbox() {
     ],
     [],
   );
-  const total = query.state ? counts[query.state] : counts.pending + counts.sent + counts.failed;
   const href = (changes: { state?: string; page?: number }) => {
     const p = new URLSearchParams();
     const state = 'state' in changes ? changes.state : query.state;
@@ -104,7 +104,7 @@ export default function AdminOutbox() {
         ))}
       </nav>
       <DataTable caption="Emails, newest first" columns={columns} data={rows} getRowId={(r) => String(r.id)} empty="No emails." />
-      <Pagination label="Outbox pages" page={query.page} pages={Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE))} href={(page) => href({ page })} />
+      <Pagination label="Outbox pages" page={query.page} pages={pages} href={(page) => href({ page })} />
     </div>
   );
 }

@@ -154,6 +154,11 @@ const MATRIX: Row[] = [
     path: (i) => `/forums/demo/projects/${i.platformProject}/edit`,
     expect: { ...chairOnly(404), leader: 403, owner: 403, otherOwner: 403, observer: 403 },
   },
+  // Issue #16: the outbox (admins only) and "forgot password" (anyone: it only sends to the address's own inbox).
+  { name: 'admin: outbox', method: 'GET', path: () => '/admin/outbox', expect: admins(200) },
+  { name: 'admin: outbox (bad filter)', method: 'GET', path: () => '/admin/outbox?state=everything&page=-3', expect: admins(200) },
+  { name: 'forgot password page', method: 'GET', path: () => '/forgot-password', expect: everyone(200) },
+  { name: 'forgot password (invalid)', method: 'POST', path: () => '/forgot-password', form: { email: 'not an email' }, expect: everyone(400) },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();

@@ -5,7 +5,7 @@ import type { Executor } from '~/utils/db.server';
  * The outbox (decision 014): every email is a row written in the transaction of the change that causes it, so an
  * email exists exactly when its change committed. The dispatcher (dispatcher.server.ts) sends the rows.
  */
-export const EMAIL_KINDS = ['password-link', 'forgot-password'] as const;
+export const EMAIL_KINDS = ['password-link', 'forgot-password', 'invitation'] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 export interface OutgoingEmail {
