@@ -52,6 +52,8 @@ export interface OutboxTable {
   subject: string;
   text_body: string;
   html_body: string;
+  /** The one-click unsubscribe link of a notification (List-Unsubscribe), null for account emails. */
+  unsubscribe_url: string | null;
   created_at: Generated<Date>;
   next_attempt_at: Generated<Date>;
   locked_until: Date | null;
@@ -60,6 +62,17 @@ export interface OutboxTable {
   logged_at: Date | null;
   sent_at: Date | null;
   failed_at: Date | null;
+}
+
+export interface EmailOptOutsTable {
+  user_id: number;
+  kind: string;
+  created_at: Generated<Date>;
+}
+
+export interface InstanceSecretsTable {
+  name: string;
+  value: string;
 }
 
 export interface PasswordResetRequestsTable {
@@ -96,6 +109,8 @@ export interface ForumsTable {
   meeting_time: Generated<string>;
   time_zone: Generated<string>;
   status_deadline_hours: Generated<number>;
+  /** Owners who owe a status are reminded this many hours before the status deadline. */
+  status_reminder_hours: Generated<number>;
   minutes_per_review: Generated<number>;
   policy: Json<Record<string, unknown>>;
   created_at: Generated<Date>;
@@ -278,6 +293,8 @@ export interface Database {
   verifications: VerificationsTable;
   outbox: OutboxTable;
   password_reset_requests: PasswordResetRequestsTable;
+  email_opt_outs: EmailOptOutsTable;
+  instance_secrets: InstanceSecretsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

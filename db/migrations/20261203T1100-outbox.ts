@@ -17,6 +17,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       subject text NOT NULL,
       text_body text NOT NULL,
       html_body text NOT NULL,
+      unsubscribe_url text,
       created_at timestamptz NOT NULL DEFAULT now(),
       next_attempt_at timestamptz NOT NULL DEFAULT now(),
       locked_until timestamptz,
@@ -39,9 +40,24 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   await sql`CREATE INDEX password_reset_requests_email ON password_reset_requests (lower(email), at)`.execute(db);
   await sql`CREATE INDEX password_reset_requests_ip ON password_reset_requests (ip, at)`.execute(db);
+  // The kinds of email a member turned off (on /account or by an email's unsubscribe link): one row per kind.
+  await sql`
+    CREATE TABLE email_opt_outs (
+      user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+      kind text NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (user_id, kind)
+    )`.execute(db);
+  // Secrets the instance makes for itself (the key that signs unsubscribe links), the same for every app instance.
+  await sql`CREATE TABLE instance_secrets (name text PRIMARY KEY, value text NOT NULL)`.execute(db);
+  // How long before a status deadline the owners who owe a status are reminded.
+  await sql`ALTER TABLE forums ADD COLUMN status_reminder_hours integer NOT NULL DEFAULT 24 CHECK (status_reminder_hours BETWEEN 1 AND 336)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`ALTER TABLE forums DROP COLUMN status_reminder_hours`.execute(db);
+  await sql`DROP TABLE instance_secrets`.execute(db);
+  await sql`DROP TABLE email_opt_outs`.execute(db);
   await sql`DROP TABLE password_reset_requests`.execute(db);
   await sql`DROP TABLE outbox`.execute(db);
 }

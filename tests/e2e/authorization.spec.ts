@@ -159,6 +159,10 @@ const MATRIX: Row[] = [
   { name: 'admin: outbox (bad filter)', method: 'GET', path: () => '/admin/outbox?state=everything&page=-3', expect: admins(200) },
   { name: 'forgot password page', method: 'GET', path: () => '/forgot-password', expect: everyone(200) },
   { name: 'forgot password (invalid)', method: 'POST', path: () => '/forgot-password', form: { email: 'not an email' }, expect: everyone(400) },
+  // The unsubscribe link is the credential (signed for one user and kind); a forged one is a 404 for everyone.
+  { name: 'unsubscribe link (forged)', method: 'GET', path: () => `/unsubscribe/1.agenda.${'A'.repeat(43)}`, expect: everyone(404) },
+  { name: 'use an unsubscribe link (forged)', method: 'POST', path: () => `/unsubscribe/1.digest.${'A'.repeat(43)}`, form: {}, expect: everyone(404) },
+  { name: 'my account: email choices (invalid)', method: 'POST', path: () => '/account', form: { intent: 'email-preferences', agenda: 'yes' }, expect: { ...members(400), nonMember: 400 } },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();

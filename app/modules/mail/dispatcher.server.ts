@@ -139,7 +139,7 @@ export class Dispatcher {
           .forUpdate()
           .skipLocked(),
       )
-      .returning(['id', 'kind', 'to_address', 'subject', 'text_body', 'html_body', 'attempts'])
+      .returning(['id', 'kind', 'to_address', 'subject', 'text_body', 'html_body', 'unsubscribe_url', 'attempts'])
       .execute();
     const result: TickResult = { sent: 0, retried: 0, failed: 0, logged: 0 };
     const domain = /@([^>\s]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
@@ -153,7 +153,12 @@ export class Dispatcher {
           html: row.html_body,
           // The same id on every attempt: a receiver can tell a repeat.
           messageId: `<outbox-${row.id}@${domain}>`,
-          headers: { 'X-Outbox-Id': String(row.id), 'X-Email-Kind': row.kind },
+          headers: {
+            'X-Outbox-Id': String(row.id),
+            'X-Email-Kind': row.kind,
+            // One-click unsubscribe (RFC 8058): the mail client POSTs to the link, which turns this kind off.
+            ...(row.unsubscribe_url ? { 'List-Unsubscribe': `<${row.unsubscribe_url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+          },
         });
         await db.updateTable('outbox').set({ sent_at: sql<Date>`now()`, locked_until: null, last_error: null }).where('id', '=', row.id).execute();
         result.sent += 1;

@@ -38,3 +38,21 @@ export async function enqueuePasswordLinkEmail(
     ...mail,
   });
 }
+
+/** A forum invitation, written to the outbox with the invitation. */
+export async function enqueueInvitationEmail(
+  db: Executor,
+  { forum, email, role, token, invitedBy }: { forum: { id: number; name: string }; email: string; role: string; token: string; invitedBy: string },
+): Promise<void> {
+  const mail = renderEmail({
+    forumName: forum.name,
+    subject: `You are invited to ${forum.name}`,
+    greeting: 'Hello,',
+    paragraphs: [
+      `${invitedBy} invites you to join ${forum.name} on Inspection Forum as ${role === 'observer' ? 'an observer' : `a ${role}`}.`,
+      'The invitation works once, within 7 days. If you have no account yet, you create one when you accept.',
+    ],
+    link: { href: `${appUrl()}/invitations/${token}`, label: 'Accept the invitation' },
+  });
+  await enqueueEmail(db, { kind: 'invitation', subjectKey: `link:${hashToken(token).slice(0, 32)}`, to: email, forumId: forum.id, ...mail });
+}

@@ -1,12 +1,17 @@
 import { sql } from 'kysely';
 import type { Executor } from '~/utils/db.server';
+import { NOTIFICATION_KIND_IDS } from './preferences';
 
 /**
  * The outbox (decision 014): every email is a row written in the transaction of the change that causes it, so an
  * email exists exactly when its change committed. The dispatcher (dispatcher.server.ts) sends the rows.
  */
-export const EMAIL_KINDS = ['password-link', 'forgot-password', 'invitation'] as const;
-export type EmailKind = (typeof EMAIL_KINDS)[number];
+/** Account emails: always sent (nobody can turn off a password link they asked for). */
+export const ACCOUNT_EMAIL_KINDS = ['password-link', 'forgot-password', 'invitation'] as const;
+/** Notifications: each member can turn each kind off (on /account, or by the email's unsubscribe link). */
+export const NOTIFICATION_KINDS = NOTIFICATION_KIND_IDS;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export type EmailKind = (typeof ACCOUNT_EMAIL_KINDS)[number] | NotificationKind;
 
 export interface OutgoingEmail {
   kind: EmailKind;
@@ -21,6 +26,7 @@ export interface OutgoingEmail {
   subject: string;
   text: string;
   html: string;
+  unsubscribeUrl?: string | null;
 }
 
 export const dedupeKey = (kind: string, subjectKey: string, to: string) => `${kind}|${subjectKey}|${to.toLowerCase()}`;
@@ -38,6 +44,7 @@ export async function enqueueEmail(db: Executor, email: OutgoingEmail): Promise<
       subject: email.subject,
       text_body: email.text,
       html_body: email.html,
+      unsubscribe_url: email.unsubscribeUrl ?? null,
     })
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .returning('id')
