@@ -9,7 +9,11 @@ import { enqueueAgendas, enqueueStatusReminders } from '../../app/modules/mail/s
 import { unsubscribeToken } from '../../app/modules/mail/notifications.server';
 import { action as unsubscribeAction, loader as unsubscribeLoader } from '../../app/routes/unsubscribe.$token';
 import { action as accountAction, loader as accountLoader } from '../../app/routes/account';
+import { enqueueActionItemsDueTomorrow } from '../../app/modules/mail/meeting-emails.server';
+import { action as meetingAction } from '../../app/routes/forums.$slug.meetings.$id';
+import { action as itemAction } from '../../app/routes/forums.$slug.action-items.$id';
 import type { Executor } from '../../app/utils/db.server';
+import { createMeetingWorld } from './meetings-world';
 
 // Issue #16 item 4: what is sent, to whom, exactly once, and how a member turns each kind off.
 const HOUR = 3_600_000;
@@ -128,4 +132,47 @@ test('a member turns a kind off with the email’s link, without signing in, and
   expect(agendaTo).toHaveLength(4);
   expect(agendaTo).not.toContain(w.users.otherOwner.id);
   expect(Number((await db.selectFrom('email_opt_outs').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n)).toBe(2);
+});
+
+test('action items: "assigned" to the assignee (again on reassignment), "due tomorrow" once; the digest to every member with the close', async ({ db }) => {
+  const w = await createMeetingWorld(db);
+  const params = { slug: w.forum.slug, id: String(w.coming.id) };
+  const meeting = (form: Record<string, string>) => callRoute(meetingAction, { path: `/forums/${w.forum.slug}/meetings/${w.coming.id}`, cookie: w.users.chair.cookie, params, form });
+  expect((await meeting({ intent: 'start' })).status).toBeLessThan(400);
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  expect((await meeting({ intent: 'action-item', projectId: String(w.projects.due.id), text: 'Bring a recovery plan', assigneeId: String(w.users.ava.id), dueDate: tomorrow })).status).toBe(303);
+  const [assigned] = await mails(db, 'action-item-assigned');
+  expect(assigned.user_id).toBe(w.users.ava.id);
+  expect(assigned.subject).toBe(`[${w.forum.name}] Action item for ${w.projects.due.name}: Bring a recovery plan`);
+  expect(assigned.text_body).toContain('Chair assigned you an action item');
+  const { id } = await db.selectFrom('action_items').select('id').where('project_id', '=', w.projects.due.id).executeTakeFirstOrThrow();
+  expect(assigned.text_body).toContain(`/forums/${w.forum.slug}/action-items/${id}`);
+  // The chair adding one for themselves: no email.
+  expect((await meeting({ intent: 'action-item', projectId: String(w.projects.due.id), text: 'Chair’s own', assigneeId: String(w.users.chair.id), dueDate: '' })).status).toBe(303);
+  expect(await mails(db, 'action-item-assigned')).toHaveLength(1);
+  // Reassigned to Ben: Ben is told.
+  const edit = await callRoute(itemAction, { path: `/forums/${w.forum.slug}/action-items/${id}`, cookie: w.users.chair.cookie, params: { slug: w.forum.slug, id: String(id) }, form: { intent: 'edit', text: 'Bring a recovery plan', assigneeId: String(w.users.ben.id), dueDate: tomorrow } });
+  expect(edit.status).toBe(303);
+  expect((await mails(db, 'action-item-assigned')).map((m) => m.user_id)).toEqual([w.users.ava.id, w.users.ben.id]);
+
+  // Due tomorrow (the forum's time zone is UTC): once, to the assignee.
+  const now = new Date();
+  expect(await enqueueActionItemsDueTomorrow(db, now)).toBe(1);
+  expect(await enqueueActionItemsDueTomorrow(db, now)).toBe(0);
+  expect((await mails(db, 'action-item-due')).map((m) => m.user_id)).toEqual([w.users.ben.id]);
+  expect(await enqueueActionItemsDueTomorrow(db, new Date(now.getTime() - 86_400_000))).toBe(0); // two days ahead: not yet
+
+  // The close writes the digest, to every member, once.
+  expect((await meeting({ intent: 'review', projectId: String(w.projects.due.id), verdict: 'off_track', feedback: 'Behind plan' })).status).toBeLessThan(400);
+  expect((await meeting({ intent: 'close', confirm: 'yes' })).status).toBe(303);
+  const digests = await mails(db, 'digest');
+  expect(digests.map((m) => m.user_id).sort()).toEqual([w.users.chair, w.users.leader, w.users.ava, w.users.ben, w.users.observer].map((u) => u.id).sort());
+  const text = digests[0].text_body;
+  expect(text).toContain(`${w.projects.due.name}: off track`);
+  expect(text).toContain('Oversight level changes:');
+  expect(text).toMatch(/→/);
+  expect(text).toContain('Bring a recovery plan (Ben');
+  expect(text).toContain(`/forums/${w.forum.slug}/meetings/${w.coming.id}`);
+  expect((await meeting({ intent: 'close', confirm: 'yes' })).status).toBe(303);
+  expect(await mails(db, 'digest')).toHaveLength(5);
 });

@@ -6,6 +6,7 @@ import { buildAgenda, SECTION_TITLES } from '~/modules/meetings/agenda';
 import { loadAgendaFacts } from '~/modules/meetings/agenda.server';
 import type { ScheduledTask } from './dispatcher.server';
 import { enqueueNotification } from './notifications.server';
+import { enqueueActionItemsDueTomorrow } from './meeting-emails.server';
 
 const HOUR_MS = 3_600_000;
 
@@ -126,4 +127,5 @@ export async function enqueueAgendas(db: Kysely<Database>, now: Date = new Date(
 export const mailTasks: ScheduledTask[] = [
   { name: 'status reminders', run: enqueueStatusReminders },
   { name: 'agendas', run: enqueueAgendas },
+  { name: 'action items due tomorrow', run: enqueueActionItemsDueTomorrow },
 ];
