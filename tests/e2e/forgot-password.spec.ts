@@ -11,6 +11,7 @@ async function otherBrowser(browser: Browser) {
 }
 
 test('a person who forgot their password gets a link by email, sets a new password and signs in with it', async ({ page, browser }) => {
+  test.slow(); // several password hashes and two browsers on a shared machine
   // A user of our own (never a demo user: other specs sign in with their passwords).
   const email = `forgetful-${unique()}@example.test`;
   await signIn(page, 'chair@demo.test'); // the instance admin
