@@ -7,6 +7,7 @@
  *                                      (default postgres://postgres@127.0.0.1:5432); 500 projects × 3 years + 20 forums
  *   npm run bench -- --embedded        PGlite in a temporary DATA_DIR; 100 projects × 3 years (bench/results-embedded.json)
  * Options: --duration S (10) --warmup S (2) --connections N (16) --only name,name --no-build --strict (exit 1 on FAIL)
+ *   (`what-if` is one of the names: the what-if preview of a candidate policy, timed in process on the dataset)
  *   --reuse     keep the dataset of the previous PostgreSQL run (bench/.dataset.json) instead of generating it anew
  *   --profile   start the server with --cpu-prof: one V8 CPU profile per run in bench/profiles/ (chrome://inspect)
  */
@@ -22,6 +23,7 @@ import { createPgliteDatabase, createPostgresDatabase, migrateToLatest, type Dat
 import { commitSessionCookie, createSession } from '../app/modules/auth/session.server';
 import { adminQuery, withDatabase } from '../tests/setup/server-db';
 import { ENGINE_TARGET, runEngineBenchmark } from './bench-engine';
+import { describeWhatIf, runWhatIfBenchmark, WHAT_IF_TARGET_MS } from './bench-what-if';
 import { generateBenchDataset, type BenchDataset, type BenchDatasetOptions } from './bench-data';
 
 /** The heap limit of `npm start` (package.json): the live heap is well under it; without a limit V8 grows lazily. */
@@ -266,6 +268,7 @@ async function main() {
   console.log(`Database: ${db.label}`);
   let dataset: BenchDataset;
   let cookie: string;
+  let whatIf: Awaited<ReturnType<typeof runWhatIfBenchmark>> | null = null;
   const t0 = Date.now();
   try {
     await migrateToLatest(db.handle.db);
@@ -290,6 +293,11 @@ async function main() {
     if (!embedded) {
       await sql`vacuum analyze`.execute(db.handle.db);
       await sql`checkpoint`.execute(db.handle.db).catch((err: Error) => console.warn(`No checkpoint before the runs: ${err.message}`));
+    }
+    // The what-if preview of a candidate policy on the main forum's history (issue #15), in process.
+    if (!only || only.has('what-if')) {
+      whatIf = await runWhatIfBenchmark(db.handle.db, dataset.forumId);
+      console.log(describeWhatIf(whatIf));
     }
     process.env.SESSION_SECRET ||= crypto.randomBytes(24).toString('hex');
     const token = await createSession(db.handle.db, { userId: dataset.userId, userAgent: 'autocannon', ip: '127.0.0.1' });
@@ -337,6 +345,7 @@ async function main() {
     checks.push({ target: `${r.name} no errors`, pass: r.errors === 0, detail: `${r.errors} errors of ${r.requests + r.errors}` });
   }
   if (baseline) checks.push({ target: `baseline p99 < ${TARGETS.p99Ms} ms`, pass: baseline.p99 < TARGETS.p99Ms, detail: `${baseline.p99} ms` });
+  if (whatIf) checks.push({ target: `what-if preview < ${WHAT_IF_TARGET_MS} ms`, pass: whatIf.pass, detail: `${whatIf.ms} ms (${whatIf.results.map((r) => `${r.candidate} ${r.ms} ms`).join(', ')})` });
   checks.push({ target: `engine replay ≥ ${ENGINE_TARGET.toLocaleString('en-US')} events/s`, pass: engine.rate >= ENGINE_TARGET, detail: `${engine.rate.toLocaleString('en-US')} events/s` });
   if (!embedded) {
     checks.push({ target: `server RSS after the run < ${TARGETS.rssMb} MB`, pass: memory !== null && memory.rssMb < TARGETS.rssMb, detail: memory ? `${memory.rssMb} MB (peak ${memory.peakMb} MB)` : 'unknown (no /proc)' });
@@ -365,6 +374,7 @@ async function main() {
         settings: { connections, durationSeconds: duration, warmupSeconds: warmup },
         dataset: { ...DATASET, rows: dataset.counts, seconds: datasetSeconds },
         engine: { eventsPerSecond: engine.rate, events: engine.events },
+        whatIf,
         routes: results,
         serverMemory: memory,
         targets: checks,

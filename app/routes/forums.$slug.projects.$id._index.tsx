@@ -174,7 +174,7 @@ export default function ProjectPage() {
 
       <section aria-labelledby="reviews-title">
         <h2 id="reviews-title">Reviews</h2>
-        <DataTable caption="Reviews and leader feedback" columns={reviewColumns(forum.timeZone)} data={reviews.items} getRowId={(r) => String(r.id)} empty="No reviews yet." />
+        <DataTable caption="Reviews and leader feedback" columns={reviewColumns(forum.timeZone)} data={reviews.items} getRowId={(r) => String(r.id)} empty="No reviews yet." priority={['meeting', 'verdict', 'feedback']} />
         <Pagination label="Review pages" page={reviews.page} pages={reviews.pages} href={(n) => `${withPageParam(search, 'reviews', n)}#reviews-title`} />
       </section>
 

@@ -28,6 +28,7 @@ function saveStateColumns(eb: ExpressionBuilder<Database & { p: Database['projec
     'f.id as forumId',
     'f.status_deadline_hours',
     'f.policy',
+    'f.policy_version',
     'p.oversight_state',
     'p.oversight_event_count',
     'p.oversight_level',
@@ -303,7 +304,8 @@ export async function saveStatusOnce(
         and exists (
           select 1 from forums f
           where f.id = m.forum_id and f.status_deadline_hours = ${state.deadlineHours}
-            and f.policy is not distinct from ${state.project.policy === null || state.project.policy === undefined ? null : JSON.stringify(state.project.policy)}::jsonb)
+            and f.policy is not distinct from ${state.project.policy === null || state.project.policy === undefined ? null : JSON.stringify(state.project.policy)}::jsonb
+            and f.policy_version = ${state.project.policy_version})
       for share of m
     ),
     held_project as (
@@ -324,11 +326,11 @@ export async function saveStatusOnce(
       where v.status_update_id = saved.id and v.goal_id <> all(${input.goals.map((g) => g.goalId)}::bigint[])
     ),
     events as (
-      insert into oversight_events (project_id, seq, type, payload, from_level, to_level, rule, event_class, explanation, actor_id, meeting_id, occurred_at)
-      select e.project_id, e.seq, e.type, e.payload::jsonb, e.from_level, e.to_level, e.rule, e.event_class, e.explanation, e.actor_id, e.meeting_id, e.occurred_at
+      insert into oversight_events (project_id, seq, type, payload, from_level, to_level, rule, event_class, explanation, actor_id, meeting_id, occurred_at, policy_version)
+      select e.project_id, e.seq, e.type, e.payload::jsonb, e.from_level, e.to_level, e.rule, e.event_class, e.explanation, e.actor_id, e.meeting_id, e.occurred_at, e.policy_version
       from saved cross join jsonb_to_recordset(${JSON.stringify(oversight?.rows ?? [])}::jsonb) as e(
         project_id bigint, seq integer, type text, payload text, from_level text, to_level text, rule text, event_class text,
-        explanation text, actor_id bigint, meeting_id bigint, occurred_at timestamptz)
+        explanation text, actor_id bigint, meeting_id bigint, occurred_at timestamptz, policy_version integer)
     ),
     engine_state as (
       update projects set
