@@ -7,7 +7,7 @@ import compression from 'compression';
 import express from 'express';
 import { migrateToLatest, openDatabase, DataDirLockedError } from './db/client';
 import { DEMO_LOGINS, DEMO_OUTSIDER, DEMO_PASSWORD, DemoAccountsRefused, databaseIsEmpty, listDemoAccounts, seedDemoIfEmpty } from './db/seed';
-import { appUrl, guardsAgainstDemoAccounts, parseEnv, seedsDemo } from './app/utils/env.server';
+import { appUrl, guardsAgainstDemoAccounts, mailFrom, parseEnv, seedsDemo } from './app/utils/env.server';
 import { setDatabase } from './app/utils/db.server';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './app/utils/http.server';
 import { existingSessionCache } from './app/modules/auth/session-cache.server';
@@ -17,6 +17,8 @@ import { createMetrics, metricsEndpoint } from './app/utils/metrics.server';
 import { createRequestRouteResolver } from './app/utils/route-pattern.server';
 import { planMeetingsForAllForums } from './app/modules/meetings/schedule.server';
 import { invalidPolicyWarnings } from './app/modules/forums/forums.server';
+import { Dispatcher, smtpTransport } from './app/modules/mail/dispatcher.server';
+import { mailTasks } from './app/modules/mail/scheduled.server';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const PLAN_EVERY_MS = 3_600_000;
@@ -114,6 +116,10 @@ async function main() {
     planMeetingsForAllForums(handle.db).catch((err: unknown) => logger.error({ err }, 'planning meetings failed'));
   }, PLAN_EVERY_MS);
   planner.unref();
+  // The outbox's dispatcher: sends the emails (or, without SMTP_URL, prints them to the log) and runs the
+  // scheduled email tasks (decision 014).
+  const dispatcher = new Dispatcher({ db: handle.db, transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null, from: mailFrom(env), log: logger, tasks: mailTasks });
+  dispatcher.start();
 
   // The same rule as remix.config.js.
   const buildDir = path.resolve(process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.');
@@ -254,6 +260,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();
     server.close(async () => {
+      await dispatcher.stop();
       await handle.close();
       process.exit(0);
     });

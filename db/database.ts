@@ -41,6 +41,47 @@ export interface VerificationsTable {
   used_at: Date | null;
 }
 
+/** An email, written with the change that causes it and sent by the dispatcher (decision 014). */
+export interface OutboxTable {
+  id: Generated<number>;
+  kind: string;
+  dedupe_key: string;
+  forum_id: number | null;
+  user_id: number | null;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  /** The one-click unsubscribe link of a notification (List-Unsubscribe), null for account emails. */
+  unsubscribe_url: string | null;
+  created_at: Generated<Date>;
+  next_attempt_at: Generated<Date>;
+  locked_until: Date | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  logged_at: Date | null;
+  sent_at: Date | null;
+  failed_at: Date | null;
+}
+
+export interface EmailOptOutsTable {
+  user_id: number;
+  kind: string;
+  created_at: Generated<Date>;
+}
+
+export interface InstanceSecretsTable {
+  name: string;
+  value: string;
+}
+
+export interface PasswordResetRequestsTable {
+  id: Generated<number>;
+  email: string;
+  ip: string;
+  at: Generated<Date>;
+}
+
 export interface SessionsTable {
   id_hash: string;
   user_id: number;
@@ -68,6 +109,8 @@ export interface ForumsTable {
   meeting_time: Generated<string>;
   time_zone: Generated<string>;
   status_deadline_hours: Generated<number>;
+  /** Owners who owe a status are reminded this many hours before the status deadline. */
+  status_reminder_hours: Generated<number>;
   minutes_per_review: Generated<number>;
   policy: Json<Record<string, unknown>>;
   created_at: Generated<Date>;
@@ -263,6 +306,10 @@ export interface Database {
   policy_versions: PolicyVersionsTable;
   audit_log: AuditLogTable;
   verifications: VerificationsTable;
+  outbox: OutboxTable;
+  password_reset_requests: PasswordResetRequestsTable;
+  email_opt_outs: EmailOptOutsTable;
+  instance_secrets: InstanceSecretsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

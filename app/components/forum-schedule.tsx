@@ -5,7 +5,7 @@ import { formatDateTime } from '~/utils/format';
 // zod's small build: the browser bundle has no full zod (decision 020); the server validates the saved form.
 import * as z from 'zod/mini';
 
-type Values = Partial<Record<'cadence' | 'weekday' | 'meetingTime' | 'timeZone' | 'statusDeadlineHours' | 'minutesPerReview', string | number>>;
+type Values = Partial<Record<'cadence' | 'weekday' | 'meetingTime' | 'timeZone' | 'statusDeadlineHours' | 'statusReminderHours' | 'minutesPerReview', string | number>>;
 type Errors = Record<string, string[] | undefined> | undefined;
 
 const ZONE_LIST_ID = 'time-zones';
@@ -58,6 +58,16 @@ export function ScheduleFields({ values, errors, zones }: { values: Values; erro
         defaultValue={v('statusDeadlineHours')}
         errors={errors?.statusDeadlineHours}
         id="schedule-deadline"
+      />
+      <Field
+        label="Remind owners of a missing status (hours before the deadline)"
+        name="statusReminderHours"
+        type="number"
+        min={1}
+        max={336}
+        defaultValue={v('statusReminderHours') ?? 24}
+        errors={errors?.statusReminderHours}
+        id="schedule-reminder"
       />
       <Field
         label="Minutes per review"

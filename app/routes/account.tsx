@@ -11,6 +11,8 @@ import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { parseFormData, type FieldErrors } from '~/utils/forms';
 import { retryAfterOf } from '~/utils/http.server';
+import { NOTIFICATION_LABELS, optedOutKinds, savePreferences } from '~/modules/mail/notifications.server';
+import { EmailPreferencesSchema, NOTIFICATION_KIND_IDS } from '~/modules/mail/preferences';
 import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'My account · Inspection Forum' }];
@@ -23,8 +25,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   const user = await requireUser(request, db);
   const sessions = await listSessions(db, { userId: user.id });
+  const off = await optedOutKinds(db, user.id);
   return json({
     user: { name: user.name, email: user.email },
+    emails: NOTIFICATION_KIND_IDS.map((kind) => ({ kind, label: NOTIFICATION_LABELS[kind], on: !off.has(kind) })),
     sessions: sessions.map((s) => ({ ...s, current: s.id === user.sessionHash })),
   });
 }
@@ -64,13 +68,19 @@ export async function action({ request }: ActionFunctionArgs) {
     const n = (await endOtherSessions(db, { userId: user.id, keep: user.sessionHash, request })).length;
     return json<ActionResult>({ intent, ok: true, message: `Signed out ${n} other session${n === 1 ? '' : 's'}.` });
   }
+  if (intent === 'email-preferences') {
+    const parsed = parseFormData(formData, EmailPreferencesSchema);
+    if (!parsed.ok) return fail(400, { intent, ok: false, formError: parsed.formErrors[0] ?? Object.values(parsed.fieldErrors)[0]?.[0] ?? 'Invalid request' });
+    await savePreferences(db, { userId: user.id, on: NOTIFICATION_KIND_IDS.filter((k) => parsed.data[k] === 'on') });
+    return json<ActionResult>({ intent, ok: true, message: 'Email choices saved.' });
+  }
   return fail(400, { intent: String(intent ?? ''), ok: false, formError: 'Unknown action' });
 }
 
 type Session = ReturnType<typeof useLoaderData<typeof loader>>['sessions'][number];
 
 export default function Account() {
-  const { user, sessions } = useLoaderData<typeof loader>();
+  const { user, sessions, emails } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const pw = result?.intent === 'change-password' ? result : undefined;
   const columns = useMemo<DataColumn<Session>[]>(
@@ -126,6 +136,26 @@ export default function Account() {
             </button>
           </Form>
         ) : null}
+      </section>
+      <section aria-labelledby="emails-title" className="card narrow-left">
+        <h2 id="emails-title">Emails</h2>
+        <Form method="post">
+          <input type="hidden" name="intent" value="email-preferences" />
+          <fieldset>
+            <legend>Email me when…</legend>
+            {emails.map((e) => (
+              <div className="field checkbox" key={e.kind}>
+                <label>
+                  <input type="checkbox" name={e.kind} value="on" defaultChecked={e.on} /> {e.label}
+                </label>
+              </div>
+            ))}
+          </fieldset>
+          <p className="muted">Emails about your account (password links, invitations) are always sent.</p>
+          <button type="submit" className="button">
+            Save email choices
+          </button>
+        </Form>
       </section>
       <section aria-labelledby="password-title" className="card narrow-left">
         <h2 id="password-title">Change password</h2>

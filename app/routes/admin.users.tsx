@@ -41,7 +41,7 @@ export async function action({ request }: ActionFunctionArgs) {
       const values = { email: action.email, name: action.name, ...(action.admin ? { admin: 'on' } : {}) };
       return json<ActionResult>({ intent: 'invite', ok: false, fieldErrors: result.field ? { [result.field]: [result.message] } : {}, formErrors: result.field ? [] : [result.message], values }, { status: result.status });
     }
-    return json<ActionResult>({ intent: 'invite', ok: true, message: `${action.name} is invited. Send them this link to set their password (valid 24 hours, once):`, link: link(result.value.token) });
+    return json<ActionResult>({ intent: 'invite', ok: true, message: `${action.name} is invited. We emailed them a link to set their password (valid 24 hours, once); you can also send it yourself:`, link: link(result.value.token) });
   }
   const result = await runUserAction(db, { actorId: admin.id, request, action });
   invariantResponse(result.ok || result.status !== 404, result.ok ? '' : result.message);

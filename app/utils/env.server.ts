@@ -32,6 +32,14 @@ const EnvSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_KEEP: z.coerce.number().int().min(0).max(1000).default(7),
+  // Where email is sent (smtp://user:pass@host:587 or smtps://host:465). Unset: mail stays in the outbox, is printed
+  // to the log and is readable by admins at /admin/outbox (decision 014).
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  // The sender of every email; by default no-reply at APP_URL's host.
+  MAIL_FROM: z.string().trim().min(3).max(254).optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -59,6 +67,11 @@ function parseTrustProxy(value: string, ctx: z.RefinementCtx): false | number | 
 /** The base of absolute links: APP_URL, else the local address the server listens on. */
 export function appUrl(env: Env = getEnv()): string {
   return (env.APP_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, '');
+}
+
+/** The From of every email. */
+export function mailFrom(env: Env = getEnv()): string {
+  return env.MAIL_FROM ?? `Inspection Forum <no-reply@${new URL(appUrl(env)).hostname}>`;
 }
 
 /** Parses the environment once; a bad value stops the process with a message naming the variable. */

@@ -167,6 +167,15 @@ const MATRIX: Row[] = [
     expect: chairOnly(400),
   },
   { name: 'the platform forum’s oversight policy settings', method: 'GET', path: () => '/forums/platform/settings/policy', expect: { chair: 200, leader: 200, owner: 404, otherOwner: 404, observer: 404, nonMember: 200, anonymous: 302 } },
+  // Issue #16: the outbox (admins only) and "forgot password" (anyone: it only sends to the address's own inbox).
+  { name: 'admin: outbox', method: 'GET', path: () => '/admin/outbox', expect: admins(200) },
+  { name: 'admin: outbox (bad filter)', method: 'GET', path: () => '/admin/outbox?state=everything&page=-3', expect: admins(200) },
+  { name: 'forgot password page', method: 'GET', path: () => '/forgot-password', expect: everyone(200) },
+  { name: 'forgot password (invalid)', method: 'POST', path: () => '/forgot-password', form: { email: 'not an email' }, expect: everyone(400) },
+  // The unsubscribe link is the credential (signed for one user and kind); a forged one is a 404 for everyone.
+  { name: 'unsubscribe link (forged)', method: 'GET', path: () => `/unsubscribe/1.agenda.${'A'.repeat(43)}`, expect: everyone(404) },
+  { name: 'use an unsubscribe link (forged)', method: 'POST', path: () => `/unsubscribe/1.digest.${'A'.repeat(43)}`, form: {}, expect: everyone(404) },
+  { name: 'my account: email choices (invalid)', method: 'POST', path: () => '/account', form: { intent: 'email-preferences', agenda: 'yes' }, expect: { ...members(400), nonMember: 400 } },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();

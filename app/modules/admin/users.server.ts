@@ -8,6 +8,7 @@ import { hashPassword } from '~/modules/auth/password.server';
 import { forgetSessions } from '~/modules/auth/session.server';
 import { issueVerification, passwordLinkTarget } from '~/modules/auth/verification.server';
 import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
+import { enqueuePasswordLinkEmail } from '~/modules/mail/emails.server';
 import type { UserAction } from './users';
 
 /** The users an admin manages, with what the list shows. */
@@ -60,6 +61,7 @@ export async function inviteUser(
     if (existing) return refuse(400, 'There is already an account with this email', 'email');
     const user = await trx.insertInto('users').values({ email, name, password_hash: null, is_admin: isAdmin }).returning('id').executeTakeFirstOrThrow();
     const { token } = await issueVerification(trx, { type: 'password-reset', target: passwordLinkTarget(user.id), createdBy: actorId });
+    await enqueuePasswordLinkEmail(trx, { user: { id: user.id, name, email }, token, reason: 'invited' });
     await writeAudit(trx, { userId: actorId, action: 'admin.user_invited', target: `user:${user.id}`, detail: { email, admin: isAdmin }, request });
     return done({ userId: user.id, token });
   });
@@ -72,7 +74,7 @@ export async function runUserAction(
 ): Promise<Outcome<{ message: string; token?: string }>> {
   let ended: string[] = [];
   const result = await inTransaction(db, async (trx): Promise<Outcome<{ message: string; token?: string }>> => {
-    const user = await trx.selectFrom('users').select(['id', 'name', 'is_admin', 'deactivated_at']).where('id', '=', action.userId).forUpdate().executeTakeFirst();
+    const user = await trx.selectFrom('users').select(['id', 'name', 'email', 'is_admin', 'deactivated_at', sql<boolean>`password_hash is null`.as('pending')]).where('id', '=', action.userId).forUpdate().executeTakeFirst();
     if (!user) return refuse(404, 'There is no such user');
     const audit = (what: string, detail: Record<string, unknown> = {}) =>
       writeAudit(trx, { userId: actorId, action: `admin.${what}`, target: `user:${user.id}`, detail, request });
@@ -114,8 +116,9 @@ export async function runUserAction(
       case 'reset-password': {
         if (user.deactivated_at) return refuse(409, 'Reactivate the account first');
         const { token } = await issueVerification(trx, { type: 'password-reset', target: passwordLinkTarget(user.id), createdBy: actorId });
+        await enqueuePasswordLinkEmail(trx, { user, token, reason: user.pending ? 'invited' : 'reset-by-admin' });
         await audit('password_link_issued');
-        return done({ message: `A link for ${user.name} to set a password (valid 24 hours, once):`, token });
+        return done({ message: `A link for ${user.name} to set a password (valid 24 hours, once), emailed to them too:`, token });
       }
       default: {
         const never: never = action;

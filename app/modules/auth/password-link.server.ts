@@ -11,8 +11,8 @@ import { findVerification, redeemVerification } from './verification.server';
 export type LinkProblem = { status: 404 | 410 | 403; message: string };
 
 const NOT_VALID: LinkProblem = { status: 404, message: 'This link is not valid. Check that you copied all of it, or ask for a new one.' };
-const USED: LinkProblem = { status: 410, message: 'This link has already been used. Ask an administrator for a new one if you need it.' };
-const EXPIRED: LinkProblem = { status: 410, message: 'This link has expired. Ask an administrator for a new one.' };
+const USED: LinkProblem = { status: 410, message: 'This link has already been used. Ask for a new one with “Forgot your password?” on the sign-in page if you need it.' };
+const EXPIRED: LinkProblem = { status: 410, message: 'This link has expired. Ask for a new one with “Forgot your password?” on the sign-in page, or ask an administrator.' };
 const DEACTIVATED: LinkProblem = { status: 403, message: 'This account has been deactivated.' };
 
 const userIdOf = (target: string) => {

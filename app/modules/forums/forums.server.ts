@@ -70,6 +70,7 @@ export async function createForum(
           meeting_time: input.meetingTime,
           time_zone: input.timeZone,
           status_deadline_hours: input.statusDeadlineHours,
+          ...(input.statusReminderHours === undefined ? {} : { status_reminder_hours: input.statusReminderHours }),
           minutes_per_review: input.minutesPerReview,
           policy: JSON.stringify({}),
         })
@@ -107,6 +108,7 @@ export async function getForumSettings(db: Executor, { forumId }: { forumId: num
       'f.meeting_time as meetingTime',
       'f.time_zone as timeZone',
       'f.status_deadline_hours as statusDeadlineHours',
+      'f.status_reminder_hours as statusReminderHours',
       'f.minutes_per_review as minutesPerReview',
       lastHeldSql(eb),
     ])
@@ -221,6 +223,7 @@ export async function updateForumSchedule(
         meeting_time: schedule.meetingTime,
         time_zone: schedule.timeZone,
         status_deadline_hours: schedule.statusDeadlineHours,
+        ...(schedule.statusReminderHours === undefined ? {} : { status_reminder_hours: schedule.statusReminderHours }),
         minutes_per_review: schedule.minutesPerReview,
       })
       .where('id', '=', forumId)

@@ -53,6 +53,8 @@ export const scheduleFields = {
     .min(1, 'Enter a time zone, such as Europe/London')
     .refine((tz) => timeZones().has(tz), 'Enter a time zone from the list, such as Europe/London or America/New_York'),
   statusDeadlineHours: int('the status deadline', 0, 336),
+  // Optional: forms and scripts written before it (issue #16) keep working; the database's default is 24 hours.
+  statusReminderHours: int('the reminder lead time', 1, 336).optional(),
   minutesPerReview: int('the minutes per review', 1, 240),
 };
 

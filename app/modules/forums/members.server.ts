@@ -10,6 +10,7 @@ import { createSession } from '~/modules/auth/session.server';
 import { findVerification, issueVerification, passwordLinkTarget, redeemVerification, revokeVerification } from '~/modules/auth/verification.server';
 import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
 import type { MemberAction } from './members';
+import { enqueueInvitationEmail } from '~/modules/mail/emails.server';
 
 const invitationPrefix = (forumId: number) => `forum:${forumId}:`;
 const invitationTarget = (forumId: number, email: string) => `${invitationPrefix(forumId)}${email.toLowerCase()}`;
@@ -67,8 +68,11 @@ export async function runMemberAction(
           payload: { forumId, email: action.email, role: action.role },
           createdBy: actorId,
         });
+        const forum = await trx.selectFrom('forums').select(['id', 'name']).where('id', '=', forumId).executeTakeFirstOrThrow();
+        const actor = await trx.selectFrom('users').select('name').where('id', '=', actorId).executeTakeFirstOrThrow();
+        await enqueueInvitationEmail(trx, { forum, email: action.email, role: action.role, token, invitedBy: actor.name });
         await audit('member_invited', action.email, { role: action.role });
-        return done({ message: `Invitation for ${action.email} as ${action.role}. Send them this link (valid 7 days, once):`, token });
+        return done({ message: `Invitation for ${action.email} as ${action.role}, emailed to them. You can also send them this link (valid 7 days, once):`, token });
       }
       case 'revoke': {
         const revoked = await revokeVerification(trx, { id: action.invitationId, type: 'invitation', targetPrefix: invitationPrefix(forumId) });

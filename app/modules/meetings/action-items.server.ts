@@ -2,6 +2,7 @@ import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { done, refuse, type Outcome } from './meetings';
 import { todayIn } from './schedule';
+import { enqueueActionItemAssigned } from '~/modules/mail/meeting-emails.server';
 
 /** A user's open action items across their forums, soonest due first, overdue flagged (one query). */
 export async function listOpenActionItemsForUser(db: Executor, { userId, now = new Date() }: { userId: number; now?: Date }) {
@@ -124,6 +125,7 @@ export async function updateActionItem(
     const due = await checkDueDate(trx, { forumId: input.forumId, dueDate: input.dueDate, unchanged: item.dueDate, now: input.now });
     if (!due.ok) return due;
     await trx.updateTable('action_items').set({ text: input.text, assignee_id: input.assigneeId, due_date: input.dueDate }).where('id', '=', item.id).execute();
+    if (item.assigneeId !== input.assigneeId) await enqueueActionItemAssigned(trx, { itemId: item.id, actorId: input.userId });
     await writeAudit(trx, {
       userId: input.userId,
       forumId: input.forumId,

@@ -7,6 +7,7 @@ import { done, refuse, type Outcome } from './meetings';
 import { statusCycle } from '~/modules/status/status';
 import { lockMeeting, selectProjectsForClose, type LockedMeeting } from './meetings.server';
 import { ensurePlannedMeetings } from './schedule.server';
+import { enqueueMeetingDigest } from '~/modules/mail/meeting-emails.server';
 
 /**
  * Whether a close scores missing statuses: only once the cycle's deadline had passed when the meeting started
@@ -148,6 +149,8 @@ export async function closeMeeting(
     if (meeting.state !== 'in_progress') return refuse(409, 'Start the meeting before closing it.');
     const summary = await runClose(trx, { forumId, meeting, recorder: oversightWriter(trx), write: true, now });
     await trx.updateTable('meetings').set({ state: 'closed', closed_at: now, closed_by: actorId }).where('id', '=', meeting.id).execute();
+    // The digest is written with the close: it exists exactly when the close committed (decision 014).
+    await enqueueMeetingDigest(trx, { forumId, meetingId: meeting.id, summary });
     // The schedule stays planned ahead: the meeting after this one exists before anyone looks for it.
     await ensurePlannedMeetings(trx, { forumId, now });
     await writeAudit(trx, {

@@ -6,6 +6,7 @@ import { isDiscussed } from './agenda';
 import { checkDueDate } from './action-items.server';
 import { done, DUPLICATE_ACTION_ITEM_MS, refuse, type Outcome } from './meetings';
 import { lockMeeting, selfReportSql, type LockedMeeting } from './meetings.server';
+import { enqueueActionItemAssigned } from '~/modules/mail/meeting-emails.server';
 
 interface MeetingWrite {
   forumId: number;
@@ -166,6 +167,7 @@ export async function addActionItem(
       .returning('id')
       .executeTakeFirstOrThrow();
     await auditWrite(trx, input, 'action_item.create', `action_item:${row.id}`, { assigneeId: input.assigneeId });
+    await enqueueActionItemAssigned(trx, { itemId: row.id, actorId: input.actorId });
     return done({ id: row.id });
   });
 }

@@ -1,0 +1,64 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import { json } from '@remix-run/node';
+import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { NOTIFICATION_LABELS, readUnsubscribeToken, setOptOut } from '~/modules/mail/notifications.server';
+import { UnsubscribeSchema } from '~/modules/mail/preferences';
+import { getDb } from '~/utils/db.server';
+import { parseFormData } from '~/utils/forms';
+import { invariantResponse } from '~/utils/http.server';
+
+export const meta: MetaFunction = () => [{ title: 'Stop these emails · Inspection Forum' }, { name: 'referrer', content: 'no-referrer' }];
+
+// The link in every notification: signed for one user and one kind, it works without signing in (decision 014).
+async function read(params: LoaderFunctionArgs['params']) {
+  const db = getDb();
+  const target = await readUnsubscribeToken(db, params.token ?? '');
+  invariantResponse(target, 'This unsubscribe link is not valid. Check that you copied all of it, or choose your emails on your account page.', { status: 404 });
+  const user = await db.selectFrom('users').select(['email']).where('id', '=', target.userId).executeTakeFirst();
+  invariantResponse(user, 'This unsubscribe link is not valid.', { status: 404 });
+  return { db, ...target, email: user.email };
+}
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const { kind, email } = await read(params);
+  return json({ label: NOTIFICATION_LABELS[kind], email });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { db, userId, kind } = await read(params);
+  const parsed = parseFormData(await request.formData(), UnsubscribeSchema);
+  if (!parsed.ok) return json({ done: false, error: 'Unexpected fields in the request' }, { status: 400 });
+  await setOptOut(db, { userId, kind, off: true });
+  return json({ done: true, error: null });
+}
+
+export default function Unsubscribe() {
+  const { label, email } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  return (
+    <div className="narrow card">
+      <h1>Stop these emails</h1>
+      {result?.done ? (
+        <p role="status">
+          Done: {email} will no longer get emails for “{label}”. You can turn them back on from <Link to="/account">your account</Link>.
+        </p>
+      ) : (
+        <>
+          <p>
+            Stop emailing <strong>{email}</strong> for “{label}”?
+          </p>
+          {result?.error ? (
+            <p role="alert" className="form-error">
+              {result.error}
+            </p>
+          ) : null}
+          <Form method="post">
+            <button type="submit" className="button">
+              Stop these emails
+            </button>
+          </Form>
+        </>
+      )}
+    </div>
+  );
+}
