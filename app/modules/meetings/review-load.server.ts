@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '~/utils/db.server';
 import { isDiscussed } from './agenda';
 import { planAgenda } from './agenda.server';
+import { getReviewSchedule, type ReviewSchedule } from './next-review.server';
 import { meetingCounts } from './meetings.server';
 import type { LoadPoint, ReviewLoad } from './review-load';
 
@@ -50,7 +51,10 @@ function toPoint(r: LoadRow, expectedDiscussed?: number): LoadPoint {
  * Review load for a meeting (or the forum's next one) and the `history` closed meetings before it: a fixed
  * number of queries (four at most) whatever the number of meetings and projects.
  */
-export async function getReviewLoad(db: Executor, { forumId, meetingId, history = 12 }: { forumId: number; meetingId?: number; history?: number }): Promise<ReviewLoad> {
+export async function getReviewLoad(
+  db: Executor,
+  { forumId, meetingId, history = 12, schedule }: { forumId: number; meetingId?: number; history?: number; schedule?: ReviewSchedule },
+): Promise<ReviewLoad> {
   const forum = db.selectFrom('forums').select('minutes_per_review').where('id', '=', forumId).executeTakeFirstOrThrow();
   const currentRow = await (meetingId === undefined
     ? meetingLoads(db, forumId).where('m.state', '!=', 'closed').orderBy('m.scheduled_at').limit(1)
@@ -63,9 +67,15 @@ export async function getReviewLoad(db: Executor, { forumId, meetingId, history 
   let current: LoadPoint | null = null;
   if (currentRow) {
     if (currentRow.state === 'planned') {
-      // Not stored until it starts: what the engine puts on it now, with the items pulled so far.
-      const agenda = await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt });
-      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, agenda.filter(isDiscussed).length), everything: agenda.length };
+      // Not stored until it starts: what the engine puts on it now, with the items pulled so far. The coming
+      // meeting's count is the review schedule's, the one every page shows (decision 019).
+      const coming = schedule?.meeting?.id === currentRow.id ? schedule : await getReviewSchedule(db, { forumId });
+      if (coming.meeting?.id === currentRow.id) {
+        current = { ...toPoint({ ...currentRow, agendaItems: 0 }, coming.dueAtComingMeeting), everything: coming.reviews.size };
+      } else {
+        const agenda = await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt });
+        current = { ...toPoint({ ...currentRow, agendaItems: 0 }, agenda.filter(isDiscussed).length), everything: agenda.length };
+      }
     } else {
       current = toPoint(currentRow);
     }
