@@ -6,6 +6,7 @@ import { ErrorList, Field } from '~/components/ui/field';
 import type { MeetingActionFailure } from '~/modules/meetings/meeting-actions.server';
 import type { MeetingPageView } from '~/modules/meetings/meeting-page.server';
 import { goalProgress, VERDICTS } from '~/modules/meetings/meetings';
+import { formatGoalValue } from '~/modules/goals/goals';
 import { healthLabel } from '~/oversight';
 import { formatDate } from '~/utils/format';
 import { ReviewConflict } from './review-conflict';
@@ -56,7 +57,7 @@ function StatusReport({ item }: { item: DiscussedItemData }) {
         <ul className="status-goals">
           {item.goals.map((g) => {
             const progress = goalProgress(g);
-            const value = g.kind === 'milestone' ? (g.done ? 'done' : 'not done') : `${g.value ?? '—'}${g.unit ? ` ${g.unit}` : ''} (from ${g.baseline} to ${g.target})`;
+            const value = g.kind === 'milestone' ? (g.done ? 'done' : 'not done') : `${formatGoalValue(g.value, g)} (from ${formatGoalValue(g.baseline, g)} to ${formatGoalValue(g.target, g)})`;
             return (
               <li key={g.title}>
                 {g.title}: {value}

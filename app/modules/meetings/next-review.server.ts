@@ -40,17 +40,16 @@ export async function getReviewSchedule(
   db: Executor,
   { forumId, projectIds, now = new Date() }: { forumId: number; projectIds?: readonly number[]; now?: Date },
 ): Promise<ReviewSchedule> {
-  const [forum, upcoming] = await Promise.all([
-    db.selectFrom('forums').select(['cadence', 'weekday', 'meeting_time', 'time_zone']).where('id', '=', forumId).executeTakeFirstOrThrow(),
-    db
-      .selectFrom('meetings')
-      .select(['id', 'scheduled_at', 'state'])
-      .where('forum_id', '=', forumId)
-      .where('state', '!=', 'closed')
-      .orderBy('scheduled_at')
-      .limit(12)
-      .execute(),
-  ]);
+  // The coming meetings with the forum's schedule (to continue it beyond them): one query.
+  const upcoming = await db
+    .selectFrom('meetings as m')
+    .innerJoin('forums as f', 'f.id', 'm.forum_id')
+    .select(['m.id', 'm.scheduled_at', 'm.state', 'f.cadence', 'f.weekday', 'f.meeting_time', 'f.time_zone'])
+    .where('m.forum_id', '=', forumId)
+    .where('m.state', '!=', 'closed')
+    .orderBy('m.scheduled_at')
+    .limit(12)
+    .execute();
   const coming = upcoming[0];
   // Without a meeting to come, the facts as of now (nobody is pulled or requested at a meeting that does not exist).
   const ref = coming ? { id: coming.id, forumId, scheduledAt: coming.scheduled_at } : { id: -1, forumId, scheduledAt: now };
@@ -66,9 +65,9 @@ export async function getReviewSchedule(
   ]);
 
   const times = upcoming.map((m) => m.scheduled_at);
-  const schedule = { cadence: forum.cadence, weekday: forum.weekday, meetingTime: forum.meeting_time, timeZone: forum.time_zone };
   const meetingAt = (n: number): Date | null => {
     if (!coming) return null;
+    const schedule = { cadence: coming.cadence, weekday: coming.weekday, meetingTime: coming.meeting_time, timeZone: coming.time_zone };
     if (n < times.length) return times[n];
     // Beyond the planned meetings, the forum's cadence continues from the last one.
     const more = nextOccurrences(schedule, { after: times.at(-1) ?? null, now: times.at(-1) ?? now, count: n - times.length + 1 });

@@ -2,7 +2,9 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { withGoalChanges, type GoalSnapshot } from '~/modules/goals/goals';
 import { goalRevisions, goalStateOrder } from '~/modules/goals/goals.server';
 import { resolvePolicy } from '~/modules/oversight/oversight.server';
-import { initialState, progressToNextLevel, type OversightState } from '~/oversight';
+import { oneLine } from '~/modules/meetings/agenda';
+import { getReviewSchedule } from '~/modules/meetings/next-review.server';
+import { initialState, progressToNextLevel, ruleName, type OversightState } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
@@ -23,7 +25,7 @@ function milestoneReport(values: { at: Date | string; done: boolean | null; note
 }
 
 export async function getProjectPage(db: Executor, { forumId, projectId }: { forumId: number; projectId: number }) {
-  const [project, goals, statuses, reviews, actionItems, events] = await Promise.all([
+  const [project, goals, statuses, reviews, actionItems, events, schedule] = await Promise.all([
     db
       .selectFrom('projects as p')
       .innerJoin('users as o', 'o.id', 'p.owner_id')
@@ -78,7 +80,7 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
       .selectFrom('status_updates as s')
       .innerJoin('users as a', 'a.id', 's.author_id')
       .innerJoin('meetings as m', 'm.id', 's.meeting_id')
-      .select(['s.id', 's.health', 's.summary', 's.risks', 's.asks', 's.late', 's.created_at as createdAt', 's.updated_at as updatedAt', 'a.name as author', 'm.scheduled_at as meetingAt'])
+      .select(['s.id', 's.meeting_id as meetingId', 's.health', 's.summary', 's.risks', 's.asks', 's.late', 's.created_at as createdAt', 's.updated_at as updatedAt', 'a.name as author', 'm.scheduled_at as meetingAt'])
       .where('s.project_id', '=', projectId)
       .orderBy('m.scheduled_at', 'desc')
       .execute(),
@@ -106,14 +108,24 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
       .where('e.project_id', '=', projectId)
       .orderBy('e.seq')
       .execute(),
+    // The next review and why, as the dashboard and the agenda say it (decision 019).
+    getReviewSchedule(db, { forumId, projectIds: [projectId] }),
   ]);
   invariantResponse(project, 'Project not found');
 
   const { policy: storedPolicy, state: storedState, ...header } = project;
   const policy = resolvePolicy(storedPolicy);
   const state = (storedState as OversightState | null) ?? initialState(project.level, policy);
+  const next = schedule.reviews.get(projectId);
+  // Newest first by when it happened; events of one moment in the order the engine applied them (seq).
+  const newestFirst = events
+    .map((e) => ({ ...e, ruleName: ruleName(e.rule) }))
+    .sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime() || b.seq - a.seq);
   return {
     project: { ...header, progress: progressToNextLevel(state, policy).text },
+    /** The coming meeting (the cycle a status is posted for), and the project's next review. */
+    comingMeeting: schedule.meeting ? { id: schedule.meeting.id, scheduledAt: schedule.meeting.scheduledAt, state: schedule.meeting.state } : null,
+    nextReview: next ? { meetingsUntil: next.meetingsUntil, at: next.at, when: next.when, label: next.label, reason: next.reason } : null,
     goals: goals.map(({ revisions, values, ...goal }) => ({
       ...goal,
       // What the goal card shows, not every raw value: a metric's values for its chart, a milestone's latest report.
@@ -126,6 +138,8 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
     })),
     statuses: statuses.map(({ summary, risks, asks, ...s }) => ({
       ...s,
+      /** The summary's first line, for the compact timeline. */
+      summaryLine: oneLine(summary),
       summaryHtml: renderMarkdown(summary),
       risksHtml: renderMarkdown(risks),
       asksHtml: renderMarkdown(asks),
@@ -133,9 +147,9 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
     reviews,
     actionItems,
     /** Newest first. */
-    events: events.slice().reverse(),
-    /** The level changes among them, newest first (the history's "level changes only" view). */
-    levelChanges: events.filter((e) => e.from !== e.to).reverse(),
+    events: newestFirst,
+    /** The level changes among them, newest first (the history's default view). */
+    levelChanges: newestFirst.filter((e) => e.from !== e.to || e.type === 'start' || e.type === 'override' || e.type === 'restart'),
     /** The level over time for the chart: the first event, each change and the latest (the steps it draws). */
     levelPoints: events.filter((e, i) => i === 0 || i === events.length - 1 || e.from !== e.to).map((e) => ({ at: e.at, level: e.to })),
   };
