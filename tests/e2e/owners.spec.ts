@@ -21,6 +21,10 @@ test('an owner sees the status due on home, posts it with goal values and finds 
   const projectUrl = await openProject(page, 'Reporting API');
   await page.getByRole('link', { name: 'Post or edit status' }).click();
   await expect(page.getByRole('heading', { name: 'Status update' })).toBeVisible();
+  // One line says why to flag trouble early, in the forum's policy numbers (the defaults: 1 and 2 points).
+  await expect(page.getByRole('group', { name: 'Health' })).toHaveAccessibleDescription(
+    /Flagging trouble early costs far less trust than a surprise: at risk, flagged by you, costs nothing; off track, said by you, 1 point; .* 2 points\./,
+  );
   await expectNoAxeViolations(page);
 
   const summary = `Latency work on track ${Date.now()}`;
