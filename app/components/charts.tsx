@@ -1,11 +1,11 @@
 import { useId } from 'react';
 import type { LevelValue } from '../../db/database';
+import { formatGoalValue } from '~/modules/goals/goals';
 import { formatDate } from '~/utils/format';
 
 // Small inline SVG charts, drawn on the server (no script needed). Each has an accessible name and a
 // description that says in words what the lines show.
 
-const fmt = (n: number) => new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 }).format(n);
 const time = (at: string | Date) => new Date(at).getTime();
 const round = (n: number) => Math.round(n * 10) / 10;
 
@@ -48,11 +48,14 @@ export function MetricChart({ title, unit, baseline, target, direction, points, 
   const x = scale([first, last], [pad.left, W - pad.right]);
   const y = scale([Math.min(...ys), Math.max(...ys)], [H - pad.bottom, pad.top]);
   const targetPath = steps.map((t, i) => `${i === 0 ? 'M' : 'H'}${x(t)} ${i === 0 ? '' : 'V'}${y(targetAt(t))}`).join(' ');
-  const u = unit ? ` ${unit}` : '';
+  // Values in the goal's unit and precision (formatGoalValue), the labels as plain numbers in that precision.
+  const goal = { unit, baseline, target };
+  const v = (n: number) => formatGoalValue(n, goal);
+  const fmt = (n: number) => formatGoalValue(n, { ...goal, unit: null });
   const latest = points[points.length - 1];
   const desc =
     `${points.length} value${points.length === 1 ? '' : 's'} from ${formatDate(points[0].at, timeZone)} to ${formatDate(latest.at, timeZone)}; ` +
-    `latest ${fmt(latest.value)}${u}, baseline ${fmt(baseline)}${u}, target ${fmt(target)}${u}` +
+    `latest ${v(latest.value)}, baseline ${v(baseline)}, target ${v(target)}` +
     (direction ? ` (${direction === 'up' ? 'higher' : 'lower'} is better)` : '') +
     (targets.some((r) => r.target !== targets[0].target) ? '; the target was changed during this period' : '') +
     '.';

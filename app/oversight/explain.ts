@@ -1,4 +1,4 @@
-import type { EngineEvent, Health, Level, Policy, ReviewClass } from './types';
+import type { EngineEvent, Health, Level, Policy, ReviewClass, Rule } from './types';
 
 const LEVEL_LABELS: Record<Level, string> = { tight: 'Tight', standard: 'Standard', light: 'Light', trusted: 'Trusted' };
 const HEALTH_LABELS: Record<Health, string> = { on_track: 'On track', at_risk: 'At risk', off_track: 'Off track' };
@@ -65,4 +65,31 @@ export function plural(n: number, one: string, many: string): string {
 /** "Light → Standard" when the level changed, "Stays Standard" when it did not. */
 export function transition(from: Level, to: Level): string {
   return from === to ? 'Stays ' + LEVEL_LABELS[to] : LEVEL_LABELS[from] + ' → ' + LEVEL_LABELS[to];
+}
+
+/** Each engine rule in plain words, for the oversight history (the codes stay in storage and the engine). */
+export const RULE_NAMES: Record<Rule, string> = {
+  start: 'Starting level',
+  loosen: 'Loosened after on-track reviews',
+  hold: 'Level kept',
+  flag: 'Trouble flagged early',
+  hold_below_limit: 'A miss, below the limit',
+  hold_tight: 'A miss at the tightest level',
+  hold_escalated: 'Escalated: stays Tight',
+  tighten_hard_miss: 'Tightened: off track without warning',
+  tighten_trusted: 'Tightened: a miss at Trusted',
+  tighten_window: 'Tightened: too many recent misses',
+  escalate: 'Escalated to the leaders',
+  status: 'Status posted',
+  override: 'Changed by a leader',
+  override_rejected: 'Leader’s change refused',
+  spillover: 'Tightened: a surprise on the owner’s other project',
+  spillover_streak: 'Streak reset: a surprise on the owner’s other project',
+  spillover_none: 'No effect from the owner’s other project',
+  restart: 'Restarted',
+};
+
+/** A stored rule code in plain words (an unknown code reads as a plain "Engine decision"). */
+export function ruleName(rule: string): string {
+  return (RULE_NAMES as Record<string, string>)[rule] ?? 'Engine decision';
 }

@@ -29,7 +29,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({
     user: { name: user.name, email: user.email },
     emails: NOTIFICATION_KIND_IDS.map((kind) => ({ kind, label: NOTIFICATION_LABELS[kind], on: !off.has(kind) })),
-    sessions: sessions.map((s) => ({ ...s, current: s.id === user.sessionHash })),
+    // The browser and system by name; the raw user-agent stays on the server.
+    sessions: sessions.map(({ userAgent: _userAgent, ...s }) => ({ ...s, current: s.id === user.sessionHash })),
   });
 }
 
@@ -85,7 +86,17 @@ export default function Account() {
   const pw = result?.intent === 'change-password' ? result : undefined;
   const columns = useMemo<DataColumn<Session>[]>(
     () => [
-      { id: 'device', header: 'Device', accessorFn: (s) => s.userAgent, cell: ({ row }) => <span className="ua">{row.original.userAgent ?? 'Unknown'}{row.original.current ? <strong> (this session)</strong> : null}</span> },
+      {
+        id: 'device',
+        header: 'Device',
+        accessorFn: (s) => s.device,
+        cell: ({ row }) => (
+          <span className="ua">
+            {row.original.device}
+            {row.original.current ? <strong> (this session)</strong> : null}
+          </span>
+        ),
+      },
       { id: 'ip', header: 'Address', accessorFn: (s) => s.ip ?? '' },
       { id: 'created', header: 'Signed in', accessorFn: (s) => s.createdAt, cell: ({ row }) => formatDateTime(row.original.createdAt) },
       { id: 'seen', header: 'Last active', accessorFn: (s) => s.lastSeenAt, cell: ({ row }) => formatDateTime(row.original.lastSeenAt) },

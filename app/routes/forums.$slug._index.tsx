@@ -9,6 +9,7 @@ import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { DASHBOARD_QUERY_KEYS, DASHBOARD_SORTS, HEALTH_FILTERS, LEVEL_FILTERS, PAGE_SIZES, dashboardSearch, parseDashboardQuery, type DashboardQuery } from '~/modules/projects/dashboard';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
+import { getReviewSchedule, type NextReview as NextReviewData } from '~/modules/meetings/next-review.server';
 import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
 import { healthLabel, levelLabel } from '~/oversight';
 import { getDb } from '~/utils/db.server';
@@ -19,19 +20,19 @@ import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
 
-const CADENCE_DAYS = { weekly: 7, biweekly: 14, monthly: 28 } as const;
-
 export async function loader({ request, params }: LoaderFunctionArgs) {
   keepKnownQuery(request, DASHBOARD_QUERY_KEYS);
   const db = getDb();
   const { forum, role } = await requireForumRole(request, params.slug);
   const query = parseDashboardQuery(new URL(request.url).searchParams);
   const page = await forumPageData(forum, `dashboard:${JSON.stringify(query)}`, async () => {
+    // One review schedule for the table, the counts and the review load (decision 019).
+    const schedule = await getReviewSchedule(db, { forumId: forum.id });
     const [{ rows, total }, summary, nextMeeting, load] = await Promise.all([
-      listProjectsForDashboard(db, { forumId: forum.id, query }),
-      getDashboardSummary(db, forum.id),
+      listProjectsForDashboard(db, { forumId: forum.id, query, schedule }),
+      getDashboardSummary(db, forum.id, schedule),
       getNextMeeting(db, forum.id),
-      getReviewLoad(db, { forumId: forum.id }),
+      getReviewLoad(db, { forumId: forum.id, schedule }),
     ]);
     // What the table shows, no more: the page's data is sent twice (as HTML and for hydration).
     const projects = rows.map((r) => ({
@@ -45,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       level: r.level,
       escalated: r.escalated,
       meetingsUntilReview: r.meetingsUntilReview,
+      nextReview: nextReviewCell(schedule.reviews.get(r.id)),
       statusAt: r.statusAt,
       late: r.late,
       /** No status for the coming meeting yet: due before its deadline, missing after it. */
@@ -52,7 +54,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }));
     return { projects, total, summary, nextMeeting, load };
   });
-  return pageData({ forum, role, query, ...page, cadenceDays: CADENCE_DAYS[forum.cadence], now: pageNow() });
+  return pageData({ forum, role, query, ...page, now: pageNow() });
+}
+
+function nextReviewCell(r: NextReviewData | undefined) {
+  return r ? { at: r.at, when: r.when, label: r.label, reason: r.reason } : null;
 }
 
 function statusFor(r: { statusAt: unknown; statusMeetingId: number | null }, next: Awaited<ReturnType<typeof getNextMeeting>>) {
@@ -64,11 +70,18 @@ function statusFor(r: { statusAt: unknown; statusMeetingId: number | null }, nex
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
 type Row = Data['projects'][number];
 
-function NextReview({ row, nextMeeting, cadenceDays, timeZone }: { row: Row; nextMeeting: Data['nextMeeting']; cadenceDays: number; timeZone: string }) {
-  const n = row.meetingsUntilReview;
-  if (n === 0) return <strong>This meeting{nextMeeting ? ` (${formatDate(nextMeeting.scheduled_at, timeZone)})` : ''}</strong>;
-  const at = nextMeeting ? new Date(new Date(nextMeeting.scheduled_at).getTime() + n * cadenceDays * 86_400_000) : null;
-  return <>{at ? `${formatDate(at, timeZone)} (in ${n + 1} meetings)` : `In ${n + 1} meetings`}</>;
+function NextReview({ row, timeZone }: { row: Row; timeZone: string }) {
+  const r = row.nextReview;
+  if (!r) return <>—</>;
+  const date = r.at ? formatDate(r.at, timeZone) : null;
+  if (row.meetingsUntilReview === 0) {
+    return (
+      <>
+        <strong>This meeting{date ? ` (${date})` : ''}</strong> <span className="muted" title={r.reason}>· {r.label}</span>
+      </>
+    );
+  }
+  return <>{date ? `${date} (${r.when})` : r.when}</>;
 }
 
 function StatusAge({ row, now }: { row: Row; now: string }) {
@@ -117,7 +130,7 @@ function SummaryStrip({ data }: { data: Data }) {
           <Link to={dashboardSearch(data.query, { due: '1', page: 1 })}>
             <strong>{summary.dueThisMeeting}</strong> of {summary.projects} projects due
           </Link>{' '}
-          by cadence or pulled in; the agenda adds exceptions such as missing statuses.
+          at the coming meeting: exceptions (such as missing statuses), due by cadence and pulled in, as on its agenda.
         </p>
       </div>
     </section>
@@ -194,7 +207,7 @@ function Filters({ data }: { data: Data }) {
 
 export default function ForumDashboard() {
   const data = useLoaderData<typeof loader>();
-  const { forum, role, query, projects, total, nextMeeting, now, cadenceDays } = data;
+  const { forum, role, query, projects, total, nextMeeting, now } = data;
   const columns = useMemo<DataColumn<Row>[]>(
     () => [
       { id: 'project', header: 'Project', accessorFn: (r) => r.name, cell: ({ row }) => <Link to={`/forums/${forum.slug}/projects/${row.original.id}`}>{row.original.name}</Link> },
@@ -204,10 +217,10 @@ export default function ForumDashboard() {
       { id: 'trend', header: 'Trend', accessorFn: (r) => r.trend.join(','), cell: ({ row }) => <HealthSparkline trend={row.original.trend} /> },
       { id: 'progress', header: 'Goal progress', accessorFn: (r) => r.progress, cell: ({ row }) => <ProgressBar value={row.original.progress} label={`Goal progress of ${row.original.name}`} /> },
       { id: 'level', header: 'Oversight level', accessorFn: (r) => r.level, cell: ({ row }) => <OversightBadge level={row.original.level} escalated={row.original.escalated} /> },
-      { id: 'next_review', header: 'Next review', accessorFn: (r) => r.meetingsUntilReview, cell: ({ row }) => <NextReview row={row.original} nextMeeting={nextMeeting} cadenceDays={cadenceDays} timeZone={forum.timeZone} /> },
+      { id: 'next_review', header: 'Next review', accessorFn: (r) => r.meetingsUntilReview, cell: ({ row }) => <NextReview row={row.original} timeZone={forum.timeZone} /> },
       { id: 'status_age', header: 'Status age', accessorFn: (r) => r.statusAt, cell: ({ row }) => <StatusAge row={row.original} now={now} /> },
     ],
-    [forum.slug, forum.timeZone, nextMeeting, now, cadenceDays],
+    [forum.slug, forum.timeZone, now],
   );
   const sortHref = (id: string, desc: boolean) => dashboardSearch(query, { sort: id as DashboardQuery['sort'], dir: desc ? 'desc' : 'asc', page: 1 }) || '?';
   const filtered = Boolean(query.q || query.level || query.health || query.owner || query.due);

@@ -99,7 +99,7 @@ export default function MeetingPage() {
   // Not while a confirmation or a refused form is shown: that answer is what the user is reading.
   useLiveRefresh(meeting.state === 'in_progress' && !actionData);
   const { search } = useLocation();
-  const groupTitle = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? 'Pulled from the consent agenda' : SECTION_TITLES[i.section]) : 'Reviews (this meeting’s agenda was not stored)');
+  const groupTitle = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? 'Pulled from the consent agenda' : SECTION_TITLES[i.section]) : 'Reviews');
   const groupCount = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? counts.pulled : counts[i.section]) : discussed.total);
   // The page's items under their section headings (a section may start on an earlier page).
   const groups: { title: string; count: number; items: DiscussedItemData[] }[] = [];
@@ -126,9 +126,9 @@ export default function MeetingPage() {
       <p className="meeting-status">
         <MeetingStateBadge state={meeting.state} />{' '}
         <strong>
-          {progress.reviewed} of {progress.discussed} reviewed
+          {progress.reviewed} of {progress.discussed} {meeting.state === 'closed' ? 'were reviewed' : 'reviewed'}
         </strong>
-        {consent.total ? ` · ${consent.total} on the consent agenda` : ''}
+        {consent.total ? ` · ${consent.total} ${meeting.state === 'closed' ? 'were on' : 'on'} the consent agenda` : ''}
         {meeting.closedAt ? ` · closed ${formatDateTime(meeting.closedAt, forum.timeZone)}${meeting.closedBy ? ` by ${meeting.closedBy}` : ''}` : ''}
       </p>
       {failure && !failure.projectId && failure.intent !== 'start' && failure.intent !== 'close' ? <ErrorList errors={failure.formErrors} /> : null}

@@ -2,6 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Link, useLoaderData, useLocation } from '@remix-run/react';
 import { useMemo } from 'react';
 import { OversightBadge } from '~/components/badges';
+import { CalibrationBar } from '~/components/calibration-bar';
+import { NextReviewText } from '~/components/next-review';
 import { Pagination } from '~/components/pagination';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import type { LevelValue } from '../../db/database';
@@ -61,9 +63,6 @@ function CalibrationLegend() {
   );
 }
 
-function CalibrationCounts({ c }: { c: Calibration }) {
-  return <span className="calibration">{`on track ${c.PASS} · flagged ${c.FLAG} · own-up ${c.HONEST_OFF} · soft miss ${c.SOFT_MISS} · hard miss ${c.HARD_MISS} · missed ${c.MISSED}`}</span>;
-}
 
 /** An owner's projects by level: a badge per level with its count. */
 function LevelCounts({ levels }: { levels: LevelValue[] }) {
@@ -83,9 +82,6 @@ function Honesty({ c }: { c: Calibration }) {
   return rate === null ? <span className="muted">No reviews</span> : <>{Math.round(rate * 100)}%</>;
 }
 
-function NextReview({ n }: { n: number }) {
-  return n === 0 ? <strong>Coming meeting</strong> : <>In {n + 1} meetings</>;
-}
 
 export default function OversightPage() {
   const { forum, projects, owners, policyInForce } = useLoaderData<typeof loader>();
@@ -97,11 +93,11 @@ export default function OversightPage() {
       { id: 'level', header: 'Level', accessorFn: (r) => r.level, cell: ({ row }) => <OversightBadge level={row.original.level} escalated={row.original.escalated} /> },
       { id: 'progress', header: 'Toward the next level', accessorFn: (r) => r.progress.text },
       { id: 'interval', header: 'Review every', accessorFn: (r) => r.interval, cell: ({ row }) => `${row.original.interval} meeting${row.original.interval === 1 ? '' : 's'}` },
-      { id: 'next', header: 'Next review', accessorFn: (r) => r.meetingsUntilReview, cell: ({ row }) => <NextReview n={row.original.meetingsUntilReview} /> },
-      { id: 'calibration', header: 'Self-report calibration', accessorFn: (r) => r.calibration.PASS, cell: ({ row }) => <CalibrationCounts c={row.original.calibration} /> },
+      { id: 'next', header: 'Next review', accessorFn: (r) => r.meetingsUntilReview, cell: ({ row }) => <NextReviewText review={row.original.nextReview} meetingsUntil={row.original.meetingsUntilReview} timeZone={forum.timeZone} /> },
+      { id: 'calibration', header: 'Self-report calibration', accessorFn: (r) => r.calibration.PASS, cell: ({ row }) => <CalibrationBar c={row.original.calibration} /> },
       { id: 'explanation', header: 'Last explanation', accessorFn: (r) => r.explanation },
     ],
-    [forum.slug],
+    [forum.slug, forum.timeZone],
   );
   const ownerColumns = useMemo<DataColumn<OwnerRow>[]>(
     () => [
@@ -114,7 +110,7 @@ export default function OversightPage() {
       },
       { id: 'escalated', header: 'Escalated', accessorFn: (r) => r.escalated },
       { id: 'honesty', header: 'Honest self-reports', accessorFn: (r) => honestyRate(r.calibration), cell: ({ row }) => <Honesty c={row.original.calibration} /> },
-      { id: 'calibration', header: 'Record', accessorFn: (r) => r.calibration.PASS, cell: ({ row }) => <CalibrationCounts c={row.original.calibration} /> },
+      { id: 'calibration', header: 'Record', accessorFn: (r) => r.calibration.PASS, cell: ({ row }) => <CalibrationBar c={row.original.calibration} /> },
     ],
     [],
   );

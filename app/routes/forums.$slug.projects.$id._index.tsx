@@ -4,6 +4,7 @@ import { Link, useActionData, useLoaderData, useLocation } from '@remix-run/reac
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { Pagination } from '~/components/pagination';
 import { GoalProgressList } from '~/components/project/goal-progress';
+import { NextReviewText } from '~/components/next-review';
 import { OversightHistory } from '~/components/project/oversight-history';
 import { StatusTimeline } from '~/components/project/status-timeline';
 import type { ProjectPageData } from '~/components/project/types';
@@ -24,7 +25,7 @@ import { keepKnownQuery } from '~/utils/http.server';
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.name ?? 'Project'} · Inspection Forum` }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  keepKnownQuery(request, ['changes', 'updates', 'reviews', 'history']);
+  keepKnownQuery(request, ['events', 'updates', 'reviews', 'history']);
   const access = await requireForumRole(request, params.slug);
   const projectId = requireIdParam(params.id);
   const { searchParams } = new URL(request.url);
@@ -33,7 +34,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     updates: readPageParam(searchParams, 'updates'),
     reviews: readPageParam(searchParams, 'reviews'),
     history: readPageParam(searchParams, 'history'),
-    changesOnly: searchParams.get('changes') === '1',
+    // The oversight history shows the level changes unless all events are asked for (?events=all).
+    changesOnly: searchParams.get('events') !== 'all',
   };
   const { statuses, reviews, events, paging, ...page } = await forumPageData(
     access.forum,
@@ -108,7 +110,8 @@ function actionItemColumns(timeZone: string): DataColumn<ActionItem>[] {
 }
 
 export default function ProjectPage() {
-  const { forum, project, goals, statuses, reviews, actionItems, events, eventCount, changesOnly, levelPoints, canManage, canOverride, canChangeOwner, canEdit, now } = useLoaderData<typeof loader>();
+  const { forum, project, goals, statuses, reviews, actionItems, events, eventCount, changesOnly, levelPoints, canManage, canOverride, canChangeOwner, canEdit, now, comingMeeting, nextReview, currentStatus } =
+    useLoaderData<typeof loader>();
   const { search } = useLocation();
   const override = useActionData<typeof action>();
   const base = `/forums/${forum.slug}/projects/${project.id}`;
@@ -158,13 +161,38 @@ export default function ProjectPage() {
         </p>
       ) : null}
 
-      <section className="card oversight-summary" aria-labelledby="oversight-title">
-        <h2 id="oversight-title">Oversight</h2>
-        <p>
-          <OversightBadge level={project.level} escalated={project.escalated} /> Reviewed at least every{' '}
-          {project.interval === 1 ? 'meeting' : `${project.interval} meetings`}. {project.progress}.
-        </p>
-        {project.explanation ? <p className="muted">Latest: {project.explanation}</p> : null}
+      <section className="card this-cycle" aria-labelledby="cycle-title">
+        <h2 id="cycle-title">This cycle’s status</h2>
+        {comingMeeting === null ? (
+          <p className="muted">No meeting is planned.</p>
+        ) : currentStatus ? (
+          <>
+            <p>
+              For the meeting of {formatDate(comingMeeting.scheduledAt, forum.timeZone)}: <HealthBadge health={currentStatus.health} />
+              {currentStatus.late ? <span className="badge health-at_risk">late</span> : null}{' '}
+              <span className="muted">
+                {currentStatus.author}, {formatDate(currentStatus.createdAt, forum.timeZone)}
+              </span>
+            </p>
+            <div className="markdown" dangerouslySetInnerHTML={{ __html: currentStatus.summaryHtml }} />
+            {currentStatus.risksHtml ? (
+              <>
+                <h3>Risks</h3>
+                <div className="markdown" dangerouslySetInnerHTML={{ __html: currentStatus.risksHtml }} />
+              </>
+            ) : null}
+            {currentStatus.asksHtml ? (
+              <>
+                <h3>Asks for help</h3>
+                <div className="markdown" dangerouslySetInnerHTML={{ __html: currentStatus.asksHtml }} />
+              </>
+            ) : null}
+          </>
+        ) : (
+          <p>
+            <HealthBadge health={null} /> yet for the meeting of {formatDate(comingMeeting.scheduledAt, forum.timeZone)}.
+          </p>
+        )}
       </section>
 
       <section aria-labelledby="goals-title">
@@ -172,8 +200,23 @@ export default function ProjectPage() {
         <GoalProgressList goals={goals} timeZone={forum.timeZone} />
       </section>
 
+      <section className="card oversight-summary" aria-labelledby="oversight-title">
+        <h2 id="oversight-title">Oversight</h2>
+        <p>
+          <OversightBadge level={project.level} escalated={project.escalated} /> Reviewed at least every{' '}
+          {project.interval === 1 ? 'meeting' : `${project.interval} meetings`}. {project.progress}.
+        </p>
+        {project.archived ? null : (
+          <p className="next-review">
+            Next review: <NextReviewText review={nextReview} meetingsUntil={nextReview?.meetingsUntil ?? 0} timeZone={forum.timeZone} />
+            {nextReview ? <span className="muted"> — {nextReview.reason}</span> : null}
+          </p>
+        )}
+        {project.explanation ? <p className="muted">Latest: {project.explanation}</p> : null}
+      </section>
+
       <section aria-labelledby="statuses-title">
-        <h2 id="statuses-title">Status updates</h2>
+        <h2 id="statuses-title">Status history</h2>
         <StatusTimeline statuses={statuses.items} timeZone={forum.timeZone} />
         <Pagination label="Status update pages" page={statuses.page} pages={statuses.pages} href={(n) => `${withPageParam(search, 'updates', n)}#statuses-title`} />
       </section>

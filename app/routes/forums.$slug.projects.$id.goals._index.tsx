@@ -3,7 +3,7 @@ import { json, redirect } from '@remix-run/node';
 import { Link, useActionData, useLoaderData } from '@remix-run/react';
 import { GoalForm } from '~/components/goal-form';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
-import { GOAL_STATE_LABEL, GoalSchema } from '~/modules/goals/goals';
+import { formatGoalValue, GOAL_STATE_LABEL, GoalSchema } from '~/modules/goals/goals';
 import { createGoal, listGoalsForEditor } from '~/modules/goals/goals.server';
 import { assertProjectActive, requireManagedProject } from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
@@ -45,8 +45,7 @@ export default function GoalsEditor() {
       accessorFn: (g) => g.kind,
       cell: ({ row }) => {
         const g = row.original;
-        const unit = g.unit ? ` ${g.unit}` : '';
-        return g.kind === 'metric' ? `${g.baseline}${unit} → ${g.target}${unit} (${g.direction === 'down' ? 'lower' : 'higher'} is better)` : 'Milestone';
+        return g.kind === 'metric' ? `${formatGoalValue(g.baseline, g)} → ${formatGoalValue(g.target, g)} (${g.direction === 'down' ? 'lower' : 'higher'} is better)` : 'Milestone';
       },
     },
     { id: 'due', header: 'Due', accessorFn: (g) => g.due_date, cell: ({ row }) => (row.original.due_date ? formatDate(row.original.due_date) : '—') },

@@ -2,7 +2,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { HealthBadge } from '~/components/badges';
-import { describeRange } from '~/modules/goals/goals';
+import { describeRange, formatGoalValue } from '~/modules/goals/goals';
+import { resolvePolicy } from '~/modules/oversight/oversight.server';
+import type { Policy } from '~/oversight';
 import { ErrorList, Field, RadioGroup, TextareaField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { assertProjectManager, canManageProject, requireIdParam } from '~/modules/projects/project.server';
@@ -43,8 +45,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   keepKnownQuery(request, []);
   const { db, access, project, cycle, goals, context } = await loadContext(request, params);
   rememberStatusContext(access.forum.id, project.id, context); // the form's save then starts from it
-  const status = cycle ? await getCycleStatus(db, { projectId: project.id, meetingId: cycle.meetingId }) : undefined;
+  const [status, forum] = await Promise.all([
+    cycle ? getCycleStatus(db, { projectId: project.id, meetingId: cycle.meetingId }) : undefined,
+    db.selectFrom('forums').select('policy').where('id', '=', access.forum.id).executeTakeFirstOrThrow(),
+  ]);
   return json({
+    flagEarly: flagEarlyHint(resolvePolicy(forum.policy)),
     forum: { slug: access.forum.slug, timeZone: access.forum.timeZone },
     project,
     cycle,
@@ -53,6 +59,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     status: status ?? null,
     isAuthor: !status || status.authorId === access.user.id,
   });
+}
+
+/** One line on the form: flagging trouble early costs far less trust than a surprise, in the forum's own numbers. */
+function flagEarlyHint(p: Policy): string {
+  const pts = (n: number) => (n === 0 ? 'nothing' : `${n} point${n === 1 ? '' : 's'}`);
+  return `Flagging trouble early costs far less trust than a surprise: at risk, flagged by you, costs ${pts(0)}; off track, said by you, ${pts(p.pointsHonestOff)}; off track found at the review after “on track”, ${pts(p.pointsHardMiss)}.`;
 }
 
 interface Failure {
@@ -117,7 +129,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function StatusUpdatePage() {
-  const { forum, project, cycle, goals, status, isAuthor, archived } = useLoaderData<typeof loader>();
+  const { forum, project, cycle, goals, status, isAuthor, archived, flagEarly } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const projectUrl = `/forums/${forum.slug}/projects/${project.id}`;
@@ -207,7 +219,7 @@ export default function StatusUpdatePage() {
           </section>
         ) : null}
         <input type="hidden" name="version" value={values.version ?? '0'} />
-        <RadioGroup label="Health" name="health" options={HEALTH_OPTIONS} defaultValue={values.health} errors={errors.health} />
+        <RadioGroup label="Health" name="health" hint={flagEarly} options={HEALTH_OPTIONS} defaultValue={values.health} errors={errors.health} />
 
         {goals.length > 0 ? (
           <fieldset className="goal-values">
@@ -220,7 +232,7 @@ export default function StatusUpdatePage() {
                     name={goalFieldName(g.id, 'value')}
                     inputMode="decimal"
                     defaultValue={values[goalFieldName(g.id, 'value')] ?? ''}
-                    hint={`Baseline ${g.baseline}, target ${g.target}: ${g.direction === 'down' ? 'lower' : 'higher'} is better. Valid: ${describeRange(g)}.`}
+                    hint={`Baseline ${formatGoalValue(g.baseline, g)}, target ${formatGoalValue(g.target, g)}: ${g.direction === 'down' ? 'lower' : 'higher'} is better. Valid: ${describeRange(g)}.`}
                     errors={errors[goalFieldName(g.id, 'value')]}
                   />
                 ) : (

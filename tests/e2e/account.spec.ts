@@ -10,6 +10,9 @@ test('an owner sees where they are signed in and signs out another session', asy
   await expect(page.getByRole('heading', { name: 'My account' })).toBeVisible();
   const sessions = page.getByRole('table', { name: 'Your sessions' });
   await expect(sessions.getByText('(this session)')).toBeVisible();
+  // Named by browser and system, not by the raw user-agent (Playwright's "Desktop Chrome" says Chrome on Windows).
+  await expect(sessions.getByRole('row', { name: /this session/ })).toContainText('Chrome on Windows (this session)');
+  await expect(sessions).not.toContainText('Mozilla/5.0');
   expect(await sessions.getByRole('row').count()).toBeGreaterThanOrEqual(3);
   await expectNoAxeViolations(page);
 

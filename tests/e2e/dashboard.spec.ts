@@ -37,12 +37,24 @@ test.describe('leader dashboard', () => {
     await page.goto('/forums/demo');
     const strip = page.getByRole('region', { name: 'Summary' });
     await expect(strip).toContainText(/of 12 projects due/);
+    const due = Number(/(\d+) of 12 projects due/.exec((await strip.textContent()) ?? '')?.[1]);
+    // One number (decision 019): the review load expects as many reviews as the strip counts due.
     await expect(page.getByRole('region', { name: 'The time trust saves' })).toContainText(/everything every meeting/);
+    await expect(page.getByRole('region', { name: 'The time trust saves' })).toContainText(`${due} of 12 projects`);
     await strip.getByRole('link', { name: /projects due/ }).click();
     await expect(page).toHaveURL(/due=1/);
     const cells = page.getByRole('table', { name: /Projects in/ }).getByRole('cell', { name: /^This meeting/ });
     const rows = page.getByRole('table', { name: /Projects in/ }).getByRole('row');
+    await expect(rows).toHaveCount(due + 1);
     expect(await cells.count()).toBe((await rows.count()) - 1);
+
+    // The coming meeting's agenda discusses exactly these projects.
+    const names = (await page.getByRole('table', { name: /Projects in/ }).getByRole('row').locator('td:first-child').allTextContents()).sort();
+    await page.getByRole('navigation', { name: 'Forum' }).getByRole('link', { name: 'Meetings' }).click();
+    await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').first().click();
+    await expect(page.getByRole('heading', { level: 1, name: /^Meeting of/ })).toBeVisible();
+    const discussed = (await page.locator('article.agenda-item h3').allTextContents()).map((t) => t.replace(/^\d+\.\s*/, '').trim());
+    expect(discussed.sort()).toEqual(names);
   });
 
   test('works without JavaScript: sort links and the filter form', async ({ browser }) => {

@@ -15,14 +15,17 @@ for (const javaScriptEnabled of [true, false]) {
 
       const updates = page.getByRole('navigation', { name: 'Status update pages' });
       await expect(updates).toContainText(/Page 1 of [2-9]/);
-      const newest = await page.locator('.timeline > li h3').first().textContent();
+      const newest = await page.locator('.timeline > li summary').first().textContent();
       // Keyboard: focus the pager's Next link and press Enter.
       await updates.getByRole('link', { name: 'Next' }).focus();
       await page.keyboard.press('Enter');
       await expect(updates).toContainText(/Page 2 of/);
       await expect(page).toHaveURL(/[?&]updates=2/);
-      await expect(page.locator('.timeline > li h3').first()).not.toHaveText(newest ?? '');
+      await expect(page.locator('.timeline > li summary').first()).not.toHaveText(newest ?? '');
 
+      // The oversight history shows the level changes; every event (26 weeks of them) on request.
+      await page.getByRole('link', { name: /^Show all \d+ events$/ }).click();
+      await expect(page).toHaveURL(/[?&]events=all/);
       const events = page.getByRole('navigation', { name: 'Oversight event pages' });
       await events.getByRole('link', { name: 'Next' }).click();
       await expect(events).toContainText(/Page 2 of/);

@@ -44,4 +44,7 @@ test('a done milestone stays done on the next status unless its owner reopens it
   await page.getByRole('button', { name: 'Save changes' }).click();
   await expect(page).toHaveURL(new RegExp(`${projectPath}#status-\\d+$`));
   await expect(milestoneCard.locator('strong')).toHaveText('Done');
+  // A done milestone is badged Done, not also "Active".
+  await expect(milestoneCard.locator('h3 .badge')).toHaveText('Done');
+  await expect(milestoneCard).not.toContainText('Active');
 });

@@ -21,6 +21,10 @@ test('an owner sees the status due on home, posts it with goal values and finds 
   const projectUrl = await openProject(page, 'Reporting API');
   await page.getByRole('link', { name: 'Post or edit status' }).click();
   await expect(page.getByRole('heading', { name: 'Status update' })).toBeVisible();
+  // One line says why to flag trouble early, in the forum's policy numbers (the defaults: 1 and 2 points).
+  await expect(page.getByRole('group', { name: 'Health' })).toHaveAccessibleDescription(
+    /Flagging trouble early costs far less trust than a surprise: at risk, flagged by you, costs nothing; off track, said by you, 1 point; .* 2 points\./,
+  );
   await expectNoAxeViolations(page);
 
   const summary = `Latency work on track ${Date.now()}`;
@@ -38,7 +42,8 @@ test('an owner sees the status due on home, posts it with goal values and finds 
   await submitStatus(page);
 
   await expect(page).toHaveURL(new RegExp(`${new URL(projectUrl).pathname}#status-\\d+$`));
-  const latest = page.getByRole('article').first();
+  // The page opens with this cycle's status.
+  const latest = page.getByRole('region', { name: 'This cycle’s status' });
   await expect(latest).toContainText(summary);
   await expect(latest.locator('strong', { hasText: 'cache' })).toBeVisible();
   await expect(latest).toContainText('<script>alert(1)</script>');
@@ -47,6 +52,8 @@ test('an owner sees the status due on home, posts it with goal values and finds 
   const goal = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: /p95 latency/ }) });
   await expect(goal).toContainText('Latest 640 ms');
   await expect(goal.getByRole('img', { name: 'p95 latency: values against target' })).toHaveAccessibleDescription(/latest 640 ms, baseline 1,200 ms, target 300 ms/);
+  // The oversight history shows level changes; all events on request, the status newest.
+  await page.getByRole('link', { name: /^Show all \d+ events$/ }).click();
   await expect(page.getByRole('table', { name: 'Oversight events' }).getByRole('row').nth(1)).toContainText('status posted, at risk');
   await expectNoAxeViolations(page);
 
@@ -114,12 +121,16 @@ test('a leader overrides a level: a blank reason is refused, a reason records th
   const text = `Corrective plan agreed ${Date.now()}`;
   await reason.fill(text);
   await page.getByRole('button', { name: 'Override level' }).click();
-  const newest = page.getByRole('table', { name: 'Oversight events' }).getByRole('row').nth(1);
+  // An override is shown among the level changes (the default view), newest first.
+  const newest = page.getByRole('table', { name: 'Oversight level changes' }).getByRole('row').nth(1);
   await expect(newest).toContainText(text);
   await expect(newest).toContainText('Priya Raman');
   await expect(newest.getByRole('cell').nth(1)).toContainText(/→ Tight|Stays Tight/);
   await expect(page.locator('.oversight-summary')).toContainText('Tight');
 
+  await expect(newest).toContainText('Changed by a leader');
+  await page.getByRole('link', { name: /^Show all \d+ events$/ }).click();
+  await expect(page.getByRole('table', { name: 'Oversight events' })).toBeVisible();
   await page.getByRole('link', { name: 'Show level changes only' }).click();
   await expect(page.getByRole('table', { name: 'Oversight level changes' })).toBeVisible();
   await expectNoAxeViolations(page);

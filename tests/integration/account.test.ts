@@ -2,7 +2,7 @@ import { beforeAll, expect } from 'vitest';
 import { dbTest as test } from '../setup/test-db';
 import { createUser } from '../factories';
 import { hashPassword, verifyPassword } from '../../app/modules/auth/password.server';
-import { commitSessionCookie, createSession, getSessionUser } from '../../app/modules/auth/session.server';
+import { commitSessionCookie, createSession, getSessionUser, SESSION_IDLE_MS } from '../../app/modules/auth/session.server';
 import { action as accountAction, loader as accountLoader } from '../../app/routes/account';
 import type { Executor } from '../../app/utils/db.server';
 
@@ -32,8 +32,20 @@ test('my account lists my sessions and ends others; another user’s session id 
   const phone = await signedIn(db, me.id, 'Phone B');
   const theirs = await signedIn(db, other.id, 'Theirs');
 
+  const chromeOnLinux = await signedIn(db, me.id, 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36');
+  // A session idle for longer than the idle limit has expired: it is not listed.
+  const idle = await signedIn(db, me.id, 'Idle C');
+  const idleHash = (await getSessionUser(db, req(idle)))!.sessionHash;
+  await db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - SESSION_IDLE_MS - 60_000) }).where('id_hash', '=', idleHash).execute();
+
   const page = await (await accountLoader({ request: new Request('http://localhost/account', { headers: { Cookie: here } }), params: {}, context: { cspNonce: 'n' } })).json();
-  expect(page.sessions).toHaveLength(2);
+  // Each session by its browser and system, never the raw user-agent.
+  expect(page.sessions).toHaveLength(3);
+  expect(page.sessions.map((s: { device: string }) => s.device)).toContain('Chrome on Linux');
+  expect(JSON.stringify(page)).not.toContain('Mozilla/5.0');
+  expect(page.sessions.map((s: { id: string }) => s.id)).not.toContain(idleHash);
+  await post(here, { intent: 'end-session', session: (await getSessionUser(db, req(chromeOnLinux)))!.sessionHash });
+  expect((await (await accountLoader({ request: new Request('http://localhost/account', { headers: { Cookie: here } }), params: {}, context: { cspNonce: 'n' } })).json()).sessions).toHaveLength(2);
   expect(page.sessions.filter((s: { current: boolean }) => s.current)).toHaveLength(1);
 
   const theirId = (await getSessionUser(db, req(theirs)))!.sessionHash;

@@ -6,6 +6,7 @@ import { ErrorList, Field } from '~/components/ui/field';
 import type { MeetingActionFailure } from '~/modules/meetings/meeting-actions.server';
 import type { MeetingPageView } from '~/modules/meetings/meeting-page.server';
 import { goalProgress, VERDICTS } from '~/modules/meetings/meetings';
+import { formatGoalValue } from '~/modules/goals/goals';
 import { healthLabel } from '~/oversight';
 import { formatDate } from '~/utils/format';
 import { ReviewConflict } from './review-conflict';
@@ -38,11 +39,14 @@ function SelectField({ label, name, errors, children, defaultValue }: { label: s
   );
 }
 
-function StatusReport({ item }: { item: DiscussedItemData }) {
+function StatusReport({ item, closed }: { item: DiscussedItemData; closed: boolean }) {
   if (!item.health) {
+    const none = closed ? 'No status was posted for this meeting.' : 'No status posted for this meeting.';
     return (
       <p className="muted">
-        No status posted for this meeting. Self-report for the review: {healthLabel(item.selfReport)} (the owner&apos;s latest, or on track if none).
+        {item.latestHealth
+          ? `${none} The owner’s latest status, ${healthLabel(item.latestHealth).toLowerCase()}, ${closed ? 'was' : 'is'} the self-report for the review.`
+          : `${none} No status at all yet: a verdict ${closed ? 'was' : 'is'} scored as if the owner said on track.`}
       </p>
     );
   }
@@ -56,7 +60,7 @@ function StatusReport({ item }: { item: DiscussedItemData }) {
         <ul className="status-goals">
           {item.goals.map((g) => {
             const progress = goalProgress(g);
-            const value = g.kind === 'milestone' ? (g.done ? 'done' : 'not done') : `${g.value ?? '—'}${g.unit ? ` ${g.unit}` : ''} (from ${g.baseline} to ${g.target})`;
+            const value = g.kind === 'milestone' ? (g.done ? 'done' : 'not done') : `${formatGoalValue(g.value, g)} (from ${formatGoalValue(g.baseline, g)} to ${formatGoalValue(g.target, g)})`;
             return (
               <li key={g.title}>
                 {g.title}: {value}
@@ -186,7 +190,7 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure,
         {item.pulled ? 'Pulled from the consent agenda. ' : ''}
         {item.reason}
       </p>
-      <StatusReport item={item} />
+      <StatusReport item={item} closed={state === 'closed'} />
       {item.verdict ? (
         <p className="recorded-verdict">
           Verdict: <HealthBadge health={item.verdict} /> <span className="muted">(self-report {healthLabel(item.reviewedSelfReport ?? item.selfReport).toLowerCase()}{item.reviewer ? `, by ${item.reviewer}` : ''})</span>

@@ -1,5 +1,5 @@
 import { MetricChart } from '~/components/charts';
-import { GOAL_STATE_LABEL, metricProgress } from '~/modules/goals/goals';
+import { GOAL_STATE_LABEL, formatGoalValue, metricProgress } from '~/modules/goals/goals';
 import { formatDate } from '~/utils/format';
 import type { ProjectPageData } from './types';
 
@@ -13,7 +13,7 @@ export function GoalProgressList({ goals, timeZone }: { goals: Goal[]; timeZone:
       {goals.map((g) => (
         <li key={g.id} className="card goal-card">
           <h3>
-            {g.title} <span className={`badge goal-${g.state}`}>{GOAL_STATE_LABEL[g.state]}</span>
+            {g.title} <GoalStateBadge goal={g} />
           </h3>
           <p className="muted">{g.dueDate ? `Due ${formatDate(g.dueDate, 'UTC')}` : 'No due date'}</p>
           {g.kind === 'metric' ? <MetricGoal goal={g} timeZone={timeZone} /> : <MilestoneGoal goal={g} timeZone={timeZone} />}
@@ -35,18 +35,22 @@ export function GoalProgressList({ goals, timeZone }: { goals: Goal[]; timeZone:
   );
 }
 
+/** The goal's state; an active milestone reported done is shown as done, not also as "Active". */
+function GoalStateBadge({ goal }: { goal: Goal }) {
+  if (goal.state === 'active' && goal.kind === 'milestone' && goal.milestone?.done) return <span className="badge goal-achieved">Done</span>;
+  return <span className={`badge goal-${goal.state}`}>{GOAL_STATE_LABEL[goal.state]}</span>;
+}
+
 function MetricGoal({ goal, timeZone }: { goal: Goal; timeZone: string }) {
   const points = goal.points;
   const latest = points.at(-1);
   const progress = metricProgress(goal, latest?.value ?? null);
-  const unit = goal.unit ? ` ${goal.unit}` : '';
   const targets = goal.targets.flatMap((t) => (t.target === null ? [] : [{ at: t.at, target: t.target }]));
   return (
     <>
       <p>
-        {latest ? `Latest ${latest.value}${unit}` : 'No value yet'} · baseline {goal.baseline}
-        {unit} · target {goal.target}
-        {unit}
+        {latest ? `Latest ${formatGoalValue(latest.value, goal)}` : 'No value yet'} · baseline {formatGoalValue(goal.baseline, goal)} · target{' '}
+        {formatGoalValue(goal.target, goal)}
         {progress !== null ? (
           <>
             {' '}

@@ -31,6 +31,7 @@ function columns(timeZone: string): DataColumn<OversightEvent>[] {
         );
       },
     },
+    { id: 'rule', header: 'Rule', accessorFn: (e) => e.ruleName },
     { id: 'explanation', header: 'Explanation', accessorFn: (e) => e.explanation },
     {
       id: 'by',
@@ -83,13 +84,14 @@ export function OversightHistory({
   const { search } = useLocation();
   const toggle = new URLSearchParams(search);
   toggle.delete('history');
-  if (changesOnly) toggle.delete('changes');
-  else toggle.set('changes', '1');
+  if (changesOnly) toggle.set('events', 'all');
+  else toggle.delete('events');
   return (
     <>
       <LevelHistoryChart points={levelPoints} until={now} timeZone={timeZone} />
       {canOverride ? <OverrideForm currentLevel={currentLevel} state={override} /> : null}
       <p>
+        {changesOnly ? 'Level changes, newest first. ' : 'Every event, newest first. '}
         <Link to={`?${toggle}#oversight-history`} preventScrollReset>
           {changesOnly ? `Show all ${eventCount} events` : 'Show level changes only'}
         </Link>

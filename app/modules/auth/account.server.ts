@@ -5,7 +5,8 @@ import { writeAudit } from '~/modules/audit/audit.server';
 import { clientIp } from '~/utils/http.server';
 import { checkLoginThrottle, recordLoginAttempt } from './login.server';
 import { hashPassword, verifyPassword } from './password.server';
-import { forgetSessions } from './session.server';
+import { deviceName } from './device.server';
+import { forgetSessions, SESSION_IDLE_MS } from './session.server';
 
 export async function listSessions(db: Executor, { userId }: { userId: number }) {
   return db
@@ -13,8 +14,11 @@ export async function listSessions(db: Executor, { userId }: { userId: number })
     .select(['id_hash as id', 'created_at as createdAt', 'last_seen_at as lastSeenAt', 'expires_at as expiresAt', 'user_agent as userAgent', 'ip'])
     .where('user_id', '=', userId)
     .where('expires_at', '>', sql<Date>`now()`)
+    // Idle too long is expired too (session.server.ts ends it at its next request): not listed.
+    .where('last_seen_at', '>', new Date(Date.now() - SESSION_IDLE_MS))
     .orderBy('last_seen_at', 'desc')
-    .execute();
+    .execute()
+    .then((rows) => rows.map((r) => ({ ...r, device: deviceName(r.userAgent) })));
 }
 
 /** Ends one of the user's own sessions (someone else's id matches nothing), audited in the same transaction. */

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { GoalSchema, describeGoalChanges, goalFormValues, metricProgress, type GoalSnapshot } from './goals';
+import { GoalSchema, describeGoalChanges, formatGoalValue, goalDecimals, goalFormValues, metricProgress, type GoalSnapshot } from './goals';
 
 const metric = { title: 'Latency', kind: 'metric', unit: 'ms', baseline: '800', target: '200', direction: 'down', dueDate: '2027-01-31' };
 
@@ -40,4 +40,14 @@ test('metricProgress runs from baseline (0) to target (1) in either direction', 
   expect(metricProgress({ baseline: 0, target: 10 }, 12)).toBe(1);
   expect(metricProgress({ baseline: 0, target: 10 }, -3)).toBe(0);
   expect(metricProgress({ baseline: 0, target: 10 }, null)).toBeNull();
+});
+
+test('a goal value is shown in the goal’s unit and precision', () => {
+  const tables = { unit: 'tables', baseline: 0, target: 240 };
+  expect(formatGoalValue(156.97, tables)).toBe('157 tables');
+  expect(formatGoalValue(7.59, { unit: 'count', baseline: 14, target: 6 })).toBe('8');
+  expect(formatGoalValue(2.456, { unit: '%', baseline: 2.1, target: 3.0 })).toBe('2.5%');
+  expect(formatGoalValue(1234.4, { unit: 'ms', baseline: 1200, target: 300 })).toBe('1,234 ms');
+  expect(formatGoalValue(null, tables)).toBe('—');
+  expect(goalDecimals({ baseline: 3.9, target: 4.55 })).toBe(2);
 });

@@ -129,3 +129,25 @@ export function metricProgress(goal: { baseline: number | null; target: number |
   if (value === null || goal.baseline === null || goal.target === null || goal.target === goal.baseline) return null;
   return Math.min(1, Math.max(0, (value - goal.baseline) / (goal.target - goal.baseline)));
 }
+
+/** Units that only say "a number": the value is shown without them ("8", not "7.59 count"). */
+const PLAIN_UNITS = new Set(['count', 'number', 'no.', '#']);
+const decimalsOf = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? 0 : (String(n).split('.')[1] ?? '').length);
+
+/**
+ * A goal's precision: as many decimals as its baseline and target are written with (at most 2). A goal does not
+ * store one; "0 → 240 tables" counts whole tables, "2.1 → 3.0 %" tenths.
+ */
+export function goalDecimals(goal: { baseline: number | null; target: number | null }): number {
+  return Math.min(2, Math.max(decimalsOf(goal.baseline), decimalsOf(goal.target)));
+}
+
+/** A goal's value in its unit and precision, the one formatting every page uses: "157 tables", "2.4%", "8". */
+export function formatGoalValue(value: number | null | undefined, goal: { unit: string | null; baseline: number | null; target: number | null }): string {
+  if (value === null || value === undefined) return '—';
+  const d = goalDecimals(goal);
+  const n = new Intl.NumberFormat('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d }).format(value);
+  const unit = goal.unit?.trim() ?? '';
+  if (!unit || PLAIN_UNITS.has(unit.toLowerCase())) return n;
+  return unit === '%' ? `${n}%` : `${n} ${unit}`;
+}

@@ -2,14 +2,12 @@ import type { HealthValue, LevelValue, MeetingState, Role } from '../../../db/da
 import type { ForumAccess } from '~/modules/auth/guards.server';
 import { buildAgenda } from '~/modules/meetings/agenda';
 import { loadAgendaFacts } from '~/modules/meetings/agenda.server';
-import { meetingsUntilReviewSql } from '~/modules/projects/review-schedule.server';
+import { getReviewSchedule } from '~/modules/meetings/next-review.server';
 import { statusCycle } from '~/modules/status/status';
 import type { Executor } from '~/utils/db.server';
 
 type HomeForum = ForumAccess['forum'];
 
-const CADENCE_DAYS = { weekly: 7, biweekly: 14, monthly: 28 } as const;
-const DAY_MS = 86_400_000;
 
 /** The forum's next meeting not closed (the status cycle), with its status deadline. */
 async function nextMeetingOf(db: Executor, forumId: number, now: Date) {
@@ -56,20 +54,20 @@ function cycleState(meeting: NextMeeting | null, health: HealthValue | null): Cy
 }
 
 /**
- * The owner's projects in one forum: level, next review, this cycle's status. The next review is the dashboard's
- * (meetings until review counted from the next meeting at the forum's cadence).
- * TODO(issue #20 item 1): read it from the one "next review and why" function once it exists.
+ * The owner's projects in one forum: level, next review, this cycle's status. The next review is every page's
+ * (getReviewSchedule, the agenda's rules: decision 019).
  */
 async function listMyProjects(db: Executor, { forum, userId, meeting }: { forum: HomeForum; userId: number; meeting: NextMeeting | null }) {
   const rows = await db
     .selectFrom('projects as p')
     .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting?.id ?? -1))
-    .select(['p.id', 'p.name', 'p.oversight_level as level', 'p.oversight_escalated as escalated', 's.health', 's.late', meetingsUntilReviewSql.as('meetingsUntilReview')])
+    .select(['p.id', 'p.name', 'p.oversight_level as level', 'p.oversight_escalated as escalated', 's.health', 's.late'])
     .where('p.forum_id', '=', forum.id)
     .where('p.owner_id', '=', userId)
     .where('p.archived', '=', false)
     .orderBy('p.name')
     .execute();
+  const schedule = rows.length > 0 ? await getReviewSchedule(db, { forumId: forum.id, projectIds: rows.map((r) => r.id) }) : null;
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -77,8 +75,8 @@ async function listMyProjects(db: Executor, { forum, userId, meeting }: { forum:
     escalated: r.escalated,
     health: r.health,
     late: r.late ?? false,
-    nextReview: meeting ? new Date(meeting.scheduledAt.getTime() + r.meetingsUntilReview * CADENCE_DAYS[forum.cadence] * DAY_MS).toISOString() : null,
-    reviewThisMeeting: meeting !== null && r.meetingsUntilReview === 0,
+    nextReview: schedule?.reviews.get(r.id)?.at?.toISOString() ?? null,
+    reviewThisMeeting: schedule?.reviews.get(r.id)?.meetingsUntil === 0,
     cycle: cycleState(meeting, r.health),
     /** The status form takes a post or an edit while the cycle is open. */
     canPost: meeting?.open ?? false,

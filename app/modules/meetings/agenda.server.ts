@@ -15,8 +15,13 @@ type MeetingRef = Pick<LockedMeeting, 'id' | 'forumId' | 'scheduledAt'>;
  * Everything the agenda rules read, for every active project of the forum, in one query. `now` decides whether
  * the cycle's status deadline has passed: before it, a project without a status is due, not missing.
  */
-export async function loadAgendaFacts(db: Executor, meeting: MeetingRef, now: Date = new Date()): Promise<(AgendaFacts & { leaderPulled: boolean })[]> {
-  const rows = await db
+export async function loadAgendaFacts(
+  db: Executor,
+  meeting: MeetingRef,
+  now: Date = new Date(),
+  { projectIds }: { projectIds?: readonly number[] } = {},
+): Promise<(AgendaFacts & { leaderPulled: boolean })[]> {
+  let query = db
     .selectFrom('projects as p')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
     .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting.id))
@@ -64,8 +69,11 @@ export async function loadAgendaFacts(db: Executor, meeting: MeetingRef, now: Da
         .as('since'),
     ])
     .where('p.forum_id', '=', meeting.forumId)
-    .where('p.archived', '=', false)
-    .execute();
+    .where('p.archived', '=', false);
+  // A project's place on the agenda (section, reason) depends on its own facts only: a page about a few
+  // projects reads only theirs.
+  if (projectIds) query = projectIds.length > 0 ? query.where('p.id', 'in', projectIds) : query.where(sql<SqlBool>`false`);
+  const rows = await query.execute();
   return rows.map((r) => {
     const state = (r.state ?? {}) as { baseInterval?: number; attention?: AgendaFacts['attention']; pulled?: boolean };
     return {

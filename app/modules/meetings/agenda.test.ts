@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildAgenda, isDiscussed, meetingsUntilDue, oneLine, type AgendaFacts } from './agenda';
+import { buildAgenda, exceptionKindOf, isDiscussed, meetingsUntilDue, oneLine, type AgendaFacts } from './agenda';
 
 let nextId = 1;
 function facts(overrides: Partial<AgendaFacts> = {}): AgendaFacts {
@@ -37,6 +37,8 @@ describe('the engine-built agenda', () => {
     expect(agenda[1].reason).toBe('Off track at the last review');
     expect(agenda[2].reason).toBe('Status not posted for this meeting; New project: kickoff review');
     expect(agenda[5].reason).toBe('Requested by Priya Raman');
+    expect(agenda.map((a) => a.kind)).toEqual(['escalated', 'off_track', 'status_missing', 'at_risk', 'kickoff', 'requested']);
+    expect(agenda.map((a) => exceptionKindOf(a.reason))).toEqual(['escalated', 'off_track', 'status_missing', 'at_risk', 'kickoff', 'requested']);
     expect(agenda.map((a) => a.position)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
@@ -65,7 +67,14 @@ describe('the engine-built agenda', () => {
     ]);
     expect(agenda[1].reason).toBe('1 meeting since the last review; every 2 meetings at Standard');
     expect(agenda[2].reason).toBe('1 meeting since the last review; every 2 meetings at Light (at risk at the last review)');
-    expect(agenda[3].reason).toBe('Next review due in 1 meeting; every 4 meetings at Light');
+    // "In N meetings" counts the coming meeting as the first, as every page says it (decision 019).
+    expect(agenda[3].reason).toBe('Next review in 2 meetings, counting this one; every 4 meetings at Light');
+    expect(agenda.map((a) => [a.kind, a.meetingsUntil])).toEqual([
+      ['cadence', 0],
+      ['cadence', 0],
+      ['cadence', 0],
+      ['scheduled', 1],
+    ]);
     expect(meetingsUntilDue(notYet)).toBe(1);
     expect(meetingsUntilDue(overdue)).toBe(0);
   });

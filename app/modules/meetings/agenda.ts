@@ -31,6 +31,36 @@ export interface AgendaEntry {
   section: AgendaSection;
   reason: string;
   position: number;
+  /** Why it is on the agenda, as one plain label (the first rule that matched). */
+  kind: ReviewKind;
+  /** Meetings until its review counting from this meeting: 0 = at this meeting (exceptions and due). */
+  meetingsUntil: number;
+}
+
+/**
+ * Why a project is reviewed when it is: one of the agenda's exception rules (DESIGN §4, in priority order), a
+ * leader's pull from the consent agenda, due by cadence, or not yet due (on the consent agenda).
+ */
+export type ReviewKind = 'escalated' | 'off_track' | 'status_missing' | 'at_risk' | 'kickoff' | 'requested' | 'pulled' | 'cadence' | 'scheduled';
+
+export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
+  escalated: 'Escalated',
+  off_track: 'Off track',
+  status_missing: 'Status missing',
+  at_risk: 'At risk',
+  kickoff: 'Kickoff review',
+  requested: 'Requested by a leader',
+  pulled: 'Pulled by a leader',
+  cadence: 'Due by cadence',
+  scheduled: 'By cadence',
+};
+
+/**
+ * "In N meetings", the same words on every page (decision 019): N counts the coming meeting as the first, so a
+ * review at the coming meeting is "next meeting" and one at the meeting after it is "in 2 meetings".
+ */
+export function reviewWhen(meetingsUntil: number): string {
+  return meetingsUntil <= 0 ? 'next meeting' : `in ${meetingsUntil + 1} meetings`;
 }
 
 export const SECTION_TITLES: Record<AgendaSection, string> = {
@@ -40,6 +70,7 @@ export const SECTION_TITLES: Record<AgendaSection, string> = {
 };
 
 // DESIGN §4, in priority order: a project's first matching rule places it; every matching rule is its reason.
+const EXCEPTION_KINDS: ReviewKind[] = ['escalated', 'off_track', 'status_missing', 'at_risk', 'kickoff', 'requested'];
 const EXCEPTION_RULES: ((f: AgendaFacts) => string | null)[] = [
   (f) => (f.escalated ? 'Escalated: awaiting a leader override with a corrective plan' : null),
   (f) => (f.statusHealth === 'off_track' ? 'Off track (self-reported)' : f.lastVerdict === 'off_track' ? 'Off track at the last review' : null),
@@ -48,6 +79,17 @@ const EXCEPTION_RULES: ((f: AgendaFacts) => string | null)[] = [
   (f) => (f.lastVerdict === null ? 'New project: kickoff review' : null),
   (f) => (f.requestedBy ? `Requested by ${f.requestedBy}` : null),
 ];
+
+/** The kind of a stored exception reason (an agenda frozen at its start keeps its reasons as text). */
+export function exceptionKindOf(reason: string): ReviewKind {
+  const first = reason.split('; ')[0];
+  if (first.startsWith('Escalated')) return 'escalated';
+  if (first.startsWith('Off track')) return 'off_track';
+  if (first.startsWith('Status not posted')) return 'status_missing';
+  if (first.startsWith('At risk')) return 'at_risk';
+  if (first.startsWith('New project')) return 'kickoff';
+  return 'requested';
+}
 
 const meetings = (n: number) => plural(n, 'meeting', 'meetings');
 
@@ -72,17 +114,19 @@ export function buildAgenda(facts: readonly AgendaFacts[]): AgendaEntry[] {
     const reasons = EXCEPTION_RULES.map((rule) => rule(f)).filter((r): r is string => r !== null);
     if (reasons.length > 0) {
       const rank = EXCEPTION_RULES.findIndex((rule) => rule(f) !== null);
-      return { f, section: 'exception' as const, rank, reason: reasons.join('; ') };
+      return { f, section: 'exception' as const, rank, reason: reasons.join('; '), kind: EXCEPTION_KINDS[rank], until: 0 };
     }
     const until = meetingsUntilDue(f);
     if (until === 0) {
-      return { f, section: 'due' as const, rank: f.interval - f.meetingsSinceReview, reason: `${meetings(f.meetingsSinceReview)} since the last review; ${cadenceWords(f)}` };
+      const reason = `${meetings(f.meetingsSinceReview)} since the last review; ${cadenceWords(f)}`;
+      return { f, section: 'due' as const, rank: f.interval - f.meetingsSinceReview, reason, kind: 'cadence' as const, until };
     }
-    return { f, section: 'consent' as const, rank: 0, reason: `Next review due in ${meetings(until)}; ${cadenceWords(f)}` };
+    // "In N meetings" as every page says it (reviewWhen), counting this meeting as the first.
+    return { f, section: 'consent' as const, rank: 0, reason: `Next review ${reviewWhen(until)}, counting this one; ${cadenceWords(f)}`, kind: 'scheduled' as const, until };
   });
   const order: Record<AgendaSection, number> = { exception: 0, due: 1, consent: 2 };
   ranked.sort((a, b) => order[a.section] - order[b.section] || a.rank - b.rank || a.f.name.localeCompare(b.f.name) || a.f.projectId - b.f.projectId);
-  return ranked.map((r, i) => ({ projectId: r.f.projectId, section: r.section, reason: r.reason, position: i + 1 }));
+  return ranked.map((r, i) => ({ projectId: r.f.projectId, section: r.section, reason: r.reason, position: i + 1, kind: r.kind, meetingsUntil: r.until }));
 }
 
 /**

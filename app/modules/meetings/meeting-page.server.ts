@@ -7,7 +7,7 @@ import { pageOf, type Paged } from '~/utils/paging';
 import { isDiscussed, oneLine } from './agenda';
 import { planAgenda } from './agenda.server';
 import type { GoalValue } from './meetings';
-import { selfReportSql } from './meetings.server';
+import { latestHealthSql } from './meetings.server';
 import { getReviewLoad } from './review-load.server';
 
 /**
@@ -59,7 +59,7 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
         's.risks',
         's.asks',
         's.late',
-        selfReportSql('p.id', meeting).as('selfReport'),
+        latestHealthSql('p.id', meeting).as('latestHealth'),
         'r.verdict',
         'r.self_report as reviewedSelfReport',
         'r.feedback',
@@ -121,6 +121,8 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
     const { currentlyEscalated, ...row } = r;
     return {
       ...row,
+      // The self-report a verdict is scored against (DESIGN §3): the latest status, on track when there is none.
+      selfReport: r.latestHealth ?? ('on_track' as const),
       // At a closed meeting, escalated as its agenda said then (the flag on the project is today's).
       escalated: meeting.state === 'closed' ? (r.reason?.startsWith('Escalated') ?? false) : currentlyEscalated,
       section,

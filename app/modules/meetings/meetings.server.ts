@@ -31,19 +31,23 @@ export async function lockMeeting(
  * recent earlier one, else on_track. A correlated expression over `projectRef`, so a page reads it in its own query.
  */
 export function selfReportSql(projectRef: string, meeting: { id: number; scheduledAt: Date }): RawBuilder<HealthValue> {
+  return sql<HealthValue>`coalesce(${latestHealthSql(projectRef, meeting)}, 'on_track')`;
+}
+
+/** The owner's latest status health as of `meeting` (this cycle's, else the most recent earlier one); null when none. */
+export function latestHealthSql(projectRef: string, meeting: { id: number; scheduledAt: Date }): RawBuilder<HealthValue | null> {
   // This cycle's status is one probe of unique (project_id, meeting_id). The latest earlier one walks the forum's
   // meetings newest first (unique forum_id, scheduled_at) probing for the project's status, and stops at the first:
   // a probe or two instead of joining the project's whole history (issue #8). The probe is a scalar subquery so the
   // planner keeps the walk. A project's statuses are all for meetings of its forum.
   const project = sql.ref(projectRef);
-  return sql<HealthValue>`coalesce(
+  return sql<HealthValue | null>`coalesce(
     (select s.health from status_updates s where s.project_id = ${project} and s.meeting_id = ${meeting.id}),
     (select (select s.health from status_updates s where s.project_id = ${project} and s.meeting_id = sm.id)
       from meetings sm
       where sm.forum_id = (select fm.forum_id from meetings fm where fm.id = ${meeting.id}) and sm.scheduled_at < ${meeting.scheduledAt}
         and (select true from status_updates s where s.project_id = ${project} and s.meeting_id = sm.id)
-      order by sm.scheduled_at desc limit 1),
-    'on_track')`;
+      order by sm.scheduled_at desc limit 1))`;
 }
 
 /** Per-meeting counts for lists and the review load, as correlated subqueries over a meeting aliased `m`. */

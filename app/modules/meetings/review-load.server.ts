@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '~/utils/db.server';
 import { isDiscussed } from './agenda';
 import { planAgenda } from './agenda.server';
+import { getReviewSchedule, type ReviewSchedule } from './next-review.server';
 import { meetingCounts } from './meetings.server';
 import type { LoadPoint, ReviewLoad } from './review-load';
 
@@ -52,7 +53,21 @@ function toPoint(r: LoadRow, expectedDiscussed?: number): LoadPoint {
  */
 export async function getReviewLoad(
   db: Executor,
-  { forumId, meetingId, history = 12, agenda }: { forumId: number; meetingId?: number; history?: number; /** The planned meeting's agenda, if the caller built it already. */ agenda?: Awaited<ReturnType<typeof planAgenda>> },
+  {
+    forumId,
+    meetingId,
+    history = 12,
+    agenda,
+    schedule,
+  }: {
+    forumId: number;
+    meetingId?: number;
+    history?: number;
+    /** The planned meeting's agenda, if the caller built it already. */
+    agenda?: Awaited<ReturnType<typeof planAgenda>>;
+    /** The forum's review schedule, if the caller read it already (its coming meeting's count is every page's). */
+    schedule?: ReviewSchedule;
+  },
 ): Promise<ReviewLoad> {
   const forum = db.selectFrom('forums').select('minutes_per_review').where('id', '=', forumId).executeTakeFirstOrThrow();
   const currentRow = await (meetingId === undefined
@@ -61,15 +76,19 @@ export async function getReviewLoad(
   ).executeTakeFirst();
   let past = meetingLoads(db, forumId).where('m.state', '=', 'closed');
   if (currentRow) past = past.where('m.scheduled_at', '<', currentRow.scheduledAt);
-  // A planned meeting's agenda is not stored until it starts: what the engine puts on it now, with the items
-  // pulled so far (built beside the history's query, not after it).
-  const plan = currentRow?.state === 'planned' ? (agenda ?? planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt })) : null;
-  const [settings, pastRows, planned] = await Promise.all([forum, past.orderBy('m.scheduled_at', 'desc').limit(history).execute(), plan]);
+  // A planned meeting's agenda is not stored until it starts. The coming meeting's count is the review schedule's, the one every page shows (decision 019); a caller that
+  // built the planned meeting's agenda already (the meeting page) counts that.
+  const planned = currentRow?.state === 'planned';
+  const scheduleRead = planned && !agenda ? (schedule?.meeting?.id === currentRow.id ? schedule : getReviewSchedule(db, { forumId })) : null;
+  const [settings, pastRows, coming] = await Promise.all([forum, past.orderBy('m.scheduled_at', 'desc').limit(history).execute(), scheduleRead]);
 
   let current: LoadPoint | null = null;
   if (currentRow) {
-    if (planned) {
-      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, planned.filter(isDiscussed).length), everything: planned.length };
+    if (planned && coming?.meeting?.id === currentRow.id) {
+      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, coming.dueAtComingMeeting), everything: coming.reviews.size };
+    } else if (planned) {
+      const items = agenda ?? (await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt }));
+      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, items.filter(isDiscussed).length), everything: items.length };
     } else {
       current = toPoint(currentRow);
     }

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { LevelValue } from '../../../db/database';
 import { initialState, progressToNextLevel, type OversightState } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
-import { meetingsUntilReviewSql } from '~/modules/projects/review-schedule.server';
+import { getReviewSchedule } from '~/modules/meetings/next-review.server';
 import { resolvePolicy } from './oversight.server';
 import { policyInWords } from './policy-words';
 import { CALIBRATION, emptyCalibration, type Calibration } from './oversight-page';
@@ -13,7 +13,7 @@ import { CALIBRATION, emptyCalibration, type Calibration } from './oversight-pag
  * from the per-class event counts cached on each project (kept by recordOversightEvents, checked by verify).
  */
 export async function getOversightOverview(db: Executor, { forumId }: { forumId: number }) {
-  const [forum, projects] = await Promise.all([
+  const [forum, projects, schedule] = await Promise.all([
     db.selectFrom('forums').select(['policy', 'policy_version']).where('id', '=', forumId).executeTakeFirstOrThrow(),
     db
       .selectFrom('projects as p')
@@ -29,13 +29,13 @@ export async function getOversightOverview(db: Executor, { forumId }: { forumId:
         'p.oversight_state as state',
         'p.oversight_explanation as explanation',
         'p.oversight_class_counts as classCounts',
-        meetingsUntilReviewSql.as('meetingsUntilReview'),
       ])
       .where('p.forum_id', '=', forumId)
       .where('p.archived', '=', false)
       .orderBy(sql`array_position(array['tight','standard','light','trusted'], p.oversight_level)`)
       .orderBy('p.name')
       .execute(),
+    getReviewSchedule(db, { forumId }),
   ]);
   const policy = resolvePolicy(forum.policy);
   const calibrationOf = (counts: Partial<Record<string, number>>): Calibration => {
@@ -45,7 +45,14 @@ export async function getOversightOverview(db: Executor, { forumId }: { forumId:
   };
   const rows = projects.map(({ state, classCounts, ...p }) => {
     const current = (state as OversightState | null) ?? initialState(p.level, policy);
-    return { ...p, progress: progressToNextLevel(current, policy), calibration: calibrationOf(classCounts) };
+    const next = schedule.reviews.get(p.id);
+    return {
+      ...p,
+      meetingsUntilReview: next?.meetingsUntil ?? 0,
+      nextReview: next ? { at: next.at, when: next.when, label: next.label, reason: next.reason } : null,
+      progress: progressToNextLevel(current, policy),
+      calibration: calibrationOf(classCounts),
+    };
   });
 
   const owners = new Map<number, { ownerId: number; owner: string; levels: LevelValue[]; escalated: number; calibration: Calibration }>();

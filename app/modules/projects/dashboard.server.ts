@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import type { HealthValue, LevelValue } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
 import type { DashboardQuery } from './dashboard';
-import { meetingsUntilReviewAfter, meetingsUntilReviewSql } from './review-schedule.server';
+import { getReviewSchedule, meetingsUntilJson, type ReviewSchedule } from '~/modules/meetings/next-review.server';
 import { statusCycle } from '~/modules/status/status';
 
 /** The last 8 status healths of a project, oldest first (an index scan of its newest statuses). */
@@ -38,7 +38,10 @@ const progressSql = (projectRef: string) => sql<number | null>`(
  * a page costs one query whatever the number of projects. Progress, an aggregate over goals, only when asked
  * (sorting by it); the table's trend and progress are added for the page's rows only (listProjectsForDashboard).
  */
-function portfolioRows(db: Executor, forumId: number, { progress }: { progress: boolean }) {
+/** Meetings until a project's (`p`) next review, looked up in the review schedule passed as JSON (decision 019). */
+const meetingsUntilSql = (schedule: ReviewSchedule) => sql<number>`coalesce((${meetingsUntilJson(schedule)}::jsonb ->> p.id::text)::int, 0)`;
+
+function portfolioRows(db: Executor, forumId: number, { progress, schedule }: { progress: boolean; schedule: ReviewSchedule }) {
   return db
     .selectFrom('projects as p')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
@@ -83,7 +86,7 @@ function portfolioRows(db: Executor, forumId: number, { progress }: { progress: 
       'ls.meeting_id as statusMeetingId',
       'lr.verdict as lastVerdict',
       'lr.scheduled_at as lastReviewAt',
-      meetingsUntilReviewAfter(sql<Date | null>`lr.scheduled_at`).as('meetingsUntilReview'),
+      meetingsUntilSql(schedule).as('meetingsUntilReview'),
       (progress ? progressSql('p.id') : sql<number | null>`null::float8`).as('progress'),
     ])
     .where('p.forum_id', '=', forumId)
@@ -103,11 +106,12 @@ const ORDER: Record<DashboardQuery['sort'], string> = {
 
 export async function listProjectsForDashboard(
   db: Executor,
-  { forumId, query, paginate = true }: { forumId: number; query: DashboardQuery; paginate?: boolean },
+  { forumId, query, paginate = true, schedule }: { forumId: number; query: DashboardQuery; paginate?: boolean; schedule?: ReviewSchedule },
 ) {
   const byProgress = query.sort === 'progress';
+  schedule ??= await getReviewSchedule(db, { forumId });
   let q = db
-    .selectFrom(portfolioRows(db, forumId, { progress: byProgress }).as('rows'))
+    .selectFrom(portfolioRows(db, forumId, { progress: byProgress, schedule }).as('rows'))
     .selectAll()
     .select(sql<number>`count(*) over ()::int`.as('total'));
   const filters: Expression<SqlBool>[] = [];
@@ -157,7 +161,8 @@ export async function listProjectsForDashboard(
 }
 
 /** Counts for the summary strip and the filters, over the whole forum (one query). */
-export async function getDashboardSummary(db: Executor, forumId: number) {
+export async function getDashboardSummary(db: Executor, forumId: number, schedule?: ReviewSchedule) {
+  schedule ??= await getReviewSchedule(db, { forumId });
   // Only what the counts need: latest health, level, owner and the review schedule.
   const summaryRows = db
     .selectFrom('projects as p')
@@ -167,7 +172,7 @@ export async function getDashboardSummary(db: Executor, forumId: number) {
       'o.name as owner',
       'p.oversight_level as level',
       sql<HealthValue | null>`(select s.health from status_updates s where s.project_id = p.id order by s.created_at desc limit 1)`.as('health'),
-      meetingsUntilReviewSql.as('meetingsUntilReview'),
+      meetingsUntilSql(schedule).as('meetingsUntilReview'),
     ])
     .where('p.forum_id', '=', forumId)
     .where('p.archived', '=', false);

@@ -3,7 +3,9 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { withGoalChanges, type GoalSnapshot } from '~/modules/goals/goals';
 import { goalRevisions, goalStateOrder } from '~/modules/goals/goals.server';
 import { resolvePolicy } from '~/modules/oversight/oversight.server';
-import { initialState, progressToNextLevel, type OversightState } from '~/oversight';
+import { oneLine } from '~/modules/meetings/agenda';
+import { getReviewSchedule } from '~/modules/meetings/next-review.server';
+import { initialState, progressToNextLevel, ruleName, type OversightState } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
@@ -29,7 +31,9 @@ export interface ProjectPageQuery {
 }
 
 export const HISTORY_PAGE = 10;
-const FIRST_PAGES: ProjectPageQuery = { updates: 1, reviews: 1, history: 1, changesOnly: false };
+const FIRST_PAGES: ProjectPageQuery = { updates: 1, reviews: 1, history: 1, changesOnly: true };
+/** The oversight history's default view: the level changes, with the start, overrides and restarts. */
+const isLevelChange = sql<SqlBool>`(e.from_level is distinct from e.to_level or e.type in ('start', 'override', 'restart'))`;
 
 /** Page `page` of `total` items clamped to the last page, as the offset of its first item and its number. */
 function clampPage(page: number, total: number) {
@@ -45,6 +49,17 @@ function clampPage(page: number, total: number) {
  * and one page of each history list: status updates (their markdown rendered for that page only), reviews and
  * oversight events, each read with LIMIT/OFFSET by index.
  */
+function statusView<T extends { summary: string; risks: string; asks: string }>({ summary, risks, asks, ...s }: T) {
+  return {
+    ...s,
+    /** The summary's first line, for the compact timeline. */
+    summaryLine: oneLine(summary),
+    summaryHtml: renderMarkdown(summary),
+    risksHtml: renderMarkdown(risks),
+    asksHtml: renderMarkdown(asks),
+  };
+}
+
 export async function getProjectPage(db: Executor, { forumId, projectId, page = FIRST_PAGES }: { forumId: number; projectId: number; page?: ProjectPageQuery }) {
   const project = await db
     .selectFrom('projects as p')
@@ -70,7 +85,7 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
         .selectFrom('oversight_events as e')
         .select((c) => c.fn.countAll<number>().as('n'))
         .whereRef('e.project_id', '=', 'p.id')
-        .where(sql<SqlBool>`e.from_level is distinct from e.to_level`)
+        .where(isLevelChange)
         .as('changeCount'),
     ])
     .where('p.id', '=', projectId)
@@ -82,7 +97,7 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
   const eventCount = Number(project.eventCount ?? 0);
   const eventPage = clampPage(page.history, page.changesOnly ? Number(project.changeCount ?? 0) : eventCount);
 
-  const [goals, statuses, reviews, actionItems, events, levelPoints] = await Promise.all([
+  const [goals, statuses, reviews, actionItems, events, levelPoints, schedule] = await Promise.all([
     db
       .selectFrom('goals')
       .select((eb) => [
@@ -116,7 +131,7 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
       .selectFrom('status_updates as s')
       .innerJoin('users as a', 'a.id', 's.author_id')
       .innerJoin('meetings as m', 'm.id', 's.meeting_id')
-      .select(['s.id', 's.health', 's.summary', 's.risks', 's.asks', 's.late', 's.created_at as createdAt', 's.updated_at as updatedAt', 'a.name as author', 'm.scheduled_at as meetingAt'])
+      .select(['s.id', 's.meeting_id as meetingId', 's.health', 's.summary', 's.risks', 's.asks', 's.late', 's.created_at as createdAt', 's.updated_at as updatedAt', 'a.name as author', 'm.scheduled_at as meetingAt'])
       .where('s.project_id', '=', projectId)
       .orderBy('m.scheduled_at', 'desc')
       .orderBy('s.id', 'desc')
@@ -148,7 +163,9 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
       .leftJoin('meetings as m', 'm.id', 'e.meeting_id')
       .select(['e.seq', 'e.type', 'e.from_level as from', 'e.to_level as to', 'e.rule', 'e.explanation', 'e.occurred_at as at', 'u.name as actor', 'm.scheduled_at as meetingAt'])
       .where('e.project_id', '=', projectId)
-      .$if(page.changesOnly, (q) => q.where(sql<SqlBool>`e.from_level is distinct from e.to_level`))
+      .$if(page.changesOnly, (q) => q.where(isLevelChange))
+      // Newest first by when it happened; events of one moment in the order the engine applied them (seq).
+      .orderBy('e.occurred_at', 'desc')
       .orderBy('e.seq', 'desc')
       .limit(HISTORY_PAGE)
       .offset(eventPage.offset)
@@ -167,14 +184,36 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
       )
       .orderBy('e.seq')
       .execute(),
+    // The next review and why, as the dashboard and the agenda say it (decision 019).
+    getReviewSchedule(db, { forumId, projectIds: [projectId] }),
   ]);
 
   const { policy: storedPolicy, state: storedState, statusCount: _s, reviewCount: _r, eventCount: _e, changeCount: _c, ...header } = project;
   const policy = resolvePolicy(storedPolicy);
   const state = (storedState as OversightState | null) ?? initialState(project.level, policy);
   const paging = (p: ReturnType<typeof clampPage>) => ({ page: p.page, pages: p.pages, total: p.total });
+  const next = schedule.reviews.get(projectId);
+  // This cycle's status: the one posted for the coming meeting (the newest, so on the first page; read on its own
+  // when another page of the updates is shown).
+  const coming = schedule.meeting;
+  const currentStatus = coming
+    ? (statuses.find((st) => st.meetingId === coming.id) ??
+      (statusPage.page === 1
+        ? undefined
+        : await db
+            .selectFrom('status_updates as s')
+            .innerJoin('users as a', 'a.id', 's.author_id')
+            .innerJoin('meetings as m', 'm.id', 's.meeting_id')
+            .select(['s.id', 's.meeting_id as meetingId', 's.health', 's.summary', 's.risks', 's.asks', 's.late', 's.created_at as createdAt', 's.updated_at as updatedAt', 'a.name as author', 'm.scheduled_at as meetingAt'])
+            .where('s.project_id', '=', projectId)
+            .where('s.meeting_id', '=', coming.id)
+            .executeTakeFirst()))
+    : undefined;
   return {
     project: { ...header, progress: progressToNextLevel(state, policy).text },
+    /** The coming meeting (the cycle a status is posted for), and the project's next review. */
+    comingMeeting: schedule.meeting ? { id: schedule.meeting.id, scheduledAt: schedule.meeting.scheduledAt, state: schedule.meeting.state } : null,
+    nextReview: next ? { meetingsUntil: next.meetingsUntil, at: next.at, when: next.when, label: next.label, reason: next.reason } : null,
     goals: goals.map(({ revisions, values, ...goal }) => ({
       ...goal,
       // What the goal card shows, not every raw value: a metric's values for its chart, a milestone's latest report.
@@ -186,17 +225,14 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
         .map((r) => ({ at: r.changedAt, text: r.changes.join('; ') })),
     })),
     /** One page of the status updates, newest first. */
-    statuses: statuses.map(({ summary, risks, asks, ...s }) => ({
-      ...s,
-      summaryHtml: renderMarkdown(summary),
-      risksHtml: renderMarkdown(risks),
-      asksHtml: renderMarkdown(asks),
-    })),
+    statuses: statuses.map(statusView),
+    /** This cycle's status: the one posted for the coming meeting, if any. */
+    currentStatus: currentStatus ? statusView(currentStatus) : null,
     /** One page of the reviews, newest first. */
     reviews,
     actionItems,
-    /** One page of the oversight events (or of the level changes only), newest first. */
-    events,
+    /** One page of the oversight events (or of the level changes only), newest first by when each happened. */
+    events: events.map((e) => ({ ...e, ruleName: ruleName(e.rule) })),
     eventCount,
     levelPoints,
     /** Where each list's page is: its number (clamped to the last), the number of pages and of items. */
