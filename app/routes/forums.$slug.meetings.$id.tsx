@@ -6,6 +6,7 @@ import { DiscussedItem, type DiscussedItemData } from '~/components/meetings/age
 import { CloseMeetingForm, LevelChanges } from '~/components/meetings/close-meeting';
 import { ConsentAgenda } from '~/components/meetings/consent-agenda';
 import { useLiveRefresh } from '~/components/meetings/live-refresh';
+import { MeetingLifecycle } from '~/components/meetings/meeting-lifecycle';
 import { MeetingStateBadge } from '~/components/meetings/meeting-state';
 import { StartMeeting } from '~/components/meetings/start-meeting';
 import { Pagination } from '~/components/pagination';
@@ -15,6 +16,8 @@ import { requireForumRole } from '~/modules/auth/guards.server';
 import { SECTION_TITLES } from '~/modules/meetings/agenda';
 import { invalidFormResponse, parseMeetingId, refusalResponse, runMeetingAction } from '~/modules/meetings/meeting-actions.server';
 import { loadVerdictConsequences } from '~/modules/meetings/consequences.server';
+import { MeetingLifecycleSchema } from '~/modules/meetings/lifecycle';
+import { moveMeeting, skipMeeting } from '~/modules/meetings/lifecycle.server';
 import { loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
 import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
 import { getDb } from '~/utils/db.server';
@@ -58,9 +61,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const intent = formData.get('intent');
+  // Moving and skipping a meeting are the chair's (docs/decisions/013); the other forms are every meeting runner's.
+  if (intent === 'skip' || intent === 'move') return lifecycleAction(request, params, formData);
   const { forum, user } = await requireForumRole(request, params.slug, MEETING_RUNNERS);
   const meetingId = parseMeetingId(params.id);
-  const formData = await request.formData();
   const parsed = parseFormData(formData, MeetingActionSchema);
   if (!parsed.ok) return invalidFormResponse(parsed);
   const result = await runMeetingAction(getDb(), { forumId: forum.id, meetingId, actorId: user.id, action: parsed.data, request });
@@ -68,6 +74,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // An early start or a close answers with what it will do; the confirming form sends confirm=yes.
   if ('confirm' in result.value) return json({ confirm: result.value.confirm });
   return redirect(`/forums/${forum.slug}/meetings/${meetingId}${anchorHref(result.value.anchor)}`, 303);
+}
+
+async function lifecycleAction(request: Request, params: ActionFunctionArgs['params'], formData: FormData) {
+  const { forum, user } = await requireForumRole(request, params.slug, ['chair']);
+  const meetingId = parseMeetingId(params.id);
+  const parsed = parseFormData(formData, MeetingLifecycleSchema);
+  if (!parsed.ok) return invalidFormResponse(parsed);
+  const base = { forumId: forum.id, meetingId, actorId: user.id, request };
+  const db = getDb();
+  const result = parsed.data.intent === 'skip' ? await skipMeeting(db, { ...base, reason: parsed.data.reason }) : await moveMeeting(db, { ...base, date: parsed.data.date, time: parsed.data.time });
+  if (!result.ok) return refusalResponse(result, formValues(formData));
+  return redirect(`/forums/${forum.slug}/meetings/${meetingId}`, 303);
 }
 
 /** After a verdict the page stays on its item: put the keyboard on the link to the next one (else on the verdict). */
@@ -132,14 +150,22 @@ export default function MeetingPage() {
         {consent.total ? ` · ${consent.total} on the consent agenda` : ''}
         {meeting.closedAt ? ` · closed ${formatDateTime(meeting.closedAt, forum.timeZone)}${meeting.closedBy ? ` by ${meeting.closedBy}` : ''}` : ''}
       </p>
-      {failure && !failure.projectId && failure.intent !== 'start' && failure.intent !== 'close' ? <ErrorList errors={failure.formErrors} /> : null}
+      {meeting.state === 'skipped' ? (
+        <p className="notice" id="skipped-notice">
+          Skipped — {meeting.skipReason}
+          {meeting.skippedBy ? ` (by ${meeting.skippedBy})` : ''}. This meeting is not held: no status was due for it and no level changed.
+        </p>
+      ) : null}
+      {failure && !failure.projectId && !['start', 'close', 'skip', 'move'].includes(failure.intent ?? '') ? <ErrorList errors={failure.formErrors} /> : null}
       {canRun && meeting.state === 'planned' ? (
         <StartMeeting view={view} failure={failure} early={confirm?.intent === 'start' ? confirm.early : undefined} timeZone={forum.timeZone} />
       ) : null}
+      {isChair && meeting.state === 'planned' ? <MeetingLifecycle scheduledAt={meeting.scheduledAt} timeZone={forum.timeZone} failure={failure} /> : null}
       {meeting.state === 'closed' ? <LevelChanges changes={view.levelChanges} /> : null}
       <ReviewLoadSummary load={view.load} timeZone={forum.timeZone} />
 
-      <section id="agenda" aria-labelledby="agenda-title" tabIndex={-1}>
+      {meeting.state === 'skipped' ? null : (
+        <section id="agenda" aria-labelledby="agenda-title" tabIndex={-1}>
         <h2 id="agenda-title">Agenda</h2>
         {discussed.total + consent.total === 0 ? <p className="muted">Nothing on the agenda: this forum has no active projects.</p> : null}
         {discussed.pages > 1 ? (
@@ -178,7 +204,8 @@ export default function MeetingPage() {
           <ConsentAgenda items={consent.items} canPull={canRun && meeting.state !== 'closed'} failure={failure} />
           <Pagination label="Consent agenda pages" page={consent.page} pages={consent.pages} href={(n) => `${withPageParam(search, 'consent', n, ['item', 'saved'])}#consent-agenda`} />
         </section>
-      </section>
+        </section>
+      )}
       {canRun && meeting.state === 'in_progress' ? (
         <CloseMeetingForm view={view} failure={failure} summary={confirm?.intent === 'close' ? confirm.summary : undefined} timeZone={forum.timeZone} />
       ) : null}

@@ -20,7 +20,19 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
     .selectFrom('meetings as m')
     .innerJoin('forums as f', 'f.id', 'm.forum_id')
     .leftJoin('users as cb', 'cb.id', 'm.closed_by')
-    .select(['m.id', 'm.scheduled_at as scheduledAt', 'm.state', 'm.started_at as startedAt', 'm.closed_at as closedAt', 'cb.name as closedBy', 'f.minutes_per_review as minutesPerReview'])
+    .leftJoin('users as sb', 'sb.id', 'm.skipped_by')
+    .select([
+      'm.id',
+      'm.scheduled_at as scheduledAt',
+      'm.state',
+      'm.started_at as startedAt',
+      'm.closed_at as closedAt',
+      'cb.name as closedBy',
+      'f.minutes_per_review as minutesPerReview',
+      'm.skip_reason as skipReason',
+      'sb.name as skippedBy',
+      'm.sequence',
+    ])
     .where('m.id', '=', meetingId)
     .where('m.forum_id', '=', forumId)
     .executeTakeFirst();
@@ -159,7 +171,7 @@ export async function loadMeetingView(db: Executor, { forumId, meetingId }: { fo
       .selectFrom('meetings')
       .select(['id', 'scheduled_at as scheduledAt', 'state'])
       .where('forum_id', '=', forumId)
-      .where('state', '!=', 'closed')
+      .where('state', 'in', ['planned', 'in_progress'])
       .orderBy('scheduled_at')
       .limit(1)
       .executeTakeFirst(),

@@ -30,7 +30,7 @@ export function mdQuote(text: string, indent = ''): string {
 export interface MinutesInput {
   forumName: string;
   timeZone: string;
-  meeting: { scheduledAt: Date | string; state: MeetingState; closedAt: Date | string | null; closedBy: string | null };
+  meeting: { scheduledAt: Date | string; state: MeetingState; closedAt: Date | string | null; closedBy: string | null; skipReason?: string | null };
   attendees: string[];
   hasAgenda: boolean;
   items: {
@@ -54,7 +54,7 @@ export interface MinutesInput {
   levelChanges: { project: string; explanation: string }[];
 }
 
-const STATE_WORDS: Record<MeetingState, string> = { planned: 'Planned', in_progress: 'In progress', closed: 'Closed' };
+const STATE_WORDS: Record<MeetingState, string> = { planned: 'Planned', in_progress: 'In progress', closed: 'Closed', skipped: 'Skipped' };
 
 export function buildMinutes({ forumName, timeZone, meeting, attendees, hasAgenda, items, levelChanges }: MinutesInput): string {
   const out: string[] = [];
@@ -62,6 +62,11 @@ export function buildMinutes({ forumName, timeZone, meeting, attendees, hasAgend
   const reviewed = discussed.filter((i) => i.verdict);
   const accepted = items.filter((i) => !i.discussed);
   out.push(`# ${mdInline(forumName)}: minutes of the meeting on ${formatDateTime(meeting.scheduledAt, timeZone)}`, '');
+  if (meeting.state === 'skipped') {
+    // A skipped meeting is not held: its minutes say so and why, and nothing else (docs/decisions/013).
+    out.push(`- State: Skipped — ${mdInline(meeting.skipReason ?? '')}`, '', 'This meeting was skipped: it was not held, nothing was reviewed and no oversight level changed.');
+    return `${out.join('\n')}\n`;
+  }
   const state =
     meeting.state === 'closed' && meeting.closedAt
       ? `Closed on ${formatDateTime(meeting.closedAt, timeZone)}${meeting.closedBy ? ` by ${mdInline(meeting.closedBy)}` : ''}`

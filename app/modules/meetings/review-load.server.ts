@@ -53,7 +53,7 @@ function toPoint(r: LoadRow, expectedDiscussed?: number): LoadPoint {
 export async function getReviewLoad(db: Executor, { forumId, meetingId, history = 12 }: { forumId: number; meetingId?: number; history?: number }): Promise<ReviewLoad> {
   const forum = db.selectFrom('forums').select('minutes_per_review').where('id', '=', forumId).executeTakeFirstOrThrow();
   const currentRow = await (meetingId === undefined
-    ? meetingLoads(db, forumId).where('m.state', '!=', 'closed').orderBy('m.scheduled_at').limit(1)
+    ? meetingLoads(db, forumId).where('m.state', 'in', ['planned', 'in_progress']).orderBy('m.scheduled_at').limit(1)
     : meetingLoads(db, forumId).where('m.id', '=', meetingId)
   ).executeTakeFirst();
   let past = meetingLoads(db, forumId).where('m.state', '=', 'closed');

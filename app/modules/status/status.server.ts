@@ -76,7 +76,7 @@ function toSaveState(
  */
 export async function getStatusFormContext(db: Executor, { forumId, projectId, now = new Date() }: { forumId: number; projectId: number; now?: Date }) {
   const next = (eb: ExpressionBuilder<Database & { f: Database['forums'] }, 'f'>) =>
-    eb.selectFrom('meetings as m').whereRef('m.forum_id', '=', 'f.id').where('m.state', '!=', 'closed').orderBy('m.scheduled_at').limit(1);
+    eb.selectFrom('meetings as m').whereRef('m.forum_id', '=', 'f.id').where('m.state', 'in', ['planned', 'in_progress']).orderBy('m.scheduled_at').limit(1);
   const row = await db
     .selectFrom('projects as p')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
@@ -296,10 +296,10 @@ export async function saveStatusOnce(
   const result = await sql<{ id: number | null; held: boolean }>`
     with held_meeting as (
       select m.id from meetings m
-      where m.id = ${meetingId} and m.state = ${state.meetingState}
+      where m.id = ${meetingId} and m.state = ${state.meetingState} and m.scheduled_at = ${state.scheduledAt}
         and not exists (
           select 1 from meetings e
-          where e.forum_id = m.forum_id and e.state <> 'closed' and e.scheduled_at < m.scheduled_at) -- a forum's meetings have distinct times
+          where e.forum_id = m.forum_id and e.state in ('planned', 'in_progress') and e.scheduled_at < m.scheduled_at) -- a forum's meetings have distinct times
         and exists (
           select 1 from forums f
           where f.id = m.forum_id and f.status_deadline_hours = ${state.deadlineHours}
@@ -381,7 +381,7 @@ export async function listStatusesDue(db: Executor, { userId, now = new Date() }
           .selectFrom('meetings as m')
           .select(['m.id', 'm.scheduled_at', 'm.state'])
           .whereRef('m.forum_id', '=', 'f.id')
-          .where('m.state', '!=', 'closed')
+          .where('m.state', 'in', ['planned', 'in_progress'])
           .orderBy('m.scheduled_at')
           .limit(1)
           .as('m'),

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { dateSchema } from '~/utils/date-schema';
+
+// The chair's changes to a planned meeting (issue #16, docs/decisions/013): skip it with a reason, or move it.
+
+export const SKIP_REASON_MAX = 500;
+
+export const SkipMeetingSchema = z.strictObject({
+  intent: z.literal('skip'),
+  reason: z
+    .string({ error: 'Say why the meeting is skipped' })
+    .trim()
+    .min(1, 'Say why the meeting is skipped')
+    .max(SKIP_REASON_MAX, `Keep the reason under ${SKIP_REASON_MAX} characters`)
+    .refine((v) => !/[\r\n]/.test(v), 'Keep the reason on one line'),
+});
+
+export const MoveMeetingSchema = z.strictObject({
+  intent: z.literal('move'),
+  /** The new day and time, on the forum's clock (its time zone). */
+  date: dateSchema(),
+  time: z.string({ error: 'Enter a time as HH:MM' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time as HH:MM (24-hour)'),
+});
+
+export const MeetingLifecycleSchema = z.discriminatedUnion('intent', [SkipMeetingSchema, MoveMeetingSchema], { error: 'Unknown action' });
+export type MeetingLifecycleAction = z.infer<typeof MeetingLifecycleSchema>;
