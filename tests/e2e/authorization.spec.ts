@@ -154,6 +154,15 @@ const MATRIX: Row[] = [
     path: (i) => `/forums/demo/projects/${i.platformProject}/edit`,
     expect: { ...chairOnly(404), leader: 403, owner: 403, otherOwner: 403, observer: 403 },
   },
+  { name: 'skip a meeting (no reason)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'skip', reason: ' ' }, expect: chairOnly(400) },
+  { name: 'move a meeting (invalid date)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'move', date: 'soon', time: '10:00' }, expect: chairOnly(400) },
+  {
+    name: 'skip a meeting with an extra field (mass assignment)',
+    method: 'POST',
+    path: (i) => `/forums/demo/meetings/${i.meeting}`,
+    form: { intent: 'skip', reason: 'x', state: 'closed' },
+    expect: chairOnly(400),
+  },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();

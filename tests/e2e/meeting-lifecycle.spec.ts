@@ -1,0 +1,91 @@
+import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
+
+// Issue #16: the chair moves and skips meetings, records who attended and writes notes. All in a forum this spec
+// creates (the demo forum's meetings are other specs' ground). The tests build on each other (serial).
+test.describe.configure({ mode: 'serial' });
+
+const SLUG = 'lifecycle-review';
+
+const nextDay = (date: string) => new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+test('the chair creates a forum to try meeting changes in', async ({ page }) => {
+  await signIn(page, 'chair@demo.test');
+  await page.goto('/admin/forums');
+  await page.getByLabel('Name').fill('Lifecycle Review');
+  await page.getByLabel('Address').fill(SLUG);
+  await page.getByLabel('How often it meets').selectOption('weekly');
+  await page.getByLabel('Weekday').selectOption({ label: 'Wednesday' });
+  await page.getByLabel('Time (24-hour, HH:MM)').fill('10:00');
+  await page.getByLabel('Time zone').fill('Europe/London');
+  await page.getByRole('button', { name: 'Create forum' }).click();
+  await expect(page).toHaveURL(new RegExp(`/forums/${SLUG}$`));
+});
+
+test('the chair moves a meeting: a day in the past is refused with what was typed kept, then the move shows', async ({ page }) => {
+  await signIn(page, 'chair@demo.test');
+  await page.goto(`/forums/${SLUG}/meetings`);
+  await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').first().click();
+  const section = page.getByRole('region', { name: 'Move or skip this meeting' });
+  await expect(section).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  await section.getByLabel('New date').fill('2020-01-06');
+  await section.getByLabel('New time').fill('11:30');
+  await section.getByRole('button', { name: 'Move meeting' }).click();
+  await expect(section.getByText('Choose a time that has not passed yet.')).toBeVisible();
+  await expect(section.getByLabel('New date')).toHaveValue('2020-01-06');
+  await expect(section.getByLabel('New date')).toHaveAttribute('aria-invalid', 'true');
+  await expectNoAxeViolations(page);
+
+  await page.reload();
+  const current = await section.getByLabel('New date').inputValue();
+  const target = nextDay(current);
+  await section.getByLabel('New date').fill(target);
+  await section.getByLabel('New time').fill('15:45');
+  await section.getByRole('button', { name: 'Move meeting' }).click();
+  const [y, m, d] = target.split('-').map(Number);
+  const shown = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  await expect(page.getByRole('heading', { level: 1 })).toContainText(`Meeting of ${shown}, 15:45`);
+  await expect(section.getByLabel('New date')).toHaveValue(target);
+  await expect(section.getByLabel('New time')).toHaveValue('15:45');
+});
+
+test('the chair skips a meeting with a reason, without JavaScript; it shows as skipped in the list and the minutes', async ({ browser, baseURL }) => {
+  // Axe needs scripts: the pages are checked with JavaScript in the next test.
+  const context = await browser.newContext({ javaScriptEnabled: false, baseURL });
+  const page = await context.newPage();
+  await signIn(page, 'chair@demo.test');
+  await page.goto(`/forums/${SLUG}/meetings`);
+  await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').nth(1).click();
+  const url = page.url();
+  const section = page.getByRole('region', { name: 'Move or skip this meeting' });
+  // Blank (spaces pass the browser's own check): the server asks for a reason.
+  await section.getByLabel('Reason for skipping').fill('   ');
+  await section.getByRole('button', { name: 'Skip meeting' }).click();
+  await expect(section.getByText('Say why the meeting is skipped')).toBeVisible();
+  await section.getByLabel('Reason for skipping').fill('Bank holiday');
+  await section.getByRole('button', { name: 'Skip meeting' }).click();
+  await expect(page).toHaveURL(url);
+  await expect(page.getByText('Skipped — Bank holiday (by')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Move or skip this meeting' })).toHaveCount(0);
+
+  await page.goto(`/forums/${SLUG}/meetings`);
+  const upcoming = page.getByRole('table', { name: 'Upcoming meetings' });
+  await expect(upcoming.getByText('Skipped — Bank holiday')).toBeVisible();
+  // The forum still has three meetings ahead that will be held.
+  await expect(upcoming.getByText('Planned')).toHaveCount(3);
+
+  const minutes = await page.request.get(`${url}/minutes.md`);
+  expect(await minutes.text()).toContain('- State: Skipped — Bank holiday');
+  await context.close();
+});
+
+test('skipped meetings read well: the meeting page and the list pass axe', async ({ page }) => {
+  await signIn(page, 'chair@demo.test');
+  await page.goto(`/forums/${SLUG}/meetings`);
+  await expect(page.getByRole('table', { name: 'Upcoming meetings' }).getByText('Skipped — Bank holiday')).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').nth(1).click();
+  await expect(page.getByText('Skipped — Bank holiday (by')).toBeVisible();
+  await expectNoAxeViolations(page);
+});
