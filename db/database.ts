@@ -145,6 +145,13 @@ export interface MeetingsTable {
   sequence: Generated<number>;
   /** The slot the planner made a moved meeting for (null when never moved): it is never planned again. */
   planned_for: Date | null;
+  /** When the chair last recorded who attended (null: not yet; the page then guesses from the audit log). */
+  attendance_recorded_at: Date | null;
+}
+
+export interface MeetingAttendanceTable {
+  meeting_id: number;
+  user_id: number;
 }
 
 export interface StatusUpdatesTable {
@@ -248,6 +255,7 @@ export interface Database {
   goals: GoalsTable;
   goal_revisions: GoalRevisionsTable;
   meetings: MeetingsTable;
+  meeting_attendance: MeetingAttendanceTable;
   status_updates: StatusUpdatesTable;
   status_goal_values: StatusGoalValuesTable;
   agenda_items: AgendaItemsTable;

@@ -11,6 +11,7 @@ import * as goalRange from './20261202T1200-goal-range';
 import * as identity from './20261202T1400-identity';
 import * as forumArchived from './20261202T1500-forum-archived';
 import * as meetingLifecycle from './20261203T1000-meeting-lifecycle';
+import * as meetingAttendance from './20261203T1010-meeting-attendance';
 
 // Listed statically so the same migrations run from the server, scripts and tests without a file scan.
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T1400-identity': identity,
   '20261202T1500-forum-archived': forumArchived,
   '20261203T1000-meeting-lifecycle': meetingLifecycle,
+  '20261203T1010-meeting-attendance': meetingAttendance,
 };

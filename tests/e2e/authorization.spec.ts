@@ -163,6 +163,8 @@ const MATRIX: Row[] = [
     form: { intent: 'skip', reason: 'x', state: 'closed' },
     expect: chairOnly(400),
   },
+  { name: 'record attendance (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'attendance', attendees: 'everyone' }, expect: chairOnly(400) },
+  { name: 'save meeting notes (too long)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'notes', notes: 'x'.repeat(50_001) }, expect: chairOnly(400) },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();

@@ -1,8 +1,8 @@
-import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { expect, expectNoAxeViolations, signIn, startMeeting, test } from './fixtures';
 
 // Issue #16: the chair moves and skips meetings, records who attended and writes notes. All in a forum this spec
 // creates (the demo forum's meetings are other specs' ground). The tests build on each other (serial).
-test.describe.configure({ mode: 'serial' });
+test.describe.configure({ mode: 'serial', timeout: 90_000 });
 
 const SLUG = 'lifecycle-review';
 
@@ -57,6 +57,7 @@ test('the chair skips a meeting with a reason, without JavaScript; it shows as s
   await signIn(page, 'chair@demo.test');
   await page.goto(`/forums/${SLUG}/meetings`);
   await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').nth(1).click();
+  await page.waitForURL(/\/meetings\/\d+$/);
   const url = page.url();
   const section = page.getByRole('region', { name: 'Move or skip this meeting' });
   // Blank (spaces pass the browser's own check): the server asks for a reason.
@@ -88,4 +89,36 @@ test('skipped meetings read well: the meeting page and the list pass axe', async
   await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').nth(1).click();
   await expect(page.getByText('Skipped — Bank holiday (by')).toBeVisible();
   await expectNoAxeViolations(page);
+});
+
+test('the chair records who attended (starting from who acted) and writes notes; both are in the minutes', async ({ page }) => {
+  await signIn(page, 'chair@demo.test');
+  await page.goto(`/forums/${SLUG}/meetings`);
+  await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').first().click();
+  await page.waitForURL(/\/meetings\/\d+$/);
+  const url = page.url();
+  await startMeeting(page);
+  const record = page.getByRole('region', { name: 'Attendance and notes' });
+  // The chair started the meeting: the guess ticks them.
+  const chair = record.getByRole('checkbox');
+  await expect(record.getByRole('checkbox')).toHaveCount(1);
+  await expect(chair).toBeChecked();
+  await expect(record.getByText('Not recorded yet')).toBeVisible();
+  await expectNoAxeViolations(page);
+  await record.getByRole('button', { name: 'Save attendance' }).click();
+  await expect(record.getByText('Not recorded yet')).toHaveCount(0);
+  await expect(chair).toBeChecked();
+
+  await record.getByLabel('Meeting notes (Markdown)').fill('## Decisions\n\n- **Ship** the pilot\n- <script>window.pwned = 1</script>');
+  await record.getByRole('button', { name: 'Save notes' }).click();
+  const notes = record.locator('.meeting-notes');
+  await expect(notes.getByRole('heading', { name: 'Decisions' })).toBeVisible();
+  await expect(notes.locator('strong')).toHaveText('Ship');
+  await expect(notes).toContainText('<script>window.pwned = 1</script>');
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+  await expectNoAxeViolations(page);
+
+  const minutes = await (await page.request.get(`${url}/minutes.md`)).text();
+  expect(minutes).toMatch(/- Attendees: \S/);
+  expect(minutes).toContain('## Notes\n\n## Decisions\n\n- **Ship** the pilot');
 });

@@ -24,3 +24,28 @@ export const MoveMeetingSchema = z.strictObject({
 
 export const MeetingLifecycleSchema = z.discriminatedUnion('intent', [SkipMeetingSchema, MoveMeetingSchema], { error: 'Unknown action' });
 export type MeetingLifecycleAction = z.infer<typeof MeetingLifecycleSchema>;
+
+export const NOTES_MAX = 50_000;
+
+const userId = z.coerce.number({ error: 'Choose members of this forum' }).int('Choose members of this forum').positive('Choose members of this forum').max(2 ** 53 - 1);
+
+/** Who attended: the ticked members (checkboxes named `attendees`, read with getAll). */
+export const AttendanceSchema = z.strictObject({
+  intent: z.literal('attendance'),
+  attendees: z.array(userId).max(5_000, 'Too many people'),
+});
+
+/** The meeting's notes, in Markdown (rendered safely: raw HTML is shown as text). */
+export const NotesSchema = z.strictObject({
+  intent: z.literal('notes'),
+  notes: z
+    .string()
+    .max(NOTES_MAX, `Keep the notes under ${NOTES_MAX.toLocaleString('en-GB')} characters`)
+    .transform((v) => v.replace(/\r\n/g, '\n').trimEnd())
+    .default(''),
+});
+
+/** The chair's forms on the meeting page: move, skip, attendance and notes. */
+export const ChairMeetingSchema = z.discriminatedUnion('intent', [SkipMeetingSchema, MoveMeetingSchema, AttendanceSchema, NotesSchema], { error: 'Unknown action' });
+export type ChairMeetingAction = z.infer<typeof ChairMeetingSchema>;
+export const CHAIR_MEETING_INTENTS: readonly string[] = ['skip', 'move', 'attendance', 'notes'];

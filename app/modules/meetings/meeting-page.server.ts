@@ -32,6 +32,7 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
       'm.skip_reason as skipReason',
       'sb.name as skippedBy',
       'm.sequence',
+      'm.notes',
     ])
     .where('m.id', '=', meetingId)
     .where('m.forum_id', '=', forumId)
@@ -182,17 +183,17 @@ export async function loadMeetingView(db: Executor, { forumId, meetingId }: { fo
     risksHtml: renderMarkdown(i.risks ?? ''),
     asksHtml: renderMarkdown(i.asks ?? ''),
   }));
-  return { ...page, items, load, comesFirst: firstOpen && firstOpen.id !== page.meeting.id ? firstOpen : null };
+  return { ...page, items, notesHtml: renderMarkdown(page.meeting.notes), load, comesFirst: firstOpen && firstOpen.id !== page.meeting.id ? firstOpen : null };
 }
 
 /**
- * Attendees for the minutes: members who recorded something in this meeting (started it, pulled or asked
+ * The guess at who attended (before the chair records it: attendance.server.ts): members who recorded something in this meeting (started it, pulled or asked
  * for an item, recorded a verdict or an action item, closed it), from the audit log and the reviews.
  */
-export async function listMeetingParticipants(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<string[]> {
-  const rows = await db
+export async function listMeetingParticipants(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<{ id: number; name: string }[]> {
+  return db
     .selectFrom('users as u')
-    .select('u.name')
+    .select(['u.id', 'u.name'])
     .where((eb) =>
       eb.or([
         eb.exists(
@@ -209,8 +210,8 @@ export async function listMeetingParticipants(db: Executor, { forumId, meetingId
       ]),
     )
     .orderBy('u.name')
+    .orderBy('u.id')
     .execute();
-  return rows.map((r) => r.name);
 }
 
 export type MeetingView = NonNullable<Awaited<ReturnType<typeof loadMeetingView>>>;
