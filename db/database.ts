@@ -149,6 +149,12 @@ export interface MeetingsTable {
   attendance_recorded_at: Date | null;
 }
 
+export interface CalendarTokensTable {
+  user_id: number;
+  token_hash: string;
+  created_at: Generated<Date>;
+}
+
 export interface MeetingAttendanceTable {
   meeting_id: number;
   user_id: number;
@@ -256,6 +262,7 @@ export interface Database {
   goal_revisions: GoalRevisionsTable;
   meetings: MeetingsTable;
   meeting_attendance: MeetingAttendanceTable;
+  calendar_tokens: CalendarTokensTable;
   status_updates: StatusUpdatesTable;
   status_goal_values: StatusGoalValuesTable;
   agenda_items: AgendaItemsTable;

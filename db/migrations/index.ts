@@ -12,6 +12,7 @@ import * as identity from './20261202T1400-identity';
 import * as forumArchived from './20261202T1500-forum-archived';
 import * as meetingLifecycle from './20261203T1000-meeting-lifecycle';
 import * as meetingAttendance from './20261203T1010-meeting-attendance';
+import * as calendarTokens from './20261203T1020-calendar-tokens';
 
 // Listed statically so the same migrations run from the server, scripts and tests without a file scan.
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T1500-forum-archived': forumArchived,
   '20261203T1000-meeting-lifecycle': meetingLifecycle,
   '20261203T1010-meeting-attendance': meetingAttendance,
+  '20261203T1020-calendar-tokens': calendarTokens,
 };

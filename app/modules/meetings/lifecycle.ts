@@ -49,3 +49,8 @@ export const NotesSchema = z.strictObject({
 export const ChairMeetingSchema = z.discriminatedUnion('intent', [SkipMeetingSchema, MoveMeetingSchema, AttendanceSchema, NotesSchema], { error: 'Unknown action' });
 export type ChairMeetingAction = z.infer<typeof ChairMeetingSchema>;
 export const CHAIR_MEETING_INTENTS: readonly string[] = ['skip', 'move', 'attendance', 'notes'];
+
+/** The account page's calendar-link forms: make (or remake) the secret link, or turn it off. */
+export const CalendarTokenSchema = z.discriminatedUnion('intent', [z.strictObject({ intent: z.literal('calendar-issue') }), z.strictObject({ intent: z.literal('calendar-revoke') })], {
+  error: 'Unknown action',
+});
