@@ -164,6 +164,8 @@ const MATRIX: Row[] = [
     expect: chairOnly(400),
   },
   { name: 'record attendance (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'attendance', attendees: 'everyone' }, expect: chairOnly(400) },
+  { name: 'calendar link form (extra field)', method: 'POST', path: () => '/account', form: { intent: 'calendar-issue', user_id: '1' }, expect: { ...members(400), nonMember: 400 } },
+  { name: 'personal calendar feed (unknown secret)', method: 'GET', path: () => `/calendar/${'A'.repeat(43)}.ics`, expect: everyone(404) },
   { name: 'save meeting notes (too long)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'notes', notes: 'x'.repeat(50_001) }, expect: chairOnly(400) },
 ];
 

@@ -1,3 +1,4 @@
+import ical, { type VEvent } from 'node-ical';
 import { expect, expectNoAxeViolations, signIn, startMeeting, test } from './fixtures';
 
 // Issue #16: the chair moves and skips meetings, records who attended and writes notes. All in a forum this spec
@@ -121,4 +122,39 @@ test('the chair records who attended (starting from who acted) and writes notes;
   const minutes = await (await page.request.get(`${url}/minutes.md`)).text();
   expect(minutes).toMatch(/- Attendees: \S/);
   expect(minutes).toContain('## Notes\n\n## Decisions\n\n- **Ship** the pilot');
+});
+
+test('a member makes a calendar link a calendar app can read without signing in; a new link ends the old one', async ({ page, playwright, baseURL }) => {
+  await signIn(page, 'chair@demo.test');
+  await page.goto('/account');
+  const section = page.getByRole('region', { name: 'Calendar subscription' });
+  await expect(section.getByText('You have no calendar link.')).toBeVisible();
+  await section.getByRole('button', { name: 'Make a calendar link' }).click();
+  const field = section.getByLabel(/Your calendar link/);
+  await expect(field).toHaveValue(/\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+  const first = await field.inputValue();
+  await expectNoAxeViolations(page);
+
+  // A calendar app: no cookie.
+  const app = await playwright.request.newContext({ baseURL });
+  const path = (url: string) => new URL(url).pathname;
+  const feed = await app.get(path(first));
+  expect(feed.status()).toBe(200);
+  const parsed = Object.values(ical.sync.parseICS(await feed.text())).filter((c): c is VEvent => c.type === 'VEVENT');
+  const skipped = parsed.find((e) => e.status === 'CANCELLED');
+  expect(String(skipped?.description)).toContain('Skipped — Bank holiday');
+  expect(parsed.some((e) => String(e.summary).startsWith('Demo Leadership Review'))).toBe(true);
+
+  await section.getByRole('button', { name: 'Make a new calendar link' }).click();
+  await expect(field).not.toHaveValue(first);
+  const second = await field.inputValue();
+  expect((await app.get(path(first))).status()).toBe(404);
+  expect((await app.get(path(second))).status()).toBe(200);
+
+  await page.goto('/account');
+  await expect(section.getByText(/You have a calendar link, made/)).toBeVisible();
+  await section.getByRole('button', { name: 'Turn off the calendar link' }).click();
+  await expect(page.getByRole('status')).toContainText('Calendar link turned off');
+  expect((await app.get(path(second))).status()).toBe(404);
+  await app.dispose();
 });
