@@ -5,7 +5,8 @@ export type Role = 'chair' | 'leader' | 'owner' | 'observer';
 export type HealthValue = 'on_track' | 'at_risk' | 'off_track';
 export type LevelValue = 'tight' | 'standard' | 'light' | 'trusted';
 export type Cadence = 'weekly' | 'biweekly' | 'monthly';
-export type MeetingState = 'planned' | 'in_progress' | 'closed';
+/** 'skipped': the chair called it off with a reason before it started (issue #16); never an engine event. */
+export type MeetingState = 'planned' | 'in_progress' | 'closed' | 'skipped';
 export type GoalKind = 'metric' | 'milestone';
 export type GoalState = 'active' | 'achieved' | 'missed' | 'dropped';
 export type AgendaSection = 'exception' | 'due' | 'consent';
@@ -192,6 +193,26 @@ export interface MeetingsTable {
   started_at: Date | null;
   closed_at: Date | null;
   closed_by: number | null;
+  skip_reason: string | null;
+  skipped_at: Date | null;
+  skipped_by: number | null;
+  /** The calendar event's SEQUENCE: bumped by every move (RFC 5545). */
+  sequence: Generated<number>;
+  /** The slot the planner made a moved meeting for (null when never moved): it is never planned again. */
+  planned_for: Date | null;
+  /** When the chair last recorded who attended (null: not yet; the page then guesses from the audit log). */
+  attendance_recorded_at: Date | null;
+}
+
+export interface CalendarTokensTable {
+  user_id: number;
+  token_hash: string;
+  created_at: Generated<Date>;
+}
+
+export interface MeetingAttendanceTable {
+  meeting_id: number;
+  user_id: number;
 }
 
 export interface StatusUpdatesTable {
@@ -297,6 +318,8 @@ export interface Database {
   goals: GoalsTable;
   goal_revisions: GoalRevisionsTable;
   meetings: MeetingsTable;
+  meeting_attendance: MeetingAttendanceTable;
+  calendar_tokens: CalendarTokensTable;
   status_updates: StatusUpdatesTable;
   status_goal_values: StatusGoalValuesTable;
   agenda_items: AgendaItemsTable;

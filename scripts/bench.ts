@@ -577,7 +577,7 @@ async function main() {
     mix = await mixData(db.handle.db, dataset);
     if (reuse) {
       // The meeting-day run of the last run started the coming meeting and wrote verdicts and statuses: undone.
-      const otherUpcoming = db.handle.db.selectFrom('meetings as m').innerJoin('forums as f', 'f.id', 'm.forum_id').select('m.id').where('f.slug', '=', mix.other.slug).where('m.state', '!=', 'closed');
+      const otherUpcoming = db.handle.db.selectFrom('meetings as m').innerJoin('forums as f', 'f.id', 'm.forum_id').select('m.id').where('f.slug', '=', mix.other.slug).where('m.state', 'in', ['planned', 'in_progress']);
       await db.handle.db.deleteFrom('status_updates').where('meeting_id', 'in', otherUpcoming).execute();
       await db.handle.db.deleteFrom('reviews').where('meeting_id', '=', dataset.upcomingMeetingId).execute();
       await db.handle.db.deleteFrom('agenda_items').where('meeting_id', '=', dataset.upcomingMeetingId).execute();

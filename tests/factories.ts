@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { Executor } from '../app/utils/db.server';
 import { createFirstPolicyVersion } from '../app/modules/oversight/policy-versions.server';
-import type { Cadence, GoalKind, HealthValue, LevelValue, Role } from '../db/database';
+import type { Cadence, GoalKind, HealthValue, LevelValue, MeetingState, Role } from '../db/database';
 
 // Small builders for tests and the demo seed. Each takes the executor first and fills sensible defaults.
 const unique = () => crypto.randomBytes(4).toString('hex');
@@ -84,11 +84,11 @@ export async function createGoal(
 
 export async function createMeeting(
   db: Executor,
-  { forumId, scheduledAt, state = 'planned' }: { forumId: number; scheduledAt: Date; state?: 'planned' | 'in_progress' | 'closed' },
+  { forumId, scheduledAt, state = 'planned' }: { forumId: number; scheduledAt: Date; state?: MeetingState },
 ) {
   return db
     .insertInto('meetings')
-    .values({ forum_id: forumId, scheduled_at: scheduledAt, state, closed_at: state === 'closed' ? scheduledAt : null })
+    .values({ forum_id: forumId, scheduled_at: scheduledAt, state, closed_at: state === 'closed' ? scheduledAt : null, skip_reason: state === 'skipped' ? 'Skipped' : null })
     .returning(['id', 'scheduled_at'])
     .executeTakeFirstOrThrow();
 }

@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import {
   DEFAULT_POLICY,
+  EngineEventSchema,
   HEALTHS,
   LEVELS,
   PolicySchema,
@@ -245,5 +246,38 @@ describe('oversight engine invariants (DESIGN §3)', () => {
     if (!isFirstProject && ownerCurrentLevels.length > 0) {
       expect(idx(result.level)).toBeLessThanOrEqual(Math.max(...ownerCurrentLevels.map(idx)));
     }
+  });
+});
+
+// Invariant (issue #16, docs/decisions/013): a skipped meeting is never an engine event. The engine has no event
+// for it and its schema accepts none; a forum's history with skipped meetings steps each project exactly as the
+// same history without them. The app keeps its side: a skipped meeting never starts or closes, so no close ever
+// turns its missing statuses into MISSED (tests/integration/meeting-lifecycle.test.ts).
+describe('a skipped meeting is never an engine event', () => {
+  type NoSkipEvent = Extract<EngineEvent['type'], 'skip' | 'skipped' | 'cancelled'>;
+  const _noSkipEvent: [NoSkipEvent] extends [never] ? true : false = true;
+  void _noSkipEvent;
+
+  test.prop([fc.constantFrom('skip', 'skipped', 'cancelled', 'cancel'), fc.string({ maxLength: 20 })])('no skip event passes the engine’s schema', (type, reason) => {
+    expect(EngineEventSchema.safeParse({ type, reason }).success).toBe(false);
+    expect(EngineEventSchema.safeParse({ type, meetingId: 1 }).success).toBe(false);
+  });
+
+  // A forum's meetings, each held (with the events its close and statuses record) or skipped (none).
+  const meetingArb = fc.oneof(
+    { weight: 3, arbitrary: fc.record({ skipped: fc.constant(false), events: fc.array(eventArb, { maxLength: 3 }) }) },
+    { weight: 1, arbitrary: fc.record({ skipped: fc.constant(true), events: fc.constant<EngineEvent[]>([]) }) },
+  );
+  test.prop([fc.array(meetingArb, { maxLength: 40 }), levelArb, policyArb], RUNS)('skipped meetings change no state: the history steps as if they were not there', (meetings, start, policy) => {
+    const withSkips = replay(
+      meetings.flatMap((m) => m.events),
+      { start, policy },
+    );
+    const held = replay(
+      meetings.filter((m) => !m.skipped).flatMap((m) => m.events),
+      { start, policy },
+    );
+    expect(withSkips).toEqual(held);
+    expect(meetings.filter((m) => m.skipped).every((m) => m.events.length === 0)).toBe(true);
   });
 });

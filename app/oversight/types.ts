@@ -9,6 +9,11 @@ export const HEALTHS: readonly Health[] = Object.freeze(['on_track', 'at_risk', 
 
 export type ReviewClass = 'PASS' | 'FLAG' | 'HONEST_OFF' | 'SOFT_MISS' | 'HARD_MISS';
 
+/**
+ * What the engine steps on. Invariant: a skipped meeting is never an engine event (issue #16, docs/decisions/013):
+ * there is no event for it, and a skipped meeting never starts or closes, so it records no MISSED, no review and no
+ * spill-over; a project's state is the same as if the skipped meeting had never been planned.
+ */
 export type EngineEvent =
   | { type: 'review'; verdict: Health; selfReport: Health }
   | { type: 'status'; health: Health }

@@ -7,6 +7,9 @@ import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { changePassword, endOtherSessions, endSession, listSessions } from '~/modules/auth/account.server';
 import { requireUser } from '~/modules/auth/guards.server';
 import { ChangePasswordSchema, EndOtherSessionsSchema, EndSessionSchema } from '~/modules/auth/schemas';
+import { calendarTokenCreatedAt, issueCalendarToken, revokeCalendarToken } from '~/modules/meetings/calendar.server';
+import { CalendarTokenSchema } from '~/modules/meetings/lifecycle';
+import { appUrl } from '~/utils/env.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { parseFormData, type FieldErrors } from '~/utils/forms';
@@ -24,17 +27,17 @@ export async function loader({ request }: LoaderFunctionArgs) {
   keepKnownQuery(request, []);
   const db = getDb();
   const user = await requireUser(request, db);
-  const sessions = await listSessions(db, { userId: user.id });
-  const off = await optedOutKinds(db, user.id);
+  const [sessions, off, calendarSince] = await Promise.all([listSessions(db, { userId: user.id }), optedOutKinds(db, user.id), calendarTokenCreatedAt(db, user.id)]);
   return json({
     user: { name: user.name, email: user.email },
     emails: NOTIFICATION_KIND_IDS.map((kind) => ({ kind, label: NOTIFICATION_LABELS[kind], on: !off.has(kind) })),
+    calendarSince: calendarSince?.toISOString() ?? null,
     // The browser and system by name; the raw user-agent stays on the server.
     sessions: sessions.map(({ userAgent: _userAgent, ...s }) => ({ ...s, current: s.id === user.sessionHash })),
   });
 }
 
-type ActionResult = { intent: string; ok: boolean; message?: string; fieldErrors?: FieldErrors; formError?: string | null };
+type ActionResult = { intent: string; ok: boolean; message?: string; fieldErrors?: FieldErrors; formError?: string | null; calendarUrl?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
@@ -75,13 +78,24 @@ export async function action({ request }: ActionFunctionArgs) {
     await savePreferences(db, { userId: user.id, on: NOTIFICATION_KIND_IDS.filter((k) => parsed.data[k] === 'on') });
     return json<ActionResult>({ intent, ok: true, message: 'Email choices saved.' });
   }
+  if (intent === 'calendar-issue' || intent === 'calendar-revoke') {
+    const parsed = parseFormData(formData, CalendarTokenSchema);
+    if (!parsed.ok) return fail(400, { intent, ok: false, formError: parsed.formErrors[0] ?? 'Invalid request' });
+    if (parsed.data.intent === 'calendar-revoke') {
+      const revoked = await revokeCalendarToken(db, { userId: user.id, request });
+      return json<ActionResult>({ intent, ok: true, message: revoked ? 'Calendar link turned off: the old address no longer works.' : 'You have no calendar link.' });
+    }
+    // The secret is shown this once (only its hash is kept): the answer to the form that made it.
+    const token = await issueCalendarToken(db, { userId: user.id, request });
+    return json<ActionResult>({ intent, ok: true, message: 'New calendar link made: any earlier address no longer works.', calendarUrl: `${appUrl()}/calendar/${token}.ics` });
+  }
   return fail(400, { intent: String(intent ?? ''), ok: false, formError: 'Unknown action' });
 }
 
 type Session = ReturnType<typeof useLoaderData<typeof loader>>['sessions'][number];
 
 export default function Account() {
-  const { user, sessions, emails } = useLoaderData<typeof loader>();
+  const { user, sessions, emails, calendarSince } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const pw = result?.intent === 'change-password' ? result : undefined;
   const columns = useMemo<DataColumn<Session>[]>(
@@ -167,6 +181,34 @@ export default function Account() {
             Save email choices
           </button>
         </Form>
+      </section>
+      <section aria-labelledby="calendar-title" className="card">
+        <h2 id="calendar-title">Calendar subscription</h2>
+        <p>Subscribe to your forums’ meetings in a calendar app with a private link. Anyone with the link can see your meetings: keep it to yourself.</p>
+        {result?.calendarUrl ? (
+          <div className="field">
+            <label htmlFor="calendar-url">Your calendar link (copy it now: it is shown only once)</label>
+            <input id="calendar-url" readOnly value={result.calendarUrl} className="wide" />
+          </div>
+        ) : calendarSince ? (
+          <p className="muted">You have a calendar link, made {formatDateTime(calendarSince)}. Make a new one to see it again; the old one then stops working.</p>
+        ) : (
+          <p className="muted">You have no calendar link.</p>
+        )}
+        <Form method="post" className="inline-form">
+          <input type="hidden" name="intent" value="calendar-issue" />
+          <button type="submit" className="button secondary">
+            {calendarSince || result?.calendarUrl ? 'Make a new calendar link' : 'Make a calendar link'}
+          </button>
+        </Form>
+        {calendarSince ? (
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value="calendar-revoke" />
+            <button type="submit" className="button secondary">
+              Turn off the calendar link
+            </button>
+          </Form>
+        ) : null}
       </section>
       <section aria-labelledby="password-title" className="card narrow-left">
         <h2 id="password-title">Change password</h2>

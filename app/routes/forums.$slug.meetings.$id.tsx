@@ -6,6 +6,8 @@ import { DiscussedItem, type DiscussedItemData } from '~/components/meetings/age
 import { CloseMeetingForm, LevelChanges } from '~/components/meetings/close-meeting';
 import { ConsentAgenda } from '~/components/meetings/consent-agenda';
 import { useLiveRefresh } from '~/components/meetings/live-refresh';
+import { MeetingLifecycle } from '~/components/meetings/meeting-lifecycle';
+import { MeetingRecord } from '~/components/meetings/meeting-record';
 import { MeetingStateBadge } from '~/components/meetings/meeting-state';
 import { StartMeeting } from '~/components/meetings/start-meeting';
 import { Pagination } from '~/components/pagination';
@@ -15,12 +17,15 @@ import { requireForumRole } from '~/modules/auth/guards.server';
 import { SECTION_TITLES } from '~/modules/meetings/agenda';
 import { invalidFormResponse, parseMeetingId, refusalResponse, runMeetingAction } from '~/modules/meetings/meeting-actions.server';
 import { loadVerdictConsequences } from '~/modules/meetings/consequences.server';
+import { AttendanceSchema, CHAIR_MEETING_INTENTS, ChairMeetingSchema, type ChairMeetingAction } from '~/modules/meetings/lifecycle';
+import { loadAttendance, recordAttendance, saveMeetingNotes } from '~/modules/meetings/attendance.server';
+import { moveMeeting, skipMeeting } from '~/modules/meetings/lifecycle.server';
 import { loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
 import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { formatDateTime } from '~/utils/format';
-import { formValues, parseFormData } from '~/utils/forms';
+import { formValues, parseFormData, type FormResult } from '~/utils/forms';
 import { keepKnownQuery, invariantResponse } from '~/utils/http.server';
 import { readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
@@ -53,13 +58,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const members = recording ? paged.members : [];
   const consequences = recording ? Object.fromEntries(paged.discussed.items.map((i) => [i.projectId, paged.consequences[i.projectId] ?? []])) : {};
   const saved = IdParamSchema.safeParse(searchParams.get('saved') ?? undefined);
-  return pageData({ forum, canRun, savedProjectId: saved.success ? saved.data : null, isChair: role === 'chair', view: { ...paged, members, consequences } });
+  // Not cached with the view: it changes with the audit log (the guess), which the forum's data version does not follow.
+  const attendance = await loadAttendance(db, { forumId: forum.id, meetingId });
+  invariantResponse(attendance, 'Meeting not found');
+  return pageData({ forum, canRun, attendance, savedProjectId: saved.success ? saved.data : null, isChair: role === 'chair', view: { ...paged, members, consequences } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  const formData = await request.formData();
+  const intent = formData.get('intent');
+  // Moving and skipping a meeting, attendance and notes are the chair's (docs/decisions/013); the other forms are every meeting runner's.
+  if (typeof intent === 'string' && CHAIR_MEETING_INTENTS.includes(intent)) return chairAction(request, params, formData);
   const { forum, user } = await requireForumRole(request, params.slug, MEETING_RUNNERS);
   const meetingId = parseMeetingId(params.id);
-  const formData = await request.formData();
   const parsed = parseFormData(formData, MeetingActionSchema);
   if (!parsed.ok) return invalidFormResponse(parsed);
   const result = await runMeetingAction(getDb(), { forumId: forum.id, meetingId, actorId: user.id, action: parsed.data, request });
@@ -67,6 +78,37 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // An early start or a close answers with what it will do; the confirming form sends confirm=yes.
   if ('confirm' in result.value) return json({ confirm: result.value.confirm });
   return redirect(`/forums/${forum.slug}/meetings/${meetingId}${anchorHref(result.value.anchor)}`, 303);
+}
+
+async function chairAction(request: Request, params: ActionFunctionArgs['params'], formData: FormData) {
+  const { forum, user } = await requireForumRole(request, params.slug, ['chair']);
+  const meetingId = parseMeetingId(params.id);
+  const parsed = parseChairForm(formData);
+  if (!parsed.ok) return invalidFormResponse(parsed);
+  const base = { forumId: forum.id, meetingId, actorId: user.id, request };
+  const db = getDb();
+  const action = parsed.data;
+  const result =
+    action.intent === 'skip'
+      ? await skipMeeting(db, { ...base, reason: action.reason })
+      : action.intent === 'move'
+        ? await moveMeeting(db, { ...base, date: action.date, time: action.time })
+        : action.intent === 'attendance'
+          ? await recordAttendance(db, { ...base, userIds: action.attendees })
+          : await saveMeetingNotes(db, { ...base, notes: action.notes });
+  if (!result.ok) return refusalResponse(result, formValues(formData));
+  const anchor = action.intent === 'attendance' || action.intent === 'notes' ? '#meeting-record' : '';
+  return redirect(`/forums/${forum.slug}/meetings/${meetingId}${anchor}`, 303);
+}
+
+/** The chair's forms: attendance's ticked boxes are one field sent many times, read as a list. */
+function parseChairForm(formData: FormData): FormResult<ChairMeetingAction> {
+  if (formData.get('intent') !== 'attendance') return parseFormData(formData, ChairMeetingSchema);
+  const unknown = [...new Set(formData.keys())].filter((k) => k !== 'intent' && k !== 'attendees');
+  if (unknown.length) return { ok: false, fieldErrors: {}, formErrors: [`Unexpected field${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}`], values: { intent: 'attendance' } };
+  const parsed = AttendanceSchema.safeParse({ intent: 'attendance', attendees: formData.getAll('attendees') });
+  if (parsed.success) return { ok: true, data: parsed.data };
+  return { ok: false, fieldErrors: { attendees: [...new Set(parsed.error.issues.map((i) => i.message))] }, formErrors: [], values: { intent: 'attendance' } };
 }
 
 /** After a verdict the page stays on its item: put the keyboard on the link to the next one (else on the verdict). */
@@ -90,7 +132,7 @@ function anchorHref(anchor: string): string {
 }
 
 export default function MeetingPage() {
-  const { forum, canRun, isChair, savedProjectId, view } = useLoaderData<typeof loader>();
+  const { forum, canRun, isChair, savedProjectId, view, attendance } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const failure = actionData && 'fieldErrors' in actionData ? actionData : undefined;
   const confirm = actionData && 'confirm' in actionData ? actionData.confirm : undefined;
@@ -131,14 +173,22 @@ export default function MeetingPage() {
         {consent.total ? ` · ${consent.total} ${meeting.state === 'closed' ? 'were on' : 'on'} the consent agenda` : ''}
         {meeting.closedAt ? ` · closed ${formatDateTime(meeting.closedAt, forum.timeZone)}${meeting.closedBy ? ` by ${meeting.closedBy}` : ''}` : ''}
       </p>
-      {failure && !failure.projectId && failure.intent !== 'start' && failure.intent !== 'close' ? <ErrorList errors={failure.formErrors} /> : null}
+      {meeting.state === 'skipped' ? (
+        <p className="notice" id="skipped-notice">
+          Skipped — {meeting.skipReason}
+          {meeting.skippedBy ? ` (by ${meeting.skippedBy})` : ''}. This meeting is not held: no status was due for it and no level changed.
+        </p>
+      ) : null}
+      {failure && !failure.projectId && !['start', 'close', 'skip', 'move', 'attendance', 'notes'].includes(failure.intent ?? '') ? <ErrorList errors={failure.formErrors} /> : null}
       {canRun && meeting.state === 'planned' ? (
         <StartMeeting view={view} failure={failure} early={confirm?.intent === 'start' ? confirm.early : undefined} timeZone={forum.timeZone} />
       ) : null}
+      {isChair && meeting.state === 'planned' ? <MeetingLifecycle scheduledAt={meeting.scheduledAt} timeZone={forum.timeZone} failure={failure} /> : null}
       {meeting.state === 'closed' ? <LevelChanges changes={view.levelChanges} /> : null}
       <ReviewLoadSummary load={view.load} timeZone={forum.timeZone} />
 
-      <section id="agenda" aria-labelledby="agenda-title" tabIndex={-1}>
+      {meeting.state === 'skipped' ? null : (
+        <section id="agenda" aria-labelledby="agenda-title" tabIndex={-1}>
         <h2 id="agenda-title">Agenda</h2>
         {discussed.total + consent.total === 0 ? <p className="muted">Nothing on the agenda: this forum has no active projects.</p> : null}
         {discussed.pages > 1 ? (
@@ -177,7 +227,16 @@ export default function MeetingPage() {
           <ConsentAgenda items={consent.items} canPull={canRun && meeting.state !== 'closed'} failure={failure} />
           <Pagination label="Consent agenda pages" page={consent.page} pages={consent.pages} href={(n) => `${withPageParam(search, 'consent', n, ['item', 'saved'])}#consent-agenda`} />
         </section>
-      </section>
+        </section>
+      )}
+      <MeetingRecord
+        attendance={attendance}
+        notes={meeting.notes}
+        notesHtml={view.notesHtml}
+        isChair={isChair}
+        canRecordAttendance={meeting.state === 'in_progress' || meeting.state === 'closed'}
+        failure={failure}
+      />
       {canRun && meeting.state === 'in_progress' ? (
         <CloseMeetingForm view={view} failure={failure} summary={confirm?.intent === 'close' ? confirm.summary : undefined} timeZone={forum.timeZone} />
       ) : null}

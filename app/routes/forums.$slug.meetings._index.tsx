@@ -34,7 +34,17 @@ export default function Meetings() {
         accessorFn: (r) => r.scheduledAt,
         cell: ({ row }) => <Link to={String(row.original.id)}>{formatDateTime(row.original.scheduledAt, forum.timeZone)}</Link>,
       },
-      { id: 'state', header: 'State', accessorFn: (r) => r.state, cell: ({ row }) => <MeetingStateBadge state={row.original.state} /> },
+      {
+        id: 'state',
+        header: 'State',
+        accessorFn: (r) => r.state,
+        cell: ({ row }) =>
+          row.original.state === 'skipped' ? (
+            <span className="skipped">Skipped — {row.original.skipReason}</span>
+          ) : (
+            <MeetingStateBadge state={row.original.state} />
+          ),
+      },
       { id: 'discussed', header: 'Discussed', accessorFn: (r) => r.discussed, cell: ({ row }) => (row.original.discussed ? row.original.discussed : '—') },
       { id: 'reviewed', header: 'Reviewed', accessorFn: (r) => r.reviewed },
       { id: 'changes', header: 'Level changes', accessorFn: (r) => r.levelChanges },

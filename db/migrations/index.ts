@@ -10,6 +10,9 @@ import * as eventOwner from './20261202T1200-event-owner';
 import * as goalRange from './20261202T1200-goal-range';
 import * as identity from './20261202T1400-identity';
 import * as forumArchived from './20261202T1500-forum-archived';
+import * as meetingLifecycle from './20261203T1000-meeting-lifecycle';
+import * as meetingAttendance from './20261203T1010-meeting-attendance';
+import * as calendarTokens from './20261203T1020-calendar-tokens';
 import * as outbox from './20261203T1100-outbox';
 import * as policyVersions from './20261203T1200-policy-versions';
 
@@ -26,6 +29,9 @@ export const migrations: Record<string, Migration> = {
   '20261202T1200-goal-range': goalRange,
   '20261202T1400-identity': identity,
   '20261202T1500-forum-archived': forumArchived,
+  '20261203T1000-meeting-lifecycle': meetingLifecycle,
+  '20261203T1010-meeting-attendance': meetingAttendance,
+  '20261203T1020-calendar-tokens': calendarTokens,
   '20261203T1100-outbox': outbox,
   '20261203T1200-policy-versions': policyVersions,
 };

@@ -176,6 +176,19 @@ const MATRIX: Row[] = [
   { name: 'unsubscribe link (forged)', method: 'GET', path: () => `/unsubscribe/1.agenda.${'A'.repeat(43)}`, expect: everyone(404) },
   { name: 'use an unsubscribe link (forged)', method: 'POST', path: () => `/unsubscribe/1.digest.${'A'.repeat(43)}`, form: {}, expect: everyone(404) },
   { name: 'my account: email choices (invalid)', method: 'POST', path: () => '/account', form: { intent: 'email-preferences', agenda: 'yes' }, expect: { ...members(400), nonMember: 400 } },
+  { name: 'skip a meeting (no reason)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'skip', reason: ' ' }, expect: chairOnly(400) },
+  { name: 'move a meeting (invalid date)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'move', date: 'soon', time: '10:00' }, expect: chairOnly(400) },
+  {
+    name: 'skip a meeting with an extra field (mass assignment)',
+    method: 'POST',
+    path: (i) => `/forums/demo/meetings/${i.meeting}`,
+    form: { intent: 'skip', reason: 'x', state: 'closed' },
+    expect: chairOnly(400),
+  },
+  { name: 'record attendance (invalid)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'attendance', attendees: 'everyone' }, expect: chairOnly(400) },
+  { name: 'calendar link form (extra field)', method: 'POST', path: () => '/account', form: { intent: 'calendar-issue', user_id: '1' }, expect: { ...members(400), nonMember: 400 } },
+  { name: 'personal calendar feed (unknown secret)', method: 'GET', path: () => `/calendar/${'A'.repeat(43)}.ics`, expect: everyone(404) },
+  { name: 'save meeting notes (too long)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'notes', notes: 'x'.repeat(50_001) }, expect: chairOnly(400) },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();

@@ -74,7 +74,7 @@ describe('schedule', () => {
     expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
     expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     expect(ics.match(/^BEGIN:VEVENT$/gm)?.length).toBeGreaterThanOrEqual(6);
-    expect(ics).toContain(`UID:meeting-${w.coming.id}@${w.forum.slug}.inspection-forum`);
+    expect(ics).toContain(`UID:meeting-${w.coming.id}@inspection-forum`); // not tied to the forum's address (docs/decisions/013)
     expect(ics).toContain('X-WR-CALNAME:Review *Forum*');
     const anonymous = await callRoute(icsLoader, { path, cookie: '', params: { slug: w.forum.slug } });
     expect(anonymous.status).toBe(302);

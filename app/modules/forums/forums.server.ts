@@ -40,7 +40,7 @@ export async function listForumsForAdmin(db: Executor) {
         .selectFrom('meetings as mt')
         .select((m) => m.fn.min('mt.scheduled_at').as('x'))
         .whereRef('mt.forum_id', '=', 'f.id')
-        .where('mt.state', '!=', 'closed')
+        .where('mt.state', 'in', ['planned', 'in_progress'])
         .as('nextMeeting'),
     ])
     .orderBy('f.archived')
@@ -241,6 +241,7 @@ export async function updateForumSchedule(
       .selectFrom('meetings')
       .select((eb) => eb.fn.max('scheduled_at').as('x'))
       .where('forum_id', '=', forumId)
+      // Skipped meetings keep their slots too: the new plan starts after them, so none is ever planned again.
       .where('state', '!=', 'planned')
       .executeTakeFirst();
     const times = previewMeetings(toSchedule(schedule), {
@@ -259,8 +260,15 @@ export async function updateForumSchedule(
         .execute();
       for (const [i, m] of planned.entries()) {
         if (times[i]) {
-          await trx.updateTable('meetings').set({ scheduled_at: times[i] }).where('id', '=', m.id).execute();
-          if (times[i].getTime() !== new Date(m.scheduled_at).getTime()) replanned += 1;
+          // A meeting whose time changes is the same calendar event with the next SEQUENCE (docs/decisions/013); it now
+          // sits on the new schedule's slot, so any earlier move's slot is forgotten.
+          const moved = times[i].getTime() !== new Date(m.scheduled_at).getTime();
+          await trx
+            .updateTable('meetings')
+            .set((eb) => ({ scheduled_at: times[i], planned_for: null, sequence: moved ? eb('sequence', '+', 1) : eb.ref('sequence') }))
+            .where('id', '=', m.id)
+            .execute();
+          if (moved) replanned += 1;
         } else {
           await trx.updateTable('meetings').set({ scheduled_at: m.scheduled_at }).where('id', '=', m.id).execute();
         }

@@ -16,7 +16,7 @@ async function nextMeetingOf(db: Executor, forumId: number, now: Date) {
     .innerJoin('forums as f', 'f.id', 'm.forum_id')
     .select(['m.id', 'm.scheduled_at as scheduledAt', 'm.state', 'f.status_deadline_hours as deadlineHours'])
     .where('m.forum_id', '=', forumId)
-    .where('m.state', '!=', 'closed')
+    .where('m.state', 'in', ['planned', 'in_progress'])
     .orderBy('m.scheduled_at')
     .limit(1)
     .executeTakeFirst();

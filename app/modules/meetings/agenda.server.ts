@@ -155,13 +155,14 @@ export async function startMeeting(
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
     if (!meeting) return refuse(404, 'Meeting not found');
+    if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held.');
     if (meeting.state !== 'planned') return refuse(409, 'This meeting has already started.');
     const [earlier, forum] = await Promise.all([
       trx
         .selectFrom('meetings')
         .select(['scheduled_at', 'state'])
         .where('forum_id', '=', forumId)
-        .where('state', '!=', 'closed')
+        .where('state', 'in', ['planned', 'in_progress'])
         .where('scheduled_at', '<', meeting.scheduledAt)
         .orderBy('scheduled_at')
         .limit(1)
@@ -205,6 +206,7 @@ export async function pullAgendaItem(
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
     if (!meeting) return refuse(404, 'Meeting not found');
     if (meeting.state === 'closed') return refuse(409, 'This meeting is closed.');
+    if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held.');
     // Before the meeting the item pulled is the one on today's agenda.
     if (meeting.state === 'planned') await writeAgenda(trx, meeting);
     const result = await trx
@@ -229,6 +231,7 @@ export async function putBackAgendaItem(
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
     if (!meeting) return refuse(404, 'Meeting not found');
     if (meeting.state === 'closed') return refuse(409, 'This meeting is closed.');
+    if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held.');
     const reviewed = await trx.selectFrom('reviews').select('id').where('meeting_id', '=', meeting.id).where('project_id', '=', projectId).executeTakeFirst();
     if (reviewed) return refuse(409, 'A verdict is recorded for this item: it stays in discussion.', 'projectId');
     const result = await trx

@@ -18,7 +18,8 @@ export function missedStatusRule(
   now: Date = new Date(),
 ): { deadline: Date; missedScored: boolean } {
   const { deadline } = statusCycle({ scheduledAt: meeting.scheduledAt, state: meeting.state, deadlineHours: meeting.deadlineHours });
-  return { deadline, missedScored: (meeting.startedAt ?? now).getTime() >= deadline.getTime() };
+  // A skipped meeting scores nothing, whenever its time was (docs/decisions/013).
+  return { deadline, missedScored: meeting.state !== 'skipped' && (meeting.startedAt ?? now).getTime() >= deadline.getTime() };
 }
 
 export interface LevelChange {
@@ -146,6 +147,8 @@ export async function closeMeeting(
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
     if (!meeting) return refuse(404, 'Meeting not found');
     if (meeting.state === 'closed') return done({ applied: false, summary: null });
+    // A skipped meeting is never an engine event (docs/decisions/013): it never closes, so it never scores.
+    if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held, so it cannot close.');
     if (meeting.state !== 'in_progress') return refuse(409, 'Start the meeting before closing it.');
     const summary = await runClose(trx, { forumId, meeting, recorder: oversightWriter(trx), write: true, now });
     await trx.updateTable('meetings').set({ state: 'closed', closed_at: now, closed_by: actorId }).where('id', '=', meeting.id).execute();
@@ -177,6 +180,7 @@ export async function previewClose(
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
     if (!meeting) return refuse(404, 'Meeting not found');
     if (meeting.state === 'closed') return done(null);
+    if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held, so it cannot close.');
     if (meeting.state !== 'in_progress') return refuse(409, 'Start the meeting before closing it.');
     return done(await runClose(trx, { forumId, meeting, recorder: oversightPreview(trx), write: false, now }));
   });

@@ -1,71 +1,37 @@
-// A hand-written iCalendar (RFC 5545) writer: just what a meeting feed needs.
+import ical, { ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
+
+// Meeting feeds (RFC 5545) through the well-kept `ical-generator` (issue #16): escaping, folding and dates are its.
 
 export interface CalendarEvent {
+  /** Stable for the meeting's whole life: a move is the same event with a higher `sequence`. */
   uid: string;
+  sequence: number;
   start: Date;
   durationMinutes: number;
   summary: string;
   description?: string;
   url?: string;
-  status: 'TENTATIVE' | 'CONFIRMED' | 'CANCELLED';
+  status: 'CONFIRMED' | 'CANCELLED';
 }
 
-const CRLF = '\r\n';
-const encoder = new TextEncoder();
+const STATUS = { CONFIRMED: ICalEventStatus.CONFIRMED, CANCELLED: ICalEventStatus.CANCELLED } as const;
 
-/** TEXT values (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines are escaped. */
-export function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
-}
-
-/** Content lines longer than 75 octets are folded (§3.1): CRLF and one space; never inside a UTF-8 character. */
-export function foldLine(line: string): string {
-  const out: string[] = [];
-  let current = '';
-  let octets = 0;
-  for (const char of line) {
-    const size = encoder.encode(char).length;
-    // Continuation lines start with the space, which counts toward their 75 octets.
-    const limit = out.length === 0 ? 75 : 74;
-    if (octets + size > limit) {
-      out.push(current);
-      current = '';
-      octets = 0;
-    }
-    current += char;
-    octets += size;
-  }
-  out.push(current);
-  return out.join(`${CRLF} `);
-}
-
-/** UTC DATE-TIME form, e.g. 20261130T100000Z. */
-export function formatUtc(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-function duration(minutes: number): string {
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `PT${h ? `${h}H` : ''}${m || !h ? `${m}M` : ''}`;
-}
-
-export function buildCalendar({ name, timeZone, events, now }: { name: string; timeZone: string; events: CalendarEvent[]; now: Date }): string {
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Inspection Forum//Meetings//EN', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH'];
-  lines.push(`X-WR-CALNAME:${escapeText(name)}`, `X-WR-TIMEZONE:${escapeText(timeZone)}`);
+export function buildCalendar({ name, timeZone, events, now }: { name: string; timeZone?: string; events: CalendarEvent[]; now: Date }): string {
+  const calendar = ical({ name, prodId: { company: 'Inspection Forum', product: 'Meetings', language: 'EN' }, method: ICalCalendarMethod.PUBLISH });
+  // Times are written in UTC; the zone tells calendar apps how the forum sees them.
+  if (timeZone) calendar.x([['X-WR-TIMEZONE', timeZone]]);
   for (const e of events) {
-    lines.push(
-      'BEGIN:VEVENT',
-      `UID:${e.uid}`,
-      `DTSTAMP:${formatUtc(now)}`,
-      `DTSTART:${formatUtc(e.start)}`,
-      `DURATION:${duration(e.durationMinutes)}`,
-      `SUMMARY:${escapeText(e.summary)}`,
-    );
-    if (e.description) lines.push(`DESCRIPTION:${escapeText(e.description)}`);
-    if (e.url) lines.push(`URL:${e.url}`);
-    lines.push(`STATUS:${e.status}`, 'END:VEVENT');
+    calendar.createEvent({
+      id: e.uid,
+      sequence: e.sequence,
+      stamp: now,
+      start: e.start,
+      end: new Date(e.start.getTime() + e.durationMinutes * 60_000),
+      summary: e.summary,
+      description: e.description ?? null,
+      url: e.url ?? null,
+      status: STATUS[e.status],
+    });
   }
-  lines.push('END:VCALENDAR');
-  return lines.map(foldLine).join(CRLF) + CRLF;
+  return calendar.toString();
 }

@@ -20,7 +20,20 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
     .selectFrom('meetings as m')
     .innerJoin('forums as f', 'f.id', 'm.forum_id')
     .leftJoin('users as cb', 'cb.id', 'm.closed_by')
-    .select(['m.id', 'm.scheduled_at as scheduledAt', 'm.state', 'm.started_at as startedAt', 'm.closed_at as closedAt', 'cb.name as closedBy', 'f.minutes_per_review as minutesPerReview'])
+    .leftJoin('users as sb', 'sb.id', 'm.skipped_by')
+    .select([
+      'm.id',
+      'm.scheduled_at as scheduledAt',
+      'm.state',
+      'm.started_at as startedAt',
+      'm.closed_at as closedAt',
+      'cb.name as closedBy',
+      'f.minutes_per_review as minutesPerReview',
+      'm.skip_reason as skipReason',
+      'sb.name as skippedBy',
+      'm.sequence',
+      'm.notes',
+    ])
     .where('m.id', '=', meetingId)
     .where('m.forum_id', '=', forumId)
     .executeTakeFirst();
@@ -164,23 +177,23 @@ export async function loadMeetingView(db: Executor, { forumId, meetingId }: { fo
       .selectFrom('meetings')
       .select(['id', 'scheduled_at as scheduledAt', 'state'])
       .where('forum_id', '=', forumId)
-      .where('state', '!=', 'closed')
+      .where('state', 'in', ['planned', 'in_progress'])
       .orderBy('scheduled_at')
       .limit(1)
       .executeTakeFirst(),
   ]);
   // The owners' markdown is rendered for the page of items shown only (pageMeetingView), not for the whole agenda.
-  return { ...page, load, comesFirst: firstOpen && firstOpen.id !== page.meeting.id ? firstOpen : null };
+  return { ...page, notesHtml: renderMarkdown(page.meeting.notes), load, comesFirst: firstOpen && firstOpen.id !== page.meeting.id ? firstOpen : null };
 }
 
 /**
- * Attendees for the minutes: members who recorded something in this meeting (started it, pulled or asked
+ * The guess at who attended (before the chair records it: attendance.server.ts): members who recorded something in this meeting (started it, pulled or asked
  * for an item, recorded a verdict or an action item, closed it), from the audit log and the reviews.
  */
-export async function listMeetingParticipants(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<string[]> {
-  const rows = await db
+export async function listMeetingParticipants(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<{ id: number; name: string }[]> {
+  return db
     .selectFrom('users as u')
-    .select('u.name')
+    .select(['u.id', 'u.name'])
     .where((eb) =>
       eb.or([
         eb.exists(
@@ -197,8 +210,8 @@ export async function listMeetingParticipants(db: Executor, { forumId, meetingId
       ]),
     )
     .orderBy('u.name')
+    .orderBy('u.id')
     .execute();
-  return rows.map((r) => r.name);
 }
 
 export type MeetingView = NonNullable<Awaited<ReturnType<typeof loadMeetingView>>>;

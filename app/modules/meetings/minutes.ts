@@ -30,8 +30,12 @@ export function mdQuote(text: string, indent = ''): string {
 export interface MinutesInput {
   forumName: string;
   timeZone: string;
-  meeting: { scheduledAt: Date | string; state: MeetingState; closedAt: Date | string | null; closedBy: string | null };
+  meeting: { scheduledAt: Date | string; state: MeetingState; closedAt: Date | string | null; closedBy: string | null; skipReason?: string | null };
   attendees: string[];
+  /** Whether the chair recorded the attendees (else they are the guess from what members recorded in the meeting). */
+  attendanceRecorded?: boolean;
+  /** The chair's notes, in Markdown, included as written. */
+  notes?: string;
   hasAgenda: boolean;
   items: {
     project: string;
@@ -54,21 +58,30 @@ export interface MinutesInput {
   levelChanges: { project: string; explanation: string }[];
 }
 
-const STATE_WORDS: Record<MeetingState, string> = { planned: 'Planned', in_progress: 'In progress', closed: 'Closed' };
+const STATE_WORDS: Record<MeetingState, string> = { planned: 'Planned', in_progress: 'In progress', closed: 'Closed', skipped: 'Skipped' };
 
-export function buildMinutes({ forumName, timeZone, meeting, attendees, hasAgenda, items, levelChanges }: MinutesInput): string {
+export function buildMinutes({ forumName, timeZone, meeting, attendees, attendanceRecorded = false, notes = '', hasAgenda, items, levelChanges }: MinutesInput): string {
   const out: string[] = [];
   const discussed = items.filter((i) => i.discussed);
   const reviewed = discussed.filter((i) => i.verdict);
   const accepted = items.filter((i) => !i.discussed);
   out.push(`# ${mdInline(forumName)}: minutes of the meeting on ${formatDateTime(meeting.scheduledAt, timeZone)}`, '');
+  if (meeting.state === 'skipped') {
+    // A skipped meeting is not held: its minutes say so and why, and nothing else (docs/decisions/013).
+    out.push(`- State: Skipped — ${mdInline(meeting.skipReason ?? '')}`, '', 'This meeting was skipped: it was not held, nothing was reviewed and no oversight level changed.');
+    if (notes.trim()) out.push('', '## Notes', '', notes.trim());
+    return `${out.join('\n')}\n`;
+  }
   const state =
     meeting.state === 'closed' && meeting.closedAt
       ? `Closed on ${formatDateTime(meeting.closedAt, timeZone)}${meeting.closedBy ? ` by ${mdInline(meeting.closedBy)}` : ''}`
       : `${STATE_WORDS[meeting.state]} (these minutes are a draft until the meeting is closed)`;
   out.push(`- State: ${state}`);
   out.push(`- Reviewed: ${reviewed.length} of ${discussed.length} discussed items; ${accepted.length} accepted on the consent agenda without review`);
-  out.push(`- Attendees (forum members who recorded something in this meeting): ${attendees.length ? attendees.map(mdInline).join(', ') : 'none recorded'}`);
+  const who = attendanceRecorded ? 'Attendees' : 'Attendees (forum members who recorded something in this meeting)';
+  out.push(`- ${who}: ${attendees.length ? attendees.map(mdInline).join(', ') : 'none recorded'}`);
+  // The chair's own Markdown, as written: it is the chair's text in the chair's format.
+  if (notes.trim()) out.push('', '## Notes', '', notes.trim());
 
   out.push('', '## Reviews');
   if (discussed.length === 0) out.push('', 'No items were discussed.');

@@ -46,7 +46,7 @@ export async function getReviewSchedule(
     .innerJoin('forums as f', 'f.id', 'm.forum_id')
     .select(['m.id', 'm.scheduled_at', 'm.state', 'f.cadence', 'f.weekday', 'f.meeting_time', 'f.time_zone'])
     .where('m.forum_id', '=', forumId)
-    .where('m.state', '!=', 'closed')
+    .where('m.state', 'in', ['planned', 'in_progress'])
     .orderBy('m.scheduled_at')
     .limit(12)
     .execute();

@@ -71,7 +71,7 @@ export async function getReviewLoad(
 ): Promise<ReviewLoad> {
   const forum = db.selectFrom('forums').select('minutes_per_review').where('id', '=', forumId).executeTakeFirstOrThrow();
   const currentRow = await (meetingId === undefined
-    ? meetingLoads(db, forumId).where('m.state', '!=', 'closed').orderBy('m.scheduled_at').limit(1)
+    ? meetingLoads(db, forumId).where('m.state', 'in', ['planned', 'in_progress']).orderBy('m.scheduled_at').limit(1)
     : meetingLoads(db, forumId).where('m.id', '=', meetingId)
   ).executeTakeFirst();
   let past = meetingLoads(db, forumId).where('m.state', '=', 'closed');

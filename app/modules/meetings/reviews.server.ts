@@ -32,7 +32,7 @@ function auditWrite(trx: Executor, input: MeetingWrite, action: string, target: 
 async function openAgendaItem(trx: Executor, { forumId, meetingId, projectId }: MeetingWrite): Promise<Outcome<{ meeting: LockedMeeting; discussed: boolean }>> {
   const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
   if (!meeting) return refuse(404, 'Meeting not found');
-  if (meeting.state !== 'in_progress') return refuse(409, meeting.state === 'planned' ? 'Start the meeting first.' : 'This meeting is closed.');
+  if (meeting.state !== 'in_progress') return refuse(409, meeting.state === 'planned' ? 'Start the meeting first.' : meeting.state === 'skipped' ? 'This meeting was skipped.' : 'This meeting is closed.');
   const item = await trx.selectFrom('agenda_items').select(['section', 'pulled']).where('meeting_id', '=', meeting.id).where('project_id', '=', projectId).executeTakeFirst();
   if (!item) return refuse(400, 'That project is not on this meeting’s agenda.', 'projectId');
   return done({ meeting, discussed: isDiscussed(item) });

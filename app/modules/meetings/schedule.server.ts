@@ -21,12 +21,19 @@ export async function ensurePlannedMeetings(
       'f.weekday',
       'f.meeting_time',
       'f.time_zone',
-      eb.selectFrom('meetings as m').select((m) => m.fn.max('m.scheduled_at').as('x')).whereRef('m.forum_id', '=', 'f.id').as('latest'),
+      // The cadence continues from the latest slot taken: a skipped meeting keeps its slot (it is never planned
+      // again), and a moved one keeps the slot it was planned for as well as its new time.
+      eb
+        .selectFrom('meetings as m')
+        .select(sql<Date | null>`max(greatest(m.scheduled_at, coalesce(m.planned_for, m.scheduled_at)))`.as('x'))
+        .whereRef('m.forum_id', '=', 'f.id')
+        .as('latest'),
+      // Skipped meetings are not held: the forum keeps `count` meetings ahead that will be.
       eb
         .selectFrom('meetings as m')
         .select(sql<number>`count(*)::int`.as('n'))
         .whereRef('m.forum_id', '=', 'f.id')
-        .where('m.state', '!=', 'closed')
+        .where('m.state', 'in', ['planned', 'in_progress'])
         .where('m.scheduled_at', '>', now)
         .as('upcoming'),
     ])
@@ -58,14 +65,23 @@ export async function planMeetingsForAllForums(db: Executor, { now = new Date() 
   return planned;
 }
 
-/** The meetings list: every meeting not yet closed, and one page of past ones, newest first (two queries). */
-export async function listMeetingsForForum(db: Executor, { forumId, page, size = 25 }: { forumId: number; page: number; size?: number }) {
-  const base = db.selectFrom('meetings as m').select((eb) => ['m.id', 'm.scheduled_at as scheduledAt', 'm.state', ...meetingCounts(eb)]).where('m.forum_id', '=', forumId);
+/**
+ * The meetings list: every meeting not yet closed (and skipped ones still ahead), and one page of past ones
+ * (closed, or skipped and gone by), newest first (two queries).
+ */
+export async function listMeetingsForForum(db: Executor, { forumId, page, size = 25, now = new Date() }: { forumId: number; page: number; size?: number; now?: Date }) {
+  const base = db
+    .selectFrom('meetings as m')
+    .select((eb) => ['m.id', 'm.scheduled_at as scheduledAt', 'm.state', 'm.skip_reason as skipReason', ...meetingCounts(eb)])
+    .where('m.forum_id', '=', forumId);
   const [upcoming, past] = await Promise.all([
-    base.where('m.state', '!=', 'closed').orderBy('m.scheduled_at').execute(),
+    base
+      .where((w) => w.or([w('m.state', 'in', ['planned', 'in_progress']), w.and([w('m.state', '=', 'skipped'), w('m.scheduled_at', '>=', now)])]))
+      .orderBy('m.scheduled_at')
+      .execute(),
     base
       .select(sql<number>`count(*) over ()::int`.as('total'))
-      .where('m.state', '=', 'closed')
+      .where((w) => w.or([w('m.state', '=', 'closed'), w.and([w('m.state', '=', 'skipped'), w('m.scheduled_at', '<', now)])]))
       .orderBy('m.scheduled_at', 'desc')
       .limit(size)
       .offset((page - 1) * size)
@@ -83,7 +99,7 @@ export async function listMeetingsForForum(db: Executor, { forumId, page, size =
 export async function listMeetingsForCalendar(db: Executor, { forumId, since }: { forumId: number; since: Date }) {
   return db
     .selectFrom('meetings')
-    .select(['id', 'scheduled_at as scheduledAt', 'state'])
+    .select(['id', 'scheduled_at as scheduledAt', 'state', 'skip_reason as skipReason', 'sequence'])
     .where('forum_id', '=', forumId)
     .where('scheduled_at', '>=', since)
     .orderBy('scheduled_at')

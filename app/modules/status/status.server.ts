@@ -77,7 +77,7 @@ function toSaveState(
  */
 export async function getStatusFormContext(db: Executor, { forumId, projectId, now = new Date() }: { forumId: number; projectId: number; now?: Date }) {
   const next = (eb: ExpressionBuilder<Database & { f: Database['forums'] }, 'f'>) =>
-    eb.selectFrom('meetings as m').whereRef('m.forum_id', '=', 'f.id').where('m.state', '!=', 'closed').orderBy('m.scheduled_at').limit(1);
+    eb.selectFrom('meetings as m').whereRef('m.forum_id', '=', 'f.id').where('m.state', 'in', ['planned', 'in_progress']).orderBy('m.scheduled_at').limit(1);
   const row = await db
     .selectFrom('projects as p')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
@@ -320,9 +320,11 @@ export async function saveStatusOnce(
         .select('m.id')
         .where('m.id', '=', meetingId)
         .where('m.state', '=', state.meetingState)
+        // Still at the time read: a moved meeting's statuses answer to its new deadline.
+        .where('m.scheduled_at', '=', state.scheduledAt)
         .where(({ not, exists, selectFrom }) =>
-          // A forum's meetings have distinct times.
-          not(exists(selectFrom('meetings as e').select('e.id').whereRef('e.forum_id', '=', 'm.forum_id').where('e.state', '<>', 'closed').whereRef('e.scheduled_at', '<', 'm.scheduled_at'))),
+          // A forum's meetings have distinct times; skipped ones are not the next meeting.
+          not(exists(selectFrom('meetings as e').select('e.id').whereRef('e.forum_id', '=', 'm.forum_id').where('e.state', 'in', ['planned', 'in_progress']).whereRef('e.scheduled_at', '<', 'm.scheduled_at'))),
         )
         .where(({ exists, selectFrom }) =>
           exists(
@@ -461,7 +463,7 @@ export async function listStatusesDue(db: Executor, { userId, now = new Date() }
           .selectFrom('meetings as m')
           .select(['m.id', 'm.scheduled_at', 'm.state'])
           .whereRef('m.forum_id', '=', 'f.id')
-          .where('m.state', '!=', 'closed')
+          .where('m.state', 'in', ['planned', 'in_progress'])
           .orderBy('m.scheduled_at')
           .limit(1)
           .as('m'),
