@@ -1,5 +1,6 @@
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { DEMO_PASSWORD, expect, test } from './fixtures';
+import { DEFAULT_POLICY } from '../../app/oversight/policy';
 
 // The authorization matrix: every route × role, with the expected answer. Allowed writes are sent invalid
 // on purpose (400 proves the guard let them through without changing anything); swapped ids and extra form
@@ -167,6 +168,15 @@ const MATRIX: Row[] = [
     expect: chairOnly(400),
   },
   { name: 'the platform forum’s oversight policy settings', method: 'GET', path: () => '/forums/platform/settings/policy', expect: { chair: 200, leader: 200, owner: 404, otherOwner: 404, observer: 404, nonMember: 200, anonymous: 302 } },
+  // The chair's what-if preview of typed values (read-only, but it is the chair's form): the default values, then none.
+  {
+    name: 'policy preview',
+    method: 'POST',
+    path: () => '/forums/demo/settings/policy',
+    form: { intent: 'preview', baseVersion: '1', reason: '', ...Object.fromEntries(Object.entries(DEFAULT_POLICY).map(([k, v]) => [k, String(v)])) },
+    expect: chairOnly(200),
+  },
+  { name: 'policy preview (invalid: no values)', method: 'POST', path: () => '/forums/demo/settings/policy', form: { intent: 'preview' }, expect: chairOnly(400) },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();
