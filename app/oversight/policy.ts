@@ -27,11 +27,46 @@ export const DEFAULT_POLICY: Policy = Object.freeze({
   hardMissLookback: 8,
 });
 
-const int = (min: number, max: number) => z.number().int().min(min).max(max);
-const interval = int(1, 52);
-const streak = int(1, 20);
-const points = int(0, 5);
-const belowTrusted = z.enum(['tight', 'standard', 'light']);
+type NumberParameter = { [K in keyof Policy]: Policy[K] extends number ? K : never }[keyof Policy];
+type LevelParameter = Exclude<keyof Policy, NumberParameter>;
+
+const INTERVAL = { min: 1, max: 52 };
+const STREAK = { min: 1, max: 20 };
+const POINTS = { min: 0, max: 5 };
+/**
+ * The range of every number parameter and the choices of every level parameter, as plain data: PolicySchema is
+ * built from them, and pages read them in the browser, where zod schemas are inert stand-ins (decision 020).
+ */
+export const POLICY_RANGES: Readonly<Record<NumberParameter, { min: number; max: number }>> = Object.freeze({
+  intervalTight: INTERVAL,
+  intervalStandard: INTERVAL,
+  intervalLight: INTERVAL,
+  intervalTrusted: INTERVAL,
+  loosenStreakTight: STREAK,
+  loosenStreakStandard: STREAK,
+  loosenStreakLight: STREAK,
+  windowSize: { min: 1, max: 20 },
+  windowLimit: { min: 1, max: 100 },
+  pointsHonestOff: POINTS,
+  pointsSoftMiss: POINTS,
+  pointsHardMiss: POINTS,
+  pointsMissed: POINTS,
+  escalationMisses: { min: 1, max: 20 },
+  attentionAtRiskInterval: INTERVAL,
+  attentionOffTrackInterval: INTERVAL,
+  pulledInterval: INTERVAL,
+  hardMissLookback: { min: 0, max: 50 },
+});
+const BELOW_TRUSTED = ['tight', 'standard', 'light'] as const;
+export const POLICY_LEVEL_CHOICES: Readonly<Record<LevelParameter, readonly Level[]>> = Object.freeze({
+  hardMissCeiling: BELOW_TRUSTED,
+  firstProjectLevel: BELOW_TRUSTED,
+  newProjectMaxLevel: BELOW_TRUSTED,
+  hardMissStartLevel: BELOW_TRUSTED,
+});
+
+const int = (key: NumberParameter) => z.number().int().min(POLICY_RANGES[key].min).max(POLICY_RANGES[key].max);
+const belowTrusted = z.enum(BELOW_TRUSTED);
 
 /**
  * What a chair may set. Strict (unknown keys rejected), every number in a range, and the orderings the
@@ -40,28 +75,28 @@ const belowTrusted = z.enum(['tight', 'standard', 'light']);
  */
 export const PolicySchema = z
   .strictObject({
-    intervalTight: interval,
-    intervalStandard: interval,
-    intervalLight: interval,
-    intervalTrusted: interval,
-    loosenStreakTight: streak,
-    loosenStreakStandard: streak,
-    loosenStreakLight: streak,
-    windowSize: int(1, 20),
-    windowLimit: int(1, 100),
-    pointsHonestOff: points,
-    pointsSoftMiss: points,
-    pointsHardMiss: points,
-    pointsMissed: points,
+    intervalTight: int('intervalTight'),
+    intervalStandard: int('intervalStandard'),
+    intervalLight: int('intervalLight'),
+    intervalTrusted: int('intervalTrusted'),
+    loosenStreakTight: int('loosenStreakTight'),
+    loosenStreakStandard: int('loosenStreakStandard'),
+    loosenStreakLight: int('loosenStreakLight'),
+    windowSize: int('windowSize'),
+    windowLimit: int('windowLimit'),
+    pointsHonestOff: int('pointsHonestOff'),
+    pointsSoftMiss: int('pointsSoftMiss'),
+    pointsHardMiss: int('pointsHardMiss'),
+    pointsMissed: int('pointsMissed'),
     hardMissCeiling: belowTrusted,
-    escalationMisses: int(1, 20),
-    attentionAtRiskInterval: interval,
-    attentionOffTrackInterval: interval,
-    pulledInterval: interval,
+    escalationMisses: int('escalationMisses'),
+    attentionAtRiskInterval: int('attentionAtRiskInterval'),
+    attentionOffTrackInterval: int('attentionOffTrackInterval'),
+    pulledInterval: int('pulledInterval'),
     firstProjectLevel: belowTrusted,
     newProjectMaxLevel: belowTrusted,
     hardMissStartLevel: belowTrusted,
-    hardMissLookback: int(0, 50),
+    hardMissLookback: int('hardMissLookback'),
   })
   .superRefine((p, ctx) => {
     const order: [keyof Policy, keyof Policy][] = [

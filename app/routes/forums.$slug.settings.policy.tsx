@@ -5,7 +5,8 @@ import { useMemo } from 'react';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { ErrorList, Field, SelectField, TextareaField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
-import { DEFAULT_POLICY, levelLabel, type Policy } from '~/oversight';
+import { PolicyPreview } from '~/components/policy/policy-preview';
+import { DEFAULT_POLICY, PolicySchema, levelLabel, type Policy } from '~/oversight';
 import {
   POLICY_GROUPS,
   PolicyActionSchema,
@@ -18,6 +19,7 @@ import {
   type PolicyParameter,
 } from '~/modules/oversight/policy-settings';
 import { getPolicySettings, savePolicyVersion } from '~/modules/oversight/policy-versions.server';
+import { previewPolicy, type PolicyPreview as Preview } from '~/modules/policy/what-if.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { parseFormData, type FieldErrors } from '~/utils/forms';
@@ -37,7 +39,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-type ActionResult = { ok: false; fieldErrors: FieldErrors; formErrors: string[]; values: Record<string, string> };
+type ActionResult =
+  | { ok: false; fieldErrors: FieldErrors; formErrors: string[]; values: Record<string, string> }
+  // A preview: the forum's history under the typed values, and those values to keep in the form.
+  | { ok: true; preview: Preview; values: Record<string, string> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { forum, user } = await requireForumRole(request, params.slug, ['chair']);
@@ -47,9 +52,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return json<ActionResult>({ ok: false, fieldErrors, formErrors: [...parsed.formErrors, ...(intentErrors ?? [])], values: parsed.values }, { status: 400 });
   }
   const input = parsed.data;
-  // Each intent is one service call. A what-if preview of the candidate (issue #15 item 3) joins PolicyActionSchema
-  // as another intent and is answered here; nothing on the page offers it until then.
+  // Each intent is one service call.
   switch (input.intent) {
+    case 'preview': {
+      // Checked as a save checks it (the engine's own schema too), then replayed on the history; nothing is written.
+      const values = { ...policyFormValues(toPolicy(input)), reason: input.reason ?? '' };
+      const candidate = PolicySchema.safeParse(toPolicy(input));
+      if (!candidate.success) {
+        const issue = candidate.error.issues[0];
+        const field = issue.path.map(String).join('.');
+        return json<ActionResult>(
+          { ok: false, fieldErrors: field ? { [field]: [issue.message] } : {}, formErrors: field ? [] : [issue.message], values },
+          { status: 400 },
+        );
+      }
+      return json<ActionResult>({ ok: true, preview: await previewPolicy(getDb(), forum.id, candidate.data), values });
+    }
     case 'save': {
       const result = await savePolicyVersion(getDb(), { forumId: forum.id, actorId: user.id, baseVersion: input.baseVersion, policy: toPolicy(input), reason: input.reason, request });
       if (!result.ok) {
@@ -117,7 +135,9 @@ export default function PolicySettings() {
   const saved = search.get('saved');
   // On a refused save the form shows what the chair typed; otherwise the version in force.
   const values: Record<string, string> = { ...policyFormValues(current.values as Policy), ...(result?.values ?? {}) };
-  const errors = (result?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+  const errors = (result && !result.ok ? result.fieldErrors : {}) as Record<string, string[] | undefined>;
+  const formErrors = result && !result.ok ? result.formErrors : [];
+  const preview = result?.ok ? (result.preview as unknown as Preview) : null;
   const columns = useMemo<DataColumn<Version>[]>(
     () => [
       { id: 'number', header: 'Version', accessorFn: (v) => v.number },
@@ -159,12 +179,11 @@ export default function PolicySettings() {
           review, status or missed status.
         </p>
         <Form method="post" noValidate className="card stack">
-          <input type="hidden" name="intent" value="save" />
           {/* The version shown: after a refusal because another save came first, saving again builds on that one. */}
           <input type="hidden" name="baseVersion" value={current.number} />
-          {result?.formErrors.length ? (
+          {formErrors.length ? (
             <div role="alert">
-              <ErrorList errors={result.formErrors} />
+              <ErrorList errors={formErrors} />
             </div>
           ) : null}
           {POLICY_GROUPS.map((g) => (
@@ -179,6 +198,13 @@ export default function PolicySettings() {
           ))}
           {canEdit ? (
             <>
+              {/* First in the form, so Enter in a field previews (harmless) rather than saves. */}
+              <p className="actions">
+                <button type="submit" name="intent" value="preview" className="button secondary">
+                  Preview on this forum’s history
+                </button>
+              </p>
+              {preview ? <PolicyPreview preview={preview} timeZone={forum.timeZone} headingLevel={3} /> : null}
               <TextareaField
                 label="Why this change"
                 name="reason"
@@ -190,7 +216,7 @@ export default function PolicySettings() {
                 maxLength={2000}
               />
               <p className="actions">
-                <button type="submit" className="button">
+                <button type="submit" name="intent" value="save" className="button">
                   Save as version {current.number + 1}
                 </button>
               </p>

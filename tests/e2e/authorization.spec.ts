@@ -1,5 +1,6 @@
 import { request as playwrightRequest, type APIRequestContext } from '@playwright/test';
 import { DEMO_PASSWORD, expect, test } from './fixtures';
+import { DEFAULT_POLICY } from '../../app/oversight/policy';
 
 // The authorization matrix: every route × role, with the expected answer. Allowed writes are sent invalid
 // on purpose (400 proves the guard let them through without changing anything); swapped ids and extra form
@@ -189,6 +190,15 @@ const MATRIX: Row[] = [
   { name: 'calendar link form (extra field)', method: 'POST', path: () => '/account', form: { intent: 'calendar-issue', user_id: '1' }, expect: { ...members(400), nonMember: 400 } },
   { name: 'personal calendar feed (unknown secret)', method: 'GET', path: () => `/calendar/${'A'.repeat(43)}.ics`, expect: everyone(404) },
   { name: 'save meeting notes (too long)', method: 'POST', path: (i) => `/forums/demo/meetings/${i.meeting}`, form: { intent: 'notes', notes: 'x'.repeat(50_001) }, expect: chairOnly(400) },
+  // The chair's what-if preview of typed values (read-only, but it is the chair's form): the default values, then none.
+  {
+    name: 'policy preview',
+    method: 'POST',
+    path: () => '/forums/demo/settings/policy',
+    form: { intent: 'preview', baseVersion: '1', reason: '', ...Object.fromEntries(Object.entries(DEFAULT_POLICY).map(([k, v]) => [k, String(v)])) },
+    expect: chairOnly(200),
+  },
+  { name: 'policy preview (invalid: no values)', method: 'POST', path: () => '/forums/demo/settings/policy', form: { intent: 'preview' }, expect: chairOnly(400) },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();

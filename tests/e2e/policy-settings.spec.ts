@@ -113,3 +113,61 @@ test('with JavaScript the page and its errors pass axe; a leader reads the polic
     await context.close();
   }
 });
+
+test('the chair previews a change on the forum’s history (no JavaScript), then saves it with a reason', async ({ browser }) => {
+  const { context, page } = await noScriptPage(browser);
+  try {
+    await signIn(page, 'chair@demo.test');
+    await page.goto(`/forums/${slug}/settings/policy`);
+    await expect(page.getByRole('heading', { name: 'Oversight policy · version 2' })).toBeVisible();
+    const light = page.getByLabel('Light: review every (meetings)');
+    await light.fill('9');
+    // A refused preview says why next to the field and keeps what was typed; no reason is needed for a preview.
+    await page.getByRole('button', { name: 'Preview on this forum’s history' }).click();
+    await expect(page.locator('#policy-intervalTrusted-error')).toContainText('Must be at least the Light interval (9)');
+    await expect(light).toHaveValue('9');
+    await expect(page.locator('#policy-reason-error')).toHaveCount(0);
+    await expect(page.getByRole('heading', { name: 'What the candidate policy would have done' })).toHaveCount(0);
+
+    await light.fill('6');
+    await page.getByRole('button', { name: 'Preview on this forum’s history' }).click();
+    const preview = page.getByRole('region', { name: 'What the candidate policy would have done' });
+    await expect(preview).toBeVisible();
+    await expect(preview.getByRole('heading', { name: 'Projects per level now' })).toBeVisible();
+    await expect(preview.getByRole('table', { name: /Projects per level now, as it happened and under the candidate policy/ })).toBeVisible();
+    await expect(preview).toContainText('This is a counterfactual');
+    // Nothing was saved: still version 2, the typed value kept for the save.
+    await expect(page.getByRole('heading', { name: 'Oversight policy · version 2' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Save as version 3' })).toBeVisible();
+    await expect(light).toHaveValue('6');
+    await expect(page.locator('#policy-reason-error')).toHaveCount(0);
+
+    await page.getByLabel('Why this change').fill('Light projects are steady here: review them less often');
+    await page.getByRole('button', { name: 'Save as version 3' }).click();
+    await expect(page.getByRole('status')).toContainText('Version 3 saved');
+    const v3 = page.getByRole('table', { name: /Versions of this forum's oversight policy/ }).getByRole('row').filter({ hasText: 'Light projects are steady here' });
+    await expect(v3).toContainText('Light: review every: 4 meetings → 6 meetings');
+  } finally {
+    await context.close();
+  }
+});
+
+test('with JavaScript the preview is reached by keyboard and passes axe', async ({ page }) => {
+  await signIn(page, 'chair@demo.test');
+  await page.goto(`/forums/${slug}/settings/policy`);
+  await expect(page.getByRole('heading', { name: 'Oversight policy · version 3' })).toBeVisible();
+  const streak = page.getByLabel('Standard → Light after (on-track reviews)');
+  await streak.fill('2');
+  await page.getByLabel('Why this change').fill('Typed before the preview');
+  // Enter in a field submits the form's first button: the preview, never a save.
+  await streak.press('Enter');
+  const preview = page.getByRole('region', { name: 'What the candidate policy would have done' });
+  await expect(preview).toBeVisible();
+  await expect(streak).toHaveValue('2');
+  await expect(page.getByLabel('Why this change')).toHaveValue('Typed before the preview');
+  await expect(page.getByRole('heading', { name: 'Oversight policy · version 3' })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole('button', { name: 'Preview on this forum’s history' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(preview).toBeVisible();
+});

@@ -19,12 +19,12 @@ const stored = async (db: Kysely<Database>, forumId: number) =>
     ]),
   );
 
-test('the preview of the policy in force reproduces the stored states, in seven set-based queries', { timeout: 180_000 }, async ({ db }) => {
+test('the preview of the policy in force reproduces the stored states, in eight set-based queries', { timeout: 180_000 }, async ({ db }) => {
   const spec = sampleWorld();
   const world = await recordWorld(db, { spec, policy: {}, verdictOf: (p, m) => spec.projects[p].truth[m] });
   const counting = countingQueries(db as unknown as Kysely<Database>);
   const preview = await previewPolicy(counting.db, world.forum.id, DEFAULT_POLICY);
-  expect(counting.count()).toBe(7);
+  expect(counting.count()).toBe(8);
 
   const states = await stored(db as unknown as Kysely<Database>, world.forum.id);
   const { actual, candidate } = simulate(await loadForumHistory(db, world.forum.id), DEFAULT_POLICY);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { DEFAULT_POLICY, PolicySchema, levelLabel, type Level, type Policy } from '~/oversight';
+import { DEFAULT_POLICY, POLICY_LEVEL_CHOICES, POLICY_RANGES, levelLabel, type Level, type Policy } from '~/oversight';
 
 // Shared by the server and the browser (issue #15): what each policy parameter means, its default and range
-// (read from the engine's PolicySchema, so the page cannot drift from what the engine accepts), the settings
+// (the plain ranges PolicySchema is built from, so the page cannot drift from what the engine accepts), the settings
 // form's schema, the difference between two versions and the policy in words.
 
 export type PolicyKey = keyof Policy;
@@ -83,15 +83,14 @@ export const POLICY_PARAMETERS: PolicyParameter[] = POLICY_GROUPS.flatMap((g) =>
 const LEVEL_KEYS: readonly PolicyKey[] = ['hardMissCeiling', 'firstProjectLevel', 'newProjectMaxLevel', 'hardMissStartLevel'];
 export const isLevelKey = (key: PolicyKey): key is LevelKey => LEVEL_KEYS.includes(key);
 
-/** The range the engine accepts for a number parameter, read from PolicySchema. */
+/** The range the engine accepts for a number parameter (plain data PolicySchema is built from: read in the browser too). */
 export function rangeOf(key: NumberKey): { min: number; max: number } {
-  const field = PolicySchema.shape[key] as z.ZodNumber;
-  return { min: field.minValue ?? 0, max: field.maxValue ?? Number.MAX_SAFE_INTEGER };
+  return POLICY_RANGES[key];
 }
 
-/** The levels a level parameter may take, read from PolicySchema. */
+/** The levels a level parameter may take (plain data PolicySchema is built from). */
 export function levelsOf(key: LevelKey): Level[] {
-  return [...(PolicySchema.shape[key] as z.ZodEnum<Record<string, Level>>).options];
+  return [...POLICY_LEVEL_CHOICES[key]];
 }
 
 export function parameterLabel(key: PolicyKey): string {
@@ -189,26 +188,40 @@ export const POLICY_ORDERINGS: { field: PolicyKey; holds: (p: Policy) => boolean
   },
 ];
 
+/** The orderings, as issues on the fields they name (only once every number parsed: a field's own message wins). */
+function checkOrderings(input: Record<PolicyKey, unknown>, ctx: z.RefinementCtx): void {
+  const policy = toPolicy(input);
+  if (POLICY_PARAMETERS.some((p) => !isLevelKey(p.key) && typeof policy[p.key] !== 'number')) return;
+  for (const o of POLICY_ORDERINGS) if (!o.holds(policy)) ctx.addIssue({ code: 'custom', path: [o.field], message: o.message(policy) });
+}
+
+const REASON_TOO_LONG = 'Keep the reason under 2000 characters';
+
 /** The chair's save: every parameter, the version the form was opened on, and a reason. */
 export const PolicySaveSchema = z
   .strictObject({
     intent: z.literal('save'),
     baseVersion: z.coerce.number({ message: 'Reload the page' }).int('Reload the page').min(1, 'Reload the page'),
-    reason: z.string().trim().min(1, 'Say why the policy changes (members read it in the version history)').max(2000, 'Keep the reason under 2000 characters'),
+    reason: z.string().trim().min(1, 'Say why the policy changes (members read it in the version history)').max(2000, REASON_TOO_LONG),
     ...policyFields,
   })
-  .superRefine((input, ctx) => {
-    const policy = toPolicy(input);
-    // Orderings compare numbers: with a field already wrong, its own message is the one to show.
-    if (POLICY_PARAMETERS.some((p) => !isLevelKey(p.key) && typeof policy[p.key] !== 'number')) return;
-    for (const o of POLICY_ORDERINGS) if (!o.holds(policy)) ctx.addIssue({ code: 'custom', path: [o.field], message: o.message(policy) });
-  });
+  .superRefine(checkOrderings);
 
 /**
- * The settings page's intents. Only `save` today; a what-if preview of a candidate policy (issue #15 item 3) is
- * another member of this union, built separately.
+ * The chair's what-if preview of the typed values (issue #15): the same parameters and checks as a save, from the
+ * same form, so a reason may already be typed (kept, not required) and the form's version rides along unused.
  */
-export const PolicyActionSchema = z.discriminatedUnion('intent', [PolicySaveSchema]);
+export const PolicyPreviewSchema = z
+  .strictObject({
+    intent: z.literal('preview'),
+    baseVersion: z.string().max(20).optional(),
+    reason: z.string().max(2000, REASON_TOO_LONG).optional(),
+    ...policyFields,
+  })
+  .superRefine(checkOrderings);
+
+/** The settings page's intents: save a new version, or preview the typed values on the forum's history. */
+export const PolicyActionSchema = z.discriminatedUnion('intent', [PolicySaveSchema, PolicyPreviewSchema]);
 export type PolicyAction = z.infer<typeof PolicyActionSchema>;
 
 /** The policy values of a parsed form (its other fields dropped). */

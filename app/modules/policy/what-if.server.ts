@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Policy } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
-import { resolvePolicy } from '~/modules/oversight/oversight.server';
+import { loadPolicyVersions, resolvePolicy } from '~/modules/oversight/oversight.server';
 import { previewHistory, type ForumHistory, type HistoryEvent, type PolicyPreview, type ProjectHistory } from './what-if';
 
 export { simulate, comparePreview, previewHistory, WHAT_IF_MODEL } from './what-if';
@@ -11,7 +11,7 @@ export type { ForumHistory, PolicyPreview, ProjectChange } from './what-if';
 const EVENT_PARTS = [0, 1];
 
 /**
- * One row per project: its events in recorded order, encoded as `type:meeting:@at:a:b;…` with only the payload
+ * One row per project: its events in recorded order, encoded as `type:version:meeting:@at:a:b;…` with only the payload
  * fields the engine reads (a few hundred short strings to decode instead of a row and a JSON object per event).
  * Every encoded value is a fixed word or a number; free text (reasons, spill-over causes) is read apart.
  */
@@ -21,7 +21,7 @@ function encodedEvents(db: Executor, forumId: number, part: number) {
     .innerJoin('projects as p', 'p.id', 'e.project_id')
     .select([
       'e.project_id',
-      sql<string>`string_agg(concat_ws(':', e.type, e.meeting_id,
+      sql<string>`string_agg(concat_ws(':', e.type, e.policy_version, e.meeting_id,
         case when e.meeting_id is null then '@' || (extract(epoch from e.occurred_at) * 1000)::bigint end,
         case e.type when 'review' then (e.payload->>'verdict') || ':' || (e.payload->>'selfReport')
           when 'status' then e.payload->>'health'
@@ -35,13 +35,14 @@ function encodedEvents(db: Executor, forumId: number, part: number) {
 }
 
 /**
- * A forum's recorded oversight history, in seven set-based queries whatever its size: the forum, its closed
+ * A forum's recorded oversight history, in eight set-based queries whatever its size: the forum, its policy versions, its closed
  * meetings, its projects, every oversight event of its projects (in recorded order, in two parts), the free text of a few of
  * them, and the agenda items a leader asked for or pulled.
  */
 export async function loadForumHistory(db: Executor, forumId: number): Promise<ForumHistory> {
-  const [forum, meetings, projects, texts, asked, ...parts] = await Promise.all([
+  const [forum, versions, meetings, projects, texts, asked, ...parts] = await Promise.all([
     db.selectFrom('forums').select(['policy', 'minutes_per_review']).where('id', '=', forumId).executeTakeFirstOrThrow(),
+    loadPolicyVersions(db, { forumId }),
     db
       .selectFrom('meetings')
       .select(['id', 'scheduled_at', 'closed_at'])
@@ -95,7 +96,8 @@ export async function loadForumHistory(db: Executor, forumId: number): Promise<F
     project.events = row.events.split(';').map((encoded): HistoryEvent => {
       const parts = encoded.split(':');
       const type = parts[0] as HistoryEvent['type'];
-      let i = 1;
+      const policyVersion = Number(parts[1]);
+      let i = 2;
       let meeting: number | null = null;
       let at = 0;
       if (parts[i]?.startsWith('@')) at = Number(parts[i++].slice(1));
@@ -108,7 +110,7 @@ export async function loadForumHistory(db: Executor, forumId: number): Promise<F
       const a = parts[i] ?? null;
       const b = parts[i + 1] ?? null;
       const free = type === 'start' || type === 'override' || type === 'restart' || type === 'spillover' ? (text[nextText++] ?? '') : '';
-      return { type, payload: payloadOf(type, a, type === 'review' ? b : free), meeting, at };
+      return { type, payload: payloadOf(type, a, type === 'review' ? b : free), meeting, at, policyVersion };
     });
   }
   return {
@@ -121,6 +123,7 @@ export async function loadForumHistory(db: Executor, forumId: number): Promise<F
     leaderAsked: new Set(asked.map((a) => `${a.project_id}:${meetingIndex.get(a.meeting_id) ?? -1}`)),
     minutesPerReview: forum.minutes_per_review,
     actualPolicy: resolvePolicy(forum.policy),
+    policyVersions: versions.get(forumId),
   };
 }
 

@@ -90,4 +90,25 @@ describe('what-if simulate', () => {
     // Under the record's own policy the miss is found the same meeting.
     expect(previewHistory(history, { ...DEFAULT_POLICY, intervalTrusted: 3 }).latency).toMatchObject({ found: 1, same: 1, later: 0 });
   });
+
+  it('replays the actual history under the version each event was recorded under, not the policy in force now', () => {
+    for (const seed of [31, 32, 33]) {
+      const world = randomWorld(seed);
+      // Recorded under TIGHTER (version 1); the chair has since saved LOOSER (version 2), which records nothing yet.
+      const { history, states } = record(world, TIGHTER, truthful(world));
+      const versioned = {
+        ...history,
+        actualPolicy: LOOSER,
+        policyVersions: new Map([[1, TIGHTER], [2, LOOSER]]),
+        projects: history.projects.map((p) => ({ ...p, events: p.events.map((e) => ({ ...e, policyVersion: 1 })) })),
+      };
+      const { actual } = simulate(versioned, TIGHTER);
+      for (const [id, state] of states) expect(pick(actual.states.get(id)!)).toEqual(pick(state));
+      // The candidate equal to the recorded versions changes nothing.
+      expect(previewHistory(versioned, TIGHTER).reviewChanges).toEqual({ skipped: 0, added: 0 });
+      // Without the versions the actual replay would judge the whole record by LOOSER: it departs from the record.
+      const unversioned = simulate({ ...versioned, policyVersions: undefined }, TIGHTER).actual;
+      expect([...states].some(([id, state]) => JSON.stringify(pick(unversioned.states.get(id)!)) !== JSON.stringify(pick(state)))).toBe(true);
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { agendaSection, isDiscussed, type AgendaFacts } from '~/modules/meetings
  */
 export const WHAT_IF_MODEL =
   'This is a counterfactual: the forum’s recorded history (every status, missed status, review verdict, override and restart) is replayed meeting by meeting under the candidate policy, and each meeting’s agenda is rebuilt from the replayed levels with the same rules as the real agenda. ' +
-  'Where both policies agree, the record stands. A recorded review that the current policy scheduled but the candidate would not have is skipped: that cycle carries the owner’s self-report, and a miss the review found moves to the candidate’s next review of that project (the detection latency). ' +
+  'Where both policies agree, the record stands. A recorded review that the policy then in force scheduled but the candidate would not have is skipped: that cycle carries the owner’s self-report, and a miss the review found moves to the candidate’s next review of that project (the detection latency). ' +
   'A review the candidate would schedule where none was recorded has no verdict to replay: we assume it would have found what the owner’s self-report said (on track when no status was ever posted). ' +
   'Reviews a leader asked for, overrides and restarts happen as recorded; spill-overs follow the candidate’s hard misses. Nothing is saved.';
 
@@ -22,6 +22,8 @@ export interface HistoryEvent {
   meeting: number | null;
   /** When it happened (ms since the epoch): places events that belong to no meeting. */
   at: number;
+  /** The policy version in force when it was recorded (oversight_events.policy_version); absent: the current policy. */
+  policyVersion?: number;
 }
 
 export interface ProjectHistory {
@@ -40,8 +42,10 @@ export interface ForumHistory {
   /** `${projectId}:${meetingIndex}` for every project a leader asked for or pulled from the consent agenda. */
   leaderAsked: ReadonlySet<string>;
   minutesPerReview: number;
-  /** The policy the history was recorded under. */
+  /** The forum's policy in force now: the actual replay's policy for an event without a (stored, valid) version. */
   actualPolicy: Policy;
+  /** The forum's policy versions by number: the actual replay steps each event under the version it was recorded under. */
+  policyVersions?: ReadonlyMap<number, Policy>;
 }
 
 /** One policy's replay of the history. */
@@ -152,7 +156,9 @@ function discussed(t: Track, m: number, cycleStatus: Health | null, asked: boole
 export function simulate(history: ForumHistory, policy: Policy): { actual: Outcome; candidate: Outcome } {
   const meetings = history.meetings;
   const M = meetings.length;
-  const ap = history.actualPolicy;
+  // The actual replay steps each event under the version it was recorded under (decision 015), as the record did.
+  const versions = history.policyVersions;
+  const apOf = (e: HistoryEvent): Policy => (e.policyVersion !== undefined && versions?.get(e.policyVersion)) || history.actualPolicy;
   const newOutcome = (): Outcome => ({ states: new Map(), lastChange: new Map(), reviewsPerMeeting: new Array<number>(M).fill(0), escalations: 0, findings: [], skipped: 0, added: 0 });
   const actual = newOutcome();
   const candidate = newOutcome();
@@ -245,14 +251,14 @@ export function simulate(history: ForumHistory, policy: Policy): { actual: Outco
               e.type === 'start'
                 ? { type: 'start' as const, level: (pl.level as Level) ?? 'standard', reason: String(pl.reason ?? '') }
                 : ({ type: e.type, level: pl.level as Level, reason: String(pl.reason ?? '') } as EngineEvent);
-            apply(x.a, ev, ap, actual);
+            apply(x.a, ev, apOf(e), actual);
             apply(x.c, ev, policy, candidate);
             break;
           }
           case 'status': {
             const health = pl.health as Health;
             const ev = health === 'on_track' ? STATUS_ON : health === 'at_risk' ? STATUS_AT : STATUS_OFF;
-            apply(x.a, ev, ap, actual);
+            apply(x.a, ev, apOf(e), actual);
             apply(x.c, ev, policy, candidate);
             x.lastStatus = health;
             if (e.meeting !== null) {
@@ -262,12 +268,12 @@ export function simulate(history: ForumHistory, policy: Policy): { actual: Outco
             break;
           }
           case 'missed':
-            apply(x.a, MISSED, ap, actual);
+            apply(x.a, MISSED, apOf(e), actual);
             apply(x.c, MISSED, policy, candidate);
             break;
           case 'spillover':
             // The record's spill-over stands in the actual replay; the candidate's follow its own hard misses.
-            apply(x.a, { type: 'spillover', project: pl.project as string | undefined }, ap, actual);
+            apply(x.a, { type: 'spillover', project: pl.project as string | undefined }, apOf(e), actual);
             break;
           case 'review': {
             const verdict = pl.verdict as Health;
@@ -278,7 +284,7 @@ export function simulate(history: ForumHistory, policy: Policy): { actual: Outco
             const scheduledByRecord = discussed(x.a, rm, status, asked);
             const keep = !scheduledByRecord || sameAgenda(x.a, x.c) || discussed(x.c, rm, status, asked);
             const isFinding = FINDING.has(classifyReview(verdict, selfReport));
-            review(x.a, actual, rm, verdict, selfReport, ap);
+            review(x.a, actual, rm, verdict, selfReport, apOf(e));
             if (isFinding) actual.findings.push({ projectId: x.p.id, meeting: rm, verdict, selfReport, foundAt: rm });
             if (x.a.state?.eventClass === 'HARD_MISS') {
               hardMissOwners.a.add(x.p.ownerId);
