@@ -23,4 +23,4 @@ export type {
 } from './types';
 export { DEFAULT_POLICY, PolicySchema, parsePolicy, intervalFor, loosenStreakFor } from './policy';
 export { classifyReview, initialState, step, replay, startingLevel, progressToNextLevel, levelIndex } from './engine';
-export { levelLabel, healthLabel } from './explain';
+export { levelLabel, healthLabel, LEVEL_OPTIONS } from './explain';

@@ -6,6 +6,7 @@ import { Pagination } from '~/components/pagination';
 import { ReviewLoadSummary } from '~/components/review-load';
 import { HealthSparkline, ProgressBar } from '~/components/sparkline';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
+import { SelectField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { DASHBOARD_QUERY_KEYS, DASHBOARD_SORTS, HEALTH_FILTERS, LEVEL_FILTERS, PAGE_SIZES, dashboardSearch, parseDashboardQuery, type DashboardQuery } from '~/modules/projects/dashboard';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
@@ -125,19 +126,7 @@ function SummaryStrip({ data }: { data: Data }) {
 }
 
 function FilterSelect({ id, label, name, value, anyLabel, options }: { id: string; label: string; name: string; value: string | number | undefined; anyLabel: string; options: { value: string | number; label: string }[] }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={value ?? ''}>
-        <option value="">{anyLabel}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+  return <SelectField id={id} label={label} name={name} defaultValue={value ?? ''} options={[{ value: '', label: anyLabel }, ...options]} />;
 }
 
 function Filters({ data }: { data: Data }) {
@@ -163,16 +152,7 @@ function Filters({ data }: { data: Data }) {
         <input id="f-due" type="checkbox" name="due" value="1" defaultChecked={query.due === '1'} />
         <label htmlFor="f-due">Due this meeting</label>
       </div>
-      <div className="field">
-        <label htmlFor="f-size">Per page</label>
-        <select id="f-size" name="size" defaultValue={query.size}>
-          {PAGE_SIZES.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="f-size" label="Per page" name="size" defaultValue={query.size} options={PAGE_SIZES.map((n) => ({ value: n, label: String(n) }))} />
       <input type="hidden" name="sort" value={query.sort} />
       <input type="hidden" name="dir" value={query.dir} />
       <div className="filter-actions">

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { ErrorList, Field } from '~/components/ui/field';
+import { ErrorList, Field, SelectField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { checkActionItemAccess, completeActionItem, deleteActionItem, getActionItemForEdit, updateActionItem } from '~/modules/meetings/action-items.server';
 import { ActionItemChangeSchema, IdParamSchema, runsMeetings } from '~/modules/meetings/meetings';
@@ -85,23 +85,13 @@ export default function ActionItemPage() {
         <input type="hidden" name="intent" value="edit" />
         <input type="hidden" name="redirectTo" value={back} />
         <Field label="Action" name="text" maxLength={2000} required defaultValue={editing ? (values.text ?? item.text) : item.text} errors={editing ? errors.text : undefined} />
-        <div className="field">
-          <label htmlFor="assignee-select">Assignee</label>
-          <select
-            id="assignee-select"
-            name="assigneeId"
-            defaultValue={editing ? (values.assigneeId ?? String(item.assigneeId ?? '')) : String(item.assigneeId ?? '')}
-            aria-invalid={errors.assigneeId ? true : undefined}
-            aria-describedby={errors.assigneeId ? 'assignee-error' : undefined}
-          >
-            {members.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-          <ErrorList id="assignee-error" errors={errors.assigneeId} />
-        </div>
+        <SelectField
+          label="Assignee"
+          name="assigneeId"
+          defaultValue={editing ? (values.assigneeId ?? String(item.assigneeId ?? '')) : String(item.assigneeId ?? '')}
+          errors={errors.assigneeId}
+          options={members.map((m) => ({ value: m.id, label: m.name }))}
+        />
         <Field label="Due date" name="dueDate" type="date" defaultValue={editing ? (values.dueDate ?? item.dueDate ?? '') : (item.dueDate ?? '')} errors={editing ? errors.dueDate : undefined} />
         <button type="submit" className="button">
           Save action item

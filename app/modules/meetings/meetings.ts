@@ -71,7 +71,8 @@ export type ActionItemChange = z.infer<typeof ActionItemChangeSchema>;
 /** Two identical action items for a project within this time are one click too many (issue #21.5). */
 export const DUPLICATE_ACTION_ITEM_MS = 60_000;
 
-export const IdParamSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+// Defined once in app/utils/params.ts; re-exported for the meeting routes that import it from here.
+export { IdParamSchema } from '~/utils/params';
 
 export const MeetingListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),

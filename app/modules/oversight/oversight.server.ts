@@ -1,7 +1,7 @@
 import type { EventClassValue, LevelValue, OversightEventType } from '../../../db/database';
 import {
   DEFAULT_POLICY,
-  PolicySchema,
+  parsePolicy,
   initialState,
   step,
   type EngineEvent,
@@ -48,8 +48,7 @@ function validatePolicy(stored: unknown): Policy {
  */
 export function checkStoredPolicy(stored: unknown): { policy: Policy; problems: { field: string; message: string }[] } {
   const isObject = stored !== null && typeof stored === 'object' && !Array.isArray(stored);
-  const merged = { ...DEFAULT_POLICY, ...(isObject ? stored : {}) };
-  const parsed = PolicySchema.safeParse(merged);
+  const parsed = parsePolicy(isObject ? stored : {});
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({

@@ -1,10 +1,9 @@
-import { z } from 'zod';
 import { requireForumRole, type ForumAccess } from '~/modules/auth/guards.server';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { getDb, type Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
+import { IdParamSchema } from '~/utils/params';
 
-const IdParamSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** A numeric id from the URL; anything else is a 404. */
 export function requireIdParam(value: string | undefined): number {
