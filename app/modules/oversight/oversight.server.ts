@@ -1,4 +1,4 @@
-import type { EventClassValue, LevelValue, OversightEventType } from '../../../db/database';
+import type { EventClassValue, LevelValue, OversightEventType, StoredPolicy } from '../../../db/database';
 import {
   DEFAULT_POLICY,
   parsePolicy,
@@ -66,11 +66,11 @@ function startState(level: LevelValue, reason: string, policy: Policy): Oversigh
 
 /** What the engine needs of a project to step it: its cached state and its forum's policy. */
 export interface OversightRow {
-  oversight_state: unknown;
+  oversight_state: OversightState | null;
   oversight_event_count: number;
   oversight_level: LevelValue;
   oversight_class_counts: ClassCounts;
-  policy: unknown;
+  policy: StoredPolicy | null;
 }
 
 /**
@@ -80,7 +80,7 @@ export interface OversightRow {
  */
 export function stepOversight(projectId: number, project: OversightRow, inputs: OversightInput[]) {
   const policy = resolvePolicy(project.policy);
-  let state = (project.oversight_state as OversightState | null) ?? startState(project.oversight_level, 'Starting level', policy);
+  let state = project.oversight_state ?? startState(project.oversight_level, 'Starting level', policy);
   let seq = project.oversight_event_count;
   const counts: ClassCounts = { ...project.oversight_class_counts };
   const states: OversightState[] = [];

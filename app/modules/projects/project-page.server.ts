@@ -2,7 +2,7 @@ import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { withGoalChanges, type GoalSnapshot } from '~/modules/goals/goals';
 import { goalRevisions, goalStateOrder } from '~/modules/goals/goals.server';
 import { resolvePolicy } from '~/modules/oversight/oversight.server';
-import { initialState, progressToNextLevel, type OversightState } from '~/oversight';
+import { initialState, progressToNextLevel } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
@@ -111,7 +111,7 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
 
   const { policy: storedPolicy, state: storedState, ...header } = project;
   const policy = resolvePolicy(storedPolicy);
-  const state = (storedState as OversightState | null) ?? initialState(project.level, policy);
+  const state = storedState ?? initialState(project.level, policy);
   return {
     project: { ...header, progress: progressToNextLevel(state, policy).text },
     goals: goals.map(({ revisions, values, ...goal }) => ({
