@@ -10,13 +10,19 @@ export function actionFailure(init: FailureInit, response: { status?: number; he
   return json<ActionFailure>(failure, { status: response.status ?? 400, headers: response.headers });
 }
 
+/** What a failed form shows again: what was typed, except passwords (never sent back to the browser). */
+export function typedValues(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => !/password/i.test(key)));
+}
+
 /** A form that failed its zod schema (parseFormData): 400 with the messages per field and what was typed. */
 export function invalidForm(parsed: Extract<FormResult<unknown>, { ok: false }>, intent: string | null = null) {
-  return actionFailure({ intent, fieldErrors: parsed.fieldErrors, formError: parsed.formErrors.join(' ') || null, values: parsed.values });
+  return actionFailure({ intent, fieldErrors: parsed.fieldErrors, formError: parsed.formErrors.join(' ') || null, values: typedValues(parsed.values) });
 }
 
 /** A service's refusal (Result) as the form's failure: next to its field if it names one, else for the form. */
-export function toActionFailure(refusal: Refusal, { intent = null, values = {}, headers }: { intent?: string | null; values?: Record<string, string>; headers?: HeadersInit } = {}) {
+export function toActionFailure(refusal: Refusal, { intent = null, values = {} }: { intent?: string | null; values?: Record<string, string> } = {}) {
   const onField = refusal.field ? { fieldErrors: { [refusal.field]: [refusal.message] } } : { formError: refusal.message };
-  return actionFailure({ intent, values, ...onField }, { status: refusal.status ?? 400, headers });
+  const headers = refusal.retryAfterSeconds ? { 'Retry-After': String(refusal.retryAfterSeconds) } : undefined;
+  return actionFailure({ intent, values: typedValues(values), ...onField }, { status: refusal.status ?? 400, headers });
 }

@@ -8,6 +8,8 @@ export interface Refusal {
   field?: string;
   /** The HTTP status the route answers with (400 unless said: 404 gone, 409 conflict, 429 too many). */
   status?: number;
+  /** With 429: when to try again (the route sends it as Retry-After). */
+  retryAfterSeconds?: number;
 }
 
 export type Result<T = undefined, F extends Refusal = Refusal> = { ok: true; value: T } | { ok: false; failure: F };
