@@ -7,6 +7,7 @@ import { ReviewLoadSummary } from '~/components/review-load';
 import { HealthSparkline, ProgressBar } from '~/components/sparkline';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { SelectField } from '~/components/ui/field';
+import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { DASHBOARD_QUERY_KEYS, DASHBOARD_SORTS, HEALTH_FILTERS, LEVEL_FILTERS, PAGE_SIZES, dashboardSearch, parseDashboardQuery, type DashboardQuery } from '~/modules/projects/dashboard';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
@@ -53,7 +54,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }));
     return { projects, total, summary, nextMeeting, load };
   });
-  return pageData({ forum, role, query, ...page, cadenceDays: CADENCE_DAYS[forum.cadence], now: pageNow() });
+  return pageData({ forum, canCreateProject: can({ role }, 'create-project'), canSeeSettings: can({ role }, 'see-settings'), query, ...page, cadenceDays: CADENCE_DAYS[forum.cadence], now: pageNow() });
 }
 
 function statusFor(r: { statusAt: unknown; statusMeetingId: number | null }, next: Awaited<ReturnType<typeof getNextMeeting>>) {
@@ -169,7 +170,7 @@ function Filters({ data }: { data: Data }) {
 
 export default function ForumDashboard() {
   const data = useLoaderData<typeof loader>();
-  const { forum, role, query, projects, total, nextMeeting, now, cadenceDays } = data;
+  const { forum, canCreateProject, canSeeSettings, query, projects, total, nextMeeting, now, cadenceDays } = data;
   const columns = useMemo<DataColumn<Row>[]>(
     () => [
       { id: 'project', header: 'Project', accessorFn: (r) => r.name, cell: ({ row }) => <Link to={`/forums/${forum.slug}/projects/${row.original.id}`}>{row.original.name}</Link> },
@@ -190,7 +191,7 @@ export default function ForumDashboard() {
     <>
       <div className="page-head">
         <h1>{forum.name}</h1>
-        {role === 'chair' ? (
+        {canCreateProject ? (
           <Link className="button" to={`/forums/${forum.slug}/projects/new`}>
             New project
           </Link>
@@ -198,7 +199,7 @@ export default function ForumDashboard() {
         <nav aria-label="Forum" className="page-links">
           <Link to={`/forums/${forum.slug}/meetings`}>Meetings</Link>
           <Link to={`/forums/${forum.slug}/oversight`}>Oversight</Link>
-          {role === 'chair' || role === 'leader' ? <Link to={`/forums/${forum.slug}/settings`}>Settings</Link> : null}
+          {canSeeSettings ? <Link to={`/forums/${forum.slug}/settings`}>Settings</Link> : null}
           <a href={`/forums/${forum.slug}/projects.csv${dashboardSearch({ ...query, page: 1 })}`} download>
             Export CSV
           </a>

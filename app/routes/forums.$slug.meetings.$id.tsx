@@ -17,6 +17,7 @@ import { invalidFormResponse, parseMeetingId, refusalResponse, runMeetingAction 
 import { loadVerdictConsequences } from '~/modules/meetings/consequences.server';
 import { loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
 import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
+import { can } from '~/modules/auth/can';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { formatDateTime } from '~/utils/format';
@@ -54,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const members = recording ? paged.members : [];
   const consequences = recording ? Object.fromEntries(paged.discussed.items.map((i) => [i.projectId, paged.consequences[i.projectId] ?? []])) : {};
   const saved = IdParamSchema.safeParse(searchParams.get('saved') ?? undefined);
-  return pageData({ forum, canRun, savedProjectId: saved.success ? saved.data : null, isChair: role === 'chair', view: { ...paged, members, consequences } });
+  return pageData({ forum, canRun, savedProjectId: saved.success ? saved.data : null, isChair: can({ role }, 'manage-action-items'), view: { ...paged, members, consequences } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { getForumPolicyProblems } from '~/modules/forums/forums.server';
 import { getDb } from '~/utils/db.server';
@@ -16,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
   return json({
     forum: { slug: forum.slug, name: forum.name },
-    canEdit: role === 'chair',
+    canEdit: can({ role }, 'manage-forum'),
     policyProblems,
   });
 }
