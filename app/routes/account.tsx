@@ -6,10 +6,11 @@ import { Field } from '~/components/ui/field';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { changePassword, endOtherSessions, endSession, listSessions } from '~/modules/auth/account.server';
 import { requireUser } from '~/modules/auth/guards.server';
-import { ChangePasswordSchema, EndOtherSessionsSchema, EndSessionSchema } from '~/modules/auth/schemas';
+import { AccountActionSchema } from '~/modules/auth/schemas';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
-import { parseFormData, type FieldErrors } from '~/utils/forms';
+import { formValues, parseFormData } from '~/utils/forms';
+import { actionFailure, invalidForm, toActionFailure } from '~/utils/forms.server';
 import { retryAfterOf } from '~/utils/http.server';
 import { keepKnownQuery } from '~/utils/http.server';
 
@@ -29,42 +30,33 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-type ActionResult = { intent: string; ok: boolean; message?: string; fieldErrors?: FieldErrors; formError?: string | null };
+/** What a done form answers: the notice to show (a failure is the one ActionFailure shape). */
+type Done = { ok: true; intent: string; message: string };
+const done = (intent: string, message: string) => json<Done>({ ok: true, intent, message });
 
 export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   const user = await requireUser(request, db);
   const formData = await request.formData();
-  const intent = formData.get('intent');
-  const fail = (status: number, result: ActionResult) => json<ActionResult>(result, { status });
-
-  if (intent === 'change-password') {
-    const parsed = parseFormData(formData, ChangePasswordSchema);
-    if (!parsed.ok) return fail(400, { intent, ok: false, fieldErrors: parsed.fieldErrors, formError: parsed.formErrors[0] ?? null });
-    const result = await changePassword(db, { userId: user.id, currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, keepSession: user.sessionHash, request });
-    if (!result.ok && result.reason === 'throttled') {
-      return json<ActionResult>(
-        { intent, ok: false, formError: `Too many wrong passwords. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.` },
-        { status: 429, headers: { 'Retry-After': String(result.retryAfterSeconds) } },
-      );
+  const parsed = parseFormData(formData, AccountActionSchema);
+  if (!parsed.ok) return invalidForm(parsed, formValues(formData).intent ?? null);
+  const form = parsed.data;
+  switch (form.intent) {
+    case 'change-password': {
+      const result = await changePassword(db, { userId: user.id, currentPassword: form.currentPassword, newPassword: form.newPassword, keepSession: user.sessionHash, request });
+      if (!result.ok) return toActionFailure(result.failure, { intent: form.intent });
+      return done(form.intent, 'Password changed. Your other sessions were signed out.');
     }
-    if (!result.ok) return fail(400, { intent, ok: false, fieldErrors: { currentPassword: ['That is not your current password'] } });
-    return json<ActionResult>({ intent, ok: true, message: 'Password changed. Your other sessions were signed out.' });
+    case 'end-session': {
+      const ended = await endSession(db, { userId: user.id, sessionId: form.session, request });
+      if (!ended) return actionFailure({ intent: form.intent, formError: 'That session has already ended' }, { status: 404 });
+      return done(form.intent, 'Session ended.');
+    }
+    case 'end-other-sessions': {
+      const n = (await endOtherSessions(db, { userId: user.id, keep: user.sessionHash, request })).length;
+      return done(form.intent, `Signed out ${n} other session${n === 1 ? '' : 's'}.`);
+    }
   }
-  if (intent === 'end-session') {
-    const parsed = parseFormData(formData, EndSessionSchema);
-    if (!parsed.ok) return fail(400, { intent, ok: false, formError: 'Unknown session' });
-    const ended = await endSession(db, { userId: user.id, sessionId: parsed.data.session, request });
-    if (!ended) return fail(404, { intent, ok: false, formError: 'That session has already ended' });
-    return json<ActionResult>({ intent, ok: true, message: 'Session ended.' });
-  }
-  if (intent === 'end-other-sessions') {
-    const parsed = parseFormData(formData, EndOtherSessionsSchema);
-    if (!parsed.ok) return fail(400, { intent, ok: false, formError: parsed.formErrors[0] ?? 'Invalid request' });
-    const n = (await endOtherSessions(db, { userId: user.id, keep: user.sessionHash, request })).length;
-    return json<ActionResult>({ intent, ok: true, message: `Signed out ${n} other session${n === 1 ? '' : 's'}.` });
-  }
-  return fail(400, { intent: String(intent ?? ''), ok: false, formError: 'Unknown action' });
 }
 
 type Session = ReturnType<typeof useLoaderData<typeof loader>>['sessions'][number];
@@ -72,7 +64,7 @@ type Session = ReturnType<typeof useLoaderData<typeof loader>>['sessions'][numbe
 export default function Account() {
   const { user, sessions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const pw = result?.intent === 'change-password' ? result : undefined;
+  const pw = result && !result.ok && result.intent === 'change-password' ? result : undefined;
   const columns = useMemo<DataColumn<Session>[]>(
     () => [
       { id: 'device', header: 'Device', accessorFn: (s) => s.userAgent, cell: ({ row }) => <span className="ua">{row.original.userAgent ?? 'Unknown'}{row.original.current ? <strong> (this session)</strong> : null}</span> },
@@ -136,9 +128,9 @@ export default function Account() {
               {pw.formError}
             </p>
           ) : null}
-          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={pw?.fieldErrors?.currentPassword} />
-          <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={8} maxLength={128} hint="8 to 128 characters; common passwords are refused." errors={pw?.fieldErrors?.newPassword} />
-          <Field label="Repeat the new password" name="confirmPassword" type="password" autoComplete="new-password" required errors={pw?.fieldErrors?.confirmPassword} />
+          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={pw?.fieldErrors.currentPassword} />
+          <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={8} maxLength={128} hint="8 to 128 characters; common passwords are refused." errors={pw?.fieldErrors.newPassword} />
+          <Field label="Repeat the new password" name="confirmPassword" type="password" autoComplete="new-password" required errors={pw?.fieldErrors.confirmPassword} />
           <button type="submit" className="button">
             Change password
           </button>

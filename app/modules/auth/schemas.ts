@@ -29,6 +29,9 @@ export const EndSessionSchema = z.strictObject({
 
 export const EndOtherSessionsSchema = z.strictObject({ intent: z.literal('end-other-sessions') });
 
+/** The account page's forms: the `intent` picks the schema (like MeetingActionSchema). */
+export const AccountActionSchema = z.discriminatedUnion('intent', [ChangePasswordSchema, EndSessionSchema, EndOtherSessionsSchema], { error: 'Unknown action' });
+
 /** Setting a password from a link (an invitation or a reset). */
 export const SetPasswordSchema = z
   .strictObject({
