@@ -1,3 +1,4 @@
+import { can } from '~/modules/auth/can';
 import { requireForumRole, type ForumAccess } from '~/modules/auth/guards.server';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { getDb, type Executor } from '~/utils/db.server';
@@ -32,7 +33,7 @@ export function assertProjectActive(project: { archived: boolean }): void {
 
 /** The project's owner and the forum's chair manage its goals and status updates. */
 export function canManageProject(access: Pick<ForumAccess, 'role' | 'user'>, ownerId: number): boolean {
-  return access.role === 'chair' || (access.role === 'owner' && access.user.id === ownerId);
+  return can(access, 'edit-project') || (access.role === 'owner' && access.user.id === ownerId);
 }
 
 /** After requireForumRole: the project in this forum (404) that this user manages (403, audit-logged). */
