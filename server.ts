@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequestHandler } from '@remix-run/express';
 import type { ServerBuild } from '@remix-run/node';
+import compression from 'compression';
 import express from 'express';
 import { migrateToLatest, openDatabase, DataDirLockedError } from './db/client';
 import { DEMO_LOGINS, DEMO_OUTSIDER, DEMO_PASSWORD, DemoAccountsRefused, databaseIsEmpty, listDemoAccounts, seedDemoIfEmpty } from './db/seed';
@@ -62,6 +63,8 @@ export function isCrossSite(req: express.Request, ownHosts: string[]): boolean {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Small answers read by probes and scrapers: never compressed. */
+const UNCOMPRESSED = new Set(['/healthz', '/readyz', '/metrics']);
 const HOST_SYNTAX = /^(?:\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::(\d{1,5}))?$/i;
 
 /** A Host (or trusted X-Forwarded-Host) a URL can be built from: a name or address and a port up to 65535. */
@@ -190,6 +193,8 @@ async function main() {
     }
     next();
   });
+  // Pages, data and assets go compressed (brotli, else gzip; issue #20); the probes and /metrics answer as they are.
+  app.use(compression({ filter: (req, res) => !UNCOMPRESSED.has(req.path) && compression.filter(req, res) }));
   app.get('/metrics', metricsEndpoint(metrics.registry, env.METRICS_TOKEN));
   app.use('/build', express.static(path.join(buildDir, 'public/build'), { immutable: true, maxAge: '1y' }));
   app.use(express.static('public', { maxAge: '1h' }));

@@ -8,6 +8,7 @@ import { NonceContext } from './utils/nonce';
 import { REQUEST_ID_HEADER } from './utils/http.server';
 import { RequestIdContext } from './utils/request-id';
 import { isDatabaseUnavailable, serviceUnavailablePage, UNAVAILABLE_MESSAGE } from './utils/db-errors.server';
+import { countLookup } from './utils/cache-stats.server';
 
 // Requests whose loader or action could not reach the database: they answer 503, not 500.
 const unavailable = new WeakSet<Request>();
@@ -51,6 +52,7 @@ function memoizedRender(request: Request, status: number, remixContext: EntryCon
   if (request.method !== 'GET' || status !== 200 || !handoff) return renderPage(request, remixContext, status >= 500 ? requestIdOf(request) : undefined);
   const key = crypto.createHash('sha256').update(request.url).update('\0').update(handoff).digest('base64');
   const hit = renders.get(key);
+  countLookup('render', hit !== undefined);
   if (hit !== undefined) {
     renders.delete(key); // most recently used last
     renders.set(key, hit);

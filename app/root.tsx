@@ -33,7 +33,11 @@ function Header({ data }: { data: RootData | undefined }) {
         Skip to content
       </a>
       <Link to="/" className="brand">
-        Inspection Forum
+        <span className="brand-long">Inspection Forum</span>
+        {/* On a phone the header is one line: the short name shows, the full one stays the link's name. */}
+        <span className="brand-short" aria-hidden="true">
+          IF
+        </span>
       </Link>
       {data?.user ? (
         <>

@@ -79,6 +79,18 @@ export interface ForumsTable {
   data_version: Generated<number>;
   /** An archived forum leaves its members' forum lists; instance admins still list it and can restore it. */
   archived: Generated<boolean>;
+  /** The policy version in force: `policy` holds its values (decision 015; written only by savePolicyVersion). */
+  policy_version: Generated<number>;
+}
+
+/** A forum's oversight policy versions: the full values, who changed them, when and why (issue #15). */
+export interface PolicyVersionsTable {
+  forum_id: number;
+  number: number;
+  values: Json<Record<string, unknown>>;
+  author_id: number | null;
+  reason: string;
+  created_at: Generated<Date>;
 }
 
 export interface MembershipsTable {
@@ -221,6 +233,8 @@ export interface OversightEventsTable {
   occurred_at: Generated<Date>;
   /** The project's owner when the event happened (filled by the database from the project). */
   owner_id: Generated<number | null>;
+  /** The forum's policy version the event was applied under (the database fills the current one when omitted). */
+  policy_version: Generated<number>;
 }
 
 export interface AuditLogTable {
@@ -251,6 +265,7 @@ export interface Database {
   reviews: ReviewsTable;
   action_items: ActionItemsTable;
   oversight_events: OversightEventsTable;
+  policy_versions: PolicyVersionsTable;
   audit_log: AuditLogTable;
   verifications: VerificationsTable;
 }

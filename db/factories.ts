@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Executor } from '../app/utils/db.server';
+import { createFirstPolicyVersion } from '../app/modules/oversight/policy-versions.server';
 import type { Cadence, GoalKind, LevelValue, Role } from './database';
 
 // Small builders shared by the demo seed and the tests (tests/factories.ts re-exports them). They live under
@@ -29,11 +30,13 @@ export async function createForum(
     timeZone = 'UTC',
   }: { slug?: string; name?: string; cadence?: Cadence; weekday?: number; meetingTime?: string; timeZone?: string } = {},
 ) {
-  return db
+  const forum = await db
     .insertInto('forums')
     .values({ slug, name, cadence, weekday, meeting_time: meetingTime, time_zone: timeZone, policy: JSON.stringify({}) })
     .returning(['id', 'slug', 'name'])
     .executeTakeFirstOrThrow();
+  await createFirstPolicyVersion(db, { forumId: forum.id, authorId: null });
+  return forum;
 }
 
 export async function addMember(db: Executor, { forumId, userId, role }: { forumId: number; userId: number; role: Role }) {

@@ -65,6 +65,7 @@ type Column = readonly [name: string, type: string];
 const COLUMNS = {
   users: [['id', 'bigint'], ['email', 'text'], ['name', 'text'], ['password_hash', 'text'], ['is_admin', 'boolean']],
   forums: [['id', 'bigint'], ['slug', 'text'], ['name', 'text'], ['cadence', 'text'], ['weekday', 'smallint'], ['meeting_time', 'text'], ['time_zone', 'text'], ['policy', 'jsonb']],
+  policy_versions: [['forum_id', 'bigint'], ['number', 'integer'], ['values', 'jsonb'], ['reason', 'text']],
   memberships: [['forum_id', 'bigint'], ['user_id', 'bigint'], ['role', 'text']],
   meetings: [['id', 'bigint'], ['forum_id', 'bigint'], ['scheduled_at', 'timestamptz'], ['state', 'text'], ['started_at', 'timestamptz'], ['closed_at', 'timestamptz'], ['closed_by', 'bigint']],
   projects: [
@@ -79,7 +80,7 @@ const COLUMNS = {
   action_items: [['id', 'bigint'], ['meeting_id', 'bigint'], ['review_id', 'bigint'], ['project_id', 'bigint'], ['text', 'text'], ['assignee_id', 'bigint'], ['due_date', 'date'], ['done_at', 'timestamptz'], ['created_by', 'bigint'], ['created_at', 'timestamptz']],
   oversight_events: [
     ['id', 'bigint'], ['project_id', 'bigint'], ['seq', 'integer'], ['type', 'text'], ['payload', 'jsonb'], ['from_level', 'text'], ['to_level', 'text'], ['rule', 'text'],
-    ['event_class', 'text'], ['explanation', 'text'], ['actor_id', 'bigint'], ['meeting_id', 'bigint'], ['occurred_at', 'timestamptz'],
+    ['event_class', 'text'], ['explanation', 'text'], ['actor_id', 'bigint'], ['meeting_id', 'bigint'], ['occurred_at', 'timestamptz'], ['policy_version', 'integer'],
   ],
 } as const satisfies Partial<Record<keyof Database, readonly Column[]>>;
 type Table = keyof typeof COLUMNS;
@@ -151,8 +152,9 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
       weekday: upcomingAt.getUTCDay(),
       meeting_time: '10:00',
       time_zone: 'UTC',
-      policy: {},
+      policy: DEFAULT_POLICY,
     });
+    rows.policy_versions.push({ forum_id: forumId, number: 1, values: DEFAULT_POLICY, reason: 'The policy the forum started with' });
     rows.memberships.push({ forum_id: forumId, user_id: benchUser, role: 'chair' });
     const leaders = [0, 1, 2].map((i) => newUser(`${pick(FIRST)} ${pick(LAST)}`, `leader${f}-${i}`));
     for (const l of leaders) rows.memberships.push({ forum_id: forumId, user_id: l, role: 'leader' });
@@ -198,7 +200,7 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
       const state = startState(start.level, start.reason);
       rows.oversight_events.push({
         id: id('oversight_events'), project_id: projectId, seq: 1, type: 'start', payload: { type: 'start', level: start.level, reason: start.reason },
-        from_level: start.level, to_level: start.level, rule: state.rule, event_class: state.eventClass, explanation: state.explanation, actor_id: null, meeting_id: null, occurred_at: createdAt,
+        from_level: start.level, to_level: start.level, rule: state.rule, event_class: state.eventClass, explanation: state.explanation, actor_id: null, meeting_id: null, occurred_at: createdAt, policy_version: 1,
       });
       return {
         projectId, ownerId, name: `${AREAS[i % AREAS.length]} ${WORK[Math.floor(i / AREAS.length) % WORK.length]} ${i + 1}`,
@@ -216,7 +218,7 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
       p.counts[p.state.eventClass] = (p.counts[p.state.eventClass] ?? 0) + 1;
       rows.oversight_events.push({
         id: id('oversight_events'), project_id: p.projectId, seq: p.seq, type: event.type, payload: event, from_level: from, to_level: p.state.level,
-        rule: p.state.rule, event_class: p.state.eventClass, explanation: p.state.explanation, actor_id: actorId, meeting_id: meetingId, occurred_at: at,
+        rule: p.state.rule, event_class: p.state.eventClass, explanation: p.state.explanation, actor_id: actorId, meeting_id: meetingId, occurred_at: at, policy_version: 1,
       });
       return p.state;
     };
@@ -298,7 +300,7 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
   }
   if (!main) throw new Error('no main forum');
 
-  const order: Table[] = ['users', 'forums', 'memberships', 'meetings', 'projects', 'goals', 'goal_revisions', 'status_updates', 'status_goal_values', 'reviews', 'action_items', 'oversight_events'];
+  const order: Table[] = ['users', 'forums', 'policy_versions', 'memberships', 'meetings', 'projects', 'goals', 'goal_revisions', 'status_updates', 'status_goal_values', 'reviews', 'action_items', 'oversight_events'];
   await db.transaction().execute(async (trx) => {
     // The rows are consistent by construction: as a superuser (PGlite, a local server) skip the per-row
     // foreign-key triggers for the load, as pg_restore --disable-triggers does. It halves the load time.

@@ -3,7 +3,10 @@ import { parseEnv } from '../app/utils/env.server';
 import { findOversightDrift } from '../app/modules/oversight/oversight.server';
 import { rewordStoredExplanations } from '../app/modules/oversight/reword.server';
 
-/** Replays every project from its oversight events; exit 1 naming any project whose cached state drifted. */
+/**
+ * Replays every project from its oversight events, each under the policy version it was applied under (issue #15);
+ * exit 1 naming any project whose cached state drifted.
+ */
 export async function runVerify(): Promise<number> {
   const env = parseEnv();
   const handle = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR });
@@ -16,7 +19,8 @@ export async function runVerify(): Promise<number> {
     for (const d of drift) {
       console.error(
         `drift: project ${d.projectId} "${d.name}": cached ${JSON.stringify(d.cached)}, replayed ${JSON.stringify(d.replayed)}` +
-          (d.classCounts ? `; cached event counts ${JSON.stringify(d.classCounts.cached)}, events ${JSON.stringify(d.classCounts.events)}` : ''),
+          (d.classCounts ? `; cached event counts ${JSON.stringify(d.classCounts.cached)}, events ${JSON.stringify(d.classCounts.events)}` : '') +
+          (d.problem ? `; ${d.problem}` : ''),
       );
     }
     return 1;

@@ -114,7 +114,9 @@ export function LevelHistoryChart({ points, until, timeZone }: { points: { at: s
       : `${changes.length} level change${changes.length === 1 ? '' : 's'}${changes.length > shown.length ? `, the latest ${shown.length}` : ''}: ` +
         shown.map((c) => `${LEVEL_LABEL[c.from]} → ${LEVEL_LABEL[c.to]} on ${formatDate(c.at, timeZone)}`).join(', ') +
         '.');
+  // On a phone the chart keeps a width where its text is at least 12 px, and scrolls inside its own box (app.css).
   return (
+    <div className="chart-scroll">
     <svg className="chart level-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`}>
       <title id={`${id}-t`}>Oversight level over time</title>
       <desc id={`${id}-d`}>{desc}</desc>
@@ -147,5 +149,6 @@ export function LevelHistoryChart({ points, until, timeZone }: { points: { at: s
         {formatDate(new Date(end), timeZone)}
       </text>
     </svg>
+    </div>
   );
 }

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { Field, SelectField } from '~/components/ui/field';
-import { CADENCES, WEEKDAYS, previewMeetings, scheduleFields, toSchedule } from '~/modules/forums/forums';
+import { CADENCES, WEEKDAYS, previewMeetings, timeZones, toSchedule } from '~/modules/forums/forums';
 import { formatDateTime } from '~/utils/format';
-import { z } from 'zod';
+// zod's small build: the browser bundle has no full zod (decision 020); the server validates the saved form.
+import * as z from 'zod/mini';
 
 type Values = Partial<Record<'cadence' | 'weekday' | 'meetingTime' | 'timeZone' | 'statusDeadlineHours' | 'minutesPerReview', string | number>>;
 type Errors = Record<string, string[] | undefined> | undefined;
@@ -72,11 +73,15 @@ export function ScheduleFields({ values, errors, zones }: { values: Values; erro
   );
 }
 
+/** The fields the preview needs, as scheduleFields (forums.ts) reads them; a failure only hides the preview. */
 const LiveSchedule = z.object({
-  cadence: scheduleFields.cadence,
-  weekday: scheduleFields.weekday,
-  meetingTime: scheduleFields.meetingTime,
-  timeZone: scheduleFields.timeZone,
+  cadence: z.enum(['weekly', 'biweekly', 'monthly']),
+  weekday: z.coerce.number().check(z.multipleOf(1), z.gte(0), z.lte(6)),
+  meetingTime: z.string().check(z.trim(), z.regex(/^([01]\d|2[0-3]):[0-5]\d$/)),
+  timeZone: z.string().check(
+    z.trim(),
+    z.refine((tz) => timeZones().has(tz)),
+  ),
 });
 
 /**

@@ -14,16 +14,23 @@ type Load = Omit<ReviewLoad, 'current' | 'history'> & { current: Point | null; h
 export function ReviewLoadChart({ points, timeZone }: { points: Point[]; timeZone: string }) {
   const id = useId();
   if (points.length < 2) return null;
+  // Text is 13.5 user units (app.css) in a 360-unit-wide chart: at least 12 px wherever it is shown 320 px wide or more.
   const W = 360;
-  const H = 110;
-  const pad = { left: 28, right: 8, top: 8, bottom: 20 };
-  const max = Math.max(1, ...points.map((p) => Math.max(p.discussed, p.everything)));
+  const H = 150;
+  const pad = { left: 34, right: 8, top: 10, bottom: 38 };
+  const top = Math.max(1, ...points.map((p) => Math.max(p.discussed, p.everything)));
+  // A readable y-axis: 0, the middle and the top, rounded to whole projects.
+  const max = top <= 4 ? top : Math.ceil(top / 4) * 4;
+  const ticks = max <= 4 ? [0, max] : [0, max / 2, max];
   const slot = (W - pad.left - pad.right) / points.length;
   const y = (v: number) => H - pad.bottom - (v / max) * (H - pad.top - pad.bottom);
   const x = (i: number) => pad.left + slot * i + slot / 2;
   const first = points[0];
   const last = points[points.length - 1];
   const average = points.reduce((s, p) => s + p.discussed, 0) / points.length;
+  // Dates under the bars: the first, the last and one between them (more would overlap).
+  const dated = [...new Set([0, Math.floor((points.length - 1) / 2), points.length - 1])];
+  const shortDate = (d: string | Date) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(new Date(d));
   const desc =
     `${points.length} meetings from ${formatDate(first.scheduledAt, timeZone)} to ${formatDate(last.scheduledAt, timeZone)}: ` +
     `${first.discussed} of ${first.everything} projects discussed at the first, ${last.discussed} of ${last.everything} at the last, ` +
@@ -32,7 +39,14 @@ export function ReviewLoadChart({ points, timeZone }: { points: Point[]; timeZon
     <svg className="chart load-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t ${id}-d`}>
       <title id={`${id}-t`}>Projects discussed per meeting against all active projects</title>
       <desc id={`${id}-d`}>{desc}</desc>
-      <line className="chart-grid" x1={pad.left} x2={W - pad.right} y1={y(0)} y2={y(0)} />
+      {ticks.map((t) => (
+        <g key={t}>
+          <line className="chart-grid" x1={pad.left} x2={W - pad.right} y1={r1(y(t))} y2={r1(y(t))} />
+          <text className="chart-label" x={pad.left - 5} y={r1(y(t) + 4.5)} textAnchor="end">
+            {t}
+          </text>
+        </g>
+      ))}
       {points.map((p, i) => (
         <rect
           key={p.meetingId}
@@ -44,17 +58,13 @@ export function ReviewLoadChart({ points, timeZone }: { points: Point[]; timeZon
         />
       ))}
       <polyline className="load-everything" points={points.map((p, i) => `${x(i).toFixed(1)},${y(p.everything).toFixed(1)}`).join(' ')} />
-      <text className="chart-label" x={pad.left - 4} y={y(max) + 4} textAnchor="end">
-        {max}
-      </text>
-      <text className="chart-label" x={pad.left - 4} y={y(0) + 4} textAnchor="end">
-        0
-      </text>
-      <text className="chart-label" x={pad.left} y={H - 5}>
-        {formatDate(first.scheduledAt, timeZone)}
-      </text>
-      <text className="chart-label" x={W - pad.right} y={H - 5} textAnchor="end">
-        {formatDate(last.scheduledAt, timeZone)}
+      {dated.map((i) => (
+        <text key={i} className="chart-label" x={r1(x(i))} y={H - pad.bottom + 17} textAnchor={i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'} dx={i === 0 ? -slot / 2 : i === points.length - 1 ? slot / 2 : 0}>
+          {shortDate(points[i].scheduledAt)}
+        </text>
+      ))}
+      <text className="chart-label" x={pad.left} y={H - 4}>
+        projects per meeting
       </text>
     </svg>
   );
@@ -86,7 +96,21 @@ export function ReviewLoadSummary({ load, timeZone, title = 'Review load' }: { l
       ) : null}
       <ReviewLoadChart points={points} timeZone={timeZone} />
       <p className="muted load-legend">
-        <span className="legend-bar" aria-hidden="true" /> discussed <span className="legend-line" aria-hidden="true" /> every active project · {minutesPerReview} min per review
+        <span>
+          <span className="legend-bar" aria-hidden="true" />
+          discussed
+        </span>
+        {current && current.state !== 'closed' ? (
+          <span>
+            <span className="legend-expected" aria-hidden="true" />
+            expected at the next meeting
+          </span>
+        ) : null}
+        <span>
+          <span className="legend-line" aria-hidden="true" />
+          every active project
+        </span>
+        <span>{minutesPerReview} min per review</span>
       </p>
     </section>
   );

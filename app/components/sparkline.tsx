@@ -24,10 +24,16 @@ export function HealthSparkline({ trend }: { trend: HealthValue[] }) {
   const step = 10;
   const width = 8 + (trend.length - 1) * step;
   const points = trend.map((h, i) => `${4 + i * step},${Y[h]}`).join(' ');
-  // A dot is a zero-length stroke with round caps (CSS: .sparkline path).
+  // Not colour alone: each health its own mark (CSS: .sparkline path), besides its height. On track a dot (a
+  // zero-length stroke with round caps), at risk a triangle, off track a cross.
+  const MARK: Record<HealthValue, (x: number, y: number) => string> = {
+    on_track: (x, y) => `M${x},${y}h0`,
+    at_risk: (x, y) => `M${x},${y - 3}l3,5.5h-6z`,
+    off_track: (x, y) => `M${x - 2.5},${y - 2.5}l5,5m0,-5l-5,5`,
+  };
   const dots = (h: HealthValue) =>
     trend
-      .map((t, i) => (t === h ? `M${4 + i * step},${Y[h]}h0` : ''))
+      .map((t, i) => (t === h ? MARK[h](4 + i * step, Y[h]) : ''))
       .join('');
   return (
     <svg className="sparkline" width={width} height="20" viewBox={`0 0 ${width} 20`} role="img">

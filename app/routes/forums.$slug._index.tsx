@@ -132,9 +132,13 @@ function FilterSelect({ id, label, name, value, anyLabel, options }: { id: strin
 
 function Filters({ data }: { data: Data }) {
   const { query, summary } = data;
-  // Keyed by the view, so Back/Forward re-fill the fields from the URL instead of keeping stale values.
+  const active = Boolean(query.q || query.level || query.health || query.owner || query.due);
+  // Keyed by the view, so Back/Forward re-fill the fields from the URL instead of keeping stale values. Folded away
+  // on a phone (open while a filter is on); always open on a wide screen (app.css).
   return (
-    <Form key={dashboardSearch(query)} method="get" className="filters" role="search" aria-label="Filter projects">
+    <details className="filters-fold" open={active || undefined}>
+      <summary>Filters{active ? ' (on)' : ''}</summary>
+      <Form key={dashboardSearch(query)} method="get" className="filters" role="search" aria-label="Filter projects">
       <div className="field">
         <label htmlFor="f-q">Search</label>
         <input id="f-q" type="search" name="q" defaultValue={query.q} maxLength={100} placeholder="Project or owner" />
@@ -164,7 +168,8 @@ function Filters({ data }: { data: Data }) {
           Clear
         </Link>
       </div>
-    </Form>
+      </Form>
+    </details>
   );
 }
 
@@ -222,6 +227,7 @@ export default function ForumDashboard() {
         sort={{ id: query.sort, desc: query.dir === 'desc' }}
         sortHref={sortHref}
         empty={filtered ? 'No projects match these filters.' : 'No projects in this forum yet.'}
+        priority={['project', 'health', 'level', 'next_review']}
       />
       <Pagination page={query.page} pages={Math.max(1, Math.ceil(total / query.size))} href={(page) => dashboardSearch(query, { page }) || '?'} />
     </>

@@ -36,19 +36,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { forum, role } = await requireForumRole(request, params.slug);
   const meetingId = parseMeetingId(params.id);
   const { searchParams } = new URL(request.url);
-  const view = await forumPageData(forum, `meeting:${meetingId}`, async () => {
-    const loaded = await loadMeetingView(db, { forumId: forum.id, meetingId });
-    invariantResponse(loaded, 'Meeting not found');
-    // What each verdict choice will do at the close: a preview from the engine, in progress only.
-    const consequences = await loadVerdictConsequences(db, { forumId: forum.id, meetingId });
-    return { ...prepareMeetingView(loaded), consequences };
-  });
+  const view = () =>
+    forumPageData(forum, `meeting:${meetingId}`, async () => {
+      const loaded = await loadMeetingView(db, { forumId: forum.id, meetingId });
+      invariantResponse(loaded, 'Meeting not found');
+      // What each verdict choice will do at the close: a preview from the engine, in progress only.
+      const consequences = await loadVerdictConsequences(db, { forumId: forum.id, meetingId });
+      return { ...prepareMeetingView(loaded), consequences };
+    });
   const item = IdParamSchema.safeParse(searchParams.get('item') ?? undefined);
-  const paged = pageMeetingView(view, {
-    page: readPageParam(searchParams, 'page'),
-    consentPage: readPageParam(searchParams, 'consent'),
-    item: item.success ? item.data : undefined,
-  });
+  const at = { page: readPageParam(searchParams, 'page'), consentPage: readPageParam(searchParams, 'consent'), item: item.success ? item.data : undefined };
+  // The page of the agenda shown (its owners' markdown rendered), cached like the whole agenda it is cut from.
+  const paged = await forumPageData(forum, `meeting:${meetingId}:${at.page}:${at.consentPage}:${at.item ?? ''}`, async () => pageMeetingView(await view(), at));
   const canRun = runsMeetings(role);
   const recording = canRun && paged.meeting.state === 'in_progress';
   // The members are the action-item forms' assignees, the consequences the verdict forms' notes: only for those forms.

@@ -28,6 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     forum,
     projects: pageOf(overview.projects, readPageParam(searchParams, 'page'), PAGE_SIZE),
     owners: pageOf(overview.owners, readPageParam(searchParams, 'owners'), PAGE_SIZE),
+    policyInForce: overview.policyInForce,
   });
 }
 
@@ -86,7 +87,7 @@ function NextReview({ n }: { n: number }) {
 }
 
 export default function OversightPage() {
-  const { forum, projects, owners } = useLoaderData<typeof loader>();
+  const { forum, projects, owners, policyInForce } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const projectColumns = useMemo<DataColumn<ProjectRow>[]>(
     () => [
@@ -139,6 +140,23 @@ export default function OversightPage() {
       <h2 id="owners-heading">Owners&rsquo; records</h2>
       <DataTable caption="Each owner's record across their projects" columns={ownerColumns} data={owners.items} getRowId={(r) => String(r.ownerId)} empty="No owners yet." />
       <Pagination label="Owner pages" page={owners.page} pages={owners.pages} href={(page) => `${withPageParam(search, 'owners', page)}#owners-heading`} />
+      <section aria-labelledby="policy-heading" className="policy-in-words">
+        <h2 id="policy-heading">The policy in force</h2>
+        <p className="muted">
+          Version {policyInForce.version} of this forum’s oversight policy. Each event is judged by the version in force when it happened.{' '}
+          <Link to={`/forums/${forum.slug}/settings/policy`}>Every parameter and the version history</Link>
+        </p>
+        {policyInForce.sections.map((s) => (
+          <div key={s.title}>
+            <h3>{s.title}</h3>
+            <ul>
+              {s.sentences.map((sentence) => (
+                <li key={sentence}>{sentence}</li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </section>
     </>
   );
 }

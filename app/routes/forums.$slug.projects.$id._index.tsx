@@ -18,7 +18,7 @@ import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { formatDate, pageNow } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
-import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
+import { readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
 import { keepKnownQuery } from '~/utils/http.server';
 
@@ -29,18 +29,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireForumRole(request, params.slug);
   const projectId = requireIdParam(params.id);
   const { searchParams } = new URL(request.url);
-  const { statuses, reviews, events, levelChanges, ...page } = await forumPageData(access.forum, `project:${projectId}`, () =>
-    getProjectPage(getDb(), { forumId: access.forum.id, projectId }),
+  // Years of weekly history: each list a page at a time, newest first, read a page at a time (issue #17).
+  const query = {
+    updates: readPageParam(searchParams, 'updates'),
+    reviews: readPageParam(searchParams, 'reviews'),
+    history: readPageParam(searchParams, 'history'),
+    changesOnly: searchParams.get('changes') === '1',
+  };
+  const { statuses, reviews, events, paging, ...page } = await forumPageData(
+    access.forum,
+    `project:${projectId}:${query.updates}:${query.reviews}:${query.history}:${query.changesOnly ? 1 : 0}`,
+    () => getProjectPage(getDb(), { forumId: access.forum.id, projectId, page: query }),
   );
-  // Years of weekly history: each list a page at a time, newest first.
-  const changesOnly = searchParams.get('changes') === '1';
+  const changesOnly = query.changesOnly;
   return pageData({
     forum: { slug: access.forum.slug, name: access.forum.name, timeZone: access.forum.timeZone },
     ...page,
-    statuses: pageOf(statuses, readPageParam(searchParams, 'updates'), HISTORY_PAGE),
-    reviews: pageOf(reviews, readPageParam(searchParams, 'reviews'), HISTORY_PAGE),
-    events: pageOf(changesOnly ? levelChanges : events, readPageParam(searchParams, 'history'), HISTORY_PAGE),
-    eventCount: events.length,
+    statuses: { items: statuses, ...paging.updates },
+    reviews: { items: reviews, ...paging.reviews },
+    events: { items: events, ...paging.history },
     changesOnly,
     // An archived project is read-only: its history stays, its forms are gone until the chair unarchives it.
     canManage: !page.project.archived && canManageProject(access, page.project.ownerId),
@@ -63,7 +70,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/forums/${access.forum.slug}/projects/${project.id}#oversight-history`, 303);
 }
 
-const HISTORY_PAGE = 10;
 
 type Review = ProjectPageData['reviews'][number];
 type ActionItem = ProjectPageData['actionItems'][number];
@@ -175,7 +181,7 @@ export default function ProjectPage() {
 
       <section aria-labelledby="reviews-title">
         <h2 id="reviews-title">Reviews</h2>
-        <DataTable caption="Reviews and leader feedback" columns={reviewColumns(forum.timeZone)} data={reviews.items} getRowId={(r) => String(r.id)} empty="No reviews yet." />
+        <DataTable caption="Reviews and leader feedback" columns={reviewColumns(forum.timeZone)} data={reviews.items} getRowId={(r) => String(r.id)} empty="No reviews yet." priority={['meeting', 'verdict', 'feedback']} />
         <Pagination label="Review pages" page={reviews.page} pages={reviews.pages} href={(n) => `${withPageParam(search, 'reviews', n)}#reviews-title`} />
       </section>
 

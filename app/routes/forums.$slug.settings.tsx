@@ -8,22 +8,24 @@ import { getDb } from '~/utils/db.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Settings · ${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
 
-// The forum's settings: the chair edits, leaders read; owners and observers get 403 (audit-logged by the guard).
+// The forum's settings: the chair edits. Every member reads the oversight policy tab (issue #15); the other tabs
+// keep their own guards (leaders read them; owners and observers get 403 from the tab's loader, audit-logged).
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
-  const { forum, role } = await requireForumRole(request, params.slug, ['chair', 'leader']);
+  const { forum, role } = await requireForumRole(request, params.slug);
   const policyProblems = await getForumPolicyProblems(db, {
     forumId: forum.id,
   });
   return json({
     forum: { slug: forum.slug, name: forum.name },
     canEdit: can({ role }, 'manage-forum'),
+    readsAllTabs: can({ role }, 'see-settings'),
     policyProblems,
   });
 }
 
 export default function ForumSettings() {
-  const { forum, canEdit, policyProblems } = useLoaderData<typeof loader>();
+  const { forum, canEdit, readsAllTabs, policyProblems } = useLoaderData<typeof loader>();
   const base = `/forums/${forum.slug}/settings`;
   return (
     <>
@@ -47,10 +49,15 @@ export default function ForumSettings() {
         </div>
       ) : null}
       <nav aria-label="Settings" className="tabs">
-        <NavLink to={base} end>
-          General &amp; schedule
-        </NavLink>
-        <NavLink to={`${base}/members`}>Members</NavLink>
+        {readsAllTabs ? (
+          <>
+            <NavLink to={base} end>
+              General &amp; schedule
+            </NavLink>
+            <NavLink to={`${base}/members`}>Members</NavLink>
+          </>
+        ) : null}
+        <NavLink to={`${base}/policy`}>Oversight policy</NavLink>
       </nav>
       <Outlet />
     </>

@@ -1,4 +1,5 @@
 import type { SerializeFrom } from '@remix-run/node';
+import { countLookup } from './cache-stats.server';
 import { databaseStore } from './db.server';
 import { jsonCopy } from './page-data.server';
 
@@ -43,7 +44,9 @@ export function forumPageData<T>(forum: { id: number; dataVersion: number }, key
   const id = `${forum.id}:${key}`;
   const now = Date.now();
   const hit = cache.entries.get(id);
-  if (hit && hit.version >= forum.dataVersion && hit.expires > now) {
+  const fresh = hit !== undefined && hit.version >= forum.dataVersion && hit.expires > now;
+  countLookup('page_data', fresh);
+  if (hit && fresh) {
     cache.entries.delete(id); // most recently used last
     cache.entries.set(id, hit);
     return hit.value as Promise<SerializeFrom<T>>;

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import client from 'prom-client';
 import type { DatabaseHandle } from '../../db/client';
+import { cacheCounts } from './cache-stats.server';
 import type { RouteMatch } from './route-pattern.server';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -54,6 +55,20 @@ export function createMetrics(handle: DatabaseHandle, routeOf: (req: IncomingMes
       },
     });
   }
+
+  new client.Counter({
+    name: 'cache_lookups_total',
+    help: 'Lookups in the in-memory layers (rendered pages, page data per forum version, sessions), by layer and hit or miss',
+    labelNames: ['layer', 'result'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [layer, c] of Object.entries(cacheCounts())) {
+        this.inc({ layer, result: 'hit' }, c.hit);
+        this.inc({ layer, result: 'miss' }, c.miss);
+      }
+    },
+  });
 
   /** Times every request until its response is done. */
   const observe = (req: IncomingMessage, res: ServerResponse, next: () => void) => {

@@ -10,6 +10,7 @@ import * as eventOwner from './20261202T1200-event-owner';
 import * as goalRange from './20261202T1200-goal-range';
 import * as identity from './20261202T1400-identity';
 import * as forumArchived from './20261202T1500-forum-archived';
+import * as policyVersions from './20261203T1200-policy-versions';
 
 // Listed statically so the same migrations run from the server, scripts and tests without a file scan.
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T1200-goal-range': goalRange,
   '20261202T1400-identity': identity,
   '20261202T1500-forum-archived': forumArchived,
+  '20261203T1200-policy-versions': policyVersions,
 };

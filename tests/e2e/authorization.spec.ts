@@ -154,6 +154,19 @@ const MATRIX: Row[] = [
     path: (i) => `/forums/demo/projects/${i.platformProject}/edit`,
     expect: { ...chairOnly(404), leader: 403, owner: 403, otherOwner: 403, observer: 403 },
   },
+  // Issue #15: Settings → Oversight policy. Every member reads it (and so reaches the settings layout), the chair
+  // saves; the other settings tabs keep their guards (the rows above). The outsider observes the platform forum.
+  { name: 'oversight policy settings', method: 'GET', path: () => '/forums/demo/settings/policy', expect: members(200) },
+  { name: 'save the oversight policy (invalid: no reason, no values)', method: 'POST', path: () => '/forums/demo/settings/policy', form: { intent: 'save', baseVersion: '1', reason: '' }, expect: chairOnly(400) },
+  { name: 'oversight policy: unknown intent', method: 'POST', path: () => '/forums/demo/settings/policy', form: { intent: 'delete-everything' }, expect: chairOnly(400) },
+  {
+    name: 'save the oversight policy with an extra field (mass assignment)',
+    method: 'POST',
+    path: () => '/forums/demo/settings/policy',
+    form: { intent: 'save', baseVersion: '1', reason: 'ok', policy_version: '99' },
+    expect: chairOnly(400),
+  },
+  { name: 'the platform forum’s oversight policy settings', method: 'GET', path: () => '/forums/platform/settings/policy', expect: { chair: 200, leader: 200, owner: 404, otherOwner: 404, observer: 404, nonMember: 200, anonymous: 302 } },
 ];
 
 const contexts = new Map<Role, APIRequestContext>();

@@ -53,7 +53,7 @@ async function expectSafe(response: APIResponse, what: string) {
 }
 
 test('query parameters: never a 5xx, never a stack trace', async () => {
-  const paths = ['/forums/demo', '/forums/demo/projects.csv', '/forums/demo/oversight', `/forums/demo/projects/${projectId}`, '/login', '/forums/demo/meetings', '/admin/users', '/forums/demo/settings/members'];
+  const paths = ['/forums/demo', '/forums/demo/projects.csv', '/forums/demo/oversight', `/forums/demo/projects/${projectId}`, '/login', '/forums/demo/meetings', '/admin/users', '/forums/demo/settings/members', '/forums/demo/settings/policy'];
   const keys = ['q', 'sort', 'dir', 'level', 'health', 'owner', 'due', 'size', 'page', 'redirectTo', 'events'];
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...paths), fc.dictionary(fc.constantFrom(...keys), hostile, { maxKeys: 4 }), async (path, params) => {
@@ -73,6 +73,8 @@ test('form actions: never a 5xx, never a stack trace', async () => {
     { ctx: () => owner, path: () => '/account', fields: ['intent', 'session', 'currentPassword', 'newPassword', 'confirmPassword'] },
     { ctx: () => chair, path: () => '/admin/users', fields: ['intent', 'email', 'name', 'admin', 'userId'] },
     { ctx: () => chair, path: () => '/forums/demo/settings/members', fields: ['intent', 'email', 'role', 'userId', 'invitationId'] },
+    // Never a valid save (that needs every parameter), so the demo forum's policy is never changed.
+    { ctx: () => chair, path: () => '/forums/demo/settings/policy', fields: ['intent', 'baseVersion', 'reason', 'intervalTight', 'windowLimit', 'hardMissCeiling'] },
     { ctx: () => owner, path: () => `/set-password/${'A'.repeat(43)}`, fields: ['password', 'confirmPassword'] },
     { ctx: () => owner, path: () => '/invitations/not-a-token', fields: ['intent', 'name', 'password', 'confirmPassword'] },
   ];

@@ -5,6 +5,7 @@ import { setDatabase } from '../../app/utils/db.server';
 import { saveStatusUpdate } from '../../app/modules/status/status.server';
 import { loader as dashboardLoader } from '../../app/routes/forums.$slug._index';
 import { openFreshDatabase } from '../setup/test-db';
+import { cacheCounts } from '../../app/utils/cache-stats.server';
 import { createForum, createProject, createUser, addMember } from '../factories';
 import { callRoute, createOwnersWorld, type OwnersWorld } from './owners-world';
 
@@ -74,7 +75,10 @@ test('the dashboard is served from the cache until the forum changes, then recom
     await sql`set local session_replication_role = replica`.execute(trx);
     await trx.updateTable('projects').set({ name: 'Renamed behind the cache' }).where('id', '=', w.otherProject.id).execute();
   });
+  const counted = { ...cacheCounts().page_data };
   expect((await get()).projects.map((p) => p.name)).toEqual(first.projects.map((p) => p.name));
+  // The lookup is counted as a hit (what /metrics and the bench report as cache_lookups_total).
+  expect(cacheCounts().page_data).toEqual({ hit: counted.hit + 1, miss: counted.miss });
   // A real change, committed by someone else: views show it as soon as its notification arrives (the session
   // cache learns the forum's new version from it; session-cache.server.ts).
   await createProject(handle.db, { forumId: w.forum.id, ownerId: w.users.otherOwner.id, name: 'Added after the first view' });

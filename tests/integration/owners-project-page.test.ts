@@ -123,7 +123,8 @@ describe('project page', () => {
     const few = await count();
     await withHistory(db, w, 6);
     expect(await count()).toBe(few);
-    expect(few).toBeLessThanOrEqual(6);
+    // Two round trips (issue #17): the header with each list's length, then six in parallel, each list one page of it.
+    expect(few).toBeLessThanOrEqual(7);
   });
 });
 

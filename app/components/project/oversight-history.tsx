@@ -98,6 +98,7 @@ export function OversightHistory({
         data={events.items}
         getRowId={(e) => String(e.seq)}
         empty={changesOnly ? 'No level changes yet.' : 'No oversight events yet.'}
+        priority={['at', 'change', 'explanation']}
       />
       <Pagination label="Oversight event pages" page={events.page} pages={events.pages} href={(n) => `${withPageParam(search, 'history', n)}#oversight-history`} />
     </>

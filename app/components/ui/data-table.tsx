@@ -20,11 +20,14 @@ interface DataTableProps<Row extends RowData> {
   sort?: ServerSort | null;
   sortHref?: (id: string, desc: boolean) => string;
   empty?: string;
+  /** On a narrow screen only these columns show (by id; issue #20): the others are hidden, so no table scrolls sideways. */
+  priority?: readonly string[];
 }
 
 /** Every table in the app: TanStack's headless model, real table semantics, sorting by links (works without JS). */
-export function DataTable<Row extends RowData>({ caption, columns, data, getRowId, sortableIds = [], sort, sortHref, empty = 'Nothing to show.' }: DataTableProps<Row>) {
+export function DataTable<Row extends RowData>({ caption, columns, data, getRowId, sortableIds = [], sort, sortHref, empty = 'Nothing to show.', priority }: DataTableProps<Row>) {
   const table = useTable({ features: dataTableFeatures, columns, data, getRowId: getRowId ? (row: Row) => getRowId(row) : undefined });
+  const narrow = (id: string) => (priority && !priority.includes(id) ? 'wide-only' : undefined);
   return (
     <div className="table-wrap">
       <table className="data">
@@ -39,7 +42,7 @@ export function DataTable<Row extends RowData>({ caption, columns, data, getRowI
                 const ariaSort = active ? (sort.desc ? 'descending' : 'ascending') : sortable ? 'none' : undefined;
                 const content = header.isPlaceholder ? null : <table.FlexRender header={header} />;
                 return (
-                  <th key={header.id} scope="col" aria-sort={ariaSort}>
+                  <th key={header.id} scope="col" aria-sort={ariaSort} className={narrow(id)}>
                     {sortable ? (
                       <Link className="sort-link" to={sortHref(id, active ? !sort.desc : false)} preventScrollReset>
                         {content}
@@ -65,7 +68,7 @@ export function DataTable<Row extends RowData>({ caption, columns, data, getRowI
             table.getRowModel().rows.map((row) => (
               <tr key={row.id}>
                 {row.getAllCells().map((cell) => (
-                  <td key={cell.id}>
+                  <td key={cell.id} className={narrow(cell.column.id)}>
                     <table.FlexRender cell={cell} />
                   </td>
                 ))}

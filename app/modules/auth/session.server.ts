@@ -8,6 +8,7 @@ import { noteRequestUser } from '~/utils/request-user.server';
 import { singleFlight } from '~/utils/single-flight';
 import { getEnv } from '~/utils/env.server';
 import { existingSessionCache, sessionCacheFor, type SessionCache, type SessionRecord } from './session-cache.server';
+import { countLookup } from '~/utils/cache-stats.server';
 import type { SessionUser } from './session-user';
 
 export type { MyForum, SessionUser } from './session-user';
@@ -72,6 +73,7 @@ export async function getSessionUser(db: Executor, request: Request): Promise<Se
   if (cache && write && requestId) cache.beginWrite(idHash, requestId);
   const read = async () => {
     const hit = cache?.get(idHash, Date.now(), write);
+    if (cache) countLookup('session', hit !== null && hit !== undefined);
     if (hit) return hit;
     const ticket = cache?.ticket();
     const record = await lookUpSession(db, idHash, cache);

@@ -4,6 +4,7 @@ import { writeAudit } from '~/modules/audit/audit.server';
 import { refuse, done, type Outcome } from '~/modules/meetings/meetings';
 import { ensurePlannedMeetings } from '~/modules/meetings/schedule.server';
 import { checkStoredPolicy } from '~/modules/oversight/oversight.server';
+import { createFirstPolicyVersion } from '~/modules/oversight/policy-versions.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { previewMeetings, toSchedule, type CreateForumInput, type ScheduleInput } from './forums';
 
@@ -75,6 +76,7 @@ export async function createForum(
         .returning(['id', 'slug'])
         .executeTakeFirstOrThrow();
       await trx.insertInto('memberships').values({ forum_id: forum.id, user_id: actorId, role: 'chair' }).execute();
+      await createFirstPolicyVersion(trx, { forumId: forum.id, authorId: actorId });
       await ensurePlannedMeetings(trx, { forumId: forum.id });
       await writeAudit(trx, {
         userId: actorId,

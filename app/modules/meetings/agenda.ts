@@ -85,6 +85,16 @@ export function buildAgenda(facts: readonly AgendaFacts[]): AgendaEntry[] {
   return ranked.map((r, i) => ({ projectId: r.f.projectId, section: r.section, reason: r.reason, position: i + 1 }));
 }
 
+/**
+ * Where the agenda would place one project, without the wording: the same rules as buildAgenda (any exception
+ * rule, else due by cadence, else consent). For callers that place many projects many times (the what-if
+ * preview replays years of meetings).
+ */
+export function agendaSection(f: AgendaFacts): AgendaSection {
+  for (const rule of EXCEPTION_RULES) if (rule(f) !== null) return 'exception';
+  return meetingsUntilDue(f) === 0 ? 'due' : 'consent';
+}
+
 /** Discussed items get a review; consent items are accepted without one unless a leader pulls them. */
 export function isDiscussed(item: { section: AgendaSection; pulled: boolean }): boolean {
   return item.section !== 'consent' || item.pulled;

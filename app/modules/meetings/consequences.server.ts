@@ -119,7 +119,7 @@ export async function loadVerdictConsequences(db: Executor, { forumId, meetingId
   const rows = await selectProjectsForClose(db, { forumId, meeting })
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
-    .select(['p.archived', 'o.name as owner', 'p.oversight_state', 'p.oversight_event_count', 'p.oversight_level', 'p.oversight_class_counts', 'f.policy'])
+    .select(['p.archived', 'o.name as owner', 'p.oversight_state', 'p.oversight_event_count', 'p.oversight_level', 'p.oversight_class_counts', 'f.policy', 'f.policy_version'])
     .execute();
   const facts: CloseFacts[] = rows.map(({ section, pulled, ...r }) => ({
     ...r,

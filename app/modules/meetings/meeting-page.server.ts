@@ -132,6 +132,8 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
   });
   const discussed = items.filter((i) => i.discussed);
   return {
+    /** A planned meeting's agenda as the engine built it for this read (the review load counts it, not again). */
+    plannedAgenda: planned ? [...planned.values()] : null,
     meeting,
     /** False for meetings held before agendas were stored (the seeded history): the items are its reviews. */
     hasAgenda: planned !== null || rows.some((r) => r.section !== null),
@@ -146,14 +148,15 @@ export type MeetingPage = NonNullable<Awaited<ReturnType<typeof getMeetingPage>>
 export type MeetingItem = MeetingPage['items'][number];
 
 /**
- * The meeting page (reads only): a planned meeting's agenda as the engine builds it now, owners' markdown
- * rendered safely, and the review load.
+ * The meeting page (reads only): a planned meeting's agenda as the engine builds it now (once: the review load
+ * counts the same agenda), and the review load.
  */
 export async function loadMeetingView(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }) {
-  const page = await getMeetingPage(db, { forumId, meetingId });
-  if (!page) return null;
+  const read = await getMeetingPage(db, { forumId, meetingId });
+  if (!read) return null;
+  const { plannedAgenda, ...page } = read;
   const [load, firstOpen] = await Promise.all([
-    getReviewLoad(db, { forumId, meetingId }),
+    getReviewLoad(db, { forumId, meetingId, agenda: plannedAgenda ?? undefined }),
     // Only the forum's next meeting can start: the earliest meeting not closed, if it is not this one.
     db
       .selectFrom('meetings')
@@ -164,13 +167,8 @@ export async function loadMeetingView(db: Executor, { forumId, meetingId }: { fo
       .limit(1)
       .executeTakeFirst(),
   ]);
-  const items = page.items.map((i) => ({
-    ...i,
-    summaryHtml: renderMarkdown(i.summary ?? ''),
-    risksHtml: renderMarkdown(i.risks ?? ''),
-    asksHtml: renderMarkdown(i.asks ?? ''),
-  }));
-  return { ...page, items, load, comesFirst: firstOpen && firstOpen.id !== page.meeting.id ? firstOpen : null };
+  // The owners' markdown is rendered for the page of items shown only (pageMeetingView), not for the whole agenda.
+  return { ...page, load, comesFirst: firstOpen && firstOpen.id !== page.meeting.id ? firstOpen : null };
 }
 
 /**
@@ -221,7 +219,7 @@ export function prepareMeetingView(view: MeetingView) {
   const consent = items.filter((i) => !i.discussed);
   return {
     ...rest,
-    discussed: discussed.map(({ summary: _s, risks: _r, asks: _a, ...i }, n) => ({ ...i, number: n + 1, nextProjectId: discussed[n + 1]?.projectId ?? null, nextProject: discussed[n + 1]?.project ?? null })),
+    discussed: discussed.map((i, n) => ({ ...i, number: n + 1, nextProjectId: discussed[n + 1]?.projectId ?? null, nextProject: discussed[n + 1]?.project ?? null })),
     consent: consent.map((i) => ({ projectId: i.projectId, project: i.project, owner: i.owner, health: i.health, summary: oneLine(i.summary ?? ''), reason: i.reason })),
     counts: {
       exception: discussed.filter((i) => i.section === 'exception').length,
@@ -241,14 +239,23 @@ export function prepareMeetingView(view: MeetingView) {
 export function pageMeetingView<V extends Pick<ReturnType<typeof prepareMeetingView>, 'discussed' | 'consent'>>(
   view: V,
   { page, consentPage, item }: { page: number; consentPage: number; item?: number },
-): Omit<V, 'discussed' | 'consent'> & { discussed: Paged<V['discussed'][number]>; consent: Paged<V['consent'][number]> } {
+): Omit<V, 'discussed' | 'consent'> & { discussed: Paged<Rendered<V['discussed'][number]>>; consent: Paged<V['consent'][number]> } {
   const at = item === undefined ? -1 : view.discussed.findIndex((i) => i.projectId === item);
   const consentAt = item === undefined ? -1 : view.consent.findIndex((i) => i.projectId === item);
+  const discussed = pageOf(view.discussed, at >= 0 ? Math.floor(at / DISCUSSED_PAGE_SIZE) + 1 : page, DISCUSSED_PAGE_SIZE);
   return {
     ...view,
-    discussed: pageOf(view.discussed, at >= 0 ? Math.floor(at / DISCUSSED_PAGE_SIZE) + 1 : page, DISCUSSED_PAGE_SIZE),
+    // The owner's status in full, rendered safely, for the items of this page only (issue #17).
+    discussed: { ...discussed, items: discussed.items.map(rendered) },
     consent: pageOf(view.consent, consentAt >= 0 ? Math.floor(consentAt / CONSENT_PAGE_SIZE) + 1 : consentPage, CONSENT_PAGE_SIZE),
   };
+}
+
+type Markdown = { summary: string | null; risks: string | null; asks: string | null };
+type Rendered<T extends Markdown> = Omit<T, keyof Markdown> & { summaryHtml: string; risksHtml: string; asksHtml: string };
+
+function rendered<T extends Markdown>({ summary, risks, asks, ...item }: T): Rendered<T> {
+  return { ...item, summaryHtml: renderMarkdown(summary ?? ''), risksHtml: renderMarkdown(risks ?? ''), asksHtml: renderMarkdown(asks ?? '') } as Rendered<T>;
 }
 
 export type MeetingPageView = ReturnType<typeof pageMeetingView<ReturnType<typeof prepareMeetingView>>>;

@@ -50,7 +50,10 @@ function toPoint(r: LoadRow, expectedDiscussed?: number): LoadPoint {
  * Review load for a meeting (or the forum's next one) and the `history` closed meetings before it: a fixed
  * number of queries (four at most) whatever the number of meetings and projects.
  */
-export async function getReviewLoad(db: Executor, { forumId, meetingId, history = 12 }: { forumId: number; meetingId?: number; history?: number }): Promise<ReviewLoad> {
+export async function getReviewLoad(
+  db: Executor,
+  { forumId, meetingId, history = 12, agenda }: { forumId: number; meetingId?: number; history?: number; /** The planned meeting's agenda, if the caller built it already. */ agenda?: Awaited<ReturnType<typeof planAgenda>> },
+): Promise<ReviewLoad> {
   const forum = db.selectFrom('forums').select('minutes_per_review').where('id', '=', forumId).executeTakeFirstOrThrow();
   const currentRow = await (meetingId === undefined
     ? meetingLoads(db, forumId).where('m.state', '!=', 'closed').orderBy('m.scheduled_at').limit(1)
@@ -58,14 +61,15 @@ export async function getReviewLoad(db: Executor, { forumId, meetingId, history 
   ).executeTakeFirst();
   let past = meetingLoads(db, forumId).where('m.state', '=', 'closed');
   if (currentRow) past = past.where('m.scheduled_at', '<', currentRow.scheduledAt);
-  const [settings, pastRows] = await Promise.all([forum, past.orderBy('m.scheduled_at', 'desc').limit(history).execute()]);
+  // A planned meeting's agenda is not stored until it starts: what the engine puts on it now, with the items
+  // pulled so far (built beside the history's query, not after it).
+  const plan = currentRow?.state === 'planned' ? (agenda ?? planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt })) : null;
+  const [settings, pastRows, planned] = await Promise.all([forum, past.orderBy('m.scheduled_at', 'desc').limit(history).execute(), plan]);
 
   let current: LoadPoint | null = null;
   if (currentRow) {
-    if (currentRow.state === 'planned') {
-      // Not stored until it starts: what the engine puts on it now, with the items pulled so far.
-      const agenda = await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt });
-      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, agenda.filter(isDiscussed).length), everything: agenda.length };
+    if (planned) {
+      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, planned.filter(isDiscussed).length), everything: planned.length };
     } else {
       current = toPoint(currentRow);
     }

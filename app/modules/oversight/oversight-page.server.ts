@@ -4,6 +4,7 @@ import { initialState, progressToNextLevel } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
 import { meetingsUntilReviewSql } from '~/modules/projects/review-schedule.server';
 import { resolvePolicy } from './oversight.server';
+import { policyInWords } from './policy-words';
 import { CALIBRATION, emptyCalibration, type Calibration } from './oversight-page';
 
 /**
@@ -13,7 +14,7 @@ import { CALIBRATION, emptyCalibration, type Calibration } from './oversight-pag
  */
 export async function getOversightOverview(db: Executor, { forumId }: { forumId: number }) {
   const [forum, projects] = await Promise.all([
-    db.selectFrom('forums').select('policy').where('id', '=', forumId).executeTakeFirstOrThrow(),
+    db.selectFrom('forums').select(['policy', 'policy_version']).where('id', '=', forumId).executeTakeFirstOrThrow(),
     db
       .selectFrom('projects as p')
       .innerJoin('users as o', 'o.id', 'p.owner_id')
@@ -55,5 +56,11 @@ export async function getOversightOverview(db: Executor, { forumId }: { forumId:
     for (const k of CALIBRATION) o.calibration[k] += r.calibration[k];
     owners.set(r.ownerId, o);
   }
-  return { projects: rows, owners: [...owners.values()].sort((a, b) => a.owner.localeCompare(b.owner)), policy };
+  return {
+    projects: rows,
+    owners: [...owners.values()].sort((a, b) => a.owner.localeCompare(b.owner)),
+    policy,
+    // The policy in force, in sentences made from its values (issue #15).
+    policyInForce: { version: forum.policy_version, sections: policyInWords(policy) },
+  };
 }

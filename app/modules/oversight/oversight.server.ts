@@ -2,6 +2,7 @@ import type { EventClassValue, LevelValue, OversightEventType, StoredPolicy } fr
 import {
   DEFAULT_POLICY,
   parsePolicy,
+  PolicySchema,
   initialState,
   step,
   type EngineEvent,
@@ -64,13 +65,15 @@ function startState(level: LevelValue, reason: string, policy: Policy): Oversigh
   return { ...s, rule: 'start', explanation: reason };
 }
 
-/** What the engine needs of a project to step it: its cached state and its forum's policy. */
+/** What the engine needs of a project to step it: its cached state and its forum's policy with its version. */
 export interface OversightRow {
   oversight_state: OversightState | null;
   oversight_event_count: number;
   oversight_level: LevelValue;
   oversight_class_counts: ClassCounts;
   policy: StoredPolicy | null;
+  /** The version `policy` is (forums.policy_version, read from the same row): stored on every event. */
+  policy_version: number;
 }
 
 /**
@@ -104,6 +107,7 @@ export function stepOversight(projectId: number, project: OversightRow, inputs: 
       actor_id: input.actorId ?? null,
       meeting_id: input.meetingId ?? null,
       occurred_at: input.occurredAt ?? new Date(),
+      policy_version: project.policy_version,
     };
   });
   const project_update = {
@@ -139,7 +143,7 @@ function readOversightRow(db: Executor, projectId: number) {
   return db
     .selectFrom('projects')
     .innerJoin('forums', 'forums.id', 'projects.forum_id')
-    .select(['projects.oversight_state', 'projects.oversight_event_count', 'projects.oversight_level', 'projects.oversight_class_counts', 'forums.policy'])
+    .select(['projects.oversight_state', 'projects.oversight_event_count', 'projects.oversight_level', 'projects.oversight_class_counts', 'forums.policy', 'forums.policy_version'])
     .where('projects.id', '=', projectId);
 }
 
@@ -178,15 +182,63 @@ export function oversightPreview(db: Executor): OversightRecorder {
   };
 }
 
-/** Folds stored event rows (ordered by seq) through the engine: the replay is the truth. */
+/** Folds stored event rows (ordered by seq) through the engine under one policy. */
 export function replayStoredEvents(rows: { type: string; payload: unknown }[], policy: Policy): OversightState | null {
+  return replayWithPolicyVersions(rows, () => policy).at(-1) ?? null;
+}
+
+/** A forum's policy versions by number (or any rule that names the policy to apply for a version number). */
+export type PolicyVersions = ReadonlyMap<number, Policy> | ((version: number) => Policy);
+
+/** An event names a policy version that is not stored (or fails validation): its replay cannot be trusted. */
+export class MissingPolicyVersionError extends Error {
+  constructor(readonly version: number) {
+    super(`policy version ${version} is missing or invalid`);
+  }
+}
+
+/**
+ * The replay is the truth (issue #15, decision 015): stored event rows (ordered by seq) folded through the engine,
+ * each under the policy version in force when it happened (`policy_version`; a row without one uses version 1).
+ * Returns the state after each event. Pass a function instead of the versions to replay the same history under
+ * another policy (the what-if preview: `() => candidate`).
+ */
+export function replayWithPolicyVersions(rows: readonly { type: string; payload: unknown; policy_version?: number }[], versions: PolicyVersions): OversightState[] {
+  const policyFor =
+    typeof versions === 'function'
+      ? versions
+      : (n: number) => {
+          const p = versions.get(n);
+          if (!p) throw new MissingPolicyVersionError(n);
+          return p;
+        };
+  const states = new Array<OversightState>(rows.length);
   let state: OversightState | null = null;
-  for (const row of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const policy = policyFor(row.policy_version ?? 1);
     const ev = row.payload as { type: string; level?: LevelValue; reason?: string };
     if (row.type === 'start') state = startState(ev.level ?? 'standard', ev.reason ?? '', policy);
     else state = step(state ?? startState('standard', 'Starting level', policy), row.payload as EngineEvent, policy);
+    states[i] = state;
   }
-  return state;
+  return states;
+}
+
+/** Every forum's policy versions (one query): forum id → version number → policy. Invalid stored values are left out. */
+export async function loadPolicyVersions(db: Executor, { forumId }: { forumId?: number } = {}): Promise<Map<number, Map<number, Policy>>> {
+  let query = db.selectFrom('policy_versions').select(['forum_id', 'number', 'values']);
+  if (forumId !== undefined) query = query.where('forum_id', '=', forumId);
+  const rows = await query.execute();
+  const out = new Map<number, Map<number, Policy>>();
+  for (const r of rows) {
+    const parsed = PolicySchema.safeParse(r.values);
+    if (!parsed.success) continue;
+    const versions = out.get(r.forum_id) ?? new Map<number, Policy>();
+    versions.set(r.number, resolvePolicy(parsed.data));
+    out.set(r.forum_id, versions);
+  }
+  return out;
 }
 
 export interface Drift {
@@ -196,6 +248,8 @@ export interface Drift {
   replayed: { level: string; interval: number; escalated: boolean } | null;
   /** Set when the cached per-class event counts differ from the events. */
   classCounts?: { cached: ClassCounts; events: ClassCounts };
+  /** Set when the events cannot be replayed (a policy version they name is missing or invalid). */
+  problem?: string;
 }
 
 const sameCounts = (a: ClassCounts, b: ClassCounts) => {
@@ -203,18 +257,21 @@ const sameCounts = (a: ClassCounts, b: ClassCounts) => {
   return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
 };
 
-/** Every project whose cached oversight state differs from the replay of its events (two queries in all). */
+/**
+ * Every project whose cached oversight state differs from the replay of its events, each event under the policy
+ * version it was applied under (three queries in all).
+ */
 export async function findOversightDrift(db: Executor): Promise<Drift[]> {
-  const [projects, events] = await Promise.all([
+  const [projects, events, versions] = await Promise.all([
     db
       .selectFrom('projects')
-      .innerJoin('forums', 'forums.id', 'projects.forum_id')
-      .select(['projects.id', 'projects.name', 'projects.oversight_level', 'projects.oversight_interval', 'projects.oversight_escalated', 'projects.oversight_class_counts', 'forums.policy'])
+      .select(['projects.id', 'projects.forum_id', 'projects.name', 'projects.oversight_level', 'projects.oversight_interval', 'projects.oversight_escalated', 'projects.oversight_class_counts'])
       .orderBy('projects.id')
       .execute(),
-    db.selectFrom('oversight_events').select(['project_id', 'type', 'payload', 'event_class']).orderBy('project_id').orderBy('seq').execute(),
+    db.selectFrom('oversight_events').select(['project_id', 'type', 'payload', 'event_class', 'policy_version']).orderBy('project_id').orderBy('seq').execute(),
+    loadPolicyVersions(db),
   ]);
-  const byProject = new Map<number, { type: string; payload: unknown }[]>();
+  const byProject = new Map<number, { type: string; payload: unknown; policy_version: number }[]>();
   const countsByProject = new Map<number, ClassCounts>();
   for (const e of events) {
     const counts = countsByProject.get(e.project_id) ?? {};
@@ -225,14 +282,29 @@ export async function findOversightDrift(db: Executor): Promise<Drift[]> {
     byProject.set(e.project_id, list);
   }
   const drift: Drift[] = [];
+  const none = new Map<number, Policy>();
   for (const p of projects) {
-    const replayed = replayStoredEvents(byProject.get(p.id) ?? [], resolvePolicy(p.policy));
     const cached = { level: p.oversight_level, interval: p.oversight_interval, escalated: p.oversight_escalated };
+    let replayed: OversightState | null = null;
+    let problem: string | undefined;
+    try {
+      replayed = replayWithPolicyVersions(byProject.get(p.id) ?? [], versions.get(p.forum_id) ?? none).at(-1) ?? null;
+    } catch (error) {
+      if (!(error instanceof MissingPolicyVersionError)) throw error;
+      problem = `its events name ${error.message} of its forum`;
+    }
     const r = replayed ? { level: replayed.level, interval: replayed.interval, escalated: replayed.escalated } : null;
     const counts = countsByProject.get(p.id) ?? {};
     const countsDrift = !sameCounts(p.oversight_class_counts, counts);
     if (!r || r.level !== cached.level || r.interval !== cached.interval || r.escalated !== cached.escalated || countsDrift) {
-      drift.push({ projectId: p.id, name: p.name, cached, replayed: r, ...(countsDrift ? { classCounts: { cached: p.oversight_class_counts, events: counts } } : {}) });
+      drift.push({
+        projectId: p.id,
+        name: p.name,
+        cached,
+        replayed: r,
+        ...(countsDrift ? { classCounts: { cached: p.oversight_class_counts, events: counts } } : {}),
+        ...(problem ? { problem } : {}),
+      });
     }
   }
   return drift;

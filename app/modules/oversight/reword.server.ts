@@ -1,7 +1,7 @@
 import { writeAudit } from '~/modules/audit/audit.server';
 import { initialState, step, type EngineEvent, type Level, type OversightState } from '~/oversight';
 import { inTransaction, type Executor } from '~/utils/db.server';
-import { resolvePolicy } from './oversight.server';
+import { loadPolicyVersions } from './oversight.server';
 
 export interface RewordResult {
   /** Events whose explanation was re-worded. */
@@ -18,18 +18,25 @@ export interface RewordResult {
  */
 export async function rewordStoredExplanations(db: Executor): Promise<RewordResult> {
   return inTransaction(db, async (trx) => {
-    const projects = await trx.selectFrom('projects').innerJoin('forums', 'forums.id', 'projects.forum_id').select(['projects.id', 'forums.policy', 'projects.oversight_state']).orderBy('projects.id').execute();
-    const events = await trx.selectFrom('oversight_events').select(['id', 'project_id', 'type', 'payload', 'rule', 'to_level', 'explanation']).orderBy('project_id').orderBy('seq').execute();
+    const projects = await trx.selectFrom('projects').select(['projects.id', 'projects.forum_id', 'projects.oversight_state']).orderBy('projects.id').execute();
+    const events = await trx.selectFrom('oversight_events').select(['id', 'project_id', 'type', 'payload', 'rule', 'to_level', 'explanation', 'policy_version']).orderBy('project_id').orderBy('seq').execute();
+    // Each event in the words of the policy version it was applied under (issue #15).
+    const versions = await loadPolicyVersions(trx);
     const byProject = new Map<number, typeof events>();
     for (const e of events) byProject.set(e.project_id, [...(byProject.get(e.project_id) ?? []), e]);
     const result: RewordResult = { events: 0, projects: 0, skipped: [] };
     for (const p of projects) {
       const list = byProject.get(p.id) ?? [];
-      const policy = resolvePolicy(p.policy);
+      const forumVersions = versions.get(p.forum_id);
       let state: OversightState | null = null;
       const changes: { id: number; explanation: string }[] = [];
       let agrees = true;
       for (const e of list) {
+        const policy = forumVersions?.get(e.policy_version);
+        if (!policy) {
+          agrees = false;
+          break;
+        }
         // As replayStoredEvents does; a start's explanation is the starting rule's reason, kept as written.
         if (e.type === 'start') {
           state = { ...initialState((e.payload as { level: Level }).level, policy), rule: 'start', explanation: e.explanation };

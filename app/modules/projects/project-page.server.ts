@@ -1,3 +1,4 @@
+import { sql, type SqlBool } from 'kysely';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { withGoalChanges, type GoalSnapshot } from '~/modules/goals/goals';
 import { goalRevisions, goalStateOrder } from '~/modules/goals/goals.server';
@@ -7,10 +8,6 @@ import type { Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
 
-/**
- * Everything the project page shows, in one query per section whatever the length of the history: header,
- * goals (with their reported values and revisions), status timeline, reviews, action items, oversight events.
- */
 /**
  * A milestone's latest report (done or not, with its note), when it was first reported done, and each time the owner
  * reopened it (a report of not done after one of done), with the note that says why (issue #21.4).
@@ -22,29 +19,70 @@ function milestoneReport(values: { at: Date | string; done: boolean | null; note
   return latest ? { at: latest.at, done: latest.done === true, note: latest.note, firstDoneAt: reported.find((v) => v.done)?.at ?? null, reopened } : null;
 }
 
-export async function getProjectPage(db: Executor, { forumId, projectId }: { forumId: number; projectId: number }) {
-  const [project, goals, statuses, reviews, actionItems, events] = await Promise.all([
-    db
-      .selectFrom('projects as p')
-      .innerJoin('users as o', 'o.id', 'p.owner_id')
-      .innerJoin('forums as f', 'f.id', 'p.forum_id')
-      .select([
-        'p.id',
-        'p.name',
-        'p.description',
-        'p.archived',
-        'p.owner_id as ownerId',
-        'o.name as ownerName',
-        'p.oversight_level as level',
-        'p.oversight_interval as interval',
-        'p.oversight_escalated as escalated',
-        'p.oversight_state as state',
-        'p.oversight_explanation as explanation',
-        'f.policy',
-      ])
-      .where('p.id', '=', projectId)
-      .where('p.forum_id', '=', forumId)
-      .executeTakeFirst(),
+/** Which page of each history list the page shows (10 a page, newest first); past the end, the last page. */
+export interface ProjectPageQuery {
+  updates: number;
+  reviews: number;
+  history: number;
+  /** The oversight history shows level changes only. */
+  changesOnly: boolean;
+}
+
+export const HISTORY_PAGE = 10;
+const FIRST_PAGES: ProjectPageQuery = { updates: 1, reviews: 1, history: 1, changesOnly: false };
+
+/** Page `page` of `total` items clamped to the last page, as the offset of its first item and its number. */
+function clampPage(page: number, total: number) {
+  const pages = Math.max(1, Math.ceil(total / HISTORY_PAGE));
+  const current = Math.min(Math.max(1, page), pages);
+  return { page: current, pages, total, offset: (current - 1) * HISTORY_PAGE };
+}
+
+/**
+ * Everything the project page shows, in two round trips whatever the length of the history (issue #17: a page
+ * sends what it shows). First the header with the length of each history list; then the goals (with their
+ * reported values for the charts, and revisions), the action items, the level's change points for its chart,
+ * and one page of each history list: status updates (their markdown rendered for that page only), reviews and
+ * oversight events, each read with LIMIT/OFFSET by index.
+ */
+export async function getProjectPage(db: Executor, { forumId, projectId, page = FIRST_PAGES }: { forumId: number; projectId: number; page?: ProjectPageQuery }) {
+  const project = await db
+    .selectFrom('projects as p')
+    .innerJoin('users as o', 'o.id', 'p.owner_id')
+    .innerJoin('forums as f', 'f.id', 'p.forum_id')
+    .select((eb) => [
+      'p.id',
+      'p.name',
+      'p.description',
+      'p.archived',
+      'p.owner_id as ownerId',
+      'o.name as ownerName',
+      'p.oversight_level as level',
+      'p.oversight_interval as interval',
+      'p.oversight_escalated as escalated',
+      'p.oversight_state as state',
+      'p.oversight_explanation as explanation',
+      'f.policy',
+      eb.selectFrom('status_updates as s').select((c) => c.fn.countAll<number>().as('n')).whereRef('s.project_id', '=', 'p.id').as('statusCount'),
+      eb.selectFrom('reviews as r').select((c) => c.fn.countAll<number>().as('n')).whereRef('r.project_id', '=', 'p.id').as('reviewCount'),
+      eb.selectFrom('oversight_events as e').select((c) => c.fn.countAll<number>().as('n')).whereRef('e.project_id', '=', 'p.id').as('eventCount'),
+      eb
+        .selectFrom('oversight_events as e')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('e.project_id', '=', 'p.id')
+        .where(sql<SqlBool>`e.from_level is distinct from e.to_level`)
+        .as('changeCount'),
+    ])
+    .where('p.id', '=', projectId)
+    .where('p.forum_id', '=', forumId)
+    .executeTakeFirst();
+  invariantResponse(project, 'Project not found');
+  const statusPage = clampPage(page.updates, Number(project.statusCount ?? 0));
+  const reviewPage = clampPage(page.reviews, Number(project.reviewCount ?? 0));
+  const eventCount = Number(project.eventCount ?? 0);
+  const eventPage = clampPage(page.history, page.changesOnly ? Number(project.changeCount ?? 0) : eventCount);
+
+  const [goals, statuses, reviews, actionItems, events, levelPoints] = await Promise.all([
     db
       .selectFrom('goals')
       .select((eb) => [
@@ -81,6 +119,9 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
       .select(['s.id', 's.health', 's.summary', 's.risks', 's.asks', 's.late', 's.created_at as createdAt', 's.updated_at as updatedAt', 'a.name as author', 'm.scheduled_at as meetingAt'])
       .where('s.project_id', '=', projectId)
       .orderBy('m.scheduled_at', 'desc')
+      .orderBy('s.id', 'desc')
+      .limit(HISTORY_PAGE)
+      .offset(statusPage.offset)
       .execute(),
     db
       .selectFrom('reviews as r')
@@ -89,6 +130,9 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
       .select(['r.id', 'r.verdict', 'r.self_report as selfReport', 'r.feedback', 'm.scheduled_at as meetingAt', 'u.name as reviewer'])
       .where('r.project_id', '=', projectId)
       .orderBy('m.scheduled_at', 'desc')
+      .orderBy('r.id', 'desc')
+      .limit(HISTORY_PAGE)
+      .offset(reviewPage.offset)
       .execute(),
     db
       .selectFrom('action_items as ai')
@@ -104,14 +148,31 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
       .leftJoin('meetings as m', 'm.id', 'e.meeting_id')
       .select(['e.seq', 'e.type', 'e.from_level as from', 'e.to_level as to', 'e.rule', 'e.explanation', 'e.occurred_at as at', 'u.name as actor', 'm.scheduled_at as meetingAt'])
       .where('e.project_id', '=', projectId)
+      .$if(page.changesOnly, (q) => q.where(sql<SqlBool>`e.from_level is distinct from e.to_level`))
+      .orderBy('e.seq', 'desc')
+      .limit(HISTORY_PAGE)
+      .offset(eventPage.offset)
+      .execute(),
+    // The level over time for the chart: the first event, each change and the latest (the steps it draws).
+    db
+      .selectFrom('oversight_events as e')
+      .select(['e.occurred_at as at', 'e.to_level as level'])
+      .where('e.project_id', '=', projectId)
+      .where((eb) =>
+        eb.or([
+          sql<SqlBool>`e.from_level is distinct from e.to_level`,
+          eb('e.seq', '=', eb.selectFrom('oversight_events as f').select((c) => c.fn.min('f.seq').as('s')).where('f.project_id', '=', projectId)),
+          eb('e.seq', '=', eb.selectFrom('oversight_events as l').select((c) => c.fn.max('l.seq').as('s')).where('l.project_id', '=', projectId)),
+        ]),
+      )
       .orderBy('e.seq')
       .execute(),
   ]);
-  invariantResponse(project, 'Project not found');
 
-  const { policy: storedPolicy, state: storedState, ...header } = project;
+  const { policy: storedPolicy, state: storedState, statusCount: _s, reviewCount: _r, eventCount: _e, changeCount: _c, ...header } = project;
   const policy = resolvePolicy(storedPolicy);
   const state = storedState ?? initialState(project.level, policy);
+  const paging = (p: ReturnType<typeof clampPage>) => ({ page: p.page, pages: p.pages, total: p.total });
   return {
     project: { ...header, progress: progressToNextLevel(state, policy).text },
     goals: goals.map(({ revisions, values, ...goal }) => ({
@@ -124,19 +185,21 @@ export async function getProjectPage(db: Executor, { forumId, projectId }: { for
         .slice(1)
         .map((r) => ({ at: r.changedAt, text: r.changes.join('; ') })),
     })),
+    /** One page of the status updates, newest first. */
     statuses: statuses.map(({ summary, risks, asks, ...s }) => ({
       ...s,
       summaryHtml: renderMarkdown(summary),
       risksHtml: renderMarkdown(risks),
       asksHtml: renderMarkdown(asks),
     })),
+    /** One page of the reviews, newest first. */
     reviews,
     actionItems,
-    /** Newest first. */
-    events: events.slice().reverse(),
-    /** The level changes among them, newest first (the history's "level changes only" view). */
-    levelChanges: events.filter((e) => e.from !== e.to).reverse(),
-    /** The level over time for the chart: the first event, each change and the latest (the steps it draws). */
-    levelPoints: events.filter((e, i) => i === 0 || i === events.length - 1 || e.from !== e.to).map((e) => ({ at: e.at, level: e.to })),
+    /** One page of the oversight events (or of the level changes only), newest first. */
+    events,
+    eventCount,
+    levelPoints,
+    /** Where each list's page is: its number (clamped to the last), the number of pages and of items. */
+    paging: { updates: paging(statusPage), reviews: paging(reviewPage), history: paging(eventPage) },
   };
 }

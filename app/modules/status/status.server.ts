@@ -1,4 +1,4 @@
-import { sql, type Expression, type ExpressionBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database, HealthValue, MeetingState } from '../../../db/database';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import { stepOversight, type OversightRow } from '~/modules/oversight/oversight.server';
@@ -28,6 +28,7 @@ function saveStateColumns(eb: ExpressionBuilder<Database & { p: Database['projec
     'f.id as forumId',
     'f.status_deadline_hours',
     'f.policy',
+    'f.policy_version',
     'p.oversight_state',
     'p.oversight_event_count',
     'p.oversight_level',
@@ -205,6 +206,33 @@ export async function getCycleStatus(db: Executor, { projectId, meetingId }: { p
 
 export type CycleStatus = NonNullable<Awaited<ReturnType<typeof getCycleStatus>>>;
 
+/** The goal value columns a save writes, and their types as the save's JSON rows carry them. */
+const GOAL_VALUE_TYPES = { goal_id: 'bigint', value: 'numeric', done: 'boolean', note: 'text' } as const;
+const GOAL_VALUE_COLUMNS = Object.keys(GOAL_VALUE_TYPES) as (keyof typeof GOAL_VALUE_TYPES)[];
+/** The oversight event columns a save writes (stepOversight's rows), and their types. */
+const EVENT_TYPES = {
+  project_id: 'bigint',
+  seq: 'integer',
+  type: 'text',
+  payload: 'jsonb',
+  from_level: 'text',
+  to_level: 'text',
+  rule: 'text',
+  event_class: 'text',
+  explanation: 'text',
+  actor_id: 'bigint',
+  meeting_id: 'bigint',
+  occurred_at: 'timestamptz',
+  policy_version: 'integer',
+} as const;
+const EVENT_COLUMNS = Object.keys(EVENT_TYPES) as (keyof typeof EVENT_TYPES)[];
+
+/** Rows sent as one JSON parameter, read as a table `alias` with the given column types (jsonb_to_recordset). */
+function recordset<A extends string, T extends Record<string, string>>(alias: A, rows: readonly object[], types: T) {
+  const definition = sql.join(Object.entries(types).map(([column, type]) => sql`${sql.id(column)} ${sql.raw(type)}`));
+  return sql<{ [K in keyof T]: unknown }>`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`.as<A>(sql`${sql.id(alias)}(${definition})`);
+}
+
 export type SaveStatusResult =
   | { ok: true; statusId: number; created: boolean; /** The state a next save of this status starts from. */ next: StatusSaveState }
   | { ok: false; reason: 'locked' }
@@ -279,73 +307,125 @@ export async function saveStatusOnce(
     !existing || existing.health !== input.health
       ? stepOversight(projectId, state.project, [{ event: { type: 'status', health: input.health }, actorId: userId, meetingId, occurredAt: now }])
       : null;
-  const saved = existing
-    ? sql`update status_updates
-        set health = ${input.health}, summary = ${input.summary}, risks = ${input.risks}, asks = ${input.asks},
-            late = ${late}, version = version + 1, updated_at = ${now}
-        from held_meeting, held_project
-        where status_updates.id = ${existing.id} and status_updates.version = ${input.version}
-        returning status_updates.id`
-    : sql`insert into status_updates (project_id, meeting_id, author_id, health, summary, risks, asks, late, created_at, updated_at)
-        select ${projectId}, ${meetingId}, ${userId}, ${input.health}, ${input.summary}, ${input.risks}, ${input.asks}, ${late}, ${now}, ${now}
-        from held_meeting, held_project
-        on conflict (project_id, meeting_id) do nothing
-        returning id`;
-  const goals = JSON.stringify(input.goals.map((g) => ({ goal_id: g.goalId, value: g.value, done: g.done, note: g.note })));
+  const policy = state.project.policy === null || state.project.policy === undefined ? null : JSON.stringify(state.project.policy);
+  // The one list of the status row's columns a save writes: an edit sets them, a first post inserts them.
+  const columns = { health: input.health, summary: input.summary, risks: input.risks, asks: input.asks, late, updated_at: now };
   const audit = { action: existing ? 'status.update' : 'status.create', detail: JSON.stringify({ meetingId, health: input.health, late }) };
-  const result = await sql<{ id: number | null; held: boolean }>`
-    with held_meeting as (
-      select m.id from meetings m
-      where m.id = ${meetingId} and m.state = ${state.meetingState}
-        and not exists (
-          select 1 from meetings e
-          where e.forum_id = m.forum_id and e.state <> 'closed' and e.scheduled_at < m.scheduled_at) -- a forum's meetings have distinct times
-        and exists (
-          select 1 from forums f
-          where f.id = m.forum_id and f.status_deadline_hours = ${state.deadlineHours}
-            and f.policy is not distinct from ${state.project.policy === null || state.project.policy === undefined ? null : JSON.stringify(state.project.policy)}::jsonb)
-      for share of m
-    ),
-    held_project as (
-      select id from projects
-      where id = ${projectId} and oversight_event_count = ${state.project.oversight_event_count} and owner_id = ${state.ownerId}
-        and ${activeGoalIds(sql.val(projectId))} = ${JSON.stringify(state.goalIds)}::jsonb
-      for update
-    ),
-    saved as (${saved}),
-    goal_values as (
-      insert into status_goal_values (status_update_id, goal_id, value, done, note)
-      select saved.id, g.goal_id, g.value, g.done, g.note
-      from saved cross join jsonb_to_recordset(${goals}::jsonb) as g(goal_id bigint, value numeric, done boolean, note text)
-      on conflict (status_update_id, goal_id) do update set value = excluded.value, done = excluded.done, note = excluded.note
-    ),
-    dropped_values as (
-      delete from status_goal_values v using saved
-      where v.status_update_id = saved.id and v.goal_id <> all(${input.goals.map((g) => g.goalId)}::bigint[])
-    ),
-    events as (
-      insert into oversight_events (project_id, seq, type, payload, from_level, to_level, rule, event_class, explanation, actor_id, meeting_id, occurred_at)
-      select e.project_id, e.seq, e.type, e.payload::jsonb, e.from_level, e.to_level, e.rule, e.event_class, e.explanation, e.actor_id, e.meeting_id, e.occurred_at
-      from saved cross join jsonb_to_recordset(${JSON.stringify(oversight?.rows ?? [])}::jsonb) as e(
-        project_id bigint, seq integer, type text, payload text, from_level text, to_level text, rule text, event_class text,
-        explanation text, actor_id bigint, meeting_id bigint, occurred_at timestamptz)
-    ),
-    engine_state as (
-      update projects set
-        oversight_level = ${oversight?.project.oversight_level ?? null}, oversight_interval = ${oversight?.project.oversight_interval ?? null},
-        oversight_escalated = ${oversight?.project.oversight_escalated ?? null}, oversight_state = ${oversight?.project.oversight_state ?? null}::jsonb,
-        oversight_explanation = ${oversight?.project.oversight_explanation ?? null}, oversight_event_count = ${oversight?.project.oversight_event_count ?? null},
-        oversight_class_counts = ${oversight?.project.oversight_class_counts ?? null}::jsonb
-      from saved where projects.id = ${projectId} and ${oversight !== null}
-    ),
-    audit as (
-      insert into audit_log (user_id, forum_id, action, target, ip, detail)
-      select ${userId}, ${state.forumId}, ${audit.action}, ${`project:${projectId}`}, ${request ? clientIp(request) : null},
-        jsonb_build_object('statusId', saved.id) || ${audit.detail}::jsonb
-      from saved
+  const result = await db
+    // The meeting, held (share) only if it is still in the state read, still the forum's next meeting, under the
+    // forum's deadline and policy read.
+    .with('held_meeting', (q) =>
+      q
+        .selectFrom('meetings as m')
+        .select('m.id')
+        .where('m.id', '=', meetingId)
+        .where('m.state', '=', state.meetingState)
+        .where(({ not, exists, selectFrom }) =>
+          // A forum's meetings have distinct times.
+          not(exists(selectFrom('meetings as e').select('e.id').whereRef('e.forum_id', '=', 'm.forum_id').where('e.state', '<>', 'closed').whereRef('e.scheduled_at', '<', 'm.scheduled_at'))),
+        )
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('forums as f')
+              .select('f.id')
+              .whereRef('f.id', '=', 'm.forum_id')
+              .where('f.status_deadline_hours', '=', state.deadlineHours)
+              .where(sql<SqlBool>`f.policy is not distinct from ${policy}::jsonb`)
+              .where('f.policy_version', '=', state.project.policy_version),
+          ),
+        )
+        .forShare('m'),
     )
-    select (select id from saved) as id, exists (select 1 from held_meeting) and exists (select 1 from held_project) as held`.execute(db);
-  const row = result.rows[0];
+    // The project, held (update) only if its engine state, owner and active goals are still the ones read.
+    .with('held_project', (q) =>
+      q
+        .selectFrom('projects')
+        .select('id')
+        .where('id', '=', projectId)
+        .where('oversight_event_count', '=', state.project.oversight_event_count)
+        .where('owner_id', '=', state.ownerId)
+        .where(sql<SqlBool>`${activeGoalIds(sql.val(projectId))} = ${JSON.stringify(state.goalIds)}::jsonb`)
+        .forUpdate(),
+    )
+    .with('saved', (q) =>
+      existing
+        ? q
+            .updateTable('status_updates')
+            .set({ ...columns, version: sql<number>`status_updates.version + 1` })
+            .from(['held_meeting', 'held_project'])
+            .where('status_updates.id', '=', existing.id)
+            .where('status_updates.version', '=', input.version)
+            .returning('status_updates.id')
+        : q
+            .insertInto('status_updates')
+            .expression((eb) => {
+              const row = { project_id: projectId, meeting_id: meetingId, author_id: userId, created_at: now, ...columns };
+              return eb.selectFrom(['held_meeting', 'held_project']).select(Object.entries(row).map(([column, value]) => eb.val(value).as(column)));
+            })
+            .columns(['project_id', 'meeting_id', 'author_id', 'created_at', ...(Object.keys(columns) as (keyof typeof columns)[])])
+            .onConflict((oc) => oc.columns(['project_id', 'meeting_id']).doNothing())
+            .returning('id'),
+    )
+    .with('goal_values', (q) =>
+      q
+        .insertInto('status_goal_values')
+        .columns(['status_update_id', ...GOAL_VALUE_COLUMNS])
+        .expression((eb) =>
+          eb
+            .selectFrom(['saved', recordset('g', input.goals.map((g) => ({ goal_id: g.goalId, value: g.value, done: g.done, note: g.note })), GOAL_VALUE_TYPES)])
+            .select(['saved.id', ...GOAL_VALUE_COLUMNS.map((c) => sql.ref(`g.${c}`).as(c))]),
+        )
+        .onConflict((oc) => oc.columns(['status_update_id', 'goal_id']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), done: eb.ref('excluded.done'), note: eb.ref('excluded.note') }))),
+    )
+    .with('dropped_values', (q) =>
+      q
+        .deleteFrom('status_goal_values')
+        .using('saved')
+        .whereRef('status_goal_values.status_update_id', '=', 'saved.id')
+        .where(sql<SqlBool>`status_goal_values.goal_id <> all(${input.goals.map((g) => g.goalId)}::bigint[])`),
+    )
+    .with('events', (q) =>
+      q
+        .insertInto('oversight_events')
+        .columns(EVENT_COLUMNS)
+        .expression((eb) =>
+          eb
+            .selectFrom(['saved', recordset('e', (oversight?.rows ?? []).map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown })), EVENT_TYPES)])
+            .select(EVENT_COLUMNS.map((c) => sql.ref(`e.${c}`).as(c))),
+        ),
+    )
+    // The project's new engine state (stepOversight's columns), only with a new event.
+    .with('engine_state', (q) =>
+      q
+        .updateTable('projects')
+        .set(oversight ? oversight.project : { oversight_event_count: sql<number>`projects.oversight_event_count` })
+        .from('saved')
+        .where('projects.id', '=', projectId)
+        .where(sql<SqlBool>`${oversight !== null}`),
+    )
+    .with('audit', (q) =>
+      q
+        .insertInto('audit_log')
+        .columns(['user_id', 'forum_id', 'action', 'target', 'ip', 'detail'])
+        .expression((eb) =>
+          eb
+            .selectFrom('saved')
+            .select([
+              eb.val(userId).as('user_id'),
+              eb.val(state.forumId).as('forum_id'),
+              eb.val(audit.action).as('action'),
+              eb.val(`project:${projectId}`).as('target'),
+              eb.val(request ? clientIp(request) : null).as('ip'),
+              sql<string>`jsonb_build_object('statusId', saved.id) || ${audit.detail}::jsonb`.as('detail'),
+            ]),
+        ),
+    )
+    .selectNoFrom((eb) => [
+      eb.selectFrom('saved').select('saved.id').as('id'),
+      sql<boolean>`exists (select 1 from held_meeting) and exists (select 1 from held_project)`.as('held'),
+    ])
+    .execute();
+  const row = result[0];
   if (row?.id !== null && row?.id !== undefined) {
     const statusId = Number(row.id);
     const next: StatusSaveState = {

@@ -1,0 +1,165 @@
+import type { HealthValue, LevelValue, MeetingState, Role } from '../../../db/database';
+import type { ForumAccess } from '~/modules/auth/guards.server';
+import { buildAgenda } from '~/modules/meetings/agenda';
+import { loadAgendaFacts } from '~/modules/meetings/agenda.server';
+import { meetingsUntilReviewSql } from '~/modules/projects/review-schedule.server';
+import { statusCycle } from '~/modules/status/status';
+import type { Executor } from '~/utils/db.server';
+
+type HomeForum = ForumAccess['forum'];
+
+const CADENCE_DAYS = { weekly: 7, biweekly: 14, monthly: 28 } as const;
+const DAY_MS = 86_400_000;
+
+/** The forum's next meeting not closed (the status cycle), with its status deadline. */
+async function nextMeetingOf(db: Executor, forumId: number, now: Date) {
+  const row = await db
+    .selectFrom('meetings as m')
+    .innerJoin('forums as f', 'f.id', 'm.forum_id')
+    .select(['m.id', 'm.scheduled_at as scheduledAt', 'm.state', 'f.status_deadline_hours as deadlineHours'])
+    .where('m.forum_id', '=', forumId)
+    .where('m.state', '!=', 'closed')
+    .orderBy('m.scheduled_at')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return null;
+  const cycle = statusCycle(
+    {
+      scheduledAt: row.scheduledAt,
+      state: row.state,
+      deadlineHours: row.deadlineHours,
+    },
+    now
+  );
+  return {
+    id: row.id,
+    scheduledAt: row.scheduledAt,
+    state: row.state as MeetingState,
+    deadline: cycle.deadline,
+    open: cycle.open,
+    deadlinePassed: cycle.late,
+  };
+}
+type NextMeeting = NonNullable<Awaited<ReturnType<typeof nextMeetingOf>>>;
+
+/**
+ * This cycle's status of one project: posted (and still editable while the cycle is open), due by the deadline,
+ * overdue (the deadline has passed, posting is still open and the status will be late), or closed without one.
+ */
+export type CycleState = 'posted' | 'due' | 'overdue' | 'missed' | 'no_meeting';
+
+function cycleState(meeting: NextMeeting | null, health: HealthValue | null): CycleState {
+  if (!meeting) return 'no_meeting';
+  if (health) return 'posted';
+  if (!meeting.open) return 'missed';
+  return meeting.deadlinePassed ? 'overdue' : 'due';
+}
+
+/**
+ * The owner's projects in one forum: level, next review, this cycle's status. The next review is the dashboard's
+ * (meetings until review counted from the next meeting at the forum's cadence).
+ * TODO(issue #20 item 1): read it from the one "next review and why" function once it exists.
+ */
+async function listMyProjects(db: Executor, { forum, userId, meeting }: { forum: HomeForum; userId: number; meeting: NextMeeting | null }) {
+  const rows = await db
+    .selectFrom('projects as p')
+    .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting?.id ?? -1))
+    .select(['p.id', 'p.name', 'p.oversight_level as level', 'p.oversight_escalated as escalated', 's.health', 's.late', meetingsUntilReviewSql.as('meetingsUntilReview')])
+    .where('p.forum_id', '=', forum.id)
+    .where('p.owner_id', '=', userId)
+    .where('p.archived', '=', false)
+    .orderBy('p.name')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    level: r.level as LevelValue,
+    escalated: r.escalated,
+    health: r.health,
+    late: r.late ?? false,
+    nextReview: meeting ? new Date(meeting.scheduledAt.getTime() + r.meetingsUntilReview * CADENCE_DAYS[forum.cadence] * DAY_MS).toISOString() : null,
+    reviewThisMeeting: meeting !== null && r.meetingsUntilReview === 0,
+    cycle: cycleState(meeting, r.health),
+    /** The status form takes a post or an edit while the cycle is open. */
+    canPost: meeting?.open ?? false,
+  }));
+}
+
+/**
+ * The next meeting as chairs and leaders prepare it: its exceptions (the agenda's rules, as the meeting page builds
+ * them now; a started meeting's stored agenda) and the projects whose status is not in yet.
+ */
+async function meetingBrief(db: Executor, { forum, meeting, now }: { forum: HomeForum; meeting: NextMeeting; now: Date }) {
+  const [agenda, owners] = await Promise.all([
+    meeting.state === 'planned'
+      ? loadAgendaFacts(
+          db,
+          {
+            id: meeting.id,
+            forumId: forum.id,
+            scheduledAt: meeting.scheduledAt,
+          },
+          now
+        ).then((facts) => {
+          const names = new Map(facts.map((f) => [f.projectId, f.name]));
+          return buildAgenda(facts).map((e) => ({
+            projectId: e.projectId,
+            name: names.get(e.projectId) ?? '',
+            section: e.section,
+            reason: e.reason,
+          }));
+        })
+      : db
+          .selectFrom('agenda_items as ai')
+          .innerJoin('projects as p', 'p.id', 'ai.project_id')
+          .select(['ai.project_id as projectId', 'p.name', 'ai.section', 'ai.reason'])
+          .where('ai.meeting_id', '=', meeting.id)
+          .orderBy('ai.position')
+          .execute(),
+    db
+      .selectFrom('projects as p')
+      .innerJoin('users as o', 'o.id', 'p.owner_id')
+      .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting.id))
+      .select(['p.id', 'p.name', 'o.name as owner'])
+      .where('p.forum_id', '=', forum.id)
+      .where('p.archived', '=', false)
+      .where('s.id', 'is', null)
+      .orderBy('p.name')
+      .execute(),
+  ]);
+  return {
+    id: meeting.id,
+    scheduledAt: meeting.scheduledAt.toISOString(),
+    state: meeting.state,
+    deadline: meeting.deadline.toISOString(),
+    deadlinePassed: meeting.deadlinePassed,
+    exceptions: agenda.filter((e) => e.section === 'exception').map(({ projectId, name, reason }) => ({ projectId, name, reason })),
+    due: agenda.filter((e) => e.section === 'due').length,
+    consent: agenda.filter((e) => e.section === 'consent').length,
+    withoutStatus: owners.map((o) => ({
+      projectId: o.id,
+      name: o.name,
+      owner: o.owner,
+    })),
+  };
+}
+export type MeetingBrief = Awaited<ReturnType<typeof meetingBrief>>;
+
+/** What one forum's part of a member's home shows: their projects (owners), the next meeting (chairs and leaders). */
+export async function loadForumHome(db: Executor, { forum, role, userId, now = new Date() }: { forum: HomeForum; role: Role; userId: number; now?: Date }) {
+  const meeting = await nextMeetingOf(db, forum.id, now);
+  const prepares = role === 'chair' || role === 'leader';
+  const [projects, brief] = await Promise.all([
+    listMyProjects(db, { forum, userId, meeting }),
+    prepares && meeting ? meetingBrief(db, { forum, meeting, now }) : Promise.resolve(null),
+  ]);
+  return {
+    forum: { slug: forum.slug, name: forum.name, timeZone: forum.timeZone },
+    role,
+    canStart: role === 'chair',
+    deadline: meeting ? meeting.deadline.toISOString() : null,
+    projects,
+    meeting: brief,
+  };
+}
+export type ForumHome = Awaited<ReturnType<typeof loadForumHome>>;

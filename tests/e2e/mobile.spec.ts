@@ -1,0 +1,59 @@
+import type { Page } from '@playwright/test';
+import { expect, signIn, test } from './fixtures';
+
+// A phone (390 px wide; issue #20): no page and no table scrolls sideways, the header is one line, the dashboard
+// shows project, health, level and next review, and its filters fold away. Reads only.
+test.use({ viewport: { width: 390, height: 844 } });
+
+async function overflow(page: Page) {
+  return page.evaluate(() => ({
+    page: { scroll: document.scrollingElement!.scrollWidth, width: window.innerWidth },
+    tables: [...document.querySelectorAll('table')].map((t) => ({
+      name: t.querySelector('caption')?.textContent ?? '',
+      scroll: t.scrollWidth,
+      width: t.parentElement!.clientWidth,
+    })),
+  }));
+}
+
+async function expectNoSidewaysScroll(page: Page, path: string) {
+  const o = await overflow(page);
+  expect(o.page.scroll, `${path}: the page scrolls sideways`).toBeLessThanOrEqual(o.page.width);
+  for (const t of o.tables) expect(t.scroll, `${path}: table "${t.name}" overflows its box`).toBeLessThanOrEqual(t.width);
+}
+
+test('the main pages fit a 390 px screen: nothing overflows sideways and the header is one line', async ({ page }) => {
+  await signIn(page, 'chair@demo.test');
+  const dashboard = '/forums/demo';
+  await page.goto(dashboard);
+  const project = await page.getByRole('table', { name: 'Projects in Demo Leadership Review' }).getByRole('link').first().getAttribute('href');
+  await page.goto('/forums/demo/meetings');
+  const meeting = await page.locator('a[href^="/forums/demo/meetings/"]').first().getAttribute('href');
+  for (const path of ['/', dashboard, project!, '/forums/demo/oversight', '/forums/demo/meetings', meeting!, '/account']) {
+    await page.goto(path);
+    await expectNoSidewaysScroll(page, path);
+    const header = await page.locator('.app-header').boundingBox();
+    const brand = await page.getByRole('link', { name: 'Inspection Forum' }).boundingBox();
+    // One line: the header is no taller than a line of its links and their padding.
+    expect(header!.height, `${path}: the header wraps`).toBeLessThan(brand!.height * 2 + 20);
+  }
+});
+
+test('on a phone the dashboard shows project, health, level and next review, and the filters fold away', async ({ page }) => {
+  await signIn(page, 'owner1@demo.test');
+  await page.goto('/forums/demo');
+  const table = page.getByRole('table', { name: 'Projects in Demo Leadership Review' });
+  for (const name of [/^Project/, /^Health/, /^Oversight level/, /^Next review/]) await expect(table.getByRole('columnheader', { name })).toBeVisible();
+  for (const name of [/^Owner/, /^Last verdict/, /^Trend/, /^Goal progress/, /^Status age/]) await expect(table.getByRole('columnheader', { name })).toBeHidden();
+  const search = page.getByLabel('Search');
+  await expect(search).toBeHidden();
+  await page.getByText('Filters', { exact: true }).click();
+  await expect(search).toBeVisible();
+  await search.fill('Checkout');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await expect(page).toHaveURL(/q=Checkout/);
+  // A filter that is on keeps the fold open.
+  await expect(page.getByLabel('Search')).toHaveValue('Checkout');
+  await expect(table.getByRole('row')).toHaveCount(2);
+  await expectNoSidewaysScroll(page, '/forums/demo?q=Checkout');
+});
