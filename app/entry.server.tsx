@@ -77,7 +77,8 @@ export default function handleRequest(
   loadContext: AppLoadContext,
 ) {
   if (unavailable.has(request)) return serviceUnavailablePage();
-  // No page defers data, so streaming buys nothing: the page is rendered to one string and sent in one piece.
+  // Pages answer with defer() (pageData, app/utils/page-data.server.ts) only to skip Remix's JSON round trips: no
+  // value is a promise, nothing waits behind <Await>, so streaming buys nothing: one string, sent in one piece.
   const { parts, bytes } = memoizedRender(request, responseStatusCode, remixContext);
   const nonce = Buffer.from(loadContext.cspNonce);
   const body = Buffer.allocUnsafe(bytes + nonce.length * (parts.length - 1));

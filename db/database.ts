@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { OversightState, Policy } from '../app/oversight/types';
 
 // The typed schema. Mirrors db/migrations; bigint ids and numerics are parsed to numbers by the client.
 export type Role = 'chair' | 'leader' | 'owner' | 'observer';
@@ -15,6 +16,9 @@ export type OversightEventType = 'start' | 'review' | 'status' | 'missed' | 'ove
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+
+/** What a forum stores as its policy: the chair's changes to DEFAULT_POLICY, validated when read (resolvePolicy). */
+export type StoredPolicy = Partial<Policy>;
 
 export interface UsersTable {
   id: Generated<number>;
@@ -113,7 +117,7 @@ export interface ForumsTable {
   /** Owners who owe a status are reminded this many hours before the status deadline. */
   status_reminder_hours: Generated<number>;
   minutes_per_review: Generated<number>;
-  policy: Json<Record<string, unknown>>;
+  policy: Json<StoredPolicy>;
   created_at: Generated<Date>;
   /** Changes with any change to the forum's data, in the same transaction (triggers: migration T1700). */
   data_version: Generated<number>;
@@ -150,7 +154,8 @@ export interface ProjectsTable {
   oversight_level: Generated<LevelValue>;
   oversight_interval: Generated<number>;
   oversight_escalated: Generated<boolean>;
-  oversight_state: Json<Record<string, unknown>> | null;
+  /** The engine's state after the project's last event (cached; replaying oversight_events gives it again). */
+  oversight_state: Json<OversightState> | null;
   oversight_explanation: Generated<string>;
   oversight_event_count: Generated<number>;
   /** Oversight events per class (cached derived state, kept by recordOversightEvents). */

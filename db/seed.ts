@@ -6,7 +6,7 @@ import { seededRandom } from '../app/utils/random';
 import { planMeetingsForAllForums } from '../app/modules/meetings/schedule.server';
 import { recordOversightEvents } from '../app/modules/oversight/oversight.server';
 import { startingLevel, type EngineEvent, type Level } from '../app/oversight';
-import { addMember, createForum, createGoal, createMeeting, createProject, createUser } from '../tests/factories';
+import { addMember, createForum, createGoal, createMeeting, createProject, createUser } from './factories';
 
 export const DEMO_PASSWORD = 'inspection-demo';
 export const DEMO_LOGINS = [

@@ -1,7 +1,7 @@
 import { describeScored, healthWords, levelLabel, misses, plural, spilloverCause, transition, weightNote } from './explain';
 import { DEFAULT_POLICY, intervalFor, loosenStreakFor } from './policy';
 import { LEVELS } from './types';
-import type { Attention, EngineEvent, EventClass, Health, Level, OversightState, Policy, ReviewClass, Rule } from './types';
+import type { Attention, EngineEvent, Health, Level, OversightState, Policy, ReviewClass, Rule } from './types';
 
 const INDEX: Record<Level, number> = { tight: 0, standard: 1, light: 2, trusted: 3 };
 const EMPTY_WINDOW: readonly number[] = Object.freeze([]);
@@ -61,51 +61,82 @@ function sum(window: readonly number[]): number {
   return total;
 }
 
-// Every state is built here, with one object shape, so the hot path stays monomorphic.
-function make(
-  previousLevel: Level,
-  level: Level,
-  streak: number,
-  window: readonly number[],
-  attention: Attention,
-  pulled: boolean,
-  escalated: boolean,
-  missesAtTight: number,
-  eventClass: EventClass,
-  points: number,
-  rule: Rule,
-  explanation: string,
-  p: Policy,
-): OversightState {
-  const baseInterval = intervalFor(level, p);
+/** What an event decides; make() derives the rest of the state (changed, baseInterval, interval) from it. */
+type Decided = Omit<OversightState, 'changed' | 'baseInterval' | 'interval' | 'rule'> & { rule: Rule };
+
+// Every state is built here, with one object shape, so the hot path stays monomorphic. Callers pass plain object
+// literals with every field named: object spreads ({ ...kept, level }) or closures made per event cost the engine
+// 5-20× its speed (npm run bench:engine), so there are none on this path.
+function make(d: Decided, p: Policy): OversightState {
+  const baseInterval = intervalFor(d.level, p);
   let interval = baseInterval;
-  if (attention === 'off_track') {
+  if (d.attention === 'off_track') {
     if (p.attentionOffTrackInterval < interval) interval = p.attentionOffTrackInterval;
-  } else if (attention === 'at_risk') {
+  } else if (d.attention === 'at_risk') {
     if (p.attentionAtRiskInterval < interval) interval = p.attentionAtRiskInterval;
   }
-  if (pulled && p.pulledInterval < interval) interval = p.pulledInterval;
+  if (d.pulled && p.pulledInterval < interval) interval = p.pulledInterval;
   return {
-    level,
-    previousLevel,
-    changed: level !== previousLevel,
-    streak,
-    window,
+    level: d.level,
+    previousLevel: d.previousLevel,
+    changed: d.level !== d.previousLevel,
+    streak: d.streak,
+    window: d.window,
     baseInterval,
     interval,
-    attention,
-    pulled,
-    escalated,
-    missesAtTight,
-    eventClass,
-    points,
-    rule,
-    explanation,
+    attention: d.attention,
+    pulled: d.pulled,
+    escalated: d.escalated,
+    missesAtTight: d.missesAtTight,
+    eventClass: d.eventClass,
+    points: d.points,
+    rule: d.rule,
+    explanation: d.explanation,
   };
 }
 
 export function initialState(start: Level, policy: Policy = DEFAULT_POLICY): OversightState {
-  return make(start, start, 0, EMPTY_WINDOW, 'none', false, false, 0, 'RESTART', 0, 'start', `Starts at ${levelLabel(start)}`, policy);
+  return make(
+    {
+      previousLevel: start,
+      level: start,
+      streak: 0,
+      window: EMPTY_WINDOW,
+      attention: 'none',
+      pulled: false,
+      escalated: false,
+      missesAtTight: 0,
+      eventClass: 'RESTART',
+      points: 0,
+      rule: 'start',
+      explanation: `Starts at ${levelLabel(start)}`,
+    },
+    policy,
+  );
+}
+
+type Carried = Pick<Decided, 'previousLevel' | 'window' | 'attention' | 'pulled' | 'eventClass'>;
+type Outcome = Pick<Decided, 'level' | 'streak' | 'escalated' | 'missesAtTight' | 'points' | 'rule' | 'explanation'>;
+
+/** A scored event's state: what the event carries (its class, window, attention) and what the outcome decides. */
+function outcome(c: Carried, d: Outcome, p: Policy): OversightState {
+  return make(
+    {
+      previousLevel: c.previousLevel,
+      level: d.level,
+      streak: d.streak,
+      window: c.window,
+      attention: c.attention,
+      pulled: c.pulled,
+      escalated: d.escalated,
+      missesAtTight: d.missesAtTight,
+      eventClass: c.eventClass,
+      points: d.points,
+      rule: d.rule,
+      explanation: d.explanation,
+    },
+    p,
+  );
 }
 
 /** A review or a missed status: the events that are scored and enter the miss window. */
@@ -116,23 +147,25 @@ function scored(s: OversightState, cls: ReviewClass | 'MISSED', verdict: Health 
   // A review sets the attention cap from its verdict and ends any pull; a missed status pulls.
   const attention: Attention = verdict === undefined ? s.attention : verdict === 'on_track' ? 'none' : verdict;
   const pulled = verdict === undefined;
+  // Each outcome below names what it decides; these it always carries.
+  const carried: Carried = { previousLevel: from, window, attention, pulled, eventClass: cls };
 
   if (cls === 'PASS') {
     const streak = s.streak + 1;
     if (s.escalated) {
-      return make(from, from, streak, window, attention, pulled, true, s.missesAtTight, cls, 0, 'hold_escalated',
-        `Stays Tight, escalated: on track (${streak} in a row), but only a leader override with a corrective plan lifts the escalation`, p);
+      return outcome(carried, { level: from, streak, escalated: true, missesAtTight: s.missesAtTight, points: 0, rule: 'hold_escalated',
+        explanation: `Stays Tight, escalated: on track (${streak} in a row), but only a leader override with a corrective plan lifts the escalation` }, p);
     }
     const need = loosenStreakFor(from, p);
     if (need > 0 && streak >= need) {
       const to = up(from);
-      return make(from, to, 0, window, attention, pulled, false, 0, cls, 0, 'loosen',
-        `${transition(from, to)}: ${streak} on-track reviews in a row (needed ${need})`, p);
+      return outcome(carried, { level: to, streak: 0, escalated: false, missesAtTight: 0, points: 0, rule: 'loosen',
+        explanation: `${transition(from, to)}: ${streak} on-track reviews in a row (needed ${need})` }, p);
     }
     const text = need > 0
       ? `Stays ${levelLabel(from)}: on track (${streak}/${need} toward ${levelLabel(up(from))})`
       : `Stays Trusted: on track (the loosest level)`;
-    return make(from, from, streak, window, attention, pulled, s.escalated, s.missesAtTight, cls, 0, 'hold', text, p);
+    return outcome(carried, { level: from, streak, escalated: s.escalated, missesAtTight: s.missesAtTight, points: 0, rule: 'hold', explanation: text }, p);
   }
 
   const latest = describeScored(cls, verdict, selfReport);
@@ -143,40 +176,62 @@ function scored(s: OversightState, cls: ReviewClass | 'MISSED', verdict: Health 
     const text = cls === 'FLAG'
       ? `Stays ${levelLabel(from)}: at risk, flagged by the owner before the review (not counted as a miss; ${held})`
       : `Stays ${levelLabel(from)}: ${latest} (not counted as a miss under this forum's policy; ${held})`;
-    return make(from, from, s.streak, window, attention, pulled, s.escalated, s.missesAtTight, cls, 0, cls === 'FLAG' ? 'flag' : 'hold', text, p);
+    return outcome(carried, { level: from, streak: s.streak, escalated: s.escalated, missesAtTight: s.missesAtTight, points: 0,
+      rule: cls === 'FLAG' ? 'flag' : 'hold', explanation: text }, p);
   }
 
   // An event with points: the streak resets, and the level may tighten.
   if (from === 'tight') {
     const atTight = s.missesAtTight + 1;
     if (s.escalated) {
-      return make(from, from, 0, window, attention, pulled, true, atTight, cls, points, 'hold_escalated',
-        `Stays Tight, escalated: ${misses(atTight)} at Tight; latest: ${latest}; awaiting a leader override with a corrective plan`, p);
+      return outcome(carried, { level: from, streak: 0, escalated: true, missesAtTight: atTight, points, rule: 'hold_escalated',
+        explanation: `Stays Tight, escalated: ${misses(atTight)} at Tight; latest: ${latest}; awaiting a leader override with a corrective plan` }, p);
     }
     if (atTight >= p.escalationMisses) {
-      return make(from, from, 0, window, attention, pulled, true, atTight, cls, points, 'escalate',
-        `Escalated at Tight: ${misses(atTight)} at Tight (limit ${p.escalationMisses}); latest: ${latest}; needs a leader override with a corrective plan`, p);
+      return outcome(carried, { level: from, streak: 0, escalated: true, missesAtTight: atTight, points, rule: 'escalate',
+        explanation: `Escalated at Tight: ${misses(atTight)} at Tight (limit ${p.escalationMisses}); latest: ${latest}; needs a leader override with a corrective plan` }, p);
     }
-    return make(from, from, 0, window, attention, pulled, false, atTight, cls, points, 'hold_tight',
-      `Stays Tight (the tightest level): ${atTight} of ${p.escalationMisses} misses at Tight before escalation; latest: ${latest}`, p);
+    return outcome(carried, { level: from, streak: 0, escalated: false, missesAtTight: atTight, points, rule: 'hold_tight',
+      explanation: `Stays Tight (the tightest level): ${atTight} of ${p.escalationMisses} misses at Tight before escalation; latest: ${latest}` }, p);
   }
   if (cls === 'HARD_MISS') {
     const to = tighter(down(from), p.hardMissCeiling);
-    return make(from, to, 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_hard_miss',
-      `${transition(from, to)}: found off track after the owner reported on track (a hard miss): one level down, and at most ${levelLabel(p.hardMissCeiling)}`, p);
+    return outcome(carried, { level: to, streak: 0, escalated: false, missesAtTight: s.missesAtTight, points, rule: 'tighten_hard_miss',
+      explanation: `${transition(from, to)}: found off track after the owner reported on track (a hard miss): one level down, and at most ${levelLabel(p.hardMissCeiling)}` }, p);
   }
   if (from === 'trusted') {
-    return make(from, 'light', 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_trusted',
-      `Trusted → Light: any miss at Trusted drops a level; latest: ${latest}`, p);
+    return outcome(carried, { level: 'light', streak: 0, escalated: false, missesAtTight: s.missesAtTight, points, rule: 'tighten_trusted',
+      explanation: `Trusted → Light: any miss at Trusted drops a level; latest: ${latest}` }, p);
   }
   const total = sum(window);
   if (total >= p.windowLimit) {
     const to = down(from);
-    return make(from, to, 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'tighten_window',
-      `${transition(from, to)}: ${misses(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}${weightNote(window, p)}); latest: ${latest}`, p);
+    return outcome(carried, { level: to, streak: 0, escalated: false, missesAtTight: s.missesAtTight, points, rule: 'tighten_window',
+      explanation: `${transition(from, to)}: ${misses(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}${weightNote(window, p)}); latest: ${latest}` }, p);
   }
-  return make(from, from, 0, window, attention, pulled, false, s.missesAtTight, cls, points, 'hold_below_limit',
-    `Stays ${levelLabel(from)}: ${misses(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}${weightNote(window, p)}); latest: ${latest}`, p);
+  return outcome(carried, { level: from, streak: 0, escalated: false, missesAtTight: s.missesAtTight, points, rule: 'hold_below_limit',
+    explanation: `Stays ${levelLabel(from)}: ${misses(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}${weightNote(window, p)}); latest: ${latest}` }, p);
+}
+
+/** An unscored event's state: it keeps the window and attention, and adds no points. */
+function unscored(s: OversightState, d: Pick<Decided, 'level' | 'streak' | 'window' | 'pulled' | 'escalated' | 'missesAtTight' | 'eventClass' | 'rule' | 'explanation'>, p: Policy): OversightState {
+  return make(
+    {
+      previousLevel: s.level,
+      level: d.level,
+      streak: d.streak,
+      window: d.window,
+      attention: s.attention,
+      pulled: d.pulled,
+      escalated: d.escalated,
+      missesAtTight: d.missesAtTight,
+      eventClass: d.eventClass,
+      points: 0,
+      rule: d.rule,
+      explanation: d.explanation,
+    },
+    p,
+  );
 }
 
 /** One event applied to a state. Pure: the input state is never mutated (windows may be shared). */
@@ -192,40 +247,41 @@ export function step(state: OversightState, event: EngineEvent, policy: Policy =
     case 'status': {
       const pulls = event.health !== 'on_track';
       const tail = pulls ? '; pulled into the next meeting' : s.pulled ? '; still pulled into the next meeting' : '';
-      return make(from, from, s.streak, s.window, s.attention, s.pulled || pulls, s.escalated, s.missesAtTight, 'STATUS', 0, 'status',
-        `Stays ${levelLabel(from)}: status posted, ${healthWords(event.health)}${tail}`, p);
+      return unscored(s, { level: from, streak: s.streak, window: s.window, pulled: s.pulled || pulls, escalated: s.escalated, missesAtTight: s.missesAtTight, eventClass: 'STATUS', rule: 'status',
+        explanation: `Stays ${levelLabel(from)}: status posted, ${healthWords(event.health)}${tail}` }, p);
     }
     case 'override': {
       const reason = event.reason.trim();
       if (reason === '') {
-        return make(from, from, s.streak, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'REJECTED', 0, 'override_rejected',
-          `Override to ${levelLabel(event.level)} rejected: a reason is required; stays ${levelLabel(from)}`, p);
+        return unscored(s, { level: from, streak: s.streak, window: s.window, pulled: s.pulled, escalated: s.escalated, missesAtTight: s.missesAtTight, eventClass: 'REJECTED', rule: 'override_rejected',
+          explanation: `Override to ${levelLabel(event.level)} rejected: a reason is required; stays ${levelLabel(from)}` }, p);
       }
       const to = event.level;
       const head = from === to ? `Override keeps ${levelLabel(to)}` : `Override ${levelLabel(from)} → ${levelLabel(to)}`;
-      return make(from, to, 0, EMPTY_WINDOW, s.attention, s.pulled, false, 0, 'OVERRIDE', 0, 'override',
-        `${head}: “${reason}”; streak, recent misses and escalation reset`, p);
+      // An override starts over at its level: no streak, no recent misses, no escalation.
+      return unscored(s, { level: to, streak: 0, window: EMPTY_WINDOW, pulled: s.pulled, escalated: false, missesAtTight: 0, eventClass: 'OVERRIDE', rule: 'override',
+        explanation: `${head}: “${reason}”; streak, recent misses and escalation reset` }, p);
     }
     case 'restart': {
       const to = event.level;
       const reason = event.reason.trim();
       const head = from === to ? `Restarted at ${levelLabel(to)}` : `Restarted at ${levelLabel(to)} (was ${levelLabel(from)})`;
-      return make(from, to, 0, EMPTY_WINDOW, s.attention, s.pulled, false, 0, 'RESTART', 0, 'restart',
-        `${head}${reason ? `: ${reason}` : ''}; streak, recent misses and escalation reset`, p);
+      return unscored(s, { level: to, streak: 0, window: EMPTY_WINDOW, pulled: s.pulled, escalated: false, missesAtTight: 0, eventClass: 'RESTART', rule: 'restart',
+        explanation: `${head}${reason ? `: ${reason}` : ''}; streak, recent misses and escalation reset` }, p);
     }
     case 'spillover': {
       if (from === 'trusted') {
-        return make(from, 'light', 0, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'SPILLOVER', 0, 'spillover',
-          `Trusted → Light: ${spilloverCause(event)}`, p);
+        return unscored(s, { level: 'light', streak: 0, window: s.window, pulled: s.pulled, escalated: s.escalated, missesAtTight: s.missesAtTight, eventClass: 'SPILLOVER',
+          rule: 'spillover', explanation: `Trusted → Light: ${spilloverCause(event)}` }, p);
       }
       if (from === 'light') {
         // Restarting Light's streak keeps monotonicity: a project just dropped from Trusted (streak 0) must not
         // end up behind one that never reached Trusted. See docs/decisions/001-oversight-engine.md.
-        return make(from, from, 0, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'SPILLOVER', 0, 'spillover_streak',
-          `Stays Light: ${spilloverCause(event)}; it restarts the streak toward Trusted (was ${s.streak}/${loosenStreakFor('light', p)})`, p);
+        return unscored(s, { level: from, streak: 0, window: s.window, pulled: s.pulled, escalated: s.escalated, missesAtTight: s.missesAtTight, eventClass: 'SPILLOVER', rule: 'spillover_streak',
+          explanation: `Stays Light: ${spilloverCause(event)}; it restarts the streak toward Trusted (was ${s.streak}/${loosenStreakFor('light', p)})` }, p);
       }
-      return make(from, from, s.streak, s.window, s.attention, s.pulled, s.escalated, s.missesAtTight, 'SPILLOVER', 0, 'spillover_none',
-        `Stays ${levelLabel(from)}: ${spilloverCause(event)}, but it affects only Trusted and Light projects`, p);
+      return unscored(s, { level: from, streak: s.streak, window: s.window, pulled: s.pulled, escalated: s.escalated, missesAtTight: s.missesAtTight, eventClass: 'SPILLOVER', rule: 'spillover_none',
+        explanation: `Stays ${levelLabel(from)}: ${spilloverCause(event)}, but it affects only Trusted and Light projects` }, p);
     }
     default: {
       const never: never = event;

@@ -1,4 +1,4 @@
-import type { EngineEvent, Health, Level, Policy, ReviewClass, Rule } from './types';
+import { LEVELS, type EngineEvent, type Health, type Level, type Policy, type ReviewClass, type Rule } from './types';
 
 const LEVEL_LABELS: Record<Level, string> = { tight: 'Tight', standard: 'Standard', light: 'Light', trusted: 'Trusted' };
 const HEALTH_LABELS: Record<Health, string> = { on_track: 'On track', at_risk: 'At risk', off_track: 'Off track' };
@@ -7,6 +7,9 @@ const HEALTH_WORDS: Record<Health, string> = { on_track: 'on track', at_risk: 'a
 export function levelLabel(level: Level): string {
   return LEVEL_LABELS[level];
 }
+
+/** The levels as the options of a select (SelectField), tightest first. */
+export const LEVEL_OPTIONS: readonly { value: Level; label: string }[] = LEVELS.map((value) => ({ value, label: LEVEL_LABELS[value] }));
 
 export function healthLabel(h: Health): string {
   return HEALTH_LABELS[h];

@@ -23,4 +23,4 @@ export type {
 } from './types';
 export { DEFAULT_POLICY, POLICY_LEVEL_CHOICES, POLICY_RANGES, PolicySchema, parsePolicy, intervalFor, loosenStreakFor } from './policy';
 export { classifyReview, initialState, step, replay, startingLevel, progressToNextLevel, levelIndex } from './engine';
-export { levelLabel, healthLabel, ruleName, RULE_NAMES } from './explain';
+export { levelLabel, healthLabel, ruleName, RULE_NAMES, LEVEL_OPTIONS } from './explain';

@@ -6,16 +6,16 @@ import { Field } from '~/components/ui/field';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { changePassword, endOtherSessions, endSession, listSessions } from '~/modules/auth/account.server';
 import { requireUser } from '~/modules/auth/guards.server';
-import { ChangePasswordSchema, EndOtherSessionsSchema, EndSessionSchema } from '~/modules/auth/schemas';
+import { AccountActionSchema } from '~/modules/auth/schemas';
 import { calendarTokenCreatedAt, issueCalendarToken, revokeCalendarToken } from '~/modules/meetings/calendar.server';
-import { CalendarTokenSchema } from '~/modules/meetings/lifecycle';
 import { appUrl } from '~/utils/env.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
-import { parseFormData, type FieldErrors } from '~/utils/forms';
+import { formValues, parseFormData } from '~/utils/forms';
+import { actionFailure, invalidForm, toActionFailure } from '~/utils/forms.server';
 import { retryAfterOf } from '~/utils/http.server';
 import { NOTIFICATION_LABELS, optedOutKinds, savePreferences } from '~/modules/mail/notifications.server';
-import { EmailPreferencesSchema, NOTIFICATION_KIND_IDS } from '~/modules/mail/preferences';
+import { NOTIFICATION_KIND_IDS } from '~/modules/mail/preferences';
 import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'My account · Inspection Forum' }];
@@ -37,59 +37,46 @@ export async function loader({ request }: LoaderFunctionArgs) {
   });
 }
 
-type ActionResult = { intent: string; ok: boolean; message?: string; fieldErrors?: FieldErrors; formError?: string | null; calendarUrl?: string };
+/** What a done form answers: the notice to show (a failure is the one ActionFailure shape). */
+type Done = { ok: true; intent: string; message: string; calendarUrl?: string };
+const done = (intent: string, message: string, extra: { calendarUrl?: string } = {}) => json<Done>({ ok: true, intent, message, ...extra });
 
 export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   const user = await requireUser(request, db);
   const formData = await request.formData();
-  const intent = formData.get('intent');
-  const fail = (status: number, result: ActionResult) => json<ActionResult>(result, { status });
-
-  if (intent === 'change-password') {
-    const parsed = parseFormData(formData, ChangePasswordSchema);
-    if (!parsed.ok) return fail(400, { intent, ok: false, fieldErrors: parsed.fieldErrors, formError: parsed.formErrors[0] ?? null });
-    const result = await changePassword(db, { userId: user.id, currentPassword: parsed.data.currentPassword, newPassword: parsed.data.newPassword, keepSession: user.sessionHash, request });
-    if (!result.ok && result.reason === 'throttled') {
-      return json<ActionResult>(
-        { intent, ok: false, formError: `Too many wrong passwords. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.` },
-        { status: 429, headers: { 'Retry-After': String(result.retryAfterSeconds) } },
-      );
+  const parsed = parseFormData(formData, AccountActionSchema);
+  if (!parsed.ok) return invalidForm(parsed, formValues(formData).intent ?? null);
+  const form = parsed.data;
+  switch (form.intent) {
+    case 'change-password': {
+      const result = await changePassword(db, { userId: user.id, currentPassword: form.currentPassword, newPassword: form.newPassword, keepSession: user.sessionHash, request });
+      if (!result.ok) return toActionFailure(result.failure, { intent: form.intent });
+      return done(form.intent, 'Password changed. Your other sessions were signed out.');
     }
-    if (!result.ok) return fail(400, { intent, ok: false, fieldErrors: { currentPassword: ['That is not your current password'] } });
-    return json<ActionResult>({ intent, ok: true, message: 'Password changed. Your other sessions were signed out.' });
-  }
-  if (intent === 'end-session') {
-    const parsed = parseFormData(formData, EndSessionSchema);
-    if (!parsed.ok) return fail(400, { intent, ok: false, formError: 'Unknown session' });
-    const ended = await endSession(db, { userId: user.id, sessionId: parsed.data.session, request });
-    if (!ended) return fail(404, { intent, ok: false, formError: 'That session has already ended' });
-    return json<ActionResult>({ intent, ok: true, message: 'Session ended.' });
-  }
-  if (intent === 'end-other-sessions') {
-    const parsed = parseFormData(formData, EndOtherSessionsSchema);
-    if (!parsed.ok) return fail(400, { intent, ok: false, formError: parsed.formErrors[0] ?? 'Invalid request' });
-    const n = (await endOtherSessions(db, { userId: user.id, keep: user.sessionHash, request })).length;
-    return json<ActionResult>({ intent, ok: true, message: `Signed out ${n} other session${n === 1 ? '' : 's'}.` });
-  }
-  if (intent === 'email-preferences') {
-    const parsed = parseFormData(formData, EmailPreferencesSchema);
-    if (!parsed.ok) return fail(400, { intent, ok: false, formError: parsed.formErrors[0] ?? Object.values(parsed.fieldErrors)[0]?.[0] ?? 'Invalid request' });
-    await savePreferences(db, { userId: user.id, on: NOTIFICATION_KIND_IDS.filter((k) => parsed.data[k] === 'on') });
-    return json<ActionResult>({ intent, ok: true, message: 'Email choices saved.' });
-  }
-  if (intent === 'calendar-issue' || intent === 'calendar-revoke') {
-    const parsed = parseFormData(formData, CalendarTokenSchema);
-    if (!parsed.ok) return fail(400, { intent, ok: false, formError: parsed.formErrors[0] ?? 'Invalid request' });
-    if (parsed.data.intent === 'calendar-revoke') {
+    case 'end-session': {
+      const ended = await endSession(db, { userId: user.id, sessionId: form.session, request });
+      if (!ended) return actionFailure({ intent: form.intent, formError: 'That session has already ended' }, { status: 404 });
+      return done(form.intent, 'Session ended.');
+    }
+    case 'end-other-sessions': {
+      const n = (await endOtherSessions(db, { userId: user.id, keep: user.sessionHash, request })).length;
+      return done(form.intent, `Signed out ${n} other session${n === 1 ? '' : 's'}.`);
+    }
+    case 'email-preferences': {
+      await savePreferences(db, { userId: user.id, on: NOTIFICATION_KIND_IDS.filter((k) => form[k] === 'on') });
+      return done(form.intent, 'Email choices saved.');
+    }
+    case 'calendar-revoke': {
       const revoked = await revokeCalendarToken(db, { userId: user.id, request });
-      return json<ActionResult>({ intent, ok: true, message: revoked ? 'Calendar link turned off: the old address no longer works.' : 'You have no calendar link.' });
+      return done(form.intent, revoked ? 'Calendar link turned off: the old address no longer works.' : 'You have no calendar link.');
     }
-    // The secret is shown this once (only its hash is kept): the answer to the form that made it.
-    const token = await issueCalendarToken(db, { userId: user.id, request });
-    return json<ActionResult>({ intent, ok: true, message: 'New calendar link made: any earlier address no longer works.', calendarUrl: `${appUrl()}/calendar/${token}.ics` });
+    case 'calendar-issue': {
+      // The secret is shown this once (only its hash is kept): the answer to the form that made it.
+      const token = await issueCalendarToken(db, { userId: user.id, request });
+      return done(form.intent, 'New calendar link made: any earlier address no longer works.', { calendarUrl: `${appUrl()}/calendar/${token}.ics` });
+    }
   }
-  return fail(400, { intent: String(intent ?? ''), ok: false, formError: 'Unknown action' });
 }
 
 type Session = ReturnType<typeof useLoaderData<typeof loader>>['sessions'][number];
@@ -97,7 +84,8 @@ type Session = ReturnType<typeof useLoaderData<typeof loader>>['sessions'][numbe
 export default function Account() {
   const { user, sessions, emails, calendarSince } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const pw = result?.intent === 'change-password' ? result : undefined;
+  const pw = result && !result.ok && result.intent === 'change-password' ? result : undefined;
+  const calendarUrl = result?.ok ? result.calendarUrl : undefined;
   const columns = useMemo<DataColumn<Session>[]>(
     () => [
       {
@@ -185,10 +173,10 @@ export default function Account() {
       <section aria-labelledby="calendar-title" className="card">
         <h2 id="calendar-title">Calendar subscription</h2>
         <p>Subscribe to your forums’ meetings in a calendar app with a private link. Anyone with the link can see your meetings: keep it to yourself.</p>
-        {result?.calendarUrl ? (
+        {calendarUrl ? (
           <div className="field">
             <label htmlFor="calendar-url">Your calendar link (copy it now: it is shown only once)</label>
-            <input id="calendar-url" readOnly value={result.calendarUrl} className="wide" />
+            <input id="calendar-url" readOnly value={calendarUrl} className="wide" />
           </div>
         ) : calendarSince ? (
           <p className="muted">You have a calendar link, made {formatDateTime(calendarSince)}. Make a new one to see it again; the old one then stops working.</p>
@@ -198,7 +186,7 @@ export default function Account() {
         <Form method="post" className="inline-form">
           <input type="hidden" name="intent" value="calendar-issue" />
           <button type="submit" className="button secondary">
-            {calendarSince || result?.calendarUrl ? 'Make a new calendar link' : 'Make a calendar link'}
+            {calendarSince || calendarUrl ? 'Make a new calendar link' : 'Make a calendar link'}
           </button>
         </Form>
         {calendarSince ? (
@@ -219,9 +207,9 @@ export default function Account() {
               {pw.formError}
             </p>
           ) : null}
-          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={pw?.fieldErrors?.currentPassword} />
-          <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={8} maxLength={128} hint="8 to 128 characters; common passwords are refused." errors={pw?.fieldErrors?.newPassword} />
-          <Field label="Repeat the new password" name="confirmPassword" type="password" autoComplete="new-password" required errors={pw?.fieldErrors?.confirmPassword} />
+          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={pw?.fieldErrors.currentPassword} />
+          <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={8} maxLength={128} hint="8 to 128 characters; common passwords are refused." errors={pw?.fieldErrors.newPassword} />
+          <Field label="Repeat the new password" name="confirmPassword" type="password" autoComplete="new-password" required errors={pw?.fieldErrors.confirmPassword} />
           <button type="submit" className="button">
             Change password
           </button>

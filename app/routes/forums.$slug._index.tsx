@@ -6,6 +6,8 @@ import { Pagination } from '~/components/pagination';
 import { ReviewLoadSummary } from '~/components/review-load';
 import { HealthSparkline, ProgressBar } from '~/components/sparkline';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
+import { SelectField } from '~/components/ui/field';
+import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { DASHBOARD_QUERY_KEYS, DASHBOARD_SORTS, HEALTH_FILTERS, LEVEL_FILTERS, PAGE_SIZES, dashboardSearch, parseDashboardQuery, type DashboardQuery } from '~/modules/projects/dashboard';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
@@ -54,7 +56,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }));
     return { projects, total, summary, nextMeeting, load };
   });
-  return pageData({ forum, role, query, ...page, now: pageNow() });
+  return pageData({ forum, canCreateProject: can({ role }, 'create-project'), canSeeSettings: can({ role }, 'see-settings'), query, ...page, now: pageNow() });
 }
 
 function nextReviewCell(r: NextReviewData | undefined) {
@@ -138,19 +140,7 @@ function SummaryStrip({ data }: { data: Data }) {
 }
 
 function FilterSelect({ id, label, name, value, anyLabel, options }: { id: string; label: string; name: string; value: string | number | undefined; anyLabel: string; options: { value: string | number; label: string }[] }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={value ?? ''}>
-        <option value="">{anyLabel}</option>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
+  return <SelectField id={id} label={label} name={name} defaultValue={value ?? ''} options={[{ value: '', label: anyLabel }, ...options]} />;
 }
 
 function Filters({ data }: { data: Data }) {
@@ -180,16 +170,7 @@ function Filters({ data }: { data: Data }) {
         <input id="f-due" type="checkbox" name="due" value="1" defaultChecked={query.due === '1'} />
         <label htmlFor="f-due">Due this meeting</label>
       </div>
-      <div className="field">
-        <label htmlFor="f-size">Per page</label>
-        <select id="f-size" name="size" defaultValue={query.size}>
-          {PAGE_SIZES.map((n) => (
-            <option key={n} value={n}>
-              {n}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectField id="f-size" label="Per page" name="size" defaultValue={query.size} options={PAGE_SIZES.map((n) => ({ value: n, label: String(n) }))} />
       <input type="hidden" name="sort" value={query.sort} />
       <input type="hidden" name="dir" value={query.dir} />
       <div className="filter-actions">
@@ -207,7 +188,7 @@ function Filters({ data }: { data: Data }) {
 
 export default function ForumDashboard() {
   const data = useLoaderData<typeof loader>();
-  const { forum, role, query, projects, total, nextMeeting, now } = data;
+  const { forum, canCreateProject, canSeeSettings, query, projects, total, nextMeeting, now } = data;
   const columns = useMemo<DataColumn<Row>[]>(
     () => [
       { id: 'project', header: 'Project', accessorFn: (r) => r.name, cell: ({ row }) => <Link to={`/forums/${forum.slug}/projects/${row.original.id}`}>{row.original.name}</Link> },
@@ -228,7 +209,7 @@ export default function ForumDashboard() {
     <>
       <div className="page-head">
         <h1>{forum.name}</h1>
-        {role === 'chair' ? (
+        {canCreateProject ? (
           <Link className="button" to={`/forums/${forum.slug}/projects/new`}>
             New project
           </Link>
@@ -236,7 +217,7 @@ export default function ForumDashboard() {
         <nav aria-label="Forum" className="page-links">
           <Link to={`/forums/${forum.slug}/meetings`}>Meetings</Link>
           <Link to={`/forums/${forum.slug}/oversight`}>Oversight</Link>
-          {role === 'chair' || role === 'leader' ? <Link to={`/forums/${forum.slug}/settings`}>Settings</Link> : null}
+          {canSeeSettings ? <Link to={`/forums/${forum.slug}/settings`}>Settings</Link> : null}
           <a href={`/forums/${forum.slug}/projects.csv${dashboardSearch({ ...query, page: 1 })}`} download>
             Export CSV
           </a>

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { ErrorList, Field } from '~/components/ui/field';
+import { ErrorList, Field, SelectField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { checkActionItemAccess, completeActionItem, deleteActionItem, getActionItemForEdit, updateActionItem } from '~/modules/meetings/action-items.server';
-import { ActionItemChangeSchema, IdParamSchema, runsMeetings } from '~/modules/meetings/meetings';
+import { ActionItemChangeSchema, IdParamSchema } from '~/modules/meetings/meetings';
+import { can } from '~/modules/auth/can';
 import { getDb } from '~/utils/db.server';
 import { formValues, parseFormData } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
@@ -27,8 +28,9 @@ function homeOf(slug: string, item: { meetingId: number | null; projectId: numbe
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { forum, user, role } = await requireForumRole(request, params.slug);
-  const result = await getActionItemForEdit(getDb(), { forumId: forum.id, itemId: parseItemId(params.id), userId: user.id, isChair: role === 'chair', request });
+  const access = await requireForumRole(request, params.slug);
+  const { forum, user } = access;
+  const result = await getActionItemForEdit(getDb(), { forumId: forum.id, itemId: parseItemId(params.id), userId: user.id, isChair: can(access, 'manage-action-items'), request });
   if (!result.ok) invariantResponse(false, result.message, { status: result.status });
   const { item, members } = result.value;
   const back = new URL(request.url).searchParams.get('back');
@@ -36,14 +38,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { forum, user, role } = await requireForumRole(request, params.slug);
+  const forumAccess = await requireForumRole(request, params.slug);
+  const { forum, user } = forumAccess;
+  const manages = can(forumAccess, 'manage-action-items');
   const itemId = parseItemId(params.id);
   const formData = await request.formData();
   const db = getDb();
   const base = { forumId: forum.id, itemId, userId: user.id, request };
   // Who may edit or delete is known before the form is read (a refused user learns nothing from its errors).
   if (formData.get('intent') !== 'done') {
-    const access = await checkActionItemAccess(db, { ...base, isChair: role === 'chair' });
+    const access = await checkActionItemAccess(db, { ...base, isChair: manages });
     if (!access.ok) invariantResponse(false, access.message, { status: access.status });
   }
   const values = formValues(formData);
@@ -52,10 +56,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const change = parsed.data;
   const result =
     change.intent === 'done'
-      ? await completeActionItem(db, { ...base, mayManage: runsMeetings(role) })
+      ? await completeActionItem(db, { ...base, mayManage: can(forumAccess, 'run-meetings') })
       : change.intent === 'edit'
-        ? await updateActionItem(db, { ...base, isChair: role === 'chair', text: change.text, assigneeId: change.assigneeId, dueDate: change.dueDate })
-        : await deleteActionItem(db, { ...base, isChair: role === 'chair' });
+        ? await updateActionItem(db, { ...base, isChair: manages, text: change.text, assigneeId: change.assigneeId, dueDate: change.dueDate })
+        : await deleteActionItem(db, { ...base, isChair: manages });
   if (!result.ok) {
     invariantResponse(result.field, result.message, { status: result.status });
     return json({ fieldErrors: { [result.field]: [result.message] }, formErrors: [], values }, { status: result.status });
@@ -85,23 +89,13 @@ export default function ActionItemPage() {
         <input type="hidden" name="intent" value="edit" />
         <input type="hidden" name="redirectTo" value={back} />
         <Field label="Action" name="text" maxLength={2000} required defaultValue={editing ? (values.text ?? item.text) : item.text} errors={editing ? errors.text : undefined} />
-        <div className="field">
-          <label htmlFor="assignee-select">Assignee</label>
-          <select
-            id="assignee-select"
-            name="assigneeId"
-            defaultValue={editing ? (values.assigneeId ?? String(item.assigneeId ?? '')) : String(item.assigneeId ?? '')}
-            aria-invalid={errors.assigneeId ? true : undefined}
-            aria-describedby={errors.assigneeId ? 'assignee-error' : undefined}
-          >
-            {members.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name}
-              </option>
-            ))}
-          </select>
-          <ErrorList id="assignee-error" errors={errors.assigneeId} />
-        </div>
+        <SelectField
+          label="Assignee"
+          name="assigneeId"
+          defaultValue={editing ? (values.assigneeId ?? String(item.assigneeId ?? '')) : String(item.assigneeId ?? '')}
+          errors={errors.assigneeId}
+          options={members.map((m) => ({ value: m.id, label: m.name }))}
+        />
         <Field label="Due date" name="dueDate" type="date" defaultValue={editing ? (values.dueDate ?? item.dueDate ?? '') : (item.dueDate ?? '')} errors={editing ? errors.dueDate : undefined} />
         <button type="submit" className="button">
           Save action item

@@ -22,6 +22,7 @@ import { loadAttendance, recordAttendance, saveMeetingNotes } from '~/modules/me
 import { moveMeeting, skipMeeting } from '~/modules/meetings/lifecycle.server';
 import { loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
 import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
+import { can } from '~/modules/auth/can';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { formatDateTime } from '~/utils/format';
@@ -61,7 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Not cached with the view: it changes with the audit log (the guess), which the forum's data version does not follow.
   const attendance = await loadAttendance(db, { forumId: forum.id, meetingId });
   invariantResponse(attendance, 'Meeting not found');
-  return pageData({ forum, canRun, attendance, savedProjectId: saved.success ? saved.data : null, isChair: role === 'chair', view: { ...paged, members, consequences } });
+  return pageData({ forum, canRun, attendance, savedProjectId: saved.success ? saved.data : null, isChair: can({ role }, 'manage-action-items'), view: { ...paged, members, consequences } });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {

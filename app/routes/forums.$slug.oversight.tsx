@@ -10,13 +10,12 @@ import type { LevelValue } from '../../db/database';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { honestyRate, type Calibration } from '~/modules/oversight/oversight-page';
 import { getOversightOverview } from '~/modules/oversight/oversight-page.server';
+import { LEVELS } from '~/oversight';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
 import { keepKnownQuery } from '~/utils/http.server';
-
-const LEVELS: LevelValue[] = ['tight', 'standard', 'light', 'trusted'];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Oversight · ${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
 

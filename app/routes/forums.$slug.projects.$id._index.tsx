@@ -9,6 +9,7 @@ import { OversightHistory } from '~/components/project/oversight-history';
 import { StatusTimeline } from '~/components/project/status-timeline';
 import type { ProjectPageData } from '~/components/project/types';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
+import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { OverrideSchema } from '~/modules/oversight/override';
 import { overrideOversightLevel } from '~/modules/oversight/override.server';
@@ -52,9 +53,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     changesOnly,
     // An archived project is read-only: its history stays, its forms are gone until the chair unarchives it.
     canManage: !page.project.archived && canManageProject(access, page.project.ownerId),
-    canOverride: !page.project.archived && (access.role === 'chair' || access.role === 'leader'),
-    canChangeOwner: !page.project.archived && access.role === 'chair',
-    canEdit: access.role === 'chair',
+    canOverride: !page.project.archived && can(access, 'override-level'),
+    canChangeOwner: !page.project.archived && can(access, 'change-owner'),
+    canEdit: can(access, 'edit-project'),
     now: pageNow(),
   });
 }

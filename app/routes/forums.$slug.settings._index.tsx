@@ -3,6 +3,7 @@ import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/react';
 import { MeetingPreview, ScheduleFields, useLivePreview } from '~/components/forum-schedule';
 import { ErrorList, Field } from '~/components/ui/field';
+import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { ForumSettingsSchema, previewMeetings, timeZones, toSchedule } from '~/modules/forums/forums';
 import { getForumSettings, previewForumSchedule, setForumArchived, updateForumGeneral, updateForumSchedule } from '~/modules/forums/forums.server';
@@ -20,8 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     settings,
     upcoming,
-    canEdit: role === 'chair',
-    zones: role === 'chair' ? [...timeZones()] : [],
+    canEdit: can({ role }, 'manage-forum'),
+    zones: can({ role }, 'manage-forum') ? [...timeZones()] : [],
   });
 }
 

@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData } from '@remix-run/react';
 import { useMemo } from 'react';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { ErrorList, Field, SelectField } from '~/components/ui/field';
+import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { listMembers, listPendingInvitations, runMemberAction } from '~/modules/forums/members.server';
 import { MEMBER_MANAGERS, MEMBER_READERS, MemberActionSchema, ROLE_LABELS, ROLES } from '~/modules/forums/members';
@@ -20,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum, role, user } = await requireForumRole(request, params.slug, MEMBER_READERS, db);
   const [members, invitations] = await Promise.all([listMembers(db, { forumId: forum.id }), listPendingInvitations(db, { forumId: forum.id })]);
-  return json({ forum: { slug: forum.slug, name: forum.name }, canEdit: role === 'chair', me: user.id, members, invitations });
+  return json({ forum: { slug: forum.slug, name: forum.name }, canEdit: can({ role }, 'manage-forum'), me: user.id, members, invitations });
 }
 
 type ActionResult = { intent: string; ok: boolean; message?: string; link?: string; fieldErrors?: FieldErrors; formErrors?: string[]; values?: Record<string, string> };

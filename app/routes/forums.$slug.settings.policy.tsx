@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData, useSearchParams } from '@remix-run/
 import { useMemo } from 'react';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { ErrorList, Field, SelectField, TextareaField } from '~/components/ui/field';
+import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { PolicyPreview } from '~/components/policy/policy-preview';
 import { DEFAULT_POLICY, PolicySchema, levelLabel, type Policy } from '~/oversight';
@@ -33,7 +34,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const settings = await getPolicySettings(getDb(), { forumId: forum.id });
   return json({
     forum: { slug: forum.slug, name: forum.name, timeZone: forum.timeZone },
-    canEdit: role === 'chair',
+    canEdit: can({ role }, 'manage-forum'),
     current: settings.current,
     versions: settings.versions.map((v) => ({ ...v, createdAt: v.createdAt.toISOString() })),
   });

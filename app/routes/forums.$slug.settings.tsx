@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Link, NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { getForumPolicyProblems } from '~/modules/forums/forums.server';
 import { getDb } from '~/utils/db.server';
@@ -17,8 +18,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
   return json({
     forum: { slug: forum.slug, name: forum.name },
-    canEdit: role === 'chair',
-    readsAllTabs: role === 'chair' || role === 'leader',
+    canEdit: can({ role }, 'manage-forum'),
+    readsAllTabs: can({ role }, 'see-settings'),
     policyProblems,
   });
 }

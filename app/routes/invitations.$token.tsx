@@ -8,6 +8,7 @@ import { acceptInvitation, getInvitation } from '~/modules/forums/members.server
 import { AcceptInvitationSchema, ROLE_LABELS } from '~/modules/forums/members';
 import { getDb } from '~/utils/db.server';
 import { parseFormData } from '~/utils/forms';
+import { invalidForm } from '~/utils/forms.server';
 import { invariantResponse } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Invitation · Inspection Forum' }, { name: 'referrer', content: 'no-referrer' }];
@@ -43,8 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.ok) {
     const invitation = await getInvitation(db, token);
     invariantResponse(invitation.ok, invitation.ok ? '' : invitation.message, { status: invitation.ok ? 200 : invitation.status });
-    const { password: _p, confirmPassword: _c, ...values } = parsed.values;
-    return json({ fieldErrors: parsed.fieldErrors, formError: parsed.formErrors[0] ?? null, values }, { status: 400 });
+    return invalidForm(parsed, parsed.values.intent ?? null);
   }
   const result = await acceptInvitation(db, {
     token,
@@ -61,8 +61,8 @@ export default function InvitationPage() {
   const { forum, email, role, mode, signedInAs, alreadyMember } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { token = '' } = useParams();
-  const errors = result?.fieldErrors as Record<string, string[] | undefined> | undefined;
-  const values = result?.values as Record<string, string | undefined> | undefined;
+  const errors = result?.fieldErrors;
+  const values = result?.values;
   return (
     <div className="narrow card stack">
       <h1>Join {forum.name}</h1>

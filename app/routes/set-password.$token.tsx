@@ -7,6 +7,7 @@ import { SetPasswordSchema } from '~/modules/auth/schemas';
 import { commitSessionCookie } from '~/modules/auth/session.server';
 import { getDb } from '~/utils/db.server';
 import { parseFormData } from '~/utils/forms';
+import { invalidForm } from '~/utils/forms.server';
 import { invariantResponse } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Set your password · Inspection Forum' }, { name: 'referrer', content: 'no-referrer' }];
@@ -26,7 +27,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // Say first if the link itself is no good: no point choosing a password for it.
     const link = await getPasswordLink(db, token);
     invariantResponse(link.ok, link.ok ? '' : link.message, { status: link.ok ? 200 : link.status });
-    return json({ fieldErrors: parsed.fieldErrors, formError: parsed.formErrors[0] ?? null }, { status: 400 });
+    return invalidForm(parsed);
   }
   const result = await setPasswordWithLink(db, { token, password: parsed.data.password, request });
   invariantResponse(result.ok, result.ok ? '' : result.message, { status: result.ok ? 200 : result.status });
@@ -36,7 +37,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function SetPassword() {
   const { name, email, firstTime } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const errors = result?.fieldErrors as Record<string, string[] | undefined> | undefined;
+  const errors = result?.fieldErrors;
   return (
     <div className="narrow card">
       <h1>{firstTime ? `Welcome, ${name}` : 'Choose a new password'}</h1>

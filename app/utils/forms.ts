@@ -5,6 +5,20 @@ export type FieldErrors = Record<string, string[]>;
 const MAX_FIELD_ERRORS = 50;
 const MAX_NAMED_FIELDS = 5;
 
+/**
+ * The one failure shape of every action (issue #19): which form failed (`intent`, null on a page with one form),
+ * the messages per field, one message for the whole form, and what was typed so the form shows it again.
+ * Built by actionFailure / invalidForm / toActionFailure in forms.server.ts; success redirects (303) or returns
+ * the page's own data.
+ */
+export interface ActionFailure {
+  ok: false;
+  intent: string | null;
+  fieldErrors: FieldErrors;
+  formError: string | null;
+  values: Record<string, string>;
+}
+
 export type FormResult<T> =
   | { ok: true; data: T }
   | { ok: false; fieldErrors: FieldErrors; formErrors: string[]; values: Record<string, string> };

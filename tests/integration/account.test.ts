@@ -17,7 +17,8 @@ async function signedIn(db: Executor, userId: number, userAgent = 'Browser A') {
   return (await commitSessionCookie(token)).split(';')[0];
 }
 
-const post = (cookie: string, fields: Record<string, string>) =>
+// A plain Response: its json() is either the one ActionFailure shape or the page's done notice.
+const post = (cookie: string, fields: Record<string, string>): Promise<Response> =>
   accountAction({
     request: new Request('http://localhost/account', { method: 'POST', body: new URLSearchParams(fields), headers: { Cookie: cookie, 'Content-Type': 'application/x-www-form-urlencoded' } }),
     params: {},

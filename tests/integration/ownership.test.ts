@@ -20,9 +20,9 @@ test('handing a project to a new owner restarts it at the level that owner has e
   await recordOversightEvents(db, { projectId: bens.id, inputs: [{ event: { type: 'start', level: 'light', reason: 'Seeded at Light' } }] });
 
   const toBen = await changeProjectOwner(db, { forumId: forum.id, projectId: trusted.id, ownerId: ben.id, note: '', actorId: chair.id });
-  expect(toBen).toMatchObject({ ok: true, level: 'light' });
+  expect(toBen).toMatchObject({ ok: true, value: { level: 'light' } });
   const toNewbie = await changeProjectOwner(db, { forumId: forum.id, projectId: trusted.id, ownerId: newbie.id, note: 'reorg', actorId: chair.id });
-  expect(toNewbie).toMatchObject({ ok: true, level: 'standard' });
+  expect(toNewbie).toMatchObject({ ok: true, value: { level: 'standard' } });
   const last = await db.selectFrom('oversight_events').select(['type', 'from_level', 'to_level', 'explanation', 'actor_id']).where('project_id', '=', trusted.id).orderBy('seq', 'desc').executeTakeFirstOrThrow();
   expect(last).toMatchObject({ type: 'restart', from_level: 'light', to_level: 'standard', actor_id: chair.id });
   expect(last.explanation).toMatch(/Handed to Newbie: .*first project.*\(reorg\)/);
@@ -65,11 +65,11 @@ test('a new owner’s starting level counts the hard misses they made, not those
 
   // Payments goes to Ben, then Ben takes another project: Ava's hard miss is not his.
   expect(await changeProjectOwner(db, { forumId: forum.id, projectId: payments.id, ownerId: ben.id, note: '', actorId: chair.id })).toMatchObject({ ok: true });
-  expect(await changeProjectOwner(db, { forumId: forum.id, projectId: spare1.id, ownerId: ben.id, note: '', actorId: chair.id })).toMatchObject({ ok: true, level: 'light' });
+  expect(await changeProjectOwner(db, { forumId: forum.id, projectId: spare1.id, ownerId: ben.id, note: '', actorId: chair.id })).toMatchObject({ ok: true, value: { level: 'light' } });
   // Ava no longer owns Payments, but the hard miss she made there still counts for her.
   const toAva = await changeProjectOwner(db, { forumId: forum.id, projectId: spare2.id, ownerId: ava.id, note: '', actorId: chair.id });
-  expect(toAva).toMatchObject({ ok: true, level: 'standard' });
-  if (toAva.ok) expect(toAva.explanation).toMatch(/hard miss/i);
+  expect(toAva).toMatchObject({ ok: true, value: { level: 'standard' } });
+  if (toAva.ok) expect(toAva.value.explanation).toMatch(/hard miss/i);
   const owners = await db.selectFrom('oversight_events').select(['event_class', 'owner_id']).where('project_id', '=', payments.id).orderBy('seq').execute();
   expect(owners.map((e) => [e.event_class, e.owner_id])).toEqual([
     ['RESTART', ava.id],

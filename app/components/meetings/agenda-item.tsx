@@ -1,8 +1,8 @@
 import type { SerializeFrom } from '@remix-run/node';
 import { Form, Link } from '@remix-run/react';
-import { useId, type ReactNode } from 'react';
+import { useId } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
-import { ErrorList, Field } from '~/components/ui/field';
+import { ErrorList, Field, SelectField } from '~/components/ui/field';
 import type { MeetingActionFailure } from '~/modules/meetings/meeting-actions.server';
 import type { MeetingPageView } from '~/modules/meetings/meeting-page.server';
 import { goalProgress, VERDICTS } from '~/modules/meetings/meetings';
@@ -23,20 +23,6 @@ export type Failure = SerializeFrom<MeetingActionFailure>;
 /** The failure of this item's form, if the last submission was one. */
 export function failureFor(failure: Failure | undefined, intent: string, projectId: number): Failure | undefined {
   return failure && failure.intent === intent && failure.projectId === projectId ? failure : undefined;
-}
-
-function SelectField({ label, name, errors, children, defaultValue }: { label: string; name: string; errors?: string[]; children: ReactNode; defaultValue?: string }) {
-  const id = useId();
-  const errorId = errors?.length ? `${id}-error` : undefined;
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <select id={id} name={name} defaultValue={defaultValue} aria-invalid={errorId ? true : undefined} aria-describedby={errorId}>
-        {children}
-      </select>
-      <ErrorList id={errorId} errors={errors} />
-    </div>
-  );
 }
 
 function StatusReport({ item, closed }: { item: DiscussedItemData; closed: boolean }) {
@@ -143,13 +129,13 @@ function ActionItemForm({ item, members, failure }: { item: DiscussedItemData; m
       <input type="hidden" name="projectId" value={item.projectId} />
       <ErrorList errors={failure?.formErrors} />
       <Field label="New action item" name="text" maxLength={2000} required defaultValue={failure?.values.text ?? ''} errors={errors.text} />
-      <SelectField label="Assignee" name="assigneeId" errors={errors.assigneeId} defaultValue={failure?.values.assigneeId ?? String(item.ownerId)}>
-        {members.map((m) => (
-          <option key={m.id} value={m.id}>
-            {m.name}
-          </option>
-        ))}
-      </SelectField>
+      <SelectField
+        label="Assignee"
+        name="assigneeId"
+        errors={errors.assigneeId}
+        defaultValue={failure?.values.assigneeId ?? String(item.ownerId)}
+        options={members.map((m) => ({ value: m.id, label: m.name }))}
+      />
       <Field label="Due date" name="dueDate" type="date" defaultValue={failure?.values.dueDate ?? ''} errors={errors.dueDate} />
       <button type="submit" className="button secondary">
         Add action item

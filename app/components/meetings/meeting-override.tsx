@@ -1,10 +1,8 @@
 import { Form } from '@remix-run/react';
 import { ErrorList, SelectField, TextareaField } from '~/components/ui/field';
 import { REASON_MAX } from '~/modules/oversight/override';
-import { levelLabel } from '~/oversight';
+import { LEVEL_OPTIONS } from '~/oversight';
 import type { Failure } from './agenda-item';
-
-const LEVEL_OPTIONS = (['tight', 'standard', 'light', 'trusted'] as const).map((value) => ({ value, label: levelLabel(value) }));
 
 /** Override an escalated project's level with a reason (the corrective plan), without leaving the meeting. */
 export function MeetingOverrideForm({ projectId, project, level, failure }: { projectId: number; project: string; level: string; failure?: Failure }) {

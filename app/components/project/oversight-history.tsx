@@ -4,14 +4,12 @@ import { Pagination } from '~/components/pagination';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { ErrorList, SelectField, TextareaField } from '~/components/ui/field';
 import { REASON_MAX } from '~/modules/oversight/override';
-import { levelLabel } from '~/oversight';
+import { LEVEL_OPTIONS, levelLabel } from '~/oversight';
 import { formatDate, formatDateTime } from '~/utils/format';
 import { withPageParam } from '~/utils/paging';
 import type { PagedList, ProjectPageData } from './types';
 
 type OversightEvent = ProjectPageData['events'][number];
-
-const LEVEL_OPTIONS = (['tight', 'standard', 'light', 'trusted'] as const).map((value) => ({ value, label: levelLabel(value) }));
 
 function columns(timeZone: string): DataColumn<OversightEvent>[] {
   return [

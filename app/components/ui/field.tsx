@@ -65,9 +65,10 @@ export function TextareaField({ label, name, errors, hint, id, ...textareaProps 
 
 interface SelectFieldProps extends SelectHTMLAttributes<HTMLSelectElement>, FieldFrameProps {
   name: string;
-  options: readonly { value: string; label: string }[];
+  options: readonly { value: string | number; label: string }[];
 }
 
+/** The one select of the app: a labelled select whose errors are announced with it (like Field). */
 export function SelectField({ label, name, errors, hint, id, options, ...selectProps }: SelectFieldProps) {
   const { controlProps, frame } = useFieldFrame({ label, errors, hint, id });
   return frame(

@@ -7,6 +7,7 @@ import { checkLoginThrottle, recordLoginAttempt } from './login.server';
 import { hashPassword, verifyPassword } from './password.server';
 import { deviceName } from './device.server';
 import { forgetSessions, SESSION_IDLE_MS } from './session.server';
+import { ok, refuse, type Result } from '~/utils/result';
 
 export async function listSessions(db: Executor, { userId }: { userId: number }) {
   return db
@@ -50,7 +51,7 @@ export async function endOtherSessions(db: Executor, { userId, keep, request }: 
   return ended;
 }
 
-export type ChangePasswordResult = { ok: true } | { ok: false; reason: 'wrong-password' } | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
+export type ChangePasswordResult = Result;
 
 /**
  * Changes the password after checking the current one; every other session of the user ends. Wrong current
@@ -66,14 +67,15 @@ export async function changePassword(
   const throttle = await checkLoginThrottle(db, user.email, ip);
   if (throttle.limited) {
     await writeAudit(db, { userId, action: 'account.password_change_throttled', denied: true, request });
-    return { ok: false, reason: 'throttled', retryAfterSeconds: throttle.retryAfterSeconds };
+    const minutes = Math.ceil(throttle.retryAfterSeconds / 60);
+    return refuse({ status: 429, retryAfterSeconds: throttle.retryAfterSeconds, message: `Too many wrong passwords. Try again in ${minutes} minutes.` });
   }
   if (!user.password_hash || !(await verifyPassword(currentPassword, user.password_hash))) {
     await inTransaction(db, async (trx) => {
       await recordLoginAttempt(trx, user.email, ip, false);
       await writeAudit(trx, { userId, action: 'account.password_change_failed', denied: true, request });
     });
-    return { ok: false, reason: 'wrong-password' };
+    return refuse({ field: 'currentPassword', message: 'That is not your current password' });
   }
   const hash = await hashPassword(newPassword);
   const ended = await inTransaction(db, async (trx) => {
@@ -83,5 +85,5 @@ export async function changePassword(
     return hashes;
   });
   forgetSessions(ended); // again after the commit: a read meanwhile may have seen them still there
-  return { ok: true };
+  return ok();
 }

@@ -5,7 +5,7 @@ import { invariantResponse } from '~/utils/http.server';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { getSessionUser, type SessionUser } from './session.server';
 
-// The only place roles are read. Every loader and action starts with one of these.
+// Roles are read here and in can.ts beside it (the permission table). Every loader and action starts with one of these.
 
 export async function getOptionalUser(request: Request, db: Executor = getDb()): Promise<SessionUser | null> {
   return getSessionUser(db, request);

@@ -1,6 +1,10 @@
 import { sql } from 'kysely';
+import { writeAudit } from '~/modules/audit/audit.server';
 import type { Executor } from '~/utils/db.server';
+import { clientIp } from '~/utils/http.server';
+import { ok, refuse, type Result } from '~/utils/result';
 import { getDummyHash, verifyPassword } from './password.server';
+import { createSession } from './session.server';
 
 export const THROTTLE_WINDOW_MS = 15 * 60 * 1000;
 // Keyed by account *and* address, so an attacker elsewhere cannot lock the real user out; the wider
@@ -48,4 +52,26 @@ export async function authenticate(db: Executor, email: string, password: string
     .executeTakeFirst();
   const ok = await verifyPassword(password, user?.password_hash ?? (await getDummyHash()));
   return user?.password_hash && ok ? { id: user.id, email: user.email, name: user.name, deactivated: user.deactivated_at !== null } : null;
+}
+
+/**
+ * The whole sign-in (the login route only parses the form and sets the cookie): the throttle, the password check,
+ * the attempt recorded and audited, and a new session. Refusals are in plain words; a throttled one says when to
+ * try again.
+ */
+export async function signIn(db: Executor, { email, password, request }: { email: string; password: string; request: Request }): Promise<Result<{ token: string }>> {
+  const ip = clientIp(request);
+  const throttle = await checkLoginThrottle(db, email, ip);
+  if (throttle.limited) {
+    await writeAudit(db, { userId: null, action: 'login.throttled', target: email, denied: true, request });
+    const minutes = Math.ceil(throttle.retryAfterSeconds / 60);
+    return refuse({ status: 429, retryAfterSeconds: throttle.retryAfterSeconds, message: `Too many failed sign-in attempts. Try again in ${minutes} minutes.` });
+  }
+  const user = await authenticate(db, email, password);
+  await recordLoginAttempt(db, email, ip, Boolean(user));
+  const action = !user ? 'login.failure' : user.deactivated ? 'login.deactivated' : 'login.success';
+  await writeAudit(db, { userId: user?.id ?? null, action, target: email, denied: action !== 'login.success', request });
+  if (!user) return refuse({ message: 'That email and password do not match an account.' });
+  if (user.deactivated) return refuse({ status: 403, message: 'This account has been deactivated. Ask an administrator if you need it back.' });
+  return ok({ token: await createSession(db, { userId: user.id, userAgent: request.headers.get('user-agent'), ip }) });
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { isCommonPassword } from './common-passwords';
+import { EmailPreferencesSchema } from '~/modules/mail/preferences';
+import { CalendarTokenSchema } from '~/modules/meetings/lifecycle';
 
 export const LoginSchema = z.strictObject({
   email: z.string().trim().min(1, 'Enter your email').max(254, 'Too long').email('Enter a valid email address'),
@@ -28,6 +30,11 @@ export const EndSessionSchema = z.strictObject({
 });
 
 export const EndOtherSessionsSchema = z.strictObject({ intent: z.literal('end-other-sessions') });
+
+/** The account page's forms: the `intent` picks the schema (like MeetingActionSchema). */
+export const AccountActionSchema = z.discriminatedUnion('intent', [ChangePasswordSchema, EndSessionSchema, EndOtherSessionsSchema, EmailPreferencesSchema, ...CalendarTokenSchema.options], {
+  error: 'Unknown action',
+});
 
 /** Setting a password from a link (an invitation or a reset). */
 export const SetPasswordSchema = z

@@ -1,6 +1,6 @@
 import type { Executor } from '~/utils/db.server';
 import { currentDatabase, databaseStore } from '~/utils/db.server';
-import type { MyForum, SessionUser } from './session.server';
+import type { MyForum, SessionUser } from './session-user';
 
 /** What a session read brings: the user, their forums and the session's times. */
 export interface SessionRecord {

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { createCookie } from '@remix-run/node';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
-import type { Cadence, Role } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { REQUEST_ID_HEADER } from '~/utils/http.server';
@@ -10,6 +9,9 @@ import { singleFlight } from '~/utils/single-flight';
 import { getEnv } from '~/utils/env.server';
 import { existingSessionCache, sessionCacheFor, type SessionCache, type SessionRecord } from './session-cache.server';
 import { countLookup } from '~/utils/cache-stats.server';
+import type { SessionUser } from './session-user';
+
+export type { MyForum, SessionUser } from './session-user';
 
 export const SESSION_ABSOLUTE_MS = 30 * 24 * 3600 * 1000; // 30 days, however active
 export const SESSION_IDLE_MS = 7 * 24 * 3600 * 1000; // 7 days without a request
@@ -57,26 +59,6 @@ export async function readSessionToken(request: Request): Promise<string | null>
 }
 
 /** A forum the user belongs to, with their role and the forum's data version (the page caches' key). */
-export interface MyForum {
-  id: number;
-  slug: string;
-  name: string;
-  timeZone: string;
-  cadence: Cadence;
-  dataVersion: number;
-  role: Role;
-}
-
-export interface SessionUser {
-  id: number;
-  email: string;
-  name: string;
-  isAdmin: boolean;
-  sessionHash: string;
-  /** The user's forums, by name: read with the session, one query for the header and every forum guard. */
-  forums: MyForum[];
-}
-
 const SESSION_TIMES = { touchEveryMs: TOUCH_EVERY_MS };
 const READS = new Set(['GET', 'HEAD']);
 

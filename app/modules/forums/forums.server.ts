@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder } from 'kysely';
-import type { Database } from '../../../db/database';
+import type { Database, StoredPolicy } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { refuse, done, type Outcome } from '~/modules/meetings/meetings';
 import { ensurePlannedMeetings } from '~/modules/meetings/schedule.server';
@@ -309,7 +309,7 @@ export async function listInvalidPolicies(db: Executor) {
   const forums = await db
     .selectFrom('forums')
     .select(['id', 'slug', 'name', 'policy'])
-    .where('policy', '!=', sql<Record<string, unknown>>`'{}'::jsonb`)
+    .where('policy', '!=', sql<StoredPolicy>`'{}'::jsonb`)
     .execute();
   return forums.flatMap((f) => {
     const { problems } = checkStoredPolicy(f.policy);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Role } from '../../../db/database';
 import { EmailSchema, PersonNameSchema } from '~/modules/admin/users';
+import { rolesFor } from '~/modules/auth/can';
 import { NewPasswordSchema } from '~/modules/auth/schemas';
 
 // Forum settings → Members: one strict schema per form, the `intent` literal picks it.
@@ -9,8 +10,8 @@ export const ROLES = ['chair', 'leader', 'owner', 'observer'] as const satisfies
 export const ROLE_LABELS: Record<Role, string> = { chair: 'Chair', leader: 'Leader', owner: 'Owner', observer: 'Observer' };
 
 /** Who reads the members page; only the chair changes it. */
-export const MEMBER_READERS = ['chair', 'leader'] as const satisfies readonly Role[];
-export const MEMBER_MANAGERS = ['chair'] as const satisfies readonly Role[];
+export const MEMBER_READERS = rolesFor('see-settings');
+export const MEMBER_MANAGERS = rolesFor('manage-forum');
 
 const id = (message: string) => z.coerce.number({ error: message }).int(message).positive(message).max(Number.MAX_SAFE_INTEGER, message);
 const role = z.enum(ROLES, { error: 'Choose a role' });

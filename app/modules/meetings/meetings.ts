@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { can, rolesFor } from '~/modules/auth/can';
 import type { GoalKind, HealthValue, Role } from '../../../db/database';
 import { metricProgress } from '~/modules/goals/goals';
 import { dateSchema } from '~/utils/date-schema';
@@ -71,7 +72,8 @@ export type ActionItemChange = z.infer<typeof ActionItemChangeSchema>;
 /** Two identical action items for a project within this time are one click too many (issue #21.5). */
 export const DUPLICATE_ACTION_ITEM_MS = 60_000;
 
-export const IdParamSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+// Defined once in app/utils/params.ts; re-exported for the meeting routes that import it from here.
+export { IdParamSchema } from '~/utils/params';
 
 export const MeetingListQuerySchema = z.object({
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
@@ -97,11 +99,11 @@ export const EARLY_START_MINUTES = 60;
 export const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
 /** Who runs a meeting: starts it, records verdicts and action items, pulls and requests items, closes it. */
-export const MEETING_RUNNERS = ['chair', 'leader'] as const satisfies readonly Role[];
+export const MEETING_RUNNERS = rolesFor('run-meetings');
 
-/** Reads the role a guard returned (guards are the only place roles come from). */
+/** Reads the role a guard returned (guards are the only place roles come from); the table is can.ts. */
 export function runsMeetings(role: Role): boolean {
-  return (MEETING_RUNNERS as readonly Role[]).includes(role);
+  return can({ role }, 'run-meetings');
 }
 
 export interface GoalValue {

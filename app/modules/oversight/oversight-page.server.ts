@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { LevelValue } from '../../../db/database';
-import { initialState, progressToNextLevel, type OversightState } from '~/oversight';
+import { initialState, progressToNextLevel } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
 import { getReviewSchedule } from '~/modules/meetings/next-review.server';
 import { resolvePolicy } from './oversight.server';
@@ -44,7 +44,7 @@ export async function getOversightOverview(db: Executor, { forumId }: { forumId:
     return c;
   };
   const rows = projects.map(({ state, classCounts, ...p }) => {
-    const current = (state as OversightState | null) ?? initialState(p.level, policy);
+    const current = state ?? initialState(p.level, policy);
     const next = schedule.reviews.get(p.id);
     return {
       ...p,

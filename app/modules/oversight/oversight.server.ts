@@ -1,6 +1,7 @@
-import type { EventClassValue, LevelValue, OversightEventType } from '../../../db/database';
+import type { EventClassValue, LevelValue, OversightEventType, StoredPolicy } from '../../../db/database';
 import {
   DEFAULT_POLICY,
+  parsePolicy,
   PolicySchema,
   initialState,
   step,
@@ -48,8 +49,7 @@ function validatePolicy(stored: unknown): Policy {
  */
 export function checkStoredPolicy(stored: unknown): { policy: Policy; problems: { field: string; message: string }[] } {
   const isObject = stored !== null && typeof stored === 'object' && !Array.isArray(stored);
-  const merged = { ...DEFAULT_POLICY, ...(isObject ? stored : {}) };
-  const parsed = PolicySchema.safeParse(merged);
+  const parsed = parsePolicy(isObject ? stored : {});
   const problems = parsed.success
     ? []
     : parsed.error.issues.map((i) => ({
@@ -67,11 +67,11 @@ function startState(level: LevelValue, reason: string, policy: Policy): Oversigh
 
 /** What the engine needs of a project to step it: its cached state and its forum's policy with its version. */
 export interface OversightRow {
-  oversight_state: unknown;
+  oversight_state: OversightState | null;
   oversight_event_count: number;
   oversight_level: LevelValue;
   oversight_class_counts: ClassCounts;
-  policy: unknown;
+  policy: StoredPolicy | null;
   /** The version `policy` is (forums.policy_version, read from the same row): stored on every event. */
   policy_version: number;
 }
@@ -83,7 +83,7 @@ export interface OversightRow {
  */
 export function stepOversight(projectId: number, project: OversightRow, inputs: OversightInput[]) {
   const policy = resolvePolicy(project.policy);
-  let state = (project.oversight_state as OversightState | null) ?? startState(project.oversight_level, 'Starting level', policy);
+  let state = project.oversight_state ?? startState(project.oversight_level, 'Starting level', policy);
   let seq = project.oversight_event_count;
   const counts: ClassCounts = { ...project.oversight_class_counts };
   const states: OversightState[] = [];

@@ -55,7 +55,7 @@ export async function rewordStoredExplanations(db: Executor): Promise<RewordResu
       }
       if (changes.length === 0) continue;
       for (const c of changes) await trx.updateTable('oversight_events').set({ explanation: c.explanation }).where('id', '=', c.id).execute();
-      const cached = p.oversight_state as OversightState | null;
+      const cached = p.oversight_state;
       if (state && cached) {
         await trx
           .updateTable('projects')

@@ -4,6 +4,7 @@ import { writeAudit } from '~/modules/audit/audit.server';
 import { CALIBRATION } from '~/modules/oversight/oversight-page';
 import { recordOversightEvents, resolvePolicy } from '~/modules/oversight/oversight.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
+import { ok, refuse, type Result } from '~/utils/result';
 
 /** Members who can own a project in this forum (observers read only). */
 export async function listPossibleOwners(db: Executor, { forumId }: { forumId: number }) {
@@ -48,7 +49,7 @@ export async function startingLevelForOwner(
   });
 }
 
-export type ChangeOwnerResult = { ok: true; level: LevelValue; explanation: string } | { ok: false; field: 'ownerId'; message: string };
+export type ChangeOwnerResult = Result<{ level: LevelValue; explanation: string }>;
 
 /**
  * Hands a project to a new owner. Trust is earned per owner, so the project restarts at the level the
@@ -74,8 +75,8 @@ export async function changeProjectOwner(
       .where('m.forum_id', '=', forumId)
       .where('m.user_id', '=', ownerId)
       .executeTakeFirst();
-    if (!owner || owner.role === 'observer') return { ok: false, field: 'ownerId', message: 'Choose a member of this forum who can own projects' };
-    if (project.owner_id === ownerId) return { ok: false, field: 'ownerId', message: `${owner.name} already owns this project` };
+    if (!owner || owner.role === 'observer') return refuse({ field: 'ownerId', message: 'Choose a member of this forum who can own projects' });
+    if (project.owner_id === ownerId) return refuse({ field: 'ownerId', message: `${owner.name} already owns this project` });
 
     const start = await startingLevelForOwner(trx, { ownerId, policy: resolvePolicy(project.policy), exceptProjectId: projectId });
     await trx.updateTable('projects').set({ owner_id: ownerId }).where('id', '=', projectId).execute();
@@ -89,6 +90,6 @@ export async function changeProjectOwner(
       detail: { from: project.owner_id, to: ownerId, level: start.level },
       request,
     });
-    return { ok: true, level: state.level, explanation: state.explanation || `Restarts at ${levelLabel(start.level)}` };
+    return ok({ level: state.level, explanation: state.explanation || `Restarts at ${levelLabel(start.level)}` });
   });
 }

@@ -5,7 +5,7 @@ import { goalRevisions, goalStateOrder } from '~/modules/goals/goals.server';
 import { resolvePolicy } from '~/modules/oversight/oversight.server';
 import { oneLine } from '~/modules/meetings/agenda';
 import { getReviewSchedule } from '~/modules/meetings/next-review.server';
-import { initialState, progressToNextLevel, ruleName, type OversightState } from '~/oversight';
+import { initialState, progressToNextLevel, ruleName } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
 import { renderMarkdown } from '~/utils/markdown.server';
@@ -190,7 +190,7 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
 
   const { policy: storedPolicy, state: storedState, statusCount: _s, reviewCount: _r, eventCount: _e, changeCount: _c, ...header } = project;
   const policy = resolvePolicy(storedPolicy);
-  const state = (storedState as OversightState | null) ?? initialState(project.level, policy);
+  const state = storedState ?? initialState(project.level, policy);
   const paging = (p: ReturnType<typeof clampPage>) => ({ page: p.page, pages: p.pages, total: p.total });
   const next = schedule.reviews.get(projectId);
   // This cycle's status: the one posted for the coming meeting (the newest, so on the first page; read on its own

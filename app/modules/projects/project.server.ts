@@ -1,10 +1,10 @@
-import { z } from 'zod';
+import { can } from '~/modules/auth/can';
 import { requireForumRole, type ForumAccess } from '~/modules/auth/guards.server';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { getDb, type Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
+import { IdParamSchema } from '~/utils/params';
 
-const IdParamSchema = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** A numeric id from the URL; anything else is a 404. */
 export function requireIdParam(value: string | undefined): number {
@@ -33,7 +33,7 @@ export function assertProjectActive(project: { archived: boolean }): void {
 
 /** The project's owner and the forum's chair manage its goals and status updates. */
 export function canManageProject(access: Pick<ForumAccess, 'role' | 'user'>, ownerId: number): boolean {
-  return access.role === 'chair' || (access.role === 'owner' && access.user.id === ownerId);
+  return can(access, 'edit-project') || (access.role === 'owner' && access.user.id === ownerId);
 }
 
 /** After requireForumRole: the project in this forum (404) that this user manages (403, audit-logged). */

@@ -52,7 +52,7 @@ function activeGoalIds(projectId: Expression<number>) {
 
 function toSaveState(
   meeting: { id: number; scheduled_at: Date | string; state: MeetingState },
-  row: { forumId: number; status_deadline_hours: number; policy: unknown; existing: StatusSaveState['existing']; ownerId: number; goalIds: number[] } & Omit<
+  row: { forumId: number; status_deadline_hours: number; policy: OversightRow['policy']; existing: StatusSaveState['existing']; ownerId: number; goalIds: number[] } & Omit<
     OversightRow,
     'policy'
   >,
@@ -436,7 +436,7 @@ export async function saveStatusOnce(
       project: oversight
         ? {
             ...state.project,
-            oversight_state: oversight.states.at(-1),
+            oversight_state: oversight.states.at(-1) ?? null,
             oversight_event_count: oversight.project.oversight_event_count,
             oversight_level: oversight.project.oversight_level,
             oversight_class_counts: JSON.parse(oversight.project.oversight_class_counts),
