@@ -26,6 +26,18 @@ const READ_BY_NO_CACHED_PAGE = new Set([
   'audit_log',
   'kysely_migration',
   'kysely_migration_lock',
+  // Mail (issue #16): the outbox and its bookkeeping are read by the dispatcher, /admin/outbox and /account only.
+  'outbox',
+  'password_reset_requests',
+  'email_opt_outs',
+  'instance_secrets',
+  // The personal calendar feed and /account read the tokens; no cached page does.
+  'calendar_tokens',
+  // The meeting page reads attendance beside its cached view, on every request (loadAttendance), never inside it.
+  'meeting_attendance',
+  // Read by the policy settings page, verify and the what-if preview, none of them cached; a save also moves
+  // forums.policy_version, which moves the forum's data version.
+  'policy_versions',
 ]);
 // The forum row holds the version itself; its own BEFORE UPDATE trigger (forums_settings_changed) moves it.
 const FORUM_TABLE = 'forums';
