@@ -3,7 +3,18 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'public/build/', '.cache/', 'data/', 'test-results/', 'playwright-report/', 'bench/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'build/',
+      'public/build/',
+      '.cache/',
+      'data/',
+      'test-results/',
+      'playwright-report/',
+      'bench/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,7 +6,15 @@ import type { ServerBuild } from '@remix-run/node';
 import compression from 'compression';
 import express from 'express';
 import { migrateToLatest, openDatabase, DataDirLockedError } from './db/client';
-import { DEMO_LOGINS, DEMO_OUTSIDER, DEMO_PASSWORD, DemoAccountsRefused, databaseIsEmpty, listDemoAccounts, seedDemoIfEmpty } from './db/seed';
+import {
+  DEMO_LOGINS,
+  DEMO_OUTSIDER,
+  DEMO_PASSWORD,
+  DemoAccountsRefused,
+  databaseIsEmpty,
+  listDemoAccounts,
+  seedDemoIfEmpty,
+} from './db/seed';
 import { appUrl, guardsAgainstDemoAccounts, mailFrom, parseEnv, seedsDemo } from './app/utils/env.server';
 import { setDatabase } from './app/utils/db.server';
 import { CLIENT_IP_HEADER, REQUEST_ID_HEADER } from './app/utils/http.server';
@@ -118,11 +126,19 @@ async function main() {
   planner.unref();
   // The outbox's dispatcher: sends the emails (or, without SMTP_URL, prints them to the log) and runs the
   // scheduled email tasks (decision 014).
-  const dispatcher = new Dispatcher({ db: handle.db, transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null, from: mailFrom(env), log: logger, tasks: mailTasks });
+  const dispatcher = new Dispatcher({
+    db: handle.db,
+    transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL) : null,
+    from: mailFrom(env),
+    log: logger,
+    tasks: mailTasks,
+  });
   dispatcher.start();
 
   // The same rule as remix.config.js.
-  const buildDir = path.resolve(process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.');
+  const buildDir = path.resolve(
+    process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.',
+  );
   const buildPath = path.join(buildDir, 'build/index.js');
   // React picks its build from NODE_ENV when first loaded: always its production build on the server (the
   // development build validates every element and is several times slower). NODE_ENV keeps its meaning for
@@ -152,13 +168,17 @@ async function main() {
     res.set('X-Request-Id', requestId);
     if (env.TRUST_PROXY === false) {
       // Forged by the client: gone before anything reads them.
-      for (const name of ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded']) delete req.headers[name];
+      for (const name of ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'forwarded'])
+        delete req.headers[name];
     }
     const nonce = crypto.randomBytes(16).toString('base64');
     res.locals.cspNonce = nonce;
     res.set(securityHeaders(nonce, production || req.secure));
     // The request's URL is built from Host (and a trusted proxy's X-Forwarded-Host): nonsense there is a 400.
-    if (!isValidHost(req.get('host')) || (req.get('x-forwarded-host') !== undefined && !isValidHost(req.get('x-forwarded-host')))) {
+    if (
+      !isValidHost(req.get('host')) ||
+      (req.get('x-forwarded-host') !== undefined && !isValidHost(req.get('x-forwarded-host')))
+    ) {
       plain(res, 400, 'Bad Host header');
       return;
     }
@@ -166,7 +186,8 @@ async function main() {
     // follows TRUST_PROXY); a header of this name sent by the client is overwritten.
     req.headers[CLIENT_IP_HEADER] = req.ip ?? req.socket.remoteAddress ?? 'unknown';
     // A write has committed (or failed) once answered: the writer's next page reads fresh (session-cache.server.ts).
-    if (req.method !== 'GET' && req.method !== 'HEAD') res.on('close', () => existingSessionCache()?.finishWrite(requestId));
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      res.on('close', () => existingSessionCache()?.finishWrite(requestId));
     if (isCrossSite(req, [...ownHosts, req.get('x-forwarded-host') ?? req.get('host')!])) {
       plain(res, 403, 'Cross-site request refused');
       return;
@@ -214,13 +235,17 @@ async function main() {
       build,
       // Never 'development': that mode sends error stacks to the browser. The server log has them.
       mode: 'production',
-      getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string, requestId: res.locals.requestId as string }),
+      getLoadContext: (_req, res) => ({
+        cspNonce: res.locals.cspNonce as string,
+        requestId: res.locals.requestId as string,
+      }),
     }),
   );
   // Replaces Express's default handler, which prints the stack outside production (e.g. for `/forums/%ZZ`).
   app.use((err: unknown, req: express.Request, res: express.Response, _next: express.NextFunction) => {
     const requestId = String(res.locals.requestId ?? '');
-    const status = typeof err === 'object' && err && 'status' in err && typeof err.status === 'number' ? err.status : 500;
+    const status =
+      typeof err === 'object' && err && 'status' in err && typeof err.status === 'number' ? err.status : 500;
     if (status >= 400 && status < 500) {
       logger.warn({ requestId, status, method: req.method }, err instanceof Error ? err.message : String(err));
     } else {
@@ -231,14 +256,20 @@ async function main() {
       return;
     }
     const known = status >= 400 && status < 500;
-    plain(res, known ? status : 500, `${known ? 'Bad request' : 'Something went wrong on our side'} (request ${requestId})`);
+    plain(
+      res,
+      known ? status : 500,
+      `${known ? 'Bad request' : 'Something went wrong on our side'} (request ${requestId})`,
+    );
   });
 
   const server = app.listen(env.PORT, env.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : env.PORT;
     const url = env.APP_URL ? appUrl(env) : `http://localhost:${port}`;
-    logger.info(`Inspection Forum is running at ${url} (${handle.kind === 'pglite' ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'PostgreSQL server'}, ready in ${Date.now() - started} ms)`);
+    logger.info(
+      `Inspection Forum is running at ${url} (${handle.kind === 'pglite' ? `embedded database in ${path.resolve(env.DATA_DIR)}` : 'PostgreSQL server'}, ready in ${Date.now() - started} ms)`,
+    );
     if (empty) {
       console.log('There are no users yet, and nobody can sign up: create the first admin with');
       console.log(`  npm run admin -- create --email you@example.com --name "Your Name"`);
@@ -271,7 +302,11 @@ async function main() {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof DataDirLockedError || err instanceof DemoAccountsRefused || (err instanceof Error && err.message.startsWith('Invalid environment'))) {
+  if (
+    err instanceof DataDirLockedError ||
+    err instanceof DemoAccountsRefused ||
+    (err instanceof Error && err.message.startsWith('Invalid environment'))
+  ) {
     console.error(err.message);
   } else {
     console.error('Inspection Forum failed to start:', err);

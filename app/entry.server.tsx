@@ -49,7 +49,8 @@ function renderPage(request: Request, remixContext: EntryContext, requestId?: st
 function memoizedRender(request: Request, status: number, remixContext: EntryContext): Rendered {
   const handoff = remixContext.serverHandoffString;
   // Only a 500 page shows the request id, and such a page is never reused.
-  if (request.method !== 'GET' || status !== 200 || !handoff) return renderPage(request, remixContext, status >= 500 ? requestIdOf(request) : undefined);
+  if (request.method !== 'GET' || status !== 200 || !handoff)
+    return renderPage(request, remixContext, status >= 500 ? requestIdOf(request) : undefined);
   const key = crypto.createHash('sha256').update(request.url).update('\0').update(handoff).digest('base64');
   const hit = renders.get(key);
   countLookup('render', hit !== undefined);
@@ -98,10 +99,16 @@ export async function handleDataRequest(response: Response, { request }: { reque
     // An unexpected error (its stack is in the log, never here): the browser's error page shows the request id.
     const headers = new Headers(response.headers);
     headers.delete('Content-Length');
-    return new Response(JSON.stringify({ message: `Unexpected Server Error (request ${requestIdOf(request) ?? 'unknown'})` }), { status: response.status, headers });
+    return new Response(
+      JSON.stringify({ message: `Unexpected Server Error (request ${requestIdOf(request) ?? 'unknown'})` }),
+      { status: response.status, headers },
+    );
   }
   if (!unavailable.has(request)) return response;
-  return json({ message: UNAVAILABLE_MESSAGE }, { status: 503, headers: { 'Retry-After': '5', 'Cache-Control': 'no-store' } });
+  return json(
+    { message: UNAVAILABLE_MESSAGE },
+    { status: 503, headers: { 'Retry-After': '5', 'Cache-Control': 'no-store' } },
+  );
 }
 
 export function handleError(error: unknown, { request }: { request: Request }) {
@@ -111,5 +118,10 @@ export function handleError(error: unknown, { request }: { request: Request }) {
     console.warn('[app] database unavailable:', (error as Error).message);
     return;
   }
-  console.error(`[app] unhandled error, request ${requestIdOf(request) ?? 'unknown'}:`, request.method, new URL(request.url).pathname, error);
+  console.error(
+    `[app] unhandled error, request ${requestIdOf(request) ?? 'unknown'}:`,
+    request.method,
+    new URL(request.url).pathname,
+    error,
+  );
 }

@@ -5,7 +5,14 @@ import { spawn } from 'node:child_process';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { z } from 'zod';
 import type { Database } from './database';
-import { acquireDataDirLock, createPgliteDatabase, createPostgresDatabase, DataDirLockedError, migrateToLatest, type DatabaseHandle } from './client';
+import {
+  acquireDataDirLock,
+  createPgliteDatabase,
+  createPostgresDatabase,
+  DataDirLockedError,
+  migrateToLatest,
+  type DatabaseHandle,
+} from './client';
 
 // Backup and restore (issue #18). On a PostgreSQL server: pg_dump / pg_restore in their custom format. On the
 // embedded database: PGlite's data-folder dump (a gzipped tar), taken by the server that has the folder open
@@ -73,7 +80,11 @@ const RequestSchema = z.strictObject({
  * file in DATA_DIR/backup-requests (then `<id>.done`, or `<id>.error` with the reason). `server.pid` there says
  * that this process takes requests (the CLI never signals a process that has not said so: SIGUSR2 would end it).
  */
-export function serveBackupRequests(handle: DatabaseHandle, dataDir: string, log: (message: string) => void = () => {}): () => void {
+export function serveBackupRequests(
+  handle: DatabaseHandle,
+  dataDir: string,
+  log: (message: string) => void = () => {},
+): () => void {
   const dir = path.join(dataDir, REQUESTS);
   fs.mkdirSync(dir, { recursive: true });
   let queue = Promise.resolve();
@@ -136,7 +147,7 @@ async function requestDumpFromServer(dataDir: string, pid: number, file: string,
   if (readPid(path.join(dir, 'server.pid')) !== pid) {
     throw new BackupRefusedError(
       `A process (pid ${pid}) has the embedded database in ${path.resolve(dataDir)} open but does not take backup requests ` +
-        '(an older version, or still starting): try again in a moment, or stop it and run the backup again.'
+        '(an older version, or still starting): try again in a moment, or stop it and run the backup again.',
     );
   }
   const id = `${Date.now()}-${crypto.randomBytes(6).toString('hex')}`;
@@ -157,7 +168,7 @@ async function requestDumpFromServer(dataDir: string, pid: number, file: string,
     if (Date.now() > deadline || !isAlive(pid)) {
       fs.rmSync(status('json'), { force: true });
       throw new Error(
-        `The server (pid ${pid}) did not write the backup within ${Math.round(timeoutMs / 1000)} s${isAlive(pid) ? '' : ': it has stopped'}.`
+        `The server (pid ${pid}) did not write the backup within ${Math.round(timeoutMs / 1000)} s${isAlive(pid) ? '' : ': it has stopped'}.`,
       );
     }
     await sleep(100);
@@ -169,9 +180,14 @@ const toBlob = (bytes: Uint8Array) => new Blob([new Uint8Array(bytes)]);
 const hasEmbeddedData = (dataDir: string) => fs.existsSync(path.join(dataDir, 'pg', 'PG_VERSION'));
 
 /** Backs up the embedded database in dataDir: through the server that has it open, or by opening it here. */
-export async function backupEmbedded(dataDir: string, file: string, options: { timeoutMs?: number } = {}): Promise<'server' | 'direct'> {
+export async function backupEmbedded(
+  dataDir: string,
+  file: string,
+  options: { timeoutMs?: number } = {},
+): Promise<'server' | 'direct'> {
   const target = path.resolve(file);
-  if (!hasEmbeddedData(dataDir)) throw new BackupRefusedError(`There is no embedded database in ${path.resolve(dataDir)} (DATA_DIR).`);
+  if (!hasEmbeddedData(dataDir))
+    throw new BackupRefusedError(`There is no embedded database in ${path.resolve(dataDir)} (DATA_DIR).`);
   const holder = readPid(path.join(dataDir, 'lock.pid'));
   if (holder !== null && holder !== process.pid && isAlive(holder)) {
     await requestDumpFromServer(dataDir, holder, target, options.timeoutMs ?? 120_000);
@@ -194,7 +210,11 @@ export async function backupEmbedded(dataDir: string, file: string, options: { t
 }
 
 /** Replaces the embedded database in dataDir with a dump. The server must be stopped; data is replaced only with force. */
-export async function restoreEmbedded(dataDir: string, dump: Uint8Array, options: { force?: boolean } = {}): Promise<{ previous?: string }> {
+export async function restoreEmbedded(
+  dataDir: string,
+  dump: Uint8Array,
+  options: { force?: boolean } = {},
+): Promise<{ previous?: string }> {
   fs.mkdirSync(dataDir, { recursive: true });
   let release: () => void;
   try {
@@ -203,7 +223,7 @@ export async function restoreEmbedded(dataDir: string, dump: Uint8Array, options
     if (err instanceof DataDirLockedError) {
       throw new BackupRefusedError(
         `An Inspection Forum server (pid ${readPid(path.join(dataDir, 'lock.pid'))}) is running on ${path.resolve(dataDir)}: ` +
-          'stop it before restoring (a backup can be taken while it runs; a restore cannot).'
+          'stop it before restoring (a backup can be taken while it runs; a restore cannot).',
       );
     }
     throw err;
@@ -218,7 +238,7 @@ export async function restoreEmbedded(dataDir: string, dump: Uint8Array, options
         if (!empty && !options.force) {
           throw new BackupRefusedError(
             `The embedded database in ${path.resolve(dataDir)} has data: restoring would replace it. ` +
-              'Run again with --force to replace it (the current data folder is kept beside it).'
+              'Run again with --force to replace it (the current data folder is kept beside it).',
           );
         }
       }
@@ -276,7 +296,12 @@ export function listBackups(dir: string): string[] {
 }
 
 /** Writes a dated backup into dir and deletes all but the newest `keep`. */
-export async function writeRotatingBackup(handle: DatabaseHandle, dir: string, keep: number, now = new Date()): Promise<string> {
+export async function writeRotatingBackup(
+  handle: DatabaseHandle,
+  dir: string,
+  keep: number,
+  now = new Date(),
+): Promise<string> {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `inspection-forum-${timestamp(now)}.tar.gz`);
   writeFileAtomic(file, await dumpEmbedded(handle));
@@ -301,7 +326,7 @@ export function scheduleDailyBackups(
     keep: number;
     log: (message: string) => void;
     warn: (message: string) => void;
-  }
+  },
 ): () => void {
   let running = false;
   const check = async () => {
@@ -334,7 +359,8 @@ export function findPgTool(name: 'pg_dump' | 'pg_restore'): string {
   const dirs = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
   const debian = '/usr/lib/postgresql';
   if (fs.existsSync(debian)) {
-    for (const v of fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a))) dirs.push(path.join(debian, v, 'bin'));
+    for (const v of fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a)))
+      dirs.push(path.join(debian, v, 'bin'));
   }
   for (const dir of dirs) {
     const candidate = path.join(dir, name);
@@ -346,7 +372,7 @@ export function findPgTool(name: 'pg_dump' | 'pg_restore'): string {
     }
   }
   throw new BackupRefusedError(
-    `${name} was not found: install the PostgreSQL client tools of the server's major version (Debian: apt-get install postgresql-client).`
+    `${name} was not found: install the PostgreSQL client tools of the server's major version (Debian: apt-get install postgresql-client).`,
   );
 }
 
@@ -370,7 +396,9 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<v
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} failed (exit ${code}):\n${stderr.trim()}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(command)} failed (exit ${code}):\n${stderr.trim()}`)),
+    );
   });
 }
 
@@ -403,8 +431,17 @@ export async function restorePostgres(url: string, file: string, options: { forc
   const { dbname, env } = libpqArgs(url);
   await run(
     pgRestore,
-    ['--clean', '--if-exists', '--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${dbname}`, path.resolve(file)],
-    env
+    [
+      '--clean',
+      '--if-exists',
+      '--no-owner',
+      '--no-privileges',
+      '--single-transaction',
+      '--exit-on-error',
+      `--dbname=${dbname}`,
+      path.resolve(file),
+    ],
+    env,
   );
   const restored = await openServer(url);
   try {
@@ -417,7 +454,7 @@ export async function restorePostgres(url: string, file: string, options: { forc
 function refusedServer(url: string): BackupRefusedError {
   const u = new URL(url);
   return new BackupRefusedError(
-    `The database ${u.pathname.slice(1)} on ${u.host} has data: restoring would replace it. Run again with --force to replace it.`
+    `The database ${u.pathname.slice(1)} on ${u.host} has data: restoring would replace it. Run again with --force to replace it.`,
   );
 }
 
@@ -480,7 +517,11 @@ export async function countRows(db: Executor): Promise<Record<string, number>> {
  * every table's rows into the server in one transaction (as JSON text, so timestamps, numerics and bytes keep
  * their exact values), then sets every sequence where it was. All or nothing.
  */
-export async function copyEmbeddedDumpToPostgres(dump: Uint8Array, url: string, options: { force?: boolean } = {}): Promise<Record<string, number>> {
+export async function copyEmbeddedDumpToPostgres(
+  dump: Uint8Array,
+  url: string,
+  options: { force?: boolean } = {},
+): Promise<Record<string, number>> {
   const source = await createPgliteDatabase(undefined, {
     loadDataDir: toBlob(dump),
   });
@@ -491,7 +532,9 @@ export async function copyEmbeddedDumpToPostgres(dump: Uint8Array, url: string, 
       name: string;
       value: number | null;
     }>`
-      SELECT quote_ident(sequencename) AS name, last_value AS value FROM pg_sequences WHERE schemaname = current_schema()`.execute(source.db);
+      SELECT quote_ident(sequencename) AS name, last_value AS value FROM pg_sequences WHERE schemaname = current_schema()`.execute(
+      source.db,
+    );
     const target = await openServer(url);
     try {
       await migrateToLatest(target.db);
@@ -509,7 +552,9 @@ export async function copyEmbeddedDumpToPostgres(dump: Uint8Array, url: string, 
           for (let offset = 0; ; offset += COPY_BATCH) {
             const { rows } = await sql<{ batch: string | null }>`
               SELECT json_agg(t)::text AS batch
-              FROM (SELECT * FROM ${sql.table(table)} ORDER BY ctid LIMIT ${COPY_BATCH} OFFSET ${offset}) t`.execute(source.db);
+              FROM (SELECT * FROM ${sql.table(table)} ORDER BY ctid LIMIT ${COPY_BATCH} OFFSET ${offset}) t`.execute(
+              source.db,
+            );
             const batch = rows[0]?.batch;
             if (!batch) break;
             await sql`
@@ -551,7 +596,11 @@ export async function backupDatabase(target: BackupTarget, file: string): Promis
 }
 
 /** `db:restore FILE [--force]`: the file's kind decides how (an embedded dump into a server is copied table by table). */
-export async function restoreDatabase(target: BackupTarget, file: string, options: { force?: boolean } = {}): Promise<string> {
+export async function restoreDatabase(
+  target: BackupTarget,
+  file: string,
+  options: { force?: boolean } = {},
+): Promise<string> {
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(file);
@@ -559,7 +608,8 @@ export async function restoreDatabase(target: BackupTarget, file: string, option
     throw new BackupRefusedError(`Cannot read ${file}: ${(err as Error).message}`);
   }
   const format = dumpFormat(bytes);
-  if (!format) throw new BackupRefusedError(`${file} is neither a PostgreSQL custom-format dump nor an embedded database dump.`);
+  if (!format)
+    throw new BackupRefusedError(`${file} is neither a PostgreSQL custom-format dump nor an embedded database dump.`);
   if (target.databaseUrl) {
     if (format === 'postgres') {
       await restorePostgres(target.databaseUrl, file, options);
@@ -572,7 +622,9 @@ export async function restoreDatabase(target: BackupTarget, file: string, option
     } tables)`;
   }
   if (format === 'postgres') {
-    throw new BackupRefusedError(`${file} is a PostgreSQL dump: restore it into a PostgreSQL server (set DATABASE_URL).`);
+    throw new BackupRefusedError(
+      `${file} is a PostgreSQL dump: restore it into a PostgreSQL server (set DATABASE_URL).`,
+    );
   }
   const { previous } = await restoreEmbedded(target.dataDir, bytes, options);
   return (
@@ -594,7 +646,7 @@ export function startEmbeddedBackups(
     keep: number;
     log: (message: string) => void;
     warn: (message: string) => void;
-  }
+  },
 ): () => void {
   if (handle.kind !== 'pglite') return () => {};
   const stopRequests = serveBackupRequests(handle, options.dataDir, options.log);

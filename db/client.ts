@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { Kysely, Migrator, PostgresDialect, type LogEvent, type Migration, type MigrationProvider, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  type LogEvent,
+  type Migration,
+  type MigrationProvider,
+  type PostgresPool,
+  type PostgresPoolClient,
+} from 'kysely';
 import pg from 'pg';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -145,7 +154,10 @@ const pgliteParsers = {
  * In-memory (no dataDir) or persisted PGlite. Persisted folders are locked to one process (`lock: false` when the
  * caller holds the lock already). `loadDataDir`: start from a data-folder dump (a backup) instead of an empty database.
  */
-export async function createPgliteDatabase(dataDir?: string, options: { loadDataDir?: Blob; lock?: boolean } = {}): Promise<DatabaseHandle> {
+export async function createPgliteDatabase(
+  dataDir?: string,
+  options: { loadDataDir?: Blob; lock?: boolean } = {},
+): Promise<DatabaseHandle> {
   let releaseLock = () => {};
   let pgDir: string | undefined;
   if (dataDir) {

@@ -11,7 +11,18 @@ export type MeetingState = 'planned' | 'in_progress' | 'closed' | 'skipped';
 export type GoalKind = 'metric' | 'milestone';
 export type GoalState = 'active' | 'achieved' | 'missed' | 'dropped';
 export type AgendaSection = 'exception' | 'due' | 'consent';
-export type EventClassValue = 'PASS' | 'FLAG' | 'HONEST_OFF' | 'SOFT_MISS' | 'HARD_MISS' | 'MISSED' | 'STATUS' | 'OVERRIDE' | 'SPILLOVER' | 'RESTART' | 'REJECTED';
+export type EventClassValue =
+  | 'PASS'
+  | 'FLAG'
+  | 'HONEST_OFF'
+  | 'SOFT_MISS'
+  | 'HARD_MISS'
+  | 'MISSED'
+  | 'STATUS'
+  | 'OVERRIDE'
+  | 'SPILLOVER'
+  | 'RESTART'
+  | 'REJECTED';
 export type OversightEventType = 'start' | 'review' | 'status' | 'missed' | 'override' | 'spillover' | 'restart';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;

@@ -10,7 +10,12 @@ const unique = () => crypto.randomBytes(4).toString('hex');
 
 export async function createUser(
   db: Executor,
-  { email = `user-${unique()}@example.test`, name = 'Test User', passwordHash, isAdmin = false }: { email?: string; name?: string; passwordHash: string; isAdmin?: boolean },
+  {
+    email = `user-${unique()}@example.test`,
+    name = 'Test User',
+    passwordHash,
+    isAdmin = false,
+  }: { email?: string; name?: string; passwordHash: string; isAdmin?: boolean },
 ) {
   return db
     .insertInto('users')
@@ -28,24 +33,48 @@ export async function createForum(
     weekday = 1,
     meetingTime = '10:00',
     timeZone = 'UTC',
-  }: { slug?: string; name?: string; cadence?: Cadence; weekday?: number; meetingTime?: string; timeZone?: string } = {},
+  }: {
+    slug?: string;
+    name?: string;
+    cadence?: Cadence;
+    weekday?: number;
+    meetingTime?: string;
+    timeZone?: string;
+  } = {},
 ) {
   const forum = await db
     .insertInto('forums')
-    .values({ slug, name, cadence, weekday, meeting_time: meetingTime, time_zone: timeZone, policy: JSON.stringify({}) })
+    .values({
+      slug,
+      name,
+      cadence,
+      weekday,
+      meeting_time: meetingTime,
+      time_zone: timeZone,
+      policy: JSON.stringify({}),
+    })
     .returning(['id', 'slug', 'name'])
     .executeTakeFirstOrThrow();
   await createFirstPolicyVersion(db, { forumId: forum.id, authorId: null });
   return forum;
 }
 
-export async function addMember(db: Executor, { forumId, userId, role }: { forumId: number; userId: number; role: Role }) {
+export async function addMember(
+  db: Executor,
+  { forumId, userId, role }: { forumId: number; userId: number; role: Role },
+) {
   await db.insertInto('memberships').values({ forum_id: forumId, user_id: userId, role }).execute();
 }
 
 export async function createProject(
   db: Executor,
-  { forumId, ownerId, name = `Project ${unique()}`, description = '', level = 'standard' }: { forumId: number; ownerId: number; name?: string; description?: string; level?: LevelValue },
+  {
+    forumId,
+    ownerId,
+    name = `Project ${unique()}`,
+    description = '',
+    level = 'standard',
+  }: { forumId: number; ownerId: number; name?: string; description?: string; level?: LevelValue },
 ) {
   return db
     .insertInto('projects')
@@ -65,7 +94,16 @@ export async function createGoal(
     target = 100,
     direction = 'up',
     dueDate = null,
-  }: { projectId: number; title?: string; kind?: GoalKind; unit?: string | null; baseline?: number | null; target?: number | null; direction?: 'up' | 'down' | null; dueDate?: string | null },
+  }: {
+    projectId: number;
+    title?: string;
+    kind?: GoalKind;
+    unit?: string | null;
+    baseline?: number | null;
+    target?: number | null;
+    direction?: 'up' | 'down' | null;
+    dueDate?: string | null;
+  },
 ) {
   const metric = kind === 'metric';
   return db
@@ -90,7 +128,13 @@ export async function createMeeting(
 ) {
   return db
     .insertInto('meetings')
-    .values({ forum_id: forumId, scheduled_at: scheduledAt, state, closed_at: state === 'closed' ? scheduledAt : null, skip_reason: state === 'skipped' ? 'Skipped' : null })
+    .values({
+      forum_id: forumId,
+      scheduled_at: scheduledAt,
+      state,
+      closed_at: state === 'closed' ? scheduledAt : null,
+      skip_reason: state === 'skipped' ? 'Skipped' : null,
+    })
     .returning(['id', 'scheduled_at'])
     .executeTakeFirstOrThrow();
 }

@@ -43,35 +43,139 @@ const PROFILES: Record<string, Profile> = {
   hider: (w) => (w >= 21 ? { actual: 'off_track', reported: 'on_track' } : honest('on_track')),
 };
 
-const PROJECTS: { name: string; owner: number; profile: keyof typeof PROFILES; description: string; metric: [string, string, number, number, 'up' | 'down']; milestone: string }[] = [
-  { name: 'Checkout redesign', owner: 2, profile: 'steady', description: 'A one-page checkout for web and mobile.', metric: ['Checkout conversion', '%', 2.1, 3.0, 'up'], milestone: 'New checkout live for all users' },
-  { name: 'Payments reliability', owner: 2, profile: 'good', description: 'Fewer failed payments across providers.', metric: ['Failed payment rate', '%', 1.8, 0.5, 'down'], milestone: 'Second provider failover' },
-  { name: 'Fraud rules v2', owner: 2, profile: 'flagger', description: 'Rules engine rewrite with analyst tooling.', metric: ['Chargebacks per 10k orders', 'count', 14, 6, 'down'], milestone: 'Analyst console shipped' },
-  { name: 'Data warehouse migration', owner: 3, profile: 'struggling', description: 'Move reporting to the new warehouse.', metric: ['Tables migrated', 'tables', 0, 240, 'up'], milestone: 'Old warehouse switched off' },
-  { name: 'Reporting API', owner: 3, profile: 'mixed', description: 'Public API for customer reports.', metric: ['p95 latency', 'ms', 1200, 300, 'down'], milestone: 'API v1 GA' },
-  { name: 'Mobile app 3.0', owner: 4, profile: 'steady', description: 'Rebuilt navigation and offline mode.', metric: ['App store rating', 'stars', 3.9, 4.5, 'up'], milestone: 'Offline mode released' },
-  { name: 'Push notifications', owner: 4, profile: 'good', description: 'Personalised, rate-limited notifications.', metric: ['Opt-in rate', '%', 38, 55, 'up'], milestone: 'Preference centre live' },
-  { name: 'Hiring pipeline', owner: 5, profile: 'flagger', description: 'Hire 12 engineers this half.', metric: ['Engineers hired', 'people', 0, 12, 'up'], milestone: 'Interview training complete' },
-  { name: 'Onboarding revamp', owner: 5, profile: 'steady', description: 'New-hire onboarding in two weeks, not six.', metric: ['Days to first commit', 'days', 21, 5, 'down'], milestone: 'Onboarding guide published' },
-  { name: 'Security audit', owner: 6, profile: 'hider', description: 'SOC 2 Type II readiness.', metric: ['Controls passing', 'controls', 40, 96, 'up'], milestone: 'Auditor fieldwork complete' },
-  { name: 'SSO rollout', owner: 6, profile: 'mixed', description: 'SAML SSO for enterprise customers.', metric: ['Enterprise accounts on SSO', '%', 0, 80, 'up'], milestone: 'Okta integration certified' },
-  { name: 'Cost reduction', owner: 6, profile: 'steady', description: 'Cut cloud spend without slowing teams.', metric: ['Monthly cloud spend', 'k$', 410, 300, 'down'], milestone: 'Reserved capacity purchased' },
+const PROJECTS: {
+  name: string;
+  owner: number;
+  profile: keyof typeof PROFILES;
+  description: string;
+  metric: [string, string, number, number, 'up' | 'down'];
+  milestone: string;
+}[] = [
+  {
+    name: 'Checkout redesign',
+    owner: 2,
+    profile: 'steady',
+    description: 'A one-page checkout for web and mobile.',
+    metric: ['Checkout conversion', '%', 2.1, 3.0, 'up'],
+    milestone: 'New checkout live for all users',
+  },
+  {
+    name: 'Payments reliability',
+    owner: 2,
+    profile: 'good',
+    description: 'Fewer failed payments across providers.',
+    metric: ['Failed payment rate', '%', 1.8, 0.5, 'down'],
+    milestone: 'Second provider failover',
+  },
+  {
+    name: 'Fraud rules v2',
+    owner: 2,
+    profile: 'flagger',
+    description: 'Rules engine rewrite with analyst tooling.',
+    metric: ['Chargebacks per 10k orders', 'count', 14, 6, 'down'],
+    milestone: 'Analyst console shipped',
+  },
+  {
+    name: 'Data warehouse migration',
+    owner: 3,
+    profile: 'struggling',
+    description: 'Move reporting to the new warehouse.',
+    metric: ['Tables migrated', 'tables', 0, 240, 'up'],
+    milestone: 'Old warehouse switched off',
+  },
+  {
+    name: 'Reporting API',
+    owner: 3,
+    profile: 'mixed',
+    description: 'Public API for customer reports.',
+    metric: ['p95 latency', 'ms', 1200, 300, 'down'],
+    milestone: 'API v1 GA',
+  },
+  {
+    name: 'Mobile app 3.0',
+    owner: 4,
+    profile: 'steady',
+    description: 'Rebuilt navigation and offline mode.',
+    metric: ['App store rating', 'stars', 3.9, 4.5, 'up'],
+    milestone: 'Offline mode released',
+  },
+  {
+    name: 'Push notifications',
+    owner: 4,
+    profile: 'good',
+    description: 'Personalised, rate-limited notifications.',
+    metric: ['Opt-in rate', '%', 38, 55, 'up'],
+    milestone: 'Preference centre live',
+  },
+  {
+    name: 'Hiring pipeline',
+    owner: 5,
+    profile: 'flagger',
+    description: 'Hire 12 engineers this half.',
+    metric: ['Engineers hired', 'people', 0, 12, 'up'],
+    milestone: 'Interview training complete',
+  },
+  {
+    name: 'Onboarding revamp',
+    owner: 5,
+    profile: 'steady',
+    description: 'New-hire onboarding in two weeks, not six.',
+    metric: ['Days to first commit', 'days', 21, 5, 'down'],
+    milestone: 'Onboarding guide published',
+  },
+  {
+    name: 'Security audit',
+    owner: 6,
+    profile: 'hider',
+    description: 'SOC 2 Type II readiness.',
+    metric: ['Controls passing', 'controls', 40, 96, 'up'],
+    milestone: 'Auditor fieldwork complete',
+  },
+  {
+    name: 'SSO rollout',
+    owner: 6,
+    profile: 'mixed',
+    description: 'SAML SSO for enterprise customers.',
+    metric: ['Enterprise accounts on SSO', '%', 0, 80, 'up'],
+    milestone: 'Okta integration certified',
+  },
+  {
+    name: 'Cost reduction',
+    owner: 6,
+    profile: 'steady',
+    description: 'Cut cloud spend without slowing teams.',
+    metric: ['Monthly cloud spend', 'k$', 410, 300, 'down'],
+    milestone: 'Reserved capacity purchased',
+  },
 ];
 
 const FEEDBACK: Record<HealthValue, string[]> = {
   on_track: ['Good progress, keep going.', 'Clear update, no concerns.', 'Nice work on the goal trend.'],
   at_risk: ['Agree it is at risk: bring a recovery plan next time.', 'Watch the dependency on the platform team.'],
-  off_track: ['Off track: we need a corrective plan and a new date.', 'This slipped without warning: flag earlier next time.'],
+  off_track: [
+    'Off track: we need a corrective plan and a new date.',
+    'This slipped without warning: flag earlier next time.',
+  ],
 };
 
 export async function databaseIsEmpty(db: Kysely<Database> | Transaction<Database>): Promise<boolean> {
-  const row = await db.selectFrom('users').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
   return row.n === 0;
 }
 
 /** The demo accounts (any `@demo.test` email: their password is published in the README) found in the database. */
 export async function listDemoAccounts(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('users').select('email').where(sql`lower(email)`, 'like', '%@demo.test').where('deactivated_at', 'is', null).orderBy('email').limit(20).execute();
+  const rows = await db
+    .selectFrom('users')
+    .select('email')
+    .where(sql`lower(email)`, 'like', '%@demo.test')
+    .where('deactivated_at', 'is', null)
+    .orderBy('email')
+    .limit(20)
+    .execute();
   return rows.map((r) => r.email);
 }
 
@@ -107,27 +211,83 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
   const random = seededRandom(20261125);
   const users = [];
   for (const [i, login] of DEMO_LOGINS.entries()) {
-    users.push(await createUser(db, { email: login.email, name: login.name, passwordHash: hashes[i], isAdmin: login.role === 'chair' }));
+    users.push(
+      await createUser(db, {
+        email: login.email,
+        name: login.name,
+        passwordHash: hashes[i],
+        isAdmin: login.role === 'chair',
+      }),
+    );
   }
-  const forum = await createForum(db, { slug: 'demo', name: 'Demo Leadership Review', cadence: 'weekly', weekday: 1, meetingTime: '10:00', timeZone: 'UTC' });
-  for (const [i, login] of DEMO_LOGINS.entries()) await addMember(db, { forumId: forum.id, userId: users[i].id, role: login.role });
+  const forum = await createForum(db, {
+    slug: 'demo',
+    name: 'Demo Leadership Review',
+    cadence: 'weekly',
+    weekday: 1,
+    meetingTime: '10:00',
+    timeZone: 'UTC',
+  });
+  for (const [i, login] of DEMO_LOGINS.entries())
+    await addMember(db, { forumId: forum.id, userId: users[i].id, role: login.role });
 
   const lastPast = lastMondayBefore(now);
   const meetings = [];
   for (let w = 0; w < WEEKS; w++) {
-    meetings.push(await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(lastPast.getTime() - (WEEKS - 1 - w) * WEEK_MS), state: 'closed' }));
+    meetings.push(
+      await createMeeting(db, {
+        forumId: forum.id,
+        scheduledAt: new Date(lastPast.getTime() - (WEEKS - 1 - w) * WEEK_MS),
+        state: 'closed',
+      }),
+    );
   }
-  const upcoming = await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(lastPast.getTime() + WEEK_MS), state: 'planned' });
+  const upcoming = await createMeeting(db, {
+    forumId: forum.id,
+    scheduledAt: new Date(lastPast.getTime() + WEEK_MS),
+    state: 'planned',
+  });
 
   // A second, smaller forum: shows the forum switcher, and owner1 is not a member of it.
-  const platform = await createForum(db, { slug: 'platform', name: 'Platform Council', cadence: 'biweekly', weekday: 3, meetingTime: '15:00', timeZone: 'UTC' });
-  const outsider = await createUser(db, { email: DEMO_OUTSIDER.email, name: DEMO_OUTSIDER.name, passwordHash: hashes[DEMO_LOGINS.length] });
-  for (const [i, role] of [[0, 'chair'], [1, 'leader'], [5, 'owner']] as const) await addMember(db, { forumId: platform.id, userId: users[i].id, role });
+  const platform = await createForum(db, {
+    slug: 'platform',
+    name: 'Platform Council',
+    cadence: 'biweekly',
+    weekday: 3,
+    meetingTime: '15:00',
+    timeZone: 'UTC',
+  });
+  const outsider = await createUser(db, {
+    email: DEMO_OUTSIDER.email,
+    name: DEMO_OUTSIDER.name,
+    passwordHash: hashes[DEMO_LOGINS.length],
+  });
+  for (const [i, role] of [
+    [0, 'chair'],
+    [1, 'leader'],
+    [5, 'owner'],
+  ] as const)
+    await addMember(db, { forumId: platform.id, userId: users[i].id, role });
   await addMember(db, { forumId: platform.id, userId: outsider.id, role: 'observer' });
-  await createMeeting(db, { forumId: platform.id, scheduledAt: new Date(lastPast.getTime() + 9 * 86_400_000), state: 'planned' });
+  await createMeeting(db, {
+    forumId: platform.id,
+    scheduledAt: new Date(lastPast.getTime() + 9 * 86_400_000),
+    state: 'planned',
+  });
   for (const name of ['Service mesh', 'Build times']) {
     const project = await createProject(db, { forumId: platform.id, ownerId: users[5].id, name });
-    await recordOversightEvents(db, { projectId: project.id, inputs: [{ event: { type: 'start', level: 'standard', reason: 'Starts at Standard: a new forum reviews every project at the standard interval.' } }] });
+    await recordOversightEvents(db, {
+      projectId: project.id,
+      inputs: [
+        {
+          event: {
+            type: 'start',
+            level: 'standard',
+            reason: 'Starts at Standard: a new forum reviews every project at the standard interval.',
+          },
+        },
+      ],
+    });
   }
 
   const reviewers = [users[0].id, users[1].id];
@@ -135,18 +295,52 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
   const ownerLevels = new Map<number, Level[]>();
   for (const spec of PROJECTS) {
     const ownerId = users[spec.owner].id;
-    const project = await createProject(db, { forumId: forum.id, ownerId, name: spec.name, description: spec.description });
+    const project = await createProject(db, {
+      forumId: forum.id,
+      ownerId,
+      name: spec.name,
+      description: spec.description,
+    });
     const [title, unit, baseline, target, direction] = spec.metric;
-    const metric = await createGoal(db, { projectId: project.id, title, unit, baseline, target, direction, dueDate: isoDate(new Date(lastPast.getTime() + 8 * WEEK_MS)) });
-    const milestone = await createGoal(db, { projectId: project.id, title: spec.milestone, kind: 'milestone', dueDate: isoDate(new Date(lastPast.getTime() + 4 * WEEK_MS)) });
+    const metric = await createGoal(db, {
+      projectId: project.id,
+      title,
+      unit,
+      baseline,
+      target,
+      direction,
+      dueDate: isoDate(new Date(lastPast.getTime() + 8 * WEEK_MS)),
+    });
+    const milestone = await createGoal(db, {
+      projectId: project.id,
+      title: spec.milestone,
+      kind: 'milestone',
+      dueDate: isoDate(new Date(lastPast.getTime() + 4 * WEEK_MS)),
+    });
     const levels = ownerLevels.get(ownerId) ?? [];
-    const start = startingLevel({ isFirstProject: levels.length === 0, ownerCurrentLevels: levels, recentScoredClasses: [] });
+    const start = startingLevel({
+      isFirstProject: levels.length === 0,
+      ownerCurrentLevels: levels,
+      recentScoredClasses: [],
+    });
     ownerLevels.set(ownerId, [...levels, start.level]);
     const [state] = await recordOversightEvents(db, {
       projectId: project.id,
-      inputs: [{ event: { type: 'start', level: start.level, reason: start.reason }, occurredAt: meetings[0].scheduled_at }],
+      inputs: [
+        { event: { type: 'start', level: start.level, reason: start.reason }, occurredAt: meetings[0].scheduled_at },
+      ],
     });
-    projects.push({ ...project, spec, ownerId, metric, milestone, state, lastReviewed: -1, lastReport: 'on_track' as HealthValue, milestoneDone: false });
+    projects.push({
+      ...project,
+      spec,
+      ownerId,
+      metric,
+      milestone,
+      state,
+      lastReviewed: -1,
+      lastReport: 'on_track' as HealthValue,
+      milestoneDone: false,
+    });
   }
 
   for (let w = 0; w < WEEKS; w++) {
@@ -158,12 +352,23 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
       if (truth.reported) {
         await insertStatus(db, { p, meetingId: meeting.id, health: truth.reported, week: w, at: statusAt, random });
         p.lastReport = truth.reported;
-        inputs.push({ event: { type: 'status', health: truth.reported }, meetingId: meeting.id, occurredAt: statusAt, actorId: p.ownerId });
+        inputs.push({
+          event: { type: 'status', health: truth.reported },
+          meetingId: meeting.id,
+          occurredAt: statusAt,
+          actorId: p.ownerId,
+        });
       }
       const states = inputs.length ? await recordOversightEvents(db, { projectId: p.id, inputs }) : [];
       p.state = states.at(-1) ?? p.state;
       const closing: typeof inputs = [];
-      if (!truth.reported) closing.push({ event: { type: 'missed' }, meetingId: meeting.id, occurredAt: meeting.scheduled_at, actorId: null });
+      if (!truth.reported)
+        closing.push({
+          event: { type: 'missed' },
+          meetingId: meeting.id,
+          occurredAt: meeting.scheduled_at,
+          actorId: null,
+        });
       const due = p.lastReviewed < 0 || p.state.pulled || w - p.lastReviewed >= p.state.interval;
       if (due) {
         const reviewerId = reviewers[w % 2];
@@ -188,7 +393,10 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
               meeting_id: meeting.id,
               review_id: review.id,
               project_id: p.id,
-              text: truth.actual === 'off_track' ? 'Bring a corrective plan with a new date' : 'Share the mitigation for the top risk',
+              text:
+                truth.actual === 'off_track'
+                  ? 'Bring a corrective plan with a new date'
+                  : 'Share the mitigation for the top risk',
               assignee_id: p.ownerId,
               due_date: isoDate(new Date(meeting.scheduled_at.getTime() + WEEK_MS)),
               done_at: w < WEEKS - 2 ? new Date(meeting.scheduled_at.getTime() + 5 * 86_400_000) : null,
@@ -197,7 +405,12 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
             })
             .execute();
         }
-        closing.push({ event: { type: 'review', verdict: truth.actual, selfReport: p.lastReport }, meetingId: meeting.id, occurredAt: meeting.scheduled_at, actorId: reviewerId });
+        closing.push({
+          event: { type: 'review', verdict: truth.actual, selfReport: p.lastReport },
+          meetingId: meeting.id,
+          occurredAt: meeting.scheduled_at,
+          actorId: reviewerId,
+        });
         p.lastReviewed = w;
       }
       const after = await recordOversightEvents(db, { projectId: p.id, inputs: closing });
@@ -208,7 +421,14 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
           if (other !== p && other.ownerId === p.ownerId && other.state.level === 'trusted') {
             const [s] = await recordOversightEvents(db, {
               projectId: other.id,
-              inputs: [{ event: { type: 'spillover', project: p.spec.name }, meetingId: meeting.id, occurredAt: meeting.scheduled_at, actorId: null }],
+              inputs: [
+                {
+                  event: { type: 'spillover', project: p.spec.name },
+                  meetingId: meeting.id,
+                  occurredAt: meeting.scheduled_at,
+                  actorId: null,
+                },
+              ],
             });
             other.state = s;
           }
@@ -224,7 +444,10 @@ async function seedDemo(db: Transaction<Database>, hashes: string[], now: Date):
     const truth = PROFILES[p.spec.profile](WEEKS);
     const health = truth.reported ?? truth.actual;
     await insertStatus(db, { p, meetingId: upcoming.id, health, week: WEEKS, at: postedAt, random });
-    await recordOversightEvents(db, { projectId: p.id, inputs: [{ event: { type: 'status', health }, meetingId: upcoming.id, occurredAt: postedAt, actorId: p.ownerId }] });
+    await recordOversightEvents(db, {
+      projectId: p.id,
+      inputs: [{ event: { type: 'status', health }, meetingId: upcoming.id, occurredAt: postedAt, actorId: p.ownerId }],
+    });
   }
   // The forums' schedules, planned ahead as a new forum's are.
   await planMeetingsForAllForums(db, { now });
@@ -236,7 +459,14 @@ function isoDate(d: Date): string {
 
 async function insertStatus(
   db: Transaction<Database>,
-  { p, meetingId, health, week, at, random }: {
+  {
+    p,
+    meetingId,
+    health,
+    week,
+    at,
+    random,
+  }: {
     p: {
       id: number;
       ownerId: number;

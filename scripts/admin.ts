@@ -14,7 +14,9 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   // One line: the trailing newline of `echo` or a here-string is not part of the password.
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 function fail(message: string, code = 1): never {
@@ -24,12 +26,18 @@ function fail(message: string, code = 1): never {
 
 async function main() {
   const { values, positionals } = parseArgs({
-    options: { email: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      'password-stdin': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
     allowPositionals: true,
   });
   if (values.help || positionals[0] !== 'create' || positionals.length !== 1) fail(USAGE, 2);
   const input = CreateAdminSchema.safeParse({ email: values.email ?? '', name: values.name ?? '' });
-  if (!input.success) fail(`${input.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n${USAGE}`, 2);
+  if (!input.success)
+    fail(`${input.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n${USAGE}`, 2);
   let password: string | undefined;
   if (values['password-stdin']) {
     const checked = NewPasswordSchema.safeParse(await readStdin());

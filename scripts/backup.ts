@@ -10,14 +10,22 @@ async function main(argv: string[]): Promise<number> {
   const force = rest.includes('--force');
   const files = rest.filter((a) => a !== '--force');
   const unknown = files.filter((a) => a.startsWith('--'));
-  if (!['backup', 'restore'].includes(command ?? '') || files.length !== 1 || unknown.length > 0 || (force && command !== 'restore')) {
+  if (
+    !['backup', 'restore'].includes(command ?? '') ||
+    files.length !== 1 ||
+    unknown.length > 0 ||
+    (force && command !== 'restore')
+  ) {
     process.stderr.write(unknown.length ? `unknown option: ${unknown[0]}\n${USAGE}` : USAGE);
     return 2;
   }
   const env = parseEnv();
   const target = { databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR };
   try {
-    const message = command === 'backup' ? await backupDatabase(target, files[0]) : await restoreDatabase(target, files[0], { force });
+    const message =
+      command === 'backup'
+        ? await backupDatabase(target, files[0])
+        : await restoreDatabase(target, files[0], { force });
     console.log(message);
     return 0;
   } catch (err) {
@@ -34,5 +42,5 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exit(1);
-  }
+  },
 );

@@ -28,13 +28,17 @@ function randomEvent(rand: () => number): EngineEvent {
   if (r < 0.6) return { type: 'review', verdict: health(), selfReport: health() };
   if (r < 0.9) return { type: 'status', health: health() };
   if (r < 0.96) return { type: 'missed' };
-  if (r < 0.98) return { type: 'override', level: LEVELS[Math.floor(rand() * 4)], reason: rand() < 0.2 ? ' ' : 'corrective plan' };
+  if (r < 0.98)
+    return { type: 'override', level: LEVELS[Math.floor(rand() * 4)], reason: rand() < 0.2 ? ' ' : 'corrective plan' };
   if (r < 0.99) return { type: 'spillover' };
   return { type: 'restart', level: LEVELS[Math.floor(rand() * 3)], reason: 'new owner' };
 }
 
 /** Replays `histories` random histories of `perHistory` events each (after a JIT warm-up) and returns the rate. */
-export function runEngineBenchmark({ histories = 1_000, perHistory = 1_000 }: { histories?: number; perHistory?: number } = {}) {
+export function runEngineBenchmark({
+  histories = 1_000,
+  perHistory = 1_000,
+}: { histories?: number; perHistory?: number } = {}) {
   const rand = seededRandom(20261125);
   const data: EngineEvent[][] = [];
   for (let h = 0; h < histories; h++) {
@@ -60,7 +64,10 @@ export function runEngineBenchmark({ histories = 1_000, perHistory = 1_000 }: { 
 }
 
 function main() {
-  const { events, ms, rate, checksum } = runEngineBenchmark({ histories: option('--histories', 1_000), perHistory: option('--events', 1_000) });
+  const { events, ms, rate, checksum } = runEngineBenchmark({
+    histories: option('--histories', 1_000),
+    perHistory: option('--events', 1_000),
+  });
   const verdict = rate >= ENGINE_TARGET ? 'OK' : 'BELOW TARGET';
   console.log(
     `oversight engine: ${events.toLocaleString('en-US')} events in ${ms.toFixed(0)} ms = ${rate.toLocaleString('en-US')} events/s ` +

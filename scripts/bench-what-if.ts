@@ -19,14 +19,37 @@ import { previewPolicy } from '../app/modules/policy/what-if.server';
 export const WHAT_IF_TARGET_MS = 1_000;
 
 export const WHAT_IF_CANDIDATES: Record<string, Policy> = {
-  looser: { ...DEFAULT_POLICY, intervalStandard: 3, intervalLight: 6, intervalTrusted: 12, loosenStreakTight: 2, loosenStreakStandard: 3, loosenStreakLight: 3 },
-  tighter: { ...DEFAULT_POLICY, intervalLight: 2, intervalTrusted: 4, loosenStreakStandard: 6, loosenStreakLight: 6, windowLimit: 1 },
+  looser: {
+    ...DEFAULT_POLICY,
+    intervalStandard: 3,
+    intervalLight: 6,
+    intervalTrusted: 12,
+    loosenStreakTight: 2,
+    loosenStreakStandard: 3,
+    loosenStreakLight: 3,
+  },
+  tighter: {
+    ...DEFAULT_POLICY,
+    intervalLight: 2,
+    intervalTrusted: 4,
+    loosenStreakStandard: 6,
+    loosenStreakLight: 6,
+    windowLimit: 1,
+  },
 };
 
 /** Times previewPolicy per candidate (after one warm-up run): the median of `runs` runs counts (all are printed). */
 export async function runWhatIfBenchmark(db: Kysely<Database>, forumId: number, runs = 5) {
   await previewPolicy(db, forumId, WHAT_IF_CANDIDATES.looser);
-  const results: { candidate: string; ms: number; runsMs: number[]; cpuMs: number[]; skipped: number; added: number; projects: number }[] = [];
+  const results: {
+    candidate: string;
+    ms: number;
+    runsMs: number[];
+    cpuMs: number[];
+    skipped: number;
+    added: number;
+    projects: number;
+  }[] = [];
   for (const [name, policy] of Object.entries(WHAT_IF_CANDIDATES)) {
     const runsMs: number[] = [];
     const cpuMs: number[] = [];
@@ -41,10 +64,23 @@ export async function runWhatIfBenchmark(db: Kysely<Database>, forumId: number, 
     }
     const projects = preview ? preview.levels.reduce((s, l) => s + l.actual, 0) : 0;
     const median = [...runsMs].sort((a, b) => a - b)[Math.floor(runsMs.length / 2)];
-    results.push({ candidate: name, ms: median, runsMs, cpuMs, skipped: preview?.reviewChanges.skipped ?? 0, added: preview?.reviewChanges.added ?? 0, projects });
+    results.push({
+      candidate: name,
+      ms: median,
+      runsMs,
+      cpuMs,
+      skipped: preview?.reviewChanges.skipped ?? 0,
+      added: preview?.reviewChanges.added ?? 0,
+      projects,
+    });
   }
   // The machine's load: on a shared machine the wall time is mostly waiting for a core.
-  return { results, ms: Math.max(...results.map((r) => r.ms)), pass: results.every((r) => r.ms < WHAT_IF_TARGET_MS), loadAverage: os.loadavg()[0] };
+  return {
+    results,
+    ms: Math.max(...results.map((r) => r.ms)),
+    pass: results.every((r) => r.ms < WHAT_IF_TARGET_MS),
+    loadAverage: os.loadavg()[0],
+  };
 }
 
 export function describeWhatIf(r: Awaited<ReturnType<typeof runWhatIfBenchmark>>): string {
@@ -85,11 +121,23 @@ async function main() {
     await migrateToLatest(handle.db);
     let forumId: number;
     if (reuse) {
-      forumId = (await handle.db.selectFrom('forums').select('id').where('slug', '=', 'whatif').executeTakeFirstOrThrow()).id;
+      forumId = (
+        await handle.db.selectFrom('forums').select('id').where('slug', '=', 'whatif').executeTakeFirstOrThrow()
+      ).id;
     } else {
       const t0 = Date.now();
-      const dataset = await generateBenchDataset(handle.db, { projects: 500, weeks: 156, otherForums: 0, otherProjects: 0, otherWeeks: 0, benchOwnedProjects: 0, slug: 'whatif' });
-      console.log(`Dataset: 500 projects × 156 weeks in ${Math.round((Date.now() - t0) / 1000)} s (${dataset.counts.oversight_events.toLocaleString('en-US')} oversight events)`);
+      const dataset = await generateBenchDataset(handle.db, {
+        projects: 500,
+        weeks: 156,
+        otherForums: 0,
+        otherProjects: 0,
+        otherWeeks: 0,
+        benchOwnedProjects: 0,
+        slug: 'whatif',
+      });
+      console.log(
+        `Dataset: 500 projects × 156 weeks in ${Math.round((Date.now() - t0) / 1000)} s (${dataset.counts.oversight_events.toLocaleString('en-US')} oversight events)`,
+      );
       forumId = dataset.forumId;
     }
     const r = await runWhatIfBenchmark(handle.db, forumId);

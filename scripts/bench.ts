@@ -36,7 +36,8 @@ import { describeWhatIf, runWhatIfBenchmark, WHAT_IF_TARGET_MS } from './bench-w
 import { generateBenchDataset, type BenchDataset, type BenchDatasetOptions } from './bench-data';
 
 /** The heap limit of `npm start` (package.json): the live heap is well under it; without a limit V8 grows lazily. */
-const SERVER_HEAP = /--max-old-space-size=\d+/.exec(JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.start)?.[0] ?? '';
+const SERVER_HEAP =
+  /--max-old-space-size=\d+/.exec(JSON.parse(fs.readFileSync('package.json', 'utf8')).scripts.start)?.[0] ?? '';
 
 const TARGETS = {
   pageRatio: 0.5,
@@ -107,15 +108,28 @@ async function freePort(): Promise<number> {
 /** Opens the benchmark's database, fresh: a new `if_bench` database on the server, or PGlite in a temp folder. */
 const DATASET_FILE = path.join('bench', '.dataset.json');
 
-async function openBenchDatabase(reuse: boolean): Promise<{ handle: DatabaseHandle; env: Record<string, string>; label: string; cleanup: () => void }> {
+async function openBenchDatabase(
+  reuse: boolean,
+): Promise<{ handle: DatabaseHandle; env: Record<string, string>; label: string; cleanup: () => void }> {
   if (embedded) {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'if-bench-'));
     const handle = await createPgliteDatabase(dataDir);
-    return { handle, env: { DATABASE_URL: '', DATA_DIR: dataDir }, label: `PGlite (embedded) in ${dataDir}`, cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }) };
+    return {
+      handle,
+      env: { DATABASE_URL: '', DATA_DIR: dataDir },
+      label: `PGlite (embedded) in ${dataDir}`,
+      cleanup: () => fs.rmSync(dataDir, { recursive: true, force: true }),
+    };
   }
   const server = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
   const url = withDatabase(server, 'if_bench');
-  if (reuse) return { handle: createPostgresDatabase(url), env: { DATABASE_URL: url }, label: `PostgreSQL ${redact(url)} (reused)`, cleanup: () => {} };
+  if (reuse)
+    return {
+      handle: createPostgresDatabase(url),
+      env: { DATABASE_URL: url },
+      label: `PostgreSQL ${redact(url)} (reused)`,
+      cleanup: () => {},
+    };
   await adminQuery(server, 'DROP DATABASE IF EXISTS if_bench WITH (FORCE)');
   await adminQuery(server, 'CREATE DATABASE if_bench');
   const handle = createPostgresDatabase(url);
@@ -124,20 +138,40 @@ async function openBenchDatabase(reuse: boolean): Promise<{ handle: DatabaseHand
 
 function build() {
   console.log(`Building the app into .cache/builds/${buildName} …`);
-  const result = spawnSync('npm', ['run', '-s', 'build'], { env: { ...process.env, IF_BUILD_DIR: buildName }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const result = spawnSync('npm', ['run', '-s', 'build'], {
+    env: { ...process.env, IF_BUILD_DIR: buildName },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   if (result.status !== 0) throw new Error('npm run build failed');
 }
 
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; stop: () => Promise<void>; output: () => string }> {
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; base: string; stop: () => Promise<void>; output: () => string }> {
   const port = await freePort();
   // The built server as `npm start` runs it (the same heap limit); node itself, so the child's pid is the
   // server's, for its memory figure.
   const profile = flag('--profile') ? ['--cpu-prof', '--cpu-prof-dir', path.resolve('bench/profiles')] : [];
-  const child = spawn(process.execPath, [...profile, ...(SERVER_HEAP ? [SERVER_HEAP] : []), path.join('.cache/builds', buildName, 'build/server.mjs')], {
-    // No daily backup of the embedded database during the runs.
-    env: { ...process.env, BACKUP_KEEP: '0', ...env, METRICS_TOKEN, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'false', NODE_ENV: 'production', BENCH_BASELINE: 'true', IF_BUILD_DIR: buildName },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...profile, ...(SERVER_HEAP ? [SERVER_HEAP] : []), path.join('.cache/builds', buildName, 'build/server.mjs')],
+    {
+      // No daily backup of the embedded database during the runs.
+      env: {
+        ...process.env,
+        BACKUP_KEEP: '0',
+        ...env,
+        METRICS_TOKEN,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        SEED_DEMO: 'false',
+        NODE_ENV: 'production',
+        BENCH_BASELINE: 'true',
+        IF_BUILD_DIR: buildName,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
   child.stdout?.on('data', keep);
@@ -219,7 +253,7 @@ interface MixData {
   coldProject: BenchDataset['ownProjects'][number];
 }
 
-const pick = <T,>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
 const DASHBOARD_SORT_KEYS = ['project', 'owner', 'health', 'verdict', 'progress', 'level', 'next_review', 'status_age'];
 
 /** A status form's body, valid for a project with one metric and one milestone goal. */
@@ -268,15 +302,65 @@ function routes(d: BenchDataset, mix: MixData): Route[] {
   const list: Route[] = [
     { name: 'baseline', kind: 'baseline', path: '/bench/baseline', expect: 'Baseline page', cookie: false },
     { name: 'dashboard', kind: 'page', path: forum, expect: 'Bench Leadership Review', cookie: true },
-    { name: 'dashboard-sorted', kind: 'page', path: `${forum}?sort=progress&dir=desc`, expect: 'Bench Leadership Review', cookie: true },
-    { name: 'dashboard-filtered', kind: 'page', path: `${forum}?health=on_track&q=payments&sort=owner&dir=asc`, expect: 'Bench Leadership Review', cookie: true },
-    { name: 'meeting-upcoming', kind: 'page', path: `${forum}/meetings/${d.upcomingMeetingId}`, expect: 'Meeting of', cookie: true },
-    { name: 'meeting-closed', kind: 'page', path: `${forum}/meetings/${d.latestClosedMeetingId}`, expect: 'Meeting of', cookie: true },
-    { name: 'project', kind: 'page', path: `${forum}/projects/${d.historyProjectId}`, expect: 'Weekly active customers', cookie: true },
+    {
+      name: 'dashboard-sorted',
+      kind: 'page',
+      path: `${forum}?sort=progress&dir=desc`,
+      expect: 'Bench Leadership Review',
+      cookie: true,
+    },
+    {
+      name: 'dashboard-filtered',
+      kind: 'page',
+      path: `${forum}?health=on_track&q=payments&sort=owner&dir=asc`,
+      expect: 'Bench Leadership Review',
+      cookie: true,
+    },
+    {
+      name: 'meeting-upcoming',
+      kind: 'page',
+      path: `${forum}/meetings/${d.upcomingMeetingId}`,
+      expect: 'Meeting of',
+      cookie: true,
+    },
+    {
+      name: 'meeting-closed',
+      kind: 'page',
+      path: `${forum}/meetings/${d.latestClosedMeetingId}`,
+      expect: 'Meeting of',
+      cookie: true,
+    },
+    {
+      name: 'project',
+      kind: 'page',
+      path: `${forum}/projects/${d.historyProjectId}`,
+      expect: 'Weekly active customers',
+      cookie: true,
+    },
     { name: 'oversight', kind: 'page', path: `${forum}/oversight`, expect: 'Oversight', cookie: true },
-    { name: 'status-post', kind: 'post', path: `${forum}/projects/${d.ownProjects[0].id}/status`, cookie: true, requests: [statusRequest] },
-    { name: 'project-spread', kind: 'spread', path: `${forum}/projects/${d.historyProjectId}`, expect: 'Weekly active customers', cookie: true, requests: [randomPath(projectPath(forum, mix))] },
-    { name: 'dashboard-spread', kind: 'spread', path: forum, expect: 'Bench Leadership Review', cookie: true, requests: [randomPath(() => dashboardPath(forum))] },
+    {
+      name: 'status-post',
+      kind: 'post',
+      path: `${forum}/projects/${d.ownProjects[0].id}/status`,
+      cookie: true,
+      requests: [statusRequest],
+    },
+    {
+      name: 'project-spread',
+      kind: 'spread',
+      path: `${forum}/projects/${d.historyProjectId}`,
+      expect: 'Weekly active customers',
+      cookie: true,
+      requests: [randomPath(projectPath(forum, mix))],
+    },
+    {
+      name: 'dashboard-spread',
+      kind: 'spread',
+      path: forum,
+      expect: 'Bench Leadership Review',
+      cookie: true,
+      requests: [randomPath(() => dashboardPath(forum))],
+    },
     // Last: it starts the forum's coming meeting (status posts to it are closed from then on).
     {
       name: 'meeting-day',
@@ -284,7 +368,15 @@ function routes(d: BenchDataset, mix: MixData): Route[] {
       path: `${forum}/meetings/${d.upcomingMeetingId}`,
       expect: 'Meeting of',
       cookie: true,
-      requests: [randomPath(() => pick([projectPath(forum, mix), () => dashboardPath(forum), () => `${forum}/meetings/${d.upcomingMeetingId}${meetingQuery()}`])())],
+      requests: [
+        randomPath(() =>
+          pick([
+            projectPath(forum, mix),
+            () => dashboardPath(forum),
+            () => `${forum}/meetings/${d.upcomingMeetingId}${meetingQuery()}`,
+          ])(),
+        ),
+      ],
     },
   ];
   return list;
@@ -336,7 +428,14 @@ interface Measured {
  * turns: a verdict on one of the forum's discussed items of its running meeting (each sent with the version the
  * previous success left) and a status for a project of the second forum (a chair may post for any project).
  */
-function startWriter(base: string, cookie: string, forum: string, meetingId: number, discussed: number[], mix: MixData) {
+function startWriter(
+  base: string,
+  cookie: string,
+  forum: string,
+  meetingId: number,
+  discussed: number[],
+  mix: MixData,
+) {
   const headers = { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: base };
   const reviewVersions = new Map<number, number>();
   const statusVersions = new Map<number, number>();
@@ -355,7 +454,13 @@ function startWriter(base: string, cookie: string, forum: string, meetingId: num
       const projectId = discussed[n % discussed.length];
       const version = reviewVersions.get(projectId) ?? 0;
       path = `${forum}/meetings/${meetingId}`;
-      body = new URLSearchParams({ intent: 'review', projectId: String(projectId), verdict: pick(['on_track', 'at_risk', 'off_track']), feedback: `Verdict ${n}`, version: String(version) }).toString();
+      body = new URLSearchParams({
+        intent: 'review',
+        projectId: String(projectId),
+        verdict: pick(['on_track', 'at_risk', 'off_track']),
+        feedback: `Verdict ${n}`,
+        version: String(version),
+      }).toString();
       done = () => reviewVersions.set(projectId, version + 1);
     } else {
       const p = mix.other.projects[n % mix.other.projects.length];
@@ -389,7 +494,13 @@ function startWriter(base: string, cookie: string, forum: string, meetingId: num
       const seconds = (Date.now() - started) / 1000;
       const sorted = times.slice().sort((a, b) => a - b);
       const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
-      return { perSecond: Math.round((sent / seconds) * 10) / 10, sent, statusCodes: codes, p50: at(0.5), p99: at(0.99) };
+      return {
+        perSecond: Math.round((sent / seconds) * 10) / 10,
+        sent,
+        statusCodes: codes,
+        p50: at(0.5),
+        p99: at(0.99),
+      };
     },
   };
 }
@@ -400,7 +511,9 @@ function startWriter(base: string, cookie: string, forum: string, meetingId: num
  */
 async function serverTime(requestId: string | null, serverLog: () => string, clientMs: number): Promise<number> {
   for (let i = 0; requestId && i < 10; i++) {
-    const m = new RegExp(`"durationMs":(\\d+(?:\\.\\d+)?),"requestId":"${requestId.replace(/[^\w-]/g, '')}"`).exec(serverLog());
+    const m = new RegExp(`"durationMs":(\\d+(?:\\.\\d+)?),"requestId":"${requestId.replace(/[^\w-]/g, '')}"`).exec(
+      serverLog(),
+    );
     if (m) return Number(m[1]);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -420,7 +533,14 @@ interface ColdResult {
  * cache keyed by it misses) and then one request for the page, timed by the server itself
  * (its request log's durationMs). The median per page type.
  */
-async function measureCold(base: string, cookie: string, writerCookie: string, d: BenchDataset, mix: MixData, serverLog: () => string): Promise<ColdResult[]> {
+async function measureCold(
+  base: string,
+  cookie: string,
+  writerCookie: string,
+  d: BenchDataset,
+  mix: MixData,
+  serverLog: () => string,
+): Promise<ColdResult[]> {
   const forum = `/forums/${d.slug}`;
   const headers = { cookie };
   let version = 0;
@@ -434,14 +554,24 @@ async function measureCold(base: string, cookie: string, writerCookie: string, d
       redirect: 'manual',
     });
     const text = await res.text();
-    if (res.status !== 303) throw new Error(`cold latency: the status POST answered ${res.status}: ${text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').slice(0, 600)}`);
+    if (res.status !== 303)
+      throw new Error(
+        `cold latency: the status POST answered ${res.status}: ${text
+          .replace(/<[^>]*>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .slice(0, 600)}`,
+      );
     version += 1;
     await new Promise((r) => setTimeout(r, 25)); // the change notification reaches the server
   };
   const pages: { page: string; path: () => string; limitMs: number }[] = [
     { page: 'dashboard', path: () => forum, limitMs: TARGETS.coldPageMs },
     { page: 'project', path: projectPath(forum, mix), limitMs: TARGETS.coldPageMs },
-    { page: 'meeting-upcoming', path: () => `${forum}/meetings/${d.upcomingMeetingId}`, limitMs: TARGETS.coldMeetingMs },
+    {
+      page: 'meeting-upcoming',
+      path: () => `${forum}/meetings/${d.upcomingMeetingId}`,
+      limitMs: TARGETS.coldMeetingMs,
+    },
   ];
   const results: ColdResult[] = [];
   for (const p of pages) {
@@ -458,12 +588,23 @@ async function measureCold(base: string, cookie: string, writerCookie: string, d
       samples.push(await serverTime(res.headers.get('x-request-id'), serverLog, clientMs));
     }
     const sorted = samples.slice().sort((a, b) => a - b);
-    results.push({ page: p.page, path, medianMs: (sorted[COLD_SAMPLES / 2 - 1] + sorted[COLD_SAMPLES / 2]) / 2, samples, limitMs: p.limitMs });
+    results.push({
+      page: p.page,
+      path,
+      medianMs: (sorted[COLD_SAMPLES / 2 - 1] + sorted[COLD_SAMPLES / 2]) / 2,
+      samples,
+      limitMs: p.limitMs,
+    });
   }
   return results;
 }
 
-async function measure(base: string, route: Route, cookie: string, writer?: () => ReturnType<typeof startWriter>): Promise<Measured> {
+async function measure(
+  base: string,
+  route: Route,
+  cookie: string,
+  writer?: () => ReturnType<typeof startWriter>,
+): Promise<Measured> {
   const method = route.kind === 'post' ? 'POST' : 'GET';
   const headers: Record<string, string> = route.cookie ? { cookie } : {};
   if (route.kind === 'post') {
@@ -473,13 +614,34 @@ async function measure(base: string, route: Route, cookie: string, writer?: () =
     // Checked once: the page exists and renders (a 404 means the page is not built yet: skipped).
     const res = await fetch(`${base}${route.path}`, { headers, redirect: 'manual' });
     const text = await res.text();
-    if (res.status === 404) return { name: route.name, method, path: route.path, reqPerSec: 0, p50: 0, p99: 0, requests: 0, errors: 0, skipped: 'page not found (404)' };
+    if (res.status === 404)
+      return {
+        name: route.name,
+        method,
+        path: route.path,
+        reqPerSec: 0,
+        p50: 0,
+        p99: 0,
+        requests: 0,
+        errors: 0,
+        skipped: 'page not found (404)',
+      };
     if (res.status !== 200 || (route.expect && !text.includes(route.expect))) {
-      throw new Error(`${route.name}: ${route.path} answered ${res.status} without "${route.expect}":\n${text.slice(0, 500)}`);
+      throw new Error(
+        `${route.name}: ${route.path} answered ${res.status} without "${route.expect}":\n${text.slice(0, 500)}`,
+      );
     }
   }
   const run = (seconds: number) =>
-    autocannon({ url: `${base}${route.path}`, method, connections, duration: seconds, headers, requests: route.requests, timeout: 30 });
+    autocannon({
+      url: `${base}${route.path}`,
+      method,
+      connections,
+      duration: seconds,
+      headers,
+      requests: route.requests,
+      timeout: 30,
+    });
   const writes = writer?.();
   await run(warmup);
   const before = await cacheLookups(base);
@@ -488,13 +650,29 @@ async function measure(base: string, route: Route, cookie: string, writer?: () =
   const written = await writes?.stop();
   const ok = r['2xx'] + r['3xx'];
   const errors = r['1xx'] + r['4xx'] + r['5xx'] + r.errors;
-  const statusCodes = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v.count ?? 0]));
-  return { name: route.name, method, path: route.path, reqPerSec: Math.round((ok / r.duration) * 10) / 10, p50: r.latency.p50, p99: r.latency.p99, requests: ok, errors, statusCodes, caches, writes: written };
+  const statusCodes = Object.fromEntries(
+    Object.entries(r.statusCodeStats ?? {}).map(([code, v]) => [code, v.count ?? 0]),
+  );
+  return {
+    name: route.name,
+    method,
+    path: route.path,
+    reqPerSec: Math.round((ok / r.duration) * 10) / 10,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: ok,
+    errors,
+    statusCodes,
+    caches,
+    writes: written,
+  };
 }
 
 /** Every project of the forum, a second forum's projects with their goals, and the project the cold writes use. */
 async function mixData(db: DatabaseHandle['db'], d: BenchDataset): Promise<MixData> {
-  const projectIds = (await db.selectFrom('projects').select('id').where('forum_id', '=', d.forumId).orderBy('id').execute()).map((p) => p.id);
+  const projectIds = (
+    await db.selectFrom('projects').select('id').where('forum_id', '=', d.forumId).orderBy('id').execute()
+  ).map((p) => p.id);
   const slug = `${d.slug}-01`;
   const goals = await db
     .selectFrom('goals as g')
@@ -514,7 +692,11 @@ async function mixData(db: DatabaseHandle['db'], d: BenchDataset): Promise<MixDa
   }
   const own = d.ownProjects.at(-1);
   if (!own) throw new Error('The dataset has no project of the bench user');
-  return { projectIds, other: { slug, projects: [...byProject.values()].filter((p) => p.metricGoalId && p.milestoneGoalId) }, coldProject: own };
+  return {
+    projectIds,
+    other: { slug, projects: [...byProject.values()].filter((p) => p.metricGoalId && p.milestoneGoalId) },
+    coldProject: own,
+  };
 }
 
 /** Starts the forum's coming meeting through the app (as a chair who confirms an early start) and lists its discussed items. */
@@ -529,7 +711,12 @@ async function startMeetingDay(base: string, cookie: string, d: BenchDataset, da
   if (res.status !== 303) throw new Error(`meeting-day: starting the meeting answered ${res.status}`);
   const handle = createPostgresDatabase(databaseUrl);
   try {
-    const items = await handle.db.selectFrom('agenda_items').select('project_id').where('meeting_id', '=', d.upcomingMeetingId).where((eb) => eb.or([eb('section', '!=', 'consent'), eb('pulled', '=', true)])).execute();
+    const items = await handle.db
+      .selectFrom('agenda_items')
+      .select('project_id')
+      .where('meeting_id', '=', d.upcomingMeetingId)
+      .where((eb) => eb.or([eb('section', '!=', 'consent'), eb('pulled', '=', true)]))
+      .execute();
     if (items.length === 0) throw new Error('meeting-day: the meeting has no discussed item');
     return items.map((i) => i.project_id);
   } finally {
@@ -543,10 +730,13 @@ async function main() {
   console.log(`Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GB, Node ${m.node}, ${m.platform}`);
 
   const engine = runEngineBenchmark();
-  console.log(`Engine replay: ${engine.rate.toLocaleString('en-US')} events/s (${engine.events.toLocaleString('en-US')} events in ${engine.ms.toFixed(0)} ms)`);
+  console.log(
+    `Engine replay: ${engine.rate.toLocaleString('en-US')} events/s (${engine.events.toLocaleString('en-US')} events in ${engine.ms.toFixed(0)} ms)`,
+  );
 
   if (!flag('--no-build')) build();
-  if (!fs.existsSync(path.join('.cache/builds', buildName, 'build/server.mjs'))) throw new Error(`No build in .cache/builds/${buildName}: run without --no-build`);
+  if (!fs.existsSync(path.join('.cache/builds', buildName, 'build/server.mjs')))
+    throw new Error(`No build in .cache/builds/${buildName}: run without --no-build`);
 
   const reuse = flag('--reuse') && !embedded && fs.existsSync(DATASET_FILE);
   const db = await openBenchDatabase(reuse);
@@ -565,7 +755,11 @@ async function main() {
       await db.handle.db
         .deleteFrom('status_updates')
         .where('meeting_id', '=', dataset.upcomingMeetingId)
-        .where('project_id', 'in', dataset.ownProjects.map((p) => p.id))
+        .where(
+          'project_id',
+          'in',
+          dataset.ownProjects.map((p) => p.id),
+        )
         .execute();
     } else {
       dataset = await generateBenchDataset(db.handle.db, { ...DATASET, log: (line) => console.log(line) });
@@ -577,18 +771,29 @@ async function main() {
     mix = await mixData(db.handle.db, dataset);
     if (reuse) {
       // The meeting-day run of the last run started the coming meeting and wrote verdicts and statuses: undone.
-      const otherUpcoming = db.handle.db.selectFrom('meetings as m').innerJoin('forums as f', 'f.id', 'm.forum_id').select('m.id').where('f.slug', '=', mix.other.slug).where('m.state', 'in', ['planned', 'in_progress']);
+      const otherUpcoming = db.handle.db
+        .selectFrom('meetings as m')
+        .innerJoin('forums as f', 'f.id', 'm.forum_id')
+        .select('m.id')
+        .where('f.slug', '=', mix.other.slug)
+        .where('m.state', 'in', ['planned', 'in_progress']);
       await db.handle.db.deleteFrom('status_updates').where('meeting_id', 'in', otherUpcoming).execute();
       await db.handle.db.deleteFrom('reviews').where('meeting_id', '=', dataset.upcomingMeetingId).execute();
       await db.handle.db.deleteFrom('agenda_items').where('meeting_id', '=', dataset.upcomingMeetingId).execute();
-      await db.handle.db.updateTable('meetings').set({ state: 'planned', started_at: null }).where('id', '=', dataset.upcomingMeetingId).execute();
+      await db.handle.db
+        .updateTable('meetings')
+        .set({ state: 'planned', started_at: null })
+        .where('id', '=', dataset.upcomingMeetingId)
+        .execute();
     }
     // A steady state to measure: no dead row versions left by a previous run's status POSTs (they rewrote the
     // forum's row thousands of times), no autovacuum of the freshly loaded tables and no checkpoint writing them
     // out while the routes run.
     if (!embedded) {
       await sql`vacuum analyze`.execute(db.handle.db);
-      await sql`checkpoint`.execute(db.handle.db).catch((err: Error) => console.warn(`No checkpoint before the runs: ${err.message}`));
+      await sql`checkpoint`
+        .execute(db.handle.db)
+        .catch((err: Error) => console.warn(`No checkpoint before the runs: ${err.message}`));
     }
     // The what-if preview of a candidate policy on the main forum's history (issue #15), in process.
     if (!only || only.has('what-if')) {
@@ -596,17 +801,27 @@ async function main() {
       console.log(describeWhatIf(whatIf));
     }
     process.env.SESSION_SECRET ||= crypto.randomBytes(24).toString('hex');
-    const token = await createSession(db.handle.db, { userId: dataset.userId, userAgent: 'autocannon', ip: '127.0.0.1' });
+    const token = await createSession(db.handle.db, {
+      userId: dataset.userId,
+      userAgent: 'autocannon',
+      ip: '127.0.0.1',
+    });
     cookie = (await commitSessionCookie(token)).split(';')[0];
     // The writes of the mix come from another session (another person at the meeting): a session's own write
     // sends its next pages to the database (read-your-writes), which the readers' sessions do not need.
-    const writerToken = await createSession(db.handle.db, { userId: dataset.userId, userAgent: 'bench writer', ip: '127.0.0.1' });
+    const writerToken = await createSession(db.handle.db, {
+      userId: dataset.userId,
+      userAgent: 'bench writer',
+      ip: '127.0.0.1',
+    });
     writerCookie = (await commitSessionCookie(writerToken)).split(';')[0];
   } finally {
     await db.handle.close(); // PGlite: the server opens the folder next, and it allows one process
   }
   const datasetSeconds = Math.round((Date.now() - t0) / 100) / 10;
-  console.log(`Dataset: ${DATASET.projects} projects × ${DATASET.weeks} weeks + ${DATASET.otherForums} forums × ${DATASET.otherProjects} projects × ${DATASET.otherWeeks} weeks in ${datasetSeconds} s`);
+  console.log(
+    `Dataset: ${DATASET.projects} projects × ${DATASET.weeks} weeks + ${DATASET.otherForums} forums × ${DATASET.otherProjects} projects × ${DATASET.otherWeeks} weeks in ${datasetSeconds} s`,
+  );
 
   const server = await startServer({ ...db.env, SESSION_SECRET: process.env.SESSION_SECRET });
   const results: Measured[] = [];
@@ -617,17 +832,31 @@ async function main() {
       // Cold latency before the meeting-day run starts the meeting (its writes are status posts to that meeting).
       if (route.name === 'meeting-day' && (!only || only.has('cold'))) {
         cold = await measureCold(server.base, cookie, writerCookie, dataset, mix, server.output);
-        for (const c of cold) console.log(`  cold ${c.page.padEnd(15)} median ${c.medianMs} ms of ${COLD_SAMPLES} (each right after a write)`);
+        for (const c of cold)
+          console.log(
+            `  cold ${c.page.padEnd(15)} median ${c.medianMs} ms of ${COLD_SAMPLES} (each right after a write)`,
+          );
       }
       if (only && route.kind !== 'baseline' && !only.has(route.name)) continue;
       let writer: (() => ReturnType<typeof startWriter>) | undefined;
       if (route.kind === 'meeting-day') {
         if (embedded) {
-          results.push({ name: route.name, method: 'GET', path: route.path, reqPerSec: 0, p50: 0, p99: 0, requests: 0, errors: 0, skipped: 'PostgreSQL only (it reads the agenda beside the server)' });
+          results.push({
+            name: route.name,
+            method: 'GET',
+            path: route.path,
+            reqPerSec: 0,
+            p50: 0,
+            p99: 0,
+            requests: 0,
+            errors: 0,
+            skipped: 'PostgreSQL only (it reads the agenda beside the server)',
+          });
           continue;
         }
         const discussed = await startMeetingDay(server.base, cookie, dataset, db.env.DATABASE_URL);
-        writer = () => startWriter(server.base, writerCookie, `/forums/${dataset.slug}`, dataset.upcomingMeetingId, discussed, mix);
+        writer = () =>
+          startWriter(server.base, writerCookie, `/forums/${dataset.slug}`, dataset.upcomingMeetingId, discussed, mix);
       }
       const r = await measure(server.base, route, cookie, writer);
       r.rssMb = memoryOf(server.child.pid)?.rssMb;
@@ -637,8 +866,16 @@ async function main() {
           ? `  ${r.name.padEnd(20)} skipped: ${r.skipped}`
           : `  ${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  rss ${r.rssMb ?? '?'} MB  status ${JSON.stringify(r.statusCodes)}`,
       );
-      if (r.caches) console.log(`  ${''.padEnd(20)} cache hits: ${Object.entries(r.caches).map(([layer, c]) => `${layer} ${Math.round(c.hitRate * 100)} % of ${c.lookups}`).join(', ')}`);
-      if (r.writes) console.log(`  ${''.padEnd(20)} writes meanwhile: ${r.writes.perSecond}/s, p50 ${r.writes.p50} ms, p99 ${r.writes.p99} ms, status ${JSON.stringify(r.writes.statusCodes)}`);
+      if (r.caches)
+        console.log(
+          `  ${''.padEnd(20)} cache hits: ${Object.entries(r.caches)
+            .map(([layer, c]) => `${layer} ${Math.round(c.hitRate * 100)} % of ${c.lookups}`)
+            .join(', ')}`,
+        );
+      if (r.writes)
+        console.log(
+          `  ${''.padEnd(20)} writes meanwhile: ${r.writes.perSecond}/s, p50 ${r.writes.p50} ms, p99 ${r.writes.p99} ms, status ${JSON.stringify(r.writes.statusCodes)}`,
+        );
     }
     memory = memoryOf(server.child.pid);
   } catch (err) {
@@ -657,29 +894,76 @@ async function main() {
     const ratio = r.reqPerSec / baseline.reqPerSec;
     r.ratio = Math.round(ratio * 1000) / 1000;
     const kind = routes(dataset, mix).find((x) => x.name === r.name)?.kind;
-    const min = r.method === 'POST' ? TARGETS.postRatio : kind === 'spread' ? TARGETS.spreadRatio : kind === 'meeting-day' ? TARGETS.meetingDayRatio : TARGETS.pageRatio;
-    const p99 = kind === 'spread' ? TARGETS.spreadP99Ms : kind === 'meeting-day' ? TARGETS.meetingDayP99Ms : TARGETS.p99Ms;
+    const min =
+      r.method === 'POST'
+        ? TARGETS.postRatio
+        : kind === 'spread'
+          ? TARGETS.spreadRatio
+          : kind === 'meeting-day'
+            ? TARGETS.meetingDayRatio
+            : TARGETS.pageRatio;
+    const p99 =
+      kind === 'spread' ? TARGETS.spreadP99Ms : kind === 'meeting-day' ? TARGETS.meetingDayP99Ms : TARGETS.p99Ms;
     checks.push({ target: `${r.name} ≥ ${min}× baseline req/s`, pass: ratio >= min, detail: `${r.ratio}×` });
     checks.push({ target: `${r.name} p99 < ${p99} ms`, pass: r.p99 < p99, detail: `${r.p99} ms` });
     // A write not sent because 8 were still in flight (the server is behind) is reported, not an error.
-    if (r.writes) checks.push({ target: `${r.name} writes succeed`, pass: Object.keys(r.writes.statusCodes).every((c) => c === '303' || c === 'skipped'), detail: JSON.stringify(r.writes.statusCodes) });
-    checks.push({ target: `${r.name} no errors`, pass: r.errors === 0, detail: `${r.errors} errors of ${r.requests + r.errors}` });
+    if (r.writes)
+      checks.push({
+        target: `${r.name} writes succeed`,
+        pass: Object.keys(r.writes.statusCodes).every((c) => c === '303' || c === 'skipped'),
+        detail: JSON.stringify(r.writes.statusCodes),
+      });
+    checks.push({
+      target: `${r.name} no errors`,
+      pass: r.errors === 0,
+      detail: `${r.errors} errors of ${r.requests + r.errors}`,
+    });
   }
-  for (const c of cold) checks.push({ target: `cold ${c.page} median ≤ ${c.limitMs} ms`, pass: c.medianMs <= c.limitMs, detail: `${c.medianMs} ms` });
-  if (baseline) checks.push({ target: `baseline p99 < ${TARGETS.p99Ms} ms`, pass: baseline.p99 < TARGETS.p99Ms, detail: `${baseline.p99} ms` });
-  if (whatIf) checks.push({ target: `what-if preview < ${WHAT_IF_TARGET_MS} ms`, pass: whatIf.pass, detail: `${whatIf.ms} ms (${whatIf.results.map((r) => `${r.candidate} ${r.ms} ms`).join(', ')})` });
-  checks.push({ target: `engine replay ≥ ${ENGINE_TARGET.toLocaleString('en-US')} events/s`, pass: engine.rate >= ENGINE_TARGET, detail: `${engine.rate.toLocaleString('en-US')} events/s` });
+  for (const c of cold)
+    checks.push({
+      target: `cold ${c.page} median ≤ ${c.limitMs} ms`,
+      pass: c.medianMs <= c.limitMs,
+      detail: `${c.medianMs} ms`,
+    });
+  if (baseline)
+    checks.push({
+      target: `baseline p99 < ${TARGETS.p99Ms} ms`,
+      pass: baseline.p99 < TARGETS.p99Ms,
+      detail: `${baseline.p99} ms`,
+    });
+  if (whatIf)
+    checks.push({
+      target: `what-if preview < ${WHAT_IF_TARGET_MS} ms`,
+      pass: whatIf.pass,
+      detail: `${whatIf.ms} ms (${whatIf.results.map((r) => `${r.candidate} ${r.ms} ms`).join(', ')})`,
+    });
+  checks.push({
+    target: `engine replay ≥ ${ENGINE_TARGET.toLocaleString('en-US')} events/s`,
+    pass: engine.rate >= ENGINE_TARGET,
+    detail: `${engine.rate.toLocaleString('en-US')} events/s`,
+  });
   if (!embedded) {
-    checks.push({ target: `server RSS after the run < ${TARGETS.rssMb} MB`, pass: memory !== null && memory.rssMb < TARGETS.rssMb, detail: memory ? `${memory.rssMb} MB (peak ${memory.peakMb} MB)` : 'unknown (no /proc)' });
+    checks.push({
+      target: `server RSS after the run < ${TARGETS.rssMb} MB`,
+      pass: memory !== null && memory.rssMb < TARGETS.rssMb,
+      detail: memory ? `${memory.rssMb} MB (peak ${memory.peakMb} MB)` : 'unknown (no /proc)',
+    });
   }
 
-  console.log(`\n${'route'.padEnd(20)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'errors'.padStart(7)}`);
+  console.log(
+    `\n${'route'.padEnd(20)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'ratio'.padStart(6)} ${'errors'.padStart(7)}`,
+  );
   for (const r of results) {
     if (r.skipped) console.log(`${r.name.padEnd(20)} skipped: ${r.skipped}`);
-    else console.log(`${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.ratio === undefined ? '1' : String(r.ratio)).padStart(6)} ${String(r.errors).padStart(7)}`);
+    else
+      console.log(
+        `${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} ${String(r.p50).padStart(7)} ${String(r.p99).padStart(7)} ${(r.ratio === undefined ? '1' : String(r.ratio)).padStart(6)} ${String(r.errors).padStart(7)}`,
+      );
   }
   for (const c of cold) console.log(`cold ${c.page.padEnd(15)} median ${c.medianMs} ms (limit ${c.limitMs} ms)`);
-  console.log(`Server memory after the run: ${memory ? `${memory.rssMb} MB RSS (peak ${memory.peakMb} MB)` : 'unknown'}`);
+  console.log(
+    `Server memory after the run: ${memory ? `${memory.rssMb} MB RSS (peak ${memory.peakMb} MB)` : 'unknown'}`,
+  );
   console.log('');
   for (const c of checks) console.log(`${c.pass ? 'PASS' : 'FAIL'}  ${c.target}: ${c.detail}`);
   const failed = checks.filter((c) => !c.pass).length;

@@ -14,7 +14,9 @@ async function main() {
   }
   if (command === 'reset') {
     if (env.DATABASE_URL) {
-      console.error('db:reset wipes the embedded database only; unset DATABASE_URL (it will not drop a server database).');
+      console.error(
+        'db:reset wipes the embedded database only; unset DATABASE_URL (it will not drop a server database).',
+      );
       process.exit(2);
     }
     const pgDir = path.join(env.DATA_DIR, 'pg');

@@ -8,14 +8,27 @@ import { runReplayCli } from './oversight-replay';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const shared = fileURLToPath(new URL('../../shared/engine-examples.json', import.meta.url));
-const examplesText = readFileSync(existsSync(shared) ? shared : join(root, 'app/oversight/fixtures/engine-examples.json'), 'utf8');
-const examples = JSON.parse(examplesText) as { name: string; start: string; events: Record<string, unknown>[]; expected: unknown[] }[];
+const examplesText = readFileSync(
+  existsSync(shared) ? shared : join(root, 'app/oversight/fixtures/engine-examples.json'),
+  'utf8',
+);
+const examples = JSON.parse(examplesText) as {
+  name: string;
+  start: string;
+  events: Record<string, unknown>[];
+  expected: unknown[];
+}[];
 const tmp = mkdtempSync(join(tmpdir(), 'oversight-replay-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Runs the real CLI entry point, as a user would. */
 function cli(args: string[], input: string) {
-  const result = spawnSync('npx', ['tsx', 'scripts/oversight.ts', ...args], { cwd: root, input, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync('npx', ['tsx', 'scripts/oversight.ts', ...args], {
+    cwd: root,
+    input,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -32,10 +45,17 @@ describe('oversight replay (spawned)', () => {
     const r = cli(['replay'], JSON.stringify(input));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { level: string; interval: number; escalated: boolean; explanation: string }[][];
+    const out = JSON.parse(r.stdout) as {
+      level: string;
+      interval: number;
+      escalated: boolean;
+      explanation: string;
+    }[][];
     expect(out).toHaveLength(examples.length);
     out.forEach((states, i) => {
-      expect(states.map(({ level, interval, escalated }) => ({ level, interval, escalated }))).toEqual(examples[i].expected);
+      expect(states.map(({ level, interval, escalated }) => ({ level, interval, escalated }))).toEqual(
+        examples[i].expected,
+      );
       expect(states.every((s) => s.explanation.length > 0)).toBe(true);
     });
   });
@@ -58,7 +78,9 @@ describe('oversight replay (spawned)', () => {
     expect(r.code).toBe(0);
     const [out] = JSON.parse(r.stdout) as { level: string; interval: number; escalated: boolean }[][];
     expect(out[3].level).toBe('standard'); // the default policy tightens here
-    expect(out.map(({ level, interval, escalated }) => ({ level, interval, escalated }))).not.toEqual(calibration[0].expected);
+    expect(out.map(({ level, interval, escalated }) => ({ level, interval, escalated }))).not.toEqual(
+      calibration[0].expected,
+    );
   });
 
   it('exits 2 with usage for an unknown subcommand', () => {
@@ -89,10 +111,22 @@ describe('runReplayCli', () => {
 
   it.each([
     ['not JSON', '{', /invalid JSON/],
-    ['an unknown field', JSON.stringify([{ start: 'standard', events: [{ type: 'missed', extra: 1 }] }]), /\[0\]\.events\[0\]/],
-    ['an unknown event type', JSON.stringify([{ start: 'standard', events: [{ type: 'vibes' }] }]), /\[0\]\.events\[0\]\.type/],
+    [
+      'an unknown field',
+      JSON.stringify([{ start: 'standard', events: [{ type: 'missed', extra: 1 }] }]),
+      /\[0\]\.events\[0\]/,
+    ],
+    [
+      'an unknown event type',
+      JSON.stringify([{ start: 'standard', events: [{ type: 'vibes' }] }]),
+      /\[0\]\.events\[0\]\.type/,
+    ],
     ['a bad start level', JSON.stringify([{ start: 'relaxed', events: [] }]), /\[0\]\.start/],
-    ['a missing reason', JSON.stringify({ start: 'standard', events: [{ type: 'override', level: 'tight' }] }), /events\[0\]\.reason/],
+    [
+      'a missing reason',
+      JSON.stringify({ start: 'standard', events: [{ type: 'override', level: 'tight' }] }),
+      /events\[0\]\.reason/,
+    ],
   ])('rejects %s with exit 2 and empty stdout', (_name, input, message) => {
     const r = runReplayCli([], input);
     expect(r.code).toBe(2);

@@ -20,7 +20,11 @@ export function runReplayCli(argv: string[], stdin: string): { code: number; std
     '  --states    print every field of every state\n' +
     '  --annotate  print the histories with "expected" recomputed from the replay\n' +
     '  --check   exit 1 when a history has "expected" that differs from the replay\n';
-  const fail = (message: string) => ({ code: 2, stdout: '', stderr: message.endsWith('\n') ? message : message + '\n' });
+  const fail = (message: string) => ({
+    code: 2,
+    stdout: '',
+    stderr: message.endsWith('\n') ? message : message + '\n',
+  });
   const formatPath = (path: readonly PropertyKey[]) =>
     path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
   const formatIssues = (prefix: string, error: z.ZodError) =>
@@ -94,7 +98,11 @@ export function runReplayCli(argv: string[], stdin: string): { code: number; std
     if (full) return states;
     if (annotate) {
       const head = h.name === undefined ? { start: h.start } : { name: h.name, start: h.start };
-      return { ...head, events: h.events, expected: states.map((s) => ({ level: s.level, interval: s.interval, escalated: s.escalated })) };
+      return {
+        ...head,
+        events: h.events,
+        expected: states.map((s) => ({ level: s.level, interval: s.interval, escalated: s.escalated })),
+      };
     }
     return states.map((s) => ({
       level: s.level,
@@ -108,6 +116,7 @@ export function runReplayCli(argv: string[], stdin: string): { code: number; std
     }));
   });
   const stdout = JSON.stringify(single ? output[0] : output, null, 1) + '\n';
-  if (mismatches.length > 0) return { code: 1, stdout, stderr: `replay differs from expected:\n${mismatches.join('\n')}\n` };
+  if (mismatches.length > 0)
+    return { code: 1, stdout, stderr: `replay differs from expected:\n${mismatches.join('\n')}\n` };
   return { code: 0, stdout, stderr: '' };
 }

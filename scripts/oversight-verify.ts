@@ -19,7 +19,9 @@ export async function runVerify(): Promise<number> {
     for (const d of drift) {
       console.error(
         `drift: project ${d.projectId} "${d.name}": cached ${JSON.stringify(d.cached)}, replayed ${JSON.stringify(d.replayed)}` +
-          (d.classCounts ? `; cached event counts ${JSON.stringify(d.classCounts.cached)}, events ${JSON.stringify(d.classCounts.events)}` : '') +
+          (d.classCounts
+            ? `; cached event counts ${JSON.stringify(d.classCounts.cached)}, events ${JSON.stringify(d.classCounts.events)}`
+            : '') +
           (d.problem ? `; ${d.problem}` : ''),
       );
     }
@@ -36,7 +38,8 @@ export async function runReword(): Promise<number> {
   try {
     const result = await rewordStoredExplanations(handle.db);
     console.log(`oversight reword: ${result.events} explanations re-worded in ${result.projects} projects`);
-    for (const id of result.skipped) console.error(`left as written: project ${id} (its replay differs from the stored levels; run oversight verify)`);
+    for (const id of result.skipped)
+      console.error(`left as written: project ${id} (its replay differs from the stored levels; run oversight verify)`);
     return result.skipped.length > 0 ? 1 : 0;
   } finally {
     await handle.close();

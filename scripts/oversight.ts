@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { runReplayCli } from './oversight-replay';
 
 const USAGE =
-  'usage: oversight <replay|verify|reword|simulate> [options]\n  replay  replay histories from stdin (see --help)\n  verify  check every project\'s cached state against its event replay\n  reword  re-word stored explanations in the engine\'s current words (levels unchanged)\n  simulate  preview a candidate policy on a forum\'s history (--forum SLUG --policy FILE.json)\n';
+  "usage: oversight <replay|verify|reword|simulate> [options]\n  replay  replay histories from stdin (see --help)\n  verify  check every project's cached state against its event replay\n  reword  re-word stored explanations in the engine's current words (levels unchanged)\n  simulate  preview a candidate policy on a forum's history (--forum SLUG --policy FILE.json)\n";
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'replay') {

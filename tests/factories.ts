@@ -14,11 +14,26 @@ export async function createStatus(
     health = 'on_track',
     summary = '',
     createdAt = new Date(),
-  }: { projectId: number; meetingId: number; authorId: number; health?: HealthValue; summary?: string; createdAt?: Date },
+  }: {
+    projectId: number;
+    meetingId: number;
+    authorId: number;
+    health?: HealthValue;
+    summary?: string;
+    createdAt?: Date;
+  },
 ) {
   return db
     .insertInto('status_updates')
-    .values({ project_id: projectId, meeting_id: meetingId, author_id: authorId, health, summary, created_at: createdAt, updated_at: createdAt })
+    .values({
+      project_id: projectId,
+      meeting_id: meetingId,
+      author_id: authorId,
+      health,
+      summary,
+      created_at: createdAt,
+      updated_at: createdAt,
+    })
     .returning(['id'])
     .executeTakeFirstOrThrow();
 }

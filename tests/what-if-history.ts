@@ -1,4 +1,12 @@
-import { initialState, step, type EngineEvent, type Health, type Level, type OversightState, type Policy } from '../app/oversight';
+import {
+  initialState,
+  step,
+  type EngineEvent,
+  type Health,
+  type Level,
+  type OversightState,
+  type Policy,
+} from '../app/oversight';
 import { agendaSection, isDiscussed, type AgendaFacts } from '../app/modules/meetings/agenda';
 import { seededRandom } from '../app/utils/random';
 import type { ForumHistory, HistoryEvent, ProjectHistory } from '../app/modules/policy/what-if';
@@ -29,7 +37,14 @@ export function randomWorld(seed: number, projects = 12, meetings = 40): World {
         // Mostly honest owners; now and then one reports better than the truth.
         status.push(posted ? (rand() < 0.85 ? actual : 'on_track') : null);
       }
-      return { id: i + 1, name: `Project ${i + 1}`, ownerId: 100 + (i % 4), start: (['standard', 'light', 'tight'] as const)[i % 3], status, truth };
+      return {
+        id: i + 1,
+        name: `Project ${i + 1}`,
+        ownerId: 100 + (i % 4),
+        start: (['standard', 'light', 'tight'] as const)[i % 3],
+        status,
+        truth,
+      };
     }),
   };
 }
@@ -38,12 +53,22 @@ export function randomWorld(seed: number, projects = 12, meetings = 40): World {
  * Records a world as the application does, under `policy` from the start: statuses as posted, and at each close
  * a missed status, a review of every project the agenda discusses (its verdict from `verdict`), spill-overs.
  */
-export function record(world: World, policy: Policy, verdict: (projectId: number, m: number, selfReport: Health) => Health): { history: ForumHistory; states: Map<number, OversightState> } {
-  const meetings = Array.from({ length: world.meetings }, (_, m) => ({ id: 1000 + m, scheduledAt: new Date(T0 + m * WEEK).toISOString(), closedAt: T0 + m * WEEK + 3_600_000 }));
+export function record(
+  world: World,
+  policy: Policy,
+  verdict: (projectId: number, m: number, selfReport: Health) => Health,
+): { history: ForumHistory; states: Map<number, OversightState> } {
+  const meetings = Array.from({ length: world.meetings }, (_, m) => ({
+    id: 1000 + m,
+    scheduledAt: new Date(T0 + m * WEEK).toISOString(),
+    closedAt: T0 + m * WEEK + 3_600_000,
+  }));
   const sims = world.projects.map((p) => ({
     p,
     state: { ...initialState(p.start, policy), rule: 'start', explanation: 'Test start' } as OversightState,
-    events: [{ type: 'start', payload: { level: p.start, reason: 'Test start' }, meeting: null, at: T0 - WEEK }] as HistoryEvent[],
+    events: [
+      { type: 'start', payload: { level: p.start, reason: 'Test start' }, meeting: null, at: T0 - WEEK },
+    ] as HistoryEvent[],
     lastVerdict: null as Health | null,
     lastReview: -1,
     lastStatus: null as Health | null,
@@ -63,9 +88,19 @@ export function record(world: World, policy: Policy, verdict: (projectId: number
         s.lastStatus = health;
       }
       const facts: AgendaFacts = {
-        projectId: s.p.id, name: s.p.name, level: s.state.level, interval: s.state.interval, baseInterval: s.state.baseInterval, escalated: s.state.escalated,
-        attention: s.state.attention, pulled: s.state.pulled, statusHealth: health, statusDeadlinePassed: true, lastVerdict: s.lastVerdict,
-        meetingsSinceReview: s.lastReview < 0 ? m : m - s.lastReview - 1, requestedBy: null,
+        projectId: s.p.id,
+        name: s.p.name,
+        level: s.state.level,
+        interval: s.state.interval,
+        baseInterval: s.state.baseInterval,
+        escalated: s.state.escalated,
+        attention: s.state.attention,
+        pulled: s.state.pulled,
+        statusHealth: health,
+        statusDeadlinePassed: true,
+        lastVerdict: s.lastVerdict,
+        meetingsSinceReview: s.lastReview < 0 ? m : m - s.lastReview - 1,
+        requestedBy: null,
       };
       if (!health) push(s, { type: 'missed' }, m);
       if (isDiscussed({ section: agendaSection(facts), pulled: false })) {
@@ -83,7 +118,13 @@ export function record(world: World, policy: Policy, verdict: (projectId: number
       if (causes.length > 0) push(s, { type: 'spillover', project: causes.join(' and ') }, m);
     }
   }
-  const projects: ProjectHistory[] = sims.map((s) => ({ id: s.p.id, name: s.p.name, ownerId: s.p.ownerId, archived: false, events: s.events }));
+  const projects: ProjectHistory[] = sims.map((s) => ({
+    id: s.p.id,
+    name: s.p.name,
+    ownerId: s.p.ownerId,
+    archived: false,
+    events: s.events,
+  }));
   return {
     history: { meetings, projects, leaderAsked: new Set(), minutesPerReview: 15, actualPolicy: policy },
     states: new Map(sims.map((s) => [s.p.id, s.state])),

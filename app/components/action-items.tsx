@@ -47,7 +47,9 @@ const columns: DataColumn<ActionItem>[] = [
     header: 'From',
     cell: ({ row }) =>
       row.original.meetingId && row.original.meetingAt ? (
-        <Link to={`/forums/${row.original.forumSlug}/meetings/${row.original.meetingId}#item-${row.original.projectId}`}>
+        <Link
+          to={`/forums/${row.original.forumSlug}/meetings/${row.original.meetingId}#item-${row.original.projectId}`}
+        >
           Meeting of {formatDate(row.original.meetingAt, row.original.timeZone)}
         </Link>
       ) : null,
@@ -72,7 +74,13 @@ export function MyActionItems({ items }: { items: ActionItem[] }) {
   return (
     <section aria-labelledby="action-items-title">
       <h2 id="action-items-title">Action items</h2>
-      <DataTable caption="My open action items" columns={columns} data={items} getRowId={(a) => String(a.id)} empty="No open action items." />
+      <DataTable
+        caption="My open action items"
+        columns={columns}
+        data={items}
+        getRowId={(a) => String(a.id)}
+        empty="No open action items."
+      />
     </section>
   );
 }

@@ -1,6 +1,11 @@
 import type { HealthValue, LevelValue } from '../../db/database';
 
-const LEVEL_LABEL: Record<LevelValue, string> = { tight: 'Tight', standard: 'Standard', light: 'Light', trusted: 'Trusted' };
+const LEVEL_LABEL: Record<LevelValue, string> = {
+  tight: 'Tight',
+  standard: 'Standard',
+  light: 'Light',
+  trusted: 'Trusted',
+};
 const HEALTH_LABEL: Record<HealthValue, string> = { on_track: 'On track', at_risk: 'At risk', off_track: 'Off track' };
 
 export function OversightBadge({ level, escalated = false }: { level: LevelValue; escalated?: boolean }) {

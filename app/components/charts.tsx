@@ -47,7 +47,9 @@ export function MetricChart({ title, unit, baseline, target, direction, points, 
   const ys = [baseline, ...points.map((p) => p.value), ...steps.map(targetAt)];
   const x = scale([first, last], [pad.left, W - pad.right]);
   const y = scale([Math.min(...ys), Math.max(...ys)], [H - pad.bottom, pad.top]);
-  const targetPath = steps.map((t, i) => `${i === 0 ? 'M' : 'H'}${x(t)} ${i === 0 ? '' : 'V'}${y(targetAt(t))}`).join(' ');
+  const targetPath = steps
+    .map((t, i) => `${i === 0 ? 'M' : 'H'}${x(t)} ${i === 0 ? '' : 'V'}${y(targetAt(t))}`)
+    .join(' ');
   // Values in the goal's unit and precision (formatGoalValue), the labels as plain numbers in that precision.
   const goal = { unit, baseline, target };
   const v = (n: number) => formatGoalValue(n, goal);
@@ -60,7 +62,13 @@ export function MetricChart({ title, unit, baseline, target, direction, points, 
     (targets.some((r) => r.target !== targets[0].target) ? '; the target was changed during this period' : '') +
     '.';
   return (
-    <svg className="chart metric-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`}>
+    <svg
+      className="chart metric-chart"
+      viewBox={`0 0 ${W} ${H}`}
+      role="img"
+      aria-labelledby={`${id}-t`}
+      aria-describedby={`${id}-d`}
+    >
       <title id={`${id}-t`}>{`${title}: values against target`}</title>
       <desc id={`${id}-d`}>{desc}</desc>
       <line className="chart-baseline" x1={pad.left} x2={W - pad.right} y1={y(baseline)} y2={y(baseline)} />
@@ -85,10 +93,23 @@ export function MetricChart({ title, unit, baseline, target, direction, points, 
 }
 
 const LEVEL_ROWS: LevelValue[] = ['trusted', 'light', 'standard', 'tight'];
-const LEVEL_LABEL: Record<LevelValue, string> = { tight: 'Tight', standard: 'Standard', light: 'Light', trusted: 'Trusted' };
+const LEVEL_LABEL: Record<LevelValue, string> = {
+  tight: 'Tight',
+  standard: 'Standard',
+  light: 'Light',
+  trusted: 'Trusted',
+};
 
 /** A project's oversight level over time as a step chart (y: Tight … Trusted), level changes marked. */
-export function LevelHistoryChart({ points, until, timeZone }: { points: { at: string; level: LevelValue }[]; until: string; timeZone: string }) {
+export function LevelHistoryChart({
+  points,
+  until,
+  timeZone,
+}: {
+  points: { at: string; level: LevelValue }[];
+  until: string;
+  timeZone: string;
+}) {
   const id = useId();
   if (points.length === 0) return <p className="muted">No oversight events yet.</p>;
   const W = 720;
@@ -120,38 +141,44 @@ export function LevelHistoryChart({ points, until, timeZone }: { points: { at: s
   // On a phone the chart keeps a width where its text is at least 12 px, and scrolls inside its own box (app.css).
   return (
     <div className="chart-scroll">
-    <svg className="chart level-chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t`} aria-describedby={`${id}-d`}>
-      <title id={`${id}-t`}>Oversight level over time</title>
-      <desc id={`${id}-d`}>{desc}</desc>
-      {LEVEL_ROWS.map((level) => (
-        <g key={level}>
-          <line className="chart-grid" x1={pad.left} x2={W - pad.right} y1={y(level)} y2={y(level)} />
-          <text className={`chart-label level-${level}`} x={pad.left - 8} y={y(level) + 4} textAnchor="end">
-            {LEVEL_LABEL[level]}
-          </text>
-        </g>
-      ))}
-      <path className="chart-level" d={d} />
-      {/* Each change a dot in the new level's colour: one path per level. */}
-      {LEVEL_ROWS.map((level) =>
-        changes.some((c) => c.to === level) ? (
-          <path
-            key={level}
-            className={`chart-change level-${level}`}
-            d={changes
-              .filter((c) => c.to === level)
-              .map((c) => `M${x(time(c.at))},${y(c.to)}h0`)
-              .join('')}
-          />
-        ) : null,
-      )}
-      <text className="chart-label" x={pad.left} y={H - 6}>
-        {formatDate(new Date(first), timeZone)}
-      </text>
-      <text className="chart-label" x={W - pad.right} y={H - 6} textAnchor="end">
-        {formatDate(new Date(end), timeZone)}
-      </text>
-    </svg>
+      <svg
+        className="chart level-chart"
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-labelledby={`${id}-t`}
+        aria-describedby={`${id}-d`}
+      >
+        <title id={`${id}-t`}>Oversight level over time</title>
+        <desc id={`${id}-d`}>{desc}</desc>
+        {LEVEL_ROWS.map((level) => (
+          <g key={level}>
+            <line className="chart-grid" x1={pad.left} x2={W - pad.right} y1={y(level)} y2={y(level)} />
+            <text className={`chart-label level-${level}`} x={pad.left - 8} y={y(level) + 4} textAnchor="end">
+              {LEVEL_LABEL[level]}
+            </text>
+          </g>
+        ))}
+        <path className="chart-level" d={d} />
+        {/* Each change a dot in the new level's colour: one path per level. */}
+        {LEVEL_ROWS.map((level) =>
+          changes.some((c) => c.to === level) ? (
+            <path
+              key={level}
+              className={`chart-change level-${level}`}
+              d={changes
+                .filter((c) => c.to === level)
+                .map((c) => `M${x(time(c.at))},${y(c.to)}h0`)
+                .join('')}
+            />
+          ) : null,
+        )}
+        <text className="chart-label" x={pad.left} y={H - 6}>
+          {formatDate(new Date(first), timeZone)}
+        </text>
+        <text className="chart-label" x={W - pad.right} y={H - 6} textAnchor="end">
+          {formatDate(new Date(end), timeZone)}
+        </text>
+      </svg>
     </div>
   );
 }

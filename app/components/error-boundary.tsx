@@ -20,8 +20,10 @@ export function GeneralErrorBoundary() {
   if (isRouteErrorResponse(error)) {
     status = error.status;
     const data: unknown = error.data;
-    if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string') message = data.message;
-    else if (typeof data === 'string' && data) message = data.length > 200 ? `${data.slice(0, 200)}…` : data; // e.g. a long unmatched URL: bounded
+    if (data && typeof data === 'object' && 'message' in data && typeof data.message === 'string')
+      message = data.message;
+    else if (typeof data === 'string' && data)
+      message = data.length > 200 ? `${data.slice(0, 200)}…` : data; // e.g. a long unmatched URL: bounded
     else message = error.statusText || message;
   }
   return (

@@ -5,17 +5,43 @@ import { formatDateTime } from '~/utils/format';
 // zod's small build: the browser bundle has no full zod (decision 020); the server validates the saved form.
 import * as z from 'zod/mini';
 
-type Values = Partial<Record<'cadence' | 'weekday' | 'meetingTime' | 'timeZone' | 'statusDeadlineHours' | 'statusReminderHours' | 'minutesPerReview', string | number>>;
+type Values = Partial<
+  Record<
+    | 'cadence'
+    | 'weekday'
+    | 'meetingTime'
+    | 'timeZone'
+    | 'statusDeadlineHours'
+    | 'statusReminderHours'
+    | 'minutesPerReview',
+    string | number
+  >
+>;
 type Errors = Record<string, string[] | undefined> | undefined;
 
 const ZONE_LIST_ID = 'time-zones';
 
 /** The schedule fields shared by "new forum" and the forum's settings. Plain inputs: they work without JavaScript. */
-export function ScheduleFields({ values, errors, zones }: { values: Values; errors: Errors; zones: readonly string[] }) {
+export function ScheduleFields({
+  values,
+  errors,
+  zones,
+}: {
+  values: Values;
+  errors: Errors;
+  zones: readonly string[];
+}) {
   const v = (k: keyof Values) => (values[k] === undefined ? undefined : String(values[k]));
   return (
     <>
-      <SelectField label="How often it meets" name="cadence" options={CADENCES} defaultValue={v('cadence')} errors={errors?.cadence} id="schedule-cadence" />
+      <SelectField
+        label="How often it meets"
+        name="cadence"
+        options={CADENCES}
+        defaultValue={v('cadence')}
+        errors={errors?.cadence}
+        id="schedule-cadence"
+      />
       <SelectField
         label="Weekday"
         name="weekday"
@@ -119,7 +145,15 @@ export function useLivePreview(lastHeld: string | null) {
   return { live, onChange };
 }
 
-export function MeetingPreview({ dates, timeZone, title }: { dates: readonly string[]; timeZone: string; title: string }) {
+export function MeetingPreview({
+  dates,
+  timeZone,
+  title,
+}: {
+  dates: readonly string[];
+  timeZone: string;
+  title: string;
+}) {
   return (
     <section aria-labelledby="preview-title" className="card" aria-live="polite">
       <h3 id="preview-title">{title}</h3>

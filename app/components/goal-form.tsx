@@ -19,7 +19,13 @@ const DIRECTION_OPTIONS = [
 const STATE_OPTIONS = GOAL_STATES.map((value) => ({ value, label: GOAL_STATE_LABEL[value] }));
 
 /** Creating or editing a goal (GoalSchema). An existing goal keeps its kind; closing it is a change of state. */
-export function GoalForm({ values, errors, formErrors, editing, submitLabel }: {
+export function GoalForm({
+  values,
+  errors,
+  formErrors,
+  editing,
+  submitLabel,
+}: {
   values: Record<string, string>;
   errors: Record<string, string[] | undefined>;
   formErrors: string[];
@@ -34,7 +40,14 @@ export function GoalForm({ values, errors, formErrors, editing, submitLabel }: {
           <ErrorList errors={formErrors} />
         </div>
       ) : null}
-      <Field label="Title" name="title" maxLength={TITLE_MAX} required defaultValue={values.title ?? ''} errors={errors.title} />
+      <Field
+        label="Title"
+        name="title"
+        maxLength={TITLE_MAX}
+        required
+        defaultValue={values.title ?? ''}
+        errors={errors.title}
+      />
       {editing ? (
         <>
           <input type="hidden" name="kind" value={values.kind} />
@@ -42,15 +55,46 @@ export function GoalForm({ values, errors, formErrors, editing, submitLabel }: {
           <ErrorList errors={errors.kind} />
         </>
       ) : (
-        <RadioGroup label="Kind" name="kind" options={KIND_OPTIONS} defaultValue={values.kind ?? 'metric'} errors={errors.kind} />
+        <RadioGroup
+          label="Kind"
+          name="kind"
+          options={KIND_OPTIONS}
+          defaultValue={values.kind ?? 'metric'}
+          errors={errors.kind}
+        />
       )}
       {!editing || values.kind === 'metric' ? (
         <fieldset className="metric-fields">
           <legend>For a metric</legend>
-          <Field label="Unit" name="unit" maxLength={40} hint="e.g. %, ms, people" defaultValue={values.unit ?? ''} errors={errors.unit} />
-          <Field label="Baseline" name="baseline" inputMode="decimal" defaultValue={values.baseline ?? ''} errors={errors.baseline} />
-          <Field label="Target" name="target" inputMode="decimal" defaultValue={values.target ?? ''} errors={errors.target} />
-          <RadioGroup label="Direction" name="direction" options={DIRECTION_OPTIONS} defaultValue={values.direction} errors={errors.direction} />
+          <Field
+            label="Unit"
+            name="unit"
+            maxLength={40}
+            hint="e.g. %, ms, people"
+            defaultValue={values.unit ?? ''}
+            errors={errors.unit}
+          />
+          <Field
+            label="Baseline"
+            name="baseline"
+            inputMode="decimal"
+            defaultValue={values.baseline ?? ''}
+            errors={errors.baseline}
+          />
+          <Field
+            label="Target"
+            name="target"
+            inputMode="decimal"
+            defaultValue={values.target ?? ''}
+            errors={errors.target}
+          />
+          <RadioGroup
+            label="Direction"
+            name="direction"
+            options={DIRECTION_OPTIONS}
+            defaultValue={values.direction}
+            errors={errors.direction}
+          />
           <Field
             label="Lowest valid value (optional)"
             name="min"
@@ -59,11 +103,33 @@ export function GoalForm({ values, errors, formErrors, editing, submitLabel }: {
             defaultValue={values.min ?? ''}
             errors={errors.min}
           />
-          <Field label="Highest valid value (optional)" name="max" inputMode="decimal" hint="Values above it are refused. Blank means no limit." defaultValue={values.max ?? ''} errors={errors.max} />
+          <Field
+            label="Highest valid value (optional)"
+            name="max"
+            inputMode="decimal"
+            hint="Values above it are refused. Blank means no limit."
+            defaultValue={values.max ?? ''}
+            errors={errors.max}
+          />
         </fieldset>
       ) : null}
-      <Field label="Due date (optional)" name="dueDate" type="date" defaultValue={values.dueDate ?? ''} errors={errors.dueDate} />
-      {editing ? <SelectField label="State" name="state" options={STATE_OPTIONS} defaultValue={values.state ?? 'active'} errors={errors.state} hint="Close a goal as achieved, missed or dropped." /> : null}
+      <Field
+        label="Due date (optional)"
+        name="dueDate"
+        type="date"
+        defaultValue={values.dueDate ?? ''}
+        errors={errors.dueDate}
+      />
+      {editing ? (
+        <SelectField
+          label="State"
+          name="state"
+          options={STATE_OPTIONS}
+          defaultValue={values.state ?? 'active'}
+          errors={errors.state}
+          hint="Close a goal as achieved, missed or dropped."
+        />
+      ) : null}
       <button type="submit" className="button" disabled={navigation.state === 'submitting'}>
         {submitLabel}
       </button>

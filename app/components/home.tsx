@@ -8,7 +8,15 @@ import { formatDate, formatDateTime } from '~/utils/format';
 type Home = SerializeFrom<ForumHome>;
 type MyProject = Home['projects'][number];
 
-function CycleStatus({ project, deadline, timeZone }: { project: MyProject; deadline: string | null; timeZone: string }) {
+function CycleStatus({
+  project,
+  deadline,
+  timeZone,
+}: {
+  project: MyProject;
+  deadline: string | null;
+  timeZone: string;
+}) {
   switch (project.cycle) {
     case 'posted':
       return (
@@ -22,7 +30,8 @@ function CycleStatus({ project, deadline, timeZone }: { project: MyProject; dead
     case 'overdue':
       return (
         <>
-          <span className="badge health-off_track">Overdue</span> the deadline was {deadline ? formatDateTime(deadline, timeZone) : 'earlier'}; post now, it counts as late
+          <span className="badge health-off_track">Overdue</span> the deadline was{' '}
+          {deadline ? formatDateTime(deadline, timeZone) : 'earlier'}; post now, it counts as late
         </>
       );
     case 'missed':
@@ -71,7 +80,10 @@ function projectColumns(home: Home): DataColumn<MyProject>[] {
       header: 'Status',
       cell: ({ row }) =>
         row.original.canPost ? (
-          <Link className={`button small${row.original.cycle === 'posted' ? ' secondary' : ''}`} to={`/forums/${slug}/projects/${row.original.id}/status`}>
+          <Link
+            className={`button small${row.original.cycle === 'posted' ? ' secondary' : ''}`}
+            to={`/forums/${slug}/projects/${row.original.id}/status`}
+          >
             {row.original.cycle === 'posted' ? 'Edit status' : 'Post status'}
             <span className="skip-link"> for {row.original.name}</span>
           </Link>
@@ -110,8 +122,8 @@ function NextMeeting({ home, headingId }: { home: Home; headingId: string }) {
       </h3>
       <p className="muted">
         {meeting.exceptions.length} exception
-        {meeting.exceptions.length === 1 ? '' : 's'}, {meeting.due} due by cadence, {meeting.consent} on the consent agenda · statuses due by{' '}
-        {formatDateTime(meeting.deadline, forum.timeZone)}
+        {meeting.exceptions.length === 1 ? '' : 's'}, {meeting.due} due by cadence, {meeting.consent} on the consent
+        agenda · statuses due by {formatDateTime(meeting.deadline, forum.timeZone)}
       </p>
       <div className="home-columns">
         <div>
@@ -122,7 +134,8 @@ function NextMeeting({ home, headingId }: { home: Home; headingId: string }) {
             <ul className="home-list">
               {meeting.exceptions.map((e) => (
                 <li key={e.projectId}>
-                  <Link to={`/forums/${forum.slug}/projects/${e.projectId}`}>{e.name}</Link> <span className="muted">— {e.reason}</span>
+                  <Link to={`/forums/${forum.slug}/projects/${e.projectId}`}>{e.name}</Link>{' '}
+                  <span className="muted">— {e.reason}</span>
                 </li>
               ))}
             </ul>
@@ -138,7 +151,8 @@ function NextMeeting({ home, headingId }: { home: Home; headingId: string }) {
             <ul className="home-list">
               {meeting.withoutStatus.map((p) => (
                 <li key={p.projectId}>
-                  <Link to={`/forums/${forum.slug}/projects/${p.projectId}`}>{p.name}</Link> <span className="muted">— {p.owner}</span>
+                  <Link to={`/forums/${forum.slug}/projects/${p.projectId}`}>{p.name}</Link>{' '}
+                  <span className="muted">— {p.owner}</span>
                 </li>
               ))}
             </ul>
@@ -180,7 +194,8 @@ export function ForumHomeSection({ home }: { home: Home }) {
   return (
     <section aria-labelledby={id} className="forum-home">
       <h2 id={id}>
-        <Link to={`/forums/${home.forum.slug}`}>{home.forum.name}</Link> <span className="muted role">{ROLE_LABEL[home.role]}</span>
+        <Link to={`/forums/${home.forum.slug}`}>{home.forum.name}</Link>{' '}
+        <span className="muted role">{ROLE_LABEL[home.role]}</span>
       </h2>
       <NextMeeting home={home} headingId={`${id}-meeting`} />
       {home.projects.length > 0 ? <MyProjects home={home} headingId={`${id}-projects`} /> : null}

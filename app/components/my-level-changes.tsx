@@ -20,7 +20,10 @@ export function MyLevelChanges({ changes }: { changes: SerializeFrom<MyLevelChan
               {levelLabel(c.from)} → {levelLabel(c.to)}
             </strong>
             <div className="muted">
-              {c.forum}, <Link to={`/forums/${c.slug}/meetings/${c.meetingId}`}>meeting of {formatDate(c.meetingAt, c.timeZone)}</Link>
+              {c.forum},{' '}
+              <Link to={`/forums/${c.slug}/meetings/${c.meetingId}`}>
+                meeting of {formatDate(c.meetingAt, c.timeZone)}
+              </Link>
             </div>
             <p className="explanation">{c.explanation}</p>
           </li>

@@ -12,7 +12,15 @@ export interface NextReviewView {
  * "This meeting (7 Dec 2026) · Status missing" for a review at the coming meeting, "21 Dec 2026 (in 3 meetings)"
  * later. `meetingsUntil` 0 is the coming meeting.
  */
-export function NextReviewText({ review, meetingsUntil, timeZone }: { review: NextReviewView | null | undefined; meetingsUntil: number; timeZone: string }) {
+export function NextReviewText({
+  review,
+  meetingsUntil,
+  timeZone,
+}: {
+  review: NextReviewView | null | undefined;
+  meetingsUntil: number;
+  timeZone: string;
+}) {
   if (!review) return <>—</>;
   const date = review.at ? formatDate(review.at, timeZone) : null;
   if (meetingsUntil === 0) {

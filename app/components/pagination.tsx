@@ -1,7 +1,17 @@
 import { Link } from '@remix-run/react';
 
 /** Previous / "Page n of m" / Next, as links (works without JavaScript); nothing when there is one page. */
-export function Pagination({ label = 'Pages', page, pages, href }: { label?: string; page: number; pages: number; href: (page: number) => string }) {
+export function Pagination({
+  label = 'Pages',
+  page,
+  pages,
+  href,
+}: {
+  label?: string;
+  page: number;
+  pages: number;
+  href: (page: number) => string;
+}) {
   if (pages <= 1) return null;
   return (
     <nav aria-label={label} className="pagination">

@@ -30,7 +30,8 @@ export function ReviewLoadChart({ points, timeZone }: { points: Point[]; timeZon
   const average = points.reduce((s, p) => s + p.discussed, 0) / points.length;
   // Dates under the bars: the first, the last and one between them (more would overlap).
   const dated = [...new Set([0, Math.floor((points.length - 1) / 2), points.length - 1])];
-  const shortDate = (d: string | Date) => new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(new Date(d));
+  const shortDate = (d: string | Date) =>
+    new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(new Date(d));
   const desc =
     `${points.length} meetings from ${formatDate(first.scheduledAt, timeZone)} to ${formatDate(last.scheduledAt, timeZone)}: ` +
     `${first.discussed} of ${first.everything} projects discussed at the first, ${last.discussed} of ${last.everything} at the last, ` +
@@ -57,9 +58,19 @@ export function ReviewLoadChart({ points, timeZone }: { points: Point[]; timeZon
           height={r1(Math.max(0, y(0) - y(p.discussed)))}
         />
       ))}
-      <polyline className="load-everything" points={points.map((p, i) => `${x(i).toFixed(1)},${y(p.everything).toFixed(1)}`).join(' ')} />
+      <polyline
+        className="load-everything"
+        points={points.map((p, i) => `${x(i).toFixed(1)},${y(p.everything).toFixed(1)}`).join(' ')}
+      />
       {dated.map((i) => (
-        <text key={i} className="chart-label" x={r1(x(i))} y={H - pad.bottom + 17} textAnchor={i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'} dx={i === 0 ? -slot / 2 : i === points.length - 1 ? slot / 2 : 0}>
+        <text
+          key={i}
+          className="chart-label"
+          x={r1(x(i))}
+          y={H - pad.bottom + 17}
+          textAnchor={i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle'}
+          dx={i === 0 ? -slot / 2 : i === points.length - 1 ? slot / 2 : 0}
+        >
           {shortDate(points[i].scheduledAt)}
         </text>
       ))}
@@ -74,11 +85,22 @@ export function ReviewLoadChart({ points, timeZone }: { points: Point[]; timeZon
  * The time trust saves: a meeting's expected reviews and minutes against reviewing every project every
  * meeting, with the trend over past meetings. For the meeting page and the forum dashboard.
  */
-export function ReviewLoadSummary({ load, timeZone, title = 'Review load' }: { load: Load; timeZone: string; title?: string }) {
+export function ReviewLoadSummary({
+  load,
+  timeZone,
+  title = 'Review load',
+}: {
+  load: Load;
+  timeZone: string;
+  title?: string;
+}) {
   const headingId = useId();
   const { current, history, minutesPerReview } = load;
   const points = current ? [...history, current] : history;
-  const totals = history.reduce((t, p) => ({ discussed: t.discussed + p.discussed, everything: t.everything + p.everything }), { discussed: 0, everything: 0 });
+  const totals = history.reduce(
+    (t, p) => ({ discussed: t.discussed + p.discussed, everything: t.everything + p.everything }),
+    { discussed: 0, everything: 0 },
+  );
   const saved = loadMinutes(totals, minutesPerReview);
   return (
     <section className="review-load card" aria-labelledby={headingId}>
@@ -90,8 +112,8 @@ export function ReviewLoadSummary({ load, timeZone, title = 'Review load' }: { l
       )}
       {history.length > 0 ? (
         <p className="load">
-          Over the last {history.length} meeting{history.length === 1 ? '' : 's'}: {totals.discussed} reviews instead of {totals.everything}, saving{' '}
-          {formatMinutes(saved.savedMinutes)} ({Math.round(saved.savedShare * 100)}%).
+          Over the last {history.length} meeting{history.length === 1 ? '' : 's'}: {totals.discussed} reviews instead of{' '}
+          {totals.everything}, saving {formatMinutes(saved.savedMinutes)} ({Math.round(saved.savedShare * 100)}%).
         </p>
       ) : null}
       <ReviewLoadChart points={points} timeZone={timeZone} />
@@ -121,9 +143,12 @@ function LoadLine({ point, minutesPerReview, timeZone }: { point: Point; minutes
   const when = point.state === 'closed' ? 'Discussed' : 'Expected';
   return (
     <p className="load">
-      {when} at the meeting of {formatDate(point.scheduledAt, timeZone)}: <strong>{point.discussed} of {point.everything} projects</strong>, about{' '}
-      <strong>{formatMinutes(m.minutes)}</strong> against {formatMinutes(m.everythingMinutes)} for everything every meeting: trust saves{' '}
-      {formatMinutes(m.savedMinutes)} ({Math.round(m.savedShare * 100)}%).
+      {when} at the meeting of {formatDate(point.scheduledAt, timeZone)}:{' '}
+      <strong>
+        {point.discussed} of {point.everything} projects
+      </strong>
+      , about <strong>{formatMinutes(m.minutes)}</strong> against {formatMinutes(m.everythingMinutes)} for everything
+      every meeting: trust saves {formatMinutes(m.savedMinutes)} ({Math.round(m.savedShare * 100)}%).
     </p>
   );
 }

@@ -31,15 +31,14 @@ export function HealthSparkline({ trend }: { trend: HealthValue[] }) {
     at_risk: (x, y) => `M${x},${y - 3}l3,5.5h-6z`,
     off_track: (x, y) => `M${x - 2.5},${y - 2.5}l5,5m0,-5l-5,5`,
   };
-  const dots = (h: HealthValue) =>
-    trend
-      .map((t, i) => (t === h ? MARK[h](4 + i * step, Y[h]) : ''))
-      .join('');
+  const dots = (h: HealthValue) => trend.map((t, i) => (t === h ? MARK[h](4 + i * step, Y[h]) : '')).join('');
   return (
     <svg className="sparkline" width={width} height="20" viewBox={`0 0 ${width} 20`} role="img">
       <title>{`Health over the last ${trend.length} updates: ${describe(trend)}`}</title>
       <polyline points={points} fill="none" stroke="currentColor" strokeWidth="1.5" />
-      {(['on_track', 'at_risk', 'off_track'] as const).map((h) => (trend.includes(h) ? <path key={h} d={dots(h)} className={`dot-${h}`} /> : null))}
+      {(['on_track', 'at_risk', 'off_track'] as const).map((h) =>
+        trend.includes(h) ? <path key={h} d={dots(h)} className={`dot-${h}`} /> : null,
+      )}
     </svg>
   );
 }

@@ -39,7 +39,9 @@ const columns: DataColumn<StatusDue>[] = [
     id: 'post',
     header: 'Status',
     cell: ({ row }) => (
-      <Link to={`/forums/${row.original.slug}/projects/${row.original.projectId}/status`}>Post status for {row.original.projectName}</Link>
+      <Link to={`/forums/${row.original.slug}/projects/${row.original.projectId}/status`}>
+        Post status for {row.original.projectName}
+      </Link>
     ),
   },
 ];
@@ -50,7 +52,12 @@ export function StatusesDue({ items }: { items: StatusDue[] }) {
   return (
     <section aria-labelledby="statuses-due-title">
       <h2 id="statuses-due-title">Statuses due</h2>
-      <DataTable caption="Statuses due for the coming meetings" columns={columns} data={items} getRowId={(s) => String(s.projectId)} />
+      <DataTable
+        caption="Statuses due for the coming meetings"
+        columns={columns}
+        data={items}
+        getRowId={(s) => String(s.projectId)}
+      />
     </section>
   );
 }

@@ -31,7 +31,11 @@ function loadExamples(): History[] {
 }
 
 const examples = loadExamples();
-const N = (v: Health = 'on_track', s: Health = 'on_track'): EngineEvent => ({ type: 'review', verdict: v, selfReport: s });
+const N = (v: Health = 'on_track', s: Health = 'on_track'): EngineEvent => ({
+  type: 'review',
+  verdict: v,
+  selfReport: s,
+});
 const rev = (v: Health, s: Health): EngineEvent => ({ type: 'review', verdict: v, selfReport: s });
 const missed: EngineEvent = { type: 'missed' };
 const last = <T>(xs: T[]): T => xs[xs.length - 1];
@@ -44,7 +48,9 @@ describe('golden examples (DESIGN §3, engine-examples.json)', () => {
   it('has the four worked examples, and the fixture copy matches the shared file', () => {
     expect(examples).toHaveLength(4);
     if (existsSync(fileURLToPath(sharedExamples))) {
-      expect(JSON.parse(readFileSync(fixtureExamples, 'utf8'))).toEqual(JSON.parse(readFileSync(sharedExamples, 'utf8')));
+      expect(JSON.parse(readFileSync(fixtureExamples, 'utf8'))).toEqual(
+        JSON.parse(readFileSync(sharedExamples, 'utf8')),
+      );
     }
   });
 
@@ -75,9 +81,16 @@ describe('classifyReview', () => {
 
   it('scores points per class', () => {
     const points = (e: EngineEvent) => step(initialState('standard'), e).points;
-    expect([N(), rev('at_risk', 'at_risk'), rev('off_track', 'off_track'), rev('at_risk', 'on_track'), rev('off_track', 'on_track'), missed].map(points)).toEqual([
-      0, 0, 1, 1, 2, 1,
-    ]);
+    expect(
+      [
+        N(),
+        rev('at_risk', 'at_risk'),
+        rev('off_track', 'off_track'),
+        rev('at_risk', 'on_track'),
+        rev('off_track', 'on_track'),
+        missed,
+      ].map(points),
+    ).toEqual([0, 0, 1, 1, 2, 1]);
   });
 });
 
@@ -93,15 +106,24 @@ describe('explanations', () => {
     const s = stateAt('standard', [N(), N(), N()]);
     expect(s.rule).toBe('hold');
     expect(s.explanation).toBe('Stays Standard: on track (3/4 toward Light)');
-    expect(progressToNextLevel(s)).toEqual({ next: 'light', have: 3, need: 4, text: '3 of 4 on-track reviews toward Light' });
+    expect(progressToNextLevel(s)).toEqual({
+      next: 'light',
+      have: 3,
+      need: 4,
+      text: '3 of 4 on-track reviews toward Light',
+    });
   });
 
   it('explains loosening, hard misses, Trusted drops, flags and escalation', () => {
-    expect(stateAt('standard', [N(), N(), N(), N()]).explanation).toBe('Standard → Light: 4 on-track reviews in a row (needed 4)');
+    expect(stateAt('standard', [N(), N(), N(), N()]).explanation).toBe(
+      'Standard → Light: 4 on-track reviews in a row (needed 4)',
+    );
     expect(stateAt('light', [rev('off_track', 'on_track')]).explanation).toBe(
       'Light → Standard: found off track after the owner reported on track (a hard miss): one level down, and at most Standard',
     );
-    expect(stateAt('trusted', [missed]).explanation).toBe('Trusted → Light: any miss at Trusted drops a level; latest: status not posted');
+    expect(stateAt('trusted', [missed]).explanation).toBe(
+      'Trusted → Light: any miss at Trusted drops a level; latest: status not posted',
+    );
     expect(stateAt('standard', [rev('at_risk', 'at_risk')]).explanation).toBe(
       'Stays Standard: at risk, flagged by the owner before the review (not counted as a miss; streak held at 0/4 toward Light)',
     );
@@ -114,7 +136,9 @@ describe('explanations', () => {
 
   it('counts a hard miss as its weight, and says so', () => {
     const s = stateAt('trusted', [rev('off_track', 'on_track'), N(), missed]);
-    expect(s.explanation).toBe('Standard → Tight: 3 misses in the last 5 reviews (limit 2; a hard miss counts as 2); latest: status not posted');
+    expect(s.explanation).toBe(
+      'Standard → Tight: 3 misses in the last 5 reviews (limit 2; a hard miss counts as 2); latest: status not posted',
+    );
   });
 
   it('names the project and the verdict behind a spill-over', () => {
@@ -140,31 +164,45 @@ describe('explanations', () => {
 });
 
 describe('overrides', () => {
-  it.each(['', '   ', '\n\t'])('rejects a blank reason (%j) and changes nothing but the rule and explanation', (reason) => {
-    const before = stateAt('tight', [missed, missed, missed, missed, missed, N()]);
-    expect(before.escalated).toBe(true);
-    const after = step(before, { type: 'override', level: 'trusted', reason });
-    expect(after).toMatchObject({
-      level: 'tight',
-      previousLevel: 'tight',
-      changed: false,
-      streak: before.streak,
-      window: before.window,
-      escalated: true,
-      missesAtTight: before.missesAtTight,
-      interval: before.interval,
-      eventClass: 'REJECTED',
-      rule: 'override_rejected',
-      points: 0,
-    });
-    expect(after.explanation).toBe('Override to Trusted rejected: a reason is required; stays Tight');
-  });
+  it.each(['', '   ', '\n\t'])(
+    'rejects a blank reason (%j) and changes nothing but the rule and explanation',
+    (reason) => {
+      const before = stateAt('tight', [missed, missed, missed, missed, missed, N()]);
+      expect(before.escalated).toBe(true);
+      const after = step(before, { type: 'override', level: 'trusted', reason });
+      expect(after).toMatchObject({
+        level: 'tight',
+        previousLevel: 'tight',
+        changed: false,
+        streak: before.streak,
+        window: before.window,
+        escalated: true,
+        missesAtTight: before.missesAtTight,
+        interval: before.interval,
+        eventClass: 'REJECTED',
+        rule: 'override_rejected',
+        points: 0,
+      });
+      expect(after.explanation).toBe('Override to Trusted rejected: a reason is required; stays Tight');
+    },
+  );
 
   it('with a reason sets the level and resets streak, window and escalation', () => {
     const before = stateAt('tight', [missed, missed, missed, missed, missed, N()]);
     const after = step(before, { type: 'override', level: 'light', reason: '  recovery plan agreed ' });
-    expect(after).toMatchObject({ level: 'light', changed: true, streak: 0, window: [], escalated: false, missesAtTight: 0, eventClass: 'OVERRIDE', rule: 'override' });
-    expect(after.explanation).toBe('Override Tight → Light: “recovery plan agreed”; streak, recent misses and escalation reset');
+    expect(after).toMatchObject({
+      level: 'light',
+      changed: true,
+      streak: 0,
+      window: [],
+      escalated: false,
+      missesAtTight: 0,
+      eventClass: 'OVERRIDE',
+      rule: 'override',
+    });
+    expect(after.explanation).toBe(
+      'Override Tight → Light: “recovery plan agreed”; streak, recent misses and escalation reset',
+    );
   });
 });
 
@@ -243,7 +281,14 @@ describe('attention cap and pull', () => {
 describe('honesty spill-over', () => {
   it('drops Trusted to Light', () => {
     const s = step(stateAt('trusted', [N(), N()]), { type: 'spillover' });
-    expect(s).toMatchObject({ level: 'light', changed: true, streak: 0, eventClass: 'SPILLOVER', rule: 'spillover', interval: 4 });
+    expect(s).toMatchObject({
+      level: 'light',
+      changed: true,
+      streak: 0,
+      eventClass: 'SPILLOVER',
+      rule: 'spillover',
+      interval: 4,
+    });
   });
 
   it('restarts a Light project’s streak toward Trusted', () => {
@@ -264,7 +309,13 @@ describe('honesty spill-over', () => {
   it.each(['tight', 'standard'] as const)('leaves a %s project alone', (level) => {
     const before = stateAt(level, [N()]);
     const s = step(before, { type: 'spillover' });
-    expect(s).toMatchObject({ level, changed: false, streak: before.streak, window: before.window, rule: 'spillover_none' });
+    expect(s).toMatchObject({
+      level,
+      changed: false,
+      streak: before.streak,
+      window: before.window,
+      rule: 'spillover_none',
+    });
   });
 });
 
@@ -272,8 +323,18 @@ describe('restart', () => {
   it('restarts at the given level, resetting streak, window and escalation', () => {
     const before = stateAt('tight', [missed, missed, missed, missed, missed]);
     const s = step(before, { type: 'restart', level: 'standard', reason: 'handed to Ana' });
-    expect(s).toMatchObject({ level: 'standard', streak: 0, window: [], escalated: false, missesAtTight: 0, rule: 'restart', eventClass: 'RESTART' });
-    expect(s.explanation).toBe('Restarted at Standard (was Tight): handed to Ana; streak, recent misses and escalation reset');
+    expect(s).toMatchObject({
+      level: 'standard',
+      streak: 0,
+      window: [],
+      escalated: false,
+      missesAtTight: 0,
+      rule: 'restart',
+      eventClass: 'RESTART',
+    });
+    expect(s.explanation).toBe(
+      'Restarted at Standard (was Tight): handed to Ana; streak, recent misses and escalation reset',
+    );
   });
 });
 
@@ -290,7 +351,17 @@ describe('purity', () => {
   });
 
   it('initialState is at rest at the start level', () => {
-    expect(initialState('light')).toMatchObject({ level: 'light', previousLevel: 'light', changed: false, streak: 0, window: [], baseInterval: 4, interval: 4, escalated: false, rule: 'start' });
+    expect(initialState('light')).toMatchObject({
+      level: 'light',
+      previousLevel: 'light',
+      changed: false,
+      streak: 0,
+      window: [],
+      baseInterval: 4,
+      interval: 4,
+      escalated: false,
+      rule: 'start',
+    });
   });
 });
 
@@ -303,33 +374,70 @@ describe('startingLevel', () => {
     ['best current Standard', { ...base, ownerCurrentLevels: ['standard', 'tight'] }, 'standard'],
     ['best current Tight', { ...base, ownerCurrentLevels: ['tight'] }, 'tight'],
     ['no current projects', { ...base, ownerCurrentLevels: [] }, 'standard'],
-    ['a HARD_MISS in the last 8 scored events', { ...base, ownerCurrentLevels: ['trusted'], recentScoredClasses: ['HARD_MISS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS'] }, 'standard'],
-    ['a HARD_MISS 9 scored events ago', { ...base, ownerCurrentLevels: ['trusted'], recentScoredClasses: ['HARD_MISS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'MISSED'] }, 'light'],
-    ['a HARD_MISS with best current Tight', { ...base, ownerCurrentLevels: ['tight'], recentScoredClasses: ['HARD_MISS'] }, 'tight'],
+    [
+      'a HARD_MISS in the last 8 scored events',
+      {
+        ...base,
+        ownerCurrentLevels: ['trusted'],
+        recentScoredClasses: ['HARD_MISS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS'],
+      },
+      'standard',
+    ],
+    [
+      'a HARD_MISS 9 scored events ago',
+      {
+        ...base,
+        ownerCurrentLevels: ['trusted'],
+        recentScoredClasses: ['HARD_MISS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'PASS', 'MISSED'],
+      },
+      'light',
+    ],
+    [
+      'a HARD_MISS with best current Tight',
+      { ...base, ownerCurrentLevels: ['tight'], recentScoredClasses: ['HARD_MISS'] },
+      'tight',
+    ],
   ] as const)('%s', (_name, input, level) => {
-    const result = startingLevel({ ...input, ownerCurrentLevels: [...input.ownerCurrentLevels], recentScoredClasses: [...input.recentScoredClasses] });
+    const result = startingLevel({
+      ...input,
+      ownerCurrentLevels: [...input.ownerCurrentLevels],
+      recentScoredClasses: [...input.recentScoredClasses],
+    });
     expect(result.level).toBe(level);
     expect(result.reason.length).toBeGreaterThan(0);
   });
 
   it('follows the policy', () => {
     const policy: Policy = { ...DEFAULT_POLICY, newProjectMaxLevel: 'standard', firstProjectLevel: 'tight' };
-    expect(startingLevel({ ...base, ownerCurrentLevels: ['trusted'], recentScoredClasses: [], policy }).level).toBe('standard');
-    expect(startingLevel({ ...base, isFirstProject: true, ownerCurrentLevels: [], recentScoredClasses: [], policy }).level).toBe('tight');
+    expect(startingLevel({ ...base, ownerCurrentLevels: ['trusted'], recentScoredClasses: [], policy }).level).toBe(
+      'standard',
+    );
+    expect(
+      startingLevel({ ...base, isFirstProject: true, ownerCurrentLevels: [], recentScoredClasses: [], policy }).level,
+    ).toBe('tight');
   });
 });
 
 describe('progressToNextLevel', () => {
   it('reports Trusted as the top and caps progress at the need', () => {
     expect(progressToNextLevel(stateAt('trusted'))).toMatchObject({ next: null, text: 'Trusted: the loosest level' });
-    expect(progressToNextLevel(stateAt('tight', [N(), N()]))).toEqual({ next: 'standard', have: 2, need: 3, text: '2 of 3 on-track reviews toward Standard' });
+    expect(progressToNextLevel(stateAt('tight', [N(), N()]))).toEqual({
+      next: 'standard',
+      have: 2,
+      need: 3,
+      text: '2 of 3 on-track reviews toward Standard',
+    });
   });
 });
 
 describe('labels', () => {
   it('labels levels and health', () => {
     expect(LEVELS.map(levelLabel)).toEqual(['Tight', 'Standard', 'Light', 'Trusted']);
-    expect((['on_track', 'at_risk', 'off_track'] as const).map(healthLabel)).toEqual(['On track', 'At risk', 'Off track']);
+    expect((['on_track', 'at_risk', 'off_track'] as const).map(healthLabel)).toEqual([
+      'On track',
+      'At risk',
+      'Off track',
+    ]);
   });
 });
 

@@ -1,4 +1,13 @@
-import { describeScored, healthWords, levelLabel, misses, plural, spilloverCause, transition, weightNote } from './explain';
+import {
+  describeScored,
+  healthWords,
+  levelLabel,
+  misses,
+  plural,
+  spilloverCause,
+  transition,
+  weightNote,
+} from './explain';
 import { DEFAULT_POLICY, intervalFor, loosenStreakFor } from './policy';
 import { LEVELS } from './types';
 import type { Attention, EngineEvent, Health, Level, OversightState, Policy, ReviewClass, Rule } from './types';
@@ -140,7 +149,13 @@ function outcome(c: Carried, d: Outcome, p: Policy): OversightState {
 }
 
 /** A review or a missed status: the events that are scored and enter the miss window. */
-function scored(s: OversightState, cls: ReviewClass | 'MISSED', verdict: Health | undefined, selfReport: Health | undefined, p: Policy): OversightState {
+function scored(
+  s: OversightState,
+  cls: ReviewClass | 'MISSED',
+  verdict: Health | undefined,
+  selfReport: Health | undefined,
+  p: Policy,
+): OversightState {
   const from = s.level;
   const points = pointsFor(cls, p);
   const window = pushWindow(s.window, points, p.windowSize);
@@ -153,68 +168,203 @@ function scored(s: OversightState, cls: ReviewClass | 'MISSED', verdict: Health 
   if (cls === 'PASS') {
     const streak = s.streak + 1;
     if (s.escalated) {
-      return outcome(carried, { level: from, streak, escalated: true, missesAtTight: s.missesAtTight, points: 0, rule: 'hold_escalated',
-        explanation: `Stays Tight, escalated: on track (${streak} in a row), but only a leader override with a corrective plan lifts the escalation` }, p);
+      return outcome(
+        carried,
+        {
+          level: from,
+          streak,
+          escalated: true,
+          missesAtTight: s.missesAtTight,
+          points: 0,
+          rule: 'hold_escalated',
+          explanation: `Stays Tight, escalated: on track (${streak} in a row), but only a leader override with a corrective plan lifts the escalation`,
+        },
+        p,
+      );
     }
     const need = loosenStreakFor(from, p);
     if (need > 0 && streak >= need) {
       const to = up(from);
-      return outcome(carried, { level: to, streak: 0, escalated: false, missesAtTight: 0, points: 0, rule: 'loosen',
-        explanation: `${transition(from, to)}: ${streak} on-track reviews in a row (needed ${need})` }, p);
+      return outcome(
+        carried,
+        {
+          level: to,
+          streak: 0,
+          escalated: false,
+          missesAtTight: 0,
+          points: 0,
+          rule: 'loosen',
+          explanation: `${transition(from, to)}: ${streak} on-track reviews in a row (needed ${need})`,
+        },
+        p,
+      );
     }
-    const text = need > 0
-      ? `Stays ${levelLabel(from)}: on track (${streak}/${need} toward ${levelLabel(up(from))})`
-      : `Stays Trusted: on track (the loosest level)`;
-    return outcome(carried, { level: from, streak, escalated: s.escalated, missesAtTight: s.missesAtTight, points: 0, rule: 'hold', explanation: text }, p);
+    const text =
+      need > 0
+        ? `Stays ${levelLabel(from)}: on track (${streak}/${need} toward ${levelLabel(up(from))})`
+        : `Stays Trusted: on track (the loosest level)`;
+    return outcome(
+      carried,
+      {
+        level: from,
+        streak,
+        escalated: s.escalated,
+        missesAtTight: s.missesAtTight,
+        points: 0,
+        rule: 'hold',
+        explanation: text,
+      },
+      p,
+    );
   }
 
   const latest = describeScored(cls, verdict, selfReport);
   if (points === 0) {
     // FLAG (or a class this policy scores at 0): nothing changes, the streak is held.
     const need = loosenStreakFor(from, p);
-    const held = s.escalated ? 'escalated' : need > 0 ? `streak held at ${s.streak}/${need} toward ${levelLabel(up(from))}` : 'streak held';
-    const text = cls === 'FLAG'
-      ? `Stays ${levelLabel(from)}: at risk, flagged by the owner before the review (not counted as a miss; ${held})`
-      : `Stays ${levelLabel(from)}: ${latest} (not counted as a miss under this forum's policy; ${held})`;
-    return outcome(carried, { level: from, streak: s.streak, escalated: s.escalated, missesAtTight: s.missesAtTight, points: 0,
-      rule: cls === 'FLAG' ? 'flag' : 'hold', explanation: text }, p);
+    const held = s.escalated
+      ? 'escalated'
+      : need > 0
+        ? `streak held at ${s.streak}/${need} toward ${levelLabel(up(from))}`
+        : 'streak held';
+    const text =
+      cls === 'FLAG'
+        ? `Stays ${levelLabel(from)}: at risk, flagged by the owner before the review (not counted as a miss; ${held})`
+        : `Stays ${levelLabel(from)}: ${latest} (not counted as a miss under this forum's policy; ${held})`;
+    return outcome(
+      carried,
+      {
+        level: from,
+        streak: s.streak,
+        escalated: s.escalated,
+        missesAtTight: s.missesAtTight,
+        points: 0,
+        rule: cls === 'FLAG' ? 'flag' : 'hold',
+        explanation: text,
+      },
+      p,
+    );
   }
 
   // An event with points: the streak resets, and the level may tighten.
   if (from === 'tight') {
     const atTight = s.missesAtTight + 1;
     if (s.escalated) {
-      return outcome(carried, { level: from, streak: 0, escalated: true, missesAtTight: atTight, points, rule: 'hold_escalated',
-        explanation: `Stays Tight, escalated: ${misses(atTight)} at Tight; latest: ${latest}; awaiting a leader override with a corrective plan` }, p);
+      return outcome(
+        carried,
+        {
+          level: from,
+          streak: 0,
+          escalated: true,
+          missesAtTight: atTight,
+          points,
+          rule: 'hold_escalated',
+          explanation: `Stays Tight, escalated: ${misses(atTight)} at Tight; latest: ${latest}; awaiting a leader override with a corrective plan`,
+        },
+        p,
+      );
     }
     if (atTight >= p.escalationMisses) {
-      return outcome(carried, { level: from, streak: 0, escalated: true, missesAtTight: atTight, points, rule: 'escalate',
-        explanation: `Escalated at Tight: ${misses(atTight)} at Tight (limit ${p.escalationMisses}); latest: ${latest}; needs a leader override with a corrective plan` }, p);
+      return outcome(
+        carried,
+        {
+          level: from,
+          streak: 0,
+          escalated: true,
+          missesAtTight: atTight,
+          points,
+          rule: 'escalate',
+          explanation: `Escalated at Tight: ${misses(atTight)} at Tight (limit ${p.escalationMisses}); latest: ${latest}; needs a leader override with a corrective plan`,
+        },
+        p,
+      );
     }
-    return outcome(carried, { level: from, streak: 0, escalated: false, missesAtTight: atTight, points, rule: 'hold_tight',
-      explanation: `Stays Tight (the tightest level): ${atTight} of ${p.escalationMisses} misses at Tight before escalation; latest: ${latest}` }, p);
+    return outcome(
+      carried,
+      {
+        level: from,
+        streak: 0,
+        escalated: false,
+        missesAtTight: atTight,
+        points,
+        rule: 'hold_tight',
+        explanation: `Stays Tight (the tightest level): ${atTight} of ${p.escalationMisses} misses at Tight before escalation; latest: ${latest}`,
+      },
+      p,
+    );
   }
   if (cls === 'HARD_MISS') {
     const to = tighter(down(from), p.hardMissCeiling);
-    return outcome(carried, { level: to, streak: 0, escalated: false, missesAtTight: s.missesAtTight, points, rule: 'tighten_hard_miss',
-      explanation: `${transition(from, to)}: found off track after the owner reported on track (a hard miss): one level down, and at most ${levelLabel(p.hardMissCeiling)}` }, p);
+    return outcome(
+      carried,
+      {
+        level: to,
+        streak: 0,
+        escalated: false,
+        missesAtTight: s.missesAtTight,
+        points,
+        rule: 'tighten_hard_miss',
+        explanation: `${transition(from, to)}: found off track after the owner reported on track (a hard miss): one level down, and at most ${levelLabel(p.hardMissCeiling)}`,
+      },
+      p,
+    );
   }
   if (from === 'trusted') {
-    return outcome(carried, { level: 'light', streak: 0, escalated: false, missesAtTight: s.missesAtTight, points, rule: 'tighten_trusted',
-      explanation: `Trusted → Light: any miss at Trusted drops a level; latest: ${latest}` }, p);
+    return outcome(
+      carried,
+      {
+        level: 'light',
+        streak: 0,
+        escalated: false,
+        missesAtTight: s.missesAtTight,
+        points,
+        rule: 'tighten_trusted',
+        explanation: `Trusted → Light: any miss at Trusted drops a level; latest: ${latest}`,
+      },
+      p,
+    );
   }
   const total = sum(window);
   if (total >= p.windowLimit) {
     const to = down(from);
-    return outcome(carried, { level: to, streak: 0, escalated: false, missesAtTight: s.missesAtTight, points, rule: 'tighten_window',
-      explanation: `${transition(from, to)}: ${misses(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}${weightNote(window, p)}); latest: ${latest}` }, p);
+    return outcome(
+      carried,
+      {
+        level: to,
+        streak: 0,
+        escalated: false,
+        missesAtTight: s.missesAtTight,
+        points,
+        rule: 'tighten_window',
+        explanation: `${transition(from, to)}: ${misses(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}${weightNote(window, p)}); latest: ${latest}`,
+      },
+      p,
+    );
   }
-  return outcome(carried, { level: from, streak: 0, escalated: false, missesAtTight: s.missesAtTight, points, rule: 'hold_below_limit',
-    explanation: `Stays ${levelLabel(from)}: ${misses(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}${weightNote(window, p)}); latest: ${latest}` }, p);
+  return outcome(
+    carried,
+    {
+      level: from,
+      streak: 0,
+      escalated: false,
+      missesAtTight: s.missesAtTight,
+      points,
+      rule: 'hold_below_limit',
+      explanation: `Stays ${levelLabel(from)}: ${misses(total)} in the last ${p.windowSize} reviews (limit ${p.windowLimit}${weightNote(window, p)}); latest: ${latest}`,
+    },
+    p,
+  );
 }
 
 /** An unscored event's state: it keeps the window and attention, and adds no points. */
-function unscored(s: OversightState, d: Pick<Decided, 'level' | 'streak' | 'window' | 'pulled' | 'escalated' | 'missesAtTight' | 'eventClass' | 'rule' | 'explanation'>, p: Policy): OversightState {
+function unscored(
+  s: OversightState,
+  d: Pick<
+    Decided,
+    'level' | 'streak' | 'window' | 'pulled' | 'escalated' | 'missesAtTight' | 'eventClass' | 'rule' | 'explanation'
+  >,
+  p: Policy,
+): OversightState {
   return make(
     {
       previousLevel: s.level,
@@ -247,41 +397,134 @@ export function step(state: OversightState, event: EngineEvent, policy: Policy =
     case 'status': {
       const pulls = event.health !== 'on_track';
       const tail = pulls ? '; pulled into the next meeting' : s.pulled ? '; still pulled into the next meeting' : '';
-      return unscored(s, { level: from, streak: s.streak, window: s.window, pulled: s.pulled || pulls, escalated: s.escalated, missesAtTight: s.missesAtTight, eventClass: 'STATUS', rule: 'status',
-        explanation: `Stays ${levelLabel(from)}: status posted, ${healthWords(event.health)}${tail}` }, p);
+      return unscored(
+        s,
+        {
+          level: from,
+          streak: s.streak,
+          window: s.window,
+          pulled: s.pulled || pulls,
+          escalated: s.escalated,
+          missesAtTight: s.missesAtTight,
+          eventClass: 'STATUS',
+          rule: 'status',
+          explanation: `Stays ${levelLabel(from)}: status posted, ${healthWords(event.health)}${tail}`,
+        },
+        p,
+      );
     }
     case 'override': {
       const reason = event.reason.trim();
       if (reason === '') {
-        return unscored(s, { level: from, streak: s.streak, window: s.window, pulled: s.pulled, escalated: s.escalated, missesAtTight: s.missesAtTight, eventClass: 'REJECTED', rule: 'override_rejected',
-          explanation: `Override to ${levelLabel(event.level)} rejected: a reason is required; stays ${levelLabel(from)}` }, p);
+        return unscored(
+          s,
+          {
+            level: from,
+            streak: s.streak,
+            window: s.window,
+            pulled: s.pulled,
+            escalated: s.escalated,
+            missesAtTight: s.missesAtTight,
+            eventClass: 'REJECTED',
+            rule: 'override_rejected',
+            explanation: `Override to ${levelLabel(event.level)} rejected: a reason is required; stays ${levelLabel(from)}`,
+          },
+          p,
+        );
       }
       const to = event.level;
-      const head = from === to ? `Override keeps ${levelLabel(to)}` : `Override ${levelLabel(from)} → ${levelLabel(to)}`;
+      const head =
+        from === to ? `Override keeps ${levelLabel(to)}` : `Override ${levelLabel(from)} → ${levelLabel(to)}`;
       // An override starts over at its level: no streak, no recent misses, no escalation.
-      return unscored(s, { level: to, streak: 0, window: EMPTY_WINDOW, pulled: s.pulled, escalated: false, missesAtTight: 0, eventClass: 'OVERRIDE', rule: 'override',
-        explanation: `${head}: “${reason}”; streak, recent misses and escalation reset` }, p);
+      return unscored(
+        s,
+        {
+          level: to,
+          streak: 0,
+          window: EMPTY_WINDOW,
+          pulled: s.pulled,
+          escalated: false,
+          missesAtTight: 0,
+          eventClass: 'OVERRIDE',
+          rule: 'override',
+          explanation: `${head}: “${reason}”; streak, recent misses and escalation reset`,
+        },
+        p,
+      );
     }
     case 'restart': {
       const to = event.level;
       const reason = event.reason.trim();
-      const head = from === to ? `Restarted at ${levelLabel(to)}` : `Restarted at ${levelLabel(to)} (was ${levelLabel(from)})`;
-      return unscored(s, { level: to, streak: 0, window: EMPTY_WINDOW, pulled: s.pulled, escalated: false, missesAtTight: 0, eventClass: 'RESTART', rule: 'restart',
-        explanation: `${head}${reason ? `: ${reason}` : ''}; streak, recent misses and escalation reset` }, p);
+      const head =
+        from === to ? `Restarted at ${levelLabel(to)}` : `Restarted at ${levelLabel(to)} (was ${levelLabel(from)})`;
+      return unscored(
+        s,
+        {
+          level: to,
+          streak: 0,
+          window: EMPTY_WINDOW,
+          pulled: s.pulled,
+          escalated: false,
+          missesAtTight: 0,
+          eventClass: 'RESTART',
+          rule: 'restart',
+          explanation: `${head}${reason ? `: ${reason}` : ''}; streak, recent misses and escalation reset`,
+        },
+        p,
+      );
     }
     case 'spillover': {
       if (from === 'trusted') {
-        return unscored(s, { level: 'light', streak: 0, window: s.window, pulled: s.pulled, escalated: s.escalated, missesAtTight: s.missesAtTight, eventClass: 'SPILLOVER',
-          rule: 'spillover', explanation: `Trusted → Light: ${spilloverCause(event)}` }, p);
+        return unscored(
+          s,
+          {
+            level: 'light',
+            streak: 0,
+            window: s.window,
+            pulled: s.pulled,
+            escalated: s.escalated,
+            missesAtTight: s.missesAtTight,
+            eventClass: 'SPILLOVER',
+            rule: 'spillover',
+            explanation: `Trusted → Light: ${spilloverCause(event)}`,
+          },
+          p,
+        );
       }
       if (from === 'light') {
         // Restarting Light's streak keeps monotonicity: a project just dropped from Trusted (streak 0) must not
         // end up behind one that never reached Trusted. See docs/decisions/001-oversight-engine.md.
-        return unscored(s, { level: from, streak: 0, window: s.window, pulled: s.pulled, escalated: s.escalated, missesAtTight: s.missesAtTight, eventClass: 'SPILLOVER', rule: 'spillover_streak',
-          explanation: `Stays Light: ${spilloverCause(event)}; it restarts the streak toward Trusted (was ${s.streak}/${loosenStreakFor('light', p)})` }, p);
+        return unscored(
+          s,
+          {
+            level: from,
+            streak: 0,
+            window: s.window,
+            pulled: s.pulled,
+            escalated: s.escalated,
+            missesAtTight: s.missesAtTight,
+            eventClass: 'SPILLOVER',
+            rule: 'spillover_streak',
+            explanation: `Stays Light: ${spilloverCause(event)}; it restarts the streak toward Trusted (was ${s.streak}/${loosenStreakFor('light', p)})`,
+          },
+          p,
+        );
       }
-      return unscored(s, { level: from, streak: s.streak, window: s.window, pulled: s.pulled, escalated: s.escalated, missesAtTight: s.missesAtTight, eventClass: 'SPILLOVER', rule: 'spillover_none',
-        explanation: `Stays ${levelLabel(from)}: ${spilloverCause(event)}, but it affects only Trusted and Light projects` }, p);
+      return unscored(
+        s,
+        {
+          level: from,
+          streak: s.streak,
+          window: s.window,
+          pulled: s.pulled,
+          escalated: s.escalated,
+          missesAtTight: s.missesAtTight,
+          eventClass: 'SPILLOVER',
+          rule: 'spillover_none',
+          explanation: `Stays ${levelLabel(from)}: ${spilloverCause(event)}, but it affects only Trusted and Light projects`,
+        },
+        p,
+      );
     }
     default: {
       const never: never = event;
@@ -318,7 +561,10 @@ export function startingLevel(input: {
   }
   if (input.ownerCurrentLevels.length === 0) {
     const level = capped(p.firstProjectLevel);
-    return { level, reason: `The owner has no current projects, so this one starts at ${levelLabel(level)} like a first project` };
+    return {
+      level,
+      reason: `The owner has no current projects, so this one starts at ${levelLabel(level)} like a first project`,
+    };
   }
   let best: Level = 'tight';
   for (const l of input.ownerCurrentLevels) if (INDEX[l] > INDEX[best]) best = l;
@@ -345,11 +591,21 @@ export function progressToNextLevel(
   policy: Policy = DEFAULT_POLICY,
 ): { next: Level | null; have: number; need: number; text: string } {
   if (state.escalated) {
-    return { next: null, have: 0, need: 0, text: 'Escalated: stays Tight until a leader override with a corrective plan' };
+    return {
+      next: null,
+      have: 0,
+      need: 0,
+      text: 'Escalated: stays Tight until a leader override with a corrective plan',
+    };
   }
   const need = loosenStreakFor(state.level, policy);
   if (need === 0) return { next: null, have: 0, need: 0, text: 'Trusted: the loosest level' };
   const next = up(state.level);
   const have = Math.min(state.streak, need);
-  return { next, have, need, text: `${have} of ${plural(need, 'on-track review', 'on-track reviews')} toward ${levelLabel(next)}` };
+  return {
+    next,
+    have,
+    need,
+    text: `${have} of ${plural(need, 'on-track review', 'on-track reviews')} toward ${levelLabel(next)}`,
+  };
 }

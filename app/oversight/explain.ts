@@ -1,6 +1,11 @@
 import { LEVELS, type EngineEvent, type Health, type Level, type Policy, type ReviewClass, type Rule } from './types';
 
-const LEVEL_LABELS: Record<Level, string> = { tight: 'Tight', standard: 'Standard', light: 'Light', trusted: 'Trusted' };
+const LEVEL_LABELS: Record<Level, string> = {
+  tight: 'Tight',
+  standard: 'Standard',
+  light: 'Light',
+  trusted: 'Trusted',
+};
 const HEALTH_LABELS: Record<Health, string> = { on_track: 'On track', at_risk: 'At risk', off_track: 'Off track' };
 const HEALTH_WORDS: Record<Health, string> = { on_track: 'on track', at_risk: 'at risk', off_track: 'off track' };
 
@@ -9,7 +14,10 @@ export function levelLabel(level: Level): string {
 }
 
 /** The levels as the options of a select (SelectField), tightest first. */
-export const LEVEL_OPTIONS: readonly { value: Level; label: string }[] = LEVELS.map((value) => ({ value, label: LEVEL_LABELS[value] }));
+export const LEVEL_OPTIONS: readonly { value: Level; label: string }[] = LEVELS.map((value) => ({
+  value,
+  label: LEVEL_LABELS[value],
+}));
 
 export function healthLabel(h: Health): string {
   return HEALTH_LABELS[h];
@@ -24,7 +32,8 @@ export function healthWords(h: Health): string {
 const REVIEW_PHRASES: Record<string, string> = {};
 for (const v of ['on_track', 'at_risk', 'off_track'] as const) {
   for (const s of ['on_track', 'at_risk', 'off_track'] as const) {
-    REVIEW_PHRASES[v + '|' + s] = v === 'on_track' ? 'on track' : `${HEALTH_WORDS[v]}, self-reported ${HEALTH_WORDS[s]}`;
+    REVIEW_PHRASES[v + '|' + s] =
+      v === 'on_track' ? 'on track' : `${HEALTH_WORDS[v]}, self-reported ${HEALTH_WORDS[s]}`;
   }
 }
 

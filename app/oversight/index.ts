@@ -21,6 +21,14 @@ export type {
   ExpectedState,
   History,
 } from './types';
-export { DEFAULT_POLICY, POLICY_LEVEL_CHOICES, POLICY_RANGES, PolicySchema, parsePolicy, intervalFor, loosenStreakFor } from './policy';
+export {
+  DEFAULT_POLICY,
+  POLICY_LEVEL_CHOICES,
+  POLICY_RANGES,
+  PolicySchema,
+  parsePolicy,
+  intervalFor,
+  loosenStreakFor,
+} from './policy';
 export { classifyReview, initialState, step, replay, startingLevel, progressToNextLevel, levelIndex } from './engine';
 export { levelLabel, healthLabel, ruleName, RULE_NAMES, LEVEL_OPTIONS } from './explain';

@@ -117,10 +117,18 @@ export const PolicySchema = z
       });
     }
     if (p.pointsSoftMiss > p.pointsHardMiss) {
-      ctx.addIssue({ code: 'custom', path: ['pointsSoftMiss'], message: `Must be at most pointsHardMiss (${p.pointsHardMiss})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pointsSoftMiss'],
+        message: `Must be at most pointsHardMiss (${p.pointsHardMiss})`,
+      });
     }
     if (p.pointsHonestOff > p.pointsSoftMiss) {
-      ctx.addIssue({ code: 'custom', path: ['pointsHonestOff'], message: `Must be at most pointsSoftMiss (${p.pointsSoftMiss})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pointsHonestOff'],
+        message: `Must be at most pointsSoftMiss (${p.pointsSoftMiss})`,
+      });
     }
   });
 

@@ -27,7 +27,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
   keepKnownQuery(request, []);
   const db = getDb();
   const user = await requireUser(request, db);
-  const [sessions, off, calendarSince] = await Promise.all([listSessions(db, { userId: user.id }), optedOutKinds(db, user.id), calendarTokenCreatedAt(db, user.id)]);
+  const [sessions, off, calendarSince] = await Promise.all([
+    listSessions(db, { userId: user.id }),
+    optedOutKinds(db, user.id),
+    calendarTokenCreatedAt(db, user.id),
+  ]);
   return json({
     user: { name: user.name, email: user.email },
     emails: NOTIFICATION_KIND_IDS.map((kind) => ({ kind, label: NOTIFICATION_LABELS[kind], on: !off.has(kind) })),
@@ -39,7 +43,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 /** What a done form answers: the notice to show (a failure is the one ActionFailure shape). */
 type Done = { ok: true; intent: string; message: string; calendarUrl?: string };
-const done = (intent: string, message: string, extra: { calendarUrl?: string } = {}) => json<Done>({ ok: true, intent, message, ...extra });
+const done = (intent: string, message: string, extra: { calendarUrl?: string } = {}) =>
+  json<Done>({ ok: true, intent, message, ...extra });
 
 export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
@@ -50,13 +55,20 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = parsed.data;
   switch (form.intent) {
     case 'change-password': {
-      const result = await changePassword(db, { userId: user.id, currentPassword: form.currentPassword, newPassword: form.newPassword, keepSession: user.sessionHash, request });
+      const result = await changePassword(db, {
+        userId: user.id,
+        currentPassword: form.currentPassword,
+        newPassword: form.newPassword,
+        keepSession: user.sessionHash,
+        request,
+      });
       if (!result.ok) return toActionFailure(result.failure, { intent: form.intent });
       return done(form.intent, 'Password changed. Your other sessions were signed out.');
     }
     case 'end-session': {
       const ended = await endSession(db, { userId: user.id, sessionId: form.session, request });
-      if (!ended) return actionFailure({ intent: form.intent, formError: 'That session has already ended' }, { status: 404 });
+      if (!ended)
+        return actionFailure({ intent: form.intent, formError: 'That session has already ended' }, { status: 404 });
       return done(form.intent, 'Session ended.');
     }
     case 'end-other-sessions': {
@@ -69,12 +81,17 @@ export async function action({ request }: ActionFunctionArgs) {
     }
     case 'calendar-revoke': {
       const revoked = await revokeCalendarToken(db, { userId: user.id, request });
-      return done(form.intent, revoked ? 'Calendar link turned off: the old address no longer works.' : 'You have no calendar link.');
+      return done(
+        form.intent,
+        revoked ? 'Calendar link turned off: the old address no longer works.' : 'You have no calendar link.',
+      );
     }
     case 'calendar-issue': {
       // The secret is shown this once (only its hash is kept): the answer to the form that made it.
       const token = await issueCalendarToken(db, { userId: user.id, request });
-      return done(form.intent, 'New calendar link made: any earlier address no longer works.', { calendarUrl: `${appUrl()}/calendar/${token}.ics` });
+      return done(form.intent, 'New calendar link made: any earlier address no longer works.', {
+        calendarUrl: `${appUrl()}/calendar/${token}.ics`,
+      });
     }
   }
 }
@@ -100,8 +117,18 @@ export default function Account() {
         ),
       },
       { id: 'ip', header: 'Address', accessorFn: (s) => s.ip ?? '' },
-      { id: 'created', header: 'Signed in', accessorFn: (s) => s.createdAt, cell: ({ row }) => formatDateTime(row.original.createdAt) },
-      { id: 'seen', header: 'Last active', accessorFn: (s) => s.lastSeenAt, cell: ({ row }) => formatDateTime(row.original.lastSeenAt) },
+      {
+        id: 'created',
+        header: 'Signed in',
+        accessorFn: (s) => s.createdAt,
+        cell: ({ row }) => formatDateTime(row.original.createdAt),
+      },
+      {
+        id: 'seen',
+        header: 'Last active',
+        accessorFn: (s) => s.lastSeenAt,
+        cell: ({ row }) => formatDateTime(row.original.lastSeenAt),
+      },
       {
         id: 'end',
         header: 'Action',
@@ -113,7 +140,11 @@ export default function Account() {
             <Form method="post">
               <input type="hidden" name="intent" value="end-session" />
               <input type="hidden" name="session" value={row.original.id} />
-              <button type="submit" className="button secondary small" aria-label={`End the session signed in ${formatDateTime(row.original.createdAt)}`}>
+              <button
+                type="submit"
+                className="button secondary small"
+                aria-label={`End the session signed in ${formatDateTime(row.original.createdAt)}`}
+              >
                 End
               </button>
             </Form>
@@ -172,14 +203,20 @@ export default function Account() {
       </section>
       <section aria-labelledby="calendar-title" className="card">
         <h2 id="calendar-title">Calendar subscription</h2>
-        <p>Subscribe to your forums’ meetings in a calendar app with a private link. Anyone with the link can see your meetings: keep it to yourself.</p>
+        <p>
+          Subscribe to your forums’ meetings in a calendar app with a private link. Anyone with the link can see your
+          meetings: keep it to yourself.
+        </p>
         {calendarUrl ? (
           <div className="field">
             <label htmlFor="calendar-url">Your calendar link (copy it now: it is shown only once)</label>
             <input id="calendar-url" readOnly value={calendarUrl} className="wide" />
           </div>
         ) : calendarSince ? (
-          <p className="muted">You have a calendar link, made {formatDateTime(calendarSince)}. Make a new one to see it again; the old one then stops working.</p>
+          <p className="muted">
+            You have a calendar link, made {formatDateTime(calendarSince)}. Make a new one to see it again; the old one
+            then stops working.
+          </p>
         ) : (
           <p className="muted">You have no calendar link.</p>
         )}
@@ -207,9 +244,33 @@ export default function Account() {
               {pw.formError}
             </p>
           ) : null}
-          <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required errors={pw?.fieldErrors.currentPassword} />
-          <Field label="New password" name="newPassword" type="password" autoComplete="new-password" required minLength={8} maxLength={128} hint="8 to 128 characters; common passwords are refused." errors={pw?.fieldErrors.newPassword} />
-          <Field label="Repeat the new password" name="confirmPassword" type="password" autoComplete="new-password" required errors={pw?.fieldErrors.confirmPassword} />
+          <Field
+            label="Current password"
+            name="currentPassword"
+            type="password"
+            autoComplete="current-password"
+            required
+            errors={pw?.fieldErrors.currentPassword}
+          />
+          <Field
+            label="New password"
+            name="newPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            maxLength={128}
+            hint="8 to 128 characters; common passwords are refused."
+            errors={pw?.fieldErrors.newPassword}
+          />
+          <Field
+            label="Repeat the new password"
+            name="confirmPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            errors={pw?.fieldErrors.confirmPassword}
+          />
           <button type="submit" className="button">
             Change password
           </button>

@@ -50,7 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
           formErrors: ['Choose a forum to restore'],
           values: {},
         },
-        { status: 400 }
+        { status: 400 },
       );
     await setForumArchived(db, {
       forumId: parsed.data.forumId,
@@ -70,7 +70,7 @@ export async function action({ request }: ActionFunctionArgs) {
         formErrors: parsed.formErrors,
         values: parsed.values,
       },
-      { status: 400 }
+      { status: 400 },
     );
   const result = await createForum(db, {
     input: parsed.data,
@@ -86,7 +86,7 @@ export async function action({ request }: ActionFunctionArgs) {
         formErrors: result.field ? [] : [result.message],
         values,
       },
-      { status: result.status }
+      { status: result.status },
     );
   }
   return redirect(`/forums/${result.value.slug}`, 303);
@@ -109,7 +109,12 @@ export default function AdminForums() {
         id: 'name',
         header: 'Forum',
         accessorFn: (f) => f.name,
-        cell: ({ row }) => (row.original.archived ? row.original.name : <Link to={`/forums/${row.original.slug}`}>{row.original.name}</Link>),
+        cell: ({ row }) =>
+          row.original.archived ? (
+            row.original.name
+          ) : (
+            <Link to={`/forums/${row.original.slug}`}>{row.original.name}</Link>
+          ),
       },
       {
         id: 'slug',
@@ -124,7 +129,11 @@ export default function AdminForums() {
         header: 'Next meeting',
         accessorFn: (f) => f.nextMeeting,
         cell: ({ row }) =>
-          row.original.nextMeeting ? formatDateTime(row.original.nextMeeting, row.original.timeZone) : <span className="muted">None planned</span>,
+          row.original.nextMeeting ? (
+            formatDateTime(row.original.nextMeeting, row.original.timeZone)
+          ) : (
+            <span className="muted">None planned</span>
+          ),
       },
       {
         id: 'archived',
@@ -145,7 +154,7 @@ export default function AdminForums() {
           ),
       },
     ],
-    []
+    [],
   );
   return (
     <div className="stack">
@@ -162,8 +171,8 @@ export default function AdminForums() {
       <section aria-labelledby="new-forum-title" className="narrow-left">
         <h2 id="new-forum-title">New forum</h2>
         <p className="muted">
-          You become the new forum’s <strong>chair</strong>, so someone can run it: invite its members from the forum’s settings, and hand the chair to someone
-          else there.
+          You become the new forum’s <strong>chair</strong>, so someone can run it: invite its members from the forum’s
+          settings, and hand the chair to someone else there.
         </p>
         <Form method="post" noValidate className="card stack">
           {created?.formErrors.length ? (
@@ -172,7 +181,15 @@ export default function AdminForums() {
             </p>
           ) : null}
           <input type="hidden" name="intent" value="create" />
-          <Field label="Name" name="name" defaultValue={values.name} errors={errors?.name} id="forum-name" maxLength={120} autoComplete="off" />
+          <Field
+            label="Name"
+            name="name"
+            defaultValue={values.name}
+            errors={errors?.name}
+            id="forum-name"
+            maxLength={120}
+            autoComplete="off"
+          />
           <Field
             label="Address"
             name="slug"

@@ -25,7 +25,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = QuerySchema.parse({ state: params.get('state') ?? undefined, page: params.get('page') ?? 1 });
   const { rows, counts } = await listOutbox(db, query);
   const total = query.state ? counts[query.state] : counts.pending + counts.sent + counts.failed;
-  return json({ query, rows, counts, pages: Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE)), smtp: Boolean(getEnv().SMTP_URL) });
+  return json({
+    query,
+    rows,
+    counts,
+    pages: Math.max(1, Math.ceil(total / OUTBOX_PAGE_SIZE)),
+    smtp: Boolean(getEnv().SMTP_URL),
+  });
 }
 
 type Row = ReturnType<typeof useLoaderData<typeof loader>>['rows'][number];
@@ -49,7 +55,12 @@ export default function AdminOutbox() {
   const { query, rows, counts, pages, smtp } = useLoaderData<typeof loader>();
   const columns = useMemo<DataColumn<Row>[]>(
     () => [
-      { id: 'created', header: 'Written', accessorFn: (r) => r.createdAt, cell: ({ row }) => formatDateTime(row.original.createdAt) },
+      {
+        id: 'created',
+        header: 'Written',
+        accessorFn: (r) => r.createdAt,
+        cell: ({ row }) => formatDateTime(row.original.createdAt),
+      },
       { id: 'to', header: 'To', accessorFn: (r) => r.to },
       {
         id: 'subject',
@@ -70,7 +81,9 @@ export default function AdminOutbox() {
         cell: ({ row }) => (
           <>
             {stateOf(row.original)}
-            {row.original.lastError && !row.original.sentAt ? <div className="muted">Last error: {row.original.lastError}</div> : null}
+            {row.original.lastError && !row.original.sentAt ? (
+              <div className="muted">Last error: {row.original.lastError}</div>
+            ) : null}
           </>
         ),
       },
@@ -103,7 +116,13 @@ export default function AdminOutbox() {
           </span>
         ))}
       </nav>
-      <DataTable caption="Emails, newest first" columns={columns} data={rows} getRowId={(r) => String(r.id)} empty="No emails." />
+      <DataTable
+        caption="Emails, newest first"
+        columns={columns}
+        data={rows}
+        getRowId={(r) => String(r.id)}
+        empty="No emails."
+      />
       <Pagination label="Outbox pages" page={query.page} pages={pages} href={(page) => href({ page })} />
     </div>
   );

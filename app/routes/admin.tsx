@@ -15,7 +15,8 @@ export default function AdminLayout() {
   return (
     <div className="stack">
       <nav aria-label="Administration" className="page-links">
-        <NavLink to="/admin/users">Users</NavLink> · <NavLink to="/admin/forums">Forums</NavLink> · <NavLink to="/admin/outbox">Outbox</NavLink>
+        <NavLink to="/admin/users">Users</NavLink> · <NavLink to="/admin/forums">Forums</NavLink> ·{' '}
+        <NavLink to="/admin/outbox">Outbox</NavLink>
       </nav>
       <Outlet />
     </div>

@@ -23,7 +23,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ me: admin.id, users });
 }
 
-type ActionResult = { intent: string; ok: boolean; message?: string; link?: string; fieldErrors?: FieldErrors; formErrors?: string[]; values?: Record<string, string> };
+type ActionResult = {
+  intent: string;
+  ok: boolean;
+  message?: string;
+  link?: string;
+  fieldErrors?: FieldErrors;
+  formErrors?: string[];
+  values?: Record<string, string>;
+};
 
 export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
@@ -31,22 +39,60 @@ export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseFormData(await request.formData(), UserActionSchema);
   if (!parsed.ok) {
     const { intent: intentErrors, ...fieldErrors } = parsed.fieldErrors;
-    return json<ActionResult>({ intent: parsed.values.intent ?? '', ok: false, fieldErrors, formErrors: [...parsed.formErrors, ...(intentErrors ?? [])], values: parsed.values }, { status: 400 });
+    return json<ActionResult>(
+      {
+        intent: parsed.values.intent ?? '',
+        ok: false,
+        fieldErrors,
+        formErrors: [...parsed.formErrors, ...(intentErrors ?? [])],
+        values: parsed.values,
+      },
+      { status: 400 },
+    );
   }
   const action = parsed.data;
   const link = (token: string) => `${appUrl()}/set-password/${token}`;
   if (action.intent === 'invite') {
-    const result = await inviteUser(db, { actorId: admin.id, request, email: action.email, name: action.name, isAdmin: action.admin === 'on' });
+    const result = await inviteUser(db, {
+      actorId: admin.id,
+      request,
+      email: action.email,
+      name: action.name,
+      isAdmin: action.admin === 'on',
+    });
     if (!result.ok) {
       const values = { email: action.email, name: action.name, ...(action.admin ? { admin: 'on' } : {}) };
-      return json<ActionResult>({ intent: 'invite', ok: false, fieldErrors: result.field ? { [result.field]: [result.message] } : {}, formErrors: result.field ? [] : [result.message], values }, { status: result.status });
+      return json<ActionResult>(
+        {
+          intent: 'invite',
+          ok: false,
+          fieldErrors: result.field ? { [result.field]: [result.message] } : {},
+          formErrors: result.field ? [] : [result.message],
+          values,
+        },
+        { status: result.status },
+      );
     }
-    return json<ActionResult>({ intent: 'invite', ok: true, message: `${action.name} is invited. We emailed them a link to set their password (valid 24 hours, once); you can also send it yourself:`, link: link(result.value.token) });
+    return json<ActionResult>({
+      intent: 'invite',
+      ok: true,
+      message: `${action.name} is invited. We emailed them a link to set their password (valid 24 hours, once); you can also send it yourself:`,
+      link: link(result.value.token),
+    });
   }
   const result = await runUserAction(db, { actorId: admin.id, request, action });
   invariantResponse(result.ok || result.status !== 404, result.ok ? '' : result.message);
-  if (!result.ok) return json<ActionResult>({ intent: action.intent, ok: false, formErrors: [result.message] }, { status: result.status });
-  return json<ActionResult>({ intent: action.intent, ok: true, message: result.value.message, link: result.value.token ? link(result.value.token) : undefined });
+  if (!result.ok)
+    return json<ActionResult>(
+      { intent: action.intent, ok: false, formErrors: [result.message] },
+      { status: result.status },
+    );
+  return json<ActionResult>({
+    intent: action.intent,
+    ok: true,
+    message: result.value.message,
+    link: result.value.token ? link(result.value.token) : undefined,
+  });
 }
 
 type User = ReturnType<typeof useLoaderData<typeof loader>>['users'][number];
@@ -77,7 +123,12 @@ export default function AdminUsers() {
         header: 'State',
         accessorFn: (u) => (u.deactivatedAt ? 'Deactivated' : u.pending ? 'Invited (no password yet)' : 'Active'),
       },
-      { id: 'seen', header: 'Last seen', accessorFn: (u) => u.lastSeenAt, cell: ({ row }) => (row.original.lastSeenAt ? formatDateTime(row.original.lastSeenAt) : 'Never') },
+      {
+        id: 'seen',
+        header: 'Last seen',
+        accessorFn: (u) => u.lastSeenAt,
+        cell: ({ row }) => (row.original.lastSeenAt ? formatDateTime(row.original.lastSeenAt) : 'Never'),
+      },
       {
         id: 'actions',
         header: 'Actions',
@@ -91,8 +142,16 @@ export default function AdminUsers() {
                 <UserButton user={u} intent="reactivate" label="Reactivate" />
               ) : (
                 <>
-                  <UserButton user={u} intent={u.isAdmin ? 'revoke-admin' : 'grant-admin'} label={u.isAdmin ? 'Remove admin' : 'Make admin'} />
-                  <UserButton user={u} intent="reset-password" label={u.pending ? 'New invitation link' : 'Password link'} />
+                  <UserButton
+                    user={u}
+                    intent={u.isAdmin ? 'revoke-admin' : 'grant-admin'}
+                    label={u.isAdmin ? 'Remove admin' : 'Make admin'}
+                  />
+                  <UserButton
+                    user={u}
+                    intent="reset-password"
+                    label={u.pending ? 'New invitation link' : 'Password link'}
+                  />
                   <UserButton user={u} intent="deactivate" label="Deactivate" />
                 </>
               )}
@@ -106,16 +165,26 @@ export default function AdminUsers() {
   return (
     <div className="stack">
       <h1>Users</h1>
-      {result?.ok && result.message ? <LinkNotice message={result.message} link={result.link} label="Link to send" /> : null}
+      {result?.ok && result.message ? (
+        <LinkNotice message={result.message} link={result.link} label="Link to send" />
+      ) : null}
       {result && !result.ok && result.intent !== 'invite' ? (
         <div role="alert" className="form-error">
           <ErrorList errors={result.formErrors} />
         </div>
       ) : null}
-      <DataTable caption="Users of this instance" columns={columns} data={users} getRowId={(u) => String(u.id)} empty="No users yet." />
+      <DataTable
+        caption="Users of this instance"
+        columns={columns}
+        data={users}
+        getRowId={(u) => String(u.id)}
+        empty="No users yet."
+      />
       <section aria-labelledby="invite-title" className="card narrow-left">
         <h2 id="invite-title">Invite a user</h2>
-        <p className="muted">Creates the account and a link for them to set their password. Add them to forums from each forum’s settings.</p>
+        <p className="muted">
+          Creates the account and a link for them to set their password. Add them to forums from each forum’s settings.
+        </p>
         <Form method="post" noValidate key={result?.intent === 'invite' && result.ok ? result.link : 'invite'}>
           <input type="hidden" name="intent" value="invite" />
           {invite?.formErrors?.length ? (
@@ -123,11 +192,30 @@ export default function AdminUsers() {
               <ErrorList errors={invite.formErrors} />
             </div>
           ) : null}
-          <Field label="Email" name="email" type="email" autoComplete="off" required maxLength={254} defaultValue={invite?.values?.email ?? ''} errors={invite?.fieldErrors?.email} />
-          <Field label="Name" name="name" type="text" autoComplete="off" required maxLength={120} defaultValue={invite?.values?.name ?? ''} errors={invite?.fieldErrors?.name} />
+          <Field
+            label="Email"
+            name="email"
+            type="email"
+            autoComplete="off"
+            required
+            maxLength={254}
+            defaultValue={invite?.values?.email ?? ''}
+            errors={invite?.fieldErrors?.email}
+          />
+          <Field
+            label="Name"
+            name="name"
+            type="text"
+            autoComplete="off"
+            required
+            maxLength={120}
+            defaultValue={invite?.values?.name ?? ''}
+            errors={invite?.fieldErrors?.name}
+          />
           <div className="field checkbox">
             <label>
-              <input type="checkbox" name="admin" defaultChecked={invite?.values?.admin === 'on'} /> Instance admin (can manage users and forums)
+              <input type="checkbox" name="admin" defaultChecked={invite?.values?.admin === 'on'} /> Instance admin (can
+              manage users and forums)
             </label>
           </div>
           <button type="submit" className="button">

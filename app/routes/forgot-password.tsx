@@ -16,12 +16,19 @@ type ActionResult = { sent?: boolean; fieldErrors?: Record<string, string[]>; fo
 // Open to everyone, signed in or not: it only ever sends a link to the address's own inbox.
 export async function action({ request }: ActionFunctionArgs) {
   const parsed = parseFormData(await request.formData(), ForgotPasswordSchema);
-  if (!parsed.ok) return json<ActionResult>({ fieldErrors: parsed.fieldErrors, formError: parsed.formErrors[0], email: parsed.values.email ?? '' }, { status: 400 });
+  if (!parsed.ok)
+    return json<ActionResult>(
+      { fieldErrors: parsed.fieldErrors, formError: parsed.formErrors[0], email: parsed.values.email ?? '' },
+      { status: 400 },
+    );
   const { email } = parsed.data;
   const result = await requestPasswordReset(getDb(), { email, ip: clientIp(request), request });
   if (result.limited) {
     return json<ActionResult>(
-      { formError: `Too many requests for a password link. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.`, email },
+      {
+        formError: `Too many requests for a password link. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.`,
+        email,
+      },
       { status: 429, headers: { 'Retry-After': String(result.retryAfterSeconds) } },
     );
   }
@@ -37,7 +44,8 @@ export default function ForgotPassword() {
       {result?.sent ? (
         <div role="status" className="stack">
           <p>
-            If <strong>{result.email}</strong> belongs to an account, we have sent it a link to choose a new password. The link works once, within 24 hours.
+            If <strong>{result.email}</strong> belongs to an account, we have sent it a link to choose a new password.
+            The link works once, within 24 hours.
           </p>
           <p className="muted">Nothing arrived? Check your spam folder, or ask an administrator of this site.</p>
           <p>
@@ -53,7 +61,17 @@ export default function ForgotPassword() {
                 {result.formError}
               </p>
             ) : null}
-            <Field label="Email" name="email" type="email" autoComplete="username" required maxLength={254} defaultValue={result?.email ?? ''} errors={result?.fieldErrors?.email} autoFocus />
+            <Field
+              label="Email"
+              name="email"
+              type="email"
+              autoComplete="username"
+              required
+              maxLength={254}
+              defaultValue={result?.email ?? ''}
+              errors={result?.fieldErrors?.email}
+              autoFocus
+            />
             <button type="submit" className="button" disabled={navigation.state === 'submitting'}>
               Email me a link
             </button>

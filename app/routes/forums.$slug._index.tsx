@@ -9,7 +9,16 @@ import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { SelectField } from '~/components/ui/field';
 import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
-import { DASHBOARD_QUERY_KEYS, DASHBOARD_SORTS, HEALTH_FILTERS, LEVEL_FILTERS, PAGE_SIZES, dashboardSearch, parseDashboardQuery, type DashboardQuery } from '~/modules/projects/dashboard';
+import {
+  DASHBOARD_QUERY_KEYS,
+  DASHBOARD_SORTS,
+  HEALTH_FILTERS,
+  LEVEL_FILTERS,
+  PAGE_SIZES,
+  dashboardSearch,
+  parseDashboardQuery,
+  type DashboardQuery,
+} from '~/modules/projects/dashboard';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { getReviewSchedule, type NextReview as NextReviewData } from '~/modules/meetings/next-review.server';
 import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
@@ -20,7 +29,9 @@ import { formatAge, formatDate, pageNow } from '~/utils/format';
 import { pageData } from '~/utils/page-data.server';
 import { keepKnownQuery } from '~/utils/http.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.forum.name ?? 'Forum'} · Inspection Forum` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   keepKnownQuery(request, DASHBOARD_QUERY_KEYS);
@@ -56,14 +67,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }));
     return { projects, total, summary, nextMeeting, load };
   });
-  return pageData({ forum, canCreateProject: can({ role }, 'create-project'), canSeeSettings: can({ role }, 'see-settings'), query, ...page, now: pageNow() });
+  return pageData({
+    forum,
+    canCreateProject: can({ role }, 'create-project'),
+    canSeeSettings: can({ role }, 'see-settings'),
+    query,
+    ...page,
+    now: pageNow(),
+  });
 }
 
 function nextReviewCell(r: NextReviewData | undefined) {
   return r ? { at: r.at, when: r.when, label: r.label, reason: r.reason } : null;
 }
 
-function statusFor(r: { statusAt: unknown; statusMeetingId: number | null }, next: Awaited<ReturnType<typeof getNextMeeting>>) {
+function statusFor(
+  r: { statusAt: unknown; statusMeetingId: number | null },
+  next: Awaited<ReturnType<typeof getNextMeeting>>,
+) {
   const none = !r.statusAt || (next !== undefined && r.statusMeetingId !== next.id);
   const passed = next === undefined || next.deadlinePassed;
   return { due: none && !passed, missing: none && passed };
@@ -79,7 +100,10 @@ function NextReview({ row, timeZone }: { row: Row; timeZone: string }) {
   if (row.meetingsUntilReview === 0) {
     return (
       <>
-        <strong>This meeting{date ? ` (${date})` : ''}</strong> <span className="muted" title={r.reason}>· {r.label}</span>
+        <strong>This meeting{date ? ` (${date})` : ''}</strong>{' '}
+        <span className="muted" title={r.reason}>
+          · {r.label}
+        </span>
       </>
     );
   }
@@ -139,8 +163,30 @@ function SummaryStrip({ data }: { data: Data }) {
   );
 }
 
-function FilterSelect({ id, label, name, value, anyLabel, options }: { id: string; label: string; name: string; value: string | number | undefined; anyLabel: string; options: { value: string | number; label: string }[] }) {
-  return <SelectField id={id} label={label} name={name} defaultValue={value ?? ''} options={[{ value: '', label: anyLabel }, ...options]} />;
+function FilterSelect({
+  id,
+  label,
+  name,
+  value,
+  anyLabel,
+  options,
+}: {
+  id: string;
+  label: string;
+  name: string;
+  value: string | number | undefined;
+  anyLabel: string;
+  options: { value: string | number; label: string }[];
+}) {
+  return (
+    <SelectField
+      id={id}
+      label={label}
+      name={name}
+      defaultValue={value ?? ''}
+      options={[{ value: '', label: anyLabel }, ...options]}
+    />
+  );
 }
 
 function Filters({ data }: { data: Data }) {
@@ -152,35 +198,62 @@ function Filters({ data }: { data: Data }) {
     <details className="filters-fold" open={active || undefined}>
       <summary>Filters{active ? ' (on)' : ''}</summary>
       <Form key={dashboardSearch(query)} method="get" className="filters" role="search" aria-label="Filter projects">
-      <div className="field">
-        <label htmlFor="f-q">Search</label>
-        <input id="f-q" type="search" name="q" defaultValue={query.q} maxLength={100} placeholder="Project or owner" />
-      </div>
-      <FilterSelect id="f-level" label="Level" name="level" value={query.level} anyLabel="Any" options={LEVEL_FILTERS.map((l) => ({ value: l, label: levelLabel(l) }))} />
-      <FilterSelect
-        id="f-health"
-        label="Health"
-        name="health"
-        value={query.health}
-        anyLabel="Any"
-        options={HEALTH_FILTERS.map((h) => ({ value: h, label: h === 'none' ? 'No status' : healthLabel(h) }))}
-      />
-      <FilterSelect id="f-owner" label="Owner" name="owner" value={query.owner} anyLabel="Anyone" options={summary.owners.map((o) => ({ value: o.id, label: o.name }))} />
-      <div className="field checkbox">
-        <input id="f-due" type="checkbox" name="due" value="1" defaultChecked={query.due === '1'} />
-        <label htmlFor="f-due">Due this meeting</label>
-      </div>
-      <SelectField id="f-size" label="Per page" name="size" defaultValue={query.size} options={PAGE_SIZES.map((n) => ({ value: n, label: String(n) }))} />
-      <input type="hidden" name="sort" value={query.sort} />
-      <input type="hidden" name="dir" value={query.dir} />
-      <div className="filter-actions">
-        <button type="submit" className="button">
-          Apply
-        </button>
-        <Link to="." className="button secondary">
-          Clear
-        </Link>
-      </div>
+        <div className="field">
+          <label htmlFor="f-q">Search</label>
+          <input
+            id="f-q"
+            type="search"
+            name="q"
+            defaultValue={query.q}
+            maxLength={100}
+            placeholder="Project or owner"
+          />
+        </div>
+        <FilterSelect
+          id="f-level"
+          label="Level"
+          name="level"
+          value={query.level}
+          anyLabel="Any"
+          options={LEVEL_FILTERS.map((l) => ({ value: l, label: levelLabel(l) }))}
+        />
+        <FilterSelect
+          id="f-health"
+          label="Health"
+          name="health"
+          value={query.health}
+          anyLabel="Any"
+          options={HEALTH_FILTERS.map((h) => ({ value: h, label: h === 'none' ? 'No status' : healthLabel(h) }))}
+        />
+        <FilterSelect
+          id="f-owner"
+          label="Owner"
+          name="owner"
+          value={query.owner}
+          anyLabel="Anyone"
+          options={summary.owners.map((o) => ({ value: o.id, label: o.name }))}
+        />
+        <div className="field checkbox">
+          <input id="f-due" type="checkbox" name="due" value="1" defaultChecked={query.due === '1'} />
+          <label htmlFor="f-due">Due this meeting</label>
+        </div>
+        <SelectField
+          id="f-size"
+          label="Per page"
+          name="size"
+          defaultValue={query.size}
+          options={PAGE_SIZES.map((n) => ({ value: n, label: String(n) }))}
+        />
+        <input type="hidden" name="sort" value={query.sort} />
+        <input type="hidden" name="dir" value={query.dir} />
+        <div className="filter-actions">
+          <button type="submit" className="button">
+            Apply
+          </button>
+          <Link to="." className="button secondary">
+            Clear
+          </Link>
+        </div>
       </Form>
     </details>
   );
@@ -191,19 +264,67 @@ export default function ForumDashboard() {
   const { forum, canCreateProject, canSeeSettings, query, projects, total, nextMeeting, now } = data;
   const columns = useMemo<DataColumn<Row>[]>(
     () => [
-      { id: 'project', header: 'Project', accessorFn: (r) => r.name, cell: ({ row }) => <Link to={`/forums/${forum.slug}/projects/${row.original.id}`}>{row.original.name}</Link> },
+      {
+        id: 'project',
+        header: 'Project',
+        accessorFn: (r) => r.name,
+        cell: ({ row }) => <Link to={`/forums/${forum.slug}/projects/${row.original.id}`}>{row.original.name}</Link>,
+      },
       { id: 'owner', header: 'Owner', accessorFn: (r) => r.owner },
-      { id: 'health', header: 'Health', accessorFn: (r) => r.health, cell: ({ row }) => <HealthBadge health={row.original.health} /> },
-      { id: 'verdict', header: 'Last verdict', accessorFn: (r) => r.lastVerdict, cell: ({ row }) => (row.original.lastVerdict ? <HealthBadge health={row.original.lastVerdict} /> : <span className="muted">Not reviewed</span>) },
-      { id: 'trend', header: 'Trend', accessorFn: (r) => r.trend.join(','), cell: ({ row }) => <HealthSparkline trend={row.original.trend} /> },
-      { id: 'progress', header: 'Goal progress', accessorFn: (r) => r.progress, cell: ({ row }) => <ProgressBar value={row.original.progress} label={`Goal progress of ${row.original.name}`} /> },
-      { id: 'level', header: 'Oversight level', accessorFn: (r) => r.level, cell: ({ row }) => <OversightBadge level={row.original.level} escalated={row.original.escalated} /> },
-      { id: 'next_review', header: 'Next review', accessorFn: (r) => r.meetingsUntilReview, cell: ({ row }) => <NextReview row={row.original} timeZone={forum.timeZone} /> },
-      { id: 'status_age', header: 'Status age', accessorFn: (r) => r.statusAt, cell: ({ row }) => <StatusAge row={row.original} now={now} /> },
+      {
+        id: 'health',
+        header: 'Health',
+        accessorFn: (r) => r.health,
+        cell: ({ row }) => <HealthBadge health={row.original.health} />,
+      },
+      {
+        id: 'verdict',
+        header: 'Last verdict',
+        accessorFn: (r) => r.lastVerdict,
+        cell: ({ row }) =>
+          row.original.lastVerdict ? (
+            <HealthBadge health={row.original.lastVerdict} />
+          ) : (
+            <span className="muted">Not reviewed</span>
+          ),
+      },
+      {
+        id: 'trend',
+        header: 'Trend',
+        accessorFn: (r) => r.trend.join(','),
+        cell: ({ row }) => <HealthSparkline trend={row.original.trend} />,
+      },
+      {
+        id: 'progress',
+        header: 'Goal progress',
+        accessorFn: (r) => r.progress,
+        cell: ({ row }) => (
+          <ProgressBar value={row.original.progress} label={`Goal progress of ${row.original.name}`} />
+        ),
+      },
+      {
+        id: 'level',
+        header: 'Oversight level',
+        accessorFn: (r) => r.level,
+        cell: ({ row }) => <OversightBadge level={row.original.level} escalated={row.original.escalated} />,
+      },
+      {
+        id: 'next_review',
+        header: 'Next review',
+        accessorFn: (r) => r.meetingsUntilReview,
+        cell: ({ row }) => <NextReview row={row.original} timeZone={forum.timeZone} />,
+      },
+      {
+        id: 'status_age',
+        header: 'Status age',
+        accessorFn: (r) => r.statusAt,
+        cell: ({ row }) => <StatusAge row={row.original} now={now} />,
+      },
     ],
     [forum.slug, forum.timeZone, now],
   );
-  const sortHref = (id: string, desc: boolean) => dashboardSearch(query, { sort: id as DashboardQuery['sort'], dir: desc ? 'desc' : 'asc', page: 1 }) || '?';
+  const sortHref = (id: string, desc: boolean) =>
+    dashboardSearch(query, { sort: id as DashboardQuery['sort'], dir: desc ? 'desc' : 'asc', page: 1 }) || '?';
   const filtered = Boolean(query.q || query.level || query.health || query.owner || query.due);
   return (
     <>
@@ -242,7 +363,11 @@ export default function ForumDashboard() {
         empty={filtered ? 'No projects match these filters.' : 'No projects in this forum yet.'}
         priority={['project', 'health', 'level', 'next_review']}
       />
-      <Pagination page={query.page} pages={Math.max(1, Math.ceil(total / query.size))} href={(page) => dashboardSearch(query, { page }) || '?'} />
+      <Pagination
+        page={query.page}
+        pages={Math.max(1, Math.ceil(total / query.size))}
+        href={(page) => dashboardSearch(query, { page }) || '?'}
+      />
     </>
   );
 }

@@ -3,7 +3,13 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { ErrorList, Field, SelectField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
-import { checkActionItemAccess, completeActionItem, deleteActionItem, getActionItemForEdit, updateActionItem } from '~/modules/meetings/action-items.server';
+import {
+  checkActionItemAccess,
+  completeActionItem,
+  deleteActionItem,
+  getActionItemForEdit,
+  updateActionItem,
+} from '~/modules/meetings/action-items.server';
 import { ActionItemChangeSchema, IdParamSchema } from '~/modules/meetings/meetings';
 import { can } from '~/modules/auth/can';
 import { getDb } from '~/utils/db.server';
@@ -24,17 +30,30 @@ function parseItemId(param: string | undefined): number {
 
 /** Where the item is discussed: its meeting's agenda item, else its project. */
 function homeOf(slug: string, item: { meetingId: number | null; projectId: number }) {
-  return item.meetingId ? `/forums/${slug}/meetings/${item.meetingId}?item=${item.projectId}#item-${item.projectId}` : `/forums/${slug}/projects/${item.projectId}`;
+  return item.meetingId
+    ? `/forums/${slug}/meetings/${item.meetingId}?item=${item.projectId}#item-${item.projectId}`
+    : `/forums/${slug}/projects/${item.projectId}`;
 }
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireForumRole(request, params.slug);
   const { forum, user } = access;
-  const result = await getActionItemForEdit(getDb(), { forumId: forum.id, itemId: parseItemId(params.id), userId: user.id, isChair: can(access, 'manage-action-items'), request });
+  const result = await getActionItemForEdit(getDb(), {
+    forumId: forum.id,
+    itemId: parseItemId(params.id),
+    userId: user.id,
+    isChair: can(access, 'manage-action-items'),
+    request,
+  });
   if (!result.ok) invariantResponse(false, result.message, { status: result.status });
   const { item, members } = result.value;
   const back = new URL(request.url).searchParams.get('back');
-  return json({ forum: { slug: forum.slug }, item, members, back: back ? safeRedirect(back) : homeOf(forum.slug, item) });
+  return json({
+    forum: { slug: forum.slug },
+    item,
+    members,
+    back: back ? safeRedirect(back) : homeOf(forum.slug, item),
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -52,17 +71,27 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const values = formValues(formData);
   const parsed = parseFormData(formData, ActionItemChangeSchema);
-  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values }, { status: 400 });
+  if (!parsed.ok)
+    return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values }, { status: 400 });
   const change = parsed.data;
   const result =
     change.intent === 'done'
       ? await completeActionItem(db, { ...base, mayManage: can(forumAccess, 'run-meetings') })
       : change.intent === 'edit'
-        ? await updateActionItem(db, { ...base, isChair: manages, text: change.text, assigneeId: change.assigneeId, dueDate: change.dueDate })
+        ? await updateActionItem(db, {
+            ...base,
+            isChair: manages,
+            text: change.text,
+            assigneeId: change.assigneeId,
+            dueDate: change.dueDate,
+          })
         : await deleteActionItem(db, { ...base, isChair: manages });
   if (!result.ok) {
     invariantResponse(result.field, result.message, { status: result.status });
-    return json({ fieldErrors: { [result.field]: [result.message] }, formErrors: [], values }, { status: result.status });
+    return json(
+      { fieldErrors: { [result.field]: [result.message] }, formErrors: [], values },
+      { status: result.status },
+    );
   }
   const fallback = result.value && 'projectId' in result.value ? homeOf(forum.slug, result.value) : '/';
   return redirect(change.redirectTo ? safeRedirect(change.redirectTo, fallback) : fallback, 303);
@@ -83,12 +112,23 @@ export default function ActionItemPage() {
       <Form method="post" noValidate className="card" aria-label="Edit the action item">
         {failure && editing ? (
           <div className="form-error" role="alert">
-            {failure.formErrors.length ? <ErrorList errors={failure.formErrors} /> : <p>Some answers need fixing: see the marked fields.</p>}
+            {failure.formErrors.length ? (
+              <ErrorList errors={failure.formErrors} />
+            ) : (
+              <p>Some answers need fixing: see the marked fields.</p>
+            )}
           </div>
         ) : null}
         <input type="hidden" name="intent" value="edit" />
         <input type="hidden" name="redirectTo" value={back} />
-        <Field label="Action" name="text" maxLength={2000} required defaultValue={editing ? (values.text ?? item.text) : item.text} errors={editing ? errors.text : undefined} />
+        <Field
+          label="Action"
+          name="text"
+          maxLength={2000}
+          required
+          defaultValue={editing ? (values.text ?? item.text) : item.text}
+          errors={editing ? errors.text : undefined}
+        />
         <SelectField
           label="Assignee"
           name="assigneeId"
@@ -96,7 +136,13 @@ export default function ActionItemPage() {
           errors={errors.assigneeId}
           options={members.map((m) => ({ value: m.id, label: m.name }))}
         />
-        <Field label="Due date" name="dueDate" type="date" defaultValue={editing ? (values.dueDate ?? item.dueDate ?? '') : (item.dueDate ?? '')} errors={editing ? errors.dueDate : undefined} />
+        <Field
+          label="Due date"
+          name="dueDate"
+          type="date"
+          defaultValue={editing ? (values.dueDate ?? item.dueDate ?? '') : (item.dueDate ?? '')}
+          errors={editing ? errors.dueDate : undefined}
+        />
         <button type="submit" className="button">
           Save action item
         </button>{' '}
@@ -105,7 +151,9 @@ export default function ActionItemPage() {
       <Form method="post" className="card" aria-label="Delete the action item">
         <input type="hidden" name="intent" value="delete" />
         <input type="hidden" name="redirectTo" value={back} />
-        {failure && !editing ? <ErrorList errors={[...failure.formErrors, ...Object.values(errors).flatMap((e) => e ?? [])]} /> : null}
+        {failure && !editing ? (
+          <ErrorList errors={[...failure.formErrors, ...Object.values(errors).flatMap((e) => e ?? [])]} />
+        ) : null}
         <button type="submit" className="button secondary">
           Delete action item
         </button>

@@ -15,9 +15,19 @@ import { ReviewLoadSummary } from '~/components/review-load';
 import { ErrorList } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { SECTION_TITLES } from '~/modules/meetings/agenda';
-import { invalidFormResponse, parseMeetingId, refusalResponse, runMeetingAction } from '~/modules/meetings/meeting-actions.server';
+import {
+  invalidFormResponse,
+  parseMeetingId,
+  refusalResponse,
+  runMeetingAction,
+} from '~/modules/meetings/meeting-actions.server';
 import { loadVerdictConsequences } from '~/modules/meetings/consequences.server';
-import { AttendanceSchema, CHAIR_MEETING_INTENTS, ChairMeetingSchema, type ChairMeetingAction } from '~/modules/meetings/lifecycle';
+import {
+  AttendanceSchema,
+  CHAIR_MEETING_INTENTS,
+  ChairMeetingSchema,
+  type ChairMeetingAction,
+} from '~/modules/meetings/lifecycle';
 import { loadAttendance, recordAttendance, saveMeetingNotes } from '~/modules/meetings/attendance.server';
 import { moveMeeting, skipMeeting } from '~/modules/meetings/lifecycle.server';
 import { loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
@@ -32,7 +42,11 @@ import { readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Meeting of ${formatDateTime(data.view.meeting.scheduledAt, data.forum.timeZone)} · ${data.forum.name}` : 'Meeting · Inspection Forum' },
+  {
+    title: data
+      ? `Meeting of ${formatDateTime(data.view.meeting.scheduledAt, data.forum.timeZone)} · ${data.forum.name}`
+      : 'Meeting · Inspection Forum',
+  },
 ];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -50,31 +64,55 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       return { ...prepareMeetingView(loaded), consequences };
     });
   const item = IdParamSchema.safeParse(searchParams.get('item') ?? undefined);
-  const at = { page: readPageParam(searchParams, 'page'), consentPage: readPageParam(searchParams, 'consent'), item: item.success ? item.data : undefined };
+  const at = {
+    page: readPageParam(searchParams, 'page'),
+    consentPage: readPageParam(searchParams, 'consent'),
+    item: item.success ? item.data : undefined,
+  };
   // The page of the agenda shown (its owners' markdown rendered), cached like the whole agenda it is cut from.
-  const paged = await forumPageData(forum, `meeting:${meetingId}:${at.page}:${at.consentPage}:${at.item ?? ''}`, async () => pageMeetingView(await view(), at));
+  const paged = await forumPageData(
+    forum,
+    `meeting:${meetingId}:${at.page}:${at.consentPage}:${at.item ?? ''}`,
+    async () => pageMeetingView(await view(), at),
+  );
   const canRun = runsMeetings(role);
   const recording = canRun && paged.meeting.state === 'in_progress';
   // The members are the action-item forms' assignees, the consequences the verdict forms' notes: only for those forms.
   const members = recording ? paged.members : [];
-  const consequences = recording ? Object.fromEntries(paged.discussed.items.map((i) => [i.projectId, paged.consequences[i.projectId] ?? []])) : {};
+  const consequences = recording
+    ? Object.fromEntries(paged.discussed.items.map((i) => [i.projectId, paged.consequences[i.projectId] ?? []]))
+    : {};
   const saved = IdParamSchema.safeParse(searchParams.get('saved') ?? undefined);
   // Not cached with the view: it changes with the audit log (the guess), which the forum's data version does not follow.
   const attendance = await loadAttendance(db, { forumId: forum.id, meetingId });
   invariantResponse(attendance, 'Meeting not found');
-  return pageData({ forum, canRun, attendance, savedProjectId: saved.success ? saved.data : null, isChair: can({ role }, 'manage-action-items'), view: { ...paged, members, consequences } });
+  return pageData({
+    forum,
+    canRun,
+    attendance,
+    savedProjectId: saved.success ? saved.data : null,
+    isChair: can({ role }, 'manage-action-items'),
+    view: { ...paged, members, consequences },
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const intent = formData.get('intent');
   // Moving and skipping a meeting, attendance and notes are the chair's (docs/decisions/013); the other forms are every meeting runner's.
-  if (typeof intent === 'string' && CHAIR_MEETING_INTENTS.includes(intent)) return chairAction(request, params, formData);
+  if (typeof intent === 'string' && CHAIR_MEETING_INTENTS.includes(intent))
+    return chairAction(request, params, formData);
   const { forum, user } = await requireForumRole(request, params.slug, MEETING_RUNNERS);
   const meetingId = parseMeetingId(params.id);
   const parsed = parseFormData(formData, MeetingActionSchema);
   if (!parsed.ok) return invalidFormResponse(parsed);
-  const result = await runMeetingAction(getDb(), { forumId: forum.id, meetingId, actorId: user.id, action: parsed.data, request });
+  const result = await runMeetingAction(getDb(), {
+    forumId: forum.id,
+    meetingId,
+    actorId: user.id,
+    action: parsed.data,
+    request,
+  });
   if (!result.ok) return refusalResponse(result, formValues(formData));
   // An early start or a close answers with what it will do; the confirming form sends confirm=yes.
   if ('confirm' in result.value) return json({ confirm: result.value.confirm });
@@ -106,10 +144,21 @@ async function chairAction(request: Request, params: ActionFunctionArgs['params'
 function parseChairForm(formData: FormData): FormResult<ChairMeetingAction> {
   if (formData.get('intent') !== 'attendance') return parseFormData(formData, ChairMeetingSchema);
   const unknown = [...new Set(formData.keys())].filter((k) => k !== 'intent' && k !== 'attendees');
-  if (unknown.length) return { ok: false, fieldErrors: {}, formErrors: [`Unexpected field${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}`], values: { intent: 'attendance' } };
+  if (unknown.length)
+    return {
+      ok: false,
+      fieldErrors: {},
+      formErrors: [`Unexpected field${unknown.length > 1 ? 's' : ''}: ${unknown.slice(0, 5).join(', ')}`],
+      values: { intent: 'attendance' },
+    };
   const parsed = AttendanceSchema.safeParse({ intent: 'attendance', attendees: formData.getAll('attendees') });
   if (parsed.success) return { ok: true, data: parsed.data };
-  return { ok: false, fieldErrors: { attendees: [...new Set(parsed.error.issues.map((i) => i.message))] }, formErrors: [], values: { intent: 'attendance' } };
+  return {
+    ok: false,
+    fieldErrors: { attendees: [...new Set(parsed.error.issues.map((i) => i.message))] },
+    formErrors: [],
+    values: { intent: 'attendance' },
+  };
 }
 
 /** After a verdict the page stays on its item: put the keyboard on the link to the next one (else on the verdict). */
@@ -142,8 +191,14 @@ export default function MeetingPage() {
   // Not while a confirmation or a refused form is shown: that answer is what the user is reading.
   useLiveRefresh(meeting.state === 'in_progress' && !actionData);
   const { search } = useLocation();
-  const groupTitle = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? 'Pulled from the consent agenda' : SECTION_TITLES[i.section]) : 'Reviews');
-  const groupCount = (i: DiscussedItemData) => (view.hasAgenda ? (i.section === 'consent' ? counts.pulled : counts[i.section]) : discussed.total);
+  const groupTitle = (i: DiscussedItemData) =>
+    view.hasAgenda
+      ? i.section === 'consent'
+        ? 'Pulled from the consent agenda'
+        : SECTION_TITLES[i.section]
+      : 'Reviews';
+  const groupCount = (i: DiscussedItemData) =>
+    view.hasAgenda ? (i.section === 'consent' ? counts.pulled : counts[i.section]) : discussed.total;
   // The page's items under their section headings (a section may start on an earlier page).
   const groups: { title: string; count: number; items: DiscussedItemData[] }[] = [];
   for (const i of discussed.items) {
@@ -172,62 +227,88 @@ export default function MeetingPage() {
           {progress.reviewed} of {progress.discussed} {meeting.state === 'closed' ? 'were reviewed' : 'reviewed'}
         </strong>
         {consent.total ? ` · ${consent.total} ${meeting.state === 'closed' ? 'were on' : 'on'} the consent agenda` : ''}
-        {meeting.closedAt ? ` · closed ${formatDateTime(meeting.closedAt, forum.timeZone)}${meeting.closedBy ? ` by ${meeting.closedBy}` : ''}` : ''}
+        {meeting.closedAt
+          ? ` · closed ${formatDateTime(meeting.closedAt, forum.timeZone)}${meeting.closedBy ? ` by ${meeting.closedBy}` : ''}`
+          : ''}
       </p>
       {meeting.state === 'skipped' ? (
         <p className="notice" id="skipped-notice">
           Skipped — {meeting.skipReason}
-          {meeting.skippedBy ? ` (by ${meeting.skippedBy})` : ''}. This meeting is not held: no status was due for it and no level changed.
+          {meeting.skippedBy ? ` (by ${meeting.skippedBy})` : ''}. This meeting is not held: no status was due for it
+          and no level changed.
         </p>
       ) : null}
-      {failure && !failure.projectId && !['start', 'close', 'skip', 'move', 'attendance', 'notes'].includes(failure.intent ?? '') ? <ErrorList errors={failure.formErrors} /> : null}
-      {canRun && meeting.state === 'planned' ? (
-        <StartMeeting view={view} failure={failure} early={confirm?.intent === 'start' ? confirm.early : undefined} timeZone={forum.timeZone} />
+      {failure &&
+      !failure.projectId &&
+      !['start', 'close', 'skip', 'move', 'attendance', 'notes'].includes(failure.intent ?? '') ? (
+        <ErrorList errors={failure.formErrors} />
       ) : null}
-      {isChair && meeting.state === 'planned' ? <MeetingLifecycle scheduledAt={meeting.scheduledAt} timeZone={forum.timeZone} failure={failure} /> : null}
+      {canRun && meeting.state === 'planned' ? (
+        <StartMeeting
+          view={view}
+          failure={failure}
+          early={confirm?.intent === 'start' ? confirm.early : undefined}
+          timeZone={forum.timeZone}
+        />
+      ) : null}
+      {isChair && meeting.state === 'planned' ? (
+        <MeetingLifecycle scheduledAt={meeting.scheduledAt} timeZone={forum.timeZone} failure={failure} />
+      ) : null}
       {meeting.state === 'closed' ? <LevelChanges changes={view.levelChanges} /> : null}
       <ReviewLoadSummary load={view.load} timeZone={forum.timeZone} />
 
       {meeting.state === 'skipped' ? null : (
         <section id="agenda" aria-labelledby="agenda-title" tabIndex={-1}>
-        <h2 id="agenda-title">Agenda</h2>
-        {discussed.total + consent.total === 0 ? <p className="muted">Nothing on the agenda: this forum has no active projects.</p> : null}
-        {discussed.pages > 1 ? (
-          <p className="muted">
-            {/* The items' own numbers: a value imported from a .server module is undefined in the browser (issue #21.6). */}
-            Items {discussed.items[0]?.number}–{discussed.items.at(-1)?.number} of {discussed.total} to discuss.
-          </p>
-        ) : null}
-        {groups.map((g) => (
-          <section key={g.title} className="agenda-section" aria-label={g.title}>
-            <h3 className="section-title">
-              {g.title} <span className="muted">({g.count})</span>
+          <h2 id="agenda-title">Agenda</h2>
+          {discussed.total + consent.total === 0 ? (
+            <p className="muted">Nothing on the agenda: this forum has no active projects.</p>
+          ) : null}
+          {discussed.pages > 1 ? (
+            <p className="muted">
+              {/* The items' own numbers: a value imported from a .server module is undefined in the browser (issue #21.6). */}
+              Items {discussed.items[0]?.number}–{discussed.items.at(-1)?.number} of {discussed.total} to discuss.
+            </p>
+          ) : null}
+          {groups.map((g) => (
+            <section key={g.title} className="agenda-section" aria-label={g.title}>
+              <h3 className="section-title">
+                {g.title} <span className="muted">({g.count})</span>
+              </h3>
+              {g.items.map((item) => (
+                <DiscussedItem
+                  key={item.projectId}
+                  item={item}
+                  view={view}
+                  canRun={canRun}
+                  timeZone={forum.timeZone}
+                  nextHref={item.nextProjectId === null ? endHref : anchorHref(`item-${item.nextProjectId}`)}
+                  failure={failure}
+                  actionItemHref={isChair ? (id) => `/forums/${forum.slug}/action-items/${id}` : undefined}
+                  consequences={view.consequences[item.projectId]}
+                  saved={savedProjectId === item.projectId}
+                />
+              ))}
+            </section>
+          ))}
+          <Pagination
+            label="Agenda pages"
+            page={discussed.page}
+            pages={discussed.pages}
+            href={(n) => `${withPageParam(search, 'page', n, ['item', 'saved'])}#agenda`}
+          />
+          <section id="consent-agenda" className="agenda-section" aria-labelledby="consent-title" tabIndex={-1}>
+            <h3 id="consent-title" className="section-title">
+              {SECTION_TITLES.consent} <span className="muted">({consent.total})</span>
             </h3>
-            {g.items.map((item) => (
-              <DiscussedItem
-                key={item.projectId}
-                item={item}
-                view={view}
-                canRun={canRun}
-                timeZone={forum.timeZone}
-                nextHref={item.nextProjectId === null ? endHref : anchorHref(`item-${item.nextProjectId}`)}
-                failure={failure}
-                actionItemHref={isChair ? (id) => `/forums/${forum.slug}/action-items/${id}` : undefined}
-                consequences={view.consequences[item.projectId]}
-                saved={savedProjectId === item.projectId}
-              />
-            ))}
+            <p className="muted">Accepted without review when the meeting closes, unless pulled into discussion.</p>
+            <ConsentAgenda items={consent.items} canPull={canRun && meeting.state !== 'closed'} failure={failure} />
+            <Pagination
+              label="Consent agenda pages"
+              page={consent.page}
+              pages={consent.pages}
+              href={(n) => `${withPageParam(search, 'consent', n, ['item', 'saved'])}#consent-agenda`}
+            />
           </section>
-        ))}
-        <Pagination label="Agenda pages" page={discussed.page} pages={discussed.pages} href={(n) => `${withPageParam(search, 'page', n, ['item', 'saved'])}#agenda`} />
-        <section id="consent-agenda" className="agenda-section" aria-labelledby="consent-title" tabIndex={-1}>
-          <h3 id="consent-title" className="section-title">
-            {SECTION_TITLES.consent} <span className="muted">({consent.total})</span>
-          </h3>
-          <p className="muted">Accepted without review when the meeting closes, unless pulled into discussion.</p>
-          <ConsentAgenda items={consent.items} canPull={canRun && meeting.state !== 'closed'} failure={failure} />
-          <Pagination label="Consent agenda pages" page={consent.page} pages={consent.pages} href={(n) => `${withPageParam(search, 'consent', n, ['item', 'saved'])}#consent-agenda`} />
-        </section>
         </section>
       )}
       <MeetingRecord
@@ -239,7 +320,12 @@ export default function MeetingPage() {
         failure={failure}
       />
       {canRun && meeting.state === 'in_progress' ? (
-        <CloseMeetingForm view={view} failure={failure} summary={confirm?.intent === 'close' ? confirm.summary : undefined} timeZone={forum.timeZone} />
+        <CloseMeetingForm
+          view={view}
+          failure={failure}
+          summary={confirm?.intent === 'close' ? confirm.summary : undefined}
+          timeZone={forum.timeZone}
+        />
       ) : null}
     </>
   );

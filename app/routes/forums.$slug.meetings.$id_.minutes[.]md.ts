@@ -11,7 +11,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum } = await requireForumRole(request, params.slug);
   const meetingId = parseMeetingId(params.id);
-  const [page, attendance] = await Promise.all([getMeetingPage(db, { forumId: forum.id, meetingId }), loadAttendance(db, { forumId: forum.id, meetingId })]);
+  const [page, attendance] = await Promise.all([
+    getMeetingPage(db, { forumId: forum.id, meetingId }),
+    loadAttendance(db, { forumId: forum.id, meetingId }),
+  ]);
   invariantResponse(page && attendance, 'Meeting not found');
   const body = buildMinutes({
     forumName: forum.name,

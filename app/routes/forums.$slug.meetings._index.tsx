@@ -11,7 +11,9 @@ import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { keepKnownQuery } from '~/utils/http.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Meetings · ${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Meetings · ${data?.forum.name ?? 'Forum'} · Inspection Forum` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   keepKnownQuery(request, ['page']);
@@ -32,7 +34,9 @@ export default function Meetings() {
         id: 'date',
         header: 'Meeting',
         accessorFn: (r) => r.scheduledAt,
-        cell: ({ row }) => <Link to={String(row.original.id)}>{formatDateTime(row.original.scheduledAt, forum.timeZone)}</Link>,
+        cell: ({ row }) => (
+          <Link to={String(row.original.id)}>{formatDateTime(row.original.scheduledAt, forum.timeZone)}</Link>
+        ),
       },
       {
         id: 'state',
@@ -45,7 +49,12 @@ export default function Meetings() {
             <MeetingStateBadge state={row.original.state} />
           ),
       },
-      { id: 'discussed', header: 'Discussed', accessorFn: (r) => r.discussed, cell: ({ row }) => (row.original.discussed ? row.original.discussed : '—') },
+      {
+        id: 'discussed',
+        header: 'Discussed',
+        accessorFn: (r) => r.discussed,
+        cell: ({ row }) => (row.original.discussed ? row.original.discussed : '—'),
+      },
       { id: 'reviewed', header: 'Reviewed', accessorFn: (r) => r.reviewed },
       { id: 'changes', header: 'Level changes', accessorFn: (r) => r.levelChanges },
     ],
@@ -64,9 +73,21 @@ export default function Meetings() {
         </p>
       </div>
       <h2>Upcoming</h2>
-      <DataTable caption="Upcoming meetings" columns={columns} data={upcoming} getRowId={(r) => String(r.id)} empty="No meetings planned." />
+      <DataTable
+        caption="Upcoming meetings"
+        columns={columns}
+        data={upcoming}
+        getRowId={(r) => String(r.id)}
+        empty="No meetings planned."
+      />
       <h2>Past</h2>
-      <DataTable caption="Past meetings" columns={columns} data={past} getRowId={(r) => String(r.id)} empty="No meetings held yet." />
+      <DataTable
+        caption="Past meetings"
+        columns={columns}
+        data={past}
+        getRowId={(r) => String(r.id)}
+        empty="No meetings held yet."
+      />
       {pages > 1 ? (
         <nav className="pagination" aria-label="Past meetings pages">
           {page > 1 ? <Link to={`?page=${page - 1}`}>Newer</Link> : null}

@@ -11,9 +11,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum } = await requireForumRole(request, params.slug);
   const now = new Date();
-  const meetings = await listFeedMeetings(db, { forumIds: [forum.id], since: new Date(now.getTime() - CALENDAR_HISTORY_DAYS * 86_400_000) });
+  const meetings = await listFeedMeetings(db, {
+    forumIds: [forum.id],
+    since: new Date(now.getTime() - CALENDAR_HISTORY_DAYS * 86_400_000),
+  });
   const origin = appUrl(); // configured, never the request's Host (issue #22)
-  const body = buildCalendar({ name: forum.name, timeZone: forum.timeZone, now, events: meetings.map((m) => meetingEvent(m, origin)) });
+  const body = buildCalendar({
+    name: forum.name,
+    timeZone: forum.timeZone,
+    now,
+    events: meetings.map((m) => meetingEvent(m, origin)),
+  });
   return new Response(body, {
     headers: {
       'Content-Type': 'text/calendar; charset=utf-8',

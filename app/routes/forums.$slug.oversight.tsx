@@ -17,7 +17,9 @@ import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
 import { keepKnownQuery } from '~/utils/http.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Oversight · ${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Oversight · ${data?.forum.name ?? 'Forum'} · Inspection Forum` },
+];
 
 const PAGE_SIZE = 25;
 
@@ -62,7 +64,6 @@ function CalibrationLegend() {
   );
 }
 
-
 /** An owner's projects by level: a badge per level with its count. */
 function LevelCounts({ levels }: { levels: LevelValue[] }) {
   return (
@@ -81,19 +82,51 @@ function Honesty({ c }: { c: Calibration }) {
   return rate === null ? <span className="muted">No reviews</span> : <>{Math.round(rate * 100)}%</>;
 }
 
-
 export default function OversightPage() {
   const { forum, projects, owners, policyInForce } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const projectColumns = useMemo<DataColumn<ProjectRow>[]>(
     () => [
-      { id: 'project', header: 'Project', accessorFn: (r) => r.name, cell: ({ row }) => <Link to={`/forums/${forum.slug}/projects/${row.original.id}#oversight-history`}>{row.original.name}</Link> },
+      {
+        id: 'project',
+        header: 'Project',
+        accessorFn: (r) => r.name,
+        cell: ({ row }) => (
+          <Link to={`/forums/${forum.slug}/projects/${row.original.id}#oversight-history`}>{row.original.name}</Link>
+        ),
+      },
       { id: 'owner', header: 'Owner', accessorFn: (r) => r.owner },
-      { id: 'level', header: 'Level', accessorFn: (r) => r.level, cell: ({ row }) => <OversightBadge level={row.original.level} escalated={row.original.escalated} /> },
+      {
+        id: 'level',
+        header: 'Level',
+        accessorFn: (r) => r.level,
+        cell: ({ row }) => <OversightBadge level={row.original.level} escalated={row.original.escalated} />,
+      },
       { id: 'progress', header: 'Toward the next level', accessorFn: (r) => r.progress.text },
-      { id: 'interval', header: 'Review every', accessorFn: (r) => r.interval, cell: ({ row }) => `${row.original.interval} meeting${row.original.interval === 1 ? '' : 's'}` },
-      { id: 'next', header: 'Next review', accessorFn: (r) => r.meetingsUntilReview, cell: ({ row }) => <NextReviewText review={row.original.nextReview} meetingsUntil={row.original.meetingsUntilReview} timeZone={forum.timeZone} /> },
-      { id: 'calibration', header: 'Self-report calibration', accessorFn: (r) => r.calibration.PASS, cell: ({ row }) => <CalibrationBar c={row.original.calibration} /> },
+      {
+        id: 'interval',
+        header: 'Review every',
+        accessorFn: (r) => r.interval,
+        cell: ({ row }) => `${row.original.interval} meeting${row.original.interval === 1 ? '' : 's'}`,
+      },
+      {
+        id: 'next',
+        header: 'Next review',
+        accessorFn: (r) => r.meetingsUntilReview,
+        cell: ({ row }) => (
+          <NextReviewText
+            review={row.original.nextReview}
+            meetingsUntil={row.original.meetingsUntilReview}
+            timeZone={forum.timeZone}
+          />
+        ),
+      },
+      {
+        id: 'calibration',
+        header: 'Self-report calibration',
+        accessorFn: (r) => r.calibration.PASS,
+        cell: ({ row }) => <CalibrationBar c={row.original.calibration} />,
+      },
       { id: 'explanation', header: 'Last explanation', accessorFn: (r) => r.explanation },
     ],
     [forum.slug, forum.timeZone],
@@ -108,8 +141,18 @@ export default function OversightPage() {
         cell: ({ row }) => <LevelCounts levels={row.original.levels} />,
       },
       { id: 'escalated', header: 'Escalated', accessorFn: (r) => r.escalated },
-      { id: 'honesty', header: 'Honest self-reports', accessorFn: (r) => honestyRate(r.calibration), cell: ({ row }) => <Honesty c={row.original.calibration} /> },
-      { id: 'calibration', header: 'Record', accessorFn: (r) => r.calibration.PASS, cell: ({ row }) => <CalibrationBar c={row.original.calibration} /> },
+      {
+        id: 'honesty',
+        header: 'Honest self-reports',
+        accessorFn: (r) => honestyRate(r.calibration),
+        cell: ({ row }) => <Honesty c={row.original.calibration} />,
+      },
+      {
+        id: 'calibration',
+        header: 'Record',
+        accessorFn: (r) => r.calibration.PASS,
+        cell: ({ row }) => <CalibrationBar c={row.original.calibration} />,
+      },
     ],
     [],
   );
@@ -123,23 +166,46 @@ export default function OversightPage() {
         </nav>
       </div>
       <p className="muted">
-        Trust is earned per project: on-track reviews loosen review (Tight → Standard → Light → Trusted), misses tighten it at once, and owners who flag trouble
-        early lose far less than owners whose &ldquo;on track&rdquo; turns out to be off track.
+        Trust is earned per project: on-track reviews loosen review (Tight → Standard → Light → Trusted), misses tighten
+        it at once, and owners who flag trouble early lose far less than owners whose &ldquo;on track&rdquo; turns out
+        to be off track.
       </p>
       <CalibrationLegend />
       <h2 id="projects-heading">Projects</h2>
       <p className="muted">
         {projects.total} project{projects.total === 1 ? '' : 's'}, tightest oversight first.
       </p>
-      <DataTable caption="Oversight level of every project" columns={projectColumns} data={projects.items} getRowId={(r) => String(r.id)} />
-      <Pagination label="Project pages" page={projects.page} pages={projects.pages} href={(page) => `${withPageParam(search, 'page', page)}#projects-heading`} />
+      <DataTable
+        caption="Oversight level of every project"
+        columns={projectColumns}
+        data={projects.items}
+        getRowId={(r) => String(r.id)}
+      />
+      <Pagination
+        label="Project pages"
+        page={projects.page}
+        pages={projects.pages}
+        href={(page) => `${withPageParam(search, 'page', page)}#projects-heading`}
+      />
       <h2 id="owners-heading">Owners&rsquo; records</h2>
-      <DataTable caption="Each owner's record across their projects" columns={ownerColumns} data={owners.items} getRowId={(r) => String(r.ownerId)} empty="No owners yet." />
-      <Pagination label="Owner pages" page={owners.page} pages={owners.pages} href={(page) => `${withPageParam(search, 'owners', page)}#owners-heading`} />
+      <DataTable
+        caption="Each owner's record across their projects"
+        columns={ownerColumns}
+        data={owners.items}
+        getRowId={(r) => String(r.ownerId)}
+        empty="No owners yet."
+      />
+      <Pagination
+        label="Owner pages"
+        page={owners.page}
+        pages={owners.pages}
+        href={(page) => `${withPageParam(search, 'owners', page)}#owners-heading`}
+      />
       <section aria-labelledby="policy-heading" className="policy-in-words">
         <h2 id="policy-heading">The policy in force</h2>
         <p className="muted">
-          Version {policyInForce.version} of this forum’s oversight policy. Each event is judged by the version in force when it happened.{' '}
+          Version {policyInForce.version} of this forum’s oversight policy. Each event is judged by the version in force
+          when it happened.{' '}
           <Link to={`/forums/${forum.slug}/settings/policy`}>Every parameter and the version history</Link>
         </p>
         {policyInForce.sections.map((s) => (

@@ -14,7 +14,12 @@ import { requireForumRole } from '~/modules/auth/guards.server';
 import { OverrideSchema } from '~/modules/oversight/override';
 import { overrideOversightLevel } from '~/modules/oversight/override.server';
 import { getProjectPage } from '~/modules/projects/project-page.server';
-import { assertProjectActive, canManageProject, getProjectInForum, requireIdParam } from '~/modules/projects/project.server';
+import {
+  assertProjectActive,
+  canManageProject,
+  getProjectInForum,
+  requireIdParam,
+} from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/forum-cache.server';
 import { formatDate, pageNow } from '~/utils/format';
@@ -23,7 +28,9 @@ import { readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
 import { keepKnownQuery } from '~/utils/http.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.project.name ?? 'Project'} · Inspection Forum` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.project.name ?? 'Project'} · Inspection Forum` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   keepKnownQuery(request, ['events', 'updates', 'reviews', 'history']);
@@ -67,19 +74,38 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const project = await getProjectInForum(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });
   assertProjectActive(project);
   const parsed = parseFormData(await request.formData(), OverrideSchema);
-  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values }, { status: 400 });
-  await overrideOversightLevel(db, { projectId: project.id, forumId: access.forum.id, userId: access.user.id, input: parsed.data, request });
+  if (!parsed.ok)
+    return json(
+      { fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values },
+      { status: 400 },
+    );
+  await overrideOversightLevel(db, {
+    projectId: project.id,
+    forumId: access.forum.id,
+    userId: access.user.id,
+    input: parsed.data,
+    request,
+  });
   return redirect(`/forums/${access.forum.slug}/projects/${project.id}#oversight-history`, 303);
 }
-
 
 type Review = ProjectPageData['reviews'][number];
 type ActionItem = ProjectPageData['actionItems'][number];
 
 function reviewColumns(timeZone: string): DataColumn<Review>[] {
   return [
-    { id: 'meeting', header: 'Meeting', accessorFn: (r) => r.meetingAt, cell: ({ row }) => formatDate(row.original.meetingAt, timeZone) },
-    { id: 'verdict', header: 'Verdict', accessorFn: (r) => r.verdict, cell: ({ row }) => <HealthBadge health={row.original.verdict} /> },
+    {
+      id: 'meeting',
+      header: 'Meeting',
+      accessorFn: (r) => r.meetingAt,
+      cell: ({ row }) => formatDate(row.original.meetingAt, timeZone),
+    },
+    {
+      id: 'verdict',
+      header: 'Verdict',
+      accessorFn: (r) => r.verdict,
+      cell: ({ row }) => <HealthBadge health={row.original.verdict} />,
+    },
     {
       id: 'self_report',
       header: 'Owner’s self-report',
@@ -92,27 +118,66 @@ function reviewColumns(timeZone: string): DataColumn<Review>[] {
       ),
     },
     { id: 'reviewer', header: 'Reviewer', accessorFn: (r) => r.reviewer },
-    { id: 'feedback', header: 'Feedback', accessorFn: (r) => r.feedback, cell: ({ row }) => <span className="prewrap">{row.original.feedback}</span> },
+    {
+      id: 'feedback',
+      header: 'Feedback',
+      accessorFn: (r) => r.feedback,
+      cell: ({ row }) => <span className="prewrap">{row.original.feedback}</span>,
+    },
   ];
 }
 
 function actionItemColumns(timeZone: string): DataColumn<ActionItem>[] {
   return [
-    { id: 'text', header: 'Action', accessorFn: (a) => a.text, cell: ({ row }) => <span className="prewrap">{row.original.text}</span> },
-    { id: 'assignee', header: 'Assignee', accessorFn: (a) => a.assignee, cell: ({ row }) => row.original.assignee ?? <span className="muted">Unassigned</span> },
-    { id: 'due', header: 'Due', accessorFn: (a) => a.dueDate, cell: ({ row }) => (row.original.dueDate ? formatDate(row.original.dueDate, 'UTC') : '—') },
+    {
+      id: 'text',
+      header: 'Action',
+      accessorFn: (a) => a.text,
+      cell: ({ row }) => <span className="prewrap">{row.original.text}</span>,
+    },
+    {
+      id: 'assignee',
+      header: 'Assignee',
+      accessorFn: (a) => a.assignee,
+      cell: ({ row }) => row.original.assignee ?? <span className="muted">Unassigned</span>,
+    },
+    {
+      id: 'due',
+      header: 'Due',
+      accessorFn: (a) => a.dueDate,
+      cell: ({ row }) => (row.original.dueDate ? formatDate(row.original.dueDate, 'UTC') : '—'),
+    },
     {
       id: 'done',
       header: 'Done',
       accessorFn: (a) => a.doneAt,
-      cell: ({ row }) => (row.original.doneAt ? `Done ${formatDate(row.original.doneAt, timeZone)}` : <strong>Open</strong>),
+      cell: ({ row }) =>
+        row.original.doneAt ? `Done ${formatDate(row.original.doneAt, timeZone)}` : <strong>Open</strong>,
     },
   ];
 }
 
 export default function ProjectPage() {
-  const { forum, project, goals, statuses, reviews, actionItems, events, eventCount, changesOnly, levelPoints, canManage, canOverride, canChangeOwner, canEdit, now, comingMeeting, nextReview, currentStatus } =
-    useLoaderData<typeof loader>();
+  const {
+    forum,
+    project,
+    goals,
+    statuses,
+    reviews,
+    actionItems,
+    events,
+    eventCount,
+    changesOnly,
+    levelPoints,
+    canManage,
+    canOverride,
+    canChangeOwner,
+    canEdit,
+    now,
+    comingMeeting,
+    nextReview,
+    currentStatus,
+  } = useLoaderData<typeof loader>();
   const { search } = useLocation();
   const override = useActionData<typeof action>();
   const base = `/forums/${forum.slug}/projects/${project.id}`;
@@ -126,7 +191,8 @@ export default function ProjectPage() {
       </h1>
       {project.archived ? (
         <p className="notice" role="note">
-          <strong>Archived.</strong> This project is off the dashboard, the agendas and the statuses due; its history is kept as it was.
+          <strong>Archived.</strong> This project is off the dashboard, the agendas and the statuses due; its history is
+          kept as it was.
           {canEdit ? (
             <>
               {' '}
@@ -169,7 +235,8 @@ export default function ProjectPage() {
         ) : currentStatus ? (
           <>
             <p>
-              For the meeting of {formatDate(comingMeeting.scheduledAt, forum.timeZone)}: <HealthBadge health={currentStatus.health} />
+              For the meeting of {formatDate(comingMeeting.scheduledAt, forum.timeZone)}:{' '}
+              <HealthBadge health={currentStatus.health} />
               {currentStatus.late ? <span className="badge health-at_risk">late</span> : null}{' '}
               <span className="muted">
                 {currentStatus.author}, {formatDate(currentStatus.createdAt, forum.timeZone)}
@@ -191,7 +258,8 @@ export default function ProjectPage() {
           </>
         ) : (
           <p>
-            <HealthBadge health={null} /> yet for the meeting of {formatDate(comingMeeting.scheduledAt, forum.timeZone)}.
+            <HealthBadge health={null} /> yet for the meeting of {formatDate(comingMeeting.scheduledAt, forum.timeZone)}
+            .
           </p>
         )}
       </section>
@@ -209,7 +277,12 @@ export default function ProjectPage() {
         </p>
         {project.archived ? null : (
           <p className="next-review">
-            Next review: <NextReviewText review={nextReview} meetingsUntil={nextReview?.meetingsUntil ?? 0} timeZone={forum.timeZone} />
+            Next review:{' '}
+            <NextReviewText
+              review={nextReview}
+              meetingsUntil={nextReview?.meetingsUntil ?? 0}
+              timeZone={forum.timeZone}
+            />
             {nextReview ? <span className="muted"> — {nextReview.reason}</span> : null}
           </p>
         )}
@@ -219,18 +292,41 @@ export default function ProjectPage() {
       <section aria-labelledby="statuses-title">
         <h2 id="statuses-title">Status history</h2>
         <StatusTimeline statuses={statuses.items} timeZone={forum.timeZone} />
-        <Pagination label="Status update pages" page={statuses.page} pages={statuses.pages} href={(n) => `${withPageParam(search, 'updates', n)}#statuses-title`} />
+        <Pagination
+          label="Status update pages"
+          page={statuses.page}
+          pages={statuses.pages}
+          href={(n) => `${withPageParam(search, 'updates', n)}#statuses-title`}
+        />
       </section>
 
       <section aria-labelledby="reviews-title">
         <h2 id="reviews-title">Reviews</h2>
-        <DataTable caption="Reviews and leader feedback" columns={reviewColumns(forum.timeZone)} data={reviews.items} getRowId={(r) => String(r.id)} empty="No reviews yet." priority={['meeting', 'verdict', 'feedback']} />
-        <Pagination label="Review pages" page={reviews.page} pages={reviews.pages} href={(n) => `${withPageParam(search, 'reviews', n)}#reviews-title`} />
+        <DataTable
+          caption="Reviews and leader feedback"
+          columns={reviewColumns(forum.timeZone)}
+          data={reviews.items}
+          getRowId={(r) => String(r.id)}
+          empty="No reviews yet."
+          priority={['meeting', 'verdict', 'feedback']}
+        />
+        <Pagination
+          label="Review pages"
+          page={reviews.page}
+          pages={reviews.pages}
+          href={(n) => `${withPageParam(search, 'reviews', n)}#reviews-title`}
+        />
       </section>
 
       <section aria-labelledby="actions-title">
         <h2 id="actions-title">Action items</h2>
-        <DataTable caption="Action items" columns={actionItemColumns(forum.timeZone)} data={actionItems} getRowId={(a) => String(a.id)} empty="No action items." />
+        <DataTable
+          caption="Action items"
+          columns={actionItemColumns(forum.timeZone)}
+          data={actionItems}
+          getRowId={(a) => String(a.id)}
+          empty="No action items."
+        />
       </section>
 
       <section aria-labelledby="oversight-history-title" id="oversight-history">

@@ -10,7 +10,9 @@ import { getDb } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
 import { parseFormData } from '~/utils/forms';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Edit · ${data?.project.name ?? 'Project'} · Inspection Forum` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Edit · ${data?.project.name ?? 'Project'} · Inspection Forum` },
+];
 
 // The chair edits a project's name and description, and archives or unarchives it.
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -41,7 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         formErrors: parsed.formErrors,
         values: parsed.values,
       },
-      { status: 400 }
+      { status: 400 },
     );
   const input = parsed.data;
   const base = {
@@ -71,7 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         formErrors: result.field ? [] : [result.message],
         values,
       },
-      { status: result.status }
+      { status: result.status },
     );
   }
   return redirect(`/forums/${access.forum.slug}/projects/${projectId}`, 303);
@@ -91,13 +93,22 @@ export default function EditProject() {
   return (
     <div className="narrow-left stack">
       <p className="breadcrumb">
-        <Link to={`/forums/${forum.slug}`}>{forum.name}</Link> › <Link to={`/forums/${forum.slug}/projects/${project.id}`}>{project.name}</Link>
+        <Link to={`/forums/${forum.slug}`}>{forum.name}</Link> ›{' '}
+        <Link to={`/forums/${forum.slug}/projects/${project.id}`}>{project.name}</Link>
       </p>
       <h1>Edit project</h1>
       <Form method="post" noValidate className="card stack">
         <input type="hidden" name="intent" value="edit" />
         {edit?.formErrors.length ? <ErrorList errors={edit.formErrors as string[]} /> : null}
-        <Field label="Name" name="name" defaultValue={values.name} errors={errors?.name} id="project-name" maxLength={200} autoComplete="off" />
+        <Field
+          label="Name"
+          name="name"
+          defaultValue={values.name}
+          errors={errors?.name}
+          id="project-name"
+          maxLength={200}
+          autoComplete="off"
+        />
         <TextareaField
           label="Description"
           name="description"

@@ -11,13 +11,18 @@ import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData } from '~/utils/forms';
 import { keepKnownQuery } from '~/utils/http.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.goal.title ?? 'Goal'} · Inspection Forum` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.goal.title ?? 'Goal'} · Inspection Forum` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   keepKnownQuery(request, []);
   const db = getDb();
   const { access, project } = await requireManagedProject(request, params, db);
-  const { goal, history } = await getGoalWithHistory(db, { projectId: project.id, goalId: requireIdParam(params.goalId) });
+  const { goal, history } = await getGoalWithHistory(db, {
+    projectId: project.id,
+    goalId: requireIdParam(params.goalId),
+  });
   return json({ forum: { slug: access.forum.slug, timeZone: access.forum.timeZone }, project, goal, history });
 }
 
@@ -28,9 +33,21 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const goalId = requireIdParam(params.goalId);
   const formData = await request.formData();
   const parsed = parseFormData(formData, GoalSchema);
-  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values }, { status: 400 });
-  const result = await updateGoal(db, { projectId: project.id, goalId, userId: access.user.id, forumId: access.forum.id, input: parsed.data, request });
-  if (!result.ok) return json({ fieldErrors: result.fieldErrors, formErrors: [], values: formValues(formData) }, { status: 400 });
+  if (!parsed.ok)
+    return json(
+      { fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values },
+      { status: 400 },
+    );
+  const result = await updateGoal(db, {
+    projectId: project.id,
+    goalId,
+    userId: access.user.id,
+    forumId: access.forum.id,
+    input: parsed.data,
+    request,
+  });
+  if (!result.ok)
+    return json({ fieldErrors: result.fieldErrors, formErrors: [], values: formValues(formData) }, { status: 400 });
   return redirect(`/forums/${access.forum.slug}/projects/${project.id}/goals`, 303);
 }
 
@@ -41,8 +58,18 @@ export default function GoalEditor() {
   const actionData = useActionData<typeof action>();
   const base = `/forums/${forum.slug}/projects/${project.id}`;
   const columns: DataColumn<Revision>[] = [
-    { id: 'at', header: 'When', accessorFn: (r) => r.changedAt, cell: ({ row }) => formatDateTime(row.original.changedAt, forum.timeZone) },
-    { id: 'by', header: 'By', accessorFn: (r) => r.changedBy, cell: ({ row }) => row.original.changedBy ?? <span className="muted">Original</span> },
+    {
+      id: 'at',
+      header: 'When',
+      accessorFn: (r) => r.changedAt,
+      cell: ({ row }) => formatDateTime(row.original.changedAt, forum.timeZone),
+    },
+    {
+      id: 'by',
+      header: 'By',
+      accessorFn: (r) => r.changedBy,
+      cell: ({ row }) => row.original.changedBy ?? <span className="muted">Original</span>,
+    },
     { id: 'changes', header: 'Changes', accessorFn: (r) => r.changes.join('; ') },
   ];
   return (
@@ -59,7 +86,13 @@ export default function GoalEditor() {
         submitLabel="Save goal"
       />
       <h2>History</h2>
-      <DataTable caption={`Changes to ${goal.title}`} columns={columns} data={history} getRowId={(r) => String(r.id)} empty="No changes recorded yet." />
+      <DataTable
+        caption={`Changes to ${goal.title}`}
+        columns={columns}
+        data={history}
+        getRowId={(r) => String(r.id)}
+        empty="No changes recorded yet."
+      />
     </>
   );
 }

@@ -11,7 +11,9 @@ import { formatDate } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
 import { keepKnownQuery } from '~/utils/http.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Goals · ${data?.project.name ?? 'Project'} · Inspection Forum` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Goals · ${data?.project.name ?? 'Project'} · Inspection Forum` },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   keepKnownQuery(request, []);
@@ -26,8 +28,18 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { access, project } = await requireManagedProject(request, params, db);
   assertProjectActive(project);
   const parsed = parseFormData(await request.formData(), GoalSchema);
-  if (!parsed.ok) return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values }, { status: 400 });
-  await createGoal(db, { projectId: project.id, userId: access.user.id, forumId: access.forum.id, input: { ...parsed.data, state: 'active' }, request });
+  if (!parsed.ok)
+    return json(
+      { fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values },
+      { status: 400 },
+    );
+  await createGoal(db, {
+    projectId: project.id,
+    userId: access.user.id,
+    forumId: access.forum.id,
+    input: { ...parsed.data, state: 'active' },
+    request,
+  });
   return redirect(`/forums/${access.forum.slug}/projects/${project.id}/goals`, 303);
 }
 
@@ -38,18 +50,35 @@ export default function GoalsEditor() {
   const actionData = useActionData<typeof action>();
   const base = `/forums/${slug}/projects/${project.id}`;
   const columns: DataColumn<Goal>[] = [
-    { id: 'title', header: 'Goal', accessorFn: (g) => g.title, cell: ({ row }) => <Link to={`${base}/goals/${row.original.id}`}>{row.original.title}</Link> },
+    {
+      id: 'title',
+      header: 'Goal',
+      accessorFn: (g) => g.title,
+      cell: ({ row }) => <Link to={`${base}/goals/${row.original.id}`}>{row.original.title}</Link>,
+    },
     {
       id: 'measure',
       header: 'Measure',
       accessorFn: (g) => g.kind,
       cell: ({ row }) => {
         const g = row.original;
-        return g.kind === 'metric' ? `${formatGoalValue(g.baseline, g)} → ${formatGoalValue(g.target, g)} (${g.direction === 'down' ? 'lower' : 'higher'} is better)` : 'Milestone';
+        return g.kind === 'metric'
+          ? `${formatGoalValue(g.baseline, g)} → ${formatGoalValue(g.target, g)} (${g.direction === 'down' ? 'lower' : 'higher'} is better)`
+          : 'Milestone';
       },
     },
-    { id: 'due', header: 'Due', accessorFn: (g) => g.due_date, cell: ({ row }) => (row.original.due_date ? formatDate(row.original.due_date) : '—') },
-    { id: 'state', header: 'State', accessorFn: (g) => g.state, cell: ({ row }) => GOAL_STATE_LABEL[row.original.state] },
+    {
+      id: 'due',
+      header: 'Due',
+      accessorFn: (g) => g.due_date,
+      cell: ({ row }) => (row.original.due_date ? formatDate(row.original.due_date) : '—'),
+    },
+    {
+      id: 'state',
+      header: 'State',
+      accessorFn: (g) => g.state,
+      cell: ({ row }) => GOAL_STATE_LABEL[row.original.state],
+    },
   ];
   return (
     <>
@@ -57,7 +86,13 @@ export default function GoalsEditor() {
         <Link to={base}>{project.name}</Link>
       </p>
       <h1>Goals</h1>
-      <DataTable caption={`Goals of ${project.name}`} columns={columns} data={goals} getRowId={(g) => String(g.id)} empty="No goals yet: add the first below." />
+      <DataTable
+        caption={`Goals of ${project.name}`}
+        columns={columns}
+        data={goals}
+        getRowId={(g) => String(g.id)}
+        empty="No goals yet: add the first below."
+      />
       <section className="card" aria-labelledby="new-goal-title">
         <h2 id="new-goal-title">Add a goal</h2>
         <GoalForm

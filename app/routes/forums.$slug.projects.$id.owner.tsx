@@ -11,7 +11,9 @@ import { formValues, parseFormData } from '~/utils/forms';
 import { invalidForm, toActionFailure } from '~/utils/forms.server';
 import { keepKnownQuery } from '~/utils/http.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Change owner · ${data?.project.name ?? 'Project'} · Inspection Forum` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Change owner · ${data?.project.name ?? 'Project'} · Inspection Forum` },
+];
 
 // Handing a project to someone else is the chair's call: trust restarts for the new owner.
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -20,7 +22,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const access = await requireForumRole(request, params.slug, ['chair']);
   const project = await getProjectInForum(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });
   const owners = await listPossibleOwners(db, { forumId: access.forum.id });
-  return json({ forum: { slug: access.forum.slug }, project: { id: project.id, name: project.name, ownerId: project.ownerId }, owners });
+  return json({
+    forum: { slug: access.forum.slug },
+    project: { id: project.id, name: project.name, ownerId: project.ownerId },
+    owners,
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -31,7 +37,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const parsed = parseFormData(formData, ChangeOwnerSchema);
   if (!parsed.ok) return invalidForm(parsed);
-  const result = await changeProjectOwner(db, { forumId: access.forum.id, projectId: project.id, ownerId: parsed.data.ownerId, note: parsed.data.reason, actorId: access.user.id, request });
+  const result = await changeProjectOwner(db, {
+    forumId: access.forum.id,
+    projectId: project.id,
+    ownerId: parsed.data.ownerId,
+    note: parsed.data.reason,
+    actorId: access.user.id,
+    request,
+  });
   if (!result.ok) return toActionFailure(result.failure, { values: formValues(formData) });
   return redirect(`/forums/${access.forum.slug}/projects/${project.id}#oversight-history`, 303);
 }
@@ -48,7 +61,8 @@ export default function ChangeOwner() {
       </p>
       <h1>Change the owner</h1>
       <p className="muted">
-        Trust is earned per owner: the project restarts at the level the new owner has earned (never Trusted), and the change is recorded in its oversight history.
+        Trust is earned per owner: the project restarts at the level the new owner has earned (never Trusted), and the
+        change is recorded in its oversight history.
       </p>
       <Form method="post" noValidate className="card">
         {failure?.formError ? (
@@ -63,7 +77,14 @@ export default function ChangeOwner() {
           errors={failure?.fieldErrors.ownerId}
           options={owners.map((o) => ({ value: o.id, label: `${o.name} (${o.role})` }))}
         />
-        <TextareaField label="Note (optional)" name="reason" rows={2} maxLength={2000} defaultValue={values.reason ?? ''} errors={failure?.fieldErrors.reason} />
+        <TextareaField
+          label="Note (optional)"
+          name="reason"
+          rows={2}
+          maxLength={2000}
+          defaultValue={values.reason ?? ''}
+          errors={failure?.fieldErrors.reason}
+        />
         <button type="submit" className="button">
           Change owner
         </button>

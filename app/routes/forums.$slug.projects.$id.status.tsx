@@ -8,7 +8,15 @@ import type { Policy } from '~/oversight';
 import { ErrorList, Field, RadioGroup, TextareaField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { assertProjectManager, canManageProject, requireIdParam } from '~/modules/projects/project.server';
-import { NOTE_MAX, TEXT_MAX, goalFieldName, newStatusFormValues, reopenErrors, statusFormValues, statusUpdateSchema } from '~/modules/status/status';
+import {
+  NOTE_MAX,
+  TEXT_MAX,
+  goalFieldName,
+  newStatusFormValues,
+  reopenErrors,
+  statusFormValues,
+  statusUpdateSchema,
+} from '~/modules/status/status';
 import {
   getCycleStatus,
   getStatusFormContext,
@@ -23,7 +31,9 @@ import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData, type FieldErrors } from '~/utils/forms';
 import { keepKnownQuery, invariantResponse } from '~/utils/http.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Status · ${data?.project.name ?? 'Project'} · Inspection Forum` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Status · ${data?.project.name ?? 'Project'} · Inspection Forum` },
+];
 
 const HEALTH_OPTIONS = [
   { value: 'on_track', label: 'On track' },
@@ -90,7 +100,14 @@ async function quickSave(request: Request, params: ActionFunctionArgs['params'],
   const parsed = parseFormData(formData, statusUpdateSchema(context.goals));
   if (!parsed.ok || reopenErrors(context.goals, parsed.data)) return null;
   const { meetingId } = context.cycle;
-  const result = await saveStatusOnce(db, { projectId, meetingId, userId: access.user.id, input: parsed.data, request, state: context.saveState });
+  const result = await saveStatusOnce(db, {
+    projectId,
+    meetingId,
+    userId: access.user.id,
+    input: parsed.data,
+    request,
+    state: context.saveState,
+  });
   if (result === 'moved' || !result.ok) return null;
   rememberStatusContext(access.forum.id, projectId, { ...context, saveState: result.next });
   return redirect(`/forums/${access.forum.slug}/projects/${projectId}#status-${result.statusId}`, 303);
@@ -103,28 +120,51 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { db, access, project, cycle, goals, saveState, context } = await loadContext(request, params);
   rememberStatusContext(access.forum.id, project.id, null);
   const values = formValues(formData);
-  if (context.archived) return failure(409, { values, formErrors: ['This project is archived, so there is no status to post.'] });
-  if (!cycle) return failure(409, { values, formErrors: ['This forum has no meeting coming up, so there is no status to post.'] });
+  if (context.archived)
+    return failure(409, { values, formErrors: ['This project is archived, so there is no status to post.'] });
+  if (!cycle)
+    return failure(409, {
+      values,
+      formErrors: ['This forum has no meeting coming up, so there is no status to post.'],
+    });
   const parsed = parseFormData(formData, statusUpdateSchema(goals));
   if (!parsed.ok) return failure(400, { values, fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors });
   const reopen = reopenErrors(goals, parsed.data);
   if (reopen) return failure(400, { values, fieldErrors: reopen });
 
-  const result = await saveStatusUpdate(db, { projectId: project.id, meetingId: cycle.meetingId, userId: access.user.id, input: parsed.data, request, state: saveState });
+  const result = await saveStatusUpdate(db, {
+    projectId: project.id,
+    meetingId: cycle.meetingId,
+    userId: access.user.id,
+    input: parsed.data,
+    request,
+    state: saveState,
+  });
   if (result.ok) {
     rememberStatusContext(access.forum.id, project.id, { ...context, cycle, saveState: result.next });
     return redirect(`/forums/${access.forum.slug}/projects/${project.id}#status-${result.statusId}`, 303);
   }
   invariantResponse(result.reason !== 'not_author', 'Only the author of this status can edit it', { status: 403 });
-  if (result.reason === 'locked') return failure(409, { values, formErrors: ['The meeting has started, so this cycle’s status can no longer change.'] });
+  if (result.reason === 'locked')
+    return failure(409, {
+      values,
+      formErrors: ['The meeting has started, so this cycle’s status can no longer change.'],
+    });
   if (result.reason === 'changed') {
-    return failure(409, { values, formErrors: ['The project’s owner or goals changed while you were saving, so nothing was saved. Reload the form and save again.'] });
+    return failure(409, {
+      values,
+      formErrors: [
+        'The project’s owner or goals changed while you were saving, so nothing was saved. Reload the form and save again.',
+      ],
+    });
   }
   // A stale edit: nothing was written. Keep what the user typed, show what is saved, and let them decide.
   return failure(409, {
     values: { ...values, version: String(result.current?.version ?? 0) },
     conflict: result.current,
-    formErrors: ['Someone saved this status after you opened it. Your changes were not saved: compare them with the saved status below, then save again to replace it.'],
+    formErrors: [
+      'Someone saved this status after you opened it. Your changes were not saved: compare them with the saved status below, then save again to replace it.',
+    ],
   });
 }
 
@@ -157,7 +197,9 @@ export default function StatusUpdatePage() {
     <p className="when">
       For the meeting on <strong>{formatDateTime(cycle.scheduledAt, forum.timeZone)}</strong>. Deadline:{' '}
       <strong>{formatDateTime(cycle.deadline, forum.timeZone)}</strong>
-      {cycle.late && cycle.open ? <span className="badge health-at_risk">deadline passed: will be marked late</span> : null}
+      {cycle.late && cycle.open ? (
+        <span className="badge health-at_risk">deadline passed: will be marked late</span>
+      ) : null}
     </p>
   );
   if (!cycle.open || !isAuthor) {
@@ -193,14 +235,19 @@ export default function StatusUpdatePage() {
       <Form method="post" noValidate className="status-form" aria-label={`Status update for ${project.name}`}>
         {actionData ? (
           <div className="form-error" role="alert">
-            {actionData.formErrors.length ? <ErrorList errors={actionData.formErrors} /> : <p>Some answers need fixing: see the marked fields.</p>}
+            {actionData.formErrors.length ? (
+              <ErrorList errors={actionData.formErrors} />
+            ) : (
+              <p>Some answers need fixing: see the marked fields.</p>
+            )}
           </div>
         ) : null}
         {conflict ? (
           <section className="card conflict" aria-labelledby="conflict-title">
             <h2 id="conflict-title">The saved status</h2>
             <p>
-              Saved by {conflict.authorName} at {formatDateTime(conflict.updatedAt, forum.timeZone)}: <HealthBadge health={conflict.health} />
+              Saved by {conflict.authorName} at {formatDateTime(conflict.updatedAt, forum.timeZone)}:{' '}
+              <HealthBadge health={conflict.health} />
             </p>
             <h3>Summary</h3>
             <pre className="saved-text">{conflict.summary}</pre>
@@ -219,7 +266,14 @@ export default function StatusUpdatePage() {
           </section>
         ) : null}
         <input type="hidden" name="version" value={values.version ?? '0'} />
-        <RadioGroup label="Health" name="health" hint={flagEarly} options={HEALTH_OPTIONS} defaultValue={values.health} errors={errors.health} />
+        <RadioGroup
+          label="Health"
+          name="health"
+          hint={flagEarly}
+          options={HEALTH_OPTIONS}
+          defaultValue={values.health}
+          errors={errors.health}
+        />
 
         {goals.length > 0 ? (
           <fieldset className="goal-values">
@@ -270,9 +324,31 @@ export default function StatusUpdatePage() {
           </p>
         )}
 
-        <TextareaField label="Summary" name="summary" rows={5} maxLength={TEXT_MAX} hint="Markdown: **bold**, lists, links." defaultValue={values.summary ?? ''} errors={errors.summary} />
-        <TextareaField label="Risks (optional)" name="risks" rows={3} maxLength={TEXT_MAX} defaultValue={values.risks ?? ''} errors={errors.risks} />
-        <TextareaField label="Asks for help (optional)" name="asks" rows={3} maxLength={TEXT_MAX} defaultValue={values.asks ?? ''} errors={errors.asks} />
+        <TextareaField
+          label="Summary"
+          name="summary"
+          rows={5}
+          maxLength={TEXT_MAX}
+          hint="Markdown: **bold**, lists, links."
+          defaultValue={values.summary ?? ''}
+          errors={errors.summary}
+        />
+        <TextareaField
+          label="Risks (optional)"
+          name="risks"
+          rows={3}
+          maxLength={TEXT_MAX}
+          defaultValue={values.risks ?? ''}
+          errors={errors.risks}
+        />
+        <TextareaField
+          label="Asks for help (optional)"
+          name="asks"
+          rows={3}
+          maxLength={TEXT_MAX}
+          defaultValue={values.asks ?? ''}
+          errors={errors.asks}
+        />
         <button type="submit" className="button" disabled={navigation.state === 'submitting'}>
           {status ? 'Save changes' : 'Post status'}
         </button>

@@ -29,7 +29,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         formErrors: parsed.formErrors,
         values: parsed.values,
       },
-      { status: 400 }
+      { status: 400 },
     );
   const result = await createProject(db, {
     forumId: access.forum.id,
@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
         formErrors: result.field ? [] : [result.message],
         values: formValues(formData),
       },
-      { status: result.status }
+      { status: result.status },
     );
   }
   return redirect(`/forums/${access.forum.slug}/projects/${result.value.id}`, 303);
@@ -62,18 +62,26 @@ export default function NewProject() {
       </p>
       <h1>New project</h1>
       <p className="muted">
-        The project starts at the oversight level its owner has earned (an owner’s first project starts at Standard; never Trusted), with a kickoff review at
-        the next meeting.
+        The project starts at the oversight level its owner has earned (an owner’s first project starts at Standard;
+        never Trusted), with a kickoff review at the next meeting.
       </p>
       {owners.length === 0 ? (
         <p className="notice">
-          Nobody in this forum holds the owner role yet: invite an owner from the forum’s <Link to={`/forums/${forum.slug}/settings/members`}>members</Link>{' '}
-          first.
+          Nobody in this forum holds the owner role yet: invite an owner from the forum’s{' '}
+          <Link to={`/forums/${forum.slug}/settings/members`}>members</Link> first.
         </p>
       ) : null}
       <Form method="post" noValidate className="card stack">
         {failed?.formErrors.length ? <ErrorList errors={failed.formErrors} /> : null}
-        <Field label="Name" name="name" defaultValue={values.name} errors={errors?.name} id="project-name" maxLength={200} autoComplete="off" />
+        <Field
+          label="Name"
+          name="name"
+          defaultValue={values.name}
+          errors={errors?.name}
+          id="project-name"
+          maxLength={200}
+          autoComplete="off"
+        />
         <TextareaField
           label="Description (optional)"
           name="description"

@@ -14,7 +14,20 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const schedule = await getReviewSchedule(db, { forumId: forum.id });
   const { rows } = await listProjectsForDashboard(db, { forumId: forum.id, query, paginate: false, schedule });
   const csv = toCsv([
-    ['Project', 'Owner', 'Health', 'Last verdict', 'Goal progress %', 'Oversight level', 'Escalated', 'Meetings until review', 'Next review', 'Next review reason', 'Last status', 'Late'],
+    [
+      'Project',
+      'Owner',
+      'Health',
+      'Last verdict',
+      'Goal progress %',
+      'Oversight level',
+      'Escalated',
+      'Meetings until review',
+      'Next review',
+      'Next review reason',
+      'Last status',
+      'Late',
+    ],
     ...rows.map((r) => [
       r.name,
       r.owner,

@@ -6,7 +6,13 @@ import { ErrorList, Field } from '~/components/ui/field';
 import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { ForumSettingsSchema, previewMeetings, timeZones, toSchedule } from '~/modules/forums/forums';
-import { getForumSettings, previewForumSchedule, setForumArchived, updateForumGeneral, updateForumSchedule } from '~/modules/forums/forums.server';
+import {
+  getForumSettings,
+  previewForumSchedule,
+  setForumArchived,
+  updateForumGeneral,
+  updateForumSchedule,
+} from '~/modules/forums/forums.server';
 import { getDb } from '~/utils/db.server';
 import { parseFormData } from '~/utils/forms';
 
@@ -27,8 +33,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 type Intent = 'general' | 'schedule' | 'archive';
-const failure = (intent: Intent, fieldErrors: Record<string, string[]>, formErrors: string[], values: Record<string, string>) =>
-  json({ intent, fieldErrors, formErrors, values, preview: null }, { status: 400 });
+const failure = (
+  intent: Intent,
+  fieldErrors: Record<string, string[]>,
+  formErrors: string[],
+  values: Record<string, string>,
+) => json({ intent, fieldErrors, formErrors, values, preview: null }, { status: 400 });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
@@ -50,7 +60,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
         actorId,
         request,
       });
-      if (!result.ok) return failure('general', { [result.field ?? 'slug']: [result.message] }, [], { name: input.name, slug: input.slug });
+      if (!result.ok)
+        return failure('general', { [result.field ?? 'slug']: [result.message] }, [], {
+          name: input.name,
+          slug: input.slug,
+        });
       return redirect(`/forums/${result.value.slug}/settings?saved=general`, 303);
     }
     case 'preview': {
@@ -85,10 +99,13 @@ export default function ForumGeneralSettings() {
   const [search] = useSearchParams();
   const saved = search.get('saved');
   const { live, onChange } = useLivePreview(settings.lastHeld);
-  const errorsFor = (intent: Intent) => (result?.intent === intent ? (result.fieldErrors as Record<string, string[] | undefined>) : undefined);
+  const errorsFor = (intent: Intent) =>
+    result?.intent === intent ? (result.fieldErrors as Record<string, string[] | undefined>) : undefined;
   const { lastHeld: _lastHeld, ...stored } = settings;
-  const valuesFor = (intent: Intent): Record<string, string | number> => (result?.intent === intent ? { ...stored, ...result.values } : stored);
-  const formErrors = (intent: Intent) => (result?.intent === intent && result.formErrors.length ? <ErrorList errors={result.formErrors as string[]} /> : null);
+  const valuesFor = (intent: Intent): Record<string, string | number> =>
+    result?.intent === intent ? { ...stored, ...result.values } : stored;
+  const formErrors = (intent: Intent) =>
+    result?.intent === intent && result.formErrors.length ? <ErrorList errors={result.formErrors as string[]} /> : null;
   const general = valuesFor('general');
   const preview = live ?? result?.preview ?? null;
   return (
@@ -141,7 +158,9 @@ export default function ForumGeneralSettings() {
 
       <section aria-labelledby="schedule-title">
         <h2 id="schedule-title">Schedule</h2>
-        <p className="muted">A change moves only planned meetings; a meeting that has started or closed keeps its date.</p>
+        <p className="muted">
+          A change moves only planned meetings; a meeting that has started or closed keeps its date.
+        </p>
         <Form method="post" noValidate className="card stack" onChange={canEdit ? onChange : undefined}>
           <fieldset disabled={!canEdit} className="plain">
             <legend className="skip-link">Schedule</legend>
@@ -160,9 +179,17 @@ export default function ForumGeneralSettings() {
           </fieldset>
         </Form>
         {preview ? (
-          <MeetingPreview title="With this schedule, the next meetings would be" dates={preview.dates} timeZone={preview.timeZone} />
+          <MeetingPreview
+            title="With this schedule, the next meetings would be"
+            dates={preview.dates}
+            timeZone={preview.timeZone}
+          />
         ) : (
-          <MeetingPreview title="The next meetings" dates={upcoming.map((d) => String(d))} timeZone={settings.timeZone} />
+          <MeetingPreview
+            title="The next meetings"
+            dates={upcoming.map((d) => String(d))}
+            timeZone={settings.timeZone}
+          />
         )}
       </section>
 
@@ -170,7 +197,8 @@ export default function ForumGeneralSettings() {
         <section aria-labelledby="archive-title">
           <h2 id="archive-title">Archive this forum</h2>
           <p className="muted">
-            An archived forum leaves every member’s list and its pages close; nothing is deleted. An instance admin can restore it from Admin → Forums.
+            An archived forum leaves every member’s list and its pages close; nothing is deleted. An instance admin can
+            restore it from Admin → Forums.
           </p>
           <Form method="post" noValidate className="card stack">
             <input type="hidden" name="intent" value="archive" />

@@ -15,16 +15,35 @@ import { parseFormData, type FieldErrors } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
 import { LinkNotice } from '~/components/link-notice';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Members · ${data.forum.name}` : 'Members · Inspection Forum' }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Members · ${data.forum.name}` : 'Members · Inspection Forum' },
+];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const { forum, role, user } = await requireForumRole(request, params.slug, MEMBER_READERS, db);
-  const [members, invitations] = await Promise.all([listMembers(db, { forumId: forum.id }), listPendingInvitations(db, { forumId: forum.id })]);
-  return json({ forum: { slug: forum.slug, name: forum.name }, canEdit: can({ role }, 'manage-forum'), me: user.id, members, invitations });
+  const [members, invitations] = await Promise.all([
+    listMembers(db, { forumId: forum.id }),
+    listPendingInvitations(db, { forumId: forum.id }),
+  ]);
+  return json({
+    forum: { slug: forum.slug, name: forum.name },
+    canEdit: can({ role }, 'manage-forum'),
+    me: user.id,
+    members,
+    invitations,
+  });
 }
 
-type ActionResult = { intent: string; ok: boolean; message?: string; link?: string; fieldErrors?: FieldErrors; formErrors?: string[]; values?: Record<string, string> };
+type ActionResult = {
+  intent: string;
+  ok: boolean;
+  message?: string;
+  link?: string;
+  fieldErrors?: FieldErrors;
+  formErrors?: string[];
+  values?: Record<string, string>;
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
@@ -32,14 +51,30 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseFormData(await request.formData(), MemberActionSchema);
   if (!parsed.ok) {
     const { intent: intentErrors, ...fieldErrors } = parsed.fieldErrors;
-    return json<ActionResult>({ intent: parsed.values.intent ?? '', ok: false, fieldErrors, formErrors: [...parsed.formErrors, ...(intentErrors ?? [])], values: parsed.values }, { status: 400 });
+    return json<ActionResult>(
+      {
+        intent: parsed.values.intent ?? '',
+        ok: false,
+        fieldErrors,
+        formErrors: [...parsed.formErrors, ...(intentErrors ?? [])],
+        values: parsed.values,
+      },
+      { status: 400 },
+    );
   }
   const result = await runMemberAction(db, { forumId: forum.id, actorId: user.id, request, action: parsed.data });
   if (!result.ok) {
     invariantResponse(result.status !== 404 || parsed.data.intent === 'revoke', result.message);
-    const values: Record<string, string> = parsed.data.intent === 'invite' ? { email: parsed.data.email, role: parsed.data.role } : {};
+    const values: Record<string, string> =
+      parsed.data.intent === 'invite' ? { email: parsed.data.email, role: parsed.data.role } : {};
     return json<ActionResult>(
-      { intent: parsed.data.intent, ok: false, fieldErrors: result.field ? { [result.field]: [result.message] } : {}, formErrors: result.field ? [] : [result.message], values },
+      {
+        intent: parsed.data.intent,
+        ok: false,
+        fieldErrors: result.field ? { [result.field]: [result.message] } : {},
+        formErrors: result.field ? [] : [result.message],
+        values,
+      },
       { status: result.status },
     );
   }
@@ -58,7 +93,17 @@ export default function MembersSettings() {
   const invite = result?.intent === 'invite' && !result.ok ? result : undefined;
   const memberColumns = useMemo<DataColumn<Member>[]>(
     () => [
-      { id: 'name', header: 'Name', accessorFn: (m) => m.name, cell: ({ row }) => <>{row.original.name}{row.original.deactivated ? <span className="muted"> (deactivated)</span> : null}</> },
+      {
+        id: 'name',
+        header: 'Name',
+        accessorFn: (m) => m.name,
+        cell: ({ row }) => (
+          <>
+            {row.original.name}
+            {row.original.deactivated ? <span className="muted"> (deactivated)</span> : null}
+          </>
+        ),
+      },
       { id: 'email', header: 'Email', accessorFn: (m) => m.email },
       {
         id: 'role',
@@ -76,7 +121,11 @@ export default function MembersSettings() {
                   </option>
                 ))}
               </select>
-              <button type="submit" className="button secondary small" aria-label={`Change the role of ${row.original.name}`}>
+              <button
+                type="submit"
+                className="button secondary small"
+                aria-label={`Change the role of ${row.original.name}`}
+              >
                 Change
               </button>
             </Form>
@@ -84,7 +133,12 @@ export default function MembersSettings() {
             ROLE_LABELS[row.original.role]
           ),
       },
-      { id: 'joined', header: 'Member since', accessorFn: (m) => m.joinedAt, cell: ({ row }) => formatDateTime(row.original.joinedAt) },
+      {
+        id: 'joined',
+        header: 'Member since',
+        accessorFn: (m) => m.joinedAt,
+        cell: ({ row }) => formatDateTime(row.original.joinedAt),
+      },
       ...(canEdit
         ? [
             {
@@ -95,7 +149,11 @@ export default function MembersSettings() {
                 <Form method="post">
                   <input type="hidden" name="intent" value="remove" />
                   <input type="hidden" name="userId" value={row.original.id} />
-                  <button type="submit" className="button secondary small" aria-label={`Remove ${row.original.name} from the forum`}>
+                  <button
+                    type="submit"
+                    className="button secondary small"
+                    aria-label={`Remove ${row.original.name} from the forum`}
+                  >
                     Remove
                   </button>
                 </Form>
@@ -110,7 +168,12 @@ export default function MembersSettings() {
     () => [
       { id: 'email', header: 'Email', accessorFn: (i) => i.email },
       { id: 'role', header: 'Role', accessorFn: (i) => ROLE_LABELS[i.role] ?? i.role },
-      { id: 'expires', header: 'Expires', accessorFn: (i) => i.expiresAt, cell: ({ row }) => (row.original.expired ? 'Expired' : formatDateTime(row.original.expiresAt)) },
+      {
+        id: 'expires',
+        header: 'Expires',
+        accessorFn: (i) => i.expiresAt,
+        cell: ({ row }) => (row.original.expired ? 'Expired' : formatDateTime(row.original.expiresAt)),
+      },
       ...(canEdit
         ? [
             {
@@ -121,7 +184,11 @@ export default function MembersSettings() {
                 <Form method="post">
                   <input type="hidden" name="intent" value="revoke" />
                   <input type="hidden" name="invitationId" value={row.original.id} />
-                  <button type="submit" className="button secondary small" aria-label={`Revoke the invitation of ${row.original.email}`}>
+                  <button
+                    type="submit"
+                    className="button secondary small"
+                    aria-label={`Revoke the invitation of ${row.original.email}`}
+                  >
                     Revoke
                   </button>
                 </Form>
@@ -136,21 +203,37 @@ export default function MembersSettings() {
     <div className="stack">
       <h2>Members of {forum.name}</h2>
       {canEdit ? null : <p className="muted">Only the chair changes members and roles.</p>}
-      {result?.ok && result.message ? <LinkNotice message={result.message} link={result.link} label="Invitation link to send" /> : null}
+      {result?.ok && result.message ? (
+        <LinkNotice message={result.message} link={result.link} label="Invitation link to send" />
+      ) : null}
       {result && !result.ok && result.intent !== 'invite' ? (
         <div role="alert" className="form-error">
           <ErrorList errors={[...(result.formErrors ?? []), ...Object.values(result.fieldErrors ?? {}).flat()]} />
         </div>
       ) : null}
-      <DataTable caption="Members and their roles" columns={memberColumns} data={members} getRowId={(m) => String(m.id)} />
+      <DataTable
+        caption="Members and their roles"
+        columns={memberColumns}
+        data={members}
+        getRowId={(m) => String(m.id)}
+      />
       <section aria-labelledby="pending-title">
         <h2 id="pending-title">Pending invitations</h2>
-        <DataTable caption="Invitations not yet accepted" columns={invitationColumns} data={invitations} getRowId={(i) => String(i.id)} empty="No pending invitations." />
+        <DataTable
+          caption="Invitations not yet accepted"
+          columns={invitationColumns}
+          data={invitations}
+          getRowId={(i) => String(i.id)}
+          empty="No pending invitations."
+        />
       </section>
       {canEdit ? (
         <section aria-labelledby="invite-title" className="card narrow-left">
           <h2 id="invite-title">Invite someone</h2>
-          <p className="muted">They get a link, valid for 7 days and usable once: it creates their account, or adds the forum to the one they have.</p>
+          <p className="muted">
+            They get a link, valid for 7 days and usable once: it creates their account, or adds the forum to the one
+            they have.
+          </p>
           <Form method="post" noValidate key={result?.intent === 'invite' && result.ok ? result.link : 'invite'}>
             <input type="hidden" name="intent" value="invite" />
             {invite?.formErrors?.length ? (
@@ -158,8 +241,23 @@ export default function MembersSettings() {
                 <ErrorList errors={invite.formErrors} />
               </div>
             ) : null}
-            <Field label="Email" name="email" type="email" autoComplete="off" required maxLength={254} defaultValue={invite?.values?.email ?? ''} errors={invite?.fieldErrors?.email} />
-            <SelectField label="Role" name="role" options={roleOptions} defaultValue={invite?.values?.role ?? 'owner'} errors={invite?.fieldErrors?.role} />
+            <Field
+              label="Email"
+              name="email"
+              type="email"
+              autoComplete="off"
+              required
+              maxLength={254}
+              defaultValue={invite?.values?.email ?? ''}
+              errors={invite?.fieldErrors?.email}
+            />
+            <SelectField
+              label="Role"
+              name="role"
+              options={roleOptions}
+              defaultValue={invite?.values?.role ?? 'owner'}
+              errors={invite?.fieldErrors?.role}
+            />
             <button type="submit" className="button">
               Create invitation link
             </button>

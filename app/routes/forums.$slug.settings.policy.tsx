@@ -25,7 +25,9 @@ import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { parseFormData, type FieldErrors } from '~/utils/forms';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Oversight policy · ${data.forum.name}` : 'Oversight policy · Inspection Forum' }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Oversight policy · ${data.forum.name}` : 'Oversight policy · Inspection Forum' },
+];
 
 // Settings → Oversight policy (issue #15): every member reads the policy and its versions; the chair saves a new
 // version with a reason. A save never touches current levels or past events (decision 015).
@@ -50,7 +52,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseFormData(await request.formData(), PolicyActionSchema);
   if (!parsed.ok) {
     const { intent: intentErrors, ...fieldErrors } = parsed.fieldErrors;
-    return json<ActionResult>({ ok: false, fieldErrors, formErrors: [...parsed.formErrors, ...(intentErrors ?? [])], values: parsed.values }, { status: 400 });
+    return json<ActionResult>(
+      { ok: false, fieldErrors, formErrors: [...parsed.formErrors, ...(intentErrors ?? [])], values: parsed.values },
+      { status: 400 },
+    );
   }
   const input = parsed.data;
   // Each intent is one service call.
@@ -63,18 +68,35 @@ export async function action({ request, params }: ActionFunctionArgs) {
         const issue = candidate.error.issues[0];
         const field = issue.path.map(String).join('.');
         return json<ActionResult>(
-          { ok: false, fieldErrors: field ? { [field]: [issue.message] } : {}, formErrors: field ? [] : [issue.message], values },
+          {
+            ok: false,
+            fieldErrors: field ? { [field]: [issue.message] } : {},
+            formErrors: field ? [] : [issue.message],
+            values,
+          },
           { status: 400 },
         );
       }
       return json<ActionResult>({ ok: true, preview: await previewPolicy(getDb(), forum.id, candidate.data), values });
     }
     case 'save': {
-      const result = await savePolicyVersion(getDb(), { forumId: forum.id, actorId: user.id, baseVersion: input.baseVersion, policy: toPolicy(input), reason: input.reason, request });
+      const result = await savePolicyVersion(getDb(), {
+        forumId: forum.id,
+        actorId: user.id,
+        baseVersion: input.baseVersion,
+        policy: toPolicy(input),
+        reason: input.reason,
+        request,
+      });
       if (!result.ok) {
         const values = { ...policyFormValues(toPolicy(input)), reason: input.reason };
         return json<ActionResult>(
-          { ok: false, fieldErrors: result.field ? { [result.field]: [result.message] } : {}, formErrors: result.field ? [] : [result.message], values },
+          {
+            ok: false,
+            fieldErrors: result.field ? { [result.field]: [result.message] } : {},
+            formErrors: result.field ? [] : [result.message],
+            values,
+          },
           { status: result.status },
         );
       }
@@ -92,7 +114,17 @@ function rangeText(p: PolicyParameter): string {
   return `From ${min} to ${max}`;
 }
 
-function ParameterField({ p, value, errors, disabled }: { p: PolicyParameter; value: string; errors?: string[]; disabled: boolean }) {
+function ParameterField({
+  p,
+  value,
+  errors,
+  disabled,
+}: {
+  p: PolicyParameter;
+  value: string;
+  errors?: string[];
+  disabled: boolean;
+}) {
   const hint = `${p.meaning} Default: ${formatValue(p.key, DEFAULT_POLICY[p.key])}. ${rangeText(p)}.`;
   const id = `policy-${p.key}`;
   if (isLevelKey(p.key)) {
@@ -142,8 +174,18 @@ export default function PolicySettings() {
   const columns = useMemo<DataColumn<Version>[]>(
     () => [
       { id: 'number', header: 'Version', accessorFn: (v) => v.number },
-      { id: 'when', header: 'When', accessorFn: (v) => v.createdAt, cell: ({ row }) => formatDateTime(row.original.createdAt, forum.timeZone) },
-      { id: 'who', header: 'Who', accessorFn: (v) => v.author ?? '', cell: ({ row }) => row.original.author ?? <span className="muted">Set up by the system</span> },
+      {
+        id: 'when',
+        header: 'When',
+        accessorFn: (v) => v.createdAt,
+        cell: ({ row }) => formatDateTime(row.original.createdAt, forum.timeZone),
+      },
+      {
+        id: 'who',
+        header: 'Who',
+        accessorFn: (v) => v.author ?? '',
+        cell: ({ row }) => row.original.author ?? <span className="muted">Set up by the system</span>,
+      },
       { id: 'why', header: 'Why', accessorFn: (v) => v.reason },
       {
         id: 'changes',
@@ -169,15 +211,17 @@ export default function PolicySettings() {
     <div className="stack">
       {saved ? (
         <p className="notice" role="status">
-          Version {saved} saved. It applies to events from now on; each project keeps its current level and meets the new values at its next event.
+          Version {saved} saved. It applies to events from now on; each project keeps its current level and meets the
+          new values at its next event.
         </p>
       ) : null}
       <section aria-labelledby="policy-title">
         <h2 id="policy-title">Oversight policy · version {current.number}</h2>
         <p className="muted">
-          How fast a project earns lighter review and how misses tighten it. Every change is a new version with a reason; each oversight event is judged by the
-          version in force when it happened, so a change never rewrites history. Saving does not move current levels: each project meets the new values at its next
-          review, status or missed status.
+          How fast a project earns lighter review and how misses tighten it. Every change is a new version with a
+          reason; each oversight event is judged by the version in force when it happened, so a change never rewrites
+          history. Saving does not move current levels: each project meets the new values at its next review, status or
+          missed status.
         </p>
         <Form method="post" noValidate className="card stack">
           {/* The version shown: after a refusal because another save came first, saving again builds on that one. */}
@@ -193,7 +237,13 @@ export default function PolicySettings() {
                 <h3>{g.title}</h3>
               </legend>
               {g.parameters.map((p) => (
-                <ParameterField key={p.key} p={p} value={values[p.key] ?? ''} errors={errors[p.key]} disabled={!canEdit} />
+                <ParameterField
+                  key={p.key}
+                  p={p}
+                  value={values[p.key] ?? ''}
+                  errors={errors[p.key]}
+                  disabled={!canEdit}
+                />
               ))}
             </fieldset>
           ))}
@@ -229,7 +279,12 @@ export default function PolicySettings() {
       </section>
       <section aria-labelledby="history-title">
         <h2 id="history-title">Version history</h2>
-        <DataTable caption="Versions of this forum's oversight policy, newest first" columns={columns} data={versions} getRowId={(v) => String(v.number)} />
+        <DataTable
+          caption="Versions of this forum's oversight policy, newest first"
+          columns={columns}
+          data={versions}
+          getRowId={(v) => String(v.number)}
+        />
       </section>
     </div>
   );

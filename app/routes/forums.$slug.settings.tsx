@@ -6,7 +6,9 @@ import { requireForumRole } from '~/modules/auth/guards.server';
 import { getForumPolicyProblems } from '~/modules/forums/forums.server';
 import { getDb } from '~/utils/db.server';
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `Settings · ${data?.forum.name ?? 'Forum'} · Inspection Forum` }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `Settings · ${data?.forum.name ?? 'Forum'} · Inspection Forum` },
+];
 
 // The forum's settings: the chair edits. Every member reads the oversight policy tab (issue #15); the other tabs
 // keep their own guards (leaders read them; owners and observers get 403 from the tab's loader, audit-logged).
@@ -37,7 +39,8 @@ export default function ForumSettings() {
       {policyProblems.length ? (
         <div className="warning" role="alert">
           <p>
-            <strong>This forum’s stored oversight policy is invalid, so the engine is using the default policy.</strong> The values that fail validation:
+            <strong>This forum’s stored oversight policy is invalid, so the engine is using the default policy.</strong>{' '}
+            The values that fail validation:
           </p>
           <ul>
             {policyProblems.map((p) => (

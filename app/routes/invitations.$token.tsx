@@ -11,13 +11,18 @@ import { parseFormData } from '~/utils/forms';
 import { invalidForm } from '~/utils/forms.server';
 import { invariantResponse } from '~/utils/http.server';
 
-export const meta: MetaFunction = () => [{ title: 'Invitation · Inspection Forum' }, { name: 'referrer', content: 'no-referrer' }];
+export const meta: MetaFunction = () => [
+  { title: 'Invitation · Inspection Forum' },
+  { name: 'referrer', content: 'no-referrer' },
+];
 
 // The link is the credential (single-use, hashed, expiring); whoever holds it may see what it offers. GET never uses it.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
   const invitation = await getInvitation(db, params.token ?? '');
-  invariantResponse(invitation.ok, invitation.ok ? '' : invitation.message, { status: invitation.ok ? 200 : invitation.status });
+  invariantResponse(invitation.ok, invitation.ok ? '' : invitation.message, {
+    status: invitation.ok ? 200 : invitation.status,
+  });
   const user = await getOptionalUser(request, db);
   const mode = user
     ? user.email.toLowerCase() === invitation.email.toLowerCase()
@@ -43,17 +48,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const parsed = parseFormData(await request.formData(), AcceptInvitationSchema);
   if (!parsed.ok) {
     const invitation = await getInvitation(db, token);
-    invariantResponse(invitation.ok, invitation.ok ? '' : invitation.message, { status: invitation.ok ? 200 : invitation.status });
+    invariantResponse(invitation.ok, invitation.ok ? '' : invitation.message, {
+      status: invitation.ok ? 200 : invitation.status,
+    });
     return invalidForm(parsed, parsed.values.intent ?? null);
   }
   const result = await acceptInvitation(db, {
     token,
     request,
     user: user ? { id: user.id, email: user.email } : null,
-    account: parsed.data.intent === 'create-account' ? { name: parsed.data.name, password: parsed.data.password } : undefined,
+    account:
+      parsed.data.intent === 'create-account' ? { name: parsed.data.name, password: parsed.data.password } : undefined,
   });
   invariantResponse(result.ok, result.ok ? '' : result.message, { status: result.ok ? 200 : result.status });
-  const headers: HeadersInit = result.sessionToken ? { 'Set-Cookie': await commitSessionCookie(result.sessionToken) } : {};
+  const headers: HeadersInit = result.sessionToken
+    ? { 'Set-Cookie': await commitSessionCookie(result.sessionToken) }
+    : {};
   return redirect(`/forums/${result.slug}`, { status: 303, headers });
 }
 
@@ -67,7 +77,8 @@ export default function InvitationPage() {
     <div className="narrow card stack">
       <h1>Join {forum.name}</h1>
       <p>
-        You are invited to <strong>{forum.name}</strong> as <strong>{ROLE_LABELS[role] ?? role}</strong>, with the email <strong>{email}</strong>.
+        You are invited to <strong>{forum.name}</strong> as <strong>{ROLE_LABELS[role] ?? role}</strong>, with the email{' '}
+        <strong>{email}</strong>.
       </p>
       {result?.formError ? (
         <p role="alert" className="form-error">
@@ -91,16 +102,45 @@ export default function InvitationPage() {
       {mode === 'sign-in' ? (
         <p>
           There is already an account for {email}.{' '}
-          <Link to={`/login?${new URLSearchParams({ redirectTo: `/invitations/${encodeURIComponent(token)}` })}`}>Sign in to accept</Link>.
+          <Link to={`/login?${new URLSearchParams({ redirectTo: `/invitations/${encodeURIComponent(token)}` })}`}>
+            Sign in to accept
+          </Link>
+          .
         </p>
       ) : null}
       {mode === 'create-account' ? (
         <Form method="post" noValidate>
           <input type="hidden" name="intent" value="create-account" />
           <input type="text" autoComplete="username" value={email} readOnly hidden />
-          <Field label="Your name" name="name" type="text" autoComplete="name" required maxLength={120} defaultValue={values?.name ?? ''} errors={errors?.name} />
-          <Field label="Password" name="password" type="password" autoComplete="new-password" required minLength={8} maxLength={128} hint="8 to 128 characters; common passwords are refused." errors={errors?.password} />
-          <Field label="Repeat the password" name="confirmPassword" type="password" autoComplete="new-password" required errors={errors?.confirmPassword} />
+          <Field
+            label="Your name"
+            name="name"
+            type="text"
+            autoComplete="name"
+            required
+            maxLength={120}
+            defaultValue={values?.name ?? ''}
+            errors={errors?.name}
+          />
+          <Field
+            label="Password"
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            maxLength={128}
+            hint="8 to 128 characters; common passwords are refused."
+            errors={errors?.password}
+          />
+          <Field
+            label="Repeat the password"
+            name="confirmPassword"
+            type="password"
+            autoComplete="new-password"
+            required
+            errors={errors?.confirmPassword}
+          />
           <button type="submit" className="button">
             Create my account and join
           </button>

@@ -51,8 +51,24 @@ export default function Login() {
           </p>
         ) : null}
         <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
-        <Field label="Email" name="email" type="email" autoComplete="username" required defaultValue={actionData?.values.email ?? ''} errors={errors?.email} autoFocus />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={errors?.password} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="username"
+          required
+          defaultValue={actionData?.values.email ?? ''}
+          errors={errors?.email}
+          autoFocus
+        />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          errors={errors?.password}
+        />
         <button type="submit" className="button" disabled={navigation.state === 'submitting'}>
           Sign in
         </button>

@@ -10,7 +10,10 @@ import { parseFormData } from '~/utils/forms';
 import { invalidForm } from '~/utils/forms.server';
 import { invariantResponse } from '~/utils/http.server';
 
-export const meta: MetaFunction = () => [{ title: 'Set your password · Inspection Forum' }, { name: 'referrer', content: 'no-referrer' }];
+export const meta: MetaFunction = () => [
+  { title: 'Set your password · Inspection Forum' },
+  { name: 'referrer', content: 'no-referrer' },
+];
 
 // Anyone holding the link may use it: the link is the credential (single-use, hashed, expiring). GET never uses it.
 export async function loader({ params }: LoaderFunctionArgs) {
@@ -52,8 +55,25 @@ export default function SetPassword() {
           </p>
         ) : null}
         <input type="text" autoComplete="username" value={email} readOnly hidden />
-        <Field label="New password" name="password" type="password" autoComplete="new-password" required minLength={8} maxLength={128} hint="8 to 128 characters; common passwords are refused." errors={errors?.password} />
-        <Field label="Repeat the password" name="confirmPassword" type="password" autoComplete="new-password" required errors={errors?.confirmPassword} />
+        <Field
+          label="New password"
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          required
+          minLength={8}
+          maxLength={128}
+          hint="8 to 128 characters; common passwords are refused."
+          errors={errors?.password}
+        />
+        <Field
+          label="Repeat the password"
+          name="confirmPassword"
+          type="password"
+          autoComplete="new-password"
+          required
+          errors={errors?.confirmPassword}
+        />
         <button type="submit" className="button">
           Set password and sign in
         </button>

@@ -7,13 +7,20 @@ import { getDb } from '~/utils/db.server';
 import { parseFormData } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
 
-export const meta: MetaFunction = () => [{ title: 'Stop these emails · Inspection Forum' }, { name: 'referrer', content: 'no-referrer' }];
+export const meta: MetaFunction = () => [
+  { title: 'Stop these emails · Inspection Forum' },
+  { name: 'referrer', content: 'no-referrer' },
+];
 
 // The link in every notification: signed for one user and one kind, it works without signing in (decision 014).
 async function read(params: LoaderFunctionArgs['params']) {
   const db = getDb();
   const target = await readUnsubscribeToken(db, params.token ?? '');
-  invariantResponse(target, 'This unsubscribe link is not valid. Check that you copied all of it, or choose your emails on your account page.', { status: 404 });
+  invariantResponse(
+    target,
+    'This unsubscribe link is not valid. Check that you copied all of it, or choose your emails on your account page.',
+    { status: 404 },
+  );
   const user = await db.selectFrom('users').select(['email']).where('id', '=', target.userId).executeTakeFirst();
   invariantResponse(user, 'This unsubscribe link is not valid.', { status: 404 });
   return { db, ...target, email: user.email };
@@ -40,7 +47,8 @@ export default function Unsubscribe() {
       <h1>Stop these emails</h1>
       {result?.done ? (
         <p role="status">
-          Done: {email} will no longer get emails for “{label}”. You can turn them back on from <Link to="/account">your account</Link>.
+          Done: {email} will no longer get emails for “{label}”. You can turn them back on from{' '}
+          <Link to="/account">your account</Link>.
         </p>
       ) : (
         <>

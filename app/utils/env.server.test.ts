@@ -12,7 +12,11 @@ test('TRUST_PROXY is a hop count or a list of addresses, validated at start', ()
   expect(parseEnv({}).TRUST_PROXY).toBe(false);
   expect(parseEnv({ TRUST_PROXY: '' }).TRUST_PROXY).toBe(false);
   expect(parseEnv({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
-  expect(parseEnv({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16, ::1' }).TRUST_PROXY).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+  expect(parseEnv({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16, ::1' }).TRUST_PROXY).toEqual([
+    '10.0.0.1',
+    '10.1.0.0/16',
+    '::1',
+  ]);
   for (const bad of ['0', '99', 'yes', '10.0.0.1/33', 'proxy.example', '10.0.0.1,,']) {
     expect(() => parseEnv({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
   }
@@ -25,7 +29,6 @@ test('APP_URL is the base of absolute links: validated, defaulting to the local 
     expect(() => parseEnv({ APP_URL: bad }), bad).toThrow(/APP_URL/);
   }
 });
-
 
 describe('safe defaults (issue #14)', () => {
   test('the demo seed runs by default only on the embedded database outside production', () => {
@@ -42,7 +45,9 @@ describe('safe defaults (issue #14)', () => {
     expect(guardsAgainstDemoAccounts(parseEnv({}))).toBe(false);
     expect(guardsAgainstDemoAccounts(parseEnv({ NODE_ENV: 'production' }))).toBe(true);
     expect(guardsAgainstDemoAccounts(parseEnv({ DATABASE_URL: 'postgres://db/app' }))).toBe(true);
-    expect(guardsAgainstDemoAccounts(parseEnv({ DATABASE_URL: 'postgres://db/app', ALLOW_DEMO_ACCOUNTS: 'true' }))).toBe(false);
+    expect(
+      guardsAgainstDemoAccounts(parseEnv({ DATABASE_URL: 'postgres://db/app', ALLOW_DEMO_ACCOUNTS: 'true' })),
+    ).toBe(false);
   });
 
   test('APP_URL must be an http(s) URL; empty means unset', () => {

@@ -60,7 +60,10 @@ function parseTrustProxy(value: string, ctx: z.RefinementCtx): false | number | 
     };
     if (list.every(address)) return list;
   }
-  ctx.addIssue({ code: 'custom', message: 'must be a hop count (1–10) or a comma-separated list of IP addresses or subnets' });
+  ctx.addIssue({
+    code: 'custom',
+    message: 'must be a hop count (1–10) or a comma-separated list of IP addresses or subnets',
+  });
   return z.NEVER;
 }
 
@@ -91,8 +94,9 @@ export function seedsDemo(env: Pick<Env, 'SEED_DEMO' | 'DATABASE_URL' | 'NODE_EN
 }
 
 /** A server holding real data: production, or a PostgreSQL server. It refuses the demo accounts unless allowed. */
-export const guardsAgainstDemoAccounts = (env: Pick<Env, 'DATABASE_URL' | 'NODE_ENV' | 'ALLOW_DEMO_ACCOUNTS'>): boolean =>
-  (env.NODE_ENV === 'production' || Boolean(env.DATABASE_URL)) && env.ALLOW_DEMO_ACCOUNTS !== 'true';
+export const guardsAgainstDemoAccounts = (
+  env: Pick<Env, 'DATABASE_URL' | 'NODE_ENV' | 'ALLOW_DEMO_ACCOUNTS'>,
+): boolean => (env.NODE_ENV === 'production' || Boolean(env.DATABASE_URL)) && env.ALLOW_DEMO_ACCOUNTS !== 'true';
 
 let cached: Env | undefined;
 export function getEnv(): Env {

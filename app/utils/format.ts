@@ -9,7 +9,15 @@ function formatter(style: 'date' | 'dateTime', timeZone: string): Intl.DateTimeF
       'en-GB',
       style === 'date'
         ? { day: 'numeric', month: 'short', year: 'numeric', timeZone }
-        : { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' },
+        : {
+            day: 'numeric',
+            month: 'short',
+            year: 'numeric',
+            hour: '2-digit',
+            minute: '2-digit',
+            timeZone,
+            timeZoneName: 'short',
+          },
     );
     formatters.set(key, f);
   }

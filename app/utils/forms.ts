@@ -39,7 +39,12 @@ export function parseFormData<S extends z.ZodType>(formData: FormData, schema: S
   const withNul = Object.keys(values).filter((k) => values[k].includes('\u0000'));
   if (withNul.length > 0) {
     const fieldErrors = Object.fromEntries(withNul.map((k) => [k, ['Remove the invisible NUL character']]));
-    return { ok: false, fieldErrors, formErrors: [], values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replaceAll('\u0000', '')])) };
+    return {
+      ok: false,
+      fieldErrors,
+      formErrors: [],
+      values: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v.replaceAll('\u0000', '')])),
+    };
   }
   const result = schema.safeParse(values);
   if (result.success) return { ok: true, data: result.data };
@@ -55,12 +60,15 @@ export function parseFormData<S extends z.ZodType>(formData: FormData, schema: S
     }
     const key = issue.path.map(String).join('.');
     if (!key) formErrors.push(issue.message);
-    else if (key in fieldErrors || Object.keys(fieldErrors).length < MAX_FIELD_ERRORS) (fieldErrors[key] ??= []).push(issue.message);
+    else if (key in fieldErrors || Object.keys(fieldErrors).length < MAX_FIELD_ERRORS)
+      (fieldErrors[key] ??= []).push(issue.message);
   }
   if (unknown.size > 0) {
     const named = [...unknown].slice(0, MAX_NAMED_FIELDS).map((k) => (k.length > 40 ? `${k.slice(0, 40)}…` : k));
     const more = unknown.size - named.length;
-    formErrors.unshift(`Unexpected field${unknown.size > 1 ? 's' : ''}: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+    formErrors.unshift(
+      `Unexpected field${unknown.size > 1 ? 's' : ''}: ${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`,
+    );
     for (const key of unknown) delete values[key];
   }
   return { ok: false, fieldErrors, formErrors, values };

@@ -37,7 +37,11 @@ function remove(cache: Cache, key: string, entry: Entry) {
   cache.bytes -= entry.bytes;
 }
 
-export function forumPageData<T>(forum: { id: number; dataVersion: number }, key: string, compute: () => Promise<T>): Promise<SerializeFrom<T>> {
+export function forumPageData<T>(
+  forum: { id: number; dataVersion: number },
+  key: string,
+  compute: () => Promise<T>,
+): Promise<SerializeFrom<T>> {
   const cache = cacheFor();
   // Kept (and handed out) as its JSON copy: pages hand it to the render as is (page-data.server.ts).
   if (!cache) return compute().then((computed) => jsonCopy(computed) as SerializeFrom<T>);

@@ -50,7 +50,10 @@ export function assignRequestId(req: IncomingMessage): string {
  * One log line per request when its response is done: request id, method, route pattern, path (secret-looking
  * parameters redacted, no query string), user id (when signed in), status and duration in ms.
  */
-export function requestLogger(logger: Logger, routeOf: (req: IncomingMessage, res: ServerResponse) => RouteMatch | null) {
+export function requestLogger(
+  logger: Logger,
+  routeOf: (req: IncomingMessage, res: ServerResponse) => RouteMatch | null,
+) {
   trackRequestUsers();
   const fields = (req: IncomingMessage, res: ServerResponse) => {
     const match = routeOf(req, res);

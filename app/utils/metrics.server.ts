@@ -102,7 +102,11 @@ export function metricsEndpoint(registry: client.Registry, token: string | undef
     const given = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '';
     const hash = crypto.createHash('sha256').update(given).digest();
     if (!crypto.timingSafeEqual(hash, expected)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('A bearer token is required\n');
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="metrics"')
+        .type('text/plain')
+        .send('A bearer token is required\n');
       return;
     }
     try {

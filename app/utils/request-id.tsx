@@ -12,7 +12,9 @@ export const REQUEST_ID_IN_MESSAGE = /\(request ([0-9a-f-]{36})\)$/;
 export function useErrorRequestId(error: unknown): string | undefined {
   const fromServer = useContext(RequestIdContext);
   const [fromPage] = useState(() =>
-    typeof document === 'undefined' ? undefined : (document.querySelector<HTMLElement>('[data-request-id]')?.dataset.requestId ?? undefined),
+    typeof document === 'undefined'
+      ? undefined
+      : (document.querySelector<HTMLElement>('[data-request-id]')?.dataset.requestId ?? undefined),
   );
   const fromMessage = error instanceof Error ? REQUEST_ID_IN_MESSAGE.exec(error.message)?.[1] : undefined;
   return fromServer ?? fromMessage ?? fromPage;

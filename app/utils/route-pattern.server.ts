@@ -22,7 +22,9 @@ const SECRET_PARAM = /token|secret|code|key|password/i;
  * Matches a path against the app's routes as Remix does (the router's own ranking), for logs and metrics:
  * raw URLs would give unbounded label sets and may carry secrets.
  */
-export function createRouteMatcher(manifest: Record<string, ManifestRoute | undefined>): (pathname: string) => RouteMatch | null {
+export function createRouteMatcher(
+  manifest: Record<string, ManifestRoute | undefined>,
+): (pathname: string) => RouteMatch | null {
   const routes = Object.values(manifest).filter((r): r is ManifestRoute => !!r);
   const tree = (parentId?: string): AgnosticRouteObject[] =>
     routes
@@ -40,7 +42,7 @@ export function createRouteMatcher(manifest: Record<string, ManifestRoute | unde
               path: r.path,
               caseSensitive: r.caseSensitive,
               children: tree(r.id),
-            }
+            },
       );
   const objects = tree(undefined);
   return (pathname) => {
@@ -54,14 +56,16 @@ export function createRouteMatcher(manifest: Record<string, ManifestRoute | unde
     const params = matches[matches.length - 1].params;
     const safePath = Object.entries(params).reduce(
       (p, [name, value]) => (value && SECRET_PARAM.test(name) ? p.split(`/${value}`).join('/[redacted]') : p),
-      pathname
+      pathname,
     );
     return { pattern, safePath };
   };
 }
 
 /** The route of a request, worked out once per request (the logger and the metrics both ask). */
-export function createRequestRouteResolver(manifest: Record<string, ManifestRoute | undefined>): (req: { url?: string }) => RouteMatch | null {
+export function createRequestRouteResolver(
+  manifest: Record<string, ManifestRoute | undefined>,
+): (req: { url?: string }) => RouteMatch | null {
   const match = createRouteMatcher(manifest);
   const seen = new WeakMap<object, RouteMatch | null>();
   return (req) => {

@@ -4,7 +4,17 @@
  * next to the labels and constants the pages use; in the browser each schema is this inert stand-in, and any
  * attempt to validate with one says so. Browser code that must validate uses `zod/mini`.
  */
-const parsing = new Set(['parse', 'safeParse', 'parseAsync', 'safeParseAsync', 'spa', 'decode', 'encode', 'safeDecode', 'safeEncode']);
+const parsing = new Set([
+  'parse',
+  'safeParse',
+  'parseAsync',
+  'safeParseAsync',
+  'spa',
+  'decode',
+  'encode',
+  'safeDecode',
+  'safeEncode',
+]);
 
 function refuse(): never {
   throw new Error('zod schemas run on the server only: in the browser, validate with zod/mini');

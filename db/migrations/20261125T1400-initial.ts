@@ -13,7 +13,9 @@ async function run(db: Kysely<any>, script: string): Promise<void> {
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await run(db, `
+  await run(
+    db,
+    `
     CREATE TABLE users (
       id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
       email text NOT NULL CHECK (length(email) BETWEEN 3 AND 254),
@@ -227,7 +229,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       detail jsonb NOT NULL DEFAULT '{}'::jsonb
     );
     CREATE INDEX audit_log_forum_at_idx ON audit_log (forum_id, at DESC);
-  `);
+  `,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

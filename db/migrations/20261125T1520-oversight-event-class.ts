@@ -20,7 +20,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       ELSE 'HARD_MISS' END`.execute(db);
   await sql`ALTER TABLE oversight_events ALTER COLUMN event_class DROP DEFAULT`.execute(db);
   await sql`ALTER TABLE oversight_events ADD CONSTRAINT oversight_events_event_class_check CHECK (event_class IN
-    ('PASS','FLAG','HONEST_OFF','SOFT_MISS','HARD_MISS','MISSED','STATUS','OVERRIDE','SPILLOVER','RESTART','REJECTED'))`.execute(db);
+    ('PASS','FLAG','HONEST_OFF','SOFT_MISS','HARD_MISS','MISSED','STATUS','OVERRIDE','SPILLOVER','RESTART','REJECTED'))`.execute(
+    db,
+  );
   await sql`CREATE INDEX oversight_events_project_class_idx ON oversight_events (project_id, event_class)`.execute(db);
 }
 

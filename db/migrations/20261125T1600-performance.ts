@@ -18,7 +18,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     WHERE c.project_id = p.id`.execute(db);
   // The review load counts, per meeting, the projects whose oversight had started by then: min(occurred_at) of a
   // project's events is one index probe instead of a scan of its history.
-  await sql`CREATE INDEX oversight_events_project_occurred_idx ON oversight_events (project_id, occurred_at)`.execute(db);
+  await sql`CREATE INDEX oversight_events_project_occurred_idx ON oversight_events (project_id, occurred_at)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

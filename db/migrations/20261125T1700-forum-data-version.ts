@@ -63,14 +63,17 @@ export async function up(db: Kysely<any>): Promise<void> {
       IF NEW.data_version = OLD.data_version THEN NEW.data_version := OLD.data_version + 1; END IF;
       RETURN NEW;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER forums_settings_changed BEFORE UPDATE ON forums FOR EACH ROW EXECUTE FUNCTION forum_settings_changed()`.execute(db);
+  await sql`CREATE TRIGGER forums_settings_changed BEFORE UPDATE ON forums FOR EACH ROW EXECUTE FUNCTION forum_settings_changed()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`DROP TRIGGER forums_settings_changed ON forums`.execute(db);
   await sql`DROP FUNCTION forum_settings_changed()`.execute(db);
   await sql`DROP TRIGGER users_forum_data_changed ON users`.execute(db);
-  for (const [table] of TABLES) await sql`DROP TRIGGER ${sql.raw(`${table}_forum_data_changed`)} ON ${sql.table(table)}`.execute(db);
+  for (const [table] of TABLES)
+    await sql`DROP TRIGGER ${sql.raw(`${table}_forum_data_changed`)} ON ${sql.table(table)}`.execute(db);
   await sql`DROP FUNCTION forum_data_changed()`.execute(db);
   await sql`ALTER TABLE forums DROP COLUMN data_version`.execute(db);
 }

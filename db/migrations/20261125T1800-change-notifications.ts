@@ -16,7 +16,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       PERFORM pg_notify('inspection_changes', 's:' || OLD.id_hash);
       RETURN NULL;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER sessions_notify AFTER DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION notify_session_ended()`.execute(db);
+  await sql`CREATE TRIGGER sessions_notify AFTER DELETE ON sessions FOR EACH ROW EXECUTE FUNCTION notify_session_ended()`.execute(
+    db,
+  );
 
   await sql`
     CREATE FUNCTION notify_user_changed() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -48,7 +50,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       END IF;
       RETURN NULL;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER forums_notify AFTER UPDATE OR DELETE ON forums FOR EACH ROW EXECUTE FUNCTION notify_forum_changed()`.execute(db);
+  await sql`CREATE TRIGGER forums_notify AFTER UPDATE OR DELETE ON forums FOR EACH ROW EXECUTE FUNCTION notify_forum_changed()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

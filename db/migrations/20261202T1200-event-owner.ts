@@ -22,7 +22,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       END IF;
       RETURN NEW;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER oversight_events_owner BEFORE INSERT ON oversight_events FOR EACH ROW EXECUTE FUNCTION oversight_event_owner()`.execute(db);
+  await sql`CREATE TRIGGER oversight_events_owner BEFORE INSERT ON oversight_events FOR EACH ROW EXECUTE FUNCTION oversight_event_owner()`.execute(
+    db,
+  );
   await sql`CREATE INDEX oversight_events_owner_idx ON oversight_events (owner_id, occurred_at DESC)`.execute(db);
 }
 

@@ -28,7 +28,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       failed_at timestamptz
     )`.execute(db);
   // The dispatcher's claim: rows neither sent nor given up, by when they are due.
-  await sql`CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL`.execute(db);
+  await sql`CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE sent_at IS NULL AND failed_at IS NULL`.execute(
+    db,
+  );
   await sql`CREATE INDEX outbox_created ON outbox (created_at DESC, id DESC)`.execute(db);
   // "Forgot password" requests, throttled per address and per client like sign-ins (login_attempts).
   await sql`
@@ -51,7 +53,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Secrets the instance makes for itself (the key that signs unsubscribe links), the same for every app instance.
   await sql`CREATE TABLE instance_secrets (name text PRIMARY KEY, value text NOT NULL)`.execute(db);
   // How long before a status deadline the owners who owe a status are reminded.
-  await sql`ALTER TABLE forums ADD COLUMN status_reminder_hours integer NOT NULL DEFAULT 24 CHECK (status_reminder_hours BETWEEN 1 AND 336)`.execute(db);
+  await sql`ALTER TABLE forums ADD COLUMN status_reminder_hours integer NOT NULL DEFAULT 24 CHECK (status_reminder_hours BETWEEN 1 AND 336)`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -89,11 +89,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz NOT NULL DEFAULT now(),
       PRIMARY KEY (forum_id, number)
     )`.execute(db);
-  await sql`ALTER TABLE forums ADD COLUMN policy_version integer NOT NULL DEFAULT 1 CHECK (policy_version >= 1)`.execute(db);
+  await sql`ALTER TABLE forums ADD COLUMN policy_version integer NOT NULL DEFAULT 1 CHECK (policy_version >= 1)`.execute(
+    db,
+  );
 
-  const forums = await sql<{ id: number | string; policy: unknown; created_at: Date }>`SELECT id, policy, created_at FROM forums ORDER BY id`.execute(db);
+  const forums = await sql<{
+    id: number | string;
+    policy: unknown;
+    created_at: Date;
+  }>`SELECT id, policy, created_at FROM forums ORDER BY id`.execute(db);
   for (const f of forums.rows) {
-    const stored = f.policy !== null && typeof f.policy === 'object' && !Array.isArray(f.policy) ? (f.policy as Record<string, unknown>) : null;
+    const stored =
+      f.policy !== null && typeof f.policy === 'object' && !Array.isArray(f.policy)
+        ? (f.policy as Record<string, unknown>)
+        : null;
     const parsed = stored ? Schema.safeParse({ ...DEFAULTS, ...stored }) : null;
     const values = parsed?.success ? parsed.data : DEFAULTS;
     const reason = parsed?.success
@@ -101,11 +110,14 @@ export async function up(db: Kysely<any>): Promise<void> {
       : 'The policy in force when policy versions began: the stored policy failed validation, so the defaults applied';
     await sql`INSERT INTO policy_versions (forum_id, number, "values", author_id, reason, created_at)
       VALUES (${f.id}, 1, ${JSON.stringify(values)}::jsonb, NULL, ${reason}, ${f.created_at})`.execute(db);
-    if (parsed?.success) await sql`UPDATE forums SET policy = ${JSON.stringify(values)}::jsonb WHERE id = ${f.id}`.execute(db);
+    if (parsed?.success)
+      await sql`UPDATE forums SET policy = ${JSON.stringify(values)}::jsonb WHERE id = ${f.id}`.execute(db);
   }
 
   // One statement, no UPDATE: existing rows read the default (no rewrite, no per-row trigger events).
-  await sql`ALTER TABLE oversight_events ADD COLUMN policy_version integer NOT NULL DEFAULT 1 CHECK (policy_version >= 1)`.execute(db);
+  await sql`ALTER TABLE oversight_events ADD COLUMN policy_version integer NOT NULL DEFAULT 1 CHECK (policy_version >= 1)`.execute(
+    db,
+  );
   await sql`ALTER TABLE oversight_events ALTER COLUMN policy_version DROP DEFAULT`.execute(db);
   await sql`
     CREATE FUNCTION oversight_event_policy_version() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -115,7 +127,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       END IF;
       RETURN NEW;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER oversight_events_policy_version BEFORE INSERT ON oversight_events FOR EACH ROW EXECUTE FUNCTION oversight_event_policy_version()`.execute(db);
+  await sql`CREATE TRIGGER oversight_events_policy_version BEFORE INSERT ON oversight_events FOR EACH ROW EXECUTE FUNCTION oversight_event_policy_version()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -56,12 +56,16 @@ function appEnv(db: { DATA_DIR: string; DATABASE_URL?: string }, port: number): 
 
 /** The first admin, from the real CLI, the password on standard input. */
 function createAdminWithCli(env: NodeJS.ProcessEnv) {
-  const result = spawnSync('npx', ['tsx', 'scripts/admin.ts', 'create', '--email', ADMIN.email, '--name', ADMIN.name, '--password-stdin'], {
-    env,
-    input: `${PASSWORD}\n`,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const result = spawnSync(
+    'npx',
+    ['tsx', 'scripts/admin.ts', 'create', '--email', ADMIN.email, '--name', ADMIN.name, '--password-stdin'],
+    {
+      env,
+      input: `${PASSWORD}\n`,
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
   expect(result.status, `npm run admin failed:\n${result.stdout}\n${result.stderr}`).toBe(0);
   expect(result.stdout).toContain(`Created the instance admin ${ADMIN.name} <${ADMIN.email}>`);
 }
@@ -81,7 +85,7 @@ async function startServer(env: NodeJS.ProcessEnv): Promise<{ server: ChildProce
         if (exited) throw new Error(`The server exited before answering /healthz:\n${log}`);
         return (await fetch(url).catch(() => undefined))?.status ?? 0;
       },
-      { timeout: 120_000, intervals: [500] }
+      { timeout: 120_000, intervals: [500] },
     )
     .toBe(200);
   return { server, log: () => log };
@@ -106,7 +110,12 @@ async function stopServer(server: ChildProcess | undefined) {
 }
 
 /** One person: a browser context of their own; any page error or console error fails the test at the end. */
-async function person(browser: Browser, baseURL: string, errors: string[], who: string): Promise<{ context: BrowserContext; page: Page }> {
+async function person(
+  browser: Browser,
+  baseURL: string,
+  errors: string[],
+  who: string,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ baseURL });
   const page = await context.newPage();
   page.on('pageerror', (err) => errors.push(`${who}: pageerror: ${err.message}`));
@@ -226,8 +235,11 @@ async function runAcceptance(browser: Browser, db: { DATA_DIR: string; DATABASE_
 
     await admin.reload();
     const members = admin.getByRole('table', { name: 'Members and their roles' });
-    for (const who of [CHAIR, LEADER, OWNER1, OWNER2]) await expect(members.getByRole('row', { name: new RegExp(who.name) })).toBeVisible();
-    await expect(admin.getByRole('table', { name: 'Invitations not yet accepted' }).getByRole('row', { name: /example\.test/ })).toHaveCount(0);
+    for (const who of [CHAIR, LEADER, OWNER1, OWNER2])
+      await expect(members.getByRole('row', { name: new RegExp(who.name) })).toBeVisible();
+    await expect(
+      admin.getByRole('table', { name: 'Invitations not yet accepted' }).getByRole('row', { name: /example\.test/ }),
+    ).toHaveCount(0);
 
     // 4. The chair creates three projects for the two owners.
     for (const project of PROJECTS) {
@@ -307,7 +319,8 @@ async function runAcceptance(browser: Browser, db: { DATA_DIR: string; DATABASE_
       await page.goto(`/forums/${FORUM.slug}`);
       const table = page.getByRole('table', { name: /^Projects in/ });
       await expect(table.getByRole('row')).toHaveCount(PROJECTS.length + 1);
-      for (const project of PROJECTS) await expect(table.getByRole('row', { name: new RegExp(project.name) })).toContainText(/Tight|Standard|Light/);
+      for (const project of PROJECTS)
+        await expect(table.getByRole('row', { name: new RegExp(project.name) })).toContainText(/Tight|Standard|Light/);
     }
     await expectNoAxeViolations(leader);
     expect(errors).toEqual([]);
@@ -337,7 +350,9 @@ test.describe('acceptance: a real team from an empty database to its first close
     try {
       await adminQuery(PG_SERVER, 'SELECT 1');
     } catch (err) {
-      throw new Error(`The PostgreSQL variant needs a server at ${PG_SERVER} (user postgres, trust auth): ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(
+        `The PostgreSQL variant needs a server at ${PG_SERVER} (user postgres, trust auth): ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
     const name = `if_accept_${crypto.randomBytes(5).toString('hex')}`;
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'inspection-forum-accept-pg-'));

@@ -19,7 +19,8 @@ test.describe('leader dashboard', () => {
     await expect(page).toHaveURL(/sort=project&dir=desc/);
     const rows = table.getByRole('row');
     await expect(rows).toHaveCount(6);
-    for (const cell of await table.getByRole('cell', { name: /Trusted|Light|Standard|Tight/ }).allTextContents()) expect(cell).toBe('Trusted');
+    for (const cell of await table.getByRole('cell', { name: /Trusted|Light|Standard|Tight/ }).allTextContents())
+      expect(cell).toBe('Trusted');
 
     await page.goBack();
     await expect(page).not.toHaveURL(/level=trusted/);
@@ -49,11 +50,19 @@ test.describe('leader dashboard', () => {
     expect(await cells.count()).toBe((await rows.count()) - 1);
 
     // The coming meeting's agenda discusses exactly these projects.
-    const names = (await page.getByRole('table', { name: /Projects in/ }).getByRole('row').locator('td:first-child').allTextContents()).sort();
+    const names = (
+      await page
+        .getByRole('table', { name: /Projects in/ })
+        .getByRole('row')
+        .locator('td:first-child')
+        .allTextContents()
+    ).sort();
     await page.getByRole('navigation', { name: 'Forum' }).getByRole('link', { name: 'Meetings' }).click();
     await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').first().click();
     await expect(page.getByRole('heading', { level: 1, name: /^Meeting of/ })).toBeVisible();
-    const discussed = (await page.locator('article.agenda-item h3').allTextContents()).map((t) => t.replace(/^\d+\.\s*/, '').trim());
+    const discussed = (await page.locator('article.agenda-item h3').allTextContents()).map((t) =>
+      t.replace(/^\d+\.\s*/, '').trim(),
+    );
     expect(discussed.sort()).toEqual(names);
   });
 
@@ -64,7 +73,12 @@ test.describe('leader dashboard', () => {
     await page.goto('/forums/demo');
     await page.getByRole('link', { name: /^Owner/ }).click();
     await expect(page).toHaveURL(/sort=owner&dir=asc/);
-    await expect(page.getByRole('table', { name: /Projects in/ }).getByRole('row').nth(1)).toContainText('Ava Chen');
+    await expect(
+      page
+        .getByRole('table', { name: /Projects in/ })
+        .getByRole('row')
+        .nth(1),
+    ).toContainText('Ava Chen');
     await page.getByLabel('Due this meeting').check();
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect(page).toHaveURL(/due=1/);
@@ -74,9 +88,14 @@ test.describe('leader dashboard', () => {
   test('exports the current view as CSV', async ({ page }) => {
     await signIn(page, 'chair@demo.test');
     await page.goto('/forums/demo?level=light');
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Export CSV' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Export CSV' }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe('demo-projects.csv');
-    const text = await (await download.createReadStream()).toArray().then((chunks) => Buffer.concat(chunks).toString('utf8'));
+    const text = await (await download.createReadStream())
+      .toArray()
+      .then((chunks) => Buffer.concat(chunks).toString('utf8'));
     const lines = text.trim().split('\r\n');
     // Every text cell is quoted (CSV injection, issue #22).
     expect(lines[0]).toMatch(/^"Project","Owner","Health"/);

@@ -10,7 +10,10 @@ async function otherBrowser(browser: Browser) {
   return { context, page: await context.newPage() };
 }
 
-test('a person who forgot their password gets a link by email, sets a new password and signs in with it', async ({ page, browser }) => {
+test('a person who forgot their password gets a link by email, sets a new password and signs in with it', async ({
+  page,
+  browser,
+}) => {
   test.slow(); // several password hashes and two browsers on a shared machine
   // A user of our own (never a demo user: other specs sign in with their passwords).
   const email = `forgetful-${unique()}@example.test`;
@@ -42,7 +45,9 @@ test('a person who forgot their password gets a link by email, sets a new passwo
     await expect(person.page.getByLabel('Email')).toHaveValue('not an email');
     await person.page.getByLabel('Email').fill(email);
     await person.page.getByRole('button', { name: 'Email me a link' }).click();
-    await expect(person.page.getByRole('status')).toContainText(`If ${email} belongs to an account, we have sent it a link`);
+    await expect(person.page.getByRole('status')).toContainText(
+      `If ${email} belongs to an account, we have sent it a link`,
+    );
 
     // The email, as the admin sees it in the outbox (no mail server configured here).
     await page.goto('/admin/outbox?state=pending');

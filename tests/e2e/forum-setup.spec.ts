@@ -88,12 +88,14 @@ test('the schedule preview works without JavaScript', async ({ browser, baseURL 
       .getByRole('region', {
         name: 'With this schedule, the next meetings would be',
       })
-      .getByRole('listitem')
+      .getByRole('listitem'),
   ).toHaveCount(4);
   await context.close();
 });
 
-test('the chair creates a project for an owner: starting level on the dashboard, kickoff on the next agenda; archive and unarchive', async ({ page }) => {
+test('the chair creates a project for an owner: starting level on the dashboard, kickoff on the next agenda; archive and unarchive', async ({
+  page,
+}) => {
   await signIn(page, 'chair@demo.test');
   await page.goto('/forums/platform');
   await page.getByRole('link', { name: 'New project' }).click();

@@ -1,6 +1,8 @@
 import { attemptSignIn, expect, expectNoAxeViolations, signIn, test } from './fixtures';
 
-test('the demo chair signs in and sees the forum dashboard with projects at several oversight levels', async ({ page }) => {
+test('the demo chair signs in and sees the forum dashboard with projects at several oversight levels', async ({
+  page,
+}) => {
   await signIn(page, 'chair@demo.test');
   await expect(page.getByRole('heading', { name: 'Welcome, Morgan Hale' })).toBeVisible();
   await expectNoAxeViolations(page);

@@ -4,19 +4,29 @@ import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
 
 const DATE = /\d{1,2} [A-Z][a-z]{2,3} \d{4}/;
 
-test('an owner lands on their projects: level, next review, this cycle’s status and a button to post or edit it', async ({ page }) => {
+test('an owner lands on their projects: level, next review, this cycle’s status and a button to post or edit it', async ({
+  page,
+}) => {
   await signIn(page, 'owner1@demo.test');
   // A member of one forum lands on its work at once.
   await expect(page).toHaveURL(/\/$/);
   const forum = page.getByRole('region', { name: /Demo Leadership Review/ });
   await expect(forum.getByRole('heading', { name: 'My projects' })).toBeVisible();
   const table = forum.getByRole('table', { name: 'My projects in Demo Leadership Review' });
-  await expect(table.getByRole('columnheader')).toHaveText(['Project', 'Level', 'Next review', 'This cycle’s status', 'Status']);
+  await expect(table.getByRole('columnheader')).toHaveText([
+    'Project',
+    'Level',
+    'Next review',
+    'This cycle’s status',
+    'Status',
+  ]);
   for (const name of ['Checkout redesign', 'Fraud rules v2', 'Payments reliability']) {
     const row = table.getByRole('row').filter({ has: page.getByRole('link', { name, exact: true }) });
     await expect(row.getByRole('cell').nth(1)).toHaveText(/^(Tight|Standard|Light|Trusted)/);
     await expect(row.getByRole('cell').nth(2)).toHaveText(DATE);
-    await expect(row.getByRole('cell').nth(3)).toHaveText(/^(Posted (On track|At risk|Off track)|Due by .*UTC|Overdue.*|Not posted.*)/);
+    await expect(row.getByRole('cell').nth(3)).toHaveText(
+      /^(Posted (On track|At risk|Off track)|Due by .*UTC|Overdue.*|Not posted.*)/,
+    );
     await expect(row.getByRole('link', { name: new RegExp(`^(Post|Edit) status for ${name}$`) })).toBeVisible();
   }
   // Only the owner's own projects.
@@ -31,7 +41,9 @@ test('an owner lands on their projects: level, next review, this cycle’s statu
   await expect(page.getByRole('link', { name: 'Checkout redesign' }).first()).toBeVisible();
 });
 
-test('an owner whose status is not in sees it due (or overdue) with the deadline in the forum’s time zone', async ({ page }) => {
+test('an owner whose status is not in sees it due (or overdue) with the deadline in the forum’s time zone', async ({
+  page,
+}) => {
   await signIn(page, 'owner4@demo.test');
   const table = page.getByRole('table', { name: 'My projects in Demo Leadership Review' });
   const row = table.getByRole('row').filter({ has: page.getByRole('link', { name: 'Hiring pipeline', exact: true }) });
@@ -43,14 +55,18 @@ test('an owner whose status is not in sees it due (or overdue) with the deadline
   await expect(page.getByRole('table', { name: 'My projects in Platform Council' })).toBeVisible();
 });
 
-test('the chair’s home is the next meeting: exceptions, missing statuses and a Start meeting form on the meeting’s own action', async ({ page }) => {
+test('the chair’s home is the next meeting: exceptions, missing statuses and a Start meeting form on the meeting’s own action', async ({
+  page,
+}) => {
   await signIn(page, 'chair@demo.test');
   const forum = page.getByRole('region', { name: /Demo Leadership Review/ });
   const meeting = forum.getByRole('region', { name: /Next meeting/ });
   await expect(meeting.getByRole('heading', { name: /^Next meeting: / })).toContainText(DATE);
   await expect(meeting.getByRole('heading', { name: 'Exceptions' })).toBeVisible();
   // The demo forum's escalated project is an exception with its reason.
-  await expect(meeting.getByRole('listitem').filter({ hasText: 'Data warehouse migration' }).first()).toContainText('Escalated');
+  await expect(meeting.getByRole('listitem').filter({ hasText: 'Data warehouse migration' }).first()).toContainText(
+    'Escalated',
+  );
   await expect(meeting.getByRole('heading', { name: /^Statuses (not in yet|missing) \(\d+\)$/ })).toBeVisible();
   const href = await meeting.getByRole('link', { name: DATE }).getAttribute('href');
   expect(href).toMatch(/^\/forums\/demo\/meetings\/\d+$/);
@@ -70,9 +86,13 @@ test('the chair’s home is the next meeting: exceptions, missing statuses and a
   await expect(page).toHaveURL(new RegExp(`${href}$`));
 });
 
-test('a leader sees the next meeting’s exceptions and missing statuses, without a Start meeting button', async ({ page }) => {
+test('a leader sees the next meeting’s exceptions and missing statuses, without a Start meeting button', async ({
+  page,
+}) => {
   await signIn(page, 'leader@demo.test');
-  const meeting = page.getByRole('region', { name: /Demo Leadership Review/ }).getByRole('region', { name: /Next meeting/ });
+  const meeting = page
+    .getByRole('region', { name: /Demo Leadership Review/ })
+    .getByRole('region', { name: /Next meeting/ });
   await expect(meeting.getByRole('heading', { name: 'Exceptions' })).toBeVisible();
   await expect(meeting.getByRole('heading', { name: /^Statuses (not in yet|missing) \(\d+\)$/ })).toBeVisible();
   await expect(meeting.getByRole('button', { name: 'Start meeting' })).toHaveCount(0);

@@ -9,7 +9,12 @@ test('the busiest pages hydrate without errors, and client navigation between th
   });
   page.on('pageerror', (error) => errors.push(error.message));
   await signIn(page, 'chair@demo.test');
-  for (const path of ['/forums/demo', '/forums/demo?sort=progress&dir=desc', '/forums/demo/oversight', '/forums/demo/meetings']) {
+  for (const path of [
+    '/forums/demo',
+    '/forums/demo?sort=progress&dir=desc',
+    '/forums/demo/oversight',
+    '/forums/demo/meetings',
+  ]) {
     await page.goto(path);
     await page.waitForLoadState('networkidle');
   }

@@ -66,7 +66,10 @@ test('an admin invites a user, who sets a password from the link and signs in', 
   await invitee.context.close();
 });
 
-test('deactivating a user ends their signed-in session at once; they cannot sign in again', async ({ page, browser }) => {
+test('deactivating a user ends their signed-in session at once; they cannot sign in again', async ({
+  page,
+  browser,
+}) => {
   await signIn(page, 'chair@demo.test');
   const email = `leaving-${unique()}@example.test`;
   const link = await inviteUserAsAdmin(page, { email, name: 'Lee Leaving' });
@@ -89,7 +92,10 @@ test('deactivating a user ends their signed-in session at once; they cannot sign
   await user.context.close();
 });
 
-test('the chair invites a member, who accepts in another browser; the chair changes the role, then removes them', async ({ page, browser }) => {
+test('the chair invites a member, who accepts in another browser; the chair changes the role, then removes them', async ({
+  page,
+  browser,
+}) => {
   await signIn(page, 'chair@demo.test');
   await page.goto('/forums/demo/settings/members');
   await expect(page.getByRole('heading', { name: /Members of/ })).toBeVisible();

@@ -22,7 +22,9 @@ test('the chair creates a forum to try meeting changes in', async ({ page }) => 
   await expect(page).toHaveURL(new RegExp(`/forums/${SLUG}$`));
 });
 
-test('the chair moves a meeting: a day in the past is refused with what was typed kept, then the move shows', async ({ page }) => {
+test('the chair moves a meeting: a day in the past is refused with what was typed kept, then the move shows', async ({
+  page,
+}) => {
   await signIn(page, 'chair@demo.test');
   await page.goto(`/forums/${SLUG}/meetings`);
   await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').first().click();
@@ -45,13 +47,21 @@ test('the chair moves a meeting: a day in the past is refused with what was type
   await section.getByLabel('New time').fill('15:45');
   await section.getByRole('button', { name: 'Move meeting' }).click();
   const [y, m, d] = target.split('-').map(Number);
-  const shown = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(y, m - 1, d)));
+  const shown = new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(Date.UTC(y, m - 1, d)));
   await expect(page.getByRole('heading', { level: 1 })).toContainText(`Meeting of ${shown}, 15:45`);
   await expect(section.getByLabel('New date')).toHaveValue(target);
   await expect(section.getByLabel('New time')).toHaveValue('15:45');
 });
 
-test('the chair skips a meeting with a reason, without JavaScript; it shows as skipped in the list and the minutes', async ({ browser, baseURL }) => {
+test('the chair skips a meeting with a reason, without JavaScript; it shows as skipped in the list and the minutes', async ({
+  browser,
+  baseURL,
+}) => {
   // Axe needs scripts: the pages are checked with JavaScript in the next test.
   const context = await browser.newContext({ javaScriptEnabled: false, baseURL });
   const page = await context.newPage();
@@ -85,14 +95,18 @@ test('the chair skips a meeting with a reason, without JavaScript; it shows as s
 test('skipped meetings read well: the meeting page and the list pass axe', async ({ page }) => {
   await signIn(page, 'chair@demo.test');
   await page.goto(`/forums/${SLUG}/meetings`);
-  await expect(page.getByRole('table', { name: 'Upcoming meetings' }).getByText('Skipped — Bank holiday')).toBeVisible();
+  await expect(
+    page.getByRole('table', { name: 'Upcoming meetings' }).getByText('Skipped — Bank holiday'),
+  ).toBeVisible();
   await expectNoAxeViolations(page);
   await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').nth(1).click();
   await expect(page.getByText('Skipped — Bank holiday (by')).toBeVisible();
   await expectNoAxeViolations(page);
 });
 
-test('the chair records who attended (starting from who acted) and writes notes; both are in the minutes', async ({ page }) => {
+test('the chair records who attended (starting from who acted) and writes notes; both are in the minutes', async ({
+  page,
+}) => {
   await signIn(page, 'chair@demo.test');
   await page.goto(`/forums/${SLUG}/meetings`);
   await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').first().click();
@@ -110,7 +124,9 @@ test('the chair records who attended (starting from who acted) and writes notes;
   await expect(record.getByText('Not recorded yet')).toHaveCount(0);
   await expect(chair).toBeChecked();
 
-  await record.getByLabel('Meeting notes (Markdown)').fill('## Decisions\n\n- **Ship** the pilot\n- <script>window.pwned = 1</script>');
+  await record
+    .getByLabel('Meeting notes (Markdown)')
+    .fill('## Decisions\n\n- **Ship** the pilot\n- <script>window.pwned = 1</script>');
   await record.getByRole('button', { name: 'Save notes' }).click();
   const notes = record.locator('.meeting-notes');
   await expect(notes.getByRole('heading', { name: 'Decisions' })).toBeVisible();
@@ -124,7 +140,11 @@ test('the chair records who attended (starting from who acted) and writes notes;
   expect(minutes).toContain('## Notes\n\n## Decisions\n\n- **Ship** the pilot');
 });
 
-test('a member makes a calendar link a calendar app can read without signing in; a new link ends the old one', async ({ page, playwright, baseURL }) => {
+test('a member makes a calendar link a calendar app can read without signing in; a new link ends the old one', async ({
+  page,
+  playwright,
+  baseURL,
+}) => {
   await signIn(page, 'chair@demo.test');
   await page.goto('/account');
   const section = page.getByRole('region', { name: 'Calendar subscription' });

@@ -24,7 +24,9 @@ async function closeMeeting(page: Page): Promise<string[]> {
   return announced;
 }
 
-test('the chair runs the coming meeting: start, verdicts, a pulled consent item, an action item, close, level changes', async ({ page }) => {
+test('the chair runs the coming meeting: start, verdicts, a pulled consent item, an action item, close, level changes', async ({
+  page,
+}) => {
   test.setTimeout(90_000); // two confirmations and their accessibility checks on a shared machine
   await signIn(page, 'chair@demo.test');
   await openMeetings(page);
@@ -35,7 +37,11 @@ test('the chair runs the coming meeting: start, verdicts, a pulled consent item,
   await expectNoAxeViolations(page);
 
   await startMeeting(page, { axe: true });
-  await page.getByRole('table', { name: 'Consent agenda' }).getByRole('row', { name: /Mobile app 3\.0/ }).getByRole('button', { name: /Pull/ }).click();
+  await page
+    .getByRole('table', { name: 'Consent agenda' })
+    .getByRole('row', { name: /Mobile app 3\.0/ })
+    .getByRole('button', { name: /Pull/ })
+    .click();
   const pulled = page.getByRole('article').filter({ has: page.getByRole('heading', { name: /Mobile app 3\.0/ }) });
   await expect(pulled).toContainText('Pulled from the consent agenda');
   await expectNoAxeViolations(page);
@@ -52,13 +58,18 @@ test('the chair runs the coming meeting: start, verdicts, a pulled consent item,
   }
   // After the last verdict the item stays in view, saved, and its link goes on to the close section.
   await expect(items.last().locator('.saved-note')).toContainText('Verdict saved.');
-  await expect(items.last().getByRole('link', { name: 'Go to the end of the agenda' })).toHaveAttribute('href', '#close-meeting');
+  await expect(items.last().getByRole('link', { name: 'Go to the end of the agenda' })).toHaveAttribute(
+    'href',
+    '#close-meeting',
+  );
 
   const first = items.first();
   await first.getByLabel('New action item').fill('Share the corrective plan with the forum');
   await first.getByLabel('Due date').fill('2030-01-15');
   await first.getByRole('button', { name: 'Add action item' }).click();
-  await expect(first.getByRole('listitem').filter({ hasText: 'Share the corrective plan with the forum' })).toContainText('due 15 Jan 2030');
+  await expect(
+    first.getByRole('listitem').filter({ hasText: 'Share the corrective plan with the forum' }),
+  ).toContainText('due 15 Jan 2030');
 
   const announced = await closeMeeting(page);
   // What the confirmation announced is what the close did, each change explained.
@@ -98,31 +109,44 @@ test('two reviewers at once: an early start asks first, a colleague’s verdict 
   const itemOn = (p: Page, n: number) => p.getByRole('article').nth(n);
   const first = (await itemOn(leader.page, 0).getByRole('heading', { level: 3 }).innerText()).replace(/^\d+\.\s*/, '');
   const second = (await itemOn(leader.page, 1).getByRole('heading', { level: 3 }).innerText()).replace(/^\d+\.\s*/, '');
-  const item = (p: Page, name: string) => p.getByRole('article').filter({ has: p.getByRole('heading', { level: 3, name: new RegExp(`\\d+\\. ${name}$`) }) });
+  const item = (p: Page, name: string) =>
+    p.getByRole('article').filter({ has: p.getByRole('heading', { level: 3, name: new RegExp(`\\d+\\. ${name}$`) }) });
 
   // The leader records a verdict; the chair's page, untouched, shows it within a few seconds without a reload.
   await item(leader.page, first).getByRole('radio', { name: 'At risk' }).check();
-  await item(leader.page, first).getByRole('textbox', { name: /^Feedback for/ }).fill('Leader: the hiring plan is slipping');
+  await item(leader.page, first)
+    .getByRole('textbox', { name: /^Feedback for/ })
+    .fill('Leader: the hiring plan is slipping');
   await item(leader.page, first).getByRole('button', { name: 'Record verdict' }).click();
   await expect(leader.page.locator('.meeting-status')).toContainText('1 of');
-  await expect(item(chair.page, first).locator('.recorded-verdict')).toContainText('by Priya Raman', { timeout: 20_000 });
+  await expect(item(chair.page, first).locator('.recorded-verdict')).toContainText('by Priya Raman', {
+    timeout: 20_000,
+  });
   await expect(item(chair.page, first).locator('.recorded-verdict')).toContainText('At risk');
 
   // The chair starts typing on the second item (the page no longer refreshes under them); the leader saves first.
   await item(chair.page, second).getByRole('radio', { name: 'At risk' }).check();
-  await item(chair.page, second).getByRole('textbox', { name: /^Feedback for/ }).fill('Chair: needs a recovery plan');
+  await item(chair.page, second)
+    .getByRole('textbox', { name: /^Feedback for/ })
+    .fill('Chair: needs a recovery plan');
   await item(leader.page, second).getByRole('radio', { name: 'On track' }).check();
-  await item(leader.page, second).getByRole('textbox', { name: /^Feedback for/ }).fill('Leader: fine this week');
+  await item(leader.page, second)
+    .getByRole('textbox', { name: /^Feedback for/ })
+    .fill('Leader: fine this week');
   await item(leader.page, second).getByRole('button', { name: 'Record verdict' }).click();
   await expect(leader.page.locator('.meeting-status')).toContainText('2 of');
   await chair.page.waitForTimeout(5_000); // a refresh interval: the chair's edits must survive it
-  await expect(item(chair.page, second).getByRole('textbox', { name: /^Feedback for/ })).toHaveValue('Chair: needs a recovery plan');
+  await expect(item(chair.page, second).getByRole('textbox', { name: /^Feedback for/ })).toHaveValue(
+    'Chair: needs a recovery plan',
+  );
   await item(chair.page, second).getByRole('button', { name: 'Record verdict' }).click();
   const conflict = item(chair.page, second).getByRole('alert');
   await expect(conflict).toContainText('Priya Raman saved this verdict');
   await expect(conflict).toContainText('On track');
   await expect(conflict).toContainText('Leader: fine this week');
-  await expect(item(chair.page, second).getByRole('textbox', { name: /^Feedback for/ })).toHaveValue('Chair: needs a recovery plan');
+  await expect(item(chair.page, second).getByRole('textbox', { name: /^Feedback for/ })).toHaveValue(
+    'Chair: needs a recovery plan',
+  );
   await expect(item(chair.page, second).getByRole('radio', { name: 'At risk' })).toBeChecked();
   await expectNoAxeViolations(chair.page);
 
@@ -138,7 +162,11 @@ test('two reviewers at once: an early start asks first, a colleague’s verdict 
   const announced = await summary.locator('.level-changes > li').allInnerTexts();
   await summary.getByRole('button', { name: 'Confirm and close' }).click();
   await expect(chair.page.locator('.meeting-status')).toContainText('Closed');
-  expect((await chair.page.getByRole('region', { name: 'Level changes' }).locator('.level-changes > li').allInnerTexts()).sort()).toEqual(announced.sort());
+  expect(
+    (
+      await chair.page.getByRole('region', { name: 'Level changes' }).locator('.level-changes > li').allInnerTexts()
+    ).sort(),
+  ).toEqual(announced.sort());
 
   // Right after the close: the next cycle's statuses are due, not missing, on the dashboard and the next agenda.
   await chair.page.goto('/forums/demo');
@@ -176,7 +204,10 @@ test('minutes download as Markdown from a past meeting', async ({ page }) => {
   await page.getByRole('table', { name: 'Past meetings' }).getByRole('link').first().click();
   await expect(page.getByRole('heading', { level: 1, name: /^Meeting of/ })).toBeVisible();
   await expectNoAxeViolations(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Minutes (Markdown)' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Minutes (Markdown)' }).click(),
+  ]);
   expect(download.suggestedFilename()).toMatch(/^demo-minutes-\d{4}-\d{2}-\d{2}\.md$/);
   const text = fs.readFileSync((await download.path())!, 'utf8');
   expect(text).toMatch(/^# Demo Leadership Review: minutes of the meeting on /);
@@ -184,7 +215,9 @@ test('minutes download as Markdown from a past meeting', async ({ page }) => {
   expect(text).toContain('## Level changes');
 });
 
-test('an owner reads a meeting but cannot run it: the controls are absent and a direct post is refused', async ({ page }) => {
+test('an owner reads a meeting but cannot run it: the controls are absent and a direct post is refused', async ({
+  page,
+}) => {
   await signIn(page, 'owner1@demo.test');
   await openMeetings(page);
   await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').first().click();

@@ -19,17 +19,30 @@ async function overflow(page: Page) {
 async function expectNoSidewaysScroll(page: Page, path: string) {
   const o = await overflow(page);
   expect(o.page.scroll, `${path}: the page scrolls sideways`).toBeLessThanOrEqual(o.page.width);
-  for (const t of o.tables) expect(t.scroll, `${path}: table "${t.name}" overflows its box`).toBeLessThanOrEqual(t.width);
+  for (const t of o.tables)
+    expect(t.scroll, `${path}: table "${t.name}" overflows its box`).toBeLessThanOrEqual(t.width);
 }
 
 test('the main pages fit a 390 px screen: nothing overflows sideways and the header is one line', async ({ page }) => {
   await signIn(page, 'chair@demo.test');
   const dashboard = '/forums/demo';
   await page.goto(dashboard);
-  const project = await page.getByRole('table', { name: 'Projects in Demo Leadership Review' }).getByRole('link').first().getAttribute('href');
+  const project = await page
+    .getByRole('table', { name: 'Projects in Demo Leadership Review' })
+    .getByRole('link')
+    .first()
+    .getAttribute('href');
   await page.goto('/forums/demo/meetings');
   const meeting = await page.locator('a[href^="/forums/demo/meetings/"]').first().getAttribute('href');
-  for (const path of ['/', dashboard, project!, '/forums/demo/oversight', '/forums/demo/meetings', meeting!, '/account']) {
+  for (const path of [
+    '/',
+    dashboard,
+    project!,
+    '/forums/demo/oversight',
+    '/forums/demo/meetings',
+    meeting!,
+    '/account',
+  ]) {
     await page.goto(path);
     await expectNoSidewaysScroll(page, path);
     const header = await page.locator('.app-header').boundingBox();
@@ -39,12 +52,16 @@ test('the main pages fit a 390 px screen: nothing overflows sideways and the hea
   }
 });
 
-test('on a phone the dashboard shows project, health, level and next review, and the filters fold away', async ({ page }) => {
+test('on a phone the dashboard shows project, health, level and next review, and the filters fold away', async ({
+  page,
+}) => {
   await signIn(page, 'owner1@demo.test');
   await page.goto('/forums/demo');
   const table = page.getByRole('table', { name: 'Projects in Demo Leadership Review' });
-  for (const name of [/^Project/, /^Health/, /^Oversight level/, /^Next review/]) await expect(table.getByRole('columnheader', { name })).toBeVisible();
-  for (const name of [/^Owner/, /^Last verdict/, /^Trend/, /^Goal progress/, /^Status age/]) await expect(table.getByRole('columnheader', { name })).toBeHidden();
+  for (const name of [/^Project/, /^Health/, /^Oversight level/, /^Next review/])
+    await expect(table.getByRole('columnheader', { name })).toBeVisible();
+  for (const name of [/^Owner/, /^Last verdict/, /^Trend/, /^Goal progress/, /^Status age/])
+    await expect(table.getByRole('columnheader', { name })).toBeHidden();
   const search = page.getByLabel('Search');
   await expect(search).toBeHidden();
   await page.getByText('Filters', { exact: true }).click();

@@ -1,6 +1,8 @@
 import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
 
-test('the demo chair sees every project’s oversight level, progress, calibration and the owners’ records', async ({ page }) => {
+test('the demo chair sees every project’s oversight level, progress, calibration and the owners’ records', async ({
+  page,
+}) => {
   await signIn(page, 'chair@demo.test');
   await page.goto('/forums/demo');
   await page.getByRole('navigation', { name: 'Forum' }).getByRole('link', { name: 'Oversight' }).click();
@@ -10,7 +12,9 @@ test('the demo chair sees every project’s oversight level, progress, calibrati
   await expect(warehouse).toContainText('escalated');
   await expect(warehouse).toContainText(/Escalated: stays Tight/);
   await expect(projects.getByRole('row', { name: /Checkout redesign/ })).toContainText('Trusted: the loosest level');
-  await expect(projects.getByRole('row', { name: /Fraud rules v2/ })).toContainText(/\d of 4 on-track reviews toward Trusted/);
+  await expect(projects.getByRole('row', { name: /Fraud rules v2/ })).toContainText(
+    /\d of 4 on-track reviews toward Trusted/,
+  );
   const owners = page.getByRole('table', { name: /Each owner's record/ });
   await expect(owners.getByRole('row')).toHaveCount(6);
   await expect(owners.getByRole('row', { name: /Erin Walsh/ })).toContainText(/[1-9] hard miss/);

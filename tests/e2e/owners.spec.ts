@@ -13,7 +13,9 @@ async function openProject(page: Page, name: string) {
 
 const submitStatus = (page: Page) => page.getByRole('button', { name: /Post status|Save changes/ }).click();
 
-test('an owner sees the status due on home, posts it with goal values and finds it on the project page', async ({ page }) => {
+test('an owner sees the status due on home, posts it with goal values and finds it on the project page', async ({
+  page,
+}) => {
   await signIn(page, 'owner2@demo.test');
   await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
   await expectNoAxeViolations(page);
@@ -51,10 +53,14 @@ test('an owner sees the status due on home, posts it with goal values and finds 
   await expect(latest).toContainText('At risk');
   const goal = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: /p95 latency/ }) });
   await expect(goal).toContainText('Latest 640 ms');
-  await expect(goal.getByRole('img', { name: 'p95 latency: values against target' })).toHaveAccessibleDescription(/latest 640 ms, baseline 1,200 ms, target 300 ms/);
+  await expect(goal.getByRole('img', { name: 'p95 latency: values against target' })).toHaveAccessibleDescription(
+    /latest 640 ms, baseline 1,200 ms, target 300 ms/,
+  );
   // The oversight history shows level changes; all events on request, the status newest.
   await page.getByRole('link', { name: /^Show all \d+ events$/ }).click();
-  await expect(page.getByRole('table', { name: 'Oversight events' }).getByRole('row').nth(1)).toContainText('status posted, at risk');
+  await expect(page.getByRole('table', { name: 'Oversight events' }).getByRole('row').nth(1)).toContainText(
+    'status posted, at risk',
+  );
   await expectNoAxeViolations(page);
 
   await page.goto('/');
@@ -64,7 +70,9 @@ test('an owner sees the status due on home, posts it with goal values and finds 
 test.describe('without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('an invalid goal value shows a field error next to the field and keeps the rest of the form (a plain form post)', async ({ page }) => {
+  test('an invalid goal value shows a field error next to the field and keeps the rest of the form (a plain form post)', async ({
+    page,
+  }) => {
     await signIn(page, 'owner2@demo.test');
     await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
     const projectUrl = await openProject(page, 'Reporting API');
@@ -102,7 +110,9 @@ test('another owner can read the project but cannot post its status (403)', asyn
   expect(post.status()).toBe(403);
 });
 
-test('a leader overrides a level: a blank reason is refused, a reason records the explained transition', async ({ page }) => {
+test('a leader overrides a level: a blank reason is refused, a reason records the explained transition', async ({
+  page,
+}) => {
   await signIn(page, 'leader@demo.test');
   await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
   await openProject(page, 'Cost reduction');
@@ -136,7 +146,9 @@ test('a leader overrides a level: a blank reason is refused, a reason records th
   await expectNoAxeViolations(page);
 });
 
-test('an owner changes a goal’s target and the change shows in its history and on the project page', async ({ page }) => {
+test('an owner changes a goal’s target and the change shows in its history and on the project page', async ({
+  page,
+}) => {
   await signIn(page, 'owner1@demo.test');
   await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
   const projectUrl = await openProject(page, 'Fraud rules v2');
@@ -157,6 +169,9 @@ test('an owner changes a goal’s target and the change shows in its history and
   await expect(page.getByRole('table', { name: /Changes to/ })).toContainText(`Target ${before} → ${after}`);
   await expectNoAxeViolations(page);
   await page.goto(projectUrl);
-  await page.getByText(/Changes to this goal/).first().click();
+  await page
+    .getByText(/Changes to this goal/)
+    .first()
+    .click();
   await expect(page.getByText(`Target ${before} → ${after}`)).toBeVisible();
 });

@@ -16,7 +16,9 @@ async function noScriptPage(browser: Browser) {
   return { context, page: await context.newPage() };
 }
 
-test('the chair changes a parameter, a blank reason is refused, then saves with a reason and finds it in the history (no JavaScript)', async ({ browser }) => {
+test('the chair changes a parameter, a blank reason is refused, then saves with a reason and finds it in the history (no JavaScript)', async ({
+  browser,
+}) => {
   const { context, page } = await noScriptPage(browser);
   try {
     await signIn(page, 'chair@demo.test');
@@ -36,7 +38,9 @@ test('the chair changes a parameter, a blank reason is refused, then saves with 
     const streak = page.getByLabel('Standard → Light after (on-track reviews)');
     await expect(streak).toHaveValue('4');
     // Meaning, default and range next to the field.
-    await expect(page.locator('#policy-loosenStreakStandard-hint')).toContainText('Default: 4 on-track reviews. From 1 to 20.');
+    await expect(page.locator('#policy-loosenStreakStandard-hint')).toContainText(
+      'Default: 4 on-track reviews. From 1 to 20.',
+    );
 
     await streak.fill('3');
     await page.getByLabel('Trusted: review every (meetings)').fill('3');
@@ -45,7 +49,9 @@ test('the chair changes a parameter, a blank reason is refused, then saves with 
     await expect(reason).toHaveAttribute('aria-invalid', 'true');
     await expect(page.locator('#policy-reason-error')).toContainText('Say why the policy changes');
     // The ordering is explained next to the field that breaks it; what was typed is kept.
-    await expect(page.locator('#policy-intervalTrusted-error')).toContainText('Must be at least the Light interval (4)');
+    await expect(page.locator('#policy-intervalTrusted-error')).toContainText(
+      'Must be at least the Light interval (4)',
+    );
     await expect(streak).toHaveValue('3');
     await expect(page.getByLabel('Trusted: review every (meetings)')).toHaveValue('3');
 
@@ -70,7 +76,10 @@ test('the chair changes a parameter, a blank reason is refused, then saves with 
   }
 });
 
-test('with JavaScript the page and its errors pass axe; a leader reads the policy and its history, without a form to change them', async ({ page, browser }) => {
+test('with JavaScript the page and its errors pass axe; a leader reads the policy and its history, without a form to change them', async ({
+  page,
+  browser,
+}) => {
   await signIn(page, 'chair@demo.test');
   await page.goto(`/forums/${slug}/settings/policy`);
   await expect(page.getByRole('heading', { name: 'Oversight policy · version 2' })).toBeVisible();
@@ -78,7 +87,9 @@ test('with JavaScript the page and its errors pass axe; a leader reads the polic
   await page.getByLabel('Points: a hard miss (points)').fill('0');
   await page.getByRole('button', { name: 'Save as version 3' }).click();
   await expect(page.locator('#policy-reason-error')).toContainText('Say why the policy changes');
-  await expect(page.locator('#policy-pointsSoftMiss-error')).toContainText('Must be at most the points of a hard miss (0)');
+  await expect(page.locator('#policy-pointsSoftMiss-error')).toContainText(
+    'Must be at most the points of a hard miss (0)',
+  );
   await expect(page.getByLabel('Points: a hard miss (points)')).toHaveValue('0');
   await expectNoAxeViolations(page);
 
@@ -107,14 +118,18 @@ test('with JavaScript the page and its errors pass axe; a leader reads the polic
     await expect(leader.getByText('Only the forum’s chair can change the policy.')).toBeVisible();
     await expect(leader.getByRole('button', { name: /Save/ })).toHaveCount(0);
     await expect(leader.getByLabel('Why this change')).toHaveCount(0);
-    await expect(leader.getByRole('table', { name: /Versions of this forum's oversight policy/ })).toContainText('Owners here report honestly');
+    await expect(leader.getByRole('table', { name: /Versions of this forum's oversight policy/ })).toContainText(
+      'Owners here report honestly',
+    );
     await expectNoAxeViolations(leader);
   } finally {
     await context.close();
   }
 });
 
-test('the chair previews a change on the forum’s history (no JavaScript), then saves it with a reason', async ({ browser }) => {
+test('the chair previews a change on the forum’s history (no JavaScript), then saves it with a reason', async ({
+  browser,
+}) => {
   const { context, page } = await noScriptPage(browser);
   try {
     await signIn(page, 'chair@demo.test');
@@ -124,7 +139,9 @@ test('the chair previews a change on the forum’s history (no JavaScript), then
     await light.fill('9');
     // A refused preview says why next to the field and keeps what was typed; no reason is needed for a preview.
     await page.getByRole('button', { name: 'Preview on this forum’s history' }).click();
-    await expect(page.locator('#policy-intervalTrusted-error')).toContainText('Must be at least the Light interval (9)');
+    await expect(page.locator('#policy-intervalTrusted-error')).toContainText(
+      'Must be at least the Light interval (9)',
+    );
     await expect(light).toHaveValue('9');
     await expect(page.locator('#policy-reason-error')).toHaveCount(0);
     await expect(page.getByRole('heading', { name: 'What the candidate policy would have done' })).toHaveCount(0);
@@ -134,7 +151,9 @@ test('the chair previews a change on the forum’s history (no JavaScript), then
     const preview = page.getByRole('region', { name: 'What the candidate policy would have done' });
     await expect(preview).toBeVisible();
     await expect(preview.getByRole('heading', { name: 'Projects per level now' })).toBeVisible();
-    await expect(preview.getByRole('table', { name: /Projects per level now, as it happened and under the candidate policy/ })).toBeVisible();
+    await expect(
+      preview.getByRole('table', { name: /Projects per level now, as it happened and under the candidate policy/ }),
+    ).toBeVisible();
     await expect(preview).toContainText('This is a counterfactual');
     // Nothing was saved: still version 2, the typed value kept for the save.
     await expect(page.getByRole('heading', { name: 'Oversight policy · version 2' })).toBeVisible();
@@ -145,7 +164,10 @@ test('the chair previews a change on the forum’s history (no JavaScript), then
     await page.getByLabel('Why this change').fill('Light projects are steady here: review them less often');
     await page.getByRole('button', { name: 'Save as version 3' }).click();
     await expect(page.getByRole('status')).toContainText('Version 3 saved');
-    const v3 = page.getByRole('table', { name: /Versions of this forum's oversight policy/ }).getByRole('row').filter({ hasText: 'Light projects are steady here' });
+    const v3 = page
+      .getByRole('table', { name: /Versions of this forum's oversight policy/ })
+      .getByRole('row')
+      .filter({ hasText: 'Light projects are steady here' });
     await expect(v3).toContainText('Light: review every: 4 meetings → 6 meetings');
   } finally {
     await context.close();

@@ -3,7 +3,9 @@ import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
 // Issue #20.3: the project page reads top-down, and its next review is the dashboard's (decision 019).
 // Reads only: the demo forum is left as it is.
 
-test('a leader reads a project top-down: this cycle, goals, level and next review, then the histories', async ({ page }) => {
+test('a leader reads a project top-down: this cycle, goals, level and next review, then the histories', async ({
+  page,
+}) => {
   await signIn(page, 'leader@demo.test');
   await page.goto('/forums/demo');
   const dashboardRow = page.getByRole('table', { name: /Projects in/ }).getByRole('row', { name: /Hiring pipeline/ });
@@ -45,7 +47,9 @@ test('a leader reads a project top-down: this cycle, goals, level and next revie
   const rules = await events.getByRole('row').locator('td:nth-child(3)').allTextContents();
   expect(rules.length).toBeGreaterThan(0);
   for (const rule of rules) expect(rule).not.toMatch(/^[a-z_]+$/);
-  const times = (await events.getByRole('row').locator('td:nth-child(1)').allTextContents()).map((t) => Date.parse(t.replace(/,/, '').replace(/ [A-Z]{2,5}$/, ' UTC')));
+  const times = (await events.getByRole('row').locator('td:nth-child(1)').allTextContents()).map((t) =>
+    Date.parse(t.replace(/,/, '').replace(/ [A-Z]{2,5}$/, ' UTC')),
+  );
   expect(times.every((t) => !Number.isNaN(t))).toBe(true);
   expect(times).toEqual([...times].sort((a, b) => b - a));
   await expectNoAxeViolations(page);

@@ -17,7 +17,9 @@ async function openRunningMeeting(page: Page) {
   return page.getByRole('article').first();
 }
 
-test('after an add the form is empty; the same item again and a past date are refused; the chair edits, reassigns and deletes', async ({ page }) => {
+test('after an add the form is empty; the same item again and a past date are refused; the chair edits, reassigns and deletes', async ({
+  page,
+}) => {
   const item = await openRunningMeeting(page);
   const text = `Send the revised plan ${Date.now()}`;
   const due = inDays(14);

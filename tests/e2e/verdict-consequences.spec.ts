@@ -12,7 +12,10 @@ async function projectId(page: Page, name: string): Promise<number> {
   return id;
 }
 
-test('a chair sees what each verdict will do, records one, moves on; puts back a pulled item; overrides an escalated project', async ({ page, browser }) => {
+test('a chair sees what each verdict will do, records one, moves on; puts back a pulled item; overrides an escalated project', async ({
+  page,
+  browser,
+}) => {
   // Two people and a meeting's worth of page loads and accessibility scans on a shared machine.
   test.setTimeout(90_000);
   // Ava posts Checkout redesign's status for this cycle, so that it sits on the consent agenda.
@@ -41,11 +44,16 @@ test('a chair sees what each verdict will do, records one, moves on; puts back a
   // (The hydration spec pulls consent items of the last upcoming meeting, which this one may be: back first.)
   const putBack = page.getByRole('button', { name: 'Put Checkout redesign back on the consent agenda' });
   if (await putBack.isVisible()) await putBack.click();
-  await consent.getByRole('row', { name: /Checkout redesign/ }).getByRole('button', { name: /Pull/ }).click();
+  await consent
+    .getByRole('row', { name: /Checkout redesign/ })
+    .getByRole('button', { name: /Pull/ })
+    .click();
   const pulled = page.getByRole('article').filter({ has: page.getByRole('heading', { name: /Checkout redesign/ }) });
   await expect(pulled).toContainText('Pulled from the consent agenda');
   await pulled.getByRole('button', { name: 'Put Checkout redesign back on the consent agenda' }).click();
-  await expect(page.getByRole('article').filter({ has: page.getByRole('heading', { name: /Checkout redesign/ }) })).toHaveCount(0);
+  await expect(
+    page.getByRole('article').filter({ has: page.getByRole('heading', { name: /Checkout redesign/ }) }),
+  ).toHaveCount(0);
   await expect(consent.getByRole('row', { name: /Checkout redesign/ })).toBeVisible();
 
   if (await page.getByRole('button', { name: 'Start meeting' }).isVisible()) await startMeeting(page);
@@ -59,8 +67,12 @@ test('a chair sees what each verdict will do, records one, moves on; puts back a
   await page.goto(`${meetingPath}?item=${payments}#item-${payments}`);
   const item = page.locator(`#item-${payments}`);
   const offTrack = item.getByRole('radio', { name: 'Off track' });
-  await expect(offTrack).toHaveAccessibleDescription(/^Off track against the owner's on track.*→ Standard.*; and Ava Chen's other Trusted project Checkout redesign → Light$/);
-  await expect(item.getByRole('radio', { name: 'On track' })).toHaveAccessibleDescription(/^On track against the owner's on track/);
+  await expect(offTrack).toHaveAccessibleDescription(
+    /^Off track against the owner's on track.*→ Standard.*; and Ava Chen's other Trusted project Checkout redesign → Light$/,
+  );
+  await expect(item.getByRole('radio', { name: 'On track' })).toHaveAccessibleDescription(
+    /^On track against the owner's on track/,
+  );
   await expect(item).not.toContainText(/\bpoints?\b|_/);
   await expectNoAxeViolations(page);
 
@@ -94,5 +106,7 @@ test('a chair sees what each verdict will do, records one, moves on; puts back a
   await escalated.getByRole('button', { name: 'Override level' }).click();
   await expect(page).toHaveURL(new RegExp(`#item-${warehouse}$`));
   await expect(page.locator(`#item-${warehouse} .agenda-item-head .badge`)).toHaveText('Tight');
-  await expect(page.locator(`#item-${warehouse}`).getByText('Override the level of Data warehouse migration')).toHaveCount(0);
+  await expect(
+    page.locator(`#item-${warehouse}`).getByText('Override the level of Data warehouse migration'),
+  ).toHaveCount(0);
 });

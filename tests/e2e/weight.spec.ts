@@ -31,8 +31,13 @@ const ZOD_MARKER = '$ZodType';
 /** A string of the full ("classic") build only. */
 const FULL_ZOD_MARKER = '"ZodString"';
 
-test('the client build holds no full zod, and the dashboard and a project page load no zod at all', async ({ page }) => {
-  const dir = path.resolve(process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.', 'public/build');
+test('the client build holds no full zod, and the dashboard and a project page load no zod at all', async ({
+  page,
+}) => {
+  const dir = path.resolve(
+    process.env.IF_BUILD_DIR ? path.join('.cache/builds', path.basename(process.env.IF_BUILD_DIR)) : '.',
+    'public/build',
+  );
   const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
   expect(files.length).toBeGreaterThan(5);
   const withFullZod = files.filter((f) => fs.readFileSync(path.join(dir, f), 'utf8').includes(FULL_ZOD_MARKER));
@@ -44,7 +49,10 @@ test('the client build holds no full zod, and the dashboard and a project page l
   });
   await signIn(page, 'owner1@demo.test');
   await page.goto('/forums/demo');
-  await page.getByRole('table', { name: 'Projects in Demo Leadership Review' }).getByRole('link', { name: 'Checkout redesign' }).click();
+  await page
+    .getByRole('table', { name: 'Projects in Demo Leadership Review' })
+    .getByRole('link', { name: 'Checkout redesign' })
+    .click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Checkout redesign');
   await expect.poll(() => scripts.length).toBeGreaterThan(5);
   expect(scripts.filter((s) => s.body.includes(ZOD_MARKER)).map((s) => s.url)).toEqual([]);

@@ -3,7 +3,12 @@ import { sql } from 'kysely';
 import type { DatabaseHandle } from '../../db/client';
 import { changePassword, endOtherSessions, endSession } from '../../app/modules/auth/account.server';
 import { hashPassword } from '../../app/modules/auth/password.server';
-import { commitSessionCookie, createSession, deleteSession, getSessionUser } from '../../app/modules/auth/session.server';
+import {
+  commitSessionCookie,
+  createSession,
+  deleteSession,
+  getSessionUser,
+} from '../../app/modules/auth/session.server';
 import { completeActionItem } from '../../app/modules/meetings/action-items.server';
 import { createUser } from '../factories';
 import { openFreshDatabase } from '../setup/test-db';
@@ -25,7 +30,9 @@ beforeAll(async () => {
       if exists (select 1 from test_refused_audit where action = new.action) then raise exception 'audit refused: %', new.action; end if;
       return new;
     end $$`.execute(handle.db);
-  await sql`create trigger test_refuse_audit before insert on audit_log for each row execute function test_refuse_audit()`.execute(handle.db);
+  await sql`create trigger test_refuse_audit before insert on audit_log for each row execute function test_refuse_audit()`.execute(
+    handle.db,
+  );
 }, 120_000);
 afterAll(async () => handle?.close());
 
@@ -42,7 +49,15 @@ async function signedIn(userId: number, userAgent: string) {
 }
 
 const sessionCount = async (userId: number) =>
-  Number((await handle.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await handle.db
+        .selectFrom('sessions')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 test('a password change, ending sessions and signing out leave nothing behind when their audit row fails', async () => {
   const me = await createUser(handle.db, { passwordHash: hash });
@@ -50,19 +65,32 @@ test('a password change, ending sessions and signing out leave nothing behind wh
   const phone = await signedIn(me.id, 'Phone B');
 
   await refuseAudit('account.password_changed');
-  await expect(changePassword(handle.db, { userId: me.id, currentPassword: PASSWORD, newPassword: 'a much better passphrase', keepSession: here.user.sessionHash })).rejects.toThrow(
-    /audit refused/,
-  );
-  const stored = await handle.db.selectFrom('users').select('password_hash').where('id', '=', me.id).executeTakeFirstOrThrow();
+  await expect(
+    changePassword(handle.db, {
+      userId: me.id,
+      currentPassword: PASSWORD,
+      newPassword: 'a much better passphrase',
+      keepSession: here.user.sessionHash,
+    }),
+  ).rejects.toThrow(/audit refused/);
+  const stored = await handle.db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('id', '=', me.id)
+    .executeTakeFirstOrThrow();
   expect(stored.password_hash).toBe(hash);
   expect(await sessionCount(me.id)).toBe(2);
 
   await refuseAudit('account.other_sessions_ended');
-  await expect(endOtherSessions(handle.db, { userId: me.id, keep: here.user.sessionHash })).rejects.toThrow(/audit refused/);
+  await expect(endOtherSessions(handle.db, { userId: me.id, keep: here.user.sessionHash })).rejects.toThrow(
+    /audit refused/,
+  );
   expect(await sessionCount(me.id)).toBe(2);
 
   await refuseAudit('account.session_ended');
-  await expect(endSession(handle.db, { userId: me.id, sessionId: phone.user.sessionHash })).rejects.toThrow(/audit refused/);
+  await expect(endSession(handle.db, { userId: me.id, sessionId: phone.user.sessionHash })).rejects.toThrow(
+    /audit refused/,
+  );
   expect(await sessionCount(me.id)).toBe(2);
 
   await refuseAudit('logout');
@@ -79,14 +107,32 @@ test('a password change, ending sessions and signing out leave nothing behind wh
 
 test('marking an action item done is undone when its audit row fails', async () => {
   const w = await createMeetingWorld(handle.db);
-  const meeting = await handle.db.selectFrom('meetings').select('id').where('forum_id', '=', w.forum.id).orderBy('scheduled_at').executeTakeFirstOrThrow();
+  const meeting = await handle.db
+    .selectFrom('meetings')
+    .select('id')
+    .where('forum_id', '=', w.forum.id)
+    .orderBy('scheduled_at')
+    .executeTakeFirstOrThrow();
   const item = await handle.db
     .insertInto('action_items')
-    .values({ meeting_id: meeting.id, project_id: w.projects.due.id, text: 'Share the plan', assignee_id: w.users.ava.id, due_date: '2030-01-15', created_by: w.users.chair.id })
+    .values({
+      meeting_id: meeting.id,
+      project_id: w.projects.due.id,
+      text: 'Share the plan',
+      assignee_id: w.users.ava.id,
+      due_date: '2030-01-15',
+      created_by: w.users.chair.id,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await refuseAudit('action_item.done');
-  await expect(completeActionItem(handle.db, { forumId: w.forum.id, itemId: item.id, userId: w.users.ava.id, mayManage: false })).rejects.toThrow(/audit refused/);
-  const stored = await handle.db.selectFrom('action_items').select('done_at').where('id', '=', item.id).executeTakeFirstOrThrow();
+  await expect(
+    completeActionItem(handle.db, { forumId: w.forum.id, itemId: item.id, userId: w.users.ava.id, mayManage: false }),
+  ).rejects.toThrow(/audit refused/);
+  const stored = await handle.db
+    .selectFrom('action_items')
+    .select('done_at')
+    .where('id', '=', item.id)
+    .executeTakeFirstOrThrow();
   expect(stored.done_at).toBeNull();
 });

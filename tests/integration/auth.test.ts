@@ -37,7 +37,9 @@ test('scrypt hashes carry their parameters and verify only the right password', 
 
 test('signing in answers 303 with an HttpOnly SameSite=Lax cookie and stores only the token hash', async ({ db }) => {
   const user = await createUser(db, { email: 'ann@example.test', passwordHash: hash });
-  const response = (await loginAction(args(loginRequest({ email: 'ANN@example.test', password: PASSWORD, redirectTo: '/forums/x' })))) as Response;
+  const response = (await loginAction(
+    args(loginRequest({ email: 'ANN@example.test', password: PASSWORD, redirectTo: '/forums/x' })),
+  )) as Response;
   expect(response.status).toBe(303);
   expect(response.headers.get('Location')).toBe('/forums/x');
   const setCookie = response.headers.get('Set-Cookie') ?? '';
@@ -70,13 +72,20 @@ test('bad input answers 400 with field errors, never a 500', async ({ db: _db })
   expect(body.fieldErrors.password?.[0]).toMatch(/Enter your password/);
 });
 
-test('failed logins are throttled per account and address with Retry-After, without locking out other addresses', async ({ db }) => {
+test('failed logins are throttled per account and address with Retry-After, without locking out other addresses', async ({
+  db,
+}) => {
   await createUser(db, { email: 'carol@example.test', passwordHash: hash });
-  for (let i = 0; i < 10; i++) await loginAction(args(loginRequest({ email: 'carol@example.test', password: 'bad' }, '10.9.9.9')));
-  const limited = (await loginAction(args(loginRequest({ email: 'carol@example.test', password: PASSWORD }, '10.9.9.9')))) as Response;
+  for (let i = 0; i < 10; i++)
+    await loginAction(args(loginRequest({ email: 'carol@example.test', password: 'bad' }, '10.9.9.9')));
+  const limited = (await loginAction(
+    args(loginRequest({ email: 'carol@example.test', password: PASSWORD }, '10.9.9.9')),
+  )) as Response;
   expect(limited.status).toBe(429);
   expect(Number(limited.headers.get('Retry-After'))).toBeGreaterThan(0);
-  const elsewhere = (await loginAction(args(loginRequest({ email: 'carol@example.test', password: PASSWORD }, '10.1.1.1')))) as Response;
+  const elsewhere = (await loginAction(
+    args(loginRequest({ email: 'carol@example.test', password: PASSWORD }, '10.1.1.1')),
+  )) as Response;
   expect(elsewhere.status).toBe(303);
 });
 
@@ -84,7 +93,9 @@ test('logout deletes the session row server-side', async ({ db }) => {
   await createUser(db, { email: 'dan@example.test', passwordHash: hash });
   const login = (await loginAction(args(loginRequest({ email: 'dan@example.test', password: PASSWORD })))) as Response;
   const cookie = cookieFrom(login);
-  const response = await logoutAction(args(new Request('http://localhost/logout', { method: 'POST', headers: { Cookie: cookie } })));
+  const response = await logoutAction(
+    args(new Request('http://localhost/logout', { method: 'POST', headers: { Cookie: cookie } })),
+  );
   expect(response.status).toBe(303);
   expect(await getSessionUser(db, new Request('http://localhost/', { headers: { Cookie: cookie } }))).toBeNull();
   expect(await db.selectFrom('sessions').selectAll().execute()).toHaveLength(0);
@@ -95,8 +106,19 @@ test('logout deletes the session row server-side', async ({ db }) => {
 
 test('hostile redirect targets after sign-in land on this site (issue #22)', async ({ db }) => {
   await createUser(db, { email: 'rita@example.test', passwordHash: hash });
-  for (const redirectTo of ['/\t/evil.example/', '/\t\\evil.example/', '//evil.example', '/\\evil.example', 'https://evil.example/', '/.//evil.example', '/x\r\nSet-Cookie: a=b', 'javascript:alert(1)']) {
-    const response = (await loginAction(args(loginRequest({ email: 'rita@example.test', password: PASSWORD, redirectTo })))) as Response;
+  for (const redirectTo of [
+    '/\t/evil.example/',
+    '/\t\\evil.example/',
+    '//evil.example',
+    '/\\evil.example',
+    'https://evil.example/',
+    '/.//evil.example',
+    '/x\r\nSet-Cookie: a=b',
+    'javascript:alert(1)',
+  ]) {
+    const response = (await loginAction(
+      args(loginRequest({ email: 'rita@example.test', password: PASSWORD, redirectTo })),
+    )) as Response;
     expect(response.status, redirectTo).toBe(303);
     expect(response.headers.get('Location'), redirectTo).toBe('/');
   }
@@ -106,7 +128,10 @@ test('an idle session expires', async ({ db }) => {
   await createUser(db, { email: 'eve@example.test', passwordHash: hash });
   const login = (await loginAction(args(loginRequest({ email: 'eve@example.test', password: PASSWORD })))) as Response;
   const cookie = cookieFrom(login);
-  await db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - SESSION_IDLE_MS - 1000) }).execute();
+  await db
+    .updateTable('sessions')
+    .set({ last_seen_at: new Date(Date.now() - SESSION_IDLE_MS - 1000) })
+    .execute();
   expect(await getSessionUser(db, new Request('http://localhost/', { headers: { Cookie: cookie } }))).toBeNull();
   expect(hashToken('x')).toHaveLength(64);
 });
@@ -118,18 +143,37 @@ test('forum guards: non-members get 404, members without the role 403, both audi
   await addMember(db, { forumId: forum.id, userId: observer.id, role: 'observer' });
   const cookieFor = async (email: string) =>
     cookieFrom((await loginAction(args(loginRequest({ email, password: PASSWORD })))) as Response);
-  const req = async (email: string) => new Request('http://localhost/forums/guarded', { headers: { Cookie: await cookieFor(email) } });
+  const req = async (email: string) =>
+    new Request('http://localhost/forums/guarded', { headers: { Cookie: await cookieFor(email) } });
 
-  const notFound = await requireForumRole(await req('out@example.test'), 'guarded', undefined, db).catch((r: Response) => r);
+  const notFound = await requireForumRole(await req('out@example.test'), 'guarded', undefined, db).catch(
+    (r: Response) => r,
+  );
   expect((notFound as Response).status).toBe(404);
-  const forbidden = await requireForumRole(await req('obs@example.test'), 'guarded', ['chair', 'leader'], db).catch((r: Response) => r);
+  const forbidden = await requireForumRole(await req('obs@example.test'), 'guarded', ['chair', 'leader'], db).catch(
+    (r: Response) => r,
+  );
   expect((forbidden as Response).status).toBe(403);
   const ok = await requireForumRole(await req('obs@example.test'), 'guarded', undefined, db);
   expect(ok.role).toBe('observer');
-  const denials = await db.selectFrom('audit_log').select(['user_id', 'denied']).where('action', '=', 'access.denied').execute();
-  expect(denials).toEqual(expect.arrayContaining([{ user_id: outsider.id, denied: true }, { user_id: observer.id, denied: true }]));
+  const denials = await db
+    .selectFrom('audit_log')
+    .select(['user_id', 'denied'])
+    .where('action', '=', 'access.denied')
+    .execute();
+  expect(denials).toEqual(
+    expect.arrayContaining([
+      { user_id: outsider.id, denied: true },
+      { user_id: observer.id, denied: true },
+    ]),
+  );
 
-  const anonymous = await requireForumRole(new Request('http://localhost/forums/guarded'), 'guarded', undefined, db).catch((r: Response) => r);
+  const anonymous = await requireForumRole(
+    new Request('http://localhost/forums/guarded'),
+    'guarded',
+    undefined,
+    db,
+  ).catch((r: Response) => r);
   expect((anonymous as Response).status).toBe(302);
   expect((anonymous as Response).headers.get('Location')).toMatch(/^\/login\?redirectTo=/);
 });

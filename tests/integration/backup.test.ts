@@ -86,88 +86,15 @@ async function openEmbedded(dataDir: string) {
 }
 
 // Once, in the run on PGlite (the run on the PostgreSQL server has its own below).
-if (!serverUrl) describe('the embedded database', () => {
-  it('backs up a folder no server has open, and restores it elsewhere with every row and oversight state', async () => {
-    const file = path.join(tmp, 'direct.tar.gz');
-    expect(await backupDatabase({ dataDir: source }, file)).toMatch(/Backed up the embedded database/);
-    expect(dumpFormat(fs.readFileSync(file))).toBe('embedded');
-    expect(fs.existsSync(path.join(source, 'lock.pid'))).toBe(false);
+if (!serverUrl)
+  describe('the embedded database', () => {
+    it('backs up a folder no server has open, and restores it elsewhere with every row and oversight state', async () => {
+      const file = path.join(tmp, 'direct.tar.gz');
+      expect(await backupDatabase({ dataDir: source }, file)).toMatch(/Backed up the embedded database/);
+      expect(dumpFormat(fs.readFileSync(file))).toBe('embedded');
+      expect(fs.existsSync(path.join(source, 'lock.pid'))).toBe(false);
 
-    const target = path.join(tmp, 'restored');
-    await restoreDatabase({ dataDir: target }, file);
-    const restored = await openEmbedded(target);
-    try {
-      await expectSameAs(expected, restored);
-    } finally {
-      await restored.close();
-    }
-  });
-
-  it('refuses to restore over data without --force; with --force replaces it and keeps the old folder', async () => {
-    const file = path.join(tmp, 'direct.tar.gz');
-    const target = path.join(tmp, 'restored');
-    // Make the target differ, so that a restore is visible.
-    const handle = await openEmbedded(target);
-    await handle.db.deleteFrom('audit_log').execute();
-    await handle.close();
-    await expect(restoreDatabase({ dataDir: target }, file)).rejects.toThrow(/has data.*--force/);
-    await expect(restoreDatabase({ dataDir: target }, file)).rejects.toBeInstanceOf(BackupRefusedError);
-
-    const message = await restoreDatabase({ dataDir: target }, file, {
-      force: true,
-    });
-    expect(message).toMatch(/the data it replaced is in .*pg\.before-restore-/);
-    const kept = fs.readdirSync(target).filter((n) => n.startsWith('pg.before-restore-'));
-    expect(kept).toHaveLength(1);
-    const restored = await openEmbedded(target);
-    try {
-      await expectSameAs(expected, restored);
-    } finally {
-      await restored.close();
-    }
-  });
-
-  describe('while a server has the folder open', () => {
-    let server: ChildProcess;
-    beforeAll(async () => {
-      server = spawn(process.execPath, ['--import', 'tsx', 'tests/setup/hold-data-dir.ts', source], {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      await new Promise<void>((resolve, reject) => {
-        let out = '';
-        server.stdout!.on('data', (d: Buffer) => {
-          out += d.toString();
-          if (out.includes('ready')) resolve();
-        });
-        server.once('exit', (code) => reject(new Error(`the holder exited (${code}): ${out}`)));
-      });
-    });
-    afterAll(async () => {
-      if (server.exitCode === null) {
-        const exited = new Promise((resolve) => server.once('exit', resolve));
-        server.kill('SIGTERM');
-        await exited;
-      }
-    });
-
-    it('db:backup asks the server to write the dump, and the dump restores with every row', async () => {
-      const file = path.join(tmp, 'live.tar.gz');
-      const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/backup.ts', 'backup', file], {
-        cwd: root,
-        env: { ...process.env, DATA_DIR: source, DATABASE_URL: '' },
-        encoding: 'utf8',
-        timeout: 120_000,
-      });
-      expect(cli.stderr).toBe('');
-      expect(cli.stdout).toMatch(/written by the running server/);
-      expect(cli.status).toBe(0);
-      // The server still holds the folder, and no request or temporary file is left behind.
-      expect(Number(fs.readFileSync(path.join(source, 'lock.pid'), 'utf8'))).toBe(server.pid);
-      expect(fs.readdirSync(path.join(source, 'backup-requests'))).toEqual(['server.pid']);
-      expect(fs.readdirSync(tmp).filter((n) => n.includes('.tmp-'))).toEqual([]);
-
-      const target = path.join(tmp, 'from-live');
+      const target = path.join(tmp, 'restored');
       await restoreDatabase({ dataDir: target }, file);
       const restored = await openEmbedded(target);
       try {
@@ -177,36 +104,110 @@ if (!serverUrl) describe('the embedded database', () => {
       }
     });
 
-    it('refuses to restore into the folder, saying the server must be stopped', async () => {
+    it('refuses to restore over data without --force; with --force replaces it and keeps the old folder', async () => {
       const file = path.join(tmp, 'direct.tar.gz');
-      await expect(restoreDatabase({ dataDir: source }, file, { force: true })).rejects.toThrow(
-        new RegExp(`server \\(pid ${server.pid}\\) is running .*stop it`)
-      );
+      const target = path.join(tmp, 'restored');
+      // Make the target differ, so that a restore is visible.
+      const handle = await openEmbedded(target);
+      await handle.db.deleteFrom('audit_log').execute();
+      await handle.close();
+      await expect(restoreDatabase({ dataDir: target }, file)).rejects.toThrow(/has data.*--force/);
+      await expect(restoreDatabase({ dataDir: target }, file)).rejects.toBeInstanceOf(BackupRefusedError);
+
+      const message = await restoreDatabase({ dataDir: target }, file, {
+        force: true,
+      });
+      expect(message).toMatch(/the data it replaced is in .*pg\.before-restore-/);
+      const kept = fs.readdirSync(target).filter((n) => n.startsWith('pg.before-restore-'));
+      expect(kept).toHaveLength(1);
+      const restored = await openEmbedded(target);
+      try {
+        await expectSameAs(expected, restored);
+      } finally {
+        await restored.close();
+      }
+    });
+
+    describe('while a server has the folder open', () => {
+      let server: ChildProcess;
+      beforeAll(async () => {
+        server = spawn(process.execPath, ['--import', 'tsx', 'tests/setup/hold-data-dir.ts', source], {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        await new Promise<void>((resolve, reject) => {
+          let out = '';
+          server.stdout!.on('data', (d: Buffer) => {
+            out += d.toString();
+            if (out.includes('ready')) resolve();
+          });
+          server.once('exit', (code) => reject(new Error(`the holder exited (${code}): ${out}`)));
+        });
+      });
+      afterAll(async () => {
+        if (server.exitCode === null) {
+          const exited = new Promise((resolve) => server.once('exit', resolve));
+          server.kill('SIGTERM');
+          await exited;
+        }
+      });
+
+      it('db:backup asks the server to write the dump, and the dump restores with every row', async () => {
+        const file = path.join(tmp, 'live.tar.gz');
+        const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/backup.ts', 'backup', file], {
+          cwd: root,
+          env: { ...process.env, DATA_DIR: source, DATABASE_URL: '' },
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+        expect(cli.stderr).toBe('');
+        expect(cli.stdout).toMatch(/written by the running server/);
+        expect(cli.status).toBe(0);
+        // The server still holds the folder, and no request or temporary file is left behind.
+        expect(Number(fs.readFileSync(path.join(source, 'lock.pid'), 'utf8'))).toBe(server.pid);
+        expect(fs.readdirSync(path.join(source, 'backup-requests'))).toEqual(['server.pid']);
+        expect(fs.readdirSync(tmp).filter((n) => n.includes('.tmp-'))).toEqual([]);
+
+        const target = path.join(tmp, 'from-live');
+        await restoreDatabase({ dataDir: target }, file);
+        const restored = await openEmbedded(target);
+        try {
+          await expectSameAs(expected, restored);
+        } finally {
+          await restored.close();
+        }
+      });
+
+      it('refuses to restore into the folder, saying the server must be stopped', async () => {
+        const file = path.join(tmp, 'direct.tar.gz');
+        await expect(restoreDatabase({ dataDir: source }, file, { force: true })).rejects.toThrow(
+          new RegExp(`server \\(pid ${server.pid}\\) is running .*stop it`),
+        );
+      });
+    });
+
+    it('keeps the newest BACKUP_KEEP daily backups, and is due again a day after the last', async () => {
+      const dir = path.join(tmp, 'daily');
+      const handle = await openEmbedded(source);
+      try {
+        const day = 24 * 3600 * 1000;
+        const start = Date.UTC(2026, 11, 1, 3, 0, 0);
+        expect(backupDue(dir, start)).toBe(true);
+        for (let i = 0; i < 4; i++) await writeRotatingBackup(handle, dir, 3, new Date(start + i * day));
+        const kept = listBackups(dir).map((f) => path.basename(f));
+        expect(kept).toEqual([
+          'inspection-forum-20261204T030000Z.tar.gz',
+          'inspection-forum-20261203T030000Z.tar.gz',
+          'inspection-forum-20261202T030000Z.tar.gz',
+        ]);
+        expect(backupDue(dir)).toBe(false);
+        expect(backupDue(dir, Date.now() + day + 1000)).toBe(true);
+        expect(dumpFormat(fs.readFileSync(path.join(dir, kept[0])))).toBe('embedded');
+      } finally {
+        await handle.close();
+      }
     });
   });
-
-  it('keeps the newest BACKUP_KEEP daily backups, and is due again a day after the last', async () => {
-    const dir = path.join(tmp, 'daily');
-    const handle = await openEmbedded(source);
-    try {
-      const day = 24 * 3600 * 1000;
-      const start = Date.UTC(2026, 11, 1, 3, 0, 0);
-      expect(backupDue(dir, start)).toBe(true);
-      for (let i = 0; i < 4; i++) await writeRotatingBackup(handle, dir, 3, new Date(start + i * day));
-      const kept = listBackups(dir).map((f) => path.basename(f));
-      expect(kept).toEqual([
-        'inspection-forum-20261204T030000Z.tar.gz',
-        'inspection-forum-20261203T030000Z.tar.gz',
-        'inspection-forum-20261202T030000Z.tar.gz',
-      ]);
-      expect(backupDue(dir)).toBe(false);
-      expect(backupDue(dir, Date.now() + day + 1000)).toBe(true);
-      expect(dumpFormat(fs.readFileSync(path.join(dir, kept[0])))).toBe('embedded');
-    } finally {
-      await handle.close();
-    }
-  });
-});
 
 // On the PostgreSQL server of DATABASE_URL (the CI's second run): databases this file creates and drops.
 if (serverUrl)
@@ -237,7 +238,9 @@ if (serverUrl)
       const file = path.join(tmp, 'move.tar.gz');
       await backupDatabase({ dataDir: source }, file);
       moved = await createDatabase();
-      expect(await restoreDatabase({ databaseUrl: moved, dataDir: path.join(tmp, 'unused') }, file)).toMatch(/Copied the embedded database dump/);
+      expect(await restoreDatabase({ databaseUrl: moved, dataDir: path.join(tmp, 'unused') }, file)).toMatch(
+        /Copied the embedded database dump/,
+      );
       expect(await snapshotOf(moved)).toEqual(expected);
 
       // The sequences carry on after the copied rows: new rows get new ids.
@@ -284,6 +287,8 @@ if (serverUrl)
     });
 
     it('refuses a PostgreSQL dump for the embedded database, naming DATABASE_URL', async () => {
-      await expect(restoreDatabase({ dataDir: path.join(tmp, 'nope') }, path.join(tmp, 'server.pgdump'))).rejects.toThrow(/set DATABASE_URL/);
+      await expect(
+        restoreDatabase({ dataDir: path.join(tmp, 'nope') }, path.join(tmp, 'server.pgdump')),
+      ).rejects.toThrow(/set DATABASE_URL/);
     });
   });

@@ -19,11 +19,21 @@ const events = (text: string) =>
     .sort((a, b) => a.start.getTime() - b.start.getTime());
 
 function chairPost(w: MeetingWorld, meetingId: number, form: Record<string, string>) {
-  return callRoute(meetingAction, { path: `/forums/${w.forum.slug}/meetings/${meetingId}`, cookie: w.users.chair.cookie, params: { slug: w.forum.slug, id: String(meetingId) }, form });
+  return callRoute(meetingAction, {
+    path: `/forums/${w.forum.slug}/meetings/${meetingId}`,
+    cookie: w.users.chair.cookie,
+    params: { slug: w.forum.slug, id: String(meetingId) },
+    form,
+  });
 }
 
 async function newCalendarLink(w: MeetingWorld, who: Who, intent = 'calendar-issue') {
-  const response = await callRoute(accountAction, { path: '/account', cookie: w.users[who].cookie, params: {}, form: { intent } });
+  const response = await callRoute(accountAction, {
+    path: '/account',
+    cookie: w.users[who].cookie,
+    params: {},
+    form: { intent },
+  });
   return response.json() as Promise<{ ok: boolean; calendarUrl?: string; message?: string }>;
 }
 
@@ -34,18 +44,39 @@ function fetchFeed(url: string) {
 }
 
 async function plannedMeetings(w: MeetingWorld, db: Parameters<typeof createMeetingWorld>[0]) {
-  return db.selectFrom('meetings').select(['id', 'scheduled_at']).where('forum_id', '=', w.forum.id).where('state', '=', 'planned').orderBy('scheduled_at').execute();
+  return db
+    .selectFrom('meetings')
+    .select(['id', 'scheduled_at'])
+    .where('forum_id', '=', w.forum.id)
+    .where('state', '=', 'planned')
+    .orderBy('scheduled_at')
+    .execute();
 }
 
 describe('the forum’s feed', () => {
-  test('skipped meetings are cancelled, moves keep the UID and raise SEQUENCE, events link to the meeting page', async ({ db }) => {
+  test('skipped meetings are cancelled, moves keep the UID and raise SEQUENCE, events link to the meeting page', async ({
+    db,
+  }) => {
     const w = await createMeetingWorld(db, { comingIn: 3 * DAY_MS });
-    const feed = async () => events(await (await callRoute(forumFeed, { path: `/forums/${w.forum.slug}/meetings.ics`, cookie: w.users.ava.cookie, params: { slug: w.forum.slug } })).text());
+    const feed = async () =>
+      events(
+        await (
+          await callRoute(forumFeed, {
+            path: `/forums/${w.forum.slug}/meetings.ics`,
+            cookie: w.users.ava.cookie,
+            params: { slug: w.forum.slug },
+          })
+        ).text(),
+      );
     const before = await feed();
     const coming = before.find((e) => e.uid === `meeting-${w.coming.id}@inspection-forum`);
     // iCalendar times are to the second.
     expect(coming?.start.getTime()).toBe(Math.floor(w.coming.scheduled_at.getTime() / 1000) * 1000);
-    expect(coming).toMatchObject({ uid: `meeting-${w.coming.id}@inspection-forum`, status: 'CONFIRMED', url: { val: `${appUrl()}/forums/${w.forum.slug}/meetings/${w.coming.id}` } });
+    expect(coming).toMatchObject({
+      uid: `meeting-${w.coming.id}@inspection-forum`,
+      status: 'CONFIRMED',
+      url: { val: `${appUrl()}/forums/${w.forum.slug}/meetings/${w.coming.id}` },
+    });
     expect(Number(coming?.sequence ?? 0)).toBe(0);
 
     const date = new Date(w.coming.scheduled_at.getTime() + DAY_MS).toISOString().slice(0, 10);
@@ -59,7 +90,15 @@ describe('the forum’s feed', () => {
     expect(skipped?.status).toBe('CANCELLED');
     expect(String(skipped?.description)).toContain('Skipped — Holiday, again');
     // The cookie is still required for the forum's own feed.
-    expect((await callRoute(forumFeed, { path: `/forums/${w.forum.slug}/meetings.ics`, cookie: '', params: { slug: w.forum.slug } })).status).toBe(302);
+    expect(
+      (
+        await callRoute(forumFeed, {
+          path: `/forums/${w.forum.slug}/meetings.ics`,
+          cookie: '',
+          params: { slug: w.forum.slug },
+        })
+      ).status,
+    ).toBe(302);
   });
 });
 
@@ -74,7 +113,11 @@ describe('the personal feed behind a secret link', () => {
     const parsed = events(await response.text());
     expect(parsed.map((e) => e.uid)).toContain(`meeting-${w.coming.id}@inspection-forum`);
     // Only a hash is stored.
-    const stored = await db.selectFrom('calendar_tokens').select('token_hash').where('user_id', '=', w.users.ava.id).executeTakeFirstOrThrow();
+    const stored = await db
+      .selectFrom('calendar_tokens')
+      .select('token_hash')
+      .where('user_id', '=', w.users.ava.id)
+      .executeTakeFirstOrThrow();
     expect(first.calendarUrl).not.toContain(stored.token_hash);
 
     const second = await newCalendarLink(w, 'ava');
@@ -84,11 +127,23 @@ describe('the personal feed behind a secret link', () => {
 
     expect((await newCalendarLink(w, 'ava', 'calendar-revoke')).ok).toBe(true);
     expect((await fetchFeed(second.calendarUrl ?? '')).status).toBe(404);
-    const audit = await db.selectFrom('audit_log').select('action').where('user_id', '=', w.users.ava.id).where('action', 'like', 'calendar.%').orderBy('id').execute();
-    expect(audit.map((a) => a.action)).toEqual(['calendar.token_issue', 'calendar.token_issue', 'calendar.token_revoke']);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('action')
+      .where('user_id', '=', w.users.ava.id)
+      .where('action', 'like', 'calendar.%')
+      .orderBy('id')
+      .execute();
+    expect(audit.map((a) => a.action)).toEqual([
+      'calendar.token_issue',
+      'calendar.token_issue',
+      'calendar.token_revoke',
+    ]);
   });
 
-  test('a deactivated user’s link stops working; bad links are 404s; other people’s forums stay out', async ({ db }) => {
+  test('a deactivated user’s link stops working; bad links are 404s; other people’s forums stay out', async ({
+    db,
+  }) => {
     const w = await createMeetingWorld(db, { comingIn: 3 * DAY_MS });
     const other = await createMeetingWorld(db, { comingIn: 2 * DAY_MS });
     const link = (await newCalendarLink(w, 'ben')).calendarUrl ?? '';
@@ -96,8 +151,15 @@ describe('the personal feed behind a secret link', () => {
     expect(uids).not.toContain(`meeting-${other.coming.id}@inspection-forum`);
     expect((await plannedMeetings(w, db)).length).toBeGreaterThan(0);
 
-    for (const bad of ['nope.ics', `${'a'.repeat(43)}.ics`, `${link.split('/').at(-1)?.replace('.ics', '')}`, `${'a'.repeat(43)}.ics.ics`]) {
-      expect((await callRoute(personalFeed, { path: `/calendar/${bad}`, cookie: '', params: { token: bad } })).status).toBe(404);
+    for (const bad of [
+      'nope.ics',
+      `${'a'.repeat(43)}.ics`,
+      `${link.split('/').at(-1)?.replace('.ics', '')}`,
+      `${'a'.repeat(43)}.ics.ics`,
+    ]) {
+      expect(
+        (await callRoute(personalFeed, { path: `/calendar/${bad}`, cookie: '', params: { token: bad } })).status,
+      ).toBe(404);
     }
     await db.updateTable('users').set({ deactivated_at: new Date() }).where('id', '=', w.users.ben.id).execute();
     expect((await fetchFeed(link)).status).toBe(404);

@@ -11,7 +11,14 @@ test('50 concurrent edits of one status: no acknowledged edit is lost, the rest 
   try {
     const w = await createOwnersWorld(handle.db);
     const base = { projectId: w.project.id, meetingId: w.meeting.id, userId: w.users.owner.id };
-    const input = (summary: string, version: number) => ({ health: 'on_track' as const, summary, risks: '', asks: '', version, goals: [] });
+    const input = (summary: string, version: number) => ({
+      health: 'on_track' as const,
+      summary,
+      risks: '',
+      asks: '',
+      version,
+      goals: [],
+    });
     expect((await saveStatusUpdate(handle.db, { ...base, input: input('first', 0) })).ok).toBe(true);
 
     const acked: { summary: string; resultingVersion: number }[] = [];

@@ -21,23 +21,71 @@ async function portfolio(db: Transaction<Database>, n: number) {
   await addMember(db, { forumId: forum.id, userId: chair.id, role: 'chair' });
   const owners = await Promise.all([0, 1, 2].map((i) => createUser(db, { passwordHash: 'x', name: `Owner ${i}` })));
   const start = Date.UTC(2026, 0, 5, 10);
-  const meetings = await Promise.all([0, 1, 2, 3].map((w) => createMeeting(db, { forumId: forum.id, scheduledAt: new Date(start + w * WEEK), state: w < 3 ? 'closed' : 'planned' })));
+  const meetings = await Promise.all(
+    [0, 1, 2, 3].map((w) =>
+      createMeeting(db, {
+        forumId: forum.id,
+        scheduledAt: new Date(start + w * WEEK),
+        state: w < 3 ? 'closed' : 'planned',
+      }),
+    ),
+  );
   const levels = ['tight', 'standard', 'light', 'trusted'] as const;
   const projects = await db
     .insertInto('projects')
-    .values(Array.from({ length: n }, (_, i) => ({ forum_id: forum.id, owner_id: owners[i % 3].id, name: `P${String(i).padStart(4, '0')}`, oversight_level: levels[i % 4], oversight_interval: [1, 2, 4, 8][i % 4], oversight_state: null })))
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        forum_id: forum.id,
+        owner_id: owners[i % 3].id,
+        name: `P${String(i).padStart(4, '0')}`,
+        oversight_level: levels[i % 4],
+        oversight_interval: [1, 2, 4, 8][i % 4],
+        oversight_state: null,
+      })),
+    )
     .returning(['id'])
     .execute();
   const goals = await Promise.all(projects.map((p) => createGoal(db, { projectId: p.id, baseline: 0, target: 100 })));
   const healths = ['on_track', 'at_risk', 'off_track'] as const;
   const statuses = await db
     .insertInto('status_updates')
-    .values(projects.flatMap((p, i) => meetings.slice(0, 3).map((m, w) => ({ project_id: p.id, meeting_id: m.id, author_id: owners[i % 3].id, health: healths[(i + w) % 3], created_at: new Date(m.scheduled_at.getTime() - 86_400_000) }))))
+    .values(
+      projects.flatMap((p, i) =>
+        meetings.slice(0, 3).map((m, w) => ({
+          project_id: p.id,
+          meeting_id: m.id,
+          author_id: owners[i % 3].id,
+          health: healths[(i + w) % 3],
+          created_at: new Date(m.scheduled_at.getTime() - 86_400_000),
+        })),
+      ),
+    )
     .returning(['id', 'project_id'])
     .execute();
   const goalOf = new Map(projects.map((p, i) => [p.id, goals[i].id]));
-  await db.insertInto('status_goal_values').values(statuses.map((s, k) => ({ status_update_id: s.id, goal_id: goalOf.get(s.project_id)!, value: (k % 10) * 10, done: null }))).execute();
-  await db.insertInto('reviews').values(projects.map((p, i) => ({ meeting_id: meetings[i % 3].id, project_id: p.id, reviewer_id: chair.id, verdict: healths[i % 3], self_report: 'on_track' as const }))).execute();
+  await db
+    .insertInto('status_goal_values')
+    .values(
+      statuses.map((s, k) => ({
+        status_update_id: s.id,
+        goal_id: goalOf.get(s.project_id)!,
+        value: (k % 10) * 10,
+        done: null,
+      })),
+    )
+    .execute();
+  await db
+    .insertInto('reviews')
+    .values(
+      projects.map((p, i) => ({
+        meeting_id: meetings[i % 3].id,
+        project_id: p.id,
+        reviewer_id: chair.id,
+        verdict: healths[i % 3],
+        self_report: 'on_track' as const,
+      })),
+    )
+    .execute();
   const token = await createSession(db, { userId: chair.id, userAgent: null, ip: null });
   return { forum, chair, cookie: (await commitSessionCookie(token)).split(';')[0] };
 }
@@ -46,7 +94,13 @@ async function countLoaderQueries(db: Transaction<Database>, n: number, search =
   const { forum, cookie } = await portfolio(db, n);
   const counting = countingQueries(db as unknown as Kysely<Database>);
   setDatabase({ db: counting.db, kind: 'pglite', close: async () => {} });
-  const response = asResponse(await dashboardLoader({ request: new Request(`http://localhost/forums/${forum.slug}${search}`, { headers: { Cookie: cookie } }), params: { slug: forum.slug }, context: { cspNonce: 'n' } }));
+  const response = asResponse(
+    await dashboardLoader({
+      request: new Request(`http://localhost/forums/${forum.slug}${search}`, { headers: { Cookie: cookie } }),
+      params: { slug: forum.slug },
+      context: { cspNonce: 'n' },
+    }),
+  );
   const body = await response.json();
   return { queries: counting.count(), body };
 }
@@ -63,7 +117,8 @@ test('the dashboard loader runs the same number of queries for 10 and for 200 pr
 
 test('filters, search, sort and pagination are applied in SQL', async ({ db }) => {
   const { forum } = await portfolio(db, 30);
-  const list = (search: string) => listProjectsForDashboard(db, { forumId: forum.id, query: parseDashboardQuery(new URLSearchParams(search)) });
+  const list = (search: string) =>
+    listProjectsForDashboard(db, { forumId: forum.id, query: parseDashboardQuery(new URLSearchParams(search)) });
 
   const tight = await list('level=tight');
   expect(tight.total).toBe(8);
@@ -95,8 +150,18 @@ test('filters, search, sort and pagination are applied in SQL', async ({ db }) =
 });
 
 test('hostile or malformed URL parameters fall back to defaults instead of failing', () => {
-  const q = parseDashboardQuery(new URLSearchParams('sort=drop table&dir=sideways&size=7&page=-3&owner=abc&level=lax&q=' + 'x'.repeat(500)));
-  expect(q).toMatchObject({ sort: 'next_review', dir: 'asc', size: 25, page: 1, owner: undefined, level: undefined, q: '' });
+  const q = parseDashboardQuery(
+    new URLSearchParams('sort=drop table&dir=sideways&size=7&page=-3&owner=abc&level=lax&q=' + 'x'.repeat(500)),
+  );
+  expect(q).toMatchObject({
+    sort: 'next_review',
+    dir: 'asc',
+    size: 25,
+    page: 1,
+    owner: undefined,
+    level: undefined,
+    q: '',
+  });
 });
 
 test('CSV export quotes correctly and neutralises spreadsheet formulas', async ({ db }) => {
@@ -113,11 +178,22 @@ test('CSV export quotes correctly and neutralises spreadsheet formulas', async (
   expect(csvCell(';=5+5')).toBe('";=5+5"');
   expect(csvCell('plain')).toBe('"plain"');
   expect(csvCell(-3)).toBe('-3');
-  expect(toCsv([['a', 1], [null, 'b']])).toBe('"a",1\r\n,"b"\r\n');
+  expect(
+    toCsv([
+      ['a', 1],
+      [null, 'b'],
+    ]),
+  ).toBe('"a",1\r\n,"b"\r\n');
 
   const { forum, cookie } = await portfolio(db, 5);
   await db.updateTable('projects').set({ name: '=cmd|calc' }).where('name', '=', 'P0000').execute();
-  const response = await csvLoader({ request: new Request(`http://localhost/forums/${forum.slug}/projects.csv?sort=project`, { headers: { Cookie: cookie } }), params: { slug: forum.slug }, context: { cspNonce: 'n' } });
+  const response = await csvLoader({
+    request: new Request(`http://localhost/forums/${forum.slug}/projects.csv?sort=project`, {
+      headers: { Cookie: cookie },
+    }),
+    params: { slug: forum.slug },
+    context: { cspNonce: 'n' },
+  });
   expect(response.headers.get('Content-Type')).toMatch(/text\/csv/);
   const text = await response.text();
   const lines = text.trim().split('\r\n');

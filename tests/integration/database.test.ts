@@ -7,7 +7,14 @@ test(`64-bit integers, numerics, dates and timestamps come back the same on ${ba
   const { rows } = await sql<{ big: number; num: number; day: string; at: Date; n: number; ident: number }>`
     select 9007199254740991::int8 as big, 1234.5678::numeric as num, '2026-03-29'::date as day,
            '2026-03-29T01:30:00Z'::timestamptz as at, count(*) as n, 42::int8 as ident`.execute(db);
-  expect(rows[0]).toEqual({ big: 9007199254740991, num: 1234.5678, day: '2026-03-29', at: new Date('2026-03-29T01:30:00Z'), n: 1, ident: 42 });
+  expect(rows[0]).toEqual({
+    big: 9007199254740991,
+    num: 1234.5678,
+    day: '2026-03-29',
+    at: new Date('2026-03-29T01:30:00Z'),
+    n: 1,
+    ident: 42,
+  });
   expect(typeof rows[0].big).toBe('number');
 });
 
@@ -17,7 +24,11 @@ test('a 64-bit integer outside the safe range is refused rather than rounded', a
 
 test('ids are numbers and timestamps are Dates through Kysely', async ({ db }) => {
   const user = await createUser(db, { passwordHash: 'x' });
-  const row = await db.selectFrom('users').select(['id', 'created_at']).where('id', '=', user.id).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('users')
+    .select(['id', 'created_at'])
+    .where('id', '=', user.id)
+    .executeTakeFirstOrThrow();
   expect(typeof row.id).toBe('number');
   expect(row.created_at).toBeInstanceOf(Date);
 });
@@ -30,9 +41,25 @@ test('emails are unique case-insensitively', async ({ db }) => {
 test('CHECK constraints refuse values outside every enum', async ({ db }) => {
   const forum = await createForum(db);
   const owner = await createUser(db, { passwordHash: 'x' });
-  await expectDbError(db, () => db.insertInto('memberships').values({ forum_id: forum.id, user_id: owner.id, role: 'admin' as never }).execute(), /check/i);
-  await expectDbError(db, () => createProject(db, { forumId: forum.id, ownerId: owner.id, level: 'lax' as never }), /check/i);
-  await expectDbError(db, () => db.insertInto('forums').values({ slug: 'Bad Slug!', name: 'x', policy: '{}' }).execute(), /check/i);
+  await expectDbError(
+    db,
+    () =>
+      db
+        .insertInto('memberships')
+        .values({ forum_id: forum.id, user_id: owner.id, role: 'admin' as never })
+        .execute(),
+    /check/i,
+  );
+  await expectDbError(
+    db,
+    () => createProject(db, { forumId: forum.id, ownerId: owner.id, level: 'lax' as never }),
+    /check/i,
+  );
+  await expectDbError(
+    db,
+    () => db.insertInto('forums').values({ slug: 'Bad Slug!', name: 'x', policy: '{}' }).execute(),
+    /check/i,
+  );
 });
 
 test('foreign keys hold: a project needs a real owner', async ({ db }) => {

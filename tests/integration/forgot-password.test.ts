@@ -17,11 +17,19 @@ beforeAll(async () => {
   hash = await hashPassword('the old passphrase');
 });
 
-const ask = (email: string) => callRoute(forgotAction, { path: '/forgot-password', cookie: '', params: {}, form: { email } });
-const outbox = (db: Executor, to: string) => db.selectFrom('outbox').selectAll().where(sql`lower(to_address)`, '=', to.toLowerCase()).execute();
+const ask = (email: string) =>
+  callRoute(forgotAction, { path: '/forgot-password', cookie: '', params: {}, form: { email } });
+const outbox = (db: Executor, to: string) =>
+  db
+    .selectFrom('outbox')
+    .selectAll()
+    .where(sql`lower(to_address)`, '=', to.toLowerCase())
+    .execute();
 const linkIn = (text: string) => /\/set-password\/([A-Za-z0-9_-]{43})/.exec(text)?.[1];
 
-test('the same answer whether or not the address has an account; only a real one gets an email with a hashed link', async ({ db }) => {
+test('the same answer whether or not the address has an account; only a real one gets an email with a hashed link', async ({
+  db,
+}) => {
   const user = await createUser(db, { email: 'Forgetful@example.test', name: 'Fran Forgetful', passwordHash: hash });
   const known = await ask('forgetful@example.test');
   const unknown = await ask('nobody-here@example.test');
@@ -36,7 +44,11 @@ test('the same answer whether or not the address has an account; only a real one
   expect(mail.user_id).toBe(user.id);
   const token = linkIn(mail.text_body)!;
   expect(mail.html_body).toContain(`/set-password/${token}`);
-  const link = await db.selectFrom('verifications').selectAll().where('target', '=', `user:${user.id}`).executeTakeFirstOrThrow();
+  const link = await db
+    .selectFrom('verifications')
+    .selectAll()
+    .where('target', '=', `user:${user.id}`)
+    .executeTakeFirstOrThrow();
   expect(link.secret_hash).toBe(hashToken(token));
   expect(JSON.stringify(link)).not.toContain(token);
   expect(new Date(link.expires_at).getTime() - Date.now()).toBeLessThanOrEqual(24 * 3600 * 1000);
@@ -48,12 +60,23 @@ test('setting the new password uses the link once and ends every session of the 
   const laptop = await signedInCookie(db, user.id);
   await ask(user.email);
   const token = linkIn((await outbox(db, user.email))[0].text_body)!;
-  const set = await callRoute(setPasswordAction, { path: `/set-password/${token}`, cookie: '', params: { token }, form: { password: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' } });
+  const set = await callRoute(setPasswordAction, {
+    path: `/set-password/${token}`,
+    cookie: '',
+    params: { token },
+    form: { password: 'a brand new passphrase', confirmPassword: 'a brand new passphrase' },
+  });
   expect(set.status).toBe(303);
-  for (const cookie of [phone, laptop]) expect(await getSessionUser(db, new Request('http://localhost/', { headers: { Cookie: cookie } }))).toBeNull();
+  for (const cookie of [phone, laptop])
+    expect(await getSessionUser(db, new Request('http://localhost/', { headers: { Cookie: cookie } }))).toBeNull();
   const row = await db.selectFrom('users').select('password_hash').where('id', '=', user.id).executeTakeFirstOrThrow();
   expect(await verifyPassword('a brand new passphrase', row.password_hash!)).toBe(true);
-  const again = await callRoute(setPasswordAction, { path: `/set-password/${token}`, cookie: '', params: { token }, form: { password: 'another passphrase 2', confirmPassword: 'another passphrase 2' } });
+  const again = await callRoute(setPasswordAction, {
+    path: `/set-password/${token}`,
+    cookie: '',
+    params: { token },
+    form: { password: 'another passphrase 2', confirmPassword: 'another passphrase 2' },
+  });
   expect(again.status).toBe(410);
 });
 
@@ -67,7 +90,8 @@ test('a deactivated account gets no link, and the answer is the same', async ({ 
 test('requests are throttled per address (known or not alike) and per client', async ({ db }) => {
   const user = await createUser(db, { name: 'Tess Throttle', passwordHash: hash });
   for (const email of [user.email, 'ghost@example.test']) {
-    for (let i = 0; i < FORGOT_LIMITS.email; i++) expect((await requestPasswordReset(db, { email, ip: `10.0.0.${i}` })).limited).toBe(false);
+    for (let i = 0; i < FORGOT_LIMITS.email; i++)
+      expect((await requestPasswordReset(db, { email, ip: `10.0.0.${i}` })).limited).toBe(false);
     const limited = await requestPasswordReset(db, { email, ip: '10.0.1.1' });
     expect(limited.limited).toBe(true);
   }
@@ -77,10 +101,14 @@ test('requests are throttled per address (known or not alike) and per client', a
   expect(refused.status).toBe(429);
   expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
   // One client asking for many addresses.
-  for (let i = 0; i < FORGOT_LIMITS.ip; i++) expect((await requestPasswordReset(db, { email: `spray${i}@example.test`, ip: '10.9.9.9' })).limited).toBe(false);
+  for (let i = 0; i < FORGOT_LIMITS.ip; i++)
+    expect((await requestPasswordReset(db, { email: `spray${i}@example.test`, ip: '10.9.9.9' })).limited).toBe(false);
   expect((await requestPasswordReset(db, { email: 'one-more@example.test', ip: '10.9.9.9' })).limited).toBe(true);
   // A request older than the window no longer counts.
-  await db.updateTable('password_reset_requests').set({ at: sql<Date>`now() - interval '16 minutes'` }).execute();
+  await db
+    .updateTable('password_reset_requests')
+    .set({ at: sql<Date>`now() - interval '16 minutes'` })
+    .execute();
   expect((await requestPasswordReset(db, { email: user.email, ip: '10.9.9.9' })).limited).toBe(false);
 });
 

@@ -25,20 +25,63 @@ afterAll(async () => {
 });
 
 const version = async (forumId: number) =>
-  (await handle.db.selectFrom('forums').select('data_version').where('id', '=', forumId).executeTakeFirstOrThrow()).data_version;
+  (await handle.db.selectFrom('forums').select('data_version').where('id', '=', forumId).executeTakeFirstOrThrow())
+    .data_version;
 
 test('every change to a forum’s data changes its version, once per transaction, and no other forum’s', async () => {
   const other = await createForum(handle.db);
   const otherBefore = await version(other.id);
   const steps: [string, () => Promise<unknown>][] = [
-    ['a status with goal values', () => saveStatusUpdate(handle.db, { projectId: w.project.id, meetingId: w.meeting.id, userId: w.users.owner.id, input: { health: 'at_risk', summary: 'x', risks: '', asks: '', version: 0, goals: [{ goalId: w.metric.id, value: 500, done: null, note: '' }] } })],
-    ['a goal value alone', () => sql`update status_goal_values set value = 450 where goal_id = ${w.metric.id}`.execute(handle.db)],
-    ['a goal', () => handle.db.updateTable('goals').set({ title: 'p99 latency' }).where('id', '=', w.metric.id).execute()],
-    ['a project', () => handle.db.updateTable('projects').set({ description: 'new' }).where('id', '=', w.project.id).execute()],
-    ['a meeting', () => handle.db.updateTable('meetings').set({ started_at: new Date() }).where('id', '=', w.meeting.id).execute()],
-    ['a member', async () => addMember(handle.db, { forumId: w.forum.id, userId: (await createUser(handle.db, { name: 'new member', passwordHash: 'x' })).id, role: 'observer' })],
-    ['a member’s name', () => handle.db.updateTable('users').set({ name: 'Owner Renamed' }).where('id', '=', w.users.owner.id).execute()],
-    ['the forum’s settings', () => handle.db.updateTable('forums').set({ minutes_per_review: 7 }).where('id', '=', w.forum.id).execute()],
+    [
+      'a status with goal values',
+      () =>
+        saveStatusUpdate(handle.db, {
+          projectId: w.project.id,
+          meetingId: w.meeting.id,
+          userId: w.users.owner.id,
+          input: {
+            health: 'at_risk',
+            summary: 'x',
+            risks: '',
+            asks: '',
+            version: 0,
+            goals: [{ goalId: w.metric.id, value: 500, done: null, note: '' }],
+          },
+        }),
+    ],
+    [
+      'a goal value alone',
+      () => sql`update status_goal_values set value = 450 where goal_id = ${w.metric.id}`.execute(handle.db),
+    ],
+    [
+      'a goal',
+      () => handle.db.updateTable('goals').set({ title: 'p99 latency' }).where('id', '=', w.metric.id).execute(),
+    ],
+    [
+      'a project',
+      () => handle.db.updateTable('projects').set({ description: 'new' }).where('id', '=', w.project.id).execute(),
+    ],
+    [
+      'a meeting',
+      () => handle.db.updateTable('meetings').set({ started_at: new Date() }).where('id', '=', w.meeting.id).execute(),
+    ],
+    [
+      'a member',
+      async () =>
+        addMember(handle.db, {
+          forumId: w.forum.id,
+          userId: (await createUser(handle.db, { name: 'new member', passwordHash: 'x' })).id,
+          role: 'observer',
+        }),
+    ],
+    [
+      'a member’s name',
+      () => handle.db.updateTable('users').set({ name: 'Owner Renamed' }).where('id', '=', w.users.owner.id).execute(),
+    ],
+    [
+      'the forum’s settings',
+      () => handle.db.updateTable('forums').set({ minutes_per_review: 7 }).where('id', '=', w.forum.id).execute(),
+    ],
     [
       'three writes in one transaction',
       () =>
@@ -55,17 +98,24 @@ test('every change to a forum’s data changes its version, once per transaction
     expect(await version(w.forum.id), what).toBe(before + 1);
   }
   const before = await version(w.forum.id);
-  await handle.db.transaction().execute(async (trx) => {
-    await trx.updateTable('projects').set({ description: 'rolled back' }).where('id', '=', w.project.id).execute();
-    throw new Error('rollback');
-  }).catch(() => {});
+  await handle.db
+    .transaction()
+    .execute(async (trx) => {
+      await trx.updateTable('projects').set({ description: 'rolled back' }).where('id', '=', w.project.id).execute();
+      throw new Error('rollback');
+    })
+    .catch(() => {});
   expect(await version(w.forum.id), 'a rolled-back change').toBe(before);
   expect(await version(other.id), 'another forum').toBe(otherBefore);
 });
 
 test('the dashboard is served from the cache until the forum changes, then recomputed', async () => {
   const get = async () => {
-    const res = await callRoute(dashboardLoader as never, { path: `/forums/${w.forum.slug}`, cookie: w.users.chair.cookie, params: { slug: w.forum.slug } });
+    const res = await callRoute(dashboardLoader as never, {
+      path: `/forums/${w.forum.slug}`,
+      cookie: w.users.chair.cookie,
+      params: { slug: w.forum.slug },
+    });
     expect(res.status).toBe(200);
     return (await res.json()) as { projects: { name: string }[]; summary: { projects: number } };
   };
@@ -73,7 +123,11 @@ test('the dashboard is served from the cache until the forum changes, then recom
   // A change the triggers do not see (they are disabled for this statement): the cache still answers.
   await handle.db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx);
-    await trx.updateTable('projects').set({ name: 'Renamed behind the cache' }).where('id', '=', w.otherProject.id).execute();
+    await trx
+      .updateTable('projects')
+      .set({ name: 'Renamed behind the cache' })
+      .where('id', '=', w.otherProject.id)
+      .execute();
   });
   const counted = { ...cacheCounts().page_data };
   expect((await get()).projects.map((p) => p.name)).toEqual(first.projects.map((p) => p.name));
@@ -81,8 +135,14 @@ test('the dashboard is served from the cache until the forum changes, then recom
   expect(cacheCounts().page_data).toEqual({ hit: counted.hit + 1, miss: counted.miss });
   // A real change, committed by someone else: views show it as soon as its notification arrives (the session
   // cache learns the forum's new version from it; session-cache.server.ts).
-  await createProject(handle.db, { forumId: w.forum.id, ownerId: w.users.otherOwner.id, name: 'Added after the first view' });
-  await expect.poll(async () => (await get()).summary.projects, { timeout: 5_000, interval: 20 }).toBe(first.summary.projects + 1);
+  await createProject(handle.db, {
+    forumId: w.forum.id,
+    ownerId: w.users.otherOwner.id,
+    name: 'Added after the first view',
+  });
+  await expect
+    .poll(async () => (await get()).summary.projects, { timeout: 5_000, interval: 20 })
+    .toBe(first.summary.projects + 1);
   const after = await get();
   expect(after.summary.projects).toBe(first.summary.projects + 1);
   expect(after.projects.map((p) => p.name)).toContain('Added after the first view');

@@ -6,7 +6,10 @@ import { loadAgendaFacts, planAgenda } from '../../app/modules/meetings/agenda.s
 import { getOversightOverview } from '../../app/modules/oversight/oversight-page.server';
 import { parseDashboardQuery } from '../../app/modules/projects/dashboard';
 import { listProjectsForDashboard } from '../../app/modules/projects/dashboard.server';
-import { createProject as createProjectService, setProjectArchived } from '../../app/modules/projects/manage-project.server';
+import {
+  createProject as createProjectService,
+  setProjectArchived,
+} from '../../app/modules/projects/manage-project.server';
 import { recordOversightEvents } from '../../app/modules/oversight/oversight.server';
 import { listStatusesDue } from '../../app/modules/status/status.server';
 import { action as adminForumsAction, loader as adminForumsLoader } from '../../app/routes/admin.forums';
@@ -25,7 +28,11 @@ import { DAY_MS, callRoute, signedInCookie } from './owners-world';
 const WEEK_MS = 7 * DAY_MS;
 
 async function auditActions(db: Parameters<typeof signedInCookie>[0], action: string) {
-  return db.selectFrom('audit_log').select(['user_id', 'forum_id', 'target', 'detail']).where('action', '=', action).execute();
+  return db
+    .selectFrom('audit_log')
+    .select(['user_id', 'forum_id', 'target', 'detail'])
+    .where('action', '=', action)
+    .execute();
 }
 
 test('an instance admin creates a forum: they chair it, its meetings are planned, it is audited; bad input is a 400 that keeps what was typed', async ({
@@ -60,7 +67,7 @@ test('an instance admin creates a forum: they chair it, its meetings are planned
         cookie: await signedInCookie(db, someone.id),
         params: {},
       })
-    ).status
+    ).status,
   ).toBe(403);
   expect(
     (
@@ -70,7 +77,7 @@ test('an instance admin creates a forum: they chair it, its meetings are planned
         params: {},
         form,
       })
-    ).status
+    ).status,
   ).toBe(403);
 
   const cookie = await signedInCookie(db, admin.id);
@@ -122,10 +129,17 @@ test('an instance admin creates a forum: they chair it, its meetings are planned
     .where('user_id', '=', admin.id)
     .executeTakeFirstOrThrow();
   expect(membership.role).toBe('chair');
-  const meetings = await db.selectFrom('meetings').select(['scheduled_at', 'state']).where('forum_id', '=', forum.id).orderBy('scheduled_at').execute();
+  const meetings = await db
+    .selectFrom('meetings')
+    .select(['scheduled_at', 'state'])
+    .where('forum_id', '=', forum.id)
+    .orderBy('scheduled_at')
+    .execute();
   expect(meetings.length).toBe(3);
   expect(meetings.every((m) => m.state === 'planned' && m.scheduled_at.getTime() > Date.now())).toBe(true);
-  expect(meetings[1].scheduled_at.getTime() - meetings[0].scheduled_at.getTime()).toBeGreaterThanOrEqual(14 * DAY_MS - 3600_000);
+  expect(meetings[1].scheduled_at.getTime() - meetings[0].scheduled_at.getTime()).toBeGreaterThanOrEqual(
+    14 * DAY_MS - 3600_000,
+  );
   expect(await auditActions(db, 'forum.create')).toMatchObject([{ user_id: admin.id, forum_id: forum.id }]);
 
   // The same address again: a field error, nothing created.
@@ -136,7 +150,9 @@ test('an instance admin creates a forum: they chair it, its meetings are planned
     form: { ...form, name: 'Another' },
   });
   expect(taken.status).toBe(400);
-  expect(((await taken.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors.slug[0]).toMatch(/Another forum uses this address/);
+  expect(((await taken.json()) as { fieldErrors: Record<string, string[]> }).fieldErrors.slug[0]).toMatch(
+    /Another forum uses this address/,
+  );
 
   const list = (await (await callRoute(adminForumsLoader, { path, cookie, params: {} })).json()) as {
     forums: {
@@ -217,14 +233,21 @@ test('a schedule change re-plans only planned meetings, to the dates the preview
   });
   expect(result).toMatchObject({ ok: true });
 
-  const meetings = await db.selectFrom('meetings').select(['id', 'scheduled_at', 'state']).where('forum_id', '=', forum.id).orderBy('scheduled_at').execute();
+  const meetings = await db
+    .selectFrom('meetings')
+    .select(['id', 'scheduled_at', 'state'])
+    .where('forum_id', '=', forum.id)
+    .orderBy('scheduled_at')
+    .execute();
   // Started and closed meetings keep their dates.
   expect(meetings.find((m) => m.id === closed.id)?.scheduled_at.getTime()).toBe(closed.scheduled_at.getTime());
   expect(meetings.find((m) => m.id === started.id)?.scheduled_at.getTime()).toBe(started.scheduled_at.getTime());
   // The planned ones moved (same ids, so the status posted for the first stays with it) to the previewed dates.
   const planned = meetings.filter((m) => m.state === 'planned');
   expect(planned.slice(0, 2).map((m) => m.id)).toEqual([planned1.id, planned2.id]);
-  expect(planned.map((m) => m.scheduled_at.toISOString())).toEqual(preview.slice(0, planned.length).map((d) => d.toISOString()));
+  expect(planned.map((m) => m.scheduled_at.toISOString())).toEqual(
+    preview.slice(0, planned.length).map((d) => d.toISOString()),
+  );
   expect(planned.length).toBe(3);
   for (const m of planned) {
     const local = new Intl.DateTimeFormat('en-GB', {
@@ -238,11 +261,16 @@ test('a schedule change re-plans only planned meetings, to the dates the preview
     expect([part('weekday'), `${part('hour')}:${part('minute')}`]).toEqual(['Wednesday', '15:00']);
     expect(Number(part('day'))).toBeLessThanOrEqual(7); // the first Wednesday of its month
   }
-  expect((await db.selectFrom('status_updates').select('meeting_id').where('id', '=', status.id).executeTakeFirstOrThrow()).meeting_id).toBe(planned1.id);
+  expect(
+    (await db.selectFrom('status_updates').select('meeting_id').where('id', '=', status.id).executeTakeFirstOrThrow())
+      .meeting_id,
+  ).toBe(planned1.id);
   expect(await auditActions(db, 'forum.schedule')).toHaveLength(1);
 });
 
-test('the settings page: the chair edits name, slug and schedule (preview first), leaders read, owners get 403', async ({ db }) => {
+test('the settings page: the chair edits name, slug and schedule (preview first), leaders read, owners get 403', async ({
+  db,
+}) => {
   const forum = await createForum(db, { slug: `settings-${Date.now()}` });
   const other = await createForum(db, { slug: `taken-${Date.now()}` });
   const chair = await createUser(db, { passwordHash: 'x', name: 'Chair' });
@@ -267,7 +295,7 @@ test('the settings page: the chair edits name, slug and schedule (preview first)
         cookie: await signedInCookie(db, owner.id),
         params,
       })
-    ).status
+    ).status,
   ).toBe(200);
   expect(
     (
@@ -276,7 +304,7 @@ test('the settings page: the chair edits name, slug and schedule (preview first)
         cookie: await signedInCookie(db, owner.id),
         params,
       })
-    ).status
+    ).status,
   ).toBe(403);
   expect(
     (
@@ -285,7 +313,7 @@ test('the settings page: the chair edits name, slug and schedule (preview first)
         cookie: await signedInCookie(db, leader.id),
         params,
       })
-    ).status
+    ).status,
   ).toBe(200);
   expect(
     (
@@ -295,7 +323,7 @@ test('the settings page: the chair edits name, slug and schedule (preview first)
         params,
         form: { intent: 'general', name: 'X', slug: 'x-x' },
       })
-    ).status
+    ).status,
   ).toBe(403);
 
   const scheduleForm = {
@@ -319,7 +347,9 @@ test('the settings page: the chair edits name, slug and schedule (preview first)
   expect(previewBody.preview.dates).toHaveLength(4);
   expect(previewBody.preview.timeZone).toBe('America/New_York');
   // Preview writes nothing.
-  expect((await db.selectFrom('forums').select('weekday').where('id', '=', forum.id).executeTakeFirstOrThrow()).weekday).toBe(1);
+  expect(
+    (await db.selectFrom('forums').select('weekday').where('id', '=', forum.id).executeTakeFirstOrThrow()).weekday,
+  ).toBe(1);
 
   const badSchedule = await callRoute(settingsAction, {
     path,
@@ -370,7 +400,9 @@ test('the settings page: the chair edits name, slug and schedule (preview first)
   });
   expect(moved.status).toBe(303);
   expect(moved.headers.get('Location')).toBe(`/forums/${forum.slug}-new/settings?saved=general`);
-  expect(await db.selectFrom('forums').select(['name', 'slug']).where('id', '=', forum.id).executeTakeFirstOrThrow()).toEqual({
+  expect(
+    await db.selectFrom('forums').select(['name', 'slug']).where('id', '=', forum.id).executeTakeFirstOrThrow(),
+  ).toEqual({
     name: 'Renamed',
     slug: `${forum.slug}-new`,
   });
@@ -395,7 +427,7 @@ test('the settings page: the chair edits name, slug and schedule (preview first)
     db,
     new Request('http://localhost/', {
       headers: { Cookie: await signedInCookie(db, leader.id) },
-    })
+    }),
   );
   expect(me?.forums.map((f) => f.id)).not.toContain(forum.id);
   expect(
@@ -405,7 +437,7 @@ test('the settings page: the chair edits name, slug and schedule (preview first)
         cookie: await signedInCookie(db, chair.id),
         params: { slug: `${forum.slug}-new` },
       })
-    ).status
+    ).status,
   ).toBe(404);
   expect((await auditActions(db, 'forum.update')).length + (await auditActions(db, 'forum.archive')).length).toBe(2);
 
@@ -418,12 +450,17 @@ test('the settings page: the chair edits name, slug and schedule (preview first)
     form: { intent: 'restore', forumId: String(forum.id) },
   });
   expect(restore.status).toBe(303);
-  const again = await getSessionUser(db, new Request('http://localhost/', { headers: { Cookie: await signedInCookie(db, leader.id) } }));
+  const again = await getSessionUser(
+    db,
+    new Request('http://localhost/', { headers: { Cookie: await signedInCookie(db, leader.id) } }),
+  );
   expect(again?.forums.map((f) => f.id)).toContain(forum.id);
   expect(await auditActions(db, 'forum.unarchive')).toMatchObject([{ user_id: admin.id, forum_id: forum.id }]);
 });
 
-test('a new project starts at the engine’s starting level for its owner, with a kickoff on the next agenda', async ({ db }) => {
+test('a new project starts at the engine’s starting level for its owner, with a kickoff on the next agenda', async ({
+  db,
+}) => {
   const forum = await createForum(db);
   const chair = await createUser(db, { passwordHash: 'x', name: 'Chair' });
   const leader = await createUser(db, { passwordHash: 'x', name: 'Leader' });
@@ -465,7 +502,7 @@ test('a new project starts at the engine’s starting level for its owner, with 
         params,
         form: { name: 'X', ownerId: String(ava.id) },
       })
-    ).status
+    ).status,
   ).toBe(403);
   const notOwner = await callRoute(newProjectAction, {
     path,
@@ -489,7 +526,10 @@ test('a new project starts at the engine’s starting level for its owner, with 
     form: { name: '  ', ownerId: '' },
   });
   expect(empty.status).toBe(400);
-  expect(Object.keys(((await empty.json()) as { fieldErrors: object }).fieldErrors).sort()).toEqual(['name', 'ownerId']);
+  expect(Object.keys(((await empty.json()) as { fieldErrors: object }).fieldErrors).sort()).toEqual([
+    'name',
+    'ownerId',
+  ]);
 
   const first = await callRoute(newProjectAction, {
     path,
@@ -526,7 +566,7 @@ test('a new project starts at the engine’s starting level for its owner, with 
       forumId: forum.id,
       input: { name: 'Ben’s second', description: '', ownerId: ben.id },
       actorId: chair.id,
-    })
+    }),
   ).toMatchObject({ ok: false, field: 'name' });
 
   // The next meeting's agenda, as its page computes it (a planned meeting's agenda is stored when it starts).
@@ -569,7 +609,11 @@ test('an archived project leaves the dashboard, agendas, oversight page and stat
   if (!created.ok) throw new Error('not created');
   const id = created.value.id;
   const engine = () =>
-    db.selectFrom('projects').select(['oversight_level', 'oversight_state', 'oversight_event_count']).where('id', '=', id).executeTakeFirstOrThrow();
+    db
+      .selectFrom('projects')
+      .select(['oversight_level', 'oversight_state', 'oversight_event_count'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
   const before = await engine();
   const visible = async () => ({
     dashboard: (
@@ -578,7 +622,9 @@ test('an archived project leaves the dashboard, agendas, oversight page and stat
         query: parseDashboardQuery(new URLSearchParams()),
       })
     ).rows.some((r) => r.id === id),
-    agenda: (await planAgenda(db, { id: next.id, forumId: forum.id, scheduledAt: next.scheduled_at })).some((a) => a.projectId === id),
+    agenda: (await planAgenda(db, { id: next.id, forumId: forum.id, scheduledAt: next.scheduled_at })).some(
+      (a) => a.projectId === id,
+    ),
     agendaFacts: (
       await loadAgendaFacts(db, {
         id: next.id,
@@ -608,7 +654,7 @@ test('an archived project leaves the dashboard, agendas, oversight page and stat
         params,
         form: { intent: 'archive' },
       })
-    ).status
+    ).status,
   ).toBe(403);
   expect(
     (
@@ -618,7 +664,7 @@ test('an archived project leaves the dashboard, agendas, oversight page and stat
         params,
         form: { intent: 'archive' },
       })
-    ).status
+    ).status,
   ).toBe(303);
   expect(await visible()).toEqual({
     dashboard: false,
@@ -636,16 +682,48 @@ test('an archived project leaves the dashboard, agendas, oversight page and stat
         params,
         form: { intent: 'archive' },
       })
-    ).status
+    ).status,
   ).toBe(409);
   // Read-only: its page and forms open, but nothing can be written to it.
   const base = `/forums/${forum.slug}/projects/${id}`;
   const ownerCookie = await signedInCookie(db, owner.id);
-  expect(await (await callRoute(statusLoader, { path: `${base}/status`, cookie: ownerCookie, params })).json()).toMatchObject({ archived: true, cycle: null });
-  expect((await callRoute(statusAction, { path: `${base}/status`, cookie: ownerCookie, params, form: { health: 'on_track', summary: 'x' } })).status).toBe(409);
-  expect((await callRoute(goalsAction, { path: `${base}/goals`, cookie: ownerCookie, params, form: { title: 'A goal', kind: 'milestone' } })).status).toBe(409);
-  expect((await callRoute(projectPageAction, { path: base, cookie, params, form: { intent: 'override', level: 'light', reason: 'r' } })).status).toBe(409);
-  expect((await callRoute(ownerAction, { path: `${base}/owner`, cookie, params, form: { ownerId: String(chair.id) } })).status).toBe(409);
+  expect(
+    await (await callRoute(statusLoader, { path: `${base}/status`, cookie: ownerCookie, params })).json(),
+  ).toMatchObject({ archived: true, cycle: null });
+  expect(
+    (
+      await callRoute(statusAction, {
+        path: `${base}/status`,
+        cookie: ownerCookie,
+        params,
+        form: { health: 'on_track', summary: 'x' },
+      })
+    ).status,
+  ).toBe(409);
+  expect(
+    (
+      await callRoute(goalsAction, {
+        path: `${base}/goals`,
+        cookie: ownerCookie,
+        params,
+        form: { title: 'A goal', kind: 'milestone' },
+      })
+    ).status,
+  ).toBe(409);
+  expect(
+    (
+      await callRoute(projectPageAction, {
+        path: base,
+        cookie,
+        params,
+        form: { intent: 'override', level: 'light', reason: 'r' },
+      })
+    ).status,
+  ).toBe(409);
+  expect(
+    (await callRoute(ownerAction, { path: `${base}/owner`, cookie, params, form: { ownerId: String(chair.id) } }))
+      .status,
+  ).toBe(409);
   expect(await engine()).toEqual(before);
   expect(await db.selectFrom('status_updates').select('id').where('project_id', '=', id).execute()).toEqual([]);
 
@@ -657,7 +735,7 @@ test('an archived project leaves the dashboard, agendas, oversight page and stat
         params,
         form: { intent: 'unarchive' },
       })
-    ).status
+    ).status,
   ).toBe(303);
   expect(await visible()).toEqual({
     dashboard: true,
@@ -687,16 +765,18 @@ test('an archived project leaves the dashboard, agendas, oversight page and stat
         params,
         form: { intent: 'edit', name: 'Renamed', description: 'New words' },
       })
-    ).status
+    ).status,
   ).toBe(303);
-  expect(await db.selectFrom('projects').select(['name', 'description']).where('id', '=', id).executeTakeFirstOrThrow()).toEqual({
+  expect(
+    await db.selectFrom('projects').select(['name', 'description']).where('id', '=', id).executeTakeFirstOrThrow(),
+  ).toEqual({
     name: 'Renamed',
     description: 'New words',
   });
   expect(
     (await auditActions(db, 'project.archive')).length +
       (await auditActions(db, 'project.unarchive')).length +
-      (await auditActions(db, 'project.update')).length
+      (await auditActions(db, 'project.update')).length,
   ).toBe(3);
   await setProjectArchived(db, {
     forumId: forum.id,
@@ -706,7 +786,9 @@ test('an archived project leaves the dashboard, agendas, oversight page and stat
   });
 });
 
-test('a stored policy that fails validation is reported, with the forum and the bad fields, at start and on the settings page', async ({ db }) => {
+test('a stored policy that fails validation is reported, with the forum and the bad fields, at start and on the settings page', async ({
+  db,
+}) => {
   const forum = await createForum(db, {
     slug: `bad-policy-${Date.now()}`,
     name: 'Bad Policy',

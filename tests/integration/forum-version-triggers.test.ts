@@ -6,7 +6,11 @@ import { loadVerdictConsequences } from '../../app/modules/meetings/consequences
 import { loadMeetingView } from '../../app/modules/meetings/meeting-page.server';
 import { getOversightOverview } from '../../app/modules/oversight/oversight-page.server';
 import { parseDashboardQuery } from '../../app/modules/projects/dashboard';
-import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '../../app/modules/projects/dashboard.server';
+import {
+  getDashboardSummary,
+  getNextMeeting,
+  listProjectsForDashboard,
+} from '../../app/modules/projects/dashboard.server';
 import { getProjectPage } from '../../app/modules/projects/project-page.server';
 import { explain, planNodes, recordingQueries } from '../setup/query-plans';
 import { openFreshDatabase } from '../setup/test-db';
@@ -49,7 +53,11 @@ let running: { id: number };
 beforeAll(async () => {
   handle = await openFreshDatabase();
   w = await createOwnersWorld(handle.db);
-  running = await createMeeting(handle.db, { forumId: w.forum.id, scheduledAt: new Date(Date.now() - 3_600_000), state: 'in_progress' });
+  running = await createMeeting(handle.db, {
+    forumId: w.forum.id,
+    scheduledAt: new Date(Date.now() - 3_600_000),
+    state: 'in_progress',
+  });
 });
 afterAll(async () => {
   await handle.close();
@@ -76,7 +84,9 @@ async function tablesReadBy(page: (db: DatabaseHandle['db']) => Promise<unknown>
   const queries = recording.queries();
   expect(queries.length).toBeGreaterThan(0);
   const tables = new Set<string>();
-  for (const q of queries) for (const node of planNodes(await explain(handle.db, q))) if (node['Relation Name']) tables.add(node['Relation Name']);
+  for (const q of queries)
+    for (const node of planNodes(await explain(handle.db, q)))
+      if (node['Relation Name']) tables.add(node['Relation Name']);
   return tables;
 }
 
@@ -86,7 +96,10 @@ const CACHED_PAGES: [string, (db: DatabaseHandle['db']) => Promise<unknown>][] =
     'dashboard',
     (db) =>
       Promise.all([
-        listProjectsForDashboard(db, { forumId: w.forum.id, query: parseDashboardQuery(new URLSearchParams('sort=verdict&health=at_risk&q=x')) }),
+        listProjectsForDashboard(db, {
+          forumId: w.forum.id,
+          query: parseDashboardQuery(new URLSearchParams('sort=verdict&health=at_risk&q=x')),
+        }),
         getDashboardSummary(db, w.forum.id),
         getNextMeeting(db, w.forum.id),
         getReviewLoad(db, { forumId: w.forum.id }),
@@ -97,28 +110,38 @@ const CACHED_PAGES: [string, (db: DatabaseHandle['db']) => Promise<unknown>][] =
     'meeting (planned and in progress)',
     (db) =>
       Promise.all(
-        [w.meeting.id, running.id].flatMap((meetingId) => [loadMeetingView(db, { forumId: w.forum.id, meetingId }), loadVerdictConsequences(db, { forumId: w.forum.id, meetingId })]),
+        [w.meeting.id, running.id].flatMap((meetingId) => [
+          loadMeetingView(db, { forumId: w.forum.id, meetingId }),
+          loadVerdictConsequences(db, { forumId: w.forum.id, meetingId }),
+        ]),
       ),
   ],
   ['oversight', (db) => getOversightOverview(db, { forumId: w.forum.id })],
 ];
 
-test.each(CACHED_PAGES)('every table the cached %s page reads moves the forum version when it changes', async (_name, page) => {
-  const triggers = await triggersByTable();
-  const read = await tablesReadBy(page);
-  const missing = [...read].filter((t) => t !== FORUM_TABLE && !triggers.get(t)?.has('forum_data_changed'));
-  expect(missing).toEqual([]);
-  if (read.has(FORUM_TABLE)) expect(triggers.get(FORUM_TABLE)).toContain('forum_settings_changed');
-});
+test.each(CACHED_PAGES)(
+  'every table the cached %s page reads moves the forum version when it changes',
+  async (_name, page) => {
+    const triggers = await triggersByTable();
+    const read = await tablesReadBy(page);
+    const missing = [...read].filter((t) => t !== FORUM_TABLE && !triggers.get(t)?.has('forum_data_changed'));
+    expect(missing).toEqual([]);
+    if (read.has(FORUM_TABLE)) expect(triggers.get(FORUM_TABLE)).toContain('forum_settings_changed');
+  },
+);
 
 test('every table carries the forum-version trigger or is named as read by no cached page', async () => {
   const triggers = await triggersByTable();
   const tables = (
     await sql<{ table_name: string }>`
-      select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(handle.db)
+      select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`.execute(
+      handle.db,
+    )
   ).rows.map((r) => r.table_name);
   expect(tables.length).toBeGreaterThan(10);
-  const unaccounted = tables.filter((t) => t !== FORUM_TABLE && !triggers.get(t)?.has('forum_data_changed') && !READ_BY_NO_CACHED_PAGE.has(t));
+  const unaccounted = tables.filter(
+    (t) => t !== FORUM_TABLE && !triggers.get(t)?.has('forum_data_changed') && !READ_BY_NO_CACHED_PAGE.has(t),
+  );
   expect(unaccounted).toEqual([]);
   // The list names only tables that exist and really have no trigger (a stale entry would hide nothing, but mislead).
   for (const t of READ_BY_NO_CACHED_PAGE) {
@@ -128,11 +151,19 @@ test('every table carries the forum-version trigger or is named as read by no ca
 });
 
 test('a table without the trigger is caught (the check can fail)', async () => {
-  await sql`create table page_notes (id bigserial primary key, project_id bigint not null references projects(id), text text not null)`.execute(handle.db);
+  await sql`create table page_notes (id bigserial primary key, project_id bigint not null references projects(id), text text not null)`.execute(
+    handle.db,
+  );
   try {
-    const read = await tablesReadBy((db) => sql`select n.text from page_notes n join projects p on p.id = n.project_id where p.forum_id = ${w.forum.id}`.execute(db));
+    const read = await tablesReadBy((db) =>
+      sql`select n.text from page_notes n join projects p on p.id = n.project_id where p.forum_id = ${w.forum.id}`.execute(
+        db,
+      ),
+    );
     const triggers = await triggersByTable();
-    expect([...read].filter((t) => t !== FORUM_TABLE && !triggers.get(t)?.has('forum_data_changed'))).toEqual(['page_notes']);
+    expect([...read].filter((t) => t !== FORUM_TABLE && !triggers.get(t)?.has('forum_data_changed'))).toEqual([
+      'page_notes',
+    ]);
   } finally {
     await sql`drop table page_notes`.execute(handle.db);
   }

@@ -36,7 +36,9 @@ test('no GET request changes state, for any route and role', async () => {
     const db = handle.db;
     const ids = await sql<{ project: number; meeting: number; closed: number; goal: number; action: number }>`select
       (select min(id) from projects) as project, (select id from meetings where state = 'planned' order by scheduled_at limit 1) as meeting,
-      (select max(id) from meetings where state = 'closed') as closed, (select min(id) from goals) as goal, (select min(id) from action_items) as action`.execute(db);
+      (select max(id) from meetings where state = 'closed') as closed, (select min(id) from goals) as goal, (select min(id) from action_items) as action`.execute(
+      db,
+    );
     const { project, meeting, closed, goal, action } = ids.rows[0];
     const users = await db.selectFrom('users').select(['id', 'email']).execute();
 
@@ -49,9 +51,17 @@ test('no GET request changes state, for any route and role', async () => {
       if (!mod.loader) continue;
       const meetingRoute = file.includes('meetings.$id');
       for (const id of meetingRoute ? [meeting, closed] : [project]) {
-        const params: Record<string, string> = { slug: 'demo', id: String(file.includes('action-items') ? action : id), goalId: String(goal) };
+        const params: Record<string, string> = {
+          slug: 'demo',
+          id: String(file.includes('action-items') ? action : id),
+          goalId: String(goal),
+        };
         for (const user of users) {
-          const response = await callRoute(mod.loader, { path: `/${file}`, cookie: await signedInCookie(db, user.id), params });
+          const response = await callRoute(mod.loader, {
+            path: `/${file}`,
+            cookie: await signedInCookie(db, user.id),
+            params,
+          });
           expect(response.status, `${file} as ${user.email}`).toBeLessThan(500);
           calls++;
         }

@@ -15,16 +15,35 @@ type Who = keyof MeetingWorld['users'];
 type Db = Parameters<typeof createMeetingWorld>[0];
 
 function post(w: MeetingWorld, who: Who, form: Record<string, string>, meetingId = w.coming.id) {
-  return callRoute(meetingAction, { path: `/forums/${w.forum.slug}/meetings/${meetingId}`, cookie: w.users[who].cookie, params: { slug: w.forum.slug, id: String(meetingId) }, form });
+  return callRoute(meetingAction, {
+    path: `/forums/${w.forum.slug}/meetings/${meetingId}`,
+    cookie: w.users[who].cookie,
+    params: { slug: w.forum.slug, id: String(meetingId) },
+    form,
+  });
 }
 
 /** Everything a skip must leave alone: every event, and every project's engine state. */
 async function oversightSnapshot(db: Db, forumId: number) {
   const [events, projects] = await Promise.all([
-    db.selectFrom('oversight_events as e').innerJoin('projects as p', 'p.id', 'e.project_id').selectAll('e').where('p.forum_id', '=', forumId).orderBy('e.id').execute(),
+    db
+      .selectFrom('oversight_events as e')
+      .innerJoin('projects as p', 'p.id', 'e.project_id')
+      .selectAll('e')
+      .where('p.forum_id', '=', forumId)
+      .orderBy('e.id')
+      .execute(),
     db
       .selectFrom('projects')
-      .select(['id', 'oversight_level', 'oversight_interval', 'oversight_escalated', 'oversight_state', 'oversight_event_count', 'oversight_class_counts'])
+      .select([
+        'id',
+        'oversight_level',
+        'oversight_interval',
+        'oversight_escalated',
+        'oversight_state',
+        'oversight_event_count',
+        'oversight_class_counts',
+      ])
       .where('forum_id', '=', forumId)
       .orderBy('id')
       .execute(),
@@ -33,7 +52,11 @@ async function oversightSnapshot(db: Db, forumId: number) {
 }
 
 const meetingRow = (db: Db, id: number) =>
-  db.selectFrom('meetings').select(['id', 'state', 'scheduled_at', 'skip_reason', 'sequence', 'planned_for']).where('id', '=', id).executeTakeFirstOrThrow();
+  db
+    .selectFrom('meetings')
+    .select(['id', 'state', 'scheduled_at', 'skip_reason', 'sequence', 'planned_for'])
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
 
 describe('skipping a meeting', () => {
   test('records no event and changes nobody’s trust, even after its deadline passed', async ({ db }) => {
@@ -44,20 +67,43 @@ describe('skipping a meeting', () => {
     expect(await meetingRow(db, w.coming.id)).toMatchObject({ state: 'skipped', skip_reason: 'Public holiday' });
     expect(await oversightSnapshot(db, w.forum.id)).toEqual(before);
     // Never an engine event: it cannot start or close, so it can never score a MISSED.
-    expect(await startMeeting(db, { forumId: w.forum.id, meetingId: w.coming.id, actorId: w.users.chair.id, confirmed: true })).toMatchObject({ ok: false, status: 409 });
-    expect(await closeMeeting(db, { forumId: w.forum.id, meetingId: w.coming.id, actorId: w.users.chair.id })).toMatchObject({ ok: false, status: 409 });
+    expect(
+      await startMeeting(db, {
+        forumId: w.forum.id,
+        meetingId: w.coming.id,
+        actorId: w.users.chair.id,
+        confirmed: true,
+      }),
+    ).toMatchObject({ ok: false, status: 409 });
+    expect(
+      await closeMeeting(db, { forumId: w.forum.id, meetingId: w.coming.id, actorId: w.users.chair.id }),
+    ).toMatchObject({ ok: false, status: 409 });
     expect(await oversightSnapshot(db, w.forum.id)).toEqual(before);
-    const audit = await db.selectFrom('audit_log').select(['user_id', 'action', 'detail']).where('action', '=', 'meeting.skip').where('target', '=', `meeting:${w.coming.id}`).execute();
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['user_id', 'action', 'detail'])
+      .where('action', '=', 'meeting.skip')
+      .where('target', '=', `meeting:${w.coming.id}`)
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ user_id: w.users.chair.id, detail: { reason: 'Public holiday' } });
   });
 
   test('statuses roll over to the next meeting and the forms open for its deadline', async ({ db }) => {
     const w = await createMeetingWorld(db);
-    const posted = await db.selectFrom('status_updates').select(['id', 'project_id']).where('meeting_id', '=', w.coming.id).orderBy('id').execute();
+    const posted = await db
+      .selectFrom('status_updates')
+      .select(['id', 'project_id'])
+      .where('meeting_id', '=', w.coming.id)
+      .orderBy('id')
+      .execute();
     expect(posted.length).toBeGreaterThan(0);
     // Before the skip, the forms are locked: the deadline passed and the meeting's time is near.
-    const locked = await getStatusFormContext(db, { forumId: w.forum.id, projectId: w.projects.missing.id, now: new Date(w.coming.scheduled_at.getTime() + 60_000) });
+    const locked = await getStatusFormContext(db, {
+      forumId: w.forum.id,
+      projectId: w.projects.missing.id,
+      now: new Date(w.coming.scheduled_at.getTime() + 60_000),
+    });
     expect(locked.cycle).toMatchObject({ meetingId: w.coming.id, open: false });
 
     expect((await post(w, 'chair', { intent: 'skip', reason: 'Offsite' })).status).toBe(303);
@@ -69,25 +115,48 @@ describe('skipping a meeting', () => {
       .orderBy('scheduled_at')
       .executeTakeFirstOrThrow();
     expect(next.scheduled_at.getTime()).toBeGreaterThan(w.coming.scheduled_at.getTime());
-    const rolled = await db.selectFrom('status_updates').select(['id', 'project_id']).where('meeting_id', '=', next.id).orderBy('id').execute();
+    const rolled = await db
+      .selectFrom('status_updates')
+      .select(['id', 'project_id'])
+      .where('meeting_id', '=', next.id)
+      .orderBy('id')
+      .execute();
     expect(rolled).toEqual(posted);
 
     // The skipped meeting's time passing locks nothing: the cycle is the next meeting's, open until its time.
     const after = new Date(w.coming.scheduled_at.getTime() + 60_000);
-    const context = await getStatusFormContext(db, { forumId: w.forum.id, projectId: w.projects.missing.id, now: after });
+    const context = await getStatusFormContext(db, {
+      forumId: w.forum.id,
+      projectId: w.projects.missing.id,
+      now: after,
+    });
     expect(context.cycle).toMatchObject({ meetingId: next.id, open: true, late: false });
     expect(context.cycle?.deadline.getTime()).toBe(next.scheduled_at.getTime() - 24 * 3_600_000);
   });
 
-  test('the planner keeps a skipped meeting skipped, keeps three meetings ahead, and never plans its slot again', async ({ db }) => {
+  test('the planner keeps a skipped meeting skipped, keeps three meetings ahead, and never plans its slot again', async ({
+    db,
+  }) => {
     const w = await createMeetingWorld(db, { comingIn: 3 * DAY_MS });
     await ensurePlannedMeetings(db, { forumId: w.forum.id });
     expect((await post(w, 'chair', { intent: 'skip', reason: 'Holiday' })).status).toBe(303);
-    for (const now of [new Date(), new Date(Date.now() + 2 * DAY_MS), new Date(Date.now() + 4 * DAY_MS)]) await ensurePlannedMeetings(db, { forumId: w.forum.id, now });
+    for (const now of [new Date(), new Date(Date.now() + 2 * DAY_MS), new Date(Date.now() + 4 * DAY_MS)])
+      await ensurePlannedMeetings(db, { forumId: w.forum.id, now });
     expect(await meetingRow(db, w.coming.id)).toMatchObject({ state: 'skipped', skip_reason: 'Holiday' });
-    const sameSlot = await db.selectFrom('meetings').select('id').where('forum_id', '=', w.forum.id).where('scheduled_at', '=', w.coming.scheduled_at).execute();
+    const sameSlot = await db
+      .selectFrom('meetings')
+      .select('id')
+      .where('forum_id', '=', w.forum.id)
+      .where('scheduled_at', '=', w.coming.scheduled_at)
+      .execute();
     expect(sameSlot).toHaveLength(1);
-    const ahead = await db.selectFrom('meetings').select('id').where('forum_id', '=', w.forum.id).where('state', '=', 'planned').where('scheduled_at', '>', new Date()).execute();
+    const ahead = await db
+      .selectFrom('meetings')
+      .select('id')
+      .where('forum_id', '=', w.forum.id)
+      .where('state', '=', 'planned')
+      .where('scheduled_at', '>', new Date())
+      .execute();
     expect(ahead).toHaveLength(3);
   });
 
@@ -95,10 +164,25 @@ describe('skipping a meeting', () => {
     const w = await createMeetingWorld(db);
     expect((await post(w, 'chair', { intent: 'skip', reason: 'Team offsite <b>away</b>' })).status).toBe(303);
     const list = await listMeetingsForForum(db, { forumId: w.forum.id, page: 1 });
-    expect(list.upcoming.find((m) => m.id === w.coming.id)).toMatchObject({ state: 'skipped', skipReason: 'Team offsite <b>away</b>' });
-    const page = await callRoute(meetingLoader, { path: `/forums/${w.forum.slug}/meetings/${w.coming.id}`, cookie: w.users.ava.cookie, params: { slug: w.forum.slug, id: String(w.coming.id) } });
-    expect((await page.json()).view.meeting).toMatchObject({ state: 'skipped', skipReason: 'Team offsite <b>away</b>', skippedBy: 'Chair' });
-    const minutes = await callRoute(minutesLoader, { path: `/forums/${w.forum.slug}/meetings/${w.coming.id}/minutes.md`, cookie: w.users.ava.cookie, params: { slug: w.forum.slug, id: String(w.coming.id) } });
+    expect(list.upcoming.find((m) => m.id === w.coming.id)).toMatchObject({
+      state: 'skipped',
+      skipReason: 'Team offsite <b>away</b>',
+    });
+    const page = await callRoute(meetingLoader, {
+      path: `/forums/${w.forum.slug}/meetings/${w.coming.id}`,
+      cookie: w.users.ava.cookie,
+      params: { slug: w.forum.slug, id: String(w.coming.id) },
+    });
+    expect((await page.json()).view.meeting).toMatchObject({
+      state: 'skipped',
+      skipReason: 'Team offsite <b>away</b>',
+      skippedBy: 'Chair',
+    });
+    const minutes = await callRoute(minutesLoader, {
+      path: `/forums/${w.forum.slug}/meetings/${w.coming.id}/minutes.md`,
+      cookie: w.users.ava.cookie,
+      params: { slug: w.forum.slug, id: String(w.coming.id) },
+    });
     const text = await minutes.text();
     expect(text).toContain('- State: Skipped — Team offsite \\<b\\>away\\</b\\>');
     expect(text).not.toContain('## Reviews');
@@ -110,7 +194,10 @@ describe('skipping a meeting', () => {
     expect((await post(w, 'ava', { intent: 'skip', reason: 'No' })).status).toBe(403);
     const blank = await post(w, 'chair', { intent: 'skip', reason: '   ' });
     expect(blank.status).toBe(400);
-    expect(await blank.json()).toMatchObject({ intent: 'skip', fieldErrors: { reason: ['Say why the meeting is skipped'] } });
+    expect(await blank.json()).toMatchObject({
+      intent: 'skip',
+      fieldErrors: { reason: ['Say why the meeting is skipped'] },
+    });
     expect((await meetingRow(db, w.coming.id)).state).toBe('planned');
     expect((await post(w, 'chair', { intent: 'start' })).status).toBe(303);
     const started = await post(w, 'chair', { intent: 'skip', reason: 'Too late' });
@@ -120,7 +207,9 @@ describe('skipping a meeting', () => {
 });
 
 describe('moving a meeting', () => {
-  test('the deadline follows, the calendar sequence goes up, and the planner does not plan the old slot again', async ({ db }) => {
+  test('the deadline follows, the calendar sequence goes up, and the planner does not plan the old slot again', async ({
+    db,
+  }) => {
     const w = await createMeetingWorld(db, { comingIn: 3 * DAY_MS });
     await ensurePlannedMeetings(db, { forumId: w.forum.id });
     const old = w.coming.scheduled_at;
@@ -133,19 +222,34 @@ describe('moving a meeting', () => {
     expect(moved).toMatchObject({ state: 'planned', sequence: 1, planned_for: old });
     const context = await getStatusFormContext(db, { forumId: w.forum.id, projectId: w.projects.missing.id });
     expect(context.cycle?.meetingId).toBe(w.coming.id);
-    expect(context.cycle?.deadline.toISOString()).toBe(new Date(moved.scheduled_at.getTime() - 24 * 3_600_000).toISOString());
+    expect(context.cycle?.deadline.toISOString()).toBe(
+      new Date(moved.scheduled_at.getTime() - 24 * 3_600_000).toISOString(),
+    );
 
     // A second move bumps the sequence again and keeps the slot it was first planned for.
     expect((await post(w, 'chair', { intent: 'move', date, time: '15:00' })).status).toBe(303);
     expect(await meetingRow(db, w.coming.id)).toMatchObject({ sequence: 2, planned_for: old });
     await ensurePlannedMeetings(db, { forumId: w.forum.id, now: new Date(Date.now() + 10 * DAY_MS) });
-    const atOldSlot = await db.selectFrom('meetings').select('id').where('forum_id', '=', w.forum.id).where('scheduled_at', '=', old).execute();
+    const atOldSlot = await db
+      .selectFrom('meetings')
+      .select('id')
+      .where('forum_id', '=', w.forum.id)
+      .where('scheduled_at', '=', old)
+      .execute();
     expect(atOldSlot).toHaveLength(0);
-    const audit = await db.selectFrom('audit_log').select('detail').where('action', '=', 'meeting.move').where('target', '=', `meeting:${w.coming.id}`).orderBy('id').execute();
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'meeting.move')
+      .where('target', '=', `meeting:${w.coming.id}`)
+      .orderBy('id')
+      .execute();
     expect(audit.map((a) => a.detail)).toMatchObject([{ from: old.toISOString(), sequence: 1 }, { sequence: 2 }]);
   });
 
-  test('refuses the past, another meeting’s day, a time past the next meeting, and bad input, keeping what was typed', async ({ db }) => {
+  test('refuses the past, another meeting’s day, a time past the next meeting, and bad input, keeping what was typed', async ({
+    db,
+  }) => {
     const w = await createMeetingWorld(db, { comingIn: 3 * DAY_MS });
     await ensurePlannedMeetings(db, { forumId: w.forum.id });
     const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -154,7 +258,9 @@ describe('moving a meeting', () => {
       expect(answer.status).toBe(status);
       const body = await answer.json();
       expect(body.values).toMatchObject(form);
-      expect([...(body.fieldErrors.date ?? []), ...(body.fieldErrors.time ?? []), ...body.formErrors].join(' ')).toMatch(message);
+      expect(
+        [...(body.fieldErrors.date ?? []), ...(body.fieldErrors.time ?? []), ...body.formErrors].join(' '),
+      ).toMatch(message);
     };
     await refused({ date: day(Date.now() - DAY_MS), time: '10:00' }, 400, /has not passed/);
     const next = await db
@@ -164,12 +270,23 @@ describe('moving a meeting', () => {
       .where('scheduled_at', '>', w.coming.scheduled_at)
       .orderBy('scheduled_at')
       .executeTakeFirstOrThrow();
-    await refused({ date: day(next.scheduled_at.getTime()), time: '23:00' }, 400, /Another meeting of this forum is on that day/);
+    await refused(
+      { date: day(next.scheduled_at.getTime()), time: '23:00' },
+      400,
+      /Another meeting of this forum is on that day/,
+    );
     await refused({ date: day(next.scheduled_at.getTime() + DAY_MS), time: '09:00' }, 400, /meetings next to this one/);
     await refused({ date: '2026-02-30', time: '10:00' }, 400, /YYYY-MM-DD/);
     await refused({ date: day(w.coming.scheduled_at.getTime() + DAY_MS), time: '25:00' }, 400, /HH:MM/);
-    expect((await post(w, 'leader', { intent: 'move', date: day(w.coming.scheduled_at.getTime() + DAY_MS), time: '10:00' })).status).toBe(403);
-    expect(await meetingRow(db, w.coming.id)).toMatchObject({ sequence: 0, planned_for: null, scheduled_at: w.coming.scheduled_at });
+    expect(
+      (await post(w, 'leader', { intent: 'move', date: day(w.coming.scheduled_at.getTime() + DAY_MS), time: '10:00' }))
+        .status,
+    ).toBe(403);
+    expect(await meetingRow(db, w.coming.id)).toMatchObject({
+      sequence: 0,
+      planned_for: null,
+      scheduled_at: w.coming.scheduled_at,
+    });
   });
 
   test('reads the new time on the forum’s clock', async ({ db }) => {
@@ -178,7 +295,15 @@ describe('moving a meeting', () => {
     const date = new Date(w.coming.scheduled_at.getTime() + DAY_MS).toISOString().slice(0, 10);
     expect((await post(w, 'chair', { intent: 'move', date, time: '09:15' })).status).toBe(303);
     const at = (await meetingRow(db, w.coming.id)).scheduled_at;
-    const local = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'America/New_York',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }).format(at);
     expect(local).toBe(`${date}, 09:15`);
   });
 });

@@ -17,42 +17,74 @@ function post(w: MeetingWorld, who: Who, form: Record<string, string> | URLSearc
     headers: { Cookie: w.users[who].cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
     body: form instanceof URLSearchParams ? form : new URLSearchParams(form),
   });
-  return meetingAction({ request, params: { slug: w.forum.slug, id: String(w.coming.id) }, context: { cspNonce: 'n' } }).catch((thrown: unknown) => {
+  return meetingAction({
+    request,
+    params: { slug: w.forum.slug, id: String(w.coming.id) },
+    context: { cspNonce: 'n' },
+  }).catch((thrown: unknown) => {
     if (thrown instanceof Response) return thrown;
     throw thrown;
   });
 }
 
-const attendanceForm = (ids: number[], extra: [string, string][] = []) => new URLSearchParams([['intent', 'attendance'], ...ids.map((id) => ['attendees', String(id)] as [string, string]), ...extra]);
+const attendanceForm = (ids: number[], extra: [string, string][] = []) =>
+  new URLSearchParams([
+    ['intent', 'attendance'],
+    ...ids.map((id) => ['attendees', String(id)] as [string, string]),
+    ...extra,
+  ]);
 
 async function page(w: MeetingWorld, who: Who = 'ava') {
-  const response = await callRoute(meetingLoader, { path: `/forums/${w.forum.slug}/meetings/${w.coming.id}`, cookie: w.users[who].cookie, params: { slug: w.forum.slug, id: String(w.coming.id) } });
+  const response = await callRoute(meetingLoader, {
+    path: `/forums/${w.forum.slug}/meetings/${w.coming.id}`,
+    cookie: w.users[who].cookie,
+    params: { slug: w.forum.slug, id: String(w.coming.id) },
+  });
   return response.json();
 }
 
 async function minutes(w: MeetingWorld) {
-  const response = await callRoute(minutesLoader, { path: `/forums/${w.forum.slug}/meetings/${w.coming.id}/minutes.md`, cookie: w.users.ava.cookie, params: { slug: w.forum.slug, id: String(w.coming.id) } });
+  const response = await callRoute(minutesLoader, {
+    path: `/forums/${w.forum.slug}/meetings/${w.coming.id}/minutes.md`,
+    cookie: w.users.ava.cookie,
+    params: { slug: w.forum.slug, id: String(w.coming.id) },
+  });
   return response.text();
 }
 
 describe('attendance', () => {
-  test('the form starts ticked with who acted in the meeting; the chair’s record replaces the guess everywhere', async ({ db }) => {
+  test('the form starts ticked with who acted in the meeting; the chair’s record replaces the guess everywhere', async ({
+    db,
+  }) => {
     const w = await createMeetingWorld(db);
     expect((await post(w, 'chair', Object.fromEntries(attendanceForm([w.users.chair.id])))).status).toBe(409); // not started yet
     expect((await post(w, 'leader', { intent: 'start' })).status).toBe(303);
     const guessed = (await page(w, 'chair')).attendance;
     expect(guessed.recorded).toBe(false);
-    expect(guessed.members.filter((m: { attended: boolean }) => m.attended).map((m: { name: string }) => m.name)).toEqual(['Leader']);
+    expect(
+      guessed.members.filter((m: { attended: boolean }) => m.attended).map((m: { name: string }) => m.name),
+    ).toEqual(['Leader']);
     expect(guessed.members.map((m: { name: string }) => m.name)).toEqual(['Ava', 'Ben', 'Chair', 'Leader', 'Observer']);
 
-    expect((await post(w, 'chair', attendanceForm([w.users.ava.id, w.users.chair.id, w.users.ava.id]))).status).toBe(303);
-    const stored = await db.selectFrom('meeting_attendance').select('user_id').where('meeting_id', '=', w.coming.id).orderBy('user_id').execute();
+    expect((await post(w, 'chair', attendanceForm([w.users.ava.id, w.users.chair.id, w.users.ava.id]))).status).toBe(
+      303,
+    );
+    const stored = await db
+      .selectFrom('meeting_attendance')
+      .select('user_id')
+      .where('meeting_id', '=', w.coming.id)
+      .orderBy('user_id')
+      .execute();
     expect(stored.map((r) => r.user_id)).toEqual([w.users.ava.id, w.users.chair.id].sort((a, b) => a - b));
     const recorded = (await page(w)).attendance;
     expect(recorded).toMatchObject({ recorded: true, attendees: [{ name: 'Ava' }, { name: 'Chair' }] });
     // The leader acted in the meeting, but the chair's record says who was there.
     expect(await minutes(w)).toContain('- Attendees: Ava, Chair\n');
-    const audit = await db.selectFrom('audit_log').select('detail').where('action', '=', 'meeting.attendance').execute();
+    const audit = await db
+      .selectFrom('audit_log')
+      .select('detail')
+      .where('action', '=', 'meeting.attendance')
+      .execute();
     expect(audit).toHaveLength(1);
 
     // Unticking everyone is a record too.
@@ -66,7 +98,10 @@ describe('attendance', () => {
     const stranger = await createUser(db, { name: 'Stranger', passwordHash: 'unused' });
     const refused = await post(w, 'chair', attendanceForm([w.users.ava.id, stranger.id]));
     expect(refused.status).toBe(400);
-    expect(await refused.json()).toMatchObject({ intent: 'attendance', fieldErrors: { attendees: ['Choose members of this forum.'] } });
+    expect(await refused.json()).toMatchObject({
+      intent: 'attendance',
+      fieldErrors: { attendees: ['Choose members of this forum.'] },
+    });
     expect((await post(w, 'chair', attendanceForm([w.users.ava.id], [['attendees', 'x']]))).status).toBe(400);
     expect((await post(w, 'chair', attendanceForm([w.users.ava.id], [['meeting_id', '1']]))).status).toBe(400);
     expect((await post(w, 'leader', attendanceForm([w.users.ava.id]))).status).toBe(403);
@@ -76,11 +111,16 @@ describe('attendance', () => {
 });
 
 describe('notes', () => {
-  test('Markdown is rendered; script tags, raw HTML and javascript: links are inert; the minutes carry the notes', async ({ db }) => {
+  test('Markdown is rendered; script tags, raw HTML and javascript: links are inert; the minutes carry the notes', async ({
+    db,
+  }) => {
     const w = await createMeetingWorld(db);
-    const notes = '## Decisions\n\n- **Ship** it\n- <script>alert(1)</script>\n- <img src=x onerror=alert(2)>\n- [click](javascript:alert(3))';
+    const notes =
+      '## Decisions\n\n- **Ship** it\n- <script>alert(1)</script>\n- <img src=x onerror=alert(2)>\n- [click](javascript:alert(3))';
     expect((await post(w, 'chair', { intent: 'notes', notes })).status).toBe(303);
-    expect((await db.selectFrom('meetings').select('notes').where('id', '=', w.coming.id).executeTakeFirstOrThrow()).notes).toBe(notes);
+    expect(
+      (await db.selectFrom('meetings').select('notes').where('id', '=', w.coming.id).executeTakeFirstOrThrow()).notes,
+    ).toBe(notes);
     const html: string = (await page(w, 'observer')).view.notesHtml;
     expect(html).toContain('<h2>Decisions</h2>');
     expect(html).toContain('<strong>Ship</strong>');

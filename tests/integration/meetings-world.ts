@@ -1,7 +1,15 @@
 import type { HealthValue, LevelValue, Role } from '../../db/database';
 import type { Executor } from '../../app/utils/db.server';
 import { recordOversightEvents } from '../../app/modules/oversight/oversight.server';
-import { addMember, createForum, createMeeting, createProject, createReview, createStatus, createUser } from '../factories';
+import {
+  addMember,
+  createForum,
+  createMeeting,
+  createProject,
+  createReview,
+  createStatus,
+  createUser,
+} from '../factories';
 import { DAY_MS, signedInCookie } from './owners-world';
 
 const WEEK_MS = 7 * DAY_MS;
@@ -12,9 +20,18 @@ const WEEK_MS = 7 * DAY_MS;
  * The coming meeting is half an hour away by default: its status deadline (24 hours before) has passed and it
  * can start without the early-start confirmation; `comingIn` moves it.
  */
-export async function createMeetingWorld(db: Executor, { now = new Date(), comingIn = 30 * 60_000 }: { now?: Date; comingIn?: number } = {}) {
+export async function createMeetingWorld(
+  db: Executor,
+  { now = new Date(), comingIn = 30 * 60_000 }: { now?: Date; comingIn?: number } = {},
+) {
   const forum = await createForum(db, { name: 'Review *Forum*' });
-  const people = { chair: 'chair', leader: 'leader', ava: 'owner', ben: 'owner', observer: 'observer' } as const satisfies Record<string, Role>;
+  const people = {
+    chair: 'chair',
+    leader: 'leader',
+    ava: 'owner',
+    ben: 'owner',
+    observer: 'observer',
+  } as const satisfies Record<string, Role>;
   const users = {} as Record<keyof typeof people | 'outsider', { id: number; name: string; cookie: string }>;
   for (const [key, role] of Object.entries(people) as [keyof typeof people, Role][]) {
     const user = await createUser(db, { name: key[0].toUpperCase() + key.slice(1), passwordHash: 'unused' });
@@ -25,22 +42,45 @@ export async function createMeetingWorld(db: Executor, { now = new Date(), comin
   users.outsider = { id: outsider.id, name: outsider.name, cookie: await signedInCookie(db, outsider.id) };
 
   const past: { id: number; scheduled_at: Date }[] = [];
-  for (let w = 3; w >= 1; w--) past.push(await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(now.getTime() - w * WEEK_MS), state: 'closed' }));
+  for (let w = 3; w >= 1; w--)
+    past.push(
+      await createMeeting(db, {
+        forumId: forum.id,
+        scheduledAt: new Date(now.getTime() - w * WEEK_MS),
+        state: 'closed',
+      }),
+    );
   const coming = await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(now.getTime() + comingIn) });
 
   const make = async (
     name: string,
     owner: 'ava' | 'ben',
-    { level, reviewedAt, status, misses = 0 }: { level: LevelValue; reviewedAt: number | null; status: HealthValue | null; misses?: number },
+    {
+      level,
+      reviewedAt,
+      status,
+      misses = 0,
+    }: { level: LevelValue; reviewedAt: number | null; status: HealthValue | null; misses?: number },
   ) => {
     const project = await createProject(db, { forumId: forum.id, ownerId: users[owner].id, name, level });
     const at = past[0].scheduled_at;
     await recordOversightEvents(db, {
       projectId: project.id,
-      inputs: [{ event: { type: 'start', level, reason: 'Test start' }, occurredAt: at }, ...Array.from({ length: misses }, () => ({ event: { type: 'missed' as const }, occurredAt: at }))],
+      inputs: [
+        { event: { type: 'start', level, reason: 'Test start' }, occurredAt: at },
+        ...Array.from({ length: misses }, () => ({ event: { type: 'missed' as const }, occurredAt: at })),
+      ],
     });
-    if (reviewedAt !== null) await createReview(db, { meetingId: past[reviewedAt].id, projectId: project.id, reviewerId: users.chair.id });
-    if (status) await createStatus(db, { projectId: project.id, meetingId: coming.id, authorId: users[owner].id, health: status, summary: `${name} summary\nsecond line` });
+    if (reviewedAt !== null)
+      await createReview(db, { meetingId: past[reviewedAt].id, projectId: project.id, reviewerId: users.chair.id });
+    if (status)
+      await createStatus(db, {
+        projectId: project.id,
+        meetingId: coming.id,
+        authorId: users[owner].id,
+        health: status,
+        summary: `${name} summary\nsecond line`,
+      });
     return project;
   };
   const projects = {

@@ -35,7 +35,9 @@ describe('no test code in the server', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     // The walk must really have covered the server, the seed and the routes, or an empty graph would pass.
-    expect(inputs).toEqual(expect.arrayContaining(['server.ts', 'db/seed.ts', 'db/factories.ts', 'app/routes/account.tsx']));
+    expect(inputs).toEqual(
+      expect.arrayContaining(['server.ts', 'db/seed.ts', 'db/factories.ts', 'app/routes/account.tsx']),
+    );
     expect(inputs.filter((file) => file.startsWith('tests/'))).toEqual([]);
   });
 });

@@ -17,33 +17,56 @@ import { createMeetingWorld } from './meetings-world';
 
 // Issue #16 item 4: what is sent, to whom, exactly once, and how a member turns each kind off.
 const HOUR = 3_600_000;
-const mails = (db: Executor, kind: string) => db.selectFrom('outbox').selectAll().where('kind', '=', kind).orderBy('id').execute();
-const userEmail = async (db: Executor, id: number) => (await db.selectFrom('users').select('email').where('id', '=', id).executeTakeFirstOrThrow()).email;
+const mails = (db: Executor, kind: string) =>
+  db.selectFrom('outbox').selectAll().where('kind', '=', kind).orderBy('id').execute();
+const userEmail = async (db: Executor, id: number) =>
+  (await db.selectFrom('users').select('email').where('id', '=', id).executeTakeFirstOrThrow()).email;
 
 async function world(db: Executor) {
   const w = await createOwnersWorld(db);
-  const f = await db.selectFrom('forums').select(['status_deadline_hours', 'status_reminder_hours']).where('id', '=', w.forum.id).executeTakeFirstOrThrow();
+  const f = await db
+    .selectFrom('forums')
+    .select(['status_deadline_hours', 'status_reminder_hours'])
+    .where('id', '=', w.forum.id)
+    .executeTakeFirstOrThrow();
   const deadline = new Date(new Date(w.meeting.scheduled_at).getTime() - f.status_deadline_hours * HOUR);
-  return { ...w, deadline, remindAt: new Date(deadline.getTime() - f.status_reminder_hours * HOUR), reminderHours: f.status_reminder_hours };
+  return {
+    ...w,
+    deadline,
+    remindAt: new Date(deadline.getTime() - f.status_reminder_hours * HOUR),
+    reminderHours: f.status_reminder_hours,
+  };
 }
 
 test('invitations and admin-issued password links are emailed once each, with their link', async ({ db }) => {
   const admin = await createUser(db, { name: 'Ada Admin', passwordHash: 'x', isAdmin: true });
-  const invited = await inviteUser(db, { actorId: admin.id, email: 'newbie@example.test', name: 'Nell Newbie', isAdmin: false });
+  const invited = await inviteUser(db, {
+    actorId: admin.id,
+    email: 'newbie@example.test',
+    name: 'Nell Newbie',
+    isAdmin: false,
+  });
   if (!invited.ok) throw new Error(invited.message);
   let rows = await mails(db, 'password-link');
   expect(rows).toHaveLength(1);
   expect(rows[0].to_address).toBe('newbie@example.test');
   expect(rows[0].text_body).toContain(`/set-password/${invited.value.token}`);
   expect(rows[0].text_body).toMatch(/^Hello Nell Newbie,/);
-  const reset = await runUserAction(db, { actorId: admin.id, action: { intent: 'reset-password', userId: invited.value.userId } });
+  const reset = await runUserAction(db, {
+    actorId: admin.id,
+    action: { intent: 'reset-password', userId: invited.value.userId },
+  });
   if (!reset.ok) throw new Error(reset.message);
   rows = await mails(db, 'password-link');
   expect(rows).toHaveLength(2);
   expect(rows[1].text_body).toContain(`/set-password/${reset.value.token}`);
 
   const w = await createOwnersWorld(db);
-  const invite = await runMemberAction(db, { forumId: w.forum.id, actorId: w.users.chair.id, action: { intent: 'invite', email: 'guest@example.test', role: 'observer' } });
+  const invite = await runMemberAction(db, {
+    forumId: w.forum.id,
+    actorId: w.users.chair.id,
+    action: { intent: 'invite', email: 'guest@example.test', role: 'observer' },
+  });
   if (!invite.ok) throw new Error(invite.message);
   const [invitation] = await mails(db, 'invitation');
   expect(invitation.to_address).toBe('guest@example.test');
@@ -52,7 +75,9 @@ test('invitations and admin-issued password links are emailed once each, with th
   expect(invitation.forum_id).toBe(w.forum.id);
 });
 
-test('"status due" goes to each owner who owes one at the lead time, once; "overdue" at the deadline to those still missing', async ({ db }) => {
+test('"status due" goes to each owner who owes one at the lead time, once; "overdue" at the deadline to those still missing', async ({
+  db,
+}) => {
   const w = await world(db);
   expect(w.reminderHours).toBe(24); // the default lead time
   expect(await enqueueStatusReminders(db, new Date(w.remindAt.getTime() - 60_000))).toBe(0);
@@ -97,7 +122,9 @@ test('the agenda goes to every member once, when the status deadline passes', as
   expect(await enqueueAgendas(db, after)).toBe(5);
   expect(await enqueueAgendas(db, after)).toBe(0);
   const agendas = await mails(db, 'agenda');
-  const members = [w.users.chair, w.users.leader, w.users.owner, w.users.otherOwner, w.users.observer].map((u) => u.id).sort();
+  const members = [w.users.chair, w.users.leader, w.users.owner, w.users.otherOwner, w.users.observer]
+    .map((u) => u.id)
+    .sort();
   expect(agendas.map((m) => m.user_id).sort()).toEqual(members);
   expect(agendas[0].text_body).toContain('Latency work');
   expect(agendas[0].text_body).toContain(`/forums/${w.forum.slug}/meetings/${w.meeting.id}`);
@@ -110,48 +137,134 @@ test('a member turns a kind off with the email’s link, without signing in, and
   const page = await callRoute(unsubscribeLoader, { path: `/unsubscribe/${token}`, cookie: '', params: { token } });
   expect(page.status).toBe(200);
   // A tampered token (another user, another kind) is refused.
-  for (const bad of [token.replace(`${w.users.owner.id}.`, `${w.users.otherOwner.id}.`), token.replace('status-due', 'agenda'), 'garbage']) {
-    expect((await callRoute(unsubscribeAction, { path: `/unsubscribe/${bad}`, cookie: '', params: { token: bad }, form: {} })).status).toBe(404);
+  for (const bad of [
+    token.replace(`${w.users.owner.id}.`, `${w.users.otherOwner.id}.`),
+    token.replace('status-due', 'agenda'),
+    'garbage',
+  ]) {
+    expect(
+      (
+        await callRoute(unsubscribeAction, {
+          path: `/unsubscribe/${bad}`,
+          cookie: '',
+          params: { token: bad },
+          form: {},
+        })
+      ).status,
+    ).toBe(404);
   }
   // The mail client's one-click POST (RFC 8058).
-  const done = await callRoute(unsubscribeAction, { path: `/unsubscribe/${token}`, cookie: '', params: { token }, form: { 'List-Unsubscribe': 'One-Click' } });
+  const done = await callRoute(unsubscribeAction, {
+    path: `/unsubscribe/${token}`,
+    cookie: '',
+    params: { token },
+    form: { 'List-Unsubscribe': 'One-Click' },
+  });
   expect(done.status).toBe(200);
   await enqueueStatusReminders(db, new Date(w.remindAt.getTime() + 60_000));
   expect((await mails(db, 'status-due')).map((m) => m.user_id)).toEqual([w.users.otherOwner.id]);
 
   // /account shows it off; the other owner turns the agenda off there.
-  const account = (await (await callRoute(accountLoader, { path: '/account', cookie: w.users.owner.cookie, params: {} })).json()) as { emails: { kind: string; on: boolean }[] };
+  const account = (await (
+    await callRoute(accountLoader, { path: '/account', cookie: w.users.owner.cookie, params: {} })
+  ).json()) as { emails: { kind: string; on: boolean }[] };
   expect(account.emails.find((e) => e.kind === 'status-due')?.on).toBe(false);
   expect(account.emails.find((e) => e.kind === 'agenda')?.on).toBe(true);
-  const all = { 'status-due': 'on', 'status-overdue': 'on', digest: 'on', 'action-item-assigned': 'on', 'action-item-due': 'on' };
-  const saved = await callRoute(accountAction, { path: '/account', cookie: w.users.otherOwner.cookie, params: {}, form: { intent: 'email-preferences', ...all } });
+  const all = {
+    'status-due': 'on',
+    'status-overdue': 'on',
+    digest: 'on',
+    'action-item-assigned': 'on',
+    'action-item-due': 'on',
+  };
+  const saved = await callRoute(accountAction, {
+    path: '/account',
+    cookie: w.users.otherOwner.cookie,
+    params: {},
+    form: { intent: 'email-preferences', ...all },
+  });
   expect(saved.status).toBe(200);
-  expect((await callRoute(accountAction, { path: '/account', cookie: w.users.otherOwner.cookie, params: {}, form: { intent: 'email-preferences', agenda: 'yes' } })).status).toBe(400);
+  expect(
+    (
+      await callRoute(accountAction, {
+        path: '/account',
+        cookie: w.users.otherOwner.cookie,
+        params: {},
+        form: { intent: 'email-preferences', agenda: 'yes' },
+      })
+    ).status,
+  ).toBe(400);
   await enqueueAgendas(db, new Date(w.deadline.getTime() + 60_000));
   const agendaTo = (await mails(db, 'agenda')).map((m) => m.user_id);
   expect(agendaTo).toHaveLength(4);
   expect(agendaTo).not.toContain(w.users.otherOwner.id);
-  expect(Number((await db.selectFrom('email_opt_outs').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow()).n)).toBe(2);
+  expect(
+    Number(
+      (
+        await db
+          .selectFrom('email_opt_outs')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
+  ).toBe(2);
 });
 
-test('action items: "assigned" to the assignee (again on reassignment), "due tomorrow" once; the digest to every member with the close', async ({ db }) => {
+test('action items: "assigned" to the assignee (again on reassignment), "due tomorrow" once; the digest to every member with the close', async ({
+  db,
+}) => {
   const w = await createMeetingWorld(db);
   const params = { slug: w.forum.slug, id: String(w.coming.id) };
-  const meeting = (form: Record<string, string>) => callRoute(meetingAction, { path: `/forums/${w.forum.slug}/meetings/${w.coming.id}`, cookie: w.users.chair.cookie, params, form });
+  const meeting = (form: Record<string, string>) =>
+    callRoute(meetingAction, {
+      path: `/forums/${w.forum.slug}/meetings/${w.coming.id}`,
+      cookie: w.users.chair.cookie,
+      params,
+      form,
+    });
   expect((await meeting({ intent: 'start' })).status).toBeLessThan(400);
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-  expect((await meeting({ intent: 'action-item', projectId: String(w.projects.due.id), text: 'Bring a recovery plan', assigneeId: String(w.users.ava.id), dueDate: tomorrow })).status).toBe(303);
+  expect(
+    (
+      await meeting({
+        intent: 'action-item',
+        projectId: String(w.projects.due.id),
+        text: 'Bring a recovery plan',
+        assigneeId: String(w.users.ava.id),
+        dueDate: tomorrow,
+      })
+    ).status,
+  ).toBe(303);
   const [assigned] = await mails(db, 'action-item-assigned');
   expect(assigned.user_id).toBe(w.users.ava.id);
   expect(assigned.subject).toBe(`[${w.forum.name}] Action item for ${w.projects.due.name}: Bring a recovery plan`);
   expect(assigned.text_body).toContain('Chair assigned you an action item');
-  const { id } = await db.selectFrom('action_items').select('id').where('project_id', '=', w.projects.due.id).executeTakeFirstOrThrow();
+  const { id } = await db
+    .selectFrom('action_items')
+    .select('id')
+    .where('project_id', '=', w.projects.due.id)
+    .executeTakeFirstOrThrow();
   expect(assigned.text_body).toContain(`/forums/${w.forum.slug}/action-items/${id}`);
   // The chair adding one for themselves: no email.
-  expect((await meeting({ intent: 'action-item', projectId: String(w.projects.due.id), text: 'Chair’s own', assigneeId: String(w.users.chair.id), dueDate: '' })).status).toBe(303);
+  expect(
+    (
+      await meeting({
+        intent: 'action-item',
+        projectId: String(w.projects.due.id),
+        text: 'Chair’s own',
+        assigneeId: String(w.users.chair.id),
+        dueDate: '',
+      })
+    ).status,
+  ).toBe(303);
   expect(await mails(db, 'action-item-assigned')).toHaveLength(1);
   // Reassigned to Ben: Ben is told.
-  const edit = await callRoute(itemAction, { path: `/forums/${w.forum.slug}/action-items/${id}`, cookie: w.users.chair.cookie, params: { slug: w.forum.slug, id: String(id) }, form: { intent: 'edit', text: 'Bring a recovery plan', assigneeId: String(w.users.ben.id), dueDate: tomorrow } });
+  const edit = await callRoute(itemAction, {
+    path: `/forums/${w.forum.slug}/action-items/${id}`,
+    cookie: w.users.chair.cookie,
+    params: { slug: w.forum.slug, id: String(id) },
+    form: { intent: 'edit', text: 'Bring a recovery plan', assigneeId: String(w.users.ben.id), dueDate: tomorrow },
+  });
   expect(edit.status).toBe(303);
   expect((await mails(db, 'action-item-assigned')).map((m) => m.user_id)).toEqual([w.users.ava.id, w.users.ben.id]);
 
@@ -163,10 +276,21 @@ test('action items: "assigned" to the assignee (again on reassignment), "due tom
   expect(await enqueueActionItemsDueTomorrow(db, new Date(now.getTime() - 86_400_000))).toBe(0); // two days ahead: not yet
 
   // The close writes the digest, to every member, once.
-  expect((await meeting({ intent: 'review', projectId: String(w.projects.due.id), verdict: 'off_track', feedback: 'Behind plan' })).status).toBeLessThan(400);
+  expect(
+    (
+      await meeting({
+        intent: 'review',
+        projectId: String(w.projects.due.id),
+        verdict: 'off_track',
+        feedback: 'Behind plan',
+      })
+    ).status,
+  ).toBeLessThan(400);
   expect((await meeting({ intent: 'close', confirm: 'yes' })).status).toBe(303);
   const digests = await mails(db, 'digest');
-  expect(digests.map((m) => m.user_id).sort()).toEqual([w.users.chair, w.users.leader, w.users.ava, w.users.ben, w.users.observer].map((u) => u.id).sort());
+  expect(digests.map((m) => m.user_id).sort()).toEqual(
+    [w.users.chair, w.users.leader, w.users.ava, w.users.ben, w.users.observer].map((u) => u.id).sort(),
+  );
   const text = digests[0].text_body;
   expect(text).toContain(`${w.projects.due.name}: off track`);
   expect(text).toContain('Oversight level changes:');

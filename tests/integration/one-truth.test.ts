@@ -21,10 +21,23 @@ import { dbTest, openFreshDatabase } from '../setup/test-db';
 // every page says the same: the agenda, the dashboard (its table, "N of M projects due", its due filter, the
 // review load), the oversight page, each project page and the CSV.
 
-type Row = { id: number; name: string; meetingsUntilReview: number; nextReview: { when: string; at: string | null; label: string } | null };
+type Row = {
+  id: number;
+  name: string;
+  meetingsUntilReview: number;
+  nextReview: { when: string; at: string | null; label: string } | null;
+};
 
 /** Every page's numbers for a forum, checked against the agenda. Returns the schedule for further checks. */
-async function expectOneTruth(db: Executor, { slug, forumId, cookie, projectPages = Infinity }: { slug: string; forumId: number; cookie: string; projectPages?: number }) {
+async function expectOneTruth(
+  db: Executor,
+  {
+    slug,
+    forumId,
+    cookie,
+    projectPages = Infinity,
+  }: { slug: string; forumId: number; cookie: string; projectPages?: number },
+) {
   const schedule = await getReviewSchedule(db, { forumId });
   const meeting = schedule.meeting;
   expect(meeting, 'a coming meeting').not.toBeNull();
@@ -52,7 +65,12 @@ async function expectOneTruth(db: Executor, { slug, forumId, cookie, projectPage
 
   // Dashboard: every row, "N of M projects due", the due filter and the review load say the same.
   const rows: Row[] = [];
-  let body: { total: number; summary: { dueThisMeeting: number; projects: number }; load: { current: { discussed: number } | null }; projects: Row[] };
+  let body: {
+    total: number;
+    summary: { dueThisMeeting: number; projects: number };
+    load: { current: { discussed: number } | null };
+    projects: Row[];
+  };
   let page = 1;
   do {
     body = await (await get(dashboardLoader, `/forums/${slug}?size=500&page=${page}`)).json();
@@ -73,9 +91,12 @@ async function expectOneTruth(db: Executor, { slug, forumId, cookie, projectPage
   // The oversight page, page by page.
   let oversightRows = 0;
   for (let p = 1; ; p++) {
-    const o: { projects: { items: { id: number; name: string; meetingsUntilReview: number; nextReview: { when: string } }[]; pages: number } } = await (
-      await get(oversightLoader, `/forums/${slug}/oversight?page=${p}`)
-    ).json();
+    const o: {
+      projects: {
+        items: { id: number; name: string; meetingsUntilReview: number; nextReview: { when: string } }[];
+        pages: number;
+      };
+    } = await (await get(oversightLoader, `/forums/${slug}/oversight?page=${p}`)).json();
     for (const item of o.projects.items) {
       expect(item.meetingsUntilReview, item.name).toBe(until.get(item.id));
       expect(item.nextReview.when, item.name).toBe(schedule.reviews.get(item.id)!.when);
@@ -112,7 +133,11 @@ async function expectOneTruth(db: Executor, { slug, forumId, cookie, projectPage
       await get(projectLoader, `/forums/${slug}/projects/${id}`, { id: String(id) })
     ).json();
     const r = schedule.reviews.get(id)!;
-    expect(p.nextReview, `project ${id}`).toMatchObject({ meetingsUntil: r.meetingsUntil, when: r.when, label: r.label });
+    expect(p.nextReview, `project ${id}`).toMatchObject({
+      meetingsUntil: r.meetingsUntil,
+      when: r.when,
+      label: r.label,
+    });
   }
   return schedule;
 }
@@ -120,28 +145,77 @@ async function expectOneTruth(db: Executor, { slug, forumId, cookie, projectPage
 dbTest('a forum with every kind of exception: every page agrees with the agenda', async ({ db }) => {
   const w = await createMeetingWorld(db);
   const { forum, users, past, coming } = w;
-  const project = async (name: string, level: 'standard' | 'light' | 'trusted', { reviewedAt, verdict, status, pulledByStatus = false }: { reviewedAt: number; verdict?: 'off_track'; status: 'on_track' | 'off_track' | null; pulledByStatus?: boolean }) => {
+  const project = async (
+    name: string,
+    level: 'standard' | 'light' | 'trusted',
+    {
+      reviewedAt,
+      verdict,
+      status,
+      pulledByStatus = false,
+    }: { reviewedAt: number; verdict?: 'off_track'; status: 'on_track' | 'off_track' | null; pulledByStatus?: boolean },
+  ) => {
     const p = await createProject(db, { forumId: forum.id, ownerId: users.ava.id, name, level });
     await recordOversightEvents(db, {
       projectId: p.id,
       inputs: [
         { event: { type: 'start', level, reason: 'Test start' }, occurredAt: past[0].scheduled_at },
         // A flagged status pulls the project into the next meeting (the engine's pull), until it is reviewed.
-        ...(pulledByStatus ? [{ event: { type: 'status' as const, health: 'at_risk' as const }, occurredAt: past[2].scheduled_at }] : []),
+        ...(pulledByStatus
+          ? [{ event: { type: 'status' as const, health: 'at_risk' as const }, occurredAt: past[2].scheduled_at }]
+          : []),
       ],
     });
-    await createReview(db, { meetingId: past[reviewedAt].id, projectId: p.id, reviewerId: users.chair.id, verdict: verdict ?? 'on_track' });
-    if (status) await createStatus(db, { projectId: p.id, meetingId: coming.id, authorId: users.ava.id, health: status, summary: name });
+    await createReview(db, {
+      meetingId: past[reviewedAt].id,
+      projectId: p.id,
+      reviewerId: users.chair.id,
+      verdict: verdict ?? 'on_track',
+    });
+    if (status)
+      await createStatus(db, {
+        projectId: p.id,
+        meetingId: coming.id,
+        authorId: users.ava.id,
+        health: status,
+        summary: name,
+      });
     return p;
   };
   const offTrack = await project('Off track self-reported', 'light', { reviewedAt: 2, status: 'off_track' });
-  const offVerdict = await project('Off track verdict', 'light', { reviewedAt: 2, verdict: 'off_track', status: 'on_track' });
+  const offVerdict = await project('Off track verdict', 'light', {
+    reviewedAt: 2,
+    verdict: 'off_track',
+    status: 'on_track',
+  });
   const requested = await project('Requested', 'trusted', { reviewedAt: 2, status: 'on_track' });
   const pulled = await project('Pulled by a leader', 'trusted', { reviewedAt: 2, status: 'on_track' });
-  const pulledByStatus = await project('Pulled by a status', 'trusted', { reviewedAt: 2, status: 'on_track', pulledByStatus: true });
+  const pulledByStatus = await project('Pulled by a status', 'trusted', {
+    reviewedAt: 2,
+    status: 'on_track',
+    pulledByStatus: true,
+  });
   // A leader asks for one at the coming meeting (from the last closed one) and pulls another from consent.
-  expect((await requestForNextMeeting(db, { forumId: forum.id, meetingId: past[2].id, projectId: requested.id, actorId: users.leader.id })).ok).toBe(true);
-  expect((await pullAgendaItem(db, { forumId: forum.id, meetingId: coming.id, projectId: pulled.id, actorId: users.leader.id })).ok).toBe(true);
+  expect(
+    (
+      await requestForNextMeeting(db, {
+        forumId: forum.id,
+        meetingId: past[2].id,
+        projectId: requested.id,
+        actorId: users.leader.id,
+      })
+    ).ok,
+  ).toBe(true);
+  expect(
+    (
+      await pullAgendaItem(db, {
+        forumId: forum.id,
+        meetingId: coming.id,
+        projectId: pulled.id,
+        actorId: users.leader.id,
+      })
+    ).ok,
+  ).toBe(true);
 
   const schedule = await expectOneTruth(db, { slug: forum.slug, forumId: forum.id, cookie: users.chair.cookie });
   const kind = (id: number) => schedule.reviews.get(id)!.kind;
@@ -157,7 +231,11 @@ dbTest('a forum with every kind of exception: every page agrees with the agenda'
   expect(kind(w.projects.due.id)).toBe('cadence');
   expect(kind(w.projects.trusted.id)).toBe('scheduled');
   // Trusted (every 8 meetings), reviewed at the last closed meeting: 7 meetings on, the 8th from now.
-  expect(schedule.reviews.get(w.projects.trusted.id)).toMatchObject({ meetingsUntil: 7, when: 'in 8 meetings', label: 'By cadence' });
+  expect(schedule.reviews.get(w.projects.trusted.id)).toMatchObject({
+    meetingsUntil: 7,
+    when: 'in 8 meetings',
+    label: 'By cadence',
+  });
   expect(schedule.reviews.get(w.projects.light.id)).toMatchObject({ meetingsUntil: 3, when: 'in 4 meetings' });
   // Beyond the planned meetings the dates continue the forum's weekly cadence.
   const at = schedule.reviews.get(w.projects.trusted.id)!.at!;
@@ -167,7 +245,13 @@ dbTest('a forum with every kind of exception: every page agrees with the agenda'
 });
 
 async function withChair(db: Kysely<Database>, forumId: number) {
-  const chair = await db.selectFrom('memberships').select('user_id').where('forum_id', '=', forumId).where('role', '=', 'chair').orderBy('user_id').executeTakeFirstOrThrow();
+  const chair = await db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('forum_id', '=', forumId)
+    .where('role', '=', 'chair')
+    .orderBy('user_id')
+    .executeTakeFirstOrThrow();
   return signedInCookie(db, chair.user_id);
 }
 
@@ -176,8 +260,16 @@ test('the demo data: every page agrees with the agenda', async () => {
   try {
     await seedDemoIfEmpty(handle.db);
     setDatabase(handle);
-    const forum = await handle.db.selectFrom('forums').select(['id', 'slug']).where('slug', '=', 'demo').executeTakeFirstOrThrow();
-    const schedule = await expectOneTruth(handle.db, { slug: forum.slug, forumId: forum.id, cookie: await withChair(handle.db, forum.id) });
+    const forum = await handle.db
+      .selectFrom('forums')
+      .select(['id', 'slug'])
+      .where('slug', '=', 'demo')
+      .executeTakeFirstOrThrow();
+    const schedule = await expectOneTruth(handle.db, {
+      slug: forum.slug,
+      forumId: forum.id,
+      cookie: await withChair(handle.db, forum.id),
+    });
     // The demo has exceptions at its coming meeting, and projects due later.
     expect(schedule.dueAtComingMeeting).toBeGreaterThan(0);
     expect([...schedule.reviews.values()].some((r) => r.meetingsUntil > 0)).toBe(true);
@@ -190,10 +282,23 @@ test('the demo data: every page agrees with the agenda', async () => {
 test('the benchmark dataset (smaller): every page agrees with the agenda', async () => {
   const handle = await openFreshDatabase();
   try {
-    const dataset = await generateBenchDataset(handle.db, { projects: 60, weeks: 30, otherForums: 1, otherProjects: 5, otherWeeks: 4, benchOwnedProjects: 4, seed: 7 });
+    const dataset = await generateBenchDataset(handle.db, {
+      projects: 60,
+      weeks: 30,
+      otherForums: 1,
+      otherProjects: 5,
+      otherWeeks: 4,
+      benchOwnedProjects: 4,
+      seed: 7,
+    });
     setDatabase(handle);
     await sql`analyze`.execute(handle.db);
-    const schedule = await expectOneTruth(handle.db, { slug: dataset.slug, forumId: dataset.forumId, cookie: await withChair(handle.db, dataset.forumId), projectPages: 5 });
+    const schedule = await expectOneTruth(handle.db, {
+      slug: dataset.slug,
+      forumId: dataset.forumId,
+      cookie: await withChair(handle.db, dataset.forumId),
+      projectPages: 5,
+    });
     expect(schedule.reviews.size).toBe(60);
   } finally {
     setDatabase(undefined);

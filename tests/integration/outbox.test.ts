@@ -22,7 +22,16 @@ const smtp = new TestSmtp();
 const dispatchers: Dispatcher[] = [];
 
 function dispatcher(options: Partial<ConstructorParameters<typeof Dispatcher>[0]> = {}) {
-  const d = new Dispatcher({ db: handle.db, transport: smtpTransport(smtp.url), from: 'Inspection Forum <no-reply@forum.test>', log, pollMs: 10, backoffMs: 10, maxBackoffMs: 50, ...options });
+  const d = new Dispatcher({
+    db: handle.db,
+    transport: smtpTransport(smtp.url),
+    from: 'Inspection Forum <no-reply@forum.test>',
+    log,
+    pollMs: 10,
+    backoffMs: 10,
+    maxBackoffMs: 50,
+    ...options,
+  });
   dispatchers.push(d);
   return d;
 }
@@ -31,15 +40,38 @@ async function enqueue(n: number, prefix = 'm') {
   const ids: number[] = [];
   await handle.db.transaction().execute(async (trx) => {
     for (let i = 0; i < n; i++) {
-      const mail = renderEmail({ forumName: 'Demo', subject: `Message ${prefix}${i}`, greeting: 'Hello,', paragraphs: ['A test.'], link: { href: 'http://localhost/x', label: 'Open' } });
-      expect(await enqueueEmail(trx, { kind: 'password-link', subjectKey: `${prefix}${i}`, to: `person${i}@example.test`, ...mail })).toBe(true);
+      const mail = renderEmail({
+        forumName: 'Demo',
+        subject: `Message ${prefix}${i}`,
+        greeting: 'Hello,',
+        paragraphs: ['A test.'],
+        link: { href: 'http://localhost/x', label: 'Open' },
+      });
+      expect(
+        await enqueueEmail(trx, {
+          kind: 'password-link',
+          subjectKey: `${prefix}${i}`,
+          to: `person${i}@example.test`,
+          ...mail,
+        }),
+      ).toBe(true);
     }
   });
-  for (const r of await handle.db.selectFrom('outbox').select('id').where('sent_at', 'is', null).execute()) ids.push(r.id);
+  for (const r of await handle.db.selectFrom('outbox').select('id').where('sent_at', 'is', null).execute())
+    ids.push(r.id);
   return ids;
 }
 
-const pending = async () => Number((await handle.db.selectFrom('outbox').select(sql<number>`count(*)::int`.as('n')).where('sent_at', 'is', null).executeTakeFirstOrThrow()).n);
+const pending = async () =>
+  Number(
+    (
+      await handle.db
+        .selectFrom('outbox')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('sent_at', 'is', null)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 /** Every row sent, each received exactly once. */
 async function expectEachDeliveredOnce() {
@@ -88,7 +120,14 @@ test('an email is delivered with a text and an HTML part, and marked sent', asyn
 });
 
 test('the same email (kind, subject, recipient) written twice is one row', async () => {
-  const mail = { kind: 'password-link' as const, subjectKey: 'meeting:1', to: 'Ann@Example.test', subject: 's', text: 't', html: '<p>t</p>' };
+  const mail = {
+    kind: 'password-link' as const,
+    subjectKey: 'meeting:1',
+    to: 'Ann@Example.test',
+    subject: 's',
+    text: 't',
+    html: '<p>t</p>',
+  };
   expect(await enqueueEmail(handle.db, mail)).toBe(true);
   expect(await enqueueEmail(handle.db, { ...mail, to: 'ann@example.test' })).toBe(false);
   expect(await enqueueEmail(handle.db, { ...mail, subjectKey: 'meeting:2' })).toBe(true);
@@ -99,7 +138,14 @@ test('an email is written only if the change that causes it commits', async () =
   await handle.db
     .transaction()
     .execute(async (trx) => {
-      await enqueueEmail(trx, { kind: 'password-link', subjectKey: 'x', to: 'a@example.test', subject: 's', text: 't', html: 'h' });
+      await enqueueEmail(trx, {
+        kind: 'password-link',
+        subjectKey: 'x',
+        to: 'a@example.test',
+        subject: 's',
+        text: 't',
+        html: 'h',
+      });
       throw new Error('the change failed');
     })
     .catch(() => {});
@@ -112,7 +158,15 @@ test('SMTP server down: mail queues with the error and backs off; back up: every
   const d = dispatcher({ backoffMs: 60_000, maxBackoffMs: 3_600_000 });
   const first = await d.tick();
   expect(first).toEqual({ sent: 0, retried: 5, failed: 0, logged: 0 });
-  const rows = await handle.db.selectFrom('outbox').select(['attempts', 'last_error', 'sent_at', sql<boolean>`next_attempt_at > now() + interval '30 seconds'`.as('later')]).execute();
+  const rows = await handle.db
+    .selectFrom('outbox')
+    .select([
+      'attempts',
+      'last_error',
+      'sent_at',
+      sql<boolean>`next_attempt_at > now() + interval '30 seconds'`.as('later'),
+    ])
+    .execute();
   for (const r of rows) {
     expect(r.attempts).toBe(1);
     expect(r.last_error).toMatch(/ECONNREFUSED|connect/i);
@@ -123,7 +177,10 @@ test('SMTP server down: mail queues with the error and backs off; back up: every
   // Exponential: the second failure waits twice as long as the first.
   await sql`update outbox set next_attempt_at = now()`.execute(handle.db);
   await d.tick();
-  const backoff = await handle.db.selectFrom('outbox').select(sql<number>`extract(epoch from next_attempt_at - now())`.as('s')).execute();
+  const backoff = await handle.db
+    .selectFrom('outbox')
+    .select(sql<number>`extract(epoch from next_attempt_at - now())`.as('s'))
+    .execute();
   for (const r of backoff) expect(Number(r.s)).toBeGreaterThan(90);
   await sql`update outbox set next_attempt_at = now()`.execute(handle.db);
 
@@ -158,9 +215,19 @@ test('a new dispatcher (a restart) sends what is pending once, and takes over a 
   expect((await before.tick()).sent).toBe(2);
   await before.stop();
   // A dispatcher that died mid-send left two rows claimed: one lease still running, one run out.
-  const [live, expired] = await handle.db.selectFrom('outbox').select('id').where('sent_at', 'is', null).orderBy('id').limit(2).execute();
-  await sql`update outbox set locked_until = now() + interval '1 hour', attempts = 1 where id = ${live.id}`.execute(handle.db);
-  await sql`update outbox set locked_until = now() - interval '1 second', attempts = 1 where id = ${expired.id}`.execute(handle.db);
+  const [live, expired] = await handle.db
+    .selectFrom('outbox')
+    .select('id')
+    .where('sent_at', 'is', null)
+    .orderBy('id')
+    .limit(2)
+    .execute();
+  await sql`update outbox set locked_until = now() + interval '1 hour', attempts = 1 where id = ${live.id}`.execute(
+    handle.db,
+  );
+  await sql`update outbox set locked_until = now() - interval '1 second', attempts = 1 where id = ${expired.id}`.execute(
+    handle.db,
+  );
 
   const after = dispatcher();
   expect((await after.tick()).sent).toBe(3);

@@ -6,7 +6,9 @@ import { findOversightDrift } from '../../app/modules/oversight/oversight.server
 import { createForum, createProject, createUser } from '../factories';
 import { dbTest as test } from '../setup/test-db';
 
-test('the oversight overview shows progress toward the next level and calibration counts per project and owner', async ({ db }) => {
+test('the oversight overview shows progress toward the next level and calibration counts per project and owner', async ({
+  db,
+}) => {
   const forum = await createForum(db);
   const owner = await createUser(db, { passwordHash: 'x', name: 'Olive Owner' });
   const steady = await createProject(db, { forumId: forum.id, ownerId: owner.id, name: 'Steady' });
@@ -14,7 +16,14 @@ test('the oversight overview shows progress toward the next level and calibratio
   const start = { type: 'start' as const, level: 'standard' as const, reason: 'Starts at Standard' };
   await recordOversightEvents(db, {
     projectId: steady.id,
-    inputs: [start, ...Array.from({ length: 2 }, () => ({ type: 'review' as const, verdict: 'on_track' as const, selfReport: 'on_track' as const }))].map((event) => ({ event })),
+    inputs: [
+      start,
+      ...Array.from({ length: 2 }, () => ({
+        type: 'review' as const,
+        verdict: 'on_track' as const,
+        selfReport: 'on_track' as const,
+      })),
+    ].map((event) => ({ event })),
   });
   await recordOversightEvents(db, {
     projectId: hider.id,
@@ -45,7 +54,10 @@ test('verify names a project whose cached state drifted from its events', async 
   const forum = await createForum(db);
   const owner = await createUser(db, { passwordHash: 'x' });
   const project = await createProject(db, { forumId: forum.id, ownerId: owner.id, name: 'Drifty' });
-  await recordOversightEvents(db, { projectId: project.id, inputs: [{ event: { type: 'start', level: 'standard', reason: 'Starts at Standard' } }] });
+  await recordOversightEvents(db, {
+    projectId: project.id,
+    inputs: [{ event: { type: 'start', level: 'standard', reason: 'Starts at Standard' } }],
+  });
   expect(await findOversightDrift(db)).toEqual([]);
   await db.updateTable('projects').set({ oversight_level: 'trusted' }).where('id', '=', project.id).execute();
   const drift = await findOversightDrift(db);

@@ -20,7 +20,13 @@ export async function createOwnersWorld(
   { meetingIn = 3 * DAY_MS, meetingState = 'planned' }: { meetingIn?: number; meetingState?: MeetingState } = {},
 ) {
   const forum = await createForum(db);
-  const roles = { chair: 'chair', leader: 'leader', owner: 'owner', otherOwner: 'owner', observer: 'observer' } as const satisfies Record<string, Role>;
+  const roles = {
+    chair: 'chair',
+    leader: 'leader',
+    owner: 'owner',
+    otherOwner: 'owner',
+    observer: 'observer',
+  } as const satisfies Record<string, Role>;
   const users = {} as Record<keyof typeof roles | 'outsider', { id: number; cookie: string }>;
   for (const [key, role] of Object.entries(roles) as [keyof typeof roles, Role][]) {
     const user = await createUser(db, { name: key, passwordHash: 'unused' });
@@ -32,10 +38,21 @@ export async function createOwnersWorld(
 
   const project = await createProject(db, { forumId: forum.id, ownerId: users.owner.id, name: 'Latency work' });
   const otherProject = await createProject(db, { forumId: forum.id, ownerId: users.otherOwner.id, name: 'Other work' });
-  const metric = await createGoal(db, { projectId: project.id, title: 'p95 latency', unit: 'ms', baseline: 800, target: 200, direction: 'down' });
+  const metric = await createGoal(db, {
+    projectId: project.id,
+    title: 'p95 latency',
+    unit: 'ms',
+    baseline: 800,
+    target: 200,
+    direction: 'down',
+  });
   const milestone = await createGoal(db, { projectId: project.id, title: 'Launch', kind: 'milestone' });
   const otherGoal = await createGoal(db, { projectId: otherProject.id, title: 'Other goal' });
-  const meeting = await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(Date.now() + meetingIn), state: meetingState });
+  const meeting = await createMeeting(db, {
+    forumId: forum.id,
+    scheduledAt: new Date(Date.now() + meetingIn),
+    state: meetingState,
+  });
   return { forum, users, project, otherProject, metric, milestone, otherGoal, meeting };
 }
 
@@ -59,7 +76,12 @@ export function asResponse(result: unknown): Response {
 /** Calls a loader or action; a thrown Response (404, 403, redirect) comes back as the answer. */
 export async function callRoute(
   fn: RouteFn,
-  { path, cookie, params, form }: { path: string; cookie: string; params: Record<string, string>; form?: Record<string, string> },
+  {
+    path,
+    cookie,
+    params,
+    form,
+  }: { path: string; cookie: string; params: Record<string, string>; form?: Record<string, string> },
 ): Promise<Response> {
   const request = new Request(`http://localhost${path}`, {
     method: form ? 'POST' : 'GET',

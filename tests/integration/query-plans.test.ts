@@ -43,21 +43,37 @@ async function plansOf(page: (db: DatabaseHandle['db']) => Promise<unknown>) {
 
 describe(`query plans at scale (${backend}: ${SCALE.projects} projects × ${SCALE.weeks} weeks)`, () => {
   test('the dataset is the size the plans are checked at', async () => {
-    const { n } = (await sql<{ n: number }>`select count(*)::int as n from status_updates s join projects p on p.id = s.project_id where p.forum_id = ${data.forumId}`.execute(handle.db)).rows[0];
+    const { n } = (
+      await sql<{
+        n: number;
+      }>`select count(*)::int as n from status_updates s join projects p on p.id = s.project_id where p.forum_id = ${data.forumId}`.execute(
+        handle.db,
+      )
+    ).rows[0];
     expect(n).toBeGreaterThanOrEqual(SCALE.projects * SCALE.weeks * 0.9);
   });
 
-  test.each(['', 'sort=progress&dir=desc', 'health=on_track&q=payments&sort=owner&dir=asc', 'due=1&sort=status_age', 'sort=verdict&page=3'])(
-    'the dashboard (%s) reads no history table sequentially',
-    async (search) => {
-      const query = parseDashboardQuery(new URLSearchParams(search));
-      const plans = await plansOf((db) => Promise.all([listProjectsForDashboard(db, { forumId: data.forumId, query }), getDashboardSummary(db, data.forumId)]));
-      expect(plans.filter((p) => p.seqScans.length > 0)).toEqual([]);
-    },
-  );
+  test.each([
+    '',
+    'sort=progress&dir=desc',
+    'health=on_track&q=payments&sort=owner&dir=asc',
+    'due=1&sort=status_age',
+    'sort=verdict&page=3',
+  ])('the dashboard (%s) reads no history table sequentially', async (search) => {
+    const query = parseDashboardQuery(new URLSearchParams(search));
+    const plans = await plansOf((db) =>
+      Promise.all([
+        listProjectsForDashboard(db, { forumId: data.forumId, query }),
+        getDashboardSummary(db, data.forumId),
+      ]),
+    );
+    expect(plans.filter((p) => p.seqScans.length > 0)).toEqual([]);
+  });
 
   test('the project page with years of history reads no history table sequentially', async () => {
-    const plans = await plansOf((db) => getProjectPage(db, { forumId: data.forumId, projectId: data.historyProjectId }));
+    const plans = await plansOf((db) =>
+      getProjectPage(db, { forumId: data.forumId, projectId: data.historyProjectId }),
+    );
     expect(plans.filter((p) => p.seqScans.length > 0)).toEqual([]);
   });
 

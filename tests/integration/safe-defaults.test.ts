@@ -8,7 +8,10 @@ import { expect, test } from 'vitest';
 function startServer(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const { DATABASE_URL: _d, SEED_DEMO: _s, ALLOW_DEMO_ACCOUNTS: _a, ...inherited } = process.env;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], { env: { ...inherited, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server.ts'], {
+      env: { ...inherited, PORT: '0', HOST: '127.0.0.1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

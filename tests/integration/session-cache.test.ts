@@ -75,7 +75,9 @@ describe('with the database’s notifications', () => {
     await expect.poll(() => handle.changes!.live).toBe(true); // listening: from now on sessions are kept
     expect((await read(cookie))?.id).toBe(w.users.leader.id);
     // Renamed behind the cache: the cached session still answers, so it was not read again.
-    await behindTheCache((trx) => trx.updateTable('users').set({ name: 'Renamed quietly' }).where('id', '=', w.users.leader.id).execute());
+    await behindTheCache((trx) =>
+      trx.updateTable('users').set({ name: 'Renamed quietly' }).where('id', '=', w.users.leader.id).execute(),
+    );
     expect((await read(cookie))?.name).not.toBe('Renamed quietly');
     // Ended by "sign out other sessions" (from another session of the same user): at once in this process.
     await endOtherSessions(handle.db, {
@@ -115,11 +117,17 @@ describe('with the database’s notifications', () => {
       .where('user_id', '=', w.users.owner.id)
       .execute();
     await expect
-      .poll(async () => (await read(cookie))?.forums.find((f) => f.id === extra.id)?.role, { timeout: 5_000, interval: 20 })
+      .poll(async () => (await read(cookie))?.forums.find((f) => f.id === extra.id)?.role, {
+        timeout: 5_000,
+        interval: 20,
+      })
       .toBe('observer');
     await handle.db.updateTable('forums').set({ name: 'Zeta weekly review' }).where('id', '=', extra.id).execute();
     await expect
-      .poll(async () => (await read(cookie))?.forums.find((f) => f.id === extra.id)?.name, { timeout: 5_000, interval: 20 })
+      .poll(async () => (await read(cookie))?.forums.find((f) => f.id === extra.id)?.name, {
+        timeout: 5_000,
+        interval: 20,
+      })
       .toBe('Zeta weekly review');
     await handle.db.updateTable('users').set({ name: 'Owner, renamed' }).where('id', '=', w.users.owner.id).execute();
     await expect
@@ -128,9 +136,14 @@ describe('with the database’s notifications', () => {
         interval: 20,
       })
       .toBe('Owner, renamed');
-    const version = (await handle.db.selectFrom('forums').select('data_version').where('id', '=', w.forum.id).executeTakeFirstOrThrow()).data_version;
+    const version = (
+      await handle.db.selectFrom('forums').select('data_version').where('id', '=', w.forum.id).executeTakeFirstOrThrow()
+    ).data_version;
     await expect
-      .poll(async () => (await read(cookie))?.forums.find((f) => f.id === w.forum.id)?.dataVersion, { timeout: 5_000, interval: 20 })
+      .poll(async () => (await read(cookie))?.forums.find((f) => f.id === w.forum.id)?.dataVersion, {
+        timeout: 5_000,
+        interval: 20,
+      })
       .toBe(version);
   });
 
@@ -139,9 +152,17 @@ describe('with the database’s notifications', () => {
     expect(await read(cookie)).not.toBeNull();
     expect(await read(cookie)).not.toBeNull(); // cached
     // Only the flag, as another process's transaction might leave it: the users trigger tells this process.
-    await handle.db.updateTable('users').set({ deactivated_at: new Date() }).where('id', '=', w.users.otherOwner.id).execute();
+    await handle.db
+      .updateTable('users')
+      .set({ deactivated_at: new Date() })
+      .where('id', '=', w.users.otherOwner.id)
+      .execute();
     await expect.poll(async () => read(cookie), { timeout: 5_000, interval: 20 }).toBeNull();
-    await handle.db.updateTable('users').set({ deactivated_at: null }).where('id', '=', w.users.otherOwner.id).execute();
+    await handle.db
+      .updateTable('users')
+      .set({ deactivated_at: null })
+      .where('id', '=', w.users.otherOwner.id)
+      .execute();
     await expect.poll(async () => read(cookie), { timeout: 5_000, interval: 20 }).not.toBeNull();
   });
 
@@ -157,7 +178,13 @@ describe('with the database’s notifications', () => {
       await sql`select pg_terminate_backend(${pid})`.execute(handle.db);
       // While it is down (or once it is back, with everything learnt before forgotten) a change made behind the
       // cache is seen: the session is read again.
-      await behindTheCache((trx) => trx.updateTable('users').set({ name: 'Chair, renamed while deaf' }).where('id', '=', w.users.chair.id).execute());
+      await behindTheCache((trx) =>
+        trx
+          .updateTable('users')
+          .set({ name: 'Chair, renamed while deaf' })
+          .where('id', '=', w.users.chair.id)
+          .execute(),
+      );
       await expect
         .poll(async () => (await read(cookie))?.name, {
           timeout: 5_000,
@@ -194,14 +221,24 @@ describe('with notifications held back', () => {
     const before = await versionOf();
     expect(await versionOf()).toBe(before); // cached
     // Someone else's change: seen only when its notification arrives.
-    await handle.db.updateTable('projects').set({ description: 'changed by someone else' }).where('id', '=', w.project.id).execute();
+    await handle.db
+      .updateTable('projects')
+      .set({ description: 'changed by someone else' })
+      .where('id', '=', w.project.id)
+      .execute();
     expect(await versionOf()).toBe(before);
     // The user's own write request: their next page reads the database.
     const post = request(cookie, 'POST');
     expect(await getSessionUser(handle.db, post)).not.toBeNull();
-    await handle.db.updateTable('projects').set({ description: 'changed by the owner' }).where('id', '=', w.project.id).execute();
+    await handle.db
+      .updateTable('projects')
+      .set({ description: 'changed by the owner' })
+      .where('id', '=', w.project.id)
+      .execute();
     existingSessionCache()!.finishWrite(post.headers.get(REQUEST_ID_HEADER)!);
-    const fresh = (await handle.db.selectFrom('forums').select('data_version').where('id', '=', w.forum.id).executeTakeFirstOrThrow()).data_version;
+    const fresh = (
+      await handle.db.selectFrom('forums').select('data_version').where('id', '=', w.forum.id).executeTakeFirstOrThrow()
+    ).data_version;
     expect(fresh).toBeGreaterThanOrEqual(before! + 2);
     expect(await versionOf()).toBe(fresh);
     held.release();
@@ -212,12 +249,18 @@ describe('with notifications held back', () => {
     const cookie = await signedInCookie(handle.db, w.users.leader.id);
     expect((await read(cookie))?.id).toBe(w.users.leader.id);
     expect((await read(cookie))?.id).toBe(w.users.leader.id); // now served from memory
-    const result = await runUserAction(handle.db, { actorId: w.users.chair.id, action: { intent: 'deactivate', userId: w.users.leader.id } });
+    const result = await runUserAction(handle.db, {
+      actorId: w.users.chair.id,
+      action: { intent: 'deactivate', userId: w.users.leader.id },
+    });
     expect(result.ok).toBe(true);
     expect(await read(cookie)).toBeNull();
     held.release();
     expect(await read(cookie)).toBeNull();
-    await runUserAction(handle.db, { actorId: w.users.chair.id, action: { intent: 'reactivate', userId: w.users.leader.id } });
+    await runUserAction(handle.db, {
+      actorId: w.users.chair.id,
+      action: { intent: 'reactivate', userId: w.users.leader.id },
+    });
     expect(await read(cookie)).toBeNull(); // reactivation does not bring sessions back
   });
 

@@ -43,9 +43,16 @@ const form = (overrides: Record<string, string> = {}) => ({
 });
 const params = () => ({ slug: w.forum.slug, id: String(w.project.id) });
 const path = () => `/forums/${w.forum.slug}/projects/${w.project.id}/status`;
-const openForm = (who: Who = 'owner') => callRoute(statusLoader, { path: path(), cookie: w.users[who].cookie, params: params() });
-const post = (body: Record<string, string>, who: Who = 'owner') => callRoute(statusAction, { path: path(), cookie: w.users[who].cookie, params: params(), form: body });
-const saved = () => handle.db.selectFrom('status_updates').select(['meeting_id', 'version', 'summary']).where('project_id', '=', w.project.id).execute();
+const openForm = (who: Who = 'owner') =>
+  callRoute(statusLoader, { path: path(), cookie: w.users[who].cookie, params: params() });
+const post = (body: Record<string, string>, who: Who = 'owner') =>
+  callRoute(statusAction, { path: path(), cookie: w.users[who].cookie, params: params(), form: body });
+const saved = () =>
+  handle.db
+    .selectFrom('status_updates')
+    .select(['meeting_id', 'version', 'summary'])
+    .where('project_id', '=', w.project.id)
+    .execute();
 
 test('opening the form, then saving and saving again: each save is one statement', async () => {
   expect((await openForm()).status).toBe(200);
@@ -66,7 +73,11 @@ test('opening the form, then saving and saving again: each save is one statement
 
 test('a project handed to another owner after the form was opened: the old owner’s save is refused', async () => {
   await openForm();
-  await handle.db.updateTable('projects').set({ owner_id: w.users.otherOwner.id }).where('id', '=', w.project.id).execute();
+  await handle.db
+    .updateTable('projects')
+    .set({ owner_id: w.users.otherOwner.id })
+    .where('id', '=', w.project.id)
+    .execute();
   expect((await post(form())).status).toBe(403);
   expect(await saved()).toEqual([]);
 });
@@ -82,7 +93,14 @@ test('a goal closed after the form was opened: its value is refused next to the 
 
 test('a goal added after the form was opened is part of the next save’s form', async () => {
   await openForm();
-  const added = await createGoal(handle.db, { projectId: w.project.id, title: 'Error rate', unit: '%', baseline: 5, target: 1, direction: 'down' });
+  const added = await createGoal(handle.db, {
+    projectId: w.project.id,
+    title: 'Error rate',
+    unit: '%',
+    baseline: 5,
+    target: 1,
+    direction: 'down',
+  });
   const response = await post(form({ [`goal.${added.id}.value`]: 'lots' }));
   expect(response.status).toBe(400);
   expect(Object.keys((await response.json()).fieldErrors)).toEqual([`goal.${added.id}.value`]);
@@ -90,7 +108,11 @@ test('a goal added after the form was opened is part of the next save’s form',
 
 test('a meeting scheduled before the remembered one: the status goes to the new cycle', async () => {
   await openForm();
-  const sooner = await createMeeting(handle.db, { forumId: w.forum.id, scheduledAt: new Date(w.meeting.scheduled_at.getTime() - 3_600_000), state: 'planned' });
+  const sooner = await createMeeting(handle.db, {
+    forumId: w.forum.id,
+    scheduledAt: new Date(w.meeting.scheduled_at.getTime() - 3_600_000),
+    state: 'planned',
+  });
   expect((await post(form())).status).toBe(303);
   expect((await saved()).map((s) => s.meeting_id)).toEqual([sooner.id]);
 });
@@ -99,10 +121,22 @@ test('an oversight event recorded meanwhile: the save steps the engine from the 
   await openForm();
   expect((await post(form())).status).toBe(303);
   // Another event for the project, committed elsewhere: the remembered engine state is stale.
-  await recordOversightEvents(handle.db, { projectId: w.project.id, inputs: [{ event: { type: 'status', health: 'at_risk' }, actorId: w.users.chair.id, meetingId: w.meeting.id }] });
+  await recordOversightEvents(handle.db, {
+    projectId: w.project.id,
+    inputs: [{ event: { type: 'status', health: 'at_risk' }, actorId: w.users.chair.id, meetingId: w.meeting.id }],
+  });
   expect((await post(form({ version: '1', health: 'off_track', summary: 'Blocked.' }))).status).toBe(303);
-  const seqs = await handle.db.selectFrom('oversight_events').select('seq').where('project_id', '=', w.project.id).orderBy('seq').execute();
+  const seqs = await handle.db
+    .selectFrom('oversight_events')
+    .select('seq')
+    .where('project_id', '=', w.project.id)
+    .orderBy('seq')
+    .execute();
   expect(seqs.map((e) => e.seq)).toEqual(seqs.map((_, i) => i + 1)); // no gap, no duplicate
-  const project = await handle.db.selectFrom('projects').select('oversight_event_count').where('id', '=', w.project.id).executeTakeFirstOrThrow();
+  const project = await handle.db
+    .selectFrom('projects')
+    .select('oversight_event_count')
+    .where('id', '=', w.project.id)
+    .executeTakeFirstOrThrow();
   expect(project.oversight_event_count).toBe(seqs.length);
 });

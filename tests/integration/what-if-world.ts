@@ -4,7 +4,15 @@ import type { Policy } from '../../app/oversight';
 import { isDiscussed } from '../../app/modules/meetings/agenda';
 import { planAgenda } from '../../app/modules/meetings/agenda.server';
 import { recordOversightEvents } from '../../app/modules/oversight/oversight.server';
-import { addMember, createForum, createMeeting, createProject, createReview, createStatus, createUser } from '../factories';
+import {
+  addMember,
+  createForum,
+  createMeeting,
+  createProject,
+  createReview,
+  createStatus,
+  createUser,
+} from '../factories';
 
 const WEEK_MS = 7 * 86_400_000;
 
@@ -16,8 +24,10 @@ export interface WhatIfWorldSpec {
 
 /** A small world with a bit of everything: misses found by reviews, flagged and missing statuses, two owners. */
 export function sampleWorld(meetings = 16): WhatIfWorldSpec {
-  const at = (list: number[], bad: HealthValue) => Array.from({ length: meetings }, (_, m): HealthValue => (list.includes(m) ? bad : 'on_track'));
-  const reported = (truth: HealthValue[], hidden: number[], missing: number[] = []) => truth.map((h, m) => (missing.includes(m) ? null : hidden.includes(m) ? 'on_track' : h));
+  const at = (list: number[], bad: HealthValue) =>
+    Array.from({ length: meetings }, (_, m): HealthValue => (list.includes(m) ? bad : 'on_track'));
+  const reported = (truth: HealthValue[], hidden: number[], missing: number[] = []) =>
+    truth.map((h, m) => (missing.includes(m) ? null : hidden.includes(m) ? 'on_track' : h));
   // Checkout is at risk from meeting 5 to 8 and says on track; Payments is off track from 9 to 12 and says on
   // track (a hard miss, spilling over to its owner's other project); Search flags its risks itself.
   const a = at([5, 6, 7, 8], 'at_risk');
@@ -42,10 +52,24 @@ export function sampleWorld(meetings = 16): WhatIfWorldSpec {
  */
 export async function recordWorld(
   db: Executor,
-  { spec, policy, verdictOf, slug }: { spec: WhatIfWorldSpec; policy: Partial<Policy>; verdictOf: (project: number, meeting: number, selfReport: HealthValue) => HealthValue; slug?: string },
+  {
+    spec,
+    policy,
+    verdictOf,
+    slug,
+  }: {
+    spec: WhatIfWorldSpec;
+    policy: Partial<Policy>;
+    verdictOf: (project: number, meeting: number, selfReport: HealthValue) => HealthValue;
+    slug?: string;
+  },
 ) {
   const forum = await createForum(db, { slug, name: 'What-if Forum' });
-  await db.updateTable('forums').set({ policy: JSON.stringify(policy), minutes_per_review: 12 }).where('id', '=', forum.id).execute();
+  await db
+    .updateTable('forums')
+    .set({ policy: JSON.stringify(policy), minutes_per_review: 12 })
+    .where('id', '=', forum.id)
+    .execute();
   const chair = await createUser(db, { name: 'Chair', passwordHash: 'unused' });
   await addMember(db, { forumId: forum.id, userId: chair.id, role: 'chair' });
   const owners = [];
@@ -56,11 +80,22 @@ export async function recordWorld(
   }
   const t0 = Date.now() - (spec.meetings + 1) * WEEK_MS;
   const meetings = [];
-  for (let m = 0; m < spec.meetings; m++) meetings.push(await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(t0 + m * WEEK_MS), state: 'closed' }));
+  for (let m = 0; m < spec.meetings; m++)
+    meetings.push(
+      await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(t0 + m * WEEK_MS), state: 'closed' }),
+    );
   const projects = [];
   for (const p of spec.projects) {
-    const row = await createProject(db, { forumId: forum.id, ownerId: owners[p.owner].id, name: p.name, level: p.start });
-    await recordOversightEvents(db, { projectId: row.id, inputs: [{ event: { type: 'start', level: p.start, reason: 'Test start' }, occurredAt: new Date(t0 - WEEK_MS) }] });
+    const row = await createProject(db, {
+      forumId: forum.id,
+      ownerId: owners[p.owner].id,
+      name: p.name,
+      level: p.start,
+    });
+    await recordOversightEvents(db, {
+      projectId: row.id,
+      inputs: [{ event: { type: 'start', level: p.start, reason: 'Test start' }, occurredAt: new Date(t0 - WEEK_MS) }],
+    });
     projects.push({ ...row, spec: p, ownerId: owners[p.owner].id, lastStatus: null as HealthValue | null });
   }
   for (let m = 0; m < spec.meetings; m++) {
@@ -69,8 +104,24 @@ export async function recordWorld(
     for (const p of projects) {
       const health = p.spec.status[m];
       if (!health) continue;
-      await createStatus(db, { projectId: p.id, meetingId: meeting.id, authorId: p.ownerId, health, createdAt: new Date(at.getTime() - 86_400_000) });
-      await recordOversightEvents(db, { projectId: p.id, inputs: [{ event: { type: 'status', health }, actorId: p.ownerId, meetingId: meeting.id, occurredAt: new Date(at.getTime() - 86_400_000) }] });
+      await createStatus(db, {
+        projectId: p.id,
+        meetingId: meeting.id,
+        authorId: p.ownerId,
+        health,
+        createdAt: new Date(at.getTime() - 86_400_000),
+      });
+      await recordOversightEvents(db, {
+        projectId: p.id,
+        inputs: [
+          {
+            event: { type: 'status', health },
+            actorId: p.ownerId,
+            meetingId: meeting.id,
+            occurredAt: new Date(at.getTime() - 86_400_000),
+          },
+        ],
+      });
       p.lastStatus = health;
     }
     const agenda = await planAgenda(db, { id: meeting.id, forumId: forum.id, scheduledAt: at });
@@ -83,17 +134,32 @@ export async function recordWorld(
         const selfReport = p.lastStatus ?? 'on_track';
         const verdict = verdictOf(i, m, selfReport);
         await createReview(db, { meetingId: meeting.id, projectId: p.id, reviewerId: chair.id, verdict, selfReport });
-        inputs.push({ event: { type: 'review' as const, verdict, selfReport }, actorId: chair.id, meetingId: meeting.id, occurredAt: at });
+        inputs.push({
+          event: { type: 'review' as const, verdict, selfReport },
+          actorId: chair.id,
+          meetingId: meeting.id,
+          occurredAt: at,
+        });
       }
       const states = await recordOversightEvents(db, { projectId: p.id, inputs });
-      if (states.some((s) => s.eventClass === 'HARD_MISS')) hard.set(p.ownerId, [...(hard.get(p.ownerId) ?? []), p.name]);
+      if (states.some((s) => s.eventClass === 'HARD_MISS'))
+        hard.set(p.ownerId, [...(hard.get(p.ownerId) ?? []), p.name]);
     }
     for (const p of projects) {
       const causes = hard.get(p.ownerId);
       if (!causes || causes.includes(p.name)) continue;
-      const row = await db.selectFrom('projects').select('oversight_level').where('id', '=', p.id).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('projects')
+        .select('oversight_level')
+        .where('id', '=', p.id)
+        .executeTakeFirstOrThrow();
       if (row.oversight_level !== 'trusted' && row.oversight_level !== 'light') continue;
-      await recordOversightEvents(db, { projectId: p.id, inputs: [{ event: { type: 'spillover', project: causes.join(' and ') }, meetingId: meeting.id, occurredAt: at }] });
+      await recordOversightEvents(db, {
+        projectId: p.id,
+        inputs: [
+          { event: { type: 'spillover', project: causes.join(' and ') }, meetingId: meeting.id, occurredAt: at },
+        ],
+      });
     }
   }
   return { forum, projects, meetings };
@@ -101,8 +167,20 @@ export async function recordWorld(
 
 /** The recorded verdicts of a world's forum, by project index and meeting index. */
 export async function recordedVerdicts(db: Executor, world: Awaited<ReturnType<typeof recordWorld>>) {
-  const rows = await db.selectFrom('reviews').select(['project_id', 'meeting_id', 'verdict']).where('project_id', 'in', world.projects.map((p) => p.id)).execute();
+  const rows = await db
+    .selectFrom('reviews')
+    .select(['project_id', 'meeting_id', 'verdict'])
+    .where(
+      'project_id',
+      'in',
+      world.projects.map((p) => p.id),
+    )
+    .execute();
   const byKey = new Map<string, HealthValue>();
-  for (const r of rows) byKey.set(`${world.projects.findIndex((p) => p.id === r.project_id)}:${world.meetings.findIndex((m) => m.id === r.meeting_id)}`, r.verdict);
+  for (const r of rows)
+    byKey.set(
+      `${world.projects.findIndex((p) => p.id === r.project_id)}:${world.meetings.findIndex((m) => m.id === r.meeting_id)}`,
+      r.verdict,
+    );
   return byKey;
 }

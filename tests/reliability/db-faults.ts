@@ -5,7 +5,18 @@
  * service resumes by itself, and every acknowledged submission is in the database afterwards.
  * Run: npm run build && tsx tests/reliability/db-faults.ts
  */
-import { clusterUrl, cluster, createCluster, dropCluster, postStatus, psql, readStatusForm, signIn, sleep, startApp } from './harness';
+import {
+  clusterUrl,
+  cluster,
+  createCluster,
+  dropCluster,
+  postStatus,
+  psql,
+  readStatusForm,
+  signIn,
+  sleep,
+  startApp,
+} from './harness';
 
 const DB = 'if_reliability';
 const RUN_MS = 16_000;
@@ -25,7 +36,10 @@ async function main() {
   try {
     psql(`CREATE DATABASE ${DB}`);
     const app = await startApp({ DATABASE_URL: clusterUrl(DB), SEED_DEMO: 'true', ALLOW_DEMO_ACCOUNTS: 'true' });
-    const projects = psql(`select p.id || ':' || u.email from projects p join users u on u.id = p.owner_id join forums f on f.id = p.forum_id where f.slug = 'demo' order by p.id`, DB)
+    const projects = psql(
+      `select p.id || ':' || u.email from projects p join users u on u.id = p.owner_id join forums f on f.id = p.forum_id where f.slug = 'demo' order by p.id`,
+      DB,
+    )
       .split('\n')
       .map((line) => ({ id: Number(line.split(':')[0]), email: line.split(':')[1] }));
     const cookies = new Map<string, string>();
@@ -61,7 +75,9 @@ async function main() {
     const faults = (async () => {
       await sleep(4_000);
       console.log('fault: terminating the app’s database connections');
-      psql(`select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = '${DB}' and pid <> pg_backend_pid()`);
+      psql(
+        `select count(pg_terminate_backend(pid)) from pg_stat_activity where datname = '${DB}' and pid <> pg_backend_pid()`,
+      );
       await sleep(3_000);
       console.log('fault: stopping the PostgreSQL server for 3 s');
       outage = { from: Date.now(), to: 0 };
@@ -80,16 +96,25 @@ async function main() {
     if (!(await fetch(`${app.url}/readyz`)).ok) fail('/readyz does not answer after the outage');
     const ackCount = [...acks.values()].reduce((n, a) => n + a.length, 0);
     const after = [...acks.values()].flat().filter((a) => a.at > outage.to).length;
-    console.log(`requests: ${JSON.stringify(statuses)}; acknowledged submissions: ${ackCount} (${after} after the outage)`);
-    if (statuses['POST 500'] || statuses['GET 500']) fail(`${(statuses['POST 500'] ?? 0) + (statuses['GET 500'] ?? 0)} requests answered 500 (expected 503 during the outage)`);
+    console.log(
+      `requests: ${JSON.stringify(statuses)}; acknowledged submissions: ${ackCount} (${after} after the outage)`,
+    );
+    if (statuses['POST 500'] || statuses['GET 500'])
+      fail(
+        `${(statuses['POST 500'] ?? 0) + (statuses['GET 500'] ?? 0)} requests answered 500 (expected 503 during the outage)`,
+      );
     if (!statuses['POST 503'] && !statuses['GET 503']) fail('no request saw the 503 page during the outage');
-    if (slowFailures.length) fail(`${slowFailures.length} failures took over 5 s (slowest ${Math.max(...slowFailures)} ms): not failing fast`);
+    if (slowFailures.length)
+      fail(`${slowFailures.length} failures took over 5 s (slowest ${Math.max(...slowFailures)} ms): not failing fast`);
     if (after === 0) fail('service did not resume after the outage');
 
     // Every acknowledged write is there: each project's saved summary is its last acknowledged one, or a
     // later attempt whose answer was lost in the outage (applied but not acknowledged).
     const saved = new Map(
-      psql(`select s.project_id || '|' || s.summary from status_updates s join meetings m on m.id = s.meeting_id where s.summary like 'reliability %'`, DB)
+      psql(
+        `select s.project_id || '|' || s.summary from status_updates s join meetings m on m.id = s.meeting_id where s.summary like 'reliability %'`,
+        DB,
+      )
         .split('\n')
         .filter(Boolean)
         .map((l) => [Number(l.split('|')[0]), l.split('|')[1]] as const),
@@ -98,7 +123,8 @@ async function main() {
       const last = list.at(-1)!.summary;
       const tries = attempted.get(projectId) ?? [];
       const final = saved.get(projectId);
-      if (!final || tries.indexOf(final) < tries.indexOf(last)) fail(`project ${projectId}: acknowledged "${last}" but the database has "${final}"`);
+      if (!final || tries.indexOf(final) < tries.indexOf(last))
+        fail(`project ${projectId}: acknowledged "${last}" but the database has "${final}"`);
     }
     await app.stop();
   } finally {

@@ -25,7 +25,8 @@ async function main() {
       (app) => app,
       (err: Error) => err,
     );
-    if (!(second instanceof Error) || !/in use by another Inspection Forum process/.test(second.message)) fail('a second process opened the same data folder');
+    if (!(second instanceof Error) || !/in use by another Inspection Forum process/.test(second.message))
+      fail('a second process opened the same data folder');
 
     const owners = [
       { email: 'owner1@demo.test', name: 'Checkout redesign' },
@@ -75,9 +76,16 @@ async function main() {
     const handle = await createPgliteDatabase(dataDir);
     try {
       for (const [projectId, summary] of acked) {
-        const row = await handle.db.selectFrom('status_updates').select('summary').where('project_id', '=', projectId).where('summary', 'like', 'crash %').orderBy('updated_at', 'desc').executeTakeFirst();
+        const row = await handle.db
+          .selectFrom('status_updates')
+          .select('summary')
+          .where('project_id', '=', projectId)
+          .where('summary', 'like', 'crash %')
+          .orderBy('updated_at', 'desc')
+          .executeTakeFirst();
         const tries = attempts.get(projectId) ?? [];
-        if (!row || tries.indexOf(row.summary) < tries.indexOf(summary)) fail(`project ${projectId}: acknowledged "${summary}", found "${row?.summary}"`);
+        if (!row || tries.indexOf(row.summary) < tries.indexOf(summary))
+          fail(`project ${projectId}: acknowledged "${summary}", found "${row?.summary}"`);
       }
     } finally {
       await handle.close();

@@ -46,7 +46,9 @@ export function recordingQueries(db: Kysely<Database>) {
 /** EXPLAIN (FORMAT JSON) of a compiled query, with ANALYZE when asked (it runs the query). */
 export async function explain(db: Kysely<Database>, query: CompiledQuery, { analyze = false } = {}): Promise<PlanNode> {
   const options = analyze ? 'analyze, timing off, buffers, format json' : 'format json';
-  const result = await db.executeQuery<{ 'QUERY PLAN': unknown }>(CompiledQuery.raw(`explain (${options}) ${query.sql}`, [...query.parameters]));
+  const result = await db.executeQuery<{ 'QUERY PLAN': unknown }>(
+    CompiledQuery.raw(`explain (${options}) ${query.sql}`, [...query.parameters]),
+  );
   const raw = result.rows[0]['QUERY PLAN'];
   const plan = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: PlanNode }[];
   return plan[0].Plan;

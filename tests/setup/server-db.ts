@@ -28,11 +28,12 @@ export async function migrateTemplate(url: string): Promise<void> {
   const template = templateName(url);
   await adminQuery(url, `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
   await adminQuery(url, `CREATE DATABASE ${template}`);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(url, template), max: 1 }) }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(url, template), max: 1 }) }),
+  });
   try {
     await migrateToLatest(db);
   } finally {
     await db.destroy();
   }
 }
-

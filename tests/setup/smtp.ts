@@ -34,7 +34,12 @@ export class TestSmtp {
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
           const header = (name: string) => new RegExp(`^${name}: *(.*)$`, 'mi').exec(raw)?.[1]?.trim() ?? '';
-          this.received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw, outboxId: Number(header('X-Outbox-Id')), subject: header('Subject') });
+          this.received.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw,
+            outboxId: Number(header('X-Outbox-Id')),
+            subject: header('Subject'),
+          });
           callback();
         });
       },

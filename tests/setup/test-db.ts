@@ -71,7 +71,11 @@ export const dbTest = base.extend<{ db: Transaction<Database> }>({
 });
 
 /** Runs a statement expected to fail inside the test's transaction without aborting it (a savepoint). */
-export async function expectDbError(db: Transaction<Database>, run: () => Promise<unknown>, pattern: RegExp): Promise<void> {
+export async function expectDbError(
+  db: Transaction<Database>,
+  run: () => Promise<unknown>,
+  pattern: RegExp,
+): Promise<void> {
   await sql`savepoint expect_db_error`.execute(db);
   let error: unknown;
   try {
@@ -81,7 +85,8 @@ export async function expectDbError(db: Transaction<Database>, run: () => Promis
   }
   await sql`rollback to savepoint expect_db_error`.execute(db);
   if (!error) throw new Error(`Expected a database error matching ${pattern}`);
-  if (!pattern.test(String((error as Error).message))) throw new Error(`Expected ${pattern}, got: ${(error as Error).message}`);
+  if (!pattern.test(String((error as Error).message)))
+    throw new Error(`Expected ${pattern}, got: ${(error as Error).message}`);
 }
 
 export { sql };

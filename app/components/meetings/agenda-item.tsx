@@ -46,7 +46,12 @@ function StatusReport({ item, closed }: { item: DiscussedItemData; closed: boole
         <ul className="status-goals">
           {item.goals.map((g) => {
             const progress = goalProgress(g);
-            const value = g.kind === 'milestone' ? (g.done ? 'done' : 'not done') : `${formatGoalValue(g.value, g)} (from ${formatGoalValue(g.baseline, g)} to ${formatGoalValue(g.target, g)})`;
+            const value =
+              g.kind === 'milestone'
+                ? g.done
+                  ? 'done'
+                  : 'not done'
+                : `${formatGoalValue(g.value, g)} (from ${formatGoalValue(g.baseline, g)} to ${formatGoalValue(g.target, g)})`;
             return (
               <li key={g.title}>
                 {g.title}: {value}
@@ -73,7 +78,17 @@ function StatusReport({ item, closed }: { item: DiscussedItemData; closed: boole
   );
 }
 
-function ReviewForm({ item, failure, timeZone, consequences }: { item: DiscussedItemData; failure?: Failure; timeZone: string; consequences?: ConsequenceData[] }) {
+function ReviewForm({
+  item,
+  failure,
+  timeZone,
+  consequences,
+}: {
+  item: DiscussedItemData;
+  failure?: Failure;
+  timeZone: string;
+  consequences?: ConsequenceData[];
+}) {
   const legendId = useId();
   const errorId = `${legendId}-error`;
   const verdictErrors = failure?.fieldErrors.verdict;
@@ -101,7 +116,14 @@ function ReviewForm({ item, failure, timeZone, consequences }: { item: Discussed
           return (
             <div key={v} className="verdict-choice">
               <label className={`radio health-${v}`}>
-                <input type="radio" name="verdict" value={v} defaultChecked={chosen === v} aria-describedby={consequence ? consequenceId : undefined} /> {healthLabel(v)}
+                <input
+                  type="radio"
+                  name="verdict"
+                  value={v}
+                  defaultChecked={chosen === v}
+                  aria-describedby={consequence ? consequenceId : undefined}
+                />{' '}
+                {healthLabel(v)}
               </label>
               <VerdictConsequence id={consequenceId} consequence={consequence} />
             </div>
@@ -111,7 +133,13 @@ function ReviewForm({ item, failure, timeZone, consequences }: { item: Discussed
       </fieldset>
       <div className="field">
         <label htmlFor={`${legendId}-feedback`}>Feedback for {item.owner}</label>
-        <textarea id={`${legendId}-feedback`} name="feedback" rows={2} maxLength={10_000} defaultValue={failure?.values.feedback ?? item.feedback ?? ''} />
+        <textarea
+          id={`${legendId}-feedback`}
+          name="feedback"
+          rows={2}
+          maxLength={10_000}
+          defaultValue={failure?.values.feedback ?? item.feedback ?? ''}
+        />
         <ErrorList errors={failure?.fieldErrors.feedback} />
       </div>
       <button type="submit" className="button">
@@ -121,14 +149,29 @@ function ReviewForm({ item, failure, timeZone, consequences }: { item: Discussed
   );
 }
 
-function ActionItemForm({ item, members, failure }: { item: DiscussedItemData; members: View['members']; failure?: Failure }) {
+function ActionItemForm({
+  item,
+  members,
+  failure,
+}: {
+  item: DiscussedItemData;
+  members: View['members'];
+  failure?: Failure;
+}) {
   const errors = failure?.fieldErrors ?? {};
   return (
     <Form method="post" className="action-item-form" preventScrollReset>
       <input type="hidden" name="intent" value="action-item" />
       <input type="hidden" name="projectId" value={item.projectId} />
       <ErrorList errors={failure?.formErrors} />
-      <Field label="New action item" name="text" maxLength={2000} required defaultValue={failure?.values.text ?? ''} errors={errors.text} />
+      <Field
+        label="New action item"
+        name="text"
+        maxLength={2000}
+        required
+        defaultValue={failure?.values.text ?? ''}
+        errors={errors.text}
+      />
       <SelectField
         label="Assignee"
         name="assigneeId"
@@ -136,7 +179,13 @@ function ActionItemForm({ item, members, failure }: { item: DiscussedItemData; m
         defaultValue={failure?.values.assigneeId ?? String(item.ownerId)}
         options={members.map((m) => ({ value: m.id, label: m.name }))}
       />
-      <Field label="Due date" name="dueDate" type="date" defaultValue={failure?.values.dueDate ?? ''} errors={errors.dueDate} />
+      <Field
+        label="Due date"
+        name="dueDate"
+        type="date"
+        defaultValue={failure?.values.dueDate ?? ''}
+        errors={errors.dueDate}
+      />
       <button type="submit" className="button secondary">
         Add action item
       </button>
@@ -161,11 +210,26 @@ interface DiscussedItemProps {
 }
 
 /** One discussed agenda item: why it is here, the owner's status, the verdict and the action items. */
-export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure, actionItemHref, consequences, saved }: DiscussedItemProps) {
+export function DiscussedItem({
+  item,
+  view,
+  canRun,
+  timeZone,
+  nextHref,
+  failure,
+  actionItemHref,
+  consequences,
+  saved,
+}: DiscussedItemProps) {
   const state = view.meeting.state;
   const recording = canRun && state === 'in_progress';
   return (
-    <article id={`item-${item.projectId}`} className="agenda-item card" aria-labelledby={`item-${item.projectId}-title`} tabIndex={-1}>
+    <article
+      id={`item-${item.projectId}`}
+      className="agenda-item card"
+      aria-labelledby={`item-${item.projectId}-title`}
+      tabIndex={-1}
+    >
       <header className="agenda-item-head">
         <h3 id={`item-${item.projectId}-title`}>
           {item.number}. {item.project}
@@ -179,7 +243,11 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure,
       <StatusReport item={item} closed={state === 'closed'} />
       {item.verdict ? (
         <p className="recorded-verdict">
-          Verdict: <HealthBadge health={item.verdict} /> <span className="muted">(self-report {healthLabel(item.reviewedSelfReport ?? item.selfReport).toLowerCase()}{item.reviewer ? `, by ${item.reviewer}` : ''})</span>
+          Verdict: <HealthBadge health={item.verdict} />{' '}
+          <span className="muted">
+            (self-report {healthLabel(item.reviewedSelfReport ?? item.selfReport).toLowerCase()}
+            {item.reviewer ? `, by ${item.reviewer}` : ''})
+          </span>
           {item.feedback ? <span className="feedback"> “{item.feedback}”</span> : null}
         </p>
       ) : state === 'closed' ? (
@@ -187,15 +255,35 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure,
       ) : null}
       {recording && saved && item.verdict ? <SavedNote nextHref={nextHref} nextProject={item.nextProject} /> : null}
       {/* Keyed by the verdict's version: when a refresh brings a colleague's verdict, the form shows it. */}
-      {recording ? <ReviewForm key={item.reviewVersion ?? 0} item={item} failure={failureFor(failure, 'review', item.projectId)} timeZone={timeZone} consequences={consequences} /> : null}
-      {recording && item.escalated ? <MeetingOverrideForm projectId={item.projectId} project={item.project} level={item.level} failure={failureFor(failure, 'override', item.projectId)} /> : null}
+      {recording ? (
+        <ReviewForm
+          key={item.reviewVersion ?? 0}
+          item={item}
+          failure={failureFor(failure, 'review', item.projectId)}
+          timeZone={timeZone}
+          consequences={consequences}
+        />
+      ) : null}
+      {recording && item.escalated ? (
+        <MeetingOverrideForm
+          projectId={item.projectId}
+          project={item.project}
+          level={item.level}
+          failure={failureFor(failure, 'override', item.projectId)}
+        />
+      ) : null}
       {item.actionItems.length > 0 ? (
         <>
           <h4>Action items</h4>
           <ul className="action-items">
             {item.actionItems.map((a) => (
               <li key={a.id}>
-                {a.doneAt ? <s>{a.text}</s> : a.text} <span className="muted">— {a.assignee ?? 'unassigned'}{a.dueDate ? `, due ${formatDate(a.dueDate, timeZone)}` : ''}{a.doneAt ? ', done' : ''}</span>
+                {a.doneAt ? <s>{a.text}</s> : a.text}{' '}
+                <span className="muted">
+                  — {a.assignee ?? 'unassigned'}
+                  {a.dueDate ? `, due ${formatDate(a.dueDate, timeZone)}` : ''}
+                  {a.doneAt ? ', done' : ''}
+                </span>
                 {actionItemHref ? (
                   <>
                     {' '}
@@ -211,13 +299,28 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure,
       ) : null}
       {/* Keyed by the items listed: once one is added the form starts empty again (issue #21.5); a refused one keeps its values. */}
       {recording ? (
-        <ActionItemForm key={item.actionItems.map((a) => a.id).join(',')} item={item} members={view.members} failure={failureFor(failure, 'action-item', item.projectId)} />
+        <ActionItemForm
+          key={item.actionItems.map((a) => a.id).join(',')}
+          item={item}
+          members={view.members}
+          failure={failureFor(failure, 'action-item', item.projectId)}
+        />
       ) : null}
       <footer className="agenda-item-foot">
         {canRun && state !== 'closed' && item.section === 'consent' && item.pulled && !item.verdict ? (
-          <PutBackButton projectId={item.projectId} project={item.project} failure={failureFor(failure, 'put-back', item.projectId)} />
+          <PutBackButton
+            projectId={item.projectId}
+            project={item.project}
+            failure={failureFor(failure, 'put-back', item.projectId)}
+          />
         ) : null}
-        {canRun && state !== 'planned' ? <RequestNextButton projectId={item.projectId} project={item.project} failure={failureFor(failure, 'request', item.projectId)} /> : null}
+        {canRun && state !== 'planned' ? (
+          <RequestNextButton
+            projectId={item.projectId}
+            project={item.project}
+            failure={failureFor(failure, 'request', item.projectId)}
+          />
+        ) : null}
         <a href={nextHref} className="next-item">
           Next item<span className="skip-link"> after {item.project}</span>
         </a>
@@ -226,7 +329,15 @@ export function DiscussedItem({ item, view, canRun, timeZone, nextHref, failure,
   );
 }
 
-export function RequestNextButton({ projectId, project, failure }: { projectId: number; project: string; failure?: Failure }) {
+export function RequestNextButton({
+  projectId,
+  project,
+  failure,
+}: {
+  projectId: number;
+  project: string;
+  failure?: Failure;
+}) {
   return (
     <Form method="post" className="request-next" preventScrollReset>
       <input type="hidden" name="intent" value="request" />

@@ -23,7 +23,17 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
  * Before closing: a first press asks for confirmation with what the close will do, computed by the close's own
  * code without writing (verdicts, missed statuses, every level change); the second press closes.
  */
-export function CloseMeetingForm({ view, failure, summary, timeZone }: { view: View; failure?: Failure; summary?: CloseSummaryData; timeZone: string }) {
+export function CloseMeetingForm({
+  view,
+  failure,
+  summary,
+  timeZone,
+}: {
+  view: View;
+  failure?: Failure;
+  summary?: CloseSummaryData;
+  timeZone: string;
+}) {
   const { reviewed, discussed } = view.progress;
   const accepted = view.consent.total;
   return (
@@ -38,7 +48,8 @@ export function CloseMeetingForm({ view, failure, summary, timeZone }: { view: V
       ) : (
         <>
           <p className="muted">
-            Closing applies every verdict to the oversight engine, records missed statuses whose deadline has passed, and accepts {accepted} consent item
+            Closing applies every verdict to the oversight engine, records missed statuses whose deadline has passed,
+            and accepts {accepted} consent item
             {accepted === 1 ? '' : 's'} without review. You will see what it changes and confirm first.
           </p>
           <Form method="post" preventScrollReset>
@@ -69,11 +80,14 @@ function CloseConfirmation({ summary, timeZone }: { summary: CloseSummaryData; t
         </ul>
       ) : null}
       <h4>{plural(summary.missed, 'missed status', 'missed statuses')}</h4>
-      {summary.missedProjects.length > 0 ? <p>Recorded as missed (no status by the deadline): {summary.missedProjects.join(', ')}.</p> : null}
+      {summary.missedProjects.length > 0 ? (
+        <p>Recorded as missed (no status by the deadline): {summary.missedProjects.join(', ')}.</p>
+      ) : null}
       {summary.notScored.length > 0 ? (
         <p>
-          Not scored: {summary.notScored.join(', ')} had no status, but the deadline ({formatDateTime(summary.deadline, timeZone)}) had not passed when the meeting
-          started, so nothing is recorded for {summary.notScored.length === 1 ? 'it' : 'them'}.
+          Not scored: {summary.notScored.join(', ')} had no status, but the deadline (
+          {formatDateTime(summary.deadline, timeZone)}) had not passed when the meeting started, so nothing is recorded
+          for {summary.notScored.length === 1 ? 'it' : 'them'}.
         </p>
       ) : null}
       <h4>{plural(summary.levelChanges.length, 'level change', 'level changes')}</h4>
@@ -89,7 +103,9 @@ function CloseConfirmation({ summary, timeZone }: { summary: CloseSummaryData; t
       ) : (
         <p>No oversight level changes.</p>
       )}
-      {summary.accepted > 0 ? <p>{plural(summary.accepted, 'consent item is', 'consent items are')} accepted without review.</p> : null}
+      {summary.accepted > 0 ? (
+        <p>{plural(summary.accepted, 'consent item is', 'consent items are')} accepted without review.</p>
+      ) : null}
       <p>
         <strong>Closing cannot be undone.</strong>
       </p>

@@ -11,7 +11,12 @@ export function ConsentAgenda({ items, canPull, failure }: { items: Item[]; canP
     const cols: DataColumn<Item>[] = [
       { id: 'project', header: 'Project', accessorFn: (r) => r.project },
       { id: 'owner', header: 'Owner', accessorFn: (r) => r.owner },
-      { id: 'health', header: 'Owner’s health', accessorFn: (r) => r.health, cell: ({ row }) => <HealthBadge health={row.original.health} /> },
+      {
+        id: 'health',
+        header: 'Owner’s health',
+        accessorFn: (r) => r.health,
+        cell: ({ row }) => <HealthBadge health={row.original.health} />,
+      },
       { id: 'summary', header: 'Summary', accessorFn: (r) => r.summary },
       { id: 'reason', header: 'Why on consent', accessorFn: (r) => r.reason },
     ];
@@ -36,5 +41,13 @@ export function ConsentAgenda({ items, canPull, failure }: { items: Item[]; canP
     }
     return cols;
   }, [canPull, failure]);
-  return <DataTable caption="Consent agenda" columns={columns} data={items} getRowId={(r) => String(r.projectId)} empty="Nothing on the consent agenda." />;
+  return (
+    <DataTable
+      caption="Consent agenda"
+      columns={columns}
+      data={items}
+      getRowId={(r) => String(r.projectId)}
+      empty="Nothing on the consent agenda."
+    />
+  );
 }

@@ -5,7 +5,17 @@ import { LEVEL_OPTIONS } from '~/oversight';
 import type { Failure } from './agenda-item';
 
 /** Override an escalated project's level with a reason (the corrective plan), without leaving the meeting. */
-export function MeetingOverrideForm({ projectId, project, level, failure }: { projectId: number; project: string; level: string; failure?: Failure }) {
+export function MeetingOverrideForm({
+  projectId,
+  project,
+  level,
+  failure,
+}: {
+  projectId: number;
+  project: string;
+  level: string;
+  failure?: Failure;
+}) {
   const values = failure?.values ?? {};
   return (
     <details className="card override" open={Boolean(failure)}>
@@ -14,7 +24,13 @@ export function MeetingOverrideForm({ projectId, project, level, failure }: { pr
         <input type="hidden" name="intent" value="override" />
         <input type="hidden" name="projectId" value={projectId} />
         <ErrorList errors={[...(failure?.formErrors ?? []), ...(failure?.fieldErrors.projectId ?? [])]} />
-        <SelectField label="New level" name="level" options={LEVEL_OPTIONS} defaultValue={values.level ?? level} errors={failure?.fieldErrors.level} />
+        <SelectField
+          label="New level"
+          name="level"
+          options={LEVEL_OPTIONS}
+          defaultValue={values.level ?? level}
+          errors={failure?.fieldErrors.level}
+        />
         <TextareaField
           label="Reason"
           name="reason"

@@ -37,8 +37,12 @@ export function MeetingRecord({
           <input type="hidden" name="intent" value="attendance" />
           <fieldset className="attendance">
             <legend>Who attended</legend>
-            {attendance.recorded ? null : <p className="muted">Not recorded yet: members who acted in this meeting are ticked.</p>}
-            <ErrorList errors={[...(attendanceFailure?.formErrors ?? []), ...(attendanceFailure?.fieldErrors.attendees ?? [])]} />
+            {attendance.recorded ? null : (
+              <p className="muted">Not recorded yet: members who acted in this meeting are ticked.</p>
+            )}
+            <ErrorList
+              errors={[...(attendanceFailure?.formErrors ?? []), ...(attendanceFailure?.fieldErrors.attendees ?? [])]}
+            />
             {attendance.members.map((m) => (
               <div key={m.id} className="field checkbox">
                 <label>
@@ -58,7 +62,11 @@ export function MeetingRecord({
         </p>
       )}
       <h3>Notes</h3>
-      {notesHtml ? <div className="markdown meeting-notes" dangerouslySetInnerHTML={{ __html: notesHtml }} /> : <p className="muted">No notes yet.</p>}
+      {notesHtml ? (
+        <div className="markdown meeting-notes" dangerouslySetInnerHTML={{ __html: notesHtml }} />
+      ) : (
+        <p className="muted">No notes yet.</p>
+      )}
       {isChair ? (
         <Form method="post" id="notes">
           <input type="hidden" name="intent" value="notes" />

@@ -3,7 +3,15 @@ import { ErrorList } from '~/components/ui/field';
 import type { Failure } from './agenda-item';
 
 /** A pulled consent item goes back to the consent agenda (accepted without review at the close). */
-export function PutBackButton({ projectId, project, failure }: { projectId: number; project: string; failure?: Failure }) {
+export function PutBackButton({
+  projectId,
+  project,
+  failure,
+}: {
+  projectId: number;
+  project: string;
+  failure?: Failure;
+}) {
   return (
     <Form method="post" className="put-back" preventScrollReset>
       <input type="hidden" name="intent" value="put-back" />

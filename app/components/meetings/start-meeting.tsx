@@ -16,11 +16,22 @@ const projects = (n: number) => `${n} project${n === 1 ? '' : 's'}`;
  * Starting a planned meeting: only the forum's next meeting can start, and a start well before the scheduled time
  * answers with what it will do and a second button that confirms (a form, so it works without JavaScript).
  */
-export function StartMeeting({ view, failure, early, timeZone }: { view: View; failure?: Failure; early?: EarlyStartData; timeZone: string }) {
+export function StartMeeting({
+  view,
+  failure,
+  early,
+  timeZone,
+}: {
+  view: View;
+  failure?: Failure;
+  early?: EarlyStartData;
+  timeZone: string;
+}) {
   if (view.comesFirst) {
     return (
       <p className="notice start-meeting">
-        Only the forum’s next meeting can start: the meeting of {formatDateTime(view.comesFirst.scheduledAt, timeZone)} comes first.
+        Only the forum’s next meeting can start: the meeting of {formatDateTime(view.comesFirst.scheduledAt, timeZone)}{' '}
+        comes first.
       </p>
     );
   }
@@ -36,11 +47,14 @@ export function StartMeeting({ view, failure, early, timeZone }: { view: View; f
           <li>
             closes status posting for this meeting:{' '}
             {early.deadlinePassed ? (
-              <>the status deadline ({formatDateTime(early.deadline, timeZone)}) has passed, so the {projects(early.withoutStatus)} without a status will be recorded as missed when the meeting closes.</>
+              <>
+                the status deadline ({formatDateTime(early.deadline, timeZone)}) has passed, so the{' '}
+                {projects(early.withoutStatus)} without a status will be recorded as missed when the meeting closes.
+              </>
             ) : (
               <>
-                owners lose the time left before their deadline ({formatDateTime(early.deadline, timeZone)}); the {projects(early.withoutStatus)} without a status yet will not be
-                recorded as missed.
+                owners lose the time left before their deadline ({formatDateTime(early.deadline, timeZone)}); the{' '}
+                {projects(early.withoutStatus)} without a status yet will not be recorded as missed.
               </>
             )}
           </li>

@@ -9,7 +9,15 @@ import { previewHistory } from '~/modules/policy/what-if';
 import { randomWorld, record, truthful } from '../../../tests/what-if-history';
 import { PolicyPreview } from './policy-preview';
 
-const LOOSER: Policy = { ...DEFAULT_POLICY, intervalStandard: 4, intervalLight: 8, intervalTrusted: 16, loosenStreakTight: 2, loosenStreakStandard: 2, loosenStreakLight: 2 };
+const LOOSER: Policy = {
+  ...DEFAULT_POLICY,
+  intervalStandard: 4,
+  intervalLight: 8,
+  intervalTrusted: 16,
+  loosenStreakTight: 2,
+  loosenStreakStandard: 2,
+  loosenStreakLight: 2,
+};
 
 function preview() {
   const world = randomWorld(21, 20, 60);
@@ -22,7 +30,10 @@ test('renders both policies side by side: levels, looser and tighter projects wi
   const p = preview();
   expect(p.looser.length + p.tighter.length).toBeGreaterThan(0);
   // React's text separators aside, the markup as a browser gets it.
-  const html = renderToString(createElement(PolicyPreview, { preview: p, timeZone: 'Europe/London' })).replace(/<!-- -->/g, '');
+  const html = renderToString(createElement(PolicyPreview, { preview: p, timeZone: 'Europe/London' })).replace(
+    /<!-- -->/g,
+    '',
+  );
   expect(html).toContain('What the candidate policy would have done');
   expect(html).toContain('counterfactual');
   expect(html).toContain('Projects per level now');
@@ -34,7 +45,9 @@ test('renders both policies side by side: levels, looser and tighter projects wi
   // The chart: a labelled image with a title and a description, a legend in words, 12 px text, and a table fallback.
   expect(html).toMatch(/<svg[^>]*role="img"[^>]*aria-labelledby="[^"]+"/);
   expect(html).toContain('<title id=');
-  expect(html).toContain(`${p.loadTotals.actual.reviews} reviews held, ${p.loadTotals.candidate.reviews} under the candidate policy`);
+  expect(html).toContain(
+    `${p.loadTotals.actual.reviews} reviews held, ${p.loadTotals.candidate.reviews} under the candidate policy`,
+  );
   expect(html).toContain('Reviews held (solid)');
   expect(html).toContain('Under the candidate (hatched)');
   expect(html).not.toMatch(/font-size="(\d|1[01])"/);
@@ -47,10 +60,14 @@ test('renders both policies side by side: levels, looser and tighter projects wi
 test('passes axe in a real browser', { timeout: 120_000 }, async () => {
   const html = renderToString(createElement(PolicyPreview, { preview: preview(), timeZone: 'UTC' }));
   const css = fs.readFileSync('app/styles/app.css', 'utf8');
-  const browser = await chromium.launch({ executablePath: fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined });
+  const browser = await chromium.launch({
+    executablePath: fs.existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined,
+  });
   try {
     const page = await (await browser.newContext()).newPage();
-    await page.setContent(`<!DOCTYPE html><html lang="en"><head><title>Preview</title><style>${css}</style></head><body><main><h1>Oversight policy</h1>${html}</main></body></html>`);
+    await page.setContent(
+      `<!DOCTYPE html><html lang="en"><head><title>Preview</title><style>${css}</style></head><body><main><h1>Oversight policy</h1>${html}</main></body></html>`,
+    );
     // The table fallback is checked open as well.
     await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
     const results = await new AxeBuilder({ page }).analyze();

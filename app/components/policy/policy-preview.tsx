@@ -19,13 +19,26 @@ type LatencyRow = Preview['latency']['items'][number];
  * beside what happened. Plain JSON in (previewPolicy's answer, through a loader), no script needed; the
  * settings page places it before the save button.
  */
-export function PolicyPreview({ preview, timeZone, headingLevel = 2 }: { preview: Preview; timeZone: string; headingLevel?: 2 | 3 }) {
+export function PolicyPreview({
+  preview,
+  timeZone,
+  headingLevel = 2,
+}: {
+  preview: Preview;
+  timeZone: string;
+  headingLevel?: 2 | 3;
+}) {
   const id = useId();
   const H = headingLevel === 2 ? 'h2' : 'h3';
   const Sub = headingLevel === 2 ? 'h3' : 'h4';
   const levelColumns = useMemo<DataColumn<LevelRow>[]>(
     () => [
-      { id: 'level', header: 'Level', accessorFn: (r) => r.level, cell: ({ row }) => <OversightBadge level={row.original.level} /> },
+      {
+        id: 'level',
+        header: 'Level',
+        accessorFn: (r) => r.level,
+        cell: ({ row }) => <OversightBadge level={row.original.level} />,
+      },
       { id: 'actual', header: 'Now (what happened)', accessorFn: (r) => r.actual },
       { id: 'candidate', header: 'Under the candidate', accessorFn: (r) => r.candidate },
       { id: 'difference', header: 'Difference', accessorFn: (r) => signed(r.candidate - r.actual) },
@@ -36,7 +49,11 @@ export function PolicyPreview({ preview, timeZone, headingLevel = 2 }: { preview
     () => [
       { id: 'meeting', header: 'Meeting', accessorFn: (r) => formatDate(r.scheduledAt, timeZone) },
       { id: 'actual', header: 'Reviews held', accessorFn: (r) => `${r.actual.reviews} (${hoursText(r.actual.hours)})` },
-      { id: 'candidate', header: 'Reviews under the candidate', accessorFn: (r) => `${r.candidate.reviews} (${hoursText(r.candidate.hours)})` },
+      {
+        id: 'candidate',
+        header: 'Reviews under the candidate',
+        accessorFn: (r) => `${r.candidate.reviews} (${hoursText(r.candidate.hours)})`,
+      },
     ],
     [timeZone],
   );
@@ -44,11 +61,18 @@ export function PolicyPreview({ preview, timeZone, headingLevel = 2 }: { preview
     () => [
       { id: 'project', header: 'Project', accessorFn: (r) => r.project },
       { id: 'found', header: 'Found at the review of', accessorFn: (r) => formatDate(r.foundAt, timeZone) },
-      { id: 'miss', header: 'The miss', accessorFn: (r) => `${HEALTH_WORDS[r.verdict]}, reported ${HEALTH_WORDS[r.selfReport]}` },
+      {
+        id: 'miss',
+        header: 'The miss',
+        accessorFn: (r) => `${HEALTH_WORDS[r.verdict]}, reported ${HEALTH_WORDS[r.selfReport]}`,
+      },
       {
         id: 'candidate',
         header: 'Under the candidate',
-        accessorFn: (r) => (r.candidate === null ? 'not found by the latest meeting' : `found ${plural(r.candidate, 'meeting', 'meetings')} later`),
+        accessorFn: (r) =>
+          r.candidate === null
+            ? 'not found by the latest meeting'
+            : `found ${plural(r.candidate, 'meeting', 'meetings')} later`,
       },
     ],
     [timeZone],
@@ -62,11 +86,26 @@ export function PolicyPreview({ preview, timeZone, headingLevel = 2 }: { preview
       <p className="muted what-if-model">{preview.model}</p>
 
       <Sub>Projects per level now</Sub>
-      <DataTable caption="Projects per level now, as it happened and under the candidate policy" columns={levelColumns} data={preview.levels} getRowId={(r) => r.level} />
+      <DataTable
+        caption="Projects per level now, as it happened and under the candidate policy"
+        columns={levelColumns}
+        data={preview.levels}
+        getRowId={(r) => r.level}
+      />
 
       <div className="what-if-changes">
-        <ChangeList title={`Looser under the candidate (${preview.looser.length})`} changes={preview.looser} empty="No project would be at a looser level." Sub={Sub} />
-        <ChangeList title={`Tighter under the candidate (${preview.tighter.length})`} changes={preview.tighter} empty="No project would be at a tighter level." Sub={Sub} />
+        <ChangeList
+          title={`Looser under the candidate (${preview.looser.length})`}
+          changes={preview.looser}
+          empty="No project would be at a looser level."
+          Sub={Sub}
+        />
+        <ChangeList
+          title={`Tighter under the candidate (${preview.tighter.length})`}
+          changes={preview.tighter}
+          empty="No project would be at a tighter level."
+          Sub={Sub}
+        />
       </div>
 
       <Sub>Review load over the last {plural(preview.load.length, 'meeting', 'meetings')}</Sub>
@@ -75,15 +114,24 @@ export function PolicyPreview({ preview, timeZone, headingLevel = 2 }: { preview
       ) : (
         <>
           <p>
-            {totals.actual.reviews} reviews held ({hoursText(totals.actual.hours)}); under the candidate {totals.candidate.reviews} (
-            {hoursText(totals.candidate.hours)}), {diffReviews === 0 ? 'the same' : `${plural(Math.abs(diffReviews), 'review', 'reviews')} ${diffReviews > 0 ? 'more' : 'fewer'}`}, at{' '}
-            {preview.minutesPerReview} minutes per review. Over the whole history the candidate skips {plural(preview.reviewChanges.skipped, 'recorded review', 'recorded reviews')} and adds{' '}
+            {totals.actual.reviews} reviews held ({hoursText(totals.actual.hours)}); under the candidate{' '}
+            {totals.candidate.reviews} ({hoursText(totals.candidate.hours)}),{' '}
+            {diffReviews === 0
+              ? 'the same'
+              : `${plural(Math.abs(diffReviews), 'review', 'reviews')} ${diffReviews > 0 ? 'more' : 'fewer'}`}
+            , at {preview.minutesPerReview} minutes per review. Over the whole history the candidate skips{' '}
+            {plural(preview.reviewChanges.skipped, 'recorded review', 'recorded reviews')} and adds{' '}
             {plural(preview.reviewChanges.added, 'review', 'reviews')}.
           </p>
           <LoadChart load={preview.load} timeZone={timeZone} />
           <details className="what-if-table">
             <summary>The review load as a table</summary>
-            <DataTable caption="Reviews per meeting, as held and under the candidate policy" columns={loadColumns} data={preview.load} getRowId={(r) => String(r.meetingId)} />
+            <DataTable
+              caption="Reviews per meeting, as held and under the candidate policy"
+              columns={loadColumns}
+              data={preview.load}
+              getRowId={(r) => String(r.meetingId)}
+            />
           </details>
         </>
       )}
@@ -94,27 +142,49 @@ export function PolicyPreview({ preview, timeZone, headingLevel = 2 }: { preview
       ) : (
         <>
           <p>
-            Reviews found {plural(latency.found, 'miss', 'misses')} (a project worse than its owner reported). Under the candidate {latency.same} would be found at the same meeting
-            {latency.later > 0 ? `, ${latency.later} later (${latency.averageDelay} meetings later on average, at most ${latency.maxDelay})` : ''}
+            Reviews found {plural(latency.found, 'miss', 'misses')} (a project worse than its owner reported). Under the
+            candidate {latency.same} would be found at the same meeting
+            {latency.later > 0
+              ? `, ${latency.later} later (${latency.averageDelay} meetings later on average, at most ${latency.maxDelay})`
+              : ''}
             {latency.notFound > 0 ? `, ${latency.notFound} not by the latest meeting` : ''}.
           </p>
           {latency.items.length > 0 ? (
-            <DataTable caption="Misses the candidate would find later or not at all" columns={latencyColumns} data={latency.items} />
+            <DataTable
+              caption="Misses the candidate would find later or not at all"
+              columns={latencyColumns}
+              data={latency.items}
+            />
           ) : null}
-          {latency.omitted > 0 ? <p className="muted">And {plural(latency.omitted, 'earlier miss', 'earlier misses')} found later, not listed.</p> : null}
+          {latency.omitted > 0 ? (
+            <p className="muted">
+              And {plural(latency.omitted, 'earlier miss', 'earlier misses')} found later, not listed.
+            </p>
+          ) : null}
         </>
       )}
 
       <Sub>Escalations</Sub>
       <p>
-        Escalations over the history: {escalations.actual} as it happened, {escalations.candidate} under the candidate. Escalated now: {escalations.escalatedNow.actual} as it happened,{' '}
-        {escalations.escalatedNow.candidate} under the candidate.
+        Escalations over the history: {escalations.actual} as it happened, {escalations.candidate} under the candidate.
+        Escalated now: {escalations.escalatedNow.actual} as it happened, {escalations.escalatedNow.candidate} under the
+        candidate.
       </p>
     </section>
   );
 }
 
-function ChangeList({ title, changes, empty, Sub }: { title: string; changes: ProjectChange[]; empty: string; Sub: 'h3' | 'h4' }) {
+function ChangeList({
+  title,
+  changes,
+  empty,
+  Sub,
+}: {
+  title: string;
+  changes: ProjectChange[];
+  empty: string;
+  Sub: 'h3' | 'h4';
+}) {
   return (
     <div>
       <Sub>{title}</Sub>
@@ -158,7 +228,14 @@ export function LoadChart({ load, timeZone }: { load: LoadRow[]; timeZone: strin
   const ticks = [...new Set([0, Math.round(max / 2), max])];
   return (
     <figure className="what-if-figure">
-      <svg className="what-if-chart" width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={`${id}-t ${id}-d`}>
+      <svg
+        className="what-if-chart"
+        width={W}
+        height={H}
+        viewBox={`0 0 ${W} ${H}`}
+        role="img"
+        aria-labelledby={`${id}-t ${id}-d`}
+      >
         <title id={`${id}-t`}>Reviews per meeting: as held and under the candidate policy</title>
         <desc id={`${id}-d`}>{desc}</desc>
         <defs>
@@ -178,7 +255,13 @@ export function LoadChart({ load, timeZone }: { load: LoadRow[]; timeZone: strin
           const x = pad.left + slot * i + slot / 2;
           return (
             <g key={l.meetingId}>
-              <rect className="what-if-actual" x={r1(x - bar)} width={r1(bar)} y={r1(y(l.actual.reviews))} height={r1(y(0) - y(l.actual.reviews))} />
+              <rect
+                className="what-if-actual"
+                x={r1(x - bar)}
+                width={r1(bar)}
+                y={r1(y(l.actual.reviews))}
+                height={r1(y(0) - y(l.actual.reviews))}
+              />
               <rect
                 className="what-if-candidate"
                 fill={`url(#${id}-hatch)`}
@@ -199,7 +282,8 @@ export function LoadChart({ load, timeZone }: { load: LoadRow[]; timeZone: strin
       </svg>
       <figcaption className="what-if-legend">
         <span className="what-if-key actual" aria-hidden="true" /> Reviews held (solid)
-        <span className="what-if-key candidate" aria-hidden="true" /> Under the candidate (hatched) · reviews per meeting
+        <span className="what-if-key candidate" aria-hidden="true" /> Under the candidate (hatched) · reviews per
+        meeting
       </figcaption>
     </figure>
   );

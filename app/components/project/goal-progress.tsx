@@ -16,7 +16,11 @@ export function GoalProgressList({ goals, timeZone }: { goals: Goal[]; timeZone:
             {g.title} <GoalStateBadge goal={g} />
           </h3>
           <p className="muted">{g.dueDate ? `Due ${formatDate(g.dueDate, 'UTC')}` : 'No due date'}</p>
-          {g.kind === 'metric' ? <MetricGoal goal={g} timeZone={timeZone} /> : <MilestoneGoal goal={g} timeZone={timeZone} />}
+          {g.kind === 'metric' ? (
+            <MetricGoal goal={g} timeZone={timeZone} />
+          ) : (
+            <MilestoneGoal goal={g} timeZone={timeZone} />
+          )}
           {g.changes.length > 0 ? (
             <details>
               <summary>Changes to this goal ({g.changes.length})</summary>
@@ -37,7 +41,8 @@ export function GoalProgressList({ goals, timeZone }: { goals: Goal[]; timeZone:
 
 /** The goal's state; an active milestone reported done is shown as done, not also as "Active". */
 function GoalStateBadge({ goal }: { goal: Goal }) {
-  if (goal.state === 'active' && goal.kind === 'milestone' && goal.milestone?.done) return <span className="badge goal-achieved">Done</span>;
+  if (goal.state === 'active' && goal.kind === 'milestone' && goal.milestone?.done)
+    return <span className="badge goal-achieved">Done</span>;
   return <span className={`badge goal-${goal.state}`}>{GOAL_STATE_LABEL[goal.state]}</span>;
 }
 
@@ -49,17 +54,33 @@ function MetricGoal({ goal, timeZone }: { goal: Goal; timeZone: string }) {
   return (
     <>
       <p>
-        {latest ? `Latest ${formatGoalValue(latest.value, goal)}` : 'No value yet'} · baseline {formatGoalValue(goal.baseline, goal)} · target{' '}
-        {formatGoalValue(goal.target, goal)}
+        {latest ? `Latest ${formatGoalValue(latest.value, goal)}` : 'No value yet'} · baseline{' '}
+        {formatGoalValue(goal.baseline, goal)} · target {formatGoalValue(goal.target, goal)}
         {progress !== null ? (
           <>
             {' '}
-            · <meter min={0} max={100} value={Math.round(progress * 100)} aria-label={`${goal.title}: progress to target`} /> {Math.round(progress * 100)}% of the way
+            ·{' '}
+            <meter
+              min={0}
+              max={100}
+              value={Math.round(progress * 100)}
+              aria-label={`${goal.title}: progress to target`}
+            />{' '}
+            {Math.round(progress * 100)}% of the way
           </>
         ) : null}
       </p>
       {goal.baseline !== null && goal.target !== null ? (
-        <MetricChart title={goal.title} unit={goal.unit} baseline={goal.baseline} target={goal.target} direction={goal.direction} points={points} targets={targets} timeZone={timeZone} />
+        <MetricChart
+          title={goal.title}
+          unit={goal.unit}
+          baseline={goal.baseline}
+          target={goal.target}
+          direction={goal.direction}
+          points={points}
+          targets={targets}
+          timeZone={timeZone}
+        />
       ) : null}
     </>
   );
@@ -70,12 +91,10 @@ function MilestoneGoal({ goal, timeZone }: { goal: Goal; timeZone: string }) {
   if (!latest) return <p className="muted">Not reported yet.</p>;
   return (
     <p>
-      {latest.done ? (
-        <strong className="health-on_track">Done</strong>
-      ) : (
-        <strong>Not done</strong>
-      )}
-      {latest.done && latest.firstDoneAt ? ` (reported done ${formatDate(latest.firstDoneAt, timeZone)})` : ` (as of ${formatDate(latest.at, timeZone)})`}
+      {latest.done ? <strong className="health-on_track">Done</strong> : <strong>Not done</strong>}
+      {latest.done && latest.firstDoneAt
+        ? ` (reported done ${formatDate(latest.firstDoneAt, timeZone)})`
+        : ` (as of ${formatDate(latest.at, timeZone)})`}
       {latest.note ? ` · ${latest.note}` : ''}
       {latest.reopened.map((r, i) => (
         <span key={i} className="muted">

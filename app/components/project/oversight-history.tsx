@@ -102,7 +102,12 @@ export function OversightHistory({
         empty={changesOnly ? 'No level changes yet.' : 'No oversight events yet.'}
         priority={['at', 'change', 'explanation']}
       />
-      <Pagination label="Oversight event pages" page={events.page} pages={events.pages} href={(n) => `${withPageParam(search, 'history', n)}#oversight-history`} />
+      <Pagination
+        label="Oversight event pages"
+        page={events.page}
+        pages={events.pages}
+        href={(n) => `${withPageParam(search, 'history', n)}#oversight-history`}
+      />
     </>
   );
 }
@@ -120,7 +125,13 @@ function OverrideForm({ currentLevel, state }: { currentLevel: string; state: Ov
             <ErrorList errors={state.formErrors} />
           </div>
         ) : null}
-        <SelectField label="New level" name="level" options={LEVEL_OPTIONS} defaultValue={values.level ?? currentLevel} errors={state?.fieldErrors.level} />
+        <SelectField
+          label="New level"
+          name="level"
+          options={LEVEL_OPTIONS}
+          defaultValue={values.level ?? currentLevel}
+          errors={state?.fieldErrors.level}
+        />
         <TextareaField
           label="Reason"
           name="reason"

@@ -30,7 +30,8 @@ function StatusItem({ s, timeZone }: { s: Status; timeZone: string }) {
       <details>
         <summary>
           <span className="timeline-when">{formatDate(s.meetingAt, timeZone)}</span> <HealthBadge health={s.health} />
-          {s.late ? <span className="badge health-at_risk">late</span> : null} <span className="timeline-line">{s.summaryLine}</span>
+          {s.late ? <span className="badge health-at_risk">late</span> : null}{' '}
+          <span className="timeline-line">{s.summaryLine}</span>
         </summary>
         <div className="timeline-body">
           <p className="muted">

@@ -25,8 +25,23 @@ interface DataTableProps<Row extends RowData> {
 }
 
 /** Every table in the app: TanStack's headless model, real table semantics, sorting by links (works without JS). */
-export function DataTable<Row extends RowData>({ caption, columns, data, getRowId, sortableIds = [], sort, sortHref, empty = 'Nothing to show.', priority }: DataTableProps<Row>) {
-  const table = useTable({ features: dataTableFeatures, columns, data, getRowId: getRowId ? (row: Row) => getRowId(row) : undefined });
+export function DataTable<Row extends RowData>({
+  caption,
+  columns,
+  data,
+  getRowId,
+  sortableIds = [],
+  sort,
+  sortHref,
+  empty = 'Nothing to show.',
+  priority,
+}: DataTableProps<Row>) {
+  const table = useTable({
+    features: dataTableFeatures,
+    columns,
+    data,
+    getRowId: getRowId ? (row: Row) => getRowId(row) : undefined,
+  });
   const narrow = (id: string) => (priority && !priority.includes(id) ? 'wide-only' : undefined);
   return (
     <div className="table-wrap">

@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import {
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from 'react';
 
 export function ErrorList({ id, errors }: { id?: string; errors?: string[] | null }) {
   if (!errors?.length) return null;
@@ -104,7 +110,14 @@ export function RadioGroup({ label, name, errors, hint, options, defaultValue }:
       <div className="radio-options">
         {options.map((o) => (
           <label key={o.value} className="radio-option">
-            <input type="radio" name={name} value={o.value} defaultChecked={o.value === defaultValue} aria-invalid={errorId ? true : undefined} /> {o.label}
+            <input
+              type="radio"
+              name={name}
+              value={o.value}
+              defaultChecked={o.value === defaultValue}
+              aria-invalid={errorId ? true : undefined}
+            />{' '}
+            {o.label}
           </label>
         ))}
       </div>

@@ -22,7 +22,11 @@ export async function listUsers(db: Executor) {
       'u.is_admin as isAdmin',
       'u.deactivated_at as deactivatedAt',
       sql<boolean>`u.password_hash is null`.as('pending'),
-      eb.selectFrom('sessions as s').select(sql<Date | null>`max(s.last_seen_at)`.as('m')).whereRef('s.user_id', '=', 'u.id').as('sessionSeen'),
+      eb
+        .selectFrom('sessions as s')
+        .select(sql<Date | null>`max(s.last_seen_at)`.as('m'))
+        .whereRef('s.user_id', '=', 'u.id')
+        .as('sessionSeen'),
       // A session's last activity, or (signed out since) the last sign-in: login_attempts is indexed by email.
       eb
         .selectFrom('login_attempts as l')
@@ -42,7 +46,14 @@ export async function listUsers(db: Executor) {
 
 /** The active admins, locked: an action that could remove the last one counts them first. */
 async function lockActiveAdmins(trx: Transaction<Database>): Promise<number[]> {
-  const rows = await trx.selectFrom('users').select('id').where('is_admin', '=', true).where('deactivated_at', 'is', null).orderBy('id').forUpdate().execute();
+  const rows = await trx
+    .selectFrom('users')
+    .select('id')
+    .where('is_admin', '=', true)
+    .where('deactivated_at', 'is', null)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
   return rows.map((r) => r.id);
 }
 
@@ -57,12 +68,30 @@ export async function inviteUser(
   { actorId, request, email, name, isAdmin }: Actor & { email: string; name: string; isAdmin: boolean },
 ): Promise<Outcome<{ userId: number; token: string }>> {
   return inTransaction(db, async (trx) => {
-    const existing = await trx.selectFrom('users').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('users')
+      .select('id')
+      .where(sql`lower(email)`, '=', email.toLowerCase())
+      .executeTakeFirst();
     if (existing) return refuse(400, 'There is already an account with this email', 'email');
-    const user = await trx.insertInto('users').values({ email, name, password_hash: null, is_admin: isAdmin }).returning('id').executeTakeFirstOrThrow();
-    const { token } = await issueVerification(trx, { type: 'password-reset', target: passwordLinkTarget(user.id), createdBy: actorId });
+    const user = await trx
+      .insertInto('users')
+      .values({ email, name, password_hash: null, is_admin: isAdmin })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const { token } = await issueVerification(trx, {
+      type: 'password-reset',
+      target: passwordLinkTarget(user.id),
+      createdBy: actorId,
+    });
     await enqueuePasswordLinkEmail(trx, { user: { id: user.id, name, email }, token, reason: 'invited' });
-    await writeAudit(trx, { userId: actorId, action: 'admin.user_invited', target: `user:${user.id}`, detail: { email, admin: isAdmin }, request });
+    await writeAudit(trx, {
+      userId: actorId,
+      action: 'admin.user_invited',
+      target: `user:${user.id}`,
+      detail: { email, admin: isAdmin },
+      request,
+    });
     return done({ userId: user.id, token });
   });
 }
@@ -74,7 +103,12 @@ export async function runUserAction(
 ): Promise<Outcome<{ message: string; token?: string }>> {
   let ended: string[] = [];
   const result = await inTransaction(db, async (trx): Promise<Outcome<{ message: string; token?: string }>> => {
-    const user = await trx.selectFrom('users').select(['id', 'name', 'email', 'is_admin', 'deactivated_at', sql<boolean>`password_hash is null`.as('pending')]).where('id', '=', action.userId).forUpdate().executeTakeFirst();
+    const user = await trx
+      .selectFrom('users')
+      .select(['id', 'name', 'email', 'is_admin', 'deactivated_at', sql<boolean>`password_hash is null`.as('pending')])
+      .where('id', '=', action.userId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!user) return refuse(404, 'There is no such user');
     const audit = (what: string, detail: Record<string, unknown> = {}) =>
       writeAudit(trx, { userId: actorId, action: `admin.${what}`, target: `user:${user.id}`, detail, request });
@@ -83,11 +117,22 @@ export async function runUserAction(
       case 'deactivate': {
         if (self) return refuse(409, 'You cannot deactivate your own account: ask another admin');
         if (user.deactivated_at) return refuse(409, `${user.name} is already deactivated`);
-        if (user.is_admin && (await lockActiveAdmins(trx)).length <= 1) return refuse(409, 'This is the last active admin: make someone else an admin first');
-        await trx.updateTable('users').set({ deactivated_at: sql<Date>`now()` }).where('id', '=', user.id).execute();
-        ended = (await trx.deleteFrom('sessions').where('user_id', '=', user.id).returning('id_hash').execute()).map((s) => s.id_hash);
+        if (user.is_admin && (await lockActiveAdmins(trx)).length <= 1)
+          return refuse(409, 'This is the last active admin: make someone else an admin first');
+        await trx
+          .updateTable('users')
+          .set({ deactivated_at: sql<Date>`now()` })
+          .where('id', '=', user.id)
+          .execute();
+        ended = (await trx.deleteFrom('sessions').where('user_id', '=', user.id).returning('id_hash').execute()).map(
+          (s) => s.id_hash,
+        );
         // A link issued before cannot bring the account back.
-        await trx.deleteFrom('verifications').where('type', '=', 'password-reset').where('target', '=', passwordLinkTarget(user.id)).execute();
+        await trx
+          .deleteFrom('verifications')
+          .where('type', '=', 'password-reset')
+          .where('target', '=', passwordLinkTarget(user.id))
+          .execute();
         await audit('user_deactivated', { sessionsEnded: ended.length });
         return done({ message: `${user.name} is deactivated and signed out everywhere.` });
       }
@@ -108,17 +153,25 @@ export async function runUserAction(
         if (self) return refuse(409, 'You cannot remove your own admin role: ask another admin');
         if (!user.is_admin) return refuse(409, `${user.name} is not an admin`);
         const admins = await lockActiveAdmins(trx);
-        if (admins.filter((id) => id !== user.id).length === 0) return refuse(409, 'This is the last active admin: make someone else an admin first');
+        if (admins.filter((id) => id !== user.id).length === 0)
+          return refuse(409, 'This is the last active admin: make someone else an admin first');
         await trx.updateTable('users').set({ is_admin: false }).where('id', '=', user.id).execute();
         await audit('admin_revoked');
         return done({ message: `${user.name} is no longer an admin.` });
       }
       case 'reset-password': {
         if (user.deactivated_at) return refuse(409, 'Reactivate the account first');
-        const { token } = await issueVerification(trx, { type: 'password-reset', target: passwordLinkTarget(user.id), createdBy: actorId });
+        const { token } = await issueVerification(trx, {
+          type: 'password-reset',
+          target: passwordLinkTarget(user.id),
+          createdBy: actorId,
+        });
         await enqueuePasswordLinkEmail(trx, { user, token, reason: user.pending ? 'invited' : 'reset-by-admin' });
         await audit('password_link_issued');
-        return done({ message: `A link for ${user.name} to set a password (valid 24 hours, once), emailed to them too:`, token });
+        return done({
+          message: `A link for ${user.name} to set a password (valid 24 hours, once), emailed to them too:`,
+          token,
+        });
       }
       default: {
         const never: never = action;
@@ -140,11 +193,27 @@ export async function createInstanceAdmin(
 ): Promise<Outcome<{ userId: number; token: string | null }>> {
   const hash = password === undefined ? null : await hashPassword(password);
   return inTransaction(db, async (trx) => {
-    const existing = await trx.selectFrom('users').select('id').where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+    const existing = await trx
+      .selectFrom('users')
+      .select('id')
+      .where(sql`lower(email)`, '=', email.toLowerCase())
+      .executeTakeFirst();
     if (existing) return refuse(409, `There is already an account with the email ${email}`);
-    const user = await trx.insertInto('users').values({ email, name, password_hash: hash, is_admin: true }).returning('id').executeTakeFirstOrThrow();
-    const token = hash ? null : (await issueVerification(trx, { type: 'password-reset', target: passwordLinkTarget(user.id), createdBy: null })).token;
-    await writeAudit(trx, { userId: null, action: 'admin.created_from_command_line', target: `user:${user.id}`, detail: { email, passwordSet: hash !== null } });
+    const user = await trx
+      .insertInto('users')
+      .values({ email, name, password_hash: hash, is_admin: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const token = hash
+      ? null
+      : (await issueVerification(trx, { type: 'password-reset', target: passwordLinkTarget(user.id), createdBy: null }))
+          .token;
+    await writeAudit(trx, {
+      userId: null,
+      action: 'admin.created_from_command_line',
+      target: `user:${user.id}`,
+      detail: { email, passwordSet: hash !== null },
+    });
     return done({ userId: user.id, token });
   });
 }

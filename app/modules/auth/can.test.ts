@@ -16,7 +16,10 @@ describe('can', () => {
   // Issue #19 item 2: roles are read only by the guards and can(); routes and components ask can() instead.
   it('is the only place routes and components compare roles', () => {
     const files = ['app/routes', 'app/components'].flatMap((dir) =>
-      fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f)).map((f) => path.join(dir, f)),
+      fs
+        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => /\.tsx?$/.test(f))
+        .map((f) => path.join(dir, f)),
     );
     const comparisons = files.flatMap((file) =>
       fs

@@ -37,11 +37,23 @@ export async function requestPasswordReset(
       .where((eb) => eb.or([eb(sql`lower(email)`, '=', email.toLowerCase()), eb('ip', '=', ip)]))
       .executeTakeFirstOrThrow();
     if (counts.email >= FORGOT_LIMITS.email || counts.ip >= FORGOT_LIMITS.ip) {
-      await writeAudit(trx, { userId: null, action: 'password.forgot_throttled', target: email, denied: true, request });
+      await writeAudit(trx, {
+        userId: null,
+        action: 'password.forgot_throttled',
+        target: email,
+        denied: true,
+        request,
+      });
       const oldest = counts.oldest ? new Date(counts.oldest).getTime() : now.getTime();
-      return { limited: true as const, retryAfterSeconds: Math.max(1, Math.ceil((oldest + FORGOT_WINDOW_MS - now.getTime()) / 1000)) };
+      return {
+        limited: true as const,
+        retryAfterSeconds: Math.max(1, Math.ceil((oldest + FORGOT_WINDOW_MS - now.getTime()) / 1000)),
+      };
     }
-    await trx.insertInto('password_reset_requests').values({ email: email.slice(0, 254), ip }).execute();
+    await trx
+      .insertInto('password_reset_requests')
+      .values({ email: email.slice(0, 254), ip })
+      .execute();
     const user = await trx
       .selectFrom('users')
       .select(['id', 'name', 'email'])
@@ -49,10 +61,20 @@ export async function requestPasswordReset(
       .where('deactivated_at', 'is', null)
       .executeTakeFirst();
     if (user) {
-      const { token } = await issueVerification(trx, { type: 'password-reset', target: passwordLinkTarget(user.id), createdBy: null });
+      const { token } = await issueVerification(trx, {
+        type: 'password-reset',
+        target: passwordLinkTarget(user.id),
+        createdBy: null,
+      });
       await enqueuePasswordLinkEmail(trx, { user, token, reason: 'forgot' });
     }
-    await writeAudit(trx, { userId: user?.id ?? null, action: 'password.forgot_requested', target: email, detail: { linkSent: Boolean(user) }, request });
+    await writeAudit(trx, {
+      userId: user?.id ?? null,
+      action: 'password.forgot_requested',
+      target: email,
+      detail: { linkSent: Boolean(user) },
+      request,
+    });
     return { limited: false as const };
   });
 }

@@ -58,7 +58,11 @@ export async function requireForumRole(
   const user = await requireUser(request, db);
   const mine = slug ? user.forums.find((f) => f.slug === slug) : undefined;
   if (!mine || !roles.includes(mine.role)) {
-    const forumId = mine?.id ?? (slug ? ((await db.selectFrom('forums').select('id').where('slug', '=', slug).executeTakeFirst())?.id ?? null) : null);
+    const forumId =
+      mine?.id ??
+      (slug
+        ? ((await db.selectFrom('forums').select('id').where('slug', '=', slug).executeTakeFirst())?.id ?? null)
+        : null);
     await writeAudit(db, {
       userId: user.id,
       forumId,

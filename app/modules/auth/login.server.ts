@@ -16,7 +16,12 @@ export interface ThrottleResult {
   retryAfterSeconds: number;
 }
 
-export async function checkLoginThrottle(db: Executor, email: string, ip: string, now = new Date()): Promise<ThrottleResult> {
+export async function checkLoginThrottle(
+  db: Executor,
+  email: string,
+  ip: string,
+  now = new Date(),
+): Promise<ThrottleResult> {
   const since = new Date(now.getTime() - THROTTLE_WINDOW_MS);
   const row = await db
     .selectFrom('login_attempts')
@@ -37,7 +42,10 @@ export async function checkLoginThrottle(db: Executor, email: string, ip: string
 }
 
 export async function recordLoginAttempt(db: Executor, email: string, ip: string, success: boolean): Promise<void> {
-  await db.insertInto('login_attempts').values({ email: email.slice(0, 254), ip, success }).execute();
+  await db
+    .insertInto('login_attempts')
+    .values({ email: email.slice(0, 254), ip, success })
+    .execute();
 }
 
 /**
@@ -51,7 +59,9 @@ export async function authenticate(db: Executor, email: string, password: string
     .where(sql`lower(email)`, '=', email.toLowerCase())
     .executeTakeFirst();
   const ok = await verifyPassword(password, user?.password_hash ?? (await getDummyHash()));
-  return user?.password_hash && ok ? { id: user.id, email: user.email, name: user.name, deactivated: user.deactivated_at !== null } : null;
+  return user?.password_hash && ok
+    ? { id: user.id, email: user.email, name: user.name, deactivated: user.deactivated_at !== null }
+    : null;
 }
 
 /**
@@ -59,19 +69,36 @@ export async function authenticate(db: Executor, email: string, password: string
  * the attempt recorded and audited, and a new session. Refusals are in plain words; a throttled one says when to
  * try again.
  */
-export async function signIn(db: Executor, { email, password, request }: { email: string; password: string; request: Request }): Promise<Result<{ token: string }>> {
+export async function signIn(
+  db: Executor,
+  { email, password, request }: { email: string; password: string; request: Request },
+): Promise<Result<{ token: string }>> {
   const ip = clientIp(request);
   const throttle = await checkLoginThrottle(db, email, ip);
   if (throttle.limited) {
     await writeAudit(db, { userId: null, action: 'login.throttled', target: email, denied: true, request });
     const minutes = Math.ceil(throttle.retryAfterSeconds / 60);
-    return refuse({ status: 429, retryAfterSeconds: throttle.retryAfterSeconds, message: `Too many failed sign-in attempts. Try again in ${minutes} minutes.` });
+    return refuse({
+      status: 429,
+      retryAfterSeconds: throttle.retryAfterSeconds,
+      message: `Too many failed sign-in attempts. Try again in ${minutes} minutes.`,
+    });
   }
   const user = await authenticate(db, email, password);
   await recordLoginAttempt(db, email, ip, Boolean(user));
   const action = !user ? 'login.failure' : user.deactivated ? 'login.deactivated' : 'login.success';
-  await writeAudit(db, { userId: user?.id ?? null, action, target: email, denied: action !== 'login.success', request });
+  await writeAudit(db, {
+    userId: user?.id ?? null,
+    action,
+    target: email,
+    denied: action !== 'login.success',
+    request,
+  });
   if (!user) return refuse({ message: 'That email and password do not match an account.' });
-  if (user.deactivated) return refuse({ status: 403, message: 'This account has been deactivated. Ask an administrator if you need it back.' });
+  if (user.deactivated)
+    return refuse({
+      status: 403,
+      message: 'This account has been deactivated. Ask an administrator if you need it back.',
+    });
   return ok({ token: await createSession(db, { userId: user.id, userAgent: request.headers.get('user-agent'), ip }) });
 }

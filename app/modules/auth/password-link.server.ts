@@ -10,9 +10,20 @@ import { findVerification, redeemVerification } from './verification.server';
 /** Why a link cannot be used, as the page says it (4xx, never a 500). */
 export type LinkProblem = { status: 404 | 410 | 403; message: string };
 
-const NOT_VALID: LinkProblem = { status: 404, message: 'This link is not valid. Check that you copied all of it, or ask for a new one.' };
-const USED: LinkProblem = { status: 410, message: 'This link has already been used. Ask for a new one with “Forgot your password?” on the sign-in page if you need it.' };
-const EXPIRED: LinkProblem = { status: 410, message: 'This link has expired. Ask for a new one with “Forgot your password?” on the sign-in page, or ask an administrator.' };
+const NOT_VALID: LinkProblem = {
+  status: 404,
+  message: 'This link is not valid. Check that you copied all of it, or ask for a new one.',
+};
+const USED: LinkProblem = {
+  status: 410,
+  message:
+    'This link has already been used. Ask for a new one with “Forgot your password?” on the sign-in page if you need it.',
+};
+const EXPIRED: LinkProblem = {
+  status: 410,
+  message:
+    'This link has expired. Ask for a new one with “Forgot your password?” on the sign-in page, or ask an administrator.',
+};
 const DEACTIVATED: LinkProblem = { status: 403, message: 'This account has been deactivated.' };
 
 const userIdOf = (target: string) => {
@@ -21,12 +32,21 @@ const userIdOf = (target: string) => {
 };
 
 /** What the set-password page shows for a link, without using it. */
-export async function getPasswordLink(db: Executor, token: string): Promise<{ ok: true; name: string; email: string; firstTime: boolean } | ({ ok: false } & LinkProblem)> {
+export async function getPasswordLink(
+  db: Executor,
+  token: string,
+): Promise<{ ok: true; name: string; email: string; firstTime: boolean } | ({ ok: false } & LinkProblem)> {
   const link = await findVerification(db, { type: 'password-reset', token });
   if (!link) return { ok: false, ...NOT_VALID };
   if (link.state !== 'valid') return { ok: false, ...(link.state === 'used' ? USED : EXPIRED) };
   const userId = userIdOf(link.target);
-  const user = userId ? await db.selectFrom('users').select(['name', 'email', 'deactivated_at', 'password_hash']).where('id', '=', userId).executeTakeFirst() : undefined;
+  const user = userId
+    ? await db
+        .selectFrom('users')
+        .select(['name', 'email', 'deactivated_at', 'password_hash'])
+        .where('id', '=', userId)
+        .executeTakeFirst()
+    : undefined;
   if (!user) return { ok: false, ...NOT_VALID };
   if (user.deactivated_at) return { ok: false, ...DEACTIVATED };
   return { ok: true, name: user.name, email: user.email, firstTime: user.password_hash === null };
@@ -56,9 +76,20 @@ export async function setPasswordWithLink(
           .executeTakeFirst()
       : undefined;
     if (!user) return { ok: false as const, ...DEACTIVATED };
-    ended = (await trx.deleteFrom('sessions').where('user_id', '=', user.id).returning('id_hash').execute()).map((s) => s.id_hash);
-    const sessionToken = await createSession(trx, { userId: user.id, userAgent: request.headers.get('user-agent'), ip: clientIp(request) });
-    await writeAudit(trx, { userId: user.id, action: 'account.password_set_by_link', detail: { sessionsEnded: ended.length }, request });
+    ended = (await trx.deleteFrom('sessions').where('user_id', '=', user.id).returning('id_hash').execute()).map(
+      (s) => s.id_hash,
+    );
+    const sessionToken = await createSession(trx, {
+      userId: user.id,
+      userAgent: request.headers.get('user-agent'),
+      ip: clientIp(request),
+    });
+    await writeAudit(trx, {
+      userId: user.id,
+      action: 'account.password_set_by_link',
+      detail: { sessionsEnded: ended.length },
+      request,
+    });
     return { ok: true as const, sessionToken, userId: user.id };
   });
   forgetSessions(ended);

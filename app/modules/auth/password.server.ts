@@ -28,7 +28,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (![n, r, p].every((x) => Number.isSafeInteger(x) && x > 0)) return false;
   const salt = Buffer.from(parts[4], 'base64');
   const expected = Buffer.from(parts[5], 'base64');
-  const actual = await scrypt(password.normalize('NFKC'), salt, expected.length, { N: n, r, p, maxmem: maxmemFor(n, r) });
+  const actual = await scrypt(password.normalize('NFKC'), salt, expected.length, {
+    N: n,
+    r,
+    p,
+    maxmem: maxmemFor(n, r),
+  });
   return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);
 }
 

@@ -22,7 +22,10 @@ export const ChangePasswordSchema = z
     newPassword: NewPasswordSchema,
     confirmPassword: z.string().max(128, 'Too long'),
   })
-  .refine((v) => v.newPassword === v.confirmPassword, { path: ['confirmPassword'], message: 'The two new passwords differ' });
+  .refine((v) => v.newPassword === v.confirmPassword, {
+    path: ['confirmPassword'],
+    message: 'The two new passwords differ',
+  });
 
 export const EndSessionSchema = z.strictObject({
   intent: z.literal('end-session'),
@@ -32,9 +35,19 @@ export const EndSessionSchema = z.strictObject({
 export const EndOtherSessionsSchema = z.strictObject({ intent: z.literal('end-other-sessions') });
 
 /** The account page's forms: the `intent` picks the schema (like MeetingActionSchema). */
-export const AccountActionSchema = z.discriminatedUnion('intent', [ChangePasswordSchema, EndSessionSchema, EndOtherSessionsSchema, EmailPreferencesSchema, ...CalendarTokenSchema.options], {
-  error: 'Unknown action',
-});
+export const AccountActionSchema = z.discriminatedUnion(
+  'intent',
+  [
+    ChangePasswordSchema,
+    EndSessionSchema,
+    EndOtherSessionsSchema,
+    EmailPreferencesSchema,
+    ...CalendarTokenSchema.options,
+  ],
+  {
+    error: 'Unknown action',
+  },
+);
 
 /** Setting a password from a link (an invitation or a reset). */
 export const SetPasswordSchema = z

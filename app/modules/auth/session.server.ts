@@ -51,7 +51,8 @@ export async function createSession(
 }
 
 export const commitSessionCookie = (token: string, request?: Request) => sessionCookie(request).serialize(token);
-export const destroySessionCookie = (request?: Request) => sessionCookie(request).serialize('', { maxAge: 0, expires: new Date(0) });
+export const destroySessionCookie = (request?: Request) =>
+  sessionCookie(request).serialize('', { maxAge: 0, expires: new Date(0) });
 
 export async function readSessionToken(request: Request): Promise<string | null> {
   const value = await sessionCookie().parse(request.headers.get('Cookie'));
@@ -101,7 +102,15 @@ async function lookUpSession(db: Executor, idHash: string, cache: SessionCache |
         eb
           .selectFrom('memberships as ms')
           .innerJoin('forums as f', 'f.id', 'ms.forum_id')
-          .select(['f.id', 'f.slug', 'f.name', 'f.time_zone as timeZone', 'f.cadence', 'f.data_version as dataVersion', 'ms.role'])
+          .select([
+            'f.id',
+            'f.slug',
+            'f.name',
+            'f.time_zone as timeZone',
+            'f.cadence',
+            'f.data_version as dataVersion',
+            'ms.role',
+          ])
           .whereRef('ms.user_id', '=', 'users.id')
           .where('f.archived', '=', false) // an archived forum leaves its members' lists and pages
           .orderBy('f.name'),
@@ -119,7 +128,11 @@ async function lookUpSession(db: Executor, idHash: string, cache: SessionCache |
     return null;
   }
   if (now - lastSeenAt > TOUCH_EVERY_MS) {
-    await db.updateTable('sessions').set({ last_seen_at: new Date(now) }).where('id_hash', '=', idHash).execute();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(now) })
+      .where('id_hash', '=', idHash)
+      .execute();
     lastSeenAt = now;
   }
   return {
@@ -142,7 +155,11 @@ export async function deleteSession(db: Executor, request: Request): Promise<voi
   if (!token) return;
   const idHash = hashToken(token);
   await inTransaction(db, async (trx) => {
-    const ended = await trx.deleteFrom('sessions').where('id_hash', '=', idHash).returning('user_id').executeTakeFirst();
+    const ended = await trx
+      .deleteFrom('sessions')
+      .where('id_hash', '=', idHash)
+      .returning('user_id')
+      .executeTakeFirst();
     if (ended) await writeAudit(trx, { userId: ended.user_id, action: 'logout', request });
   });
   forgetSessions([idHash]);

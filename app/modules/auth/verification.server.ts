@@ -24,11 +24,23 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export async function issueVerification(
   db: Executor,
-  { type, target, payload = {}, createdBy }: { type: VerificationType; target: string; payload?: Record<string, unknown>; createdBy: number | null },
+  {
+    type,
+    target,
+    payload = {},
+    createdBy,
+  }: { type: VerificationType; target: string; payload?: Record<string, unknown>; createdBy: number | null },
 ): Promise<{ token: string; expiresAt: Date }> {
   const token = crypto.randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + VERIFICATION_TYPES[type].ttlMs);
-  const values = { type, target, secret_hash: hashToken(token), payload: JSON.stringify(payload), created_by: createdBy, expires_at: expiresAt };
+  const values = {
+    type,
+    target,
+    secret_hash: hashToken(token),
+    payload: JSON.stringify(payload),
+    created_by: createdBy,
+    expires_at: expiresAt,
+  };
   await db
     .insertInto('verifications')
     .values(values)
@@ -60,12 +72,24 @@ export interface Verification {
 /** Looks a link up without using it (for the page that shows what the link does). Unknown → null. */
 export async function findVerification(
   db: Executor,
-  { type, token, lock = false }: { type: VerificationType; token: string; /** FOR UPDATE, to check before redeeming */ lock?: boolean },
+  {
+    type,
+    token,
+    lock = false,
+  }: { type: VerificationType; token: string; /** FOR UPDATE, to check before redeeming */ lock?: boolean },
 ): Promise<Verification | null> {
   if (!TOKEN_PATTERN.test(token)) return null;
   const query = db
     .selectFrom('verifications')
-    .select(['id', 'type', 'target', 'payload', 'expires_at', 'used_at', sql<boolean>`expires_at <= now()`.as('expired')])
+    .select([
+      'id',
+      'type',
+      'target',
+      'payload',
+      'expires_at',
+      'used_at',
+      sql<boolean>`expires_at <= now()`.as('expired'),
+    ])
     .where('secret_hash', '=', hashToken(token))
     .where('type', '=', type);
   const row = await (lock ? query.forUpdate() : query).executeTakeFirst();
@@ -93,7 +117,10 @@ export async function redeemVerification(db: Executor, { type, token }: { type: 
 }
 
 /** Revokes a live link by id (a pending invitation), only if it is of this type and target prefix. */
-export async function revokeVerification(db: Executor, { id, type, targetPrefix }: { id: number; type: VerificationType; targetPrefix: string }) {
+export async function revokeVerification(
+  db: Executor,
+  { id, type, targetPrefix }: { id: number; type: VerificationType; targetPrefix: string },
+) {
   const row = await db
     .deleteFrom('verifications')
     .where('id', '=', id)
@@ -104,4 +131,3 @@ export async function revokeVerification(db: Executor, { id, type, targetPrefix 
     .executeTakeFirst();
   return row ?? null;
 }
-

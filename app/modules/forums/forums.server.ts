@@ -54,7 +54,7 @@ export async function listForumsForAdmin(db: Executor) {
  */
 export async function createForum(
   db: Executor,
-  { input, actorId, request }: { input: CreateForumInput; actorId: number; request?: Request }
+  { input, actorId, request }: { input: CreateForumInput; actorId: number; request?: Request },
 ): Promise<Outcome<{ id: number; slug: string }>> {
   const taken = await db.selectFrom('forums').select('id').where('slug', '=', input.slug).executeTakeFirst();
   if (taken) return refuse(400, 'Another forum uses this address', 'slug');
@@ -143,13 +143,23 @@ export async function updateForumGeneral(
     slug: string;
     actorId: number;
     request?: Request;
-  }
+  },
 ): Promise<Outcome<{ slug: string }>> {
-  const taken = await db.selectFrom('forums').select('id').where('slug', '=', slug).where('id', '!=', forumId).executeTakeFirst();
+  const taken = await db
+    .selectFrom('forums')
+    .select('id')
+    .where('slug', '=', slug)
+    .where('id', '!=', forumId)
+    .executeTakeFirst();
   if (taken) return refuse(400, 'Another forum uses this address', 'slug');
   try {
     return await inTransaction(db, async (trx) => {
-      const before = await trx.selectFrom('forums').select(['name', 'slug']).where('id', '=', forumId).forUpdate().executeTakeFirstOrThrow();
+      const before = await trx
+        .selectFrom('forums')
+        .select(['name', 'slug'])
+        .where('id', '=', forumId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
       await trx.updateTable('forums').set({ name, slug }).where('id', '=', forumId).execute();
       await writeAudit(trx, {
         userId: actorId,
@@ -168,7 +178,10 @@ export async function updateForumGeneral(
 }
 
 /** The next meeting dates a schedule would give this forum (the settings page's preview). */
-export async function previewForumSchedule(db: Executor, { forumId, schedule, now = new Date() }: { forumId: number; schedule: ScheduleValues; now?: Date }) {
+export async function previewForumSchedule(
+  db: Executor,
+  { forumId, schedule, now = new Date() }: { forumId: number; schedule: ScheduleValues; now?: Date },
+) {
   const row = await db
     .selectFrom('forums as f')
     .select((eb) => [lastHeldSql(eb)])
@@ -199,7 +212,7 @@ export async function updateForumSchedule(
     actorId: number;
     request?: Request;
     now?: Date;
-  }
+  },
 ): Promise<Outcome<{ replanned: number }>> {
   return inTransaction(db, async (trx) => {
     const before = await trx
@@ -265,7 +278,11 @@ export async function updateForumSchedule(
           const moved = times[i].getTime() !== new Date(m.scheduled_at).getTime();
           await trx
             .updateTable('meetings')
-            .set((eb) => ({ scheduled_at: times[i], planned_for: null, sequence: moved ? eb('sequence', '+', 1) : eb.ref('sequence') }))
+            .set((eb) => ({
+              scheduled_at: times[i],
+              planned_for: null,
+              sequence: moved ? eb('sequence', '+', 1) : eb.ref('sequence'),
+            }))
             .where('id', '=', m.id)
             .execute();
           if (moved) replanned += 1;
@@ -290,7 +307,7 @@ export async function updateForumSchedule(
 /** Archive: the forum leaves its members' lists (its data stays); instance admins can restore it. */
 export async function setForumArchived(
   db: Executor,
-  { forumId, archived, actorId, request }: { forumId: number; archived: boolean; actorId: number; request?: Request }
+  { forumId, archived, actorId, request }: { forumId: number; archived: boolean; actorId: number; request?: Request },
 ): Promise<void> {
   await inTransaction(db, async (trx) => {
     await trx.updateTable('forums').set({ archived }).where('id', '=', forumId).execute();
@@ -329,6 +346,6 @@ export async function invalidPolicyWarnings(db: Executor): Promise<string[]> {
     (f) =>
       `Forum "${f.slug}" (${f.name}): its stored oversight policy fails validation, so the engine uses the default policy. Bad fields: ${f.problems
         .map((p) => `${p.field} (${p.message})`)
-        .join('; ')}`
+        .join('; ')}`,
   );
 }

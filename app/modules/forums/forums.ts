@@ -29,7 +29,11 @@ const int = (label: string, min: number, max: number) =>
     .min(min, `${label[0].toUpperCase()}${label.slice(1)} must be at least ${min}`)
     .max(max, `${label[0].toUpperCase()}${label.slice(1)} must be at most ${max}`);
 
-export const forumName = z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(120, 'Keep the name under 120 characters');
+export const forumName = z
+  .string({ error: 'Enter a name' })
+  .trim()
+  .min(1, 'Enter a name')
+  .max(120, 'Keep the name under 120 characters');
 export const forumSlug = z
   .string({ error: 'Enter a short name for the address' })
   .trim()
@@ -42,7 +46,11 @@ export const scheduleFields = {
   cadence: z.enum(['weekly', 'biweekly', 'monthly'], {
     error: 'Choose how often the forum meets',
   }),
-  weekday: z.coerce.number({ error: 'Choose a weekday' }).int('Choose a weekday').min(0, 'Choose a weekday').max(6, 'Choose a weekday'),
+  weekday: z.coerce
+    .number({ error: 'Choose a weekday' })
+    .int('Choose a weekday')
+    .min(0, 'Choose a weekday')
+    .max(6, 'Choose a weekday'),
   meetingTime: z
     .string({ error: 'Enter a time as HH:MM' })
     .trim()
@@ -82,12 +90,18 @@ export const ForumArchiveSchema = z.strictObject({
   intent: z.literal('archive'),
   confirm: z.literal('archive', { error: 'Tick the box to confirm' }),
 });
-export const ForumSettingsSchema = z.discriminatedUnion('intent', [ForumGeneralSchema, ForumScheduleSchema, ForumPreviewSchema, ForumArchiveSchema], {
-  error: 'Unknown action',
-});
+export const ForumSettingsSchema = z.discriminatedUnion(
+  'intent',
+  [ForumGeneralSchema, ForumScheduleSchema, ForumPreviewSchema, ForumArchiveSchema],
+  {
+    error: 'Unknown action',
+  },
+);
 export type ScheduleInput = z.infer<typeof ForumScheduleSchema>;
 
-export function toSchedule(input: Pick<ScheduleInput, 'cadence' | 'weekday' | 'meetingTime' | 'timeZone'>): ForumSchedule {
+export function toSchedule(
+  input: Pick<ScheduleInput, 'cadence' | 'weekday' | 'meetingTime' | 'timeZone'>,
+): ForumSchedule {
   return {
     cadence: input.cadence,
     weekday: input.weekday,
@@ -102,7 +116,7 @@ export function toSchedule(input: Pick<ScheduleInput, 'cadence' | 'weekday' | 'm
  */
 export function previewMeetings(
   schedule: ForumSchedule,
-  { lastHeld, now, count = PREVIEW_COUNT }: { lastHeld: Date | null; now: Date; count?: number }
+  { lastHeld, now, count = PREVIEW_COUNT }: { lastHeld: Date | null; now: Date; count?: number },
 ): Date[] {
   return nextOccurrences(schedule, { after: lastHeld, now, count });
 }

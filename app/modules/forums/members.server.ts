@@ -7,7 +7,13 @@ import { clientIp } from '~/utils/http.server';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { hashPassword } from '~/modules/auth/password.server';
 import { createSession } from '~/modules/auth/session.server';
-import { findVerification, issueVerification, passwordLinkTarget, redeemVerification, revokeVerification } from '~/modules/auth/verification.server';
+import {
+  findVerification,
+  issueVerification,
+  passwordLinkTarget,
+  redeemVerification,
+  revokeVerification,
+} from '~/modules/auth/verification.server';
 import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
 import type { MemberAction } from './members';
 import { enqueueInvitationEmail } from '~/modules/mail/emails.server';
@@ -19,7 +25,14 @@ export async function listMembers(db: Executor, { forumId }: { forumId: number }
   return db
     .selectFrom('memberships as m')
     .innerJoin('users as u', 'u.id', 'm.user_id')
-    .select(['u.id', 'u.name', 'u.email', 'm.role', 'm.created_at as joinedAt', sql<boolean>`u.deactivated_at is not null`.as('deactivated')])
+    .select([
+      'u.id',
+      'u.name',
+      'u.email',
+      'm.role',
+      'm.created_at as joinedAt',
+      sql<boolean>`u.deactivated_at is not null`.as('deactivated'),
+    ])
     .where('m.forum_id', '=', forumId)
     .orderBy(sql`array_position(array['chair','leader','owner','observer'], m.role)`)
     .orderBy(sql`lower(u.name)`)
@@ -30,18 +43,35 @@ export async function listMembers(db: Executor, { forumId }: { forumId: number }
 export async function listPendingInvitations(db: Executor, { forumId }: { forumId: number }) {
   const rows = await db
     .selectFrom('verifications')
-    .select(['id', 'payload', 'created_at as createdAt', 'expires_at as expiresAt', sql<boolean>`expires_at <= now()`.as('expired')])
+    .select([
+      'id',
+      'payload',
+      'created_at as createdAt',
+      'expires_at as expiresAt',
+      sql<boolean>`expires_at <= now()`.as('expired'),
+    ])
     .where('type', '=', 'invitation')
     .where(sql<string>`left(target, ${invitationPrefix(forumId).length})`, '=', invitationPrefix(forumId))
     .where('used_at', 'is', null)
     .orderBy('created_at', 'desc')
     .execute();
-  return rows.map(({ payload, ...r }) => ({ ...r, email: String(payload.email ?? ''), role: String(payload.role ?? 'observer') as Role }));
+  return rows.map(({ payload, ...r }) => ({
+    ...r,
+    email: String(payload.email ?? ''),
+    role: String(payload.role ?? 'observer') as Role,
+  }));
 }
 
 /** The forum's chairs, locked: a change that could leave it without one counts them first. */
 async function lockChairs(trx: Transaction<Database>, forumId: number): Promise<number[]> {
-  const rows = await trx.selectFrom('memberships').select('user_id').where('forum_id', '=', forumId).where('role', '=', 'chair').orderBy('user_id').forUpdate().execute();
+  const rows = await trx
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('forum_id', '=', forumId)
+    .where('role', '=', 'chair')
+    .orderBy('user_id')
+    .forUpdate()
+    .execute();
   return rows.map((r) => r.user_id);
 }
 
@@ -51,7 +81,8 @@ export async function runMemberAction(
   { forumId, actorId, request, action }: { forumId: number; actorId: number; request?: Request; action: MemberAction },
 ): Promise<Outcome<{ message: string; token?: string }>> {
   return inTransaction(db, async (trx) => {
-    const audit = (what: string, target: string, detail: Record<string, unknown>) => writeAudit(trx, { userId: actorId, forumId, action: `forum.${what}`, target, detail, request });
+    const audit = (what: string, target: string, detail: Record<string, unknown>) =>
+      writeAudit(trx, { userId: actorId, forumId, action: `forum.${what}`, target, detail, request });
     switch (action.intent) {
       case 'invite': {
         const member = await trx
@@ -68,17 +99,36 @@ export async function runMemberAction(
           payload: { forumId, email: action.email, role: action.role },
           createdBy: actorId,
         });
-        const forum = await trx.selectFrom('forums').select(['id', 'name']).where('id', '=', forumId).executeTakeFirstOrThrow();
+        const forum = await trx
+          .selectFrom('forums')
+          .select(['id', 'name'])
+          .where('id', '=', forumId)
+          .executeTakeFirstOrThrow();
         const actor = await trx.selectFrom('users').select('name').where('id', '=', actorId).executeTakeFirstOrThrow();
-        await enqueueInvitationEmail(trx, { forum, email: action.email, role: action.role, token, invitedBy: actor.name });
+        await enqueueInvitationEmail(trx, {
+          forum,
+          email: action.email,
+          role: action.role,
+          token,
+          invitedBy: actor.name,
+        });
         await audit('member_invited', action.email, { role: action.role });
-        return done({ message: `Invitation for ${action.email} as ${action.role}, emailed to them. You can also send them this link (valid 7 days, once):`, token });
+        return done({
+          message: `Invitation for ${action.email} as ${action.role}, emailed to them. You can also send them this link (valid 7 days, once):`,
+          token,
+        });
       }
       case 'revoke': {
-        const revoked = await revokeVerification(trx, { id: action.invitationId, type: 'invitation', targetPrefix: invitationPrefix(forumId) });
+        const revoked = await revokeVerification(trx, {
+          id: action.invitationId,
+          type: 'invitation',
+          targetPrefix: invitationPrefix(forumId),
+        });
         if (!revoked) return refuse(404, 'That invitation was already used or revoked');
         await audit('invitation_revoked', String(revoked.payload.email ?? ''), {});
-        return done({ message: `The invitation for ${String(revoked.payload.email ?? '')} is revoked: its link no longer works.` });
+        return done({
+          message: `The invitation for ${String(revoked.payload.email ?? '')} is revoked: its link no longer works.`,
+        });
       }
       case 'change-role':
       case 'remove': {
@@ -93,16 +143,29 @@ export async function runMemberAction(
           .executeTakeFirst();
         if (!member) return refuse(404, 'That person is not a member of this forum');
         const newRole = action.intent === 'change-role' ? action.role : null;
-        if (member.role === 'chair' && newRole !== 'chair' && chairs.filter((id) => id !== action.userId).length === 0) {
+        if (
+          member.role === 'chair' &&
+          newRole !== 'chair' &&
+          chairs.filter((id) => id !== action.userId).length === 0
+        ) {
           return refuse(409, 'A forum always keeps at least one chair: make someone else chair first');
         }
         if (newRole) {
           if (newRole === member.role) return refuse(409, `${member.name} is already ${newRole}`);
-          await trx.updateTable('memberships').set({ role: newRole }).where('forum_id', '=', forumId).where('user_id', '=', action.userId).execute();
+          await trx
+            .updateTable('memberships')
+            .set({ role: newRole })
+            .where('forum_id', '=', forumId)
+            .where('user_id', '=', action.userId)
+            .execute();
           await audit('member_role_changed', `user:${action.userId}`, { from: member.role, to: newRole });
           return done({ message: `${member.name} is now ${newRole}.` });
         }
-        await trx.deleteFrom('memberships').where('forum_id', '=', forumId).where('user_id', '=', action.userId).execute();
+        await trx
+          .deleteFrom('memberships')
+          .where('forum_id', '=', forumId)
+          .where('user_id', '=', action.userId)
+          .execute();
         await audit('member_removed', `user:${action.userId}`, { role: member.role });
         return done({ message: `${member.name} is no longer a member. What they wrote stays in the forum's history.` });
       }
@@ -115,10 +178,22 @@ export async function runMemberAction(
 }
 
 export type InvitationProblem = { status: 404 | 410 | 403 | 409; message: string };
-const NOT_VALID: InvitationProblem = { status: 404, message: 'This invitation link is not valid. Check that you copied all of it, or ask the chair for a new one.' };
-const USED: InvitationProblem = { status: 410, message: 'This invitation has already been used or replaced. Ask the chair for a new one if you need it.' };
-const EXPIRED: InvitationProblem = { status: 410, message: 'This invitation has expired. Ask the chair for a new one.' };
-const DEACTIVATED: InvitationProblem = { status: 403, message: 'The account with this email has been deactivated. Ask an administrator.' };
+const NOT_VALID: InvitationProblem = {
+  status: 404,
+  message: 'This invitation link is not valid. Check that you copied all of it, or ask the chair for a new one.',
+};
+const USED: InvitationProblem = {
+  status: 410,
+  message: 'This invitation has already been used or replaced. Ask the chair for a new one if you need it.',
+};
+const EXPIRED: InvitationProblem = {
+  status: 410,
+  message: 'This invitation has expired. Ask the chair for a new one.',
+};
+const DEACTIVATED: InvitationProblem = {
+  status: 403,
+  message: 'The account with this email has been deactivated. Ask an administrator.',
+};
 
 export interface InvitationView {
   forum: { slug: string; name: string };
@@ -129,14 +204,25 @@ export interface InvitationView {
 }
 
 /** What an invitation link offers, without using it. */
-export async function getInvitation(db: Executor, token: string): Promise<({ ok: true } & InvitationView) | ({ ok: false } & InvitationProblem)> {
+export async function getInvitation(
+  db: Executor,
+  token: string,
+): Promise<({ ok: true } & InvitationView) | ({ ok: false } & InvitationProblem)> {
   const link = await findVerification(db, { type: 'invitation', token });
   if (!link) return { ok: false, ...NOT_VALID };
   if (link.state !== 'valid') return { ok: false, ...(link.state === 'used' ? USED : EXPIRED) };
-  const forum = await db.selectFrom('forums').select(['slug', 'name']).where('id', '=', Number(link.payload.forumId)).executeTakeFirst();
+  const forum = await db
+    .selectFrom('forums')
+    .select(['slug', 'name'])
+    .where('id', '=', Number(link.payload.forumId))
+    .executeTakeFirst();
   if (!forum) return { ok: false, ...NOT_VALID };
   const email = String(link.payload.email);
-  const user = await db.selectFrom('users').select(['password_hash', 'deactivated_at']).where(sql`lower(email)`, '=', email.toLowerCase()).executeTakeFirst();
+  const user = await db
+    .selectFrom('users')
+    .select(['password_hash', 'deactivated_at'])
+    .where(sql`lower(email)`, '=', email.toLowerCase())
+    .executeTakeFirst();
   if (user?.deactivated_at) return { ok: false, ...DEACTIVATED };
   return { ok: true, forum, email, role: link.payload.role as Role, hasAccount: Boolean(user?.password_hash) };
 }
@@ -147,8 +233,18 @@ export async function getInvitation(db: Executor, token: string): Promise<({ ok:
  */
 export async function acceptInvitation(
   db: Executor,
-  { token, request, user, account }: { token: string; request: Request; user: { id: number; email: string } | null; account?: { name: string; password: string } },
-): Promise<({ ok: true; slug: string; sessionToken: string | null }) | ({ ok: false } & InvitationProblem)> {
+  {
+    token,
+    request,
+    user,
+    account,
+  }: {
+    token: string;
+    request: Request;
+    user: { id: number; email: string } | null;
+    account?: { name: string; password: string };
+  },
+): Promise<{ ok: true; slug: string; sessionToken: string | null } | ({ ok: false } & InvitationProblem)> {
   const hash = account ? await hashPassword(account.password) : null;
   return inTransaction(db, async (trx) => {
     // Checked under a lock first, used last: a refusal leaves the link usable.
@@ -160,29 +256,76 @@ export async function acceptInvitation(
     const role = link.payload.role as Role;
     const forum = await trx.selectFrom('forums').select('slug').where('id', '=', forumId).executeTakeFirst();
     if (!forum) return { ok: false as const, ...NOT_VALID };
-    const existing = await trx.selectFrom('users').select(['id', 'password_hash', 'deactivated_at']).where(sql`lower(email)`, '=', email.toLowerCase()).forUpdate().executeTakeFirst();
+    const existing = await trx
+      .selectFrom('users')
+      .select(['id', 'password_hash', 'deactivated_at'])
+      .where(sql`lower(email)`, '=', email.toLowerCase())
+      .forUpdate()
+      .executeTakeFirst();
     if (existing?.deactivated_at) return { ok: false as const, ...DEACTIVATED };
     let userId: number;
     let sessionToken: string | null = null;
     if (user) {
       if (user.email.toLowerCase() !== email.toLowerCase() || !existing) {
-        return { ok: false as const, status: 403 as const, message: `This invitation is for ${email}: sign out, then open the link again.` };
+        return {
+          ok: false as const,
+          status: 403 as const,
+          message: `This invitation is for ${email}: sign out, then open the link again.`,
+        };
       }
       userId = existing.id;
     } else {
-      if (!account || !hash) return { ok: false as const, status: 409 as const, message: 'Sign in first to accept this invitation.' };
-      if (existing?.password_hash) return { ok: false as const, status: 409 as const, message: `There is already an account for ${email}: sign in to accept the invitation.` };
+      if (!account || !hash)
+        return { ok: false as const, status: 409 as const, message: 'Sign in first to accept this invitation.' };
+      if (existing?.password_hash)
+        return {
+          ok: false as const,
+          status: 409 as const,
+          message: `There is already an account for ${email}: sign in to accept the invitation.`,
+        };
       userId = existing
-        ? (await trx.updateTable('users').set({ name: account.name, password_hash: hash, password_changed_at: sql<Date>`now()` }).where('id', '=', existing.id).returning('id').executeTakeFirstOrThrow()).id
-        : (await trx.insertInto('users').values({ email, name: account.name, password_hash: hash }).returning('id').executeTakeFirstOrThrow()).id;
+        ? (
+            await trx
+              .updateTable('users')
+              .set({ name: account.name, password_hash: hash, password_changed_at: sql<Date>`now()` })
+              .where('id', '=', existing.id)
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id
+        : (
+            await trx
+              .insertInto('users')
+              .values({ email, name: account.name, password_hash: hash })
+              .returning('id')
+              .executeTakeFirstOrThrow()
+          ).id;
       // An admin's earlier link to set this account's first password has served its purpose.
-      await trx.deleteFrom('verifications').where('type', '=', 'password-reset').where('target', '=', passwordLinkTarget(userId)).execute();
-      sessionToken = await createSession(trx, { userId, userAgent: request.headers.get('user-agent'), ip: clientIp(request) });
+      await trx
+        .deleteFrom('verifications')
+        .where('type', '=', 'password-reset')
+        .where('target', '=', passwordLinkTarget(userId))
+        .execute();
+      sessionToken = await createSession(trx, {
+        userId,
+        userAgent: request.headers.get('user-agent'),
+        ip: clientIp(request),
+      });
     }
     if (!(await redeemVerification(trx, { type: 'invitation', token }))) return { ok: false as const, ...USED };
     // Already a member (added meanwhile): keep the role they have.
-    await trx.insertInto('memberships').values({ forum_id: forumId, user_id: userId, role }).onConflict((oc) => oc.columns(['forum_id', 'user_id']).doNothing()).execute();
-    await writeAudit(trx, { userId, forumId, action: 'forum.invitation_accepted', target: email, detail: { role, newAccount: !user }, request });
+    await trx
+      .insertInto('memberships')
+      .values({ forum_id: forumId, user_id: userId, role })
+      .onConflict((oc) => oc.columns(['forum_id', 'user_id']).doNothing())
+      .execute();
+    await writeAudit(trx, {
+      userId,
+      forumId,
+      action: 'forum.invitation_accepted',
+      target: email,
+      detail: { role, newAccount: !user },
+      request,
+    });
     return { ok: true as const, slug: forum.slug, sessionToken };
   });
 }

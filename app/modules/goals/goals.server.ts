@@ -36,11 +36,7 @@ export async function listGoalsForEditor(db: Executor, { projectId }: { projectI
 export async function getGoalWithHistory(db: Executor, { projectId, goalId }: { projectId: number; goalId: number }) {
   const goal = await db
     .selectFrom('goals')
-    .select((eb) => [
-      ...GOAL_FIELDS,
-      'id',
-      goalRevisions(eb).as('revisions'),
-    ])
+    .select((eb) => [...GOAL_FIELDS, 'id', goalRevisions(eb).as('revisions')])
     .where('id', '=', goalId)
     .where('project_id', '=', projectId)
     .executeTakeFirst();
@@ -52,12 +48,32 @@ export async function getGoalWithHistory(db: Executor, { projectId, goalId }: { 
 
 export async function createGoal(
   db: Executor,
-  { projectId, userId, forumId, input, request }: { projectId: number; userId: number; forumId: number; input: GoalSnapshot; request?: Request },
+  {
+    projectId,
+    userId,
+    forumId,
+    input,
+    request,
+  }: { projectId: number; userId: number; forumId: number; input: GoalSnapshot; request?: Request },
 ) {
   return inTransaction(db, async (trx) => {
-    const goal = await trx.insertInto('goals').values({ ...input, project_id: projectId }).returning('id').executeTakeFirstOrThrow();
-    await trx.insertInto('goal_revisions').values({ goal_id: goal.id, changed_by: userId, snapshot: JSON.stringify(input) }).execute();
-    await writeAudit(trx, { userId, forumId, action: 'goal.create', target: `goal:${goal.id}`, detail: { projectId, ...input }, request });
+    const goal = await trx
+      .insertInto('goals')
+      .values({ ...input, project_id: projectId })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('goal_revisions')
+      .values({ goal_id: goal.id, changed_by: userId, snapshot: JSON.stringify(input) })
+      .execute();
+    await writeAudit(trx, {
+      userId,
+      forumId,
+      action: 'goal.create',
+      target: `goal:${goal.id}`,
+      detail: { projectId, ...input },
+      request,
+    });
     return goal;
   });
 }
@@ -70,7 +86,14 @@ export type UpdateGoalResult = { ok: true; changed: boolean } | { ok: false; fie
  */
 export async function updateGoal(
   db: Executor,
-  { projectId, goalId, userId, forumId, input, request }: { projectId: number; goalId: number; userId: number; forumId: number; input: GoalSnapshot; request?: Request },
+  {
+    projectId,
+    goalId,
+    userId,
+    forumId,
+    input,
+    request,
+  }: { projectId: number; goalId: number; userId: number; forumId: number; input: GoalSnapshot; request?: Request },
 ): Promise<UpdateGoalResult> {
   return inTransaction(db, async (trx) => {
     const current = await trx
@@ -82,18 +105,41 @@ export async function updateGoal(
       .executeTakeFirst();
     invariantResponse(current, 'Goal not found');
     // Past values were reported against the kind: a metric cannot become a milestone or back.
-    if (current.kind !== input.kind) return { ok: false, fieldErrors: { kind: ['A goal’s kind cannot change; drop it and add a new goal'] } };
+    if (current.kind !== input.kind)
+      return { ok: false, fieldErrors: { kind: ['A goal’s kind cannot change; drop it and add a new goal'] } };
     const { created_at: createdAt, ...before } = current;
     const changes = describeGoalChanges(before, input);
     if (changes.length === 0) return { ok: true, changed: false };
 
-    const hasHistory = await trx.selectFrom('goal_revisions').select('id').where('goal_id', '=', goalId).limit(1).executeTakeFirst();
+    const hasHistory = await trx
+      .selectFrom('goal_revisions')
+      .select('id')
+      .where('goal_id', '=', goalId)
+      .limit(1)
+      .executeTakeFirst();
     if (!hasHistory) {
-      await trx.insertInto('goal_revisions').values({ goal_id: goalId, changed_by: null, changed_at: createdAt, snapshot: JSON.stringify(before) }).execute();
+      await trx
+        .insertInto('goal_revisions')
+        .values({ goal_id: goalId, changed_by: null, changed_at: createdAt, snapshot: JSON.stringify(before) })
+        .execute();
     }
-    await trx.updateTable('goals').set({ ...input, updated_at: new Date() }).where('id', '=', goalId).execute();
-    await trx.insertInto('goal_revisions').values({ goal_id: goalId, changed_by: userId, snapshot: JSON.stringify(input) }).execute();
-    await writeAudit(trx, { userId, forumId, action: 'goal.update', target: `goal:${goalId}`, detail: { projectId, changes }, request });
+    await trx
+      .updateTable('goals')
+      .set({ ...input, updated_at: new Date() })
+      .where('id', '=', goalId)
+      .execute();
+    await trx
+      .insertInto('goal_revisions')
+      .values({ goal_id: goalId, changed_by: userId, snapshot: JSON.stringify(input) })
+      .execute();
+    await writeAudit(trx, {
+      userId,
+      forumId,
+      action: 'goal.update',
+      target: `goal:${goalId}`,
+      detail: { projectId, changes },
+      request,
+    });
     return { ok: true, changed: true };
   });
 }

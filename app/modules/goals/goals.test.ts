@@ -1,13 +1,49 @@
 import { describe, expect, test } from 'vitest';
-import { GoalSchema, describeGoalChanges, formatGoalValue, goalDecimals, goalFormValues, metricProgress, type GoalSnapshot } from './goals';
+import {
+  GoalSchema,
+  describeGoalChanges,
+  formatGoalValue,
+  goalDecimals,
+  goalFormValues,
+  metricProgress,
+  type GoalSnapshot,
+} from './goals';
 
-const metric = { title: 'Latency', kind: 'metric', unit: 'ms', baseline: '800', target: '200', direction: 'down', dueDate: '2027-01-31' };
+const metric = {
+  title: 'Latency',
+  kind: 'metric',
+  unit: 'ms',
+  baseline: '800',
+  target: '200',
+  direction: 'down',
+  dueDate: '2027-01-31',
+};
 
 describe('GoalSchema', () => {
   test('a metric keeps its numbers; a milestone drops them', () => {
-    expect(GoalSchema.parse(metric)).toEqual({ title: 'Latency', kind: 'metric', unit: 'ms', baseline: 800, target: 200, direction: 'down', min_value: null, max_value: null, due_date: '2027-01-31', state: 'active' });
+    expect(GoalSchema.parse(metric)).toEqual({
+      title: 'Latency',
+      kind: 'metric',
+      unit: 'ms',
+      baseline: 800,
+      target: 200,
+      direction: 'down',
+      min_value: null,
+      max_value: null,
+      due_date: '2027-01-31',
+      state: 'active',
+    });
     expect(GoalSchema.parse({ ...metric, kind: 'milestone', state: 'achieved' })).toEqual({
-      title: 'Latency', kind: 'milestone', unit: null, baseline: null, target: null, direction: null, min_value: null, max_value: null, due_date: '2027-01-31', state: 'achieved',
+      title: 'Latency',
+      kind: 'milestone',
+      unit: null,
+      baseline: null,
+      target: null,
+      direction: null,
+      min_value: null,
+      max_value: null,
+      due_date: '2027-01-31',
+      state: 'achieved',
     });
   });
 
@@ -18,7 +54,11 @@ describe('GoalSchema', () => {
     };
     expect(fields({ ...metric, baseline: '', target: '', direction: '' })).toEqual(['baseline', 'direction', 'target']);
     expect(fields({ ...metric, target: '800' })).toEqual(['target']);
-    expect(fields({ ...metric, title: '  ', dueDate: '2027-02-29', state: 'won' })).toEqual(['dueDate', 'state', 'title']);
+    expect(fields({ ...metric, title: '  ', dueDate: '2027-02-29', state: 'won' })).toEqual([
+      'dueDate',
+      'state',
+      'title',
+    ]);
     expect(fields({ ...metric, owner_id: '1' })).toEqual(['']);
   });
 
@@ -31,7 +71,11 @@ describe('GoalSchema', () => {
 test('describeGoalChanges names each changed field', () => {
   const before = GoalSchema.parse(metric) as GoalSnapshot;
   expect(describeGoalChanges(null, before)).toEqual(['Created']);
-  expect(describeGoalChanges(before, { ...before, target: 250, due_date: null, state: 'missed' })).toEqual(['Target 200 → 250', 'Due date 2027-01-31 → —', 'State active → missed']);
+  expect(describeGoalChanges(before, { ...before, target: 250, due_date: null, state: 'missed' })).toEqual([
+    'Target 200 → 250',
+    'Due date 2027-01-31 → —',
+    'State active → missed',
+  ]);
   expect(describeGoalChanges(before, before)).toEqual([]);
 });
 

@@ -3,7 +3,12 @@ import type { GoalRow, GoalState } from '../../../db/database';
 import { dateSchema } from '~/utils/date-schema';
 
 export const GOAL_STATES = ['active', 'achieved', 'missed', 'dropped'] as const satisfies readonly GoalState[];
-export const GOAL_STATE_LABEL: Record<GoalState, string> = { active: 'Active', achieved: 'Achieved', missed: 'Missed', dropped: 'Dropped' };
+export const GOAL_STATE_LABEL: Record<GoalState, string> = {
+  active: 'Active',
+  achieved: 'Achieved',
+  missed: 'Missed',
+  dropped: 'Dropped',
+};
 export const TITLE_MAX = 200;
 const NUMBER_LIMIT = 1e12;
 
@@ -25,7 +30,11 @@ export const OptionalNumberField = z.preprocess(blankToUndefined, z.string().pip
 /** Creating and editing a goal: one form. A metric needs unit, baseline, target and direction. */
 export const GoalSchema = z
   .strictObject({
-    title: z.string({ error: 'Enter a title' }).trim().min(1, 'Enter a title').max(TITLE_MAX, `Keep the title under ${TITLE_MAX} characters`),
+    title: z
+      .string({ error: 'Enter a title' })
+      .trim()
+      .min(1, 'Enter a title')
+      .max(TITLE_MAX, `Keep the title under ${TITLE_MAX} characters`),
     kind: z.enum(['metric', 'milestone'], { error: 'Choose metric or milestone' }),
     unit: z.preprocess(blankToUndefined, z.string().trim().max(40, 'Keep the unit under 40 characters').optional()),
     baseline: OptionalNumberField,
@@ -41,9 +50,12 @@ export const GoalSchema = z
     for (const key of ['baseline', 'target'] as const) {
       if (g[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `A metric needs a ${key}` });
     }
-    if (!g.direction) ctx.addIssue({ code: 'custom', path: ['direction'], message: 'Choose whether higher or lower is better' });
-    if (g.baseline !== undefined && g.baseline === g.target) ctx.addIssue({ code: 'custom', path: ['target'], message: 'The target must differ from the baseline' });
-    if (g.min !== undefined && g.max !== undefined && g.min > g.max) ctx.addIssue({ code: 'custom', path: ['max'], message: 'The highest valid value must not be below the lowest' });
+    if (!g.direction)
+      ctx.addIssue({ code: 'custom', path: ['direction'], message: 'Choose whether higher or lower is better' });
+    if (g.baseline !== undefined && g.baseline === g.target)
+      ctx.addIssue({ code: 'custom', path: ['target'], message: 'The target must differ from the baseline' });
+    if (g.min !== undefined && g.max !== undefined && g.min > g.max)
+      ctx.addIssue({ code: 'custom', path: ['max'], message: 'The highest valid value must not be below the lowest' });
     else {
       const range = { min_value: g.min ?? null, max_value: g.max ?? null };
       for (const key of ['baseline', 'target'] as const) {
@@ -68,11 +80,31 @@ export const GoalSchema = z
     };
   });
 
-export const GOAL_FIELDS = ['title', 'kind', 'unit', 'baseline', 'target', 'direction', 'min_value', 'max_value', 'due_date', 'state'] as const;
+export const GOAL_FIELDS = [
+  'title',
+  'kind',
+  'unit',
+  'baseline',
+  'target',
+  'direction',
+  'min_value',
+  'max_value',
+  'due_date',
+  'state',
+] as const;
 /** A goal's editable fields: what a goal_revisions row stores after each change. */
 export type GoalSnapshot = Pick<GoalRow, (typeof GOAL_FIELDS)[number]>;
 const FIELD_LABEL: Record<keyof GoalSnapshot, string> = {
-  title: 'Title', kind: 'Kind', unit: 'Unit', baseline: 'Baseline', target: 'Target', direction: 'Direction', min_value: 'Lowest valid value', max_value: 'Highest valid value', due_date: 'Due date', state: 'State',
+  title: 'Title',
+  kind: 'Kind',
+  unit: 'Unit',
+  baseline: 'Baseline',
+  target: 'Target',
+  direction: 'Direction',
+  min_value: 'Lowest valid value',
+  max_value: 'Highest valid value',
+  due_date: 'Due date',
+  state: 'State',
 };
 
 /**
@@ -80,7 +112,10 @@ const FIELD_LABEL: Record<keyof GoalSnapshot, string> = {
  * (most things a goal counts cannot be negative: a goal that can, like a change in %, declares its own lowest value).
  */
 export const DEFAULT_MIN_VALUE = 0;
-export function validRange(goal: { min_value?: number | null; max_value?: number | null }): { min: number; max: number | null } {
+export function validRange(goal: { min_value?: number | null; max_value?: number | null }): {
+  min: number;
+  max: number | null;
+} {
   return { min: goal.min_value ?? DEFAULT_MIN_VALUE, max: goal.max_value ?? null };
 }
 export function describeRange(goal: { min_value?: number | null; max_value?: number | null }): string {
@@ -88,7 +123,10 @@ export function describeRange(goal: { min_value?: number | null; max_value?: num
   return max === null ? `${min} or more` : `from ${min} to ${max}`;
 }
 /** Why a value is outside the goal's valid range, or null when it is inside (or not given). */
-export function outOfRange(goal: { min_value?: number | null; max_value?: number | null }, value: number | null | undefined): string | null {
+export function outOfRange(
+  goal: { min_value?: number | null; max_value?: number | null },
+  value: number | null | undefined,
+): string | null {
   if (value === null || value === undefined) return null;
   const { min, max } = validRange(goal);
   return value < min || (max !== null && value > max) ? `Enter a value ${describeRange(goal)}` : null;
@@ -99,7 +137,9 @@ export function describeGoalChanges(before: GoalSnapshot | null, after: GoalSnap
   if (!before) return ['Created'];
   const show = (v: unknown) => (v === null || v === '' ? '—' : String(v));
   // Snapshots written before a field existed lack it: absent is null.
-  return GOAL_FIELDS.filter((f) => (before[f] ?? null) !== (after[f] ?? null)).map((f) => `${FIELD_LABEL[f]} ${show(before[f] ?? null)} → ${show(after[f] ?? null)}`);
+  return GOAL_FIELDS.filter((f) => (before[f] ?? null) !== (after[f] ?? null)).map(
+    (f) => `${FIELD_LABEL[f]} ${show(before[f] ?? null)} → ${show(after[f] ?? null)}`,
+  );
 }
 
 /** A goal as the edit form's field values. */
@@ -121,18 +161,28 @@ export function goalFormValues(goal: GoalSnapshot): Record<string, string> {
 
 /** Revisions (oldest first) with what each changed: the first is "Created". Snapshots are only written from GoalSnapshot values. */
 export function withGoalChanges<R extends { snapshot: unknown }>(revisions: R[]): (R & { changes: string[] })[] {
-  return revisions.map((r, i) => ({ ...r, changes: describeGoalChanges(i === 0 ? null : (revisions[i - 1].snapshot as GoalSnapshot), r.snapshot as GoalSnapshot) }));
+  return revisions.map((r, i) => ({
+    ...r,
+    changes: describeGoalChanges(
+      i === 0 ? null : (revisions[i - 1].snapshot as GoalSnapshot),
+      r.snapshot as GoalSnapshot,
+    ),
+  }));
 }
 
 /** How far a metric's value is from baseline to target, 0..1 (beyond the target counts as 1). */
-export function metricProgress(goal: { baseline: number | null; target: number | null }, value: number | null): number | null {
+export function metricProgress(
+  goal: { baseline: number | null; target: number | null },
+  value: number | null,
+): number | null {
   if (value === null || goal.baseline === null || goal.target === null || goal.target === goal.baseline) return null;
   return Math.min(1, Math.max(0, (value - goal.baseline) / (goal.target - goal.baseline)));
 }
 
 /** Units that only say "a number": the value is shown without them ("8", not "7.59 count"). */
 const PLAIN_UNITS = new Set(['count', 'number', 'no.', '#']);
-const decimalsOf = (n: number | null | undefined) => (n === null || n === undefined || !Number.isFinite(n) ? 0 : (String(n).split('.')[1] ?? '').length);
+const decimalsOf = (n: number | null | undefined) =>
+  n === null || n === undefined || !Number.isFinite(n) ? 0 : (String(n).split('.')[1] ?? '').length;
 
 /**
  * A goal's precision: as many decimals as its baseline and target are written with (at most 2). A goal does not
@@ -143,7 +193,10 @@ export function goalDecimals(goal: { baseline: number | null; target: number | n
 }
 
 /** A goal's value in its unit and precision, the one formatting every page uses: "157 tables", "2.4%", "8". */
-export function formatGoalValue(value: number | null | undefined, goal: { unit: string | null; baseline: number | null; target: number | null }): string {
+export function formatGoalValue(
+  value: number | null | undefined,
+  goal: { unit: string | null; baseline: number | null; target: number | null },
+): string {
   if (value === null || value === undefined) return '—';
   const d = goalDecimals(goal);
   const n = new Intl.NumberFormat('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d }).format(value);

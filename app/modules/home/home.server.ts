@@ -8,7 +8,6 @@ import type { Executor } from '~/utils/db.server';
 
 type HomeForum = ForumAccess['forum'];
 
-
 /** The forum's next meeting not closed (the status cycle), with its status deadline. */
 async function nextMeetingOf(db: Executor, forumId: number, now: Date) {
   const row = await db
@@ -27,7 +26,7 @@ async function nextMeetingOf(db: Executor, forumId: number, now: Date) {
       state: row.state,
       deadlineHours: row.deadlineHours,
     },
-    now
+    now,
   );
   return {
     id: row.id,
@@ -57,17 +56,30 @@ function cycleState(meeting: NextMeeting | null, health: HealthValue | null): Cy
  * The owner's projects in one forum: level, next review, this cycle's status. The next review is every page's
  * (getReviewSchedule, the agenda's rules: decision 019).
  */
-async function listMyProjects(db: Executor, { forum, userId, meeting }: { forum: HomeForum; userId: number; meeting: NextMeeting | null }) {
+async function listMyProjects(
+  db: Executor,
+  { forum, userId, meeting }: { forum: HomeForum; userId: number; meeting: NextMeeting | null },
+) {
   const rows = await db
     .selectFrom('projects as p')
-    .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting?.id ?? -1))
-    .select(['p.id', 'p.name', 'p.oversight_level as level', 'p.oversight_escalated as escalated', 's.health', 's.late'])
+    .leftJoin('status_updates as s', (j) =>
+      j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting?.id ?? -1),
+    )
+    .select([
+      'p.id',
+      'p.name',
+      'p.oversight_level as level',
+      'p.oversight_escalated as escalated',
+      's.health',
+      's.late',
+    ])
     .where('p.forum_id', '=', forum.id)
     .where('p.owner_id', '=', userId)
     .where('p.archived', '=', false)
     .orderBy('p.name')
     .execute();
-  const schedule = rows.length > 0 ? await getReviewSchedule(db, { forumId: forum.id, projectIds: rows.map((r) => r.id) }) : null;
+  const schedule =
+    rows.length > 0 ? await getReviewSchedule(db, { forumId: forum.id, projectIds: rows.map((r) => r.id) }) : null;
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
@@ -87,7 +99,10 @@ async function listMyProjects(db: Executor, { forum, userId, meeting }: { forum:
  * The next meeting as chairs and leaders prepare it: its exceptions (the agenda's rules, as the meeting page builds
  * them now; a started meeting's stored agenda) and the projects whose status is not in yet.
  */
-async function meetingBrief(db: Executor, { forum, meeting, now }: { forum: HomeForum; meeting: NextMeeting; now: Date }) {
+async function meetingBrief(
+  db: Executor,
+  { forum, meeting, now }: { forum: HomeForum; meeting: NextMeeting; now: Date },
+) {
   const [agenda, owners] = await Promise.all([
     meeting.state === 'planned'
       ? loadAgendaFacts(
@@ -97,7 +112,7 @@ async function meetingBrief(db: Executor, { forum, meeting, now }: { forum: Home
             forumId: forum.id,
             scheduledAt: meeting.scheduledAt,
           },
-          now
+          now,
         ).then((facts) => {
           const names = new Map(facts.map((f) => [f.projectId, f.name]));
           return buildAgenda(facts).map((e) => ({
@@ -131,7 +146,9 @@ async function meetingBrief(db: Executor, { forum, meeting, now }: { forum: Home
     state: meeting.state,
     deadline: meeting.deadline.toISOString(),
     deadlinePassed: meeting.deadlinePassed,
-    exceptions: agenda.filter((e) => e.section === 'exception').map(({ projectId, name, reason }) => ({ projectId, name, reason })),
+    exceptions: agenda
+      .filter((e) => e.section === 'exception')
+      .map(({ projectId, name, reason }) => ({ projectId, name, reason })),
     due: agenda.filter((e) => e.section === 'due').length,
     consent: agenda.filter((e) => e.section === 'consent').length,
     withoutStatus: owners.map((o) => ({
@@ -144,7 +161,10 @@ async function meetingBrief(db: Executor, { forum, meeting, now }: { forum: Home
 export type MeetingBrief = Awaited<ReturnType<typeof meetingBrief>>;
 
 /** What one forum's part of a member's home shows: their projects (owners), the next meeting (chairs and leaders). */
-export async function loadForumHome(db: Executor, { forum, role, userId, now = new Date() }: { forum: HomeForum; role: Role; userId: number; now?: Date }) {
+export async function loadForumHome(
+  db: Executor,
+  { forum, role, userId, now = new Date() }: { forum: HomeForum; role: Role; userId: number; now?: Date },
+) {
   const meeting = await nextMeetingOf(db, forum.id, now);
   const prepares = role === 'chair' || role === 'leader';
   const [projects, brief] = await Promise.all([

@@ -61,7 +61,8 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
  * on one database never claim the same row; a row whose claimer died is taken again once its lease has passed.
  */
 export class Dispatcher {
-  private readonly o: Required<Omit<DispatcherOptions, 'transport' | 'tasks'>> & Pick<DispatcherOptions, 'transport'> & { tasks: ScheduledTask[] };
+  private readonly o: Required<Omit<DispatcherOptions, 'transport' | 'tasks'>> &
+    Pick<DispatcherOptions, 'transport'> & { tasks: ScheduledTask[] };
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;
@@ -124,7 +125,10 @@ export class Dispatcher {
     const { db, batchSize, leaseMs, backoffMs, maxBackoffMs, maxAttempts, from } = this.o;
     const claimed = await db
       .updateTable('outbox')
-      .set({ locked_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval`, attempts: sql<number>`attempts + 1` })
+      .set({
+        locked_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval`,
+        attempts: sql<number>`attempts + 1`,
+      })
       .where('id', 'in', (eb) =>
         eb
           .selectFrom('outbox')
@@ -157,10 +161,19 @@ export class Dispatcher {
             'X-Outbox-Id': String(row.id),
             'X-Email-Kind': row.kind,
             // One-click unsubscribe (RFC 8058): the mail client POSTs to the link, which turns this kind off.
-            ...(row.unsubscribe_url ? { 'List-Unsubscribe': `<${row.unsubscribe_url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : {}),
+            ...(row.unsubscribe_url
+              ? {
+                  'List-Unsubscribe': `<${row.unsubscribe_url}>`,
+                  'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+                }
+              : {}),
           },
         });
-        await db.updateTable('outbox').set({ sent_at: sql<Date>`now()`, locked_until: null, last_error: null }).where('id', '=', row.id).execute();
+        await db
+          .updateTable('outbox')
+          .set({ sent_at: sql<Date>`now()`, locked_until: null, last_error: null })
+          .where('id', '=', row.id)
+          .execute();
         result.sent += 1;
       } catch (err) {
         const giveUp = row.attempts >= maxAttempts;
@@ -177,7 +190,10 @@ export class Dispatcher {
           .execute();
         if (giveUp) result.failed += 1;
         else result.retried += 1;
-        this.o.log.warn({ outboxId: row.id, attempts: row.attempts, err: errorText(err), giveUp }, giveUp ? 'email failed: giving up' : 'email failed: will retry');
+        this.o.log.warn(
+          { outboxId: row.id, attempts: row.attempts, err: errorText(err), giveUp },
+          giveUp ? 'email failed: giving up' : 'email failed: will retry',
+        );
       }
     }
     return result;
@@ -203,7 +219,10 @@ export class Dispatcher {
       .returning(['id', 'kind', 'to_address', 'subject', 'text_body'])
       .execute();
     for (const row of rows) {
-      this.o.log.info({ outboxId: row.id, kind: row.kind, to: row.to_address, subject: row.subject, text: row.text_body }, 'email kept in the outbox (no SMTP_URL set)');
+      this.o.log.info(
+        { outboxId: row.id, kind: row.kind, to: row.to_address, subject: row.subject, text: row.text_body },
+        'email kept in the outbox (no SMTP_URL set)',
+      );
     }
     return { sent: 0, retried: 0, failed: 0, logged: rows.length };
   }

@@ -14,7 +14,15 @@ export const setPasswordUrl = (token: string) => `${appUrl()}/set-password/${tok
  */
 export async function enqueuePasswordLinkEmail(
   db: Executor,
-  { user, token, reason }: { user: { id: number; name: string; email: string }; token: string; reason: 'forgot' | 'invited' | 'reset-by-admin' },
+  {
+    user,
+    token,
+    reason,
+  }: {
+    user: { id: number; name: string; email: string };
+    token: string;
+    reason: 'forgot' | 'invited' | 'reset-by-admin';
+  },
 ): Promise<void> {
   const first = reason === 'invited';
   const mail = renderEmail({
@@ -42,7 +50,13 @@ export async function enqueuePasswordLinkEmail(
 /** A forum invitation, written to the outbox with the invitation. */
 export async function enqueueInvitationEmail(
   db: Executor,
-  { forum, email, role, token, invitedBy }: { forum: { id: number; name: string }; email: string; role: string; token: string; invitedBy: string },
+  {
+    forum,
+    email,
+    role,
+    token,
+    invitedBy,
+  }: { forum: { id: number; name: string }; email: string; role: string; token: string; invitedBy: string },
 ): Promise<void> {
   const mail = renderEmail({
     forumName: forum.name,
@@ -54,5 +68,11 @@ export async function enqueueInvitationEmail(
     ],
     link: { href: `${appUrl()}/invitations/${token}`, label: 'Accept the invitation' },
   });
-  await enqueueEmail(db, { kind: 'invitation', subjectKey: `link:${hashToken(token).slice(0, 32)}`, to: email, forumId: forum.id, ...mail });
+  await enqueueEmail(db, {
+    kind: 'invitation',
+    subjectKey: `link:${hashToken(token).slice(0, 32)}`,
+    to: email,
+    forumId: forum.id,
+    ...mail,
+  });
 }

@@ -13,13 +13,26 @@ async function actionItem(db: Executor, itemId: number) {
     .selectFrom('action_items as a')
     .innerJoin('projects as p', 'p.id', 'a.project_id')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
-    .select(['a.id', 'a.text', 'a.assignee_id as assigneeId', 'a.due_date as dueDate', 'p.name as project', 'f.id as forumId', 'f.name as forumName', 'f.slug', 'f.time_zone as timeZone'])
+    .select([
+      'a.id',
+      'a.text',
+      'a.assignee_id as assigneeId',
+      'a.due_date as dueDate',
+      'p.name as project',
+      'f.id as forumId',
+      'f.name as forumName',
+      'f.slug',
+      'f.time_zone as timeZone',
+    ])
     .where('a.id', '=', itemId)
     .executeTakeFirst();
 }
 
 /** "Action item assigned", in the transaction that assigns it (not when people assign themselves). */
-export async function enqueueActionItemAssigned(db: Executor, { itemId, actorId }: { itemId: number; actorId: number }): Promise<boolean> {
+export async function enqueueActionItemAssigned(
+  db: Executor,
+  { itemId, actorId }: { itemId: number; actorId: number },
+): Promise<boolean> {
   const item = await actionItem(db, itemId);
   if (!item?.assigneeId || item.assigneeId === actorId) return false;
   const actor = await db.selectFrom('users').select('name').where('id', '=', actorId).executeTakeFirst();
@@ -30,7 +43,10 @@ export async function enqueueActionItemAssigned(db: Executor, { itemId, actorId 
     forum: { id: item.forumId, name: item.forumName },
     parts: {
       subject: `Action item for ${item.project}: ${item.text.slice(0, 80)}`,
-      paragraphs: [`${actor?.name ?? 'Someone'} assigned you an action item on ${item.project}${item.dueDate ? `, due ${formatDate(item.dueDate, item.timeZone)}` : ''}:`, item.text],
+      paragraphs: [
+        `${actor?.name ?? 'Someone'} assigned you an action item on ${item.project}${item.dueDate ? `, due ${formatDate(item.dueDate, item.timeZone)}` : ''}:`,
+        item.text,
+      ],
       link: { href: `${appUrl()}/forums/${item.slug}/action-items/${item.id}`, label: 'Open the action item' },
     },
   });
@@ -42,7 +58,17 @@ export async function enqueueActionItemsDueTomorrow(db: Kysely<Database>, now: D
     .selectFrom('action_items as a')
     .innerJoin('projects as p', 'p.id', 'a.project_id')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
-    .select(['a.id', 'a.text', 'a.assignee_id as assigneeId', 'a.due_date as dueDate', 'p.name as project', 'f.id as forumId', 'f.name as forumName', 'f.slug', 'f.time_zone as timeZone'])
+    .select([
+      'a.id',
+      'a.text',
+      'a.assignee_id as assigneeId',
+      'a.due_date as dueDate',
+      'p.name as project',
+      'f.id as forumId',
+      'f.name as forumName',
+      'f.slug',
+      'f.time_zone as timeZone',
+    ])
     .where('a.done_at', 'is', null)
     .where('a.assignee_id', 'is not', null)
     .where('f.archived', '=', false)
@@ -58,7 +84,10 @@ export async function enqueueActionItemsDueTomorrow(db: Kysely<Database>, now: D
       forum: { id: item.forumId, name: item.forumName },
       parts: {
         subject: `Due tomorrow: ${item.text.slice(0, 80)}`,
-        paragraphs: [`Your action item on ${item.project} is due tomorrow, ${formatDate(item.dueDate!, item.timeZone)}:`, item.text],
+        paragraphs: [
+          `Your action item on ${item.project} is due tomorrow, ${formatDate(item.dueDate!, item.timeZone)}:`,
+          item.text,
+        ],
         link: { href: `${appUrl()}/forums/${item.slug}/action-items/${item.id}`, label: 'Open the action item' },
       },
     });
@@ -68,9 +97,20 @@ export async function enqueueActionItemsDueTomorrow(db: Kysely<Database>, now: D
 }
 
 /** The digest after a meeting's close, to every member, in the close's transaction. */
-export async function enqueueMeetingDigest(db: Executor, { forumId, meetingId, summary }: { forumId: number; meetingId: number; summary: CloseSummary }): Promise<number> {
-  const forum = await db.selectFrom('forums').select(['id', 'name', 'slug', 'time_zone as timeZone']).where('id', '=', forumId).executeTakeFirstOrThrow();
-  const meeting = await db.selectFrom('meetings').select('scheduled_at').where('id', '=', meetingId).executeTakeFirstOrThrow();
+export async function enqueueMeetingDigest(
+  db: Executor,
+  { forumId, meetingId, summary }: { forumId: number; meetingId: number; summary: CloseSummary },
+): Promise<number> {
+  const forum = await db
+    .selectFrom('forums')
+    .select(['id', 'name', 'slug', 'time_zone as timeZone'])
+    .where('id', '=', forumId)
+    .executeTakeFirstOrThrow();
+  const meeting = await db
+    .selectFrom('meetings')
+    .select('scheduled_at')
+    .where('id', '=', meetingId)
+    .executeTakeFirstOrThrow();
   const actions = await db
     .selectFrom('action_items as a')
     .innerJoin('projects as p', 'p.id', 'a.project_id')
@@ -80,15 +120,33 @@ export async function enqueueMeetingDigest(db: Executor, { forumId, meetingId, s
     .orderBy('a.id')
     .execute();
   const items = [
-    ...(summary.verdicts.length ? ['Verdicts:', ...summary.verdicts.map((v) => `  ${v.project}: ${HEALTH_WORDS[v.verdict]}`)] : ['No reviews at this meeting.']),
+    ...(summary.verdicts.length
+      ? ['Verdicts:', ...summary.verdicts.map((v) => `  ${v.project}: ${HEALTH_WORDS[v.verdict]}`)]
+      : ['No reviews at this meeting.']),
     ...(summary.missedProjects.length ? ['Statuses missed:', ...summary.missedProjects.map((p) => `  ${p}`)] : []),
-    ...(summary.levelChanges.length ? ['Oversight level changes:', ...summary.levelChanges.map((c) => `  ${c.project}: ${c.from} → ${c.to}. ${c.explanation}`)] : ['No oversight level changed.']),
+    ...(summary.levelChanges.length
+      ? [
+          'Oversight level changes:',
+          ...summary.levelChanges.map((c) => `  ${c.project}: ${c.from} → ${c.to}. ${c.explanation}`),
+        ]
+      : ['No oversight level changed.']),
     ...(actions.length
-      ? ['Action items:', ...actions.map((a) => `  ${a.project}: ${a.text} (${a.assignee ?? 'unassigned'}${a.dueDate ? `, due ${formatDate(a.dueDate, forum.timeZone)}` : ''})`)]
+      ? [
+          'Action items:',
+          ...actions.map(
+            (a) =>
+              `  ${a.project}: ${a.text} (${a.assignee ?? 'unassigned'}${a.dueDate ? `, due ${formatDate(a.dueDate, forum.timeZone)}` : ''})`,
+          ),
+        ]
       : ['No new action items.']),
   ];
   const when = formatDateTime(meeting.scheduled_at, forum.timeZone);
-  const members = await db.selectFrom('memberships').select('user_id').where('forum_id', '=', forumId).orderBy('user_id').execute();
+  const members = await db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('forum_id', '=', forumId)
+    .orderBy('user_id')
+    .execute();
   let written = 0;
   for (const m of members) {
     const ok = await enqueueNotification(db, {

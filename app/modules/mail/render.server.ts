@@ -12,7 +12,8 @@ export interface EmailParts {
   unsubscribe?: string;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function renderEmail(parts: EmailParts): { subject: string; text: string; html: string } {
   const subject = parts.forumName ? `[${parts.forumName}] ${parts.subject}` : parts.subject;

@@ -15,13 +15,31 @@ async function currentCycles(db: Kysely<Database>, now: Date) {
   const rows = await db
     .selectFrom('forums as f')
     .innerJoin('meetings as m', 'm.forum_id', 'f.id')
-    .select(['f.id as forumId', 'f.name as forumName', 'f.slug', 'f.time_zone as timeZone', 'f.status_deadline_hours as deadlineHours', 'f.status_reminder_hours as reminderHours', 'm.id as meetingId', 'm.scheduled_at as scheduledAt'])
+    .select([
+      'f.id as forumId',
+      'f.name as forumName',
+      'f.slug',
+      'f.time_zone as timeZone',
+      'f.status_deadline_hours as deadlineHours',
+      'f.status_reminder_hours as reminderHours',
+      'm.id as meetingId',
+      'm.scheduled_at as scheduledAt',
+    ])
     .where('f.archived', '=', false)
     .where('m.state', '=', 'planned')
     .where('m.scheduled_at', '>', now)
     // The forum's next one only: no other planned meeting of the forum before it.
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('meetings as e').select(sql`1`.as('x')).whereRef('e.forum_id', '=', 'f.id').where('e.state', '=', 'planned').where('e.scheduled_at', '>', now).whereRef('e.scheduled_at', '<', 'm.scheduled_at'))),
+      not(
+        exists(
+          selectFrom('meetings as e')
+            .select(sql`1`.as('x'))
+            .whereRef('e.forum_id', '=', 'f.id')
+            .where('e.state', '=', 'planned')
+            .where('e.scheduled_at', '>', now)
+            .whereRef('e.scheduled_at', '<', 'm.scheduled_at'),
+        ),
+      ),
     )
     .execute();
   return rows.map((r) => {
@@ -38,7 +56,16 @@ async function projectsOwing(db: Kysely<Database>, { forumId, meetingId }: { for
     .select(['p.id', 'p.name', 'p.owner_id as ownerId'])
     .where('p.forum_id', '=', forumId)
     .where('p.archived', '=', false)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('status_updates as s').select(sql`1`.as('x')).whereRef('s.project_id', '=', 'p.id').where('s.meeting_id', '=', meetingId))))
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('status_updates as s')
+            .select(sql`1`.as('x'))
+            .whereRef('s.project_id', '=', 'p.id')
+            .where('s.meeting_id', '=', meetingId),
+        ),
+      ),
+    )
     .orderBy('p.id')
     .execute();
 }
@@ -65,12 +92,18 @@ export async function enqueueStatusReminders(db: Kysely<Database>, now: Date = n
           kind === 'status-due'
             ? {
                 subject: `Status for ${p.name} due ${when}`,
-                paragraphs: [`Your status for ${p.name} is due by ${when}, before the meeting on ${meetingWhen}.`, 'A status that is not posted by the meeting counts as missed.'],
+                paragraphs: [
+                  `Your status for ${p.name} is due by ${when}, before the meeting on ${meetingWhen}.`,
+                  'A status that is not posted by the meeting counts as missed.',
+                ],
                 link: { href: `${appUrl()}/forums/${c.slug}/projects/${p.id}/status`, label: 'Post the status' },
               }
             : {
                 subject: `Status for ${p.name} is overdue`,
-                paragraphs: [`The status deadline for ${p.name} passed at ${when}, and no status is posted yet.`, `Posted before the meeting on ${meetingWhen}, it still counts, marked late; after that it is missed.`],
+                paragraphs: [
+                  `The status deadline for ${p.name} passed at ${when}, and no status is posted yet.`,
+                  `Posted before the meeting on ${meetingWhen}, it still counts, marked late; after that it is missed.`,
+                ],
                 link: { href: `${appUrl()}/forums/${c.slug}/projects/${p.id}/status`, label: 'Post the status now' },
               },
       });
@@ -91,18 +124,34 @@ export async function enqueueAgendas(db: Kysely<Database>, now: Date = new Date(
       .select('ms.user_id')
       .where('ms.forum_id', '=', c.forumId)
       .where('u.deactivated_at', 'is', null)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('email_opt_outs as o').select(sql`1`.as('x')).whereRef('o.user_id', '=', 'ms.user_id').where('o.kind', '=', 'agenda'))))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('email_opt_outs as o')
+              .select(sql`1`.as('x'))
+              .whereRef('o.user_id', '=', 'ms.user_id')
+              .where('o.kind', '=', 'agenda'),
+          ),
+        ),
+      )
       .orderBy('ms.user_id')
       .execute();
     // Already written for everyone (the usual tick): nothing to compute.
-    const done = await db.selectFrom('outbox').select(sql<number>`count(*)::int`.as('n')).where('kind', '=', 'agenda').where('dedupe_key', 'like', `agenda|meeting:${c.meetingId}|%`).executeTakeFirstOrThrow();
+    const done = await db
+      .selectFrom('outbox')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .where('kind', '=', 'agenda')
+      .where('dedupe_key', 'like', `agenda|meeting:${c.meetingId}|%`)
+      .executeTakeFirstOrThrow();
     if (done.n >= members.length) continue;
     const facts = await loadAgendaFacts(db, { id: c.meetingId, forumId: c.forumId, scheduledAt: c.scheduledAt }, now);
     const names = new Map(facts.map((f) => [f.projectId, f.name]));
     const entries = buildAgenda(facts);
     const items = (['exception', 'due', 'consent'] as const).flatMap((section) => {
       const inSection = entries.filter((e) => e.section === section);
-      return inSection.length ? [`${SECTION_TITLES[section]}:`, ...inSection.map((e) => `  ${names.get(e.projectId)} — ${e.reason}`)] : [];
+      return inSection.length
+        ? [`${SECTION_TITLES[section]}:`, ...inSection.map((e) => `  ${names.get(e.projectId)} — ${e.reason}`)]
+        : [];
     });
     for (const m of members) {
       const ok = await enqueueNotification(db, {
@@ -112,7 +161,9 @@ export async function enqueueAgendas(db: Kysely<Database>, now: Date = new Date(
         forum: { id: c.forumId, name: c.forumName },
         parts: {
           subject: `Agenda for the meeting on ${formatDateTime(c.scheduledAt, c.timeZone)}`,
-          paragraphs: [`The status deadline has passed. This is the agenda for the meeting on ${formatDateTime(c.scheduledAt, c.timeZone)}, as it stands now.`],
+          paragraphs: [
+            `The status deadline has passed. This is the agenda for the meeting on ${formatDateTime(c.scheduledAt, c.timeZone)}, as it stands now.`,
+          ],
           items: items.length ? items : ['No projects on the agenda.'],
           link: { href: `${appUrl()}/forums/${c.slug}/meetings/${c.meetingId}`, label: 'Open the meeting' },
         },

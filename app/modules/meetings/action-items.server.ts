@@ -5,12 +5,17 @@ import { todayIn } from './schedule';
 import { enqueueActionItemAssigned } from '~/modules/mail/meeting-emails.server';
 
 /** A user's open action items across their forums, soonest due first, overdue flagged (one query). */
-export async function listOpenActionItemsForUser(db: Executor, { userId, now = new Date() }: { userId: number; now?: Date }) {
+export async function listOpenActionItemsForUser(
+  db: Executor,
+  { userId, now = new Date() }: { userId: number; now?: Date },
+) {
   const rows = await db
     .selectFrom('action_items as a')
     .innerJoin('projects as p', 'p.id', 'a.project_id')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
-    .innerJoin('memberships as ms', (j) => j.onRef('ms.forum_id', '=', 'f.id').onRef('ms.user_id', '=', 'a.assignee_id'))
+    .innerJoin('memberships as ms', (j) =>
+      j.onRef('ms.forum_id', '=', 'f.id').onRef('ms.user_id', '=', 'a.assignee_id'),
+    )
     .leftJoin('meetings as m', 'm.id', 'a.meeting_id')
     .select([
       'a.id',
@@ -36,7 +41,13 @@ export async function listOpenActionItemsForUser(db: Executor, { userId, now = n
 /** Marks an action item done: its assignee may, and so may the forum's chair and leaders. */
 export async function completeActionItem(
   db: Executor,
-  { forumId, itemId, userId, mayManage, request }: { forumId: number; itemId: number; userId: number; mayManage: boolean; request?: Request },
+  {
+    forumId,
+    itemId,
+    userId,
+    mayManage,
+    request,
+  }: { forumId: number; itemId: number; userId: number; mayManage: boolean; request?: Request },
 ): Promise<Outcome<{ alreadyDone: boolean }>> {
   const item = await db
     .selectFrom('action_items as a')
@@ -47,12 +58,25 @@ export async function completeActionItem(
     .executeTakeFirst();
   if (!item) return refuse(404, 'Action item not found');
   if (item.assigneeId !== userId && !mayManage) {
-    await writeAudit(db, { userId, forumId, action: 'access.denied', target: `action_item:${itemId}`, denied: true, detail: { method: 'POST' }, request });
+    await writeAudit(db, {
+      userId,
+      forumId,
+      action: 'access.denied',
+      target: `action_item:${itemId}`,
+      denied: true,
+      detail: { method: 'POST' },
+      request,
+    });
     return refuse(403, 'Only the assignee, the chair or a leader can mark this done.');
   }
   if (item.doneAt) return done({ alreadyDone: true });
   await inTransaction(db, async (trx) => {
-    await trx.updateTable('action_items').set({ done_at: new Date() }).where('id', '=', itemId).where('done_at', 'is', null).execute();
+    await trx
+      .updateTable('action_items')
+      .set({ done_at: new Date() })
+      .where('id', '=', itemId)
+      .where('done_at', 'is', null)
+      .execute();
     await writeAudit(trx, { userId, forumId, action: 'action_item.done', target: `action_item:${itemId}`, request });
   });
   return done({ alreadyDone: false });
@@ -61,7 +85,12 @@ export async function completeActionItem(
 /** A due date is today or later in the forum's time zone; `unchanged` (the saved date) may stay as it is. */
 export async function checkDueDate(
   db: Executor,
-  { forumId, dueDate, unchanged, now = new Date() }: { forumId: number; dueDate: string | null; unchanged?: string | null; now?: Date },
+  {
+    forumId,
+    dueDate,
+    unchanged,
+    now = new Date(),
+  }: { forumId: number; dueDate: string | null; unchanged?: string | null; now?: Date },
 ): Promise<Outcome<undefined>> {
   if (dueDate === null || dueDate === unchanged) return done(undefined);
   const forum = await db.selectFrom('forums').select('time_zone').where('id', '=', forumId).executeTakeFirstOrThrow();
@@ -75,30 +104,60 @@ export async function checkDueDate(
  */
 async function actionItemToChange(
   db: Executor,
-  { forumId, itemId, userId, isChair, request, lock }: { forumId: number; itemId: number; userId: number; isChair: boolean; request?: Request; lock: boolean },
+  {
+    forumId,
+    itemId,
+    userId,
+    isChair,
+    request,
+    lock,
+  }: { forumId: number; itemId: number; userId: number; isChair: boolean; request?: Request; lock: boolean },
 ) {
   const q = db
     .selectFrom('action_items as a')
     .innerJoin('projects as p', 'p.id', 'a.project_id')
-    .select(['a.id', 'a.text', 'a.assignee_id as assigneeId', 'a.due_date as dueDate', 'a.done_at as doneAt', 'a.meeting_id as meetingId', 'a.project_id as projectId', 'p.name as project'])
+    .select([
+      'a.id',
+      'a.text',
+      'a.assignee_id as assigneeId',
+      'a.due_date as dueDate',
+      'a.done_at as doneAt',
+      'a.meeting_id as meetingId',
+      'a.project_id as projectId',
+      'p.name as project',
+    ])
     .where('a.id', '=', itemId)
     .where('p.forum_id', '=', forumId);
   const item = await (lock ? q.forUpdate('a') : q).executeTakeFirst();
   if (!item) return refuse(404, 'Action item not found');
   if (item.assigneeId !== userId && !isChair) {
-    await writeAudit(db, { userId, forumId, action: 'access.denied', target: `action_item:${itemId}`, denied: true, detail: { method: lock ? 'POST' : 'GET' }, request });
+    await writeAudit(db, {
+      userId,
+      forumId,
+      action: 'access.denied',
+      target: `action_item:${itemId}`,
+      denied: true,
+      detail: { method: lock ? 'POST' : 'GET' },
+      request,
+    });
     return refuse(403, 'Only the chair and the assignee can change this action item.');
   }
   return done(item);
 }
 
 /** Whether the user may change this action item (the chair or its assignee), checked before a form is read. */
-export async function checkActionItemAccess(db: Executor, input: { forumId: number; itemId: number; userId: number; isChair: boolean; request?: Request }) {
+export async function checkActionItemAccess(
+  db: Executor,
+  input: { forumId: number; itemId: number; userId: number; isChair: boolean; request?: Request },
+) {
   return actionItemToChange(db, { ...input, lock: false });
 }
 
 /** The edit page's data: the item and the members it can be assigned to. */
-export async function getActionItemForEdit(db: Executor, input: { forumId: number; itemId: number; userId: number; isChair: boolean; request?: Request }) {
+export async function getActionItemForEdit(
+  db: Executor,
+  input: { forumId: number; itemId: number; userId: number; isChair: boolean; request?: Request },
+) {
   const item = await actionItemToChange(db, { ...input, lock: false });
   if (!item.ok) return item;
   const members = await db
@@ -114,18 +173,43 @@ export async function getActionItemForEdit(db: Executor, input: { forumId: numbe
 /** Edits or reassigns an action item; the change and what it was are audited in the same transaction. */
 export async function updateActionItem(
   db: Executor,
-  input: { forumId: number; itemId: number; userId: number; isChair: boolean; text: string; assigneeId: number; dueDate: string | null; request?: Request; now?: Date },
+  input: {
+    forumId: number;
+    itemId: number;
+    userId: number;
+    isChair: boolean;
+    text: string;
+    assigneeId: number;
+    dueDate: string | null;
+    request?: Request;
+    now?: Date;
+  },
 ): Promise<Outcome<{ meetingId: number | null; projectId: number }>> {
   return inTransaction(db, async (trx) => {
     const found = await actionItemToChange(trx, { ...input, lock: true });
     if (!found.ok) return found;
     const item = found.value;
-    const member = await trx.selectFrom('memberships').select('user_id').where('forum_id', '=', input.forumId).where('user_id', '=', input.assigneeId).executeTakeFirst();
+    const member = await trx
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('forum_id', '=', input.forumId)
+      .where('user_id', '=', input.assigneeId)
+      .executeTakeFirst();
     if (!member) return refuse(400, 'Choose a member of this forum.', 'assigneeId');
-    const due = await checkDueDate(trx, { forumId: input.forumId, dueDate: input.dueDate, unchanged: item.dueDate, now: input.now });
+    const due = await checkDueDate(trx, {
+      forumId: input.forumId,
+      dueDate: input.dueDate,
+      unchanged: item.dueDate,
+      now: input.now,
+    });
     if (!due.ok) return due;
-    await trx.updateTable('action_items').set({ text: input.text, assignee_id: input.assigneeId, due_date: input.dueDate }).where('id', '=', item.id).execute();
-    if (item.assigneeId !== input.assigneeId) await enqueueActionItemAssigned(trx, { itemId: item.id, actorId: input.userId });
+    await trx
+      .updateTable('action_items')
+      .set({ text: input.text, assignee_id: input.assigneeId, due_date: input.dueDate })
+      .where('id', '=', item.id)
+      .execute();
+    if (item.assigneeId !== input.assigneeId)
+      await enqueueActionItemAssigned(trx, { itemId: item.id, actorId: input.userId });
     await writeAudit(trx, {
       userId: input.userId,
       forumId: input.forumId,

@@ -35,7 +35,9 @@ export async function loadAgendaFacts(
         eb
           .selectFrom('meetings as rm')
           .select([
-            sql<HealthValue>`(select r.verdict from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`.as('verdict'),
+            sql<HealthValue>`(select r.verdict from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`.as(
+              'verdict',
+            ),
             'rm.scheduled_at',
           ])
           .where('rm.forum_id', '=', meeting.forumId)
@@ -72,7 +74,8 @@ export async function loadAgendaFacts(
     .where('p.archived', '=', false);
   // A project's place on the agenda (section, reason) depends on its own facts only: a page about a few
   // projects reads only theirs.
-  if (projectIds) query = projectIds.length > 0 ? query.where('p.id', 'in', projectIds) : query.where(sql<SqlBool>`false`);
+  if (projectIds)
+    query = projectIds.length > 0 ? query.where('p.id', 'in', projectIds) : query.where(sql<SqlBool>`false`);
   const rows = await query.execute();
   return rows.map((r) => {
     const state = (r.state ?? {}) as { baseInterval?: number; attention?: AgendaFacts['attention']; pulled?: boolean };
@@ -86,7 +89,10 @@ export async function loadAgendaFacts(
       attention: state.attention ?? 'none',
       pulled: state.pulled ?? false,
       statusHealth: r.statusHealth,
-      statusDeadlinePassed: statusCycle({ scheduledAt: meeting.scheduledAt, state: 'planned', deadlineHours: r.deadlineHours }, now).late,
+      statusDeadlinePassed: statusCycle(
+        { scheduledAt: meeting.scheduledAt, state: 'planned', deadlineHours: r.deadlineHours },
+        now,
+      ).late,
       lastVerdict: r.lastVerdict,
       meetingsSinceReview: r.since ?? 0,
       requestedBy: r.requestedBy,
@@ -102,11 +108,23 @@ async function writeAgenda(trx: Executor, meeting: MeetingRef, now: Date = new D
   if (entries.length > 0) {
     await trx
       .insertInto('agenda_items')
-      .values(entries.map((e) => ({ meeting_id: meeting.id, project_id: e.projectId, section: e.section, reason: e.reason, position: e.position })))
+      .values(
+        entries.map((e) => ({
+          meeting_id: meeting.id,
+          project_id: e.projectId,
+          section: e.section,
+          reason: e.reason,
+          position: e.position,
+        })),
+      )
       .onConflict((oc) =>
         oc
           .columns(['meeting_id', 'project_id'])
-          .doUpdateSet((eb) => ({ section: eb.ref('excluded.section'), reason: eb.ref('excluded.reason'), position: eb.ref('excluded.position') }))
+          .doUpdateSet((eb) => ({
+            section: eb.ref('excluded.section'),
+            reason: eb.ref('excluded.reason'),
+            position: eb.ref('excluded.position'),
+          }))
           .where((eb) =>
             eb.or([
               eb('agenda_items.section', 'is distinct from', eb.ref('excluded.section')),
@@ -119,7 +137,12 @@ async function writeAgenda(trx: Executor, meeting: MeetingRef, now: Date = new D
   }
   // Projects archived since the last build leave the agenda.
   let stale = trx.deleteFrom('agenda_items').where('meeting_id', '=', meeting.id);
-  if (entries.length > 0) stale = stale.where('project_id', 'not in', entries.map((e) => e.projectId));
+  if (entries.length > 0)
+    stale = stale.where(
+      'project_id',
+      'not in',
+      entries.map((e) => e.projectId),
+    );
   await stale.execute();
 }
 
@@ -150,7 +173,14 @@ export interface EarlyStart {
  */
 export async function startMeeting(
   db: Executor,
-  { forumId, meetingId, actorId, request, confirmed = false, now = new Date() }: { forumId: number; meetingId: number; actorId: number; request?: Request; confirmed?: boolean; now?: Date },
+  {
+    forumId,
+    meetingId,
+    actorId,
+    request,
+    confirmed = false,
+    now = new Date(),
+  }: { forumId: number; meetingId: number; actorId: number; request?: Request; confirmed?: boolean; now?: Date },
 ): Promise<Outcome<{ started: true } | { started: false; early: EarlyStart }>> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
@@ -167,7 +197,11 @@ export async function startMeeting(
         .orderBy('scheduled_at')
         .limit(1)
         .executeTakeFirst(),
-      trx.selectFrom('forums').select(['time_zone', 'status_deadline_hours']).where('id', '=', forumId).executeTakeFirstOrThrow(),
+      trx
+        .selectFrom('forums')
+        .select(['time_zone', 'status_deadline_hours'])
+        .where('id', '=', forumId)
+        .executeTakeFirstOrThrow(),
     ]);
     if (earlier) {
       const when = formatDateTime(earlier.scheduled_at, forum.time_zone);
@@ -177,22 +211,50 @@ export async function startMeeting(
       );
     }
     if (!confirmed && meeting.scheduledAt.getTime() - now.getTime() > EARLY_START_MINUTES * 60_000) {
-      const { deadline, late } = statusCycle({ scheduledAt: meeting.scheduledAt, state: meeting.state, deadlineHours: forum.status_deadline_hours }, now);
+      const { deadline, late } = statusCycle(
+        { scheduledAt: meeting.scheduledAt, state: meeting.state, deadlineHours: forum.status_deadline_hours },
+        now,
+      );
       const counted = await trx
         .selectFrom('projects as p')
         .select(sql<number>`count(*)::int`.as('n'))
         .where('p.forum_id', '=', forumId)
         .where('p.archived', '=', false)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('status_updates as s').select('s.id').whereRef('s.project_id', '=', 'p.id').where('s.meeting_id', '=', meeting.id))))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('status_updates as s')
+                .select('s.id')
+                .whereRef('s.project_id', '=', 'p.id')
+                .where('s.meeting_id', '=', meeting.id),
+            ),
+          ),
+        )
         .executeTakeFirstOrThrow();
       return done({
         started: false as const,
-        early: { scheduledAt: meeting.scheduledAt.toISOString(), deadline: deadline.toISOString(), deadlinePassed: late, withoutStatus: counted.n },
+        early: {
+          scheduledAt: meeting.scheduledAt.toISOString(),
+          deadline: deadline.toISOString(),
+          deadlinePassed: late,
+          withoutStatus: counted.n,
+        },
       });
     }
     await writeAgenda(trx, meeting, now);
-    await trx.updateTable('meetings').set({ state: 'in_progress', started_at: now }).where('id', '=', meeting.id).execute();
-    await writeAudit(trx, { userId: actorId, forumId, action: 'meeting.start', target: `meeting:${meeting.id}`, detail: { confirmed }, request });
+    await trx
+      .updateTable('meetings')
+      .set({ state: 'in_progress', started_at: now })
+      .where('id', '=', meeting.id)
+      .execute();
+    await writeAudit(trx, {
+      userId: actorId,
+      forumId,
+      action: 'meeting.start',
+      target: `meeting:${meeting.id}`,
+      detail: { confirmed },
+      request,
+    });
     return done({ started: true as const });
   });
 }
@@ -200,7 +262,13 @@ export async function startMeeting(
 /** A leader pulls a consent item into discussion (before or during the meeting). */
 export async function pullAgendaItem(
   db: Executor,
-  { forumId, meetingId, projectId, actorId, request }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
+  {
+    forumId,
+    meetingId,
+    projectId,
+    actorId,
+    request,
+  }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
 ): Promise<Outcome> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
@@ -216,8 +284,16 @@ export async function pullAgendaItem(
       .where('project_id', '=', projectId)
       .where('section', '=', 'consent')
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return refuse(400, 'Only an item on the consent agenda can be pulled.', 'projectId');
-    await writeAudit(trx, { userId: actorId, forumId, action: 'agenda.pull', target: `meeting:${meeting.id}`, detail: { projectId }, request });
+    if (Number(result.numUpdatedRows) === 0)
+      return refuse(400, 'Only an item on the consent agenda can be pulled.', 'projectId');
+    await writeAudit(trx, {
+      userId: actorId,
+      forumId,
+      action: 'agenda.pull',
+      target: `meeting:${meeting.id}`,
+      detail: { projectId },
+      request,
+    });
     return done(undefined);
   });
 }
@@ -225,14 +301,25 @@ export async function pullAgendaItem(
 /** A leader puts a pulled consent item back (before or during the meeting), unless it already has a verdict. */
 export async function putBackAgendaItem(
   db: Executor,
-  { forumId, meetingId, projectId, actorId, request }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
+  {
+    forumId,
+    meetingId,
+    projectId,
+    actorId,
+    request,
+  }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
 ): Promise<Outcome> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
     if (!meeting) return refuse(404, 'Meeting not found');
     if (meeting.state === 'closed') return refuse(409, 'This meeting is closed.');
     if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held.');
-    const reviewed = await trx.selectFrom('reviews').select('id').where('meeting_id', '=', meeting.id).where('project_id', '=', projectId).executeTakeFirst();
+    const reviewed = await trx
+      .selectFrom('reviews')
+      .select('id')
+      .where('meeting_id', '=', meeting.id)
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
     if (reviewed) return refuse(409, 'A verdict is recorded for this item: it stays in discussion.', 'projectId');
     const result = await trx
       .updateTable('agenda_items')
@@ -242,8 +329,16 @@ export async function putBackAgendaItem(
       .where('section', '=', 'consent')
       .where('pulled', '=', true)
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return refuse(400, 'Only an item pulled from the consent agenda can be put back.', 'projectId');
-    await writeAudit(trx, { userId: actorId, forumId, action: 'agenda.put_back', target: `meeting:${meeting.id}`, detail: { projectId }, request });
+    if (Number(result.numUpdatedRows) === 0)
+      return refuse(400, 'Only an item pulled from the consent agenda can be put back.', 'projectId');
+    await writeAudit(trx, {
+      userId: actorId,
+      forumId,
+      action: 'agenda.put_back',
+      target: `meeting:${meeting.id}`,
+      detail: { projectId },
+      request,
+    });
     return done(undefined);
   });
 }
@@ -254,12 +349,24 @@ export async function putBackAgendaItem(
  */
 export async function requestForNextMeeting(
   db: Executor,
-  { forumId, meetingId, projectId, actorId, request }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
+  {
+    forumId,
+    meetingId,
+    projectId,
+    actorId,
+    request,
+  }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
 ): Promise<Outcome<{ meetingId: number; scheduledAt: Date }>> {
   return inTransaction(db, async (trx) => {
     const current = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
     if (!current) return refuse(404, 'Meeting not found');
-    const project = await trx.selectFrom('projects').select('id').where('id', '=', projectId).where('forum_id', '=', forumId).where('archived', '=', false).executeTakeFirst();
+    const project = await trx
+      .selectFrom('projects')
+      .select('id')
+      .where('id', '=', projectId)
+      .where('forum_id', '=', forumId)
+      .where('archived', '=', false)
+      .executeTakeFirst();
     if (!project) return refuse(400, 'Choose an active project of this forum.', 'projectId');
     const findNext = () =>
       trx
@@ -281,11 +388,25 @@ export async function requestForNextMeeting(
     if (!target || target.state !== 'planned') return refuse(409, 'The next meeting has already started.');
     await trx
       .insertInto('agenda_items')
-      .values({ meeting_id: target.id, project_id: projectId, section: 'exception', reason: 'Requested', position: 0, requested_by: actorId })
+      .values({
+        meeting_id: target.id,
+        project_id: projectId,
+        section: 'exception',
+        reason: 'Requested',
+        position: 0,
+        requested_by: actorId,
+      })
       .onConflict((oc) => oc.columns(['meeting_id', 'project_id']).doUpdateSet({ requested_by: actorId }))
       .execute();
     await writeAgenda(trx, target);
-    await writeAudit(trx, { userId: actorId, forumId, action: 'agenda.request', target: `meeting:${target.id}`, detail: { projectId, from: current.id }, request });
+    await writeAudit(trx, {
+      userId: actorId,
+      forumId,
+      action: 'agenda.request',
+      target: `meeting:${target.id}`,
+      detail: { projectId, from: current.id },
+      request,
+    });
     return done({ meetingId: target.id, scheduledAt: target.scheduledAt });
   });
 }

@@ -29,16 +29,40 @@ describe('the engine-built agenda', () => {
     const atRisk = facts({ statusHealth: 'at_risk' });
     const missing = facts({ statusHealth: null, lastVerdict: null });
     const offTrack = facts({ lastVerdict: 'off_track' });
-    const escalated = facts({ escalated: true, level: 'tight', interval: 1, baseInterval: 1, statusHealth: 'off_track' });
+    const escalated = facts({
+      escalated: true,
+      level: 'tight',
+      interval: 1,
+      baseInterval: 1,
+      statusHealth: 'off_track',
+    });
     const agenda = buildAgenda([requested, kickoff, atRisk, missing, offTrack, escalated]);
-    expect(agenda.map((a) => a.projectId)).toEqual([escalated, offTrack, missing, atRisk, kickoff, requested].map((f) => f.projectId));
+    expect(agenda.map((a) => a.projectId)).toEqual(
+      [escalated, offTrack, missing, atRisk, kickoff, requested].map((f) => f.projectId),
+    );
     expect(agenda.every((a) => a.section === 'exception')).toBe(true);
-    expect(agenda[0].reason).toBe('Escalated: awaiting a leader override with a corrective plan; Off track (self-reported)');
+    expect(agenda[0].reason).toBe(
+      'Escalated: awaiting a leader override with a corrective plan; Off track (self-reported)',
+    );
     expect(agenda[1].reason).toBe('Off track at the last review');
     expect(agenda[2].reason).toBe('Status not posted for this meeting; New project: kickoff review');
     expect(agenda[5].reason).toBe('Requested by Priya Raman');
-    expect(agenda.map((a) => a.kind)).toEqual(['escalated', 'off_track', 'status_missing', 'at_risk', 'kickoff', 'requested']);
-    expect(agenda.map((a) => exceptionKindOf(a.reason))).toEqual(['escalated', 'off_track', 'status_missing', 'at_risk', 'kickoff', 'requested']);
+    expect(agenda.map((a) => a.kind)).toEqual([
+      'escalated',
+      'off_track',
+      'status_missing',
+      'at_risk',
+      'kickoff',
+      'requested',
+    ]);
+    expect(agenda.map((a) => exceptionKindOf(a.reason))).toEqual([
+      'escalated',
+      'off_track',
+      'status_missing',
+      'at_risk',
+      'kickoff',
+      'requested',
+    ]);
     expect(agenda.map((a) => a.position)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
@@ -57,7 +81,13 @@ describe('the engine-built agenda', () => {
     const due = facts({ level: 'standard', interval: 2, baseInterval: 2, meetingsSinceReview: 1 });
     const overdue = facts({ level: 'light', interval: 4, meetingsSinceReview: 6 });
     const notYet = facts({ level: 'light', interval: 4, meetingsSinceReview: 2 });
-    const capped = facts({ level: 'light', interval: 2, attention: 'at_risk', lastVerdict: 'at_risk', meetingsSinceReview: 1 });
+    const capped = facts({
+      level: 'light',
+      interval: 2,
+      attention: 'at_risk',
+      lastVerdict: 'at_risk',
+      meetingsSinceReview: 1,
+    });
     const agenda = buildAgenda([notYet, due, capped, overdue]);
     expect(agenda.map((a) => [a.projectId, a.section])).toEqual([
       [overdue.projectId, 'due'],
@@ -66,7 +96,9 @@ describe('the engine-built agenda', () => {
       [notYet.projectId, 'consent'],
     ]);
     expect(agenda[1].reason).toBe('1 meeting since the last review; every 2 meetings at Standard');
-    expect(agenda[2].reason).toBe('1 meeting since the last review; every 2 meetings at Light (at risk at the last review)');
+    expect(agenda[2].reason).toBe(
+      '1 meeting since the last review; every 2 meetings at Light (at risk at the last review)',
+    );
     // "In N meetings" counts the coming meeting as the first, as every page says it (decision 019).
     expect(agenda[3].reason).toBe('Next review in 2 meetings, counting this one; every 4 meetings at Light');
     expect(agenda.map((a) => [a.kind, a.meetingsUntil])).toEqual([

@@ -41,7 +41,16 @@ export interface AgendaEntry {
  * Why a project is reviewed when it is: one of the agenda's exception rules (DESIGN §4, in priority order), a
  * leader's pull from the consent agenda, due by cadence, or not yet due (on the consent agenda).
  */
-export type ReviewKind = 'escalated' | 'off_track' | 'status_missing' | 'at_risk' | 'kickoff' | 'requested' | 'pulled' | 'cadence' | 'scheduled';
+export type ReviewKind =
+  | 'escalated'
+  | 'off_track'
+  | 'status_missing'
+  | 'at_risk'
+  | 'kickoff'
+  | 'requested'
+  | 'pulled'
+  | 'cadence'
+  | 'scheduled';
 
 export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
   escalated: 'Escalated',
@@ -73,7 +82,12 @@ export const SECTION_TITLES: Record<AgendaSection, string> = {
 const EXCEPTION_KINDS: ReviewKind[] = ['escalated', 'off_track', 'status_missing', 'at_risk', 'kickoff', 'requested'];
 const EXCEPTION_RULES: ((f: AgendaFacts) => string | null)[] = [
   (f) => (f.escalated ? 'Escalated: awaiting a leader override with a corrective plan' : null),
-  (f) => (f.statusHealth === 'off_track' ? 'Off track (self-reported)' : f.lastVerdict === 'off_track' ? 'Off track at the last review' : null),
+  (f) =>
+    f.statusHealth === 'off_track'
+      ? 'Off track (self-reported)'
+      : f.lastVerdict === 'off_track'
+        ? 'Off track at the last review'
+        : null,
   (f) => (f.statusHealth === null && f.statusDeadlinePassed ? 'Status not posted for this meeting' : null),
   (f) => (f.statusHealth === 'at_risk' ? 'At risk (self-reported)' : null),
   (f) => (f.lastVerdict === null ? 'New project: kickoff review' : null),
@@ -96,7 +110,9 @@ const meetings = (n: number) => plural(n, 'meeting', 'meetings');
 function cadenceWords(f: AgendaFacts): string {
   const every = `every ${f.interval === 1 ? 'meeting' : `${f.interval} meetings`} at ${levelLabel(f.level)}`;
   if (f.interval >= f.baseInterval) return every;
-  const why = f.pulled ? 'pulled in by a flagged or missed status' : `${f.attention.replace('_', ' ')} at the last review`;
+  const why = f.pulled
+    ? 'pulled in by a flagged or missed status'
+    : `${f.attention.replace('_', ' ')} at the last review`;
   return `${every} (${why})`;
 }
 
@@ -114,19 +130,53 @@ export function buildAgenda(facts: readonly AgendaFacts[]): AgendaEntry[] {
     const reasons = EXCEPTION_RULES.map((rule) => rule(f)).filter((r): r is string => r !== null);
     if (reasons.length > 0) {
       const rank = EXCEPTION_RULES.findIndex((rule) => rule(f) !== null);
-      return { f, section: 'exception' as const, rank, reason: reasons.join('; '), kind: EXCEPTION_KINDS[rank], until: 0 };
+      return {
+        f,
+        section: 'exception' as const,
+        rank,
+        reason: reasons.join('; '),
+        kind: EXCEPTION_KINDS[rank],
+        until: 0,
+      };
     }
     const until = meetingsUntilDue(f);
     if (until === 0) {
       const reason = `${meetings(f.meetingsSinceReview)} since the last review; ${cadenceWords(f)}`;
-      return { f, section: 'due' as const, rank: f.interval - f.meetingsSinceReview, reason, kind: 'cadence' as const, until };
+      return {
+        f,
+        section: 'due' as const,
+        rank: f.interval - f.meetingsSinceReview,
+        reason,
+        kind: 'cadence' as const,
+        until,
+      };
     }
     // "In N meetings" as every page says it (reviewWhen), counting this meeting as the first.
-    return { f, section: 'consent' as const, rank: 0, reason: `Next review ${reviewWhen(until)}, counting this one; ${cadenceWords(f)}`, kind: 'scheduled' as const, until };
+    return {
+      f,
+      section: 'consent' as const,
+      rank: 0,
+      reason: `Next review ${reviewWhen(until)}, counting this one; ${cadenceWords(f)}`,
+      kind: 'scheduled' as const,
+      until,
+    };
   });
   const order: Record<AgendaSection, number> = { exception: 0, due: 1, consent: 2 };
-  ranked.sort((a, b) => order[a.section] - order[b.section] || a.rank - b.rank || a.f.name.localeCompare(b.f.name) || a.f.projectId - b.f.projectId);
-  return ranked.map((r, i) => ({ projectId: r.f.projectId, section: r.section, reason: r.reason, position: i + 1, kind: r.kind, meetingsUntil: r.until }));
+  ranked.sort(
+    (a, b) =>
+      order[a.section] - order[b.section] ||
+      a.rank - b.rank ||
+      a.f.name.localeCompare(b.f.name) ||
+      a.f.projectId - b.f.projectId,
+  );
+  return ranked.map((r, i) => ({
+    projectId: r.f.projectId,
+    section: r.section,
+    reason: r.reason,
+    position: i + 1,
+    kind: r.kind,
+    meetingsUntil: r.until,
+  }));
 }
 
 /**
@@ -146,6 +196,10 @@ export function isDiscussed(item: { section: AgendaSection; pulled: boolean }): 
 
 /** The first line of a status summary, for the consent agenda's one-line entries. */
 export function oneLine(text: string, max = 140): string {
-  const line = text.split(/\r?\n/).find((l) => l.trim())?.trim() ?? '';
+  const line =
+    text
+      .split(/\r?\n/)
+      .find((l) => l.trim())
+      ?.trim() ?? '';
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

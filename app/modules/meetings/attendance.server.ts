@@ -16,8 +16,16 @@ export interface Attendance {
   members: { id: number; name: string; attended: boolean }[];
 }
 
-export async function loadAttendance(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<Attendance | null> {
-  const meeting = await db.selectFrom('meetings').select('attendance_recorded_at').where('id', '=', meetingId).where('forum_id', '=', forumId).executeTakeFirst();
+export async function loadAttendance(
+  db: Executor,
+  { forumId, meetingId }: { forumId: number; meetingId: number },
+): Promise<Attendance | null> {
+  const meeting = await db
+    .selectFrom('meetings')
+    .select('attendance_recorded_at')
+    .where('id', '=', meetingId)
+    .where('forum_id', '=', forumId)
+    .executeTakeFirst();
   if (!meeting) return null;
   const recorded = meeting.attendance_recorded_at !== null;
   const [members, stored] = await Promise.all([
@@ -47,21 +55,45 @@ export async function loadAttendance(db: Executor, { forumId, meetingId }: { for
 /** The chair records who attended a meeting that has started (or closed): only members of the forum can be ticked. */
 export async function recordAttendance(
   db: Executor,
-  { forumId, meetingId, actorId, userIds, request, now = new Date() }: { forumId: number; meetingId: number; actorId: number; userIds: number[]; request?: Request; now?: Date },
+  {
+    forumId,
+    meetingId,
+    actorId,
+    userIds,
+    request,
+    now = new Date(),
+  }: { forumId: number; meetingId: number; actorId: number; userIds: number[]; request?: Request; now?: Date },
 ): Promise<Outcome<{ attendees: number }>> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
     if (!meeting) return refuse(404, 'Meeting not found');
-    if (meeting.state === 'planned' || meeting.state === 'skipped') return refuse(409, 'Attendance is recorded once the meeting has started.');
+    if (meeting.state === 'planned' || meeting.state === 'skipped')
+      return refuse(409, 'Attendance is recorded once the meeting has started.');
     const ids = [...new Set(userIds)];
     const members = ids.length
-      ? await trx.selectFrom('memberships').select('user_id').where('forum_id', '=', forumId).where('user_id', 'in', ids).execute()
+      ? await trx
+          .selectFrom('memberships')
+          .select('user_id')
+          .where('forum_id', '=', forumId)
+          .where('user_id', 'in', ids)
+          .execute()
       : [];
     if (members.length !== ids.length) return refuse(400, 'Choose members of this forum.', 'attendees');
     await trx.deleteFrom('meeting_attendance').where('meeting_id', '=', meeting.id).execute();
-    if (ids.length) await trx.insertInto('meeting_attendance').values(ids.map((user_id) => ({ meeting_id: meeting.id, user_id }))).execute();
+    if (ids.length)
+      await trx
+        .insertInto('meeting_attendance')
+        .values(ids.map((user_id) => ({ meeting_id: meeting.id, user_id })))
+        .execute();
     await trx.updateTable('meetings').set({ attendance_recorded_at: now }).where('id', '=', meeting.id).execute();
-    await writeAudit(trx, { userId: actorId, forumId, action: 'meeting.attendance', target: `meeting:${meeting.id}`, detail: { attendees: ids }, request });
+    await writeAudit(trx, {
+      userId: actorId,
+      forumId,
+      action: 'meeting.attendance',
+      target: `meeting:${meeting.id}`,
+      detail: { attendees: ids },
+      request,
+    });
     return done({ attendees: ids.length });
   });
 }
@@ -69,13 +101,26 @@ export async function recordAttendance(
 /** The chair writes the meeting's notes (Markdown), before, during or after it. */
 export async function saveMeetingNotes(
   db: Executor,
-  { forumId, meetingId, actorId, notes, request }: { forumId: number; meetingId: number; actorId: number; notes: string; request?: Request },
+  {
+    forumId,
+    meetingId,
+    actorId,
+    notes,
+    request,
+  }: { forumId: number; meetingId: number; actorId: number; notes: string; request?: Request },
 ): Promise<Outcome> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
     if (!meeting) return refuse(404, 'Meeting not found');
     await trx.updateTable('meetings').set({ notes }).where('id', '=', meeting.id).execute();
-    await writeAudit(trx, { userId: actorId, forumId, action: 'meeting.notes', target: `meeting:${meeting.id}`, detail: { length: notes.length }, request });
+    await writeAudit(trx, {
+      userId: actorId,
+      forumId,
+      action: 'meeting.notes',
+      target: `meeting:${meeting.id}`,
+      detail: { length: notes.length },
+      request,
+    });
     return done(undefined);
   });
 }

@@ -42,12 +42,23 @@ export function meetingEvent(m: FeedMeeting, origin: string): CalendarEvent {
 }
 
 /** Meetings of the given forums from `since` on, with what an event needs (one query). */
-export async function listFeedMeetings(db: Executor, { forumIds, since }: { forumIds: number[]; since: Date }): Promise<FeedMeeting[]> {
+export async function listFeedMeetings(
+  db: Executor,
+  { forumIds, since }: { forumIds: number[]; since: Date },
+): Promise<FeedMeeting[]> {
   if (forumIds.length === 0) return [];
   return db
     .selectFrom('meetings as m')
     .innerJoin('forums as f', 'f.id', 'm.forum_id')
-    .select(['m.id', 'm.scheduled_at as scheduledAt', 'm.state', 'm.skip_reason as skipReason', 'm.sequence', 'f.slug as forumSlug', 'f.name as forumName'])
+    .select([
+      'm.id',
+      'm.scheduled_at as scheduledAt',
+      'm.state',
+      'm.skip_reason as skipReason',
+      'm.sequence',
+      'f.slug as forumSlug',
+      'f.name as forumName',
+    ])
     .where('m.forum_id', 'in', forumIds)
     .where('m.scheduled_at', '>=', since)
     .orderBy('m.scheduled_at')
@@ -62,7 +73,10 @@ export const CalendarTokenParamSchema = z
   .refine((v) => TOKEN_PATTERN.test(v));
 
 /** The personal feed behind a secret, or null (unknown, revoked or replaced secret; deactivated user). */
-export async function personalCalendar(db: Executor, { token, origin, now = new Date() }: { token: string; origin: string; now?: Date }): Promise<string | null> {
+export async function personalCalendar(
+  db: Executor,
+  { token, origin, now = new Date() }: { token: string; origin: string; now?: Date },
+): Promise<string | null> {
   const user = await db
     .selectFrom('calendar_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
@@ -78,30 +92,49 @@ export async function personalCalendar(db: Executor, { token, origin, now = new 
     .where('ms.user_id', '=', user.id)
     .where('f.archived', '=', false)
     .execute();
-  const meetings = await listFeedMeetings(db, { forumIds: forums.map((f) => f.id), since: new Date(now.getTime() - CALENDAR_HISTORY_DAYS * 86_400_000) });
-  return buildCalendar({ name: `Inspection Forum meetings (${user.name})`, now, events: meetings.map((m) => meetingEvent(m, origin)) });
+  const meetings = await listFeedMeetings(db, {
+    forumIds: forums.map((f) => f.id),
+    since: new Date(now.getTime() - CALENDAR_HISTORY_DAYS * 86_400_000),
+  });
+  return buildCalendar({
+    name: `Inspection Forum meetings (${user.name})`,
+    now,
+    events: meetings.map((m) => meetingEvent(m, origin)),
+  });
 }
 
 /** When the user's feed secret was made, or null without one. */
 export async function calendarTokenCreatedAt(db: Executor, userId: number): Promise<Date | null> {
-  const row = await db.selectFrom('calendar_tokens').select('created_at').where('user_id', '=', userId).executeTakeFirst();
+  const row = await db
+    .selectFrom('calendar_tokens')
+    .select('created_at')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return row?.created_at ?? null;
 }
 
 /** A new secret for the user's feed, replacing any earlier one (whose URL stops working at once). */
-export async function issueCalendarToken(db: Executor, { userId, request }: { userId: number; request?: Request }): Promise<string> {
+export async function issueCalendarToken(
+  db: Executor,
+  { userId, request }: { userId: number; request?: Request },
+): Promise<string> {
   const token = crypto.randomBytes(32).toString('base64url');
   const values = { user_id: userId, token_hash: hashToken(token), created_at: new Date() };
   await db
     .insertInto('calendar_tokens')
     .values(values)
-    .onConflict((oc) => oc.column('user_id').doUpdateSet({ token_hash: values.token_hash, created_at: values.created_at }))
+    .onConflict((oc) =>
+      oc.column('user_id').doUpdateSet({ token_hash: values.token_hash, created_at: values.created_at }),
+    )
     .execute();
   await writeAudit(db, { userId, action: 'calendar.token_issue', target: `user:${userId}`, request });
   return token;
 }
 
-export async function revokeCalendarToken(db: Executor, { userId, request }: { userId: number; request?: Request }): Promise<boolean> {
+export async function revokeCalendarToken(
+  db: Executor,
+  { userId, request }: { userId: number; request?: Request },
+): Promise<boolean> {
   const result = await db.deleteFrom('calendar_tokens').where('user_id', '=', userId).executeTakeFirst();
   const revoked = Number(result.numDeletedRows) > 0;
   if (revoked) await writeAudit(db, { userId, action: 'calendar.token_revoke', target: `user:${userId}`, request });

@@ -1,6 +1,11 @@
 import type { HealthValue, LevelValue, MeetingState } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
-import { oversightPreview, oversightWriter, type OversightInput, type OversightRecorder } from '~/modules/oversight/oversight.server';
+import {
+  oversightPreview,
+  oversightWriter,
+  type OversightInput,
+  type OversightRecorder,
+} from '~/modules/oversight/oversight.server';
 import type { EngineEvent, OversightState } from '~/oversight';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { done, refuse, type Outcome } from './meetings';
@@ -17,9 +22,16 @@ export function missedStatusRule(
   meeting: { scheduledAt: Date; state: MeetingState; deadlineHours: number; startedAt: Date | null },
   now: Date = new Date(),
 ): { deadline: Date; missedScored: boolean } {
-  const { deadline } = statusCycle({ scheduledAt: meeting.scheduledAt, state: meeting.state, deadlineHours: meeting.deadlineHours });
+  const { deadline } = statusCycle({
+    scheduledAt: meeting.scheduledAt,
+    state: meeting.state,
+    deadlineHours: meeting.deadlineHours,
+  });
   // A skipped meeting scores nothing, whenever its time was (docs/decisions/013).
-  return { deadline, missedScored: meeting.state !== 'skipped' && (meeting.startedAt ?? now).getTime() >= deadline.getTime() };
+  return {
+    deadline,
+    missedScored: meeting.state !== 'skipped' && (meeting.startedAt ?? now).getTime() >= deadline.getTime(),
+  };
 }
 
 export interface LevelChange {
@@ -53,7 +65,13 @@ export interface CloseSummary {
  */
 async function runClose(
   trx: Executor,
-  { forumId, meeting, recorder, write, now }: { forumId: number; meeting: LockedMeeting; recorder: OversightRecorder; write: boolean; now: Date },
+  {
+    forumId,
+    meeting,
+    recorder,
+    write,
+    now,
+  }: { forumId: number; meeting: LockedMeeting; recorder: OversightRecorder; write: boolean; now: Date },
 ): Promise<CloseSummary> {
   const [projects, timing] = await Promise.all([
     selectProjectsForClose(trx, { forumId, meeting })
@@ -68,17 +86,47 @@ async function runClose(
   ]);
   // A status is missed only once its deadline has passed (docs/decisions/007): posting closes when the meeting
   // starts, so a meeting started before the deadline scores no missing status, whenever it closes.
-  const { deadline, missedScored } = missedStatusRule({ scheduledAt: meeting.scheduledAt, state: meeting.state, deadlineHours: timing.deadlineHours, startedAt: timing.startedAt }, now);
+  const { deadline, missedScored } = missedStatusRule(
+    {
+      scheduledAt: meeting.scheduledAt,
+      state: meeting.state,
+      deadlineHours: timing.deadlineHours,
+      startedAt: timing.startedAt,
+    },
+    now,
+  );
 
-  const summary: CloseSummary = { reviews: 0, missed: 0, spillovers: 0, accepted: 0, levelChanges: [], verdicts: [], missedProjects: [], notScored: [], deadline: deadline.toISOString() };
+  const summary: CloseSummary = {
+    reviews: 0,
+    missed: 0,
+    spillovers: 0,
+    accepted: 0,
+    levelChanges: [],
+    verdicts: [],
+    missedProjects: [],
+    notScored: [],
+    deadline: deadline.toISOString(),
+  };
   const names = new Map(projects.map((p) => [p.id, p.name]));
   const noteChanges = (projectId: number, states: OversightState[]) => {
     for (const s of states) {
-      if (s.changed) summary.levelChanges.push({ projectId, project: names.get(projectId) ?? '', from: s.previousLevel, to: s.level, explanation: s.explanation });
+      if (s.changed)
+        summary.levelChanges.push({
+          projectId,
+          project: names.get(projectId) ?? '',
+          from: s.previousLevel,
+          to: s.level,
+          explanation: s.explanation,
+        });
     }
   };
   // Reviews are the reviewer's; missed statuses and spill-overs are the engine's (no actor).
-  const event = (e: EngineEvent, actor: number | null = null): OversightInput => ({ event: e, actorId: actor, meetingId: meeting.id, occurredAt: now });
+  const event = (e: EngineEvent, actor: number | null = null): OversightInput => ({
+    event: e,
+    actorId: actor,
+    meetingId: meeting.id,
+    occurredAt: now,
+  });
   const hardMisses = new Map<number, Set<number>>(); // owner → projects with a hard miss
 
   for (const p of projects) {
@@ -103,7 +151,8 @@ async function runClose(
     }
     const states = await recorder.record({ projectId: p.id, inputs });
     noteChanges(p.id, states);
-    if (states.some((s) => s.eventClass === 'HARD_MISS')) hardMisses.set(p.ownerId, (hardMisses.get(p.ownerId) ?? new Set()).add(p.id));
+    if (states.some((s) => s.eventClass === 'HARD_MISS'))
+      hardMisses.set(p.ownerId, (hardMisses.get(p.ownerId) ?? new Set()).add(p.id));
   }
 
   // Honesty spill-over: the owner's other Trusted projects drop to Light, and their Light projects restart
@@ -125,7 +174,10 @@ async function runClose(
       names.set(other.id, other.name);
       // The explanation names the project(s) whose hard miss caused it.
       const cause = [...(hardMisses.get(other.ownerId) ?? [])].map((id) => names.get(id) ?? '').join(' and ');
-      noteChanges(other.id, await recorder.record({ projectId: other.id, inputs: [event({ type: 'spillover', project: cause })] }));
+      noteChanges(
+        other.id,
+        await recorder.record({ projectId: other.id, inputs: [event({ type: 'spillover', project: cause })] }),
+      );
       summary.spillovers += 1;
     }
   }
@@ -141,17 +193,28 @@ async function runClose(
  */
 export async function closeMeeting(
   db: Executor,
-  { forumId, meetingId, actorId, request, now = new Date() }: { forumId: number; meetingId: number; actorId: number; request?: Request; now?: Date },
+  {
+    forumId,
+    meetingId,
+    actorId,
+    request,
+    now = new Date(),
+  }: { forumId: number; meetingId: number; actorId: number; request?: Request; now?: Date },
 ): Promise<Outcome<{ applied: boolean; summary: CloseSummary | null }>> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
     if (!meeting) return refuse(404, 'Meeting not found');
     if (meeting.state === 'closed') return done({ applied: false, summary: null });
     // A skipped meeting is never an engine event (docs/decisions/013): it never closes, so it never scores.
-    if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held, so it cannot close.');
+    if (meeting.state === 'skipped')
+      return refuse(409, 'This meeting was skipped: it is not held, so it cannot close.');
     if (meeting.state !== 'in_progress') return refuse(409, 'Start the meeting before closing it.');
     const summary = await runClose(trx, { forumId, meeting, recorder: oversightWriter(trx), write: true, now });
-    await trx.updateTable('meetings').set({ state: 'closed', closed_at: now, closed_by: actorId }).where('id', '=', meeting.id).execute();
+    await trx
+      .updateTable('meetings')
+      .set({ state: 'closed', closed_at: now, closed_by: actorId })
+      .where('id', '=', meeting.id)
+      .execute();
     // The digest is written with the close: it exists exactly when the close committed (decision 014).
     await enqueueMeetingDigest(trx, { forumId, meetingId: meeting.id, summary });
     // The schedule stays planned ahead: the meeting after this one exists before anyone looks for it.
@@ -161,7 +224,13 @@ export async function closeMeeting(
       forumId,
       action: 'meeting.close',
       target: `meeting:${meeting.id}`,
-      detail: { reviews: summary.reviews, missed: summary.missed, spillovers: summary.spillovers, accepted: summary.accepted, levelChanges: summary.levelChanges.length },
+      detail: {
+        reviews: summary.reviews,
+        missed: summary.missed,
+        spillovers: summary.spillovers,
+        accepted: summary.accepted,
+        levelChanges: summary.levelChanges.length,
+      },
       request,
     });
     return done({ applied: true, summary });
@@ -180,7 +249,8 @@ export async function previewClose(
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
     if (!meeting) return refuse(404, 'Meeting not found');
     if (meeting.state === 'closed') return done(null);
-    if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held, so it cannot close.');
+    if (meeting.state === 'skipped')
+      return refuse(409, 'This meeting was skipped: it is not held, so it cannot close.');
     if (meeting.state !== 'in_progress') return refuse(409, 'Start the meeting before closing it.');
     return done(await runClose(trx, { forumId, meeting, recorder: oversightPreview(trx), write: false, now }));
   });

@@ -59,7 +59,8 @@ const isHardMiss = (states: OversightState[]) => states.some((s) => s.eventClass
 export function previewConsequences(projects: readonly CloseFacts[]): Map<number, Consequence[]> {
   // Every project as the close leaves it before the spill-over, with the verdicts recorded so far.
   const recorded = new Map(projects.map((p) => [p.id, stepOversight(p.id, p, closeInputs(p, p.verdict)).states]));
-  const hardMissesOf = (ownerId: number, except: number) => projects.filter((o) => o.ownerId === ownerId && o.id !== except && isHardMiss(recorded.get(o.id) ?? []));
+  const hardMissesOf = (ownerId: number, except: number) =>
+    projects.filter((o) => o.ownerId === ownerId && o.id !== except && isHardMiss(recorded.get(o.id) ?? []));
   const levelAfter = (p: CloseFacts) => recorded.get(p.id)?.at(-1)?.level ?? p.oversight_level;
 
   const out = new Map<number, Consequence[]>();
@@ -78,7 +79,9 @@ export function previewConsequences(projects: readonly CloseFacts[]): Map<number
           const level = last?.level ?? p.oversight_level;
           if (level === 'trusted' || level === 'light') {
             const row = last ? { ...p, oversight_state: last, oversight_level: level } : p;
-            const spilled = stepOversight(p.id, row, [{ event: { type: 'spillover', project: otherHardMisses.map((o) => o.name).join(' and ') } }]).states;
+            const spilled = stepOversight(p.id, row, [
+              { event: { type: 'spillover', project: otherHardMisses.map((o) => o.name).join(' and ') } },
+            ]).states;
             states.push(...spilled);
             steps.push(...spilled.map((s) => s.explanation));
           }
@@ -90,12 +93,15 @@ export function previewConsequences(projects: readonly CloseFacts[]): Map<number
           for (const o of projects) {
             if (o.ownerId !== p.ownerId || o.id === p.id || isHardMiss(recorded.get(o.id) ?? [])) continue;
             // Trusted when the close reaches the spill-over, and Trusted now (else the close shows no change).
-            if (!o.archived && levelAfter(o) === 'trusted' && o.oversight_level === 'trusted') spillover.push({ projectId: o.id, project: o.name, from: 'trusted', to: 'light' });
+            if (!o.archived && levelAfter(o) === 'trusted' && o.oversight_level === 'trusted')
+              spillover.push({ projectId: o.id, project: o.name, from: 'trusted', to: 'light' });
           }
         }
         const head = `${capitalised(healthWords(verdict))} against the owner's ${healthWords(p.selfReport)}`;
         const missed = p.hasStatus ? '' : ' (with the status not posted counted first)';
-        const others = spillover.map((s) => `${p.owner}'s other ${levelLabel(s.from)} project ${s.project} → ${levelLabel(s.to)}`);
+        const others = spillover.map(
+          (s) => `${p.owner}'s other ${levelLabel(s.from)} project ${s.project} → ${levelLabel(s.to)}`,
+        );
         const text = `${head}${missed}: ${steps.join('; then ')}${others.length ? `; and ${others.join(', and ')}` : ''}`;
         return { verdict, from: p.oversight_level, to, spillover, text };
       }),
@@ -105,11 +111,20 @@ export function previewConsequences(projects: readonly CloseFacts[]): Map<number
 }
 
 /** The projects of a meeting in progress as the close will find them (one query), and the preview for its discussed items. */
-export async function loadVerdictConsequences(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<Record<number, Consequence[]>> {
+export async function loadVerdictConsequences(
+  db: Executor,
+  { forumId, meetingId }: { forumId: number; meetingId: number },
+): Promise<Record<number, Consequence[]>> {
   const meeting = await db
     .selectFrom('meetings as m')
     .innerJoin('forums as f', 'f.id', 'm.forum_id')
-    .select(['m.id', 'm.scheduled_at as scheduledAt', 'm.state', 'm.started_at as startedAt', 'f.status_deadline_hours as deadlineHours'])
+    .select([
+      'm.id',
+      'm.scheduled_at as scheduledAt',
+      'm.state',
+      'm.started_at as startedAt',
+      'f.status_deadline_hours as deadlineHours',
+    ])
     .where('m.id', '=', meetingId)
     .where('m.forum_id', '=', forumId)
     .executeTakeFirst();
@@ -119,7 +134,16 @@ export async function loadVerdictConsequences(db: Executor, { forumId, meetingId
   const rows = await selectProjectsForClose(db, { forumId, meeting })
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
-    .select(['p.archived', 'o.name as owner', 'p.oversight_state', 'p.oversight_event_count', 'p.oversight_level', 'p.oversight_class_counts', 'f.policy', 'f.policy_version'])
+    .select([
+      'p.archived',
+      'o.name as owner',
+      'p.oversight_state',
+      'p.oversight_event_count',
+      'p.oversight_level',
+      'p.oversight_class_counts',
+      'f.policy',
+      'f.policy_version',
+    ])
     .execute();
   const facts: CloseFacts[] = rows.map(({ section, pulled, ...r }) => ({
     ...r,

@@ -16,8 +16,22 @@ export interface CalendarEvent {
 
 const STATUS = { CONFIRMED: ICalEventStatus.CONFIRMED, CANCELLED: ICalEventStatus.CANCELLED } as const;
 
-export function buildCalendar({ name, timeZone, events, now }: { name: string; timeZone?: string; events: CalendarEvent[]; now: Date }): string {
-  const calendar = ical({ name, prodId: { company: 'Inspection Forum', product: 'Meetings', language: 'EN' }, method: ICalCalendarMethod.PUBLISH });
+export function buildCalendar({
+  name,
+  timeZone,
+  events,
+  now,
+}: {
+  name: string;
+  timeZone?: string;
+  events: CalendarEvent[];
+  now: Date;
+}): string {
+  const calendar = ical({
+    name,
+    prodId: { company: 'Inspection Forum', product: 'Meetings', language: 'EN' },
+    method: ICalCalendarMethod.PUBLISH,
+  });
   // Times are written in UTC; the zone tells calendar apps how the forum sees them.
   if (timeZone) calendar.x([['X-WR-TIMEZONE', timeZone]]);
   for (const e of events) {

@@ -11,7 +11,11 @@ import { zonedTimeToUtc } from './schedule';
 // reads or writes oversight state, and a skipped meeting can never start or close, so it never scores anything.
 
 const notPlanned = (state: string) =>
-  state === 'skipped' ? 'This meeting is already skipped.' : state === 'closed' ? 'This meeting is closed.' : 'This meeting has already started.';
+  state === 'skipped'
+    ? 'This meeting is already skipped.'
+    : state === 'closed'
+      ? 'This meeting is closed.'
+      : 'This meeting has already started.';
 
 /**
  * The chair skips a planned meeting with a reason. No MISSED is recorded and no level changes (a skipped meeting is
@@ -73,7 +77,14 @@ export async function skipMeeting(
         .set({ meeting_id: next.id })
         .where('s.meeting_id', '=', meeting.id)
         .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('status_updates as n').select('n.id').whereRef('n.project_id', '=', 's.project_id').where('n.meeting_id', '=', next.id))),
+          not(
+            exists(
+              selectFrom('status_updates as n')
+                .select('n.id')
+                .whereRef('n.project_id', '=', 's.project_id')
+                .where('n.meeting_id', '=', next.id),
+            ),
+          ),
         )
         .executeTakeFirst();
       rolledStatuses = Number(rolled.numUpdatedRows);
@@ -84,7 +95,14 @@ export async function skipMeeting(
         .where('a.meeting_id', '=', meeting.id)
         .where((w) => w.or([w('a.requested_by', 'is not', null), w('a.pulled', '=', true)]))
         .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('agenda_items as n').select('n.id').whereRef('n.project_id', '=', 'a.project_id').where('n.meeting_id', '=', next.id))),
+          not(
+            exists(
+              selectFrom('agenda_items as n')
+                .select('n.id')
+                .whereRef('n.project_id', '=', 'a.project_id')
+                .where('n.meeting_id', '=', next.id),
+            ),
+          ),
         )
         .execute();
     }
@@ -139,23 +157,46 @@ export async function moveMeeting(
     });
     if (!meeting) return refuse(404, 'Meeting not found');
     if (meeting.state !== 'planned') return refuse(409, notPlanned(meeting.state));
-    const { time_zone: timeZone } = await trx.selectFrom('forums').select('time_zone').where('id', '=', forumId).executeTakeFirstOrThrow();
+    const { time_zone: timeZone } = await trx
+      .selectFrom('forums')
+      .select('time_zone')
+      .where('id', '=', forumId)
+      .executeTakeFirstOrThrow();
     const [year, month, day] = date.split('-').map(Number);
     const [hour, minute] = time.split(':').map(Number);
     const at = zonedTimeToUtc({ year, month, day }, { hour, minute }, timeZone);
-    if (at.getTime() === meeting.scheduledAt.getTime()) return refuse(400, 'The meeting is already at that time.', 'date');
+    if (at.getTime() === meeting.scheduledAt.getTime())
+      return refuse(400, 'The meeting is already at that time.', 'date');
     if (at.getTime() <= now.getTime()) return refuse(400, 'Choose a time that has not passed yet.', 'date');
-    const others = trx.selectFrom('meetings').select(['scheduled_at as scheduledAt', 'state']).where('forum_id', '=', forumId).where('id', '!=', meeting.id);
+    const others = trx
+      .selectFrom('meetings')
+      .select(['scheduled_at as scheduledAt', 'state'])
+      .where('forum_id', '=', forumId)
+      .where('id', '!=', meeting.id);
     const [sameDay, before, after] = await Promise.all([
       others
         .where(sql<string>`(scheduled_at at time zone ${timeZone})::date`, '=', sql<string>`${date}::date`)
         .limit(1)
         .executeTakeFirst(),
-      others.where('state', '!=', 'skipped').where('scheduled_at', '<', meeting.scheduledAt).orderBy('scheduled_at', 'desc').limit(1).executeTakeFirst(),
-      others.where('state', '!=', 'skipped').where('scheduled_at', '>', meeting.scheduledAt).orderBy('scheduled_at').limit(1).executeTakeFirst(),
+      others
+        .where('state', '!=', 'skipped')
+        .where('scheduled_at', '<', meeting.scheduledAt)
+        .orderBy('scheduled_at', 'desc')
+        .limit(1)
+        .executeTakeFirst(),
+      others
+        .where('state', '!=', 'skipped')
+        .where('scheduled_at', '>', meeting.scheduledAt)
+        .orderBy('scheduled_at')
+        .limit(1)
+        .executeTakeFirst(),
     ]);
     if (sameDay)
-      return refuse(400, `Another meeting of this forum is on that day (${formatDateTime(sameDay.scheduledAt, timeZone)}). Choose another day.`, 'date');
+      return refuse(
+        400,
+        `Another meeting of this forum is on that day (${formatDateTime(sameDay.scheduledAt, timeZone)}). Choose another day.`,
+        'date',
+      );
     if ((before && at <= before.scheduledAt) || (after && at >= after.scheduledAt)) {
       const range = [
         before ? `after ${formatDateTime(before.scheduledAt, timeZone)}` : null,
@@ -163,7 +204,11 @@ export async function moveMeeting(
       ]
         .filter(Boolean)
         .join(' and ');
-      return refuse(400, `Choose a time ${range} (the meetings next to this one), or skip this meeting instead.`, 'date');
+      return refuse(
+        400,
+        `Choose a time ${range} (the meetings next to this one), or skip this meeting instead.`,
+        'date',
+      );
     }
     const moved = await trx
       .updateTable('meetings')

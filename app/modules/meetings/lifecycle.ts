@@ -19,15 +19,23 @@ export const MoveMeetingSchema = z.strictObject({
   intent: z.literal('move'),
   /** The new day and time, on the forum's clock (its time zone). */
   date: dateSchema(),
-  time: z.string({ error: 'Enter a time as HH:MM' }).regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time as HH:MM (24-hour)'),
+  time: z
+    .string({ error: 'Enter a time as HH:MM' })
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Enter a time as HH:MM (24-hour)'),
 });
 
-export const MeetingLifecycleSchema = z.discriminatedUnion('intent', [SkipMeetingSchema, MoveMeetingSchema], { error: 'Unknown action' });
+export const MeetingLifecycleSchema = z.discriminatedUnion('intent', [SkipMeetingSchema, MoveMeetingSchema], {
+  error: 'Unknown action',
+});
 export type MeetingLifecycleAction = z.infer<typeof MeetingLifecycleSchema>;
 
 export const NOTES_MAX = 50_000;
 
-const userId = z.coerce.number({ error: 'Choose members of this forum' }).int('Choose members of this forum').positive('Choose members of this forum').max(2 ** 53 - 1);
+const userId = z.coerce
+  .number({ error: 'Choose members of this forum' })
+  .int('Choose members of this forum')
+  .positive('Choose members of this forum')
+  .max(2 ** 53 - 1);
 
 /** Who attended: the ticked members (checkboxes named `attendees`, read with getAll). */
 export const AttendanceSchema = z.strictObject({
@@ -46,11 +54,19 @@ export const NotesSchema = z.strictObject({
 });
 
 /** The chair's forms on the meeting page: move, skip, attendance and notes. */
-export const ChairMeetingSchema = z.discriminatedUnion('intent', [SkipMeetingSchema, MoveMeetingSchema, AttendanceSchema, NotesSchema], { error: 'Unknown action' });
+export const ChairMeetingSchema = z.discriminatedUnion(
+  'intent',
+  [SkipMeetingSchema, MoveMeetingSchema, AttendanceSchema, NotesSchema],
+  { error: 'Unknown action' },
+);
 export type ChairMeetingAction = z.infer<typeof ChairMeetingSchema>;
 export const CHAIR_MEETING_INTENTS: readonly string[] = ['skip', 'move', 'attendance', 'notes'];
 
 /** The account page's calendar-link forms: make (or remake) the secret link, or turn it off. */
-export const CalendarTokenSchema = z.discriminatedUnion('intent', [z.strictObject({ intent: z.literal('calendar-issue') }), z.strictObject({ intent: z.literal('calendar-revoke') })], {
-  error: 'Unknown action',
-});
+export const CalendarTokenSchema = z.discriminatedUnion(
+  'intent',
+  [z.strictObject({ intent: z.literal('calendar-issue') }), z.strictObject({ intent: z.literal('calendar-revoke') })],
+  {
+    error: 'Unknown action',
+  },
+);

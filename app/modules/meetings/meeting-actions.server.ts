@@ -2,7 +2,13 @@ import { json } from '@remix-run/node';
 import type { Executor } from '~/utils/db.server';
 import type { FormResult } from '~/utils/forms';
 import { invariantResponse } from '~/utils/http.server';
-import { pullAgendaItem, putBackAgendaItem, requestForNextMeeting, startMeeting, type EarlyStart } from './agenda.server';
+import {
+  pullAgendaItem,
+  putBackAgendaItem,
+  requestForNextMeeting,
+  startMeeting,
+  type EarlyStart,
+} from './agenda.server';
 import { closeMeeting, previewClose, type CloseSummary } from './close.server';
 import { overrideInMeeting } from './meeting-override.server';
 import { done, IdParamSchema, type MeetingAction, type Outcome, type Refusal, type ReviewConflict } from './meetings';
@@ -24,14 +30,21 @@ export type MeetingConfirmation = { intent: 'start'; early: EarlyStart } | { int
  */
 export async function runMeetingAction(
   db: Executor,
-  { forumId, meetingId, actorId, action, request }: { forumId: number; meetingId: number; actorId: number; action: MeetingAction; request: Request },
+  {
+    forumId,
+    meetingId,
+    actorId,
+    action,
+    request,
+  }: { forumId: number; meetingId: number; actorId: number; action: MeetingAction; request: Request },
 ): Promise<Outcome<{ anchor: string } | { confirm: MeetingConfirmation }>> {
   const base = { forumId, meetingId, actorId, request };
   const then = (result: Outcome<unknown>, anchor: string) => (result.ok ? done({ anchor }) : result);
   switch (action.intent) {
     case 'start': {
       const started = await startMeeting(db, { ...base, confirmed: action.confirm === 'yes' });
-      if (started.ok && !started.value.started) return done({ confirm: { intent: 'start', early: started.value.early } });
+      if (started.ok && !started.value.started)
+        return done({ confirm: { intent: 'start', early: started.value.early } });
       return then(started, 'agenda');
     }
     case 'close': {
@@ -46,16 +59,45 @@ export async function runMeetingAction(
     case 'pull':
       return then(await pullAgendaItem(db, { ...base, projectId: action.projectId }), `item-${action.projectId}`);
     case 'request':
-      return then(await requestForNextMeeting(db, { ...base, projectId: action.projectId }), `item-${action.projectId}`);
+      return then(
+        await requestForNextMeeting(db, { ...base, projectId: action.projectId }),
+        `item-${action.projectId}`,
+      );
     case 'action-item':
-      return then(await addActionItem(db, { ...base, projectId: action.projectId, text: action.text, assigneeId: action.assigneeId, dueDate: action.dueDate }), `item-${action.projectId}`);
+      return then(
+        await addActionItem(db, {
+          ...base,
+          projectId: action.projectId,
+          text: action.text,
+          assigneeId: action.assigneeId,
+          dueDate: action.dueDate,
+        }),
+        `item-${action.projectId}`,
+      );
     case 'review':
       // The item stays in view with a "saved" note and a link to the next one.
-      return then(await recordReview(db, { ...base, projectId: action.projectId, verdict: action.verdict, feedback: action.feedback, version: action.version }), `saved-${action.projectId}`);
+      return then(
+        await recordReview(db, {
+          ...base,
+          projectId: action.projectId,
+          verdict: action.verdict,
+          feedback: action.feedback,
+          version: action.version,
+        }),
+        `saved-${action.projectId}`,
+      );
     case 'put-back':
       return then(await putBackAgendaItem(db, { ...base, projectId: action.projectId }), 'consent-agenda');
     case 'override':
-      return then(await overrideInMeeting(db, { ...base, projectId: action.projectId, level: action.level, reason: action.reason }), `item-${action.projectId}`);
+      return then(
+        await overrideInMeeting(db, {
+          ...base,
+          projectId: action.projectId,
+          level: action.level,
+          reason: action.reason,
+        }),
+        `item-${action.projectId}`,
+      );
     default: {
       const never: never = action;
       throw new Error(`Unknown meeting action: ${JSON.stringify(never)}`);
@@ -74,9 +116,21 @@ export interface MeetingActionFailure {
   conflict: ReviewConflict | null;
 }
 
-function failure(values: Record<string, string>, fieldErrors: Record<string, string[]>, formErrors: string[], conflict: ReviewConflict | null = null): MeetingActionFailure {
+function failure(
+  values: Record<string, string>,
+  fieldErrors: Record<string, string[]>,
+  formErrors: string[],
+  conflict: ReviewConflict | null = null,
+): MeetingActionFailure {
   const projectId = Number(values.projectId);
-  return { intent: values.intent ?? null, projectId: Number.isSafeInteger(projectId) && projectId > 0 ? projectId : null, fieldErrors, formErrors, values, conflict };
+  return {
+    intent: values.intent ?? null,
+    projectId: Number.isSafeInteger(projectId) && projectId > 0 ? projectId : null,
+    fieldErrors,
+    formErrors,
+    values,
+    conflict,
+  };
 }
 
 /** 400 with field errors for a bad form. */
@@ -89,5 +143,7 @@ export function invalidFormResponse(parsed: Extract<FormResult<unknown>, { ok: f
 export function refusalResponse(refusal: Refusal, values: Record<string, string>) {
   invariantResponse(refusal.status !== 404, refusal.message);
   const fieldErrors = refusal.field ? { [refusal.field]: [refusal.message] } : {};
-  return json(failure(values, fieldErrors, refusal.field ? [] : [refusal.message], refusal.conflict ?? null), { status: refusal.status });
+  return json(failure(values, fieldErrors, refusal.field ? [] : [refusal.message], refusal.conflict ?? null), {
+    status: refusal.status,
+  });
 }

@@ -19,12 +19,21 @@ export async function overrideInMeeting(
     reason,
     actorId,
     request,
-  }: { forumId: number; meetingId: number; projectId: number; level: LevelValue; reason: string; actorId: number; request?: Request },
+  }: {
+    forumId: number;
+    meetingId: number;
+    projectId: number;
+    level: LevelValue;
+    reason: string;
+    actorId: number;
+    request?: Request;
+  },
 ): Promise<Outcome> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
     if (!meeting) return refuse(404, 'Meeting not found');
-    if (meeting.state !== 'in_progress') return refuse(409, 'Overrides are recorded here while the meeting is in progress.');
+    if (meeting.state !== 'in_progress')
+      return refuse(409, 'Overrides are recorded here while the meeting is in progress.');
     const onAgenda = await trx
       .selectFrom('agenda_items as ai')
       .innerJoin('projects as p', 'p.id', 'ai.project_id')

@@ -39,7 +39,15 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
     .executeTakeFirst();
   if (!meeting) return null;
   // A planned meeting's agenda is the engine's as of now (computed, not stored); a started one's is stored.
-  const planned = meeting.state === 'planned' ? new Map((await planAgenda(db, { id: meeting.id, forumId, scheduledAt: meeting.scheduledAt })).map((e) => [e.projectId, e])) : null;
+  const planned =
+    meeting.state === 'planned'
+      ? new Map(
+          (await planAgenda(db, { id: meeting.id, forumId, scheduledAt: meeting.scheduledAt })).map((e) => [
+            e.projectId,
+            e,
+          ]),
+        )
+      : null;
 
   const [rows, members, levelChanges] = await Promise.all([
     db
@@ -117,7 +125,14 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
     db
       .selectFrom('oversight_events as e')
       .innerJoin('projects as p', 'p.id', 'e.project_id')
-      .select(['e.project_id as projectId', 'p.name as project', 'e.from_level as from', 'e.to_level as to', 'e.explanation', 'e.actor_id as actorId'])
+      .select([
+        'e.project_id as projectId',
+        'p.name as project',
+        'e.from_level as from',
+        'e.to_level as to',
+        'e.explanation',
+        'e.actor_id as actorId',
+      ])
       .where('e.meeting_id', '=', meeting.id)
       .whereRef('e.from_level', '!=', 'e.to_level')
       .orderBy('p.name')
@@ -125,7 +140,8 @@ export async function getMeetingPage(db: Executor, { forumId, meetingId }: { for
       .execute(),
   ]);
 
-  if (planned) rows.sort((a, b) => (planned.get(a.projectId)?.position ?? 0) - (planned.get(b.projectId)?.position ?? 0));
+  if (planned)
+    rows.sort((a, b) => (planned.get(a.projectId)?.position ?? 0) - (planned.get(b.projectId)?.position ?? 0));
   const items = rows.map((r) => {
     const entry = planned?.get(r.projectId);
     // Meetings closed before agendas were stored have reviews only: each is shown as a discussed item.
@@ -183,14 +199,22 @@ export async function loadMeetingView(db: Executor, { forumId, meetingId }: { fo
       .executeTakeFirst(),
   ]);
   // The owners' markdown is rendered for the page of items shown only (pageMeetingView), not for the whole agenda.
-  return { ...page, notesHtml: renderMarkdown(page.meeting.notes), load, comesFirst: firstOpen && firstOpen.id !== page.meeting.id ? firstOpen : null };
+  return {
+    ...page,
+    notesHtml: renderMarkdown(page.meeting.notes),
+    load,
+    comesFirst: firstOpen && firstOpen.id !== page.meeting.id ? firstOpen : null,
+  };
 }
 
 /**
  * The guess at who attended (before the chair records it: attendance.server.ts): members who recorded something in this meeting (started it, pulled or asked
  * for an item, recorded a verdict or an action item, closed it), from the audit log and the reviews.
  */
-export async function listMeetingParticipants(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }): Promise<{ id: number; name: string }[]> {
+export async function listMeetingParticipants(
+  db: Executor,
+  { forumId, meetingId }: { forumId: number; meetingId: number },
+): Promise<{ id: number; name: string }[]> {
   return db
     .selectFrom('users as u')
     .select(['u.id', 'u.name'])
@@ -203,10 +227,27 @@ export async function listMeetingParticipants(db: Executor, { forumId, meetingId
             .whereRef('l.user_id', '=', 'u.id')
             .where('l.forum_id', '=', forumId)
             .where('l.denied', '=', false)
-            .where((w) => w.or([w('l.target', '=', `meeting:${meetingId}`), w(sql`l.detail->>'meetingId'`, '=', String(meetingId))])),
+            .where((w) =>
+              w.or([
+                w('l.target', '=', `meeting:${meetingId}`),
+                w(sql`l.detail->>'meetingId'`, '=', String(meetingId)),
+              ]),
+            ),
         ),
-        eb.exists(eb.selectFrom('reviews as r').select('r.id').whereRef('r.reviewer_id', '=', 'u.id').where('r.meeting_id', '=', meetingId)),
-        eb.exists(eb.selectFrom('meetings as m').select('m.id').whereRef('m.closed_by', '=', 'u.id').where('m.id', '=', meetingId)),
+        eb.exists(
+          eb
+            .selectFrom('reviews as r')
+            .select('r.id')
+            .whereRef('r.reviewer_id', '=', 'u.id')
+            .where('r.meeting_id', '=', meetingId),
+        ),
+        eb.exists(
+          eb
+            .selectFrom('meetings as m')
+            .select('m.id')
+            .whereRef('m.closed_by', '=', 'u.id')
+            .where('m.id', '=', meetingId),
+        ),
       ]),
     )
     .orderBy('u.name')
@@ -229,13 +270,27 @@ export const CONSENT_PAGE_SIZE = 25;
 export function prepareMeetingView(view: MeetingView) {
   const { items, ...rest } = view;
   const discussed = view.hasAgenda
-    ? (['exception', 'due', 'consent'] as const).flatMap((section) => items.filter((i) => i.discussed && i.section === section))
+    ? (['exception', 'due', 'consent'] as const).flatMap((section) =>
+        items.filter((i) => i.discussed && i.section === section),
+      )
     : items.filter((i) => i.discussed);
   const consent = items.filter((i) => !i.discussed);
   return {
     ...rest,
-    discussed: discussed.map((i, n) => ({ ...i, number: n + 1, nextProjectId: discussed[n + 1]?.projectId ?? null, nextProject: discussed[n + 1]?.project ?? null })),
-    consent: consent.map((i) => ({ projectId: i.projectId, project: i.project, owner: i.owner, health: i.health, summary: oneLine(i.summary ?? ''), reason: i.reason })),
+    discussed: discussed.map((i, n) => ({
+      ...i,
+      number: n + 1,
+      nextProjectId: discussed[n + 1]?.projectId ?? null,
+      nextProject: discussed[n + 1]?.project ?? null,
+    })),
+    consent: consent.map((i) => ({
+      projectId: i.projectId,
+      project: i.project,
+      owner: i.owner,
+      health: i.health,
+      summary: oneLine(i.summary ?? ''),
+      reason: i.reason,
+    })),
     counts: {
       exception: discussed.filter((i) => i.section === 'exception').length,
       due: discussed.filter((i) => i.section === 'due').length,
@@ -254,23 +309,43 @@ export function prepareMeetingView(view: MeetingView) {
 export function pageMeetingView<V extends Pick<ReturnType<typeof prepareMeetingView>, 'discussed' | 'consent'>>(
   view: V,
   { page, consentPage, item }: { page: number; consentPage: number; item?: number },
-): Omit<V, 'discussed' | 'consent'> & { discussed: Paged<Rendered<V['discussed'][number]>>; consent: Paged<V['consent'][number]> } {
+): Omit<V, 'discussed' | 'consent'> & {
+  discussed: Paged<Rendered<V['discussed'][number]>>;
+  consent: Paged<V['consent'][number]>;
+} {
   const at = item === undefined ? -1 : view.discussed.findIndex((i) => i.projectId === item);
   const consentAt = item === undefined ? -1 : view.consent.findIndex((i) => i.projectId === item);
-  const discussed = pageOf(view.discussed, at >= 0 ? Math.floor(at / DISCUSSED_PAGE_SIZE) + 1 : page, DISCUSSED_PAGE_SIZE);
+  const discussed = pageOf(
+    view.discussed,
+    at >= 0 ? Math.floor(at / DISCUSSED_PAGE_SIZE) + 1 : page,
+    DISCUSSED_PAGE_SIZE,
+  );
   return {
     ...view,
     // The owner's status in full, rendered safely, for the items of this page only (issue #17).
     discussed: { ...discussed, items: discussed.items.map(rendered) },
-    consent: pageOf(view.consent, consentAt >= 0 ? Math.floor(consentAt / CONSENT_PAGE_SIZE) + 1 : consentPage, CONSENT_PAGE_SIZE),
+    consent: pageOf(
+      view.consent,
+      consentAt >= 0 ? Math.floor(consentAt / CONSENT_PAGE_SIZE) + 1 : consentPage,
+      CONSENT_PAGE_SIZE,
+    ),
   };
 }
 
 type Markdown = { summary: string | null; risks: string | null; asks: string | null };
-type Rendered<T extends Markdown> = Omit<T, keyof Markdown> & { summaryHtml: string; risksHtml: string; asksHtml: string };
+type Rendered<T extends Markdown> = Omit<T, keyof Markdown> & {
+  summaryHtml: string;
+  risksHtml: string;
+  asksHtml: string;
+};
 
 function rendered<T extends Markdown>({ summary, risks, asks, ...item }: T): Rendered<T> {
-  return { ...item, summaryHtml: renderMarkdown(summary ?? ''), risksHtml: renderMarkdown(risks ?? ''), asksHtml: renderMarkdown(asks ?? '') } as Rendered<T>;
+  return {
+    ...item,
+    summaryHtml: renderMarkdown(summary ?? ''),
+    risksHtml: renderMarkdown(risks ?? ''),
+    asksHtml: renderMarkdown(asks ?? ''),
+  } as Rendered<T>;
 }
 
 export type MeetingPageView = ReturnType<typeof pageMeetingView<ReturnType<typeof prepareMeetingView>>>;

@@ -35,7 +35,10 @@ export function selfReportSql(projectRef: string, meeting: { id: number; schedul
 }
 
 /** The owner's latest status health as of `meeting` (this cycle's, else the most recent earlier one); null when none. */
-export function latestHealthSql(projectRef: string, meeting: { id: number; scheduledAt: Date }): RawBuilder<HealthValue | null> {
+export function latestHealthSql(
+  projectRef: string,
+  meeting: { id: number; scheduledAt: Date },
+): RawBuilder<HealthValue | null> {
   // This cycle's status is one probe of unique (project_id, meeting_id). The latest earlier one walks the forum's
   // meetings newest first (unique forum_id, scheduled_at) probing for the project's status, and stops at the first:
   // a probe or two instead of joining the project's whole history (issue #8). The probe is a scalar subquery so the
@@ -76,7 +79,10 @@ export function meetingCounts(eb: ExpressionBuilder<Database & { m: Database['me
  * verdict, agenda entry, self-report and whether a status was posted: the close and the verdict preview read the
  * same rows from here, each adding the columns it needs.
  */
-export function selectProjectsForClose(db: Executor, { forumId, meeting }: { forumId: number; meeting: { id: number; scheduledAt: Date } }) {
+export function selectProjectsForClose(
+  db: Executor,
+  { forumId, meeting }: { forumId: number; meeting: { id: number; scheduledAt: Date } },
+) {
   return db
     .selectFrom('projects as p')
     .leftJoin('reviews as r', (j) => j.onRef('r.project_id', '=', 'p.id').on('r.meeting_id', '=', meeting.id))
@@ -89,7 +95,15 @@ export function selectProjectsForClose(db: Executor, { forumId, meeting }: { for
       'ai.section',
       'ai.pulled',
       selfReportSql('p.id', meeting).as('selfReport'),
-      eb.exists(eb.selectFrom('status_updates as s').select('s.id').whereRef('s.project_id', '=', 'p.id').where('s.meeting_id', '=', meeting.id)).as('hasStatus'),
+      eb
+        .exists(
+          eb
+            .selectFrom('status_updates as s')
+            .select('s.id')
+            .whereRef('s.project_id', '=', 'p.id')
+            .where('s.meeting_id', '=', meeting.id),
+        )
+        .as('hasStatus'),
     ])
     .where('p.forum_id', '=', forumId)
     .where((w) => w.or([w('p.archived', '=', false), w('r.id', 'is not', null)]))

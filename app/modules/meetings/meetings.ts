@@ -29,13 +29,22 @@ export const ReviewSchema = z.strictObject({
   verdict: z.enum(VERDICTS, { error: 'Choose a verdict' }),
   feedback: z.string().trim().max(10_000, 'Keep feedback under 10,000 characters').default(''),
   /** The verdict's version the form showed (0 = none yet): a stale one is a conflict, never an overwrite. */
-  version: z.coerce.number({ error: 'Reload the page' }).int('Reload the page').min(0, 'Reload the page').max(2 ** 31 - 1, 'Reload the page').default(0),
+  version: z.coerce
+    .number({ error: 'Reload the page' })
+    .int('Reload the page')
+    .min(0, 'Reload the page')
+    .max(2 ** 31 - 1, 'Reload the page')
+    .default(0),
 });
 
 export const ActionItemSchema = z.strictObject({
   intent: z.literal('action-item'),
   projectId,
-  text: z.string({ error: 'Describe the action' }).trim().min(1, 'Describe the action').max(2_000, 'Keep it under 2,000 characters'),
+  text: z
+    .string({ error: 'Describe the action' })
+    .trim()
+    .min(1, 'Describe the action')
+    .max(2_000, 'Keep it under 2,000 characters'),
   assigneeId: id('Choose who will do it'),
   dueDate: z
     .union([z.literal(''), dateSchema()])
@@ -45,7 +54,16 @@ export const ActionItemSchema = z.strictObject({
 
 export const MeetingActionSchema = z.discriminatedUnion(
   'intent',
-  [StartMeetingSchema, CloseMeetingSchema, PullItemSchema, RequestNextSchema, ReviewSchema, ActionItemSchema, PutBackItemSchema, MeetingOverrideSchema],
+  [
+    StartMeetingSchema,
+    CloseMeetingSchema,
+    PullItemSchema,
+    RequestNextSchema,
+    ReviewSchema,
+    ActionItemSchema,
+    PutBackItemSchema,
+    MeetingOverrideSchema,
+  ],
   { error: 'Unknown action' },
 );
 export type MeetingAction = z.infer<typeof MeetingActionSchema>;
@@ -63,10 +81,17 @@ export const ActionItemEditSchema = z.strictObject({
   dueDate: ActionItemSchema.shape.dueDate,
   redirectTo: z.string().max(500).optional(),
 });
-export const ActionItemDeleteSchema = z.strictObject({ intent: z.literal('delete'), redirectTo: z.string().max(500).optional() });
-export const ActionItemChangeSchema = z.discriminatedUnion('intent', [ActionItemDoneSchema, ActionItemEditSchema, ActionItemDeleteSchema], {
-  error: 'Unknown action',
+export const ActionItemDeleteSchema = z.strictObject({
+  intent: z.literal('delete'),
+  redirectTo: z.string().max(500).optional(),
 });
+export const ActionItemChangeSchema = z.discriminatedUnion(
+  'intent',
+  [ActionItemDoneSchema, ActionItemEditSchema, ActionItemDeleteSchema],
+  {
+    error: 'Unknown action',
+  },
+);
 export type ActionItemChange = z.infer<typeof ActionItemChangeSchema>;
 
 /** Two identical action items for a project within this time are one click too many (issue #21.5). */
@@ -89,10 +114,21 @@ export interface ReviewConflict {
 }
 
 /** A service's refusal: the route answers with this status and message, next to `field` when given. */
-export type Refusal = { ok: false; status: 400 | 403 | 404 | 409; message: string; field?: string; conflict?: ReviewConflict };
+export type Refusal = {
+  ok: false;
+  status: 400 | 403 | 404 | 409;
+  message: string;
+  field?: string;
+  conflict?: ReviewConflict;
+};
 export type Outcome<T = undefined> = { ok: true; value: T } | Refusal;
 
-export const refuse = (status: Refusal['status'], message: string, field?: string): Refusal => ({ ok: false, status, message, field });
+export const refuse = (status: Refusal['status'], message: string, field?: string): Refusal => ({
+  ok: false,
+  status,
+  message,
+  field,
+});
 
 /** Starting more than this long before the scheduled time asks for a confirmation first (issue #21). */
 export const EARLY_START_MINUTES = 60;

@@ -3,7 +3,9 @@ import { buildMinutes, mdInline, mdQuote } from './minutes';
 
 describe('minutes', () => {
   test('user text cannot become formatting, links or HTML', () => {
-    expect(mdInline('*Launch* [now](javascript:x) <script>|~`x`\\')).toBe('\\*Launch\\* \\[now\\](javascript:x) \\<script\\>\\|\\~\\`x\\`\\\\');
+    expect(mdInline('*Launch* [now](javascript:x) <script>|~`x`\\')).toBe(
+      '\\*Launch\\* \\[now\\](javascript:x) \\<script\\>\\|\\~\\`x\\`\\\\',
+    );
     expect(mdInline(' two\n lines ')).toBe('two lines');
     expect(mdQuote('# Not a heading\n- not a list\n1. not a list\n> not nested', '  ')).toBe(
       '  > \\# Not a heading\n  > \\- not a list\n  > 1\\. not a list\n  > \\> not nested',
@@ -18,7 +20,23 @@ describe('minutes', () => {
       attendees: [],
       hasAgenda: true,
       items: [
-        { project: 'P', owner: 'O', level: 'light', section: 'consent', reason: 'r', discussed: false, pulled: false, health: null, summary: null, verdict: null, selfReport: 'on_track', reviewedSelfReport: null, feedback: null, reviewer: null, actionItems: [] },
+        {
+          project: 'P',
+          owner: 'O',
+          level: 'light',
+          section: 'consent',
+          reason: 'r',
+          discussed: false,
+          pulled: false,
+          health: null,
+          summary: null,
+          verdict: null,
+          selfReport: 'on_track',
+          reviewedSelfReport: null,
+          feedback: null,
+          reviewer: null,
+          actionItems: [],
+        },
       ],
       levelChanges: [],
     });

@@ -30,7 +30,13 @@ export function mdQuote(text: string, indent = ''): string {
 export interface MinutesInput {
   forumName: string;
   timeZone: string;
-  meeting: { scheduledAt: Date | string; state: MeetingState; closedAt: Date | string | null; closedBy: string | null; skipReason?: string | null };
+  meeting: {
+    scheduledAt: Date | string;
+    state: MeetingState;
+    closedAt: Date | string | null;
+    closedBy: string | null;
+    skipReason?: string | null;
+  };
   attendees: string[];
   /** Whether the chair recorded the attendees (else they are the guess from what members recorded in the meeting). */
   attendanceRecorded?: boolean;
@@ -58,9 +64,24 @@ export interface MinutesInput {
   levelChanges: { project: string; explanation: string }[];
 }
 
-const STATE_WORDS: Record<MeetingState, string> = { planned: 'Planned', in_progress: 'In progress', closed: 'Closed', skipped: 'Skipped' };
+const STATE_WORDS: Record<MeetingState, string> = {
+  planned: 'Planned',
+  in_progress: 'In progress',
+  closed: 'Closed',
+  skipped: 'Skipped',
+};
 
-export function buildMinutes({ forumName, timeZone, meeting, attendees, attendanceRecorded = false, notes = '', hasAgenda, items, levelChanges }: MinutesInput): string {
+export function buildMinutes({
+  forumName,
+  timeZone,
+  meeting,
+  attendees,
+  attendanceRecorded = false,
+  notes = '',
+  hasAgenda,
+  items,
+  levelChanges,
+}: MinutesInput): string {
   const out: string[] = [];
   const discussed = items.filter((i) => i.discussed);
   const reviewed = discussed.filter((i) => i.verdict);
@@ -68,7 +89,11 @@ export function buildMinutes({ forumName, timeZone, meeting, attendees, attendan
   out.push(`# ${mdInline(forumName)}: minutes of the meeting on ${formatDateTime(meeting.scheduledAt, timeZone)}`, '');
   if (meeting.state === 'skipped') {
     // A skipped meeting is not held: its minutes say so and why, and nothing else (docs/decisions/013).
-    out.push(`- State: Skipped — ${mdInline(meeting.skipReason ?? '')}`, '', 'This meeting was skipped: it was not held, nothing was reviewed and no oversight level changed.');
+    out.push(
+      `- State: Skipped — ${mdInline(meeting.skipReason ?? '')}`,
+      '',
+      'This meeting was skipped: it was not held, nothing was reviewed and no oversight level changed.',
+    );
     if (notes.trim()) out.push('', '## Notes', '', notes.trim());
     return `${out.join('\n')}\n`;
   }
@@ -77,7 +102,9 @@ export function buildMinutes({ forumName, timeZone, meeting, attendees, attendan
       ? `Closed on ${formatDateTime(meeting.closedAt, timeZone)}${meeting.closedBy ? ` by ${mdInline(meeting.closedBy)}` : ''}`
       : `${STATE_WORDS[meeting.state]} (these minutes are a draft until the meeting is closed)`;
   out.push(`- State: ${state}`);
-  out.push(`- Reviewed: ${reviewed.length} of ${discussed.length} discussed items; ${accepted.length} accepted on the consent agenda without review`);
+  out.push(
+    `- Reviewed: ${reviewed.length} of ${discussed.length} discussed items; ${accepted.length} accepted on the consent agenda without review`,
+  );
   const who = attendanceRecorded ? 'Attendees' : 'Attendees (forum members who recorded something in this meeting)';
   out.push(`- ${who}: ${attendees.length ? attendees.map(mdInline).join(', ') : 'none recorded'}`);
   // The chair's own Markdown, as written: it is the chair's text in the chair's format.
@@ -87,11 +114,16 @@ export function buildMinutes({ forumName, timeZone, meeting, attendees, attendan
   if (discussed.length === 0) out.push('', 'No items were discussed.');
   for (const [n, item] of discussed.entries()) {
     out.push('', `### ${n + 1}. ${mdInline(item.project)} (owner: ${mdInline(item.owner)})`, '');
-    if (hasAgenda) out.push(`- On the agenda: ${item.pulled ? 'pulled from the consent agenda' : SECTION_TITLES[item.section]} (${mdInline(item.reason)})`);
+    if (hasAgenda)
+      out.push(
+        `- On the agenda: ${item.pulled ? 'pulled from the consent agenda' : SECTION_TITLES[item.section]} (${mdInline(item.reason)})`,
+      );
     out.push(`- Oversight level at this meeting: ${levelLabel(item.level)}`);
     if (item.verdict) {
       const self = item.reviewedSelfReport ?? item.selfReport;
-      out.push(`- Verdict: **${healthLabel(item.verdict)}** (self-report: ${healthLabel(self)})${item.reviewer ? `, by ${mdInline(item.reviewer)}` : ''}`);
+      out.push(
+        `- Verdict: **${healthLabel(item.verdict)}** (self-report: ${healthLabel(self)})${item.reviewer ? `, by ${mdInline(item.reviewer)}` : ''}`,
+      );
     } else {
       out.push('- Verdict: none recorded');
     }
@@ -99,7 +131,11 @@ export function buildMinutes({ forumName, timeZone, meeting, attendees, attendan
     if (item.actionItems.length > 0) {
       out.push('- Action items:');
       for (const a of item.actionItems) {
-        const who = a.assignee ? ` (${mdInline(a.assignee)}` + (a.dueDate ? `, due ${formatDate(a.dueDate, 'UTC')})` : ')') : a.dueDate ? ` (due ${formatDate(a.dueDate, 'UTC')})` : '';
+        const who = a.assignee
+          ? ` (${mdInline(a.assignee)}` + (a.dueDate ? `, due ${formatDate(a.dueDate, 'UTC')})` : ')')
+          : a.dueDate
+            ? ` (due ${formatDate(a.dueDate, 'UTC')})`
+            : '';
         out.push(`  - [${a.doneAt ? 'x' : ' '}] ${mdInline(a.text)}${who}`);
       }
     }
@@ -109,11 +145,18 @@ export function buildMinutes({ forumName, timeZone, meeting, attendees, attendan
   if (accepted.length === 0) out.push('Nothing was accepted on consent.');
   for (const item of accepted) {
     const summary = item.summary?.trim() ? `: ${mdInline(item.summary.split(/\r?\n/)[0])}` : '';
-    out.push(`- ${mdInline(item.project)} (${mdInline(item.owner)}), ${item.health ? healthLabel(item.health).toLowerCase() : 'no status'}${summary}`);
+    out.push(
+      `- ${mdInline(item.project)} (${mdInline(item.owner)}), ${item.health ? healthLabel(item.health).toLowerCase() : 'no status'}${summary}`,
+    );
   }
 
   out.push('', '## Level changes', '');
-  if (levelChanges.length === 0) out.push(meeting.state === 'closed' ? 'No oversight level changed.' : 'Level changes are applied when the meeting is closed.');
+  if (levelChanges.length === 0)
+    out.push(
+      meeting.state === 'closed'
+        ? 'No oversight level changed.'
+        : 'Level changes are applied when the meeting is closed.',
+    );
   // The engine's explanation of a level change names both levels.
   for (const c of levelChanges) out.push(`- **${mdInline(c.project)}**: ${mdInline(c.explanation)}`);
   return `${out.join('\n')}\n`;

@@ -1,6 +1,14 @@
 import type { AgendaSection } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
-import { buildAgenda, exceptionKindOf, isDiscussed, meetingsUntilDue, REVIEW_KIND_LABELS, reviewWhen, type ReviewKind } from './agenda';
+import {
+  buildAgenda,
+  exceptionKindOf,
+  isDiscussed,
+  meetingsUntilDue,
+  REVIEW_KIND_LABELS,
+  reviewWhen,
+  type ReviewKind,
+} from './agenda';
 import { loadAgendaFacts } from './agenda.server';
 import { nextOccurrences } from './schedule';
 
@@ -52,13 +60,19 @@ export async function getReviewSchedule(
     .execute();
   const coming = upcoming[0];
   // Without a meeting to come, the facts as of now (nobody is pulled or requested at a meeting that does not exist).
-  const ref = coming ? { id: coming.id, forumId, scheduledAt: coming.scheduled_at } : { id: -1, forumId, scheduledAt: now };
+  const ref = coming
+    ? { id: coming.id, forumId, scheduledAt: coming.scheduled_at }
+    : { id: -1, forumId, scheduledAt: now };
   const [facts, stored] = await Promise.all([
     loadAgendaFacts(db, ref, now, { projectIds }),
     coming?.state === 'in_progress'
       ? (() => {
-          let q = db.selectFrom('agenda_items').select(['project_id', 'section', 'reason', 'pulled']).where('meeting_id', '=', coming.id);
-          if (projectIds) q = projectIds.length > 0 ? q.where('project_id', 'in', projectIds) : q.where('project_id', '=', -1);
+          let q = db
+            .selectFrom('agenda_items')
+            .select(['project_id', 'section', 'reason', 'pulled'])
+            .where('meeting_id', '=', coming.id);
+          if (projectIds)
+            q = projectIds.length > 0 ? q.where('project_id', 'in', projectIds) : q.where('project_id', '=', -1);
           return q.execute();
         })()
       : Promise.resolve(null),
@@ -67,17 +81,35 @@ export async function getReviewSchedule(
   const times = upcoming.map((m) => m.scheduled_at);
   const meetingAt = (n: number): Date | null => {
     if (!coming) return null;
-    const schedule = { cadence: coming.cadence, weekday: coming.weekday, meetingTime: coming.meeting_time, timeZone: coming.time_zone };
+    const schedule = {
+      cadence: coming.cadence,
+      weekday: coming.weekday,
+      meetingTime: coming.meeting_time,
+      timeZone: coming.time_zone,
+    };
     if (n < times.length) return times[n];
     // Beyond the planned meetings, the forum's cadence continues from the last one.
-    const more = nextOccurrences(schedule, { after: times.at(-1) ?? null, now: times.at(-1) ?? now, count: n - times.length + 1 });
+    const more = nextOccurrences(schedule, {
+      after: times.at(-1) ?? null,
+      now: times.at(-1) ?? now,
+      count: n - times.length + 1,
+    });
     times.push(...more);
     return times[n] ?? null;
   };
 
   const reviews = new Map<number, NextReview>();
   const put = (projectId: number, section: AgendaSection, kind: ReviewKind, reason: string, meetingsUntil: number) =>
-    reviews.set(projectId, { projectId, meetingsUntil, at: meetingAt(meetingsUntil), section, kind, label: REVIEW_KIND_LABELS[kind], reason, when: reviewWhen(meetingsUntil) });
+    reviews.set(projectId, {
+      projectId,
+      meetingsUntil,
+      at: meetingAt(meetingsUntil),
+      section,
+      kind,
+      label: REVIEW_KIND_LABELS[kind],
+      reason,
+      when: reviewWhen(meetingsUntil),
+    });
 
   if (stored) {
     // A meeting in progress keeps the agenda frozen at its start.
@@ -87,24 +119,45 @@ export async function getReviewSchedule(
       if (!f) continue;
       byProject.delete(item.project_id);
       if (isDiscussed(item)) {
-        const kind: ReviewKind = item.section === 'exception' ? exceptionKindOf(item.reason) : item.section === 'due' ? 'cadence' : 'pulled';
-        put(f.projectId, item.section, kind, item.pulled ? `Pulled into discussion by a leader; ${item.reason}` : item.reason, 0);
+        const kind: ReviewKind =
+          item.section === 'exception' ? exceptionKindOf(item.reason) : item.section === 'due' ? 'cadence' : 'pulled';
+        put(
+          f.projectId,
+          item.section,
+          kind,
+          item.pulled ? `Pulled into discussion by a leader; ${item.reason}` : item.reason,
+          0,
+        );
       } else {
         put(f.projectId, item.section, 'scheduled', item.reason, Math.max(1, meetingsUntilDue(f)));
       }
     }
     // Projects created since the start are not on this agenda: the earliest they can be reviewed is the next one.
-    for (const f of byProject.values()) put(f.projectId, 'consent', 'scheduled', 'Not on the agenda of the meeting in progress', Math.max(1, meetingsUntilDue(f)));
+    for (const f of byProject.values())
+      put(
+        f.projectId,
+        'consent',
+        'scheduled',
+        'Not on the agenda of the meeting in progress',
+        Math.max(1, meetingsUntilDue(f)),
+      );
   } else {
     const pulled = new Set(facts.filter((f) => f.leaderPulled).map((f) => f.projectId));
     for (const e of buildAgenda(facts)) {
-      if (e.section === 'consent' && pulled.has(e.projectId)) put(e.projectId, e.section, 'pulled', `Pulled into discussion by a leader; ${e.reason}`, 0);
+      if (e.section === 'consent' && pulled.has(e.projectId))
+        put(e.projectId, e.section, 'pulled', `Pulled into discussion by a leader; ${e.reason}`, 0);
       else put(e.projectId, e.section, e.kind, e.reason, e.meetingsUntil);
     }
   }
   let dueAtComingMeeting = 0;
   for (const r of reviews.values()) if (r.meetingsUntil === 0) dueAtComingMeeting += 1;
-  return { meeting: coming ? { id: coming.id, scheduledAt: coming.scheduled_at, state: coming.state as 'planned' | 'in_progress' } : null, reviews, dueAtComingMeeting };
+  return {
+    meeting: coming
+      ? { id: coming.id, scheduledAt: coming.scheduled_at, state: coming.state as 'planned' | 'in_progress' }
+      : null,
+    reviews,
+    dueAtComingMeeting,
+  };
 }
 
 /** The schedule as `{ projectId: meetingsUntil }` JSON, for a query that filters or sorts by it. */

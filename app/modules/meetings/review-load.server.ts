@@ -16,7 +16,11 @@ function meetingLoads(db: Executor, forumId: number) {
         (qc) =>
           qc
             .selectFrom('projects as p')
-            .select(sql<Date>`least(p.created_at, (select min(e.occurred_at) from oversight_events e where e.project_id = p.id))`.as('started'))
+            .select(
+              sql<Date>`least(p.created_at, (select min(e.occurred_at) from oversight_events e where e.project_id = p.id))`.as(
+                'started',
+              ),
+            )
             .where('p.forum_id', '=', forumId)
             .where('p.archived', '=', false),
       )
@@ -69,26 +73,47 @@ export async function getReviewLoad(
     schedule?: ReviewSchedule;
   },
 ): Promise<ReviewLoad> {
-  const forum = db.selectFrom('forums').select('minutes_per_review').where('id', '=', forumId).executeTakeFirstOrThrow();
-  const currentRow = await (meetingId === undefined
-    ? meetingLoads(db, forumId).where('m.state', 'in', ['planned', 'in_progress']).orderBy('m.scheduled_at').limit(1)
-    : meetingLoads(db, forumId).where('m.id', '=', meetingId)
+  const forum = db
+    .selectFrom('forums')
+    .select('minutes_per_review')
+    .where('id', '=', forumId)
+    .executeTakeFirstOrThrow();
+  const currentRow = await (
+    meetingId === undefined
+      ? meetingLoads(db, forumId).where('m.state', 'in', ['planned', 'in_progress']).orderBy('m.scheduled_at').limit(1)
+      : meetingLoads(db, forumId).where('m.id', '=', meetingId)
   ).executeTakeFirst();
   let past = meetingLoads(db, forumId).where('m.state', '=', 'closed');
   if (currentRow) past = past.where('m.scheduled_at', '<', currentRow.scheduledAt);
   // A planned meeting's agenda is not stored until it starts. The coming meeting's count is the review schedule's, the one every page shows (decision 019); a caller that
   // built the planned meeting's agenda already (the meeting page) counts that.
   const planned = currentRow?.state === 'planned';
-  const scheduleRead = planned && !agenda ? (schedule?.meeting?.id === currentRow.id ? schedule : getReviewSchedule(db, { forumId })) : null;
-  const [settings, pastRows, coming] = await Promise.all([forum, past.orderBy('m.scheduled_at', 'desc').limit(history).execute(), scheduleRead]);
+  const scheduleRead =
+    planned && !agenda
+      ? schedule?.meeting?.id === currentRow.id
+        ? schedule
+        : getReviewSchedule(db, { forumId })
+      : null;
+  const [settings, pastRows, coming] = await Promise.all([
+    forum,
+    past.orderBy('m.scheduled_at', 'desc').limit(history).execute(),
+    scheduleRead,
+  ]);
 
   let current: LoadPoint | null = null;
   if (currentRow) {
     if (planned && coming?.meeting?.id === currentRow.id) {
-      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, coming.dueAtComingMeeting), everything: coming.reviews.size };
+      current = {
+        ...toPoint({ ...currentRow, agendaItems: 0 }, coming.dueAtComingMeeting),
+        everything: coming.reviews.size,
+      };
     } else if (planned) {
-      const items = agenda ?? (await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt }));
-      current = { ...toPoint({ ...currentRow, agendaItems: 0 }, items.filter(isDiscussed).length), everything: items.length };
+      const items =
+        agenda ?? (await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt }));
+      current = {
+        ...toPoint({ ...currentRow, agendaItems: 0 }, items.filter(isDiscussed).length),
+        everything: items.length,
+      };
     } else {
       current = toPoint(currentRow);
     }

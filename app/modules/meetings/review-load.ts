@@ -21,7 +21,12 @@ export function loadMinutes(point: Pick<LoadPoint, 'discussed' | 'everything'>, 
   const minutes = point.discussed * minutesPerReview;
   const everythingMinutes = point.everything * minutesPerReview;
   const savedMinutes = Math.max(0, everythingMinutes - minutes);
-  return { minutes, everythingMinutes, savedMinutes, savedShare: everythingMinutes > 0 ? savedMinutes / everythingMinutes : 0 };
+  return {
+    minutes,
+    everythingMinutes,
+    savedMinutes,
+    savedShare: everythingMinutes > 0 ? savedMinutes / everythingMinutes : 0,
+  };
 }
 
 /** "2 h 10 min", "45 min". */

@@ -17,7 +17,13 @@ interface MeetingWrite {
 }
 
 /** Audit entries of meeting writes carry the meeting (the minutes' attendees are read from them). */
-function auditWrite(trx: Executor, input: MeetingWrite, action: string, target: string, detail: Record<string, unknown>) {
+function auditWrite(
+  trx: Executor,
+  input: MeetingWrite,
+  action: string,
+  target: string,
+  detail: Record<string, unknown>,
+) {
   return writeAudit(trx, {
     userId: input.actorId,
     forumId: input.forumId,
@@ -29,11 +35,27 @@ function auditWrite(trx: Executor, input: MeetingWrite, action: string, target: 
 }
 
 /** The meeting (locked against a concurrent close) and the project's agenda item, if it is in progress. */
-async function openAgendaItem(trx: Executor, { forumId, meetingId, projectId }: MeetingWrite): Promise<Outcome<{ meeting: LockedMeeting; discussed: boolean }>> {
+async function openAgendaItem(
+  trx: Executor,
+  { forumId, meetingId, projectId }: MeetingWrite,
+): Promise<Outcome<{ meeting: LockedMeeting; discussed: boolean }>> {
   const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
   if (!meeting) return refuse(404, 'Meeting not found');
-  if (meeting.state !== 'in_progress') return refuse(409, meeting.state === 'planned' ? 'Start the meeting first.' : meeting.state === 'skipped' ? 'This meeting was skipped.' : 'This meeting is closed.');
-  const item = await trx.selectFrom('agenda_items').select(['section', 'pulled']).where('meeting_id', '=', meeting.id).where('project_id', '=', projectId).executeTakeFirst();
+  if (meeting.state !== 'in_progress')
+    return refuse(
+      409,
+      meeting.state === 'planned'
+        ? 'Start the meeting first.'
+        : meeting.state === 'skipped'
+          ? 'This meeting was skipped.'
+          : 'This meeting is closed.',
+    );
+  const item = await trx
+    .selectFrom('agenda_items')
+    .select(['section', 'pulled'])
+    .where('meeting_id', '=', meeting.id)
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
   if (!item) return refuse(400, 'That project is not on this meeting’s agenda.', 'projectId');
   return done({ meeting, discussed: isDiscussed(item) });
 }
@@ -51,7 +73,8 @@ export async function recordReview(
   return inTransaction(db, async (trx) => {
     const open = await openAgendaItem(trx, input);
     if (!open.ok) return open;
-    if (!open.value.discussed) return refuse(400, 'Pull this consent item into discussion before recording a verdict.', 'verdict');
+    if (!open.value.discussed)
+      return refuse(400, 'Pull this consent item into discussion before recording a verdict.', 'verdict');
     const { meeting } = open.value;
     const saved = () =>
       trx
@@ -63,8 +86,17 @@ export async function recordReview(
         .forUpdate('r')
         .executeTakeFirst();
     const conflict = (row: NonNullable<Awaited<ReturnType<typeof saved>>>) => ({
-      ...refuse(409, `${row.reviewer} saved a verdict on this project while you were editing. Read it below; your text is kept. Send the form again to replace it.`),
-      conflict: { verdict: row.verdict, feedback: row.feedback, reviewer: row.reviewer, updatedAt: row.updatedAt.toISOString(), version: row.version },
+      ...refuse(
+        409,
+        `${row.reviewer} saved a verdict on this project while you were editing. Read it below; your text is kept. Send the form again to replace it.`,
+      ),
+      conflict: {
+        verdict: row.verdict,
+        feedback: row.feedback,
+        reviewer: row.reviewer,
+        updatedAt: row.updatedAt.toISOString(),
+        version: row.version,
+      },
     });
     const existing = await saved();
     if (existing && existing.version !== input.version) return conflict(existing);
@@ -133,13 +165,24 @@ export async function addActionItem(
   return inTransaction(db, async (trx) => {
     const open = await openAgendaItem(trx, input);
     if (!open.ok) return open;
-    const member = await trx.selectFrom('memberships').select('user_id').where('forum_id', '=', input.forumId).where('user_id', '=', input.assigneeId).executeTakeFirst();
+    const member = await trx
+      .selectFrom('memberships')
+      .select('user_id')
+      .where('forum_id', '=', input.forumId)
+      .where('user_id', '=', input.assigneeId)
+      .executeTakeFirst();
     if (!member) return refuse(400, 'Choose a member of this forum.', 'assigneeId');
     const due = await checkDueDate(trx, { forumId: input.forumId, dueDate: input.dueDate, now: input.now });
     if (!due.ok) return due;
     // The same item twice within a minute is a second click, not a second action (issue #21.5). The agenda item's
     // lock makes two concurrent adds of one project take turns, so the second sees the first.
-    await trx.selectFrom('agenda_items').select('project_id').where('meeting_id', '=', input.meetingId).where('project_id', '=', input.projectId).forUpdate().execute();
+    await trx
+      .selectFrom('agenda_items')
+      .select('project_id')
+      .where('meeting_id', '=', input.meetingId)
+      .where('project_id', '=', input.projectId)
+      .forUpdate()
+      .execute();
     const now = input.now ?? new Date();
     const duplicate = await trx
       .selectFrom('action_items')
@@ -151,8 +194,14 @@ export async function addActionItem(
       .where('due_date', 'is not distinct from', input.dueDate)
       .where('created_at', '>', new Date(now.getTime() - DUPLICATE_ACTION_ITEM_MS))
       .executeTakeFirst();
-    if (duplicate) return refuse(409, 'This action item was added less than a minute ago: it is already in the list.', 'text');
-    const review = await trx.selectFrom('reviews').select('id').where('meeting_id', '=', input.meetingId).where('project_id', '=', input.projectId).executeTakeFirst();
+    if (duplicate)
+      return refuse(409, 'This action item was added less than a minute ago: it is already in the list.', 'text');
+    const review = await trx
+      .selectFrom('reviews')
+      .select('id')
+      .where('meeting_id', '=', input.meetingId)
+      .where('project_id', '=', input.projectId)
+      .executeTakeFirst();
     const row = await trx
       .insertInto('action_items')
       .values({

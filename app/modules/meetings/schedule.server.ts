@@ -58,7 +58,10 @@ export async function ensurePlannedMeetings(
  * Tops up every forum's planned meetings: at server start and on a timer (a running server keeps its schedule
  * ahead of the clock), so that no page view has to write them.
  */
-export async function planMeetingsForAllForums(db: Executor, { now = new Date() }: { now?: Date } = {}): Promise<number> {
+export async function planMeetingsForAllForums(
+  db: Executor,
+  { now = new Date() }: { now?: Date } = {},
+): Promise<number> {
   const forums = await db.selectFrom('forums').select('id').orderBy('id').execute();
   let planned = 0;
   for (const f of forums) planned += await ensurePlannedMeetings(db, { forumId: f.id, now });
@@ -69,19 +72,35 @@ export async function planMeetingsForAllForums(db: Executor, { now = new Date() 
  * The meetings list: every meeting not yet closed (and skipped ones still ahead), and one page of past ones
  * (closed, or skipped and gone by), newest first (two queries).
  */
-export async function listMeetingsForForum(db: Executor, { forumId, page, size = 25, now = new Date() }: { forumId: number; page: number; size?: number; now?: Date }) {
+export async function listMeetingsForForum(
+  db: Executor,
+  { forumId, page, size = 25, now = new Date() }: { forumId: number; page: number; size?: number; now?: Date },
+) {
   const base = db
     .selectFrom('meetings as m')
-    .select((eb) => ['m.id', 'm.scheduled_at as scheduledAt', 'm.state', 'm.skip_reason as skipReason', ...meetingCounts(eb)])
+    .select((eb) => [
+      'm.id',
+      'm.scheduled_at as scheduledAt',
+      'm.state',
+      'm.skip_reason as skipReason',
+      ...meetingCounts(eb),
+    ])
     .where('m.forum_id', '=', forumId);
   const [upcoming, past] = await Promise.all([
     base
-      .where((w) => w.or([w('m.state', 'in', ['planned', 'in_progress']), w.and([w('m.state', '=', 'skipped'), w('m.scheduled_at', '>=', now)])]))
+      .where((w) =>
+        w.or([
+          w('m.state', 'in', ['planned', 'in_progress']),
+          w.and([w('m.state', '=', 'skipped'), w('m.scheduled_at', '>=', now)]),
+        ]),
+      )
       .orderBy('m.scheduled_at')
       .execute(),
     base
       .select(sql<number>`count(*) over ()::int`.as('total'))
-      .where((w) => w.or([w('m.state', '=', 'closed'), w.and([w('m.state', '=', 'skipped'), w('m.scheduled_at', '<', now)])]))
+      .where((w) =>
+        w.or([w('m.state', '=', 'closed'), w.and([w('m.state', '=', 'skipped'), w('m.scheduled_at', '<', now)])]),
+      )
       .orderBy('m.scheduled_at', 'desc')
       .limit(size)
       .offset((page - 1) * size)

@@ -50,12 +50,22 @@ export function isValidTimeZone(timeZone: string): boolean {
 }
 
 /** The wall-clock date and time of an instant in a time zone. */
-export function wallClock(instant: Date, timeZone: string): CivilDate & { hour: number; minute: number; second: number } {
+export function wallClock(
+  instant: Date,
+  timeZone: string,
+): CivilDate & { hour: number; minute: number; second: number } {
   const parts: Record<string, number> = {};
   for (const p of formatter(timeZone).formatToParts(instant)) {
     if (p.type !== 'literal') parts[p.type] = Number(p.value);
   }
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute, second: parts.second };
+  return {
+    year: parts.year,
+    month: parts.month,
+    day: parts.day,
+    hour: parts.hour,
+    minute: parts.minute,
+    second: parts.second,
+  };
 }
 
 /** The zone's offset from UTC at an instant, in milliseconds (positive east of Greenwich). */
@@ -74,7 +84,9 @@ export function zonedTimeToUtc(date: CivilDate, time: { hour: number; minute: nu
   const local = Date.UTC(date.year, date.month - 1, date.day, time.hour, time.minute);
   const before = offsetAt(local - DAY_MS, timeZone);
   const after = offsetAt(local + DAY_MS, timeZone);
-  const matches = [local - before, local - after].filter((t) => offsetAt(t, timeZone) === local - t).sort((a, b) => a - b);
+  const matches = [local - before, local - after]
+    .filter((t) => offsetAt(t, timeZone) === local - t)
+    .sort((a, b) => a - b);
   return new Date(matches[0] ?? local - before);
 }
 
@@ -118,7 +130,9 @@ function nextMeetingDay(day: number, schedule: ForumSchedule): number {
       const { year, month } = fromDayNumber(day);
       const thisMonth = firstWeekdayOfMonth(year, month, schedule.weekday);
       if (thisMonth > day) return thisMonth;
-      return month === 12 ? firstWeekdayOfMonth(year + 1, 1, schedule.weekday) : firstWeekdayOfMonth(year, month + 1, schedule.weekday);
+      return month === 12
+        ? firstWeekdayOfMonth(year + 1, 1, schedule.weekday)
+        : firstWeekdayOfMonth(year, month + 1, schedule.weekday);
     }
     default: {
       const never: never = schedule.cadence;
@@ -131,7 +145,10 @@ function nextMeetingDay(day: number, schedule: ForumSchedule): number {
  * The next `count` meeting times after `now`. With `after` (the forum's latest meeting) the sequence continues
  * from it, so every-two-weeks forums keep their rhythm; without, it starts at the first meeting day from today.
  */
-export function nextOccurrences(schedule: ForumSchedule, { after, now, count }: { after: Date | null; now: Date; count: number }): Date[] {
+export function nextOccurrences(
+  schedule: ForumSchedule,
+  { after, now, count }: { after: Date | null; now: Date; count: number },
+): Date[] {
   const time = parseMeetingTime(schedule.meetingTime);
   const instant = (day: number) => zonedTimeToUtc(fromDayNumber(day), time, schedule.timeZone);
   const out: Date[] = [];
@@ -140,7 +157,8 @@ export function nextOccurrences(schedule: ForumSchedule, { after, now, count }: 
     day = nextMeetingDay(toDayNumber(wallClock(after, schedule.timeZone)), schedule);
   } else {
     // A new schedule starts at the first meeting day that has not yet begun.
-    const first = (d: number) => (schedule.cadence === 'monthly' ? nextMeetingDay(d, schedule) : nextWeekdayAfter(d, schedule.weekday));
+    const first = (d: number) =>
+      schedule.cadence === 'monthly' ? nextMeetingDay(d, schedule) : nextWeekdayAfter(d, schedule.weekday);
     day = first(toDayNumber(wallClock(now, schedule.timeZone)) - 1);
     while (instant(day).getTime() <= now.getTime()) day = first(day);
   }

@@ -10,7 +10,18 @@ export async function listMyLatestLevelChanges(db: Executor, { userId }: { userI
     .innerJoin('projects as p', 'p.id', 'e.project_id')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
     .innerJoin('meetings as m', 'm.id', 'e.meeting_id')
-    .select(['e.project_id as projectId', 'p.name as project', 'f.slug', 'f.name as forum', 'f.time_zone as timeZone', 'm.id as meetingId', 'm.scheduled_at as meetingAt', 'e.from_level as from', 'e.to_level as to', 'e.explanation'])
+    .select([
+      'e.project_id as projectId',
+      'p.name as project',
+      'f.slug',
+      'f.name as forum',
+      'f.time_zone as timeZone',
+      'm.id as meetingId',
+      'm.scheduled_at as meetingAt',
+      'e.from_level as from',
+      'e.to_level as to',
+      'e.explanation',
+    ])
     .where('p.owner_id', '=', userId)
     .where('p.archived', '=', false)
     .whereRef('e.from_level', '!=', 'e.to_level')

@@ -6,7 +6,13 @@ import type { OverrideInput } from './override';
 /** Records an override event (level, reason, actor) through the engine and audit-logs it, in one transaction. */
 export async function overrideOversightLevel(
   db: Executor,
-  { projectId, forumId, userId, input, request }: { projectId: number; forumId: number; userId: number; input: Omit<OverrideInput, 'intent'>; request?: Request },
+  {
+    projectId,
+    forumId,
+    userId,
+    input,
+    request,
+  }: { projectId: number; forumId: number; userId: number; input: Omit<OverrideInput, 'intent'>; request?: Request },
 ) {
   return inTransaction(db, async (trx) => {
     const [state] = await recordOversightEvents(trx, {

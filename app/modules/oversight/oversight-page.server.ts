@@ -55,9 +55,18 @@ export async function getOversightOverview(db: Executor, { forumId }: { forumId:
     };
   });
 
-  const owners = new Map<number, { ownerId: number; owner: string; levels: LevelValue[]; escalated: number; calibration: Calibration }>();
+  const owners = new Map<
+    number,
+    { ownerId: number; owner: string; levels: LevelValue[]; escalated: number; calibration: Calibration }
+  >();
   for (const r of rows) {
-    const o = owners.get(r.ownerId) ?? { ownerId: r.ownerId, owner: r.owner, levels: [], escalated: 0, calibration: emptyCalibration() };
+    const o = owners.get(r.ownerId) ?? {
+      ownerId: r.ownerId,
+      owner: r.owner,
+      levels: [],
+      escalated: 0,
+      calibration: emptyCalibration(),
+    };
     o.levels.push(r.level);
     if (r.escalated) o.escalated += 1;
     for (const k of CALIBRATION) o.calibration[k] += r.calibration[k];

@@ -56,7 +56,8 @@ export function checkStoredPolicy(stored: unknown): { policy: Policy; problems: 
         field: i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.map(String).join('.') || '(policy)',
         message: i.message,
       }));
-  if (!isObject && stored !== null && stored !== undefined) problems.unshift({ field: '(policy)', message: 'Not an object' });
+  if (!isObject && stored !== null && stored !== undefined)
+    problems.unshift({ field: '(policy)', message: 'Not an object' });
   return { policy: parsed.success && problems.length === 0 ? parsed.data : DEFAULT_POLICY, problems };
 }
 
@@ -143,7 +144,14 @@ function readOversightRow(db: Executor, projectId: number) {
   return db
     .selectFrom('projects')
     .innerJoin('forums', 'forums.id', 'projects.forum_id')
-    .select(['projects.oversight_state', 'projects.oversight_event_count', 'projects.oversight_level', 'projects.oversight_class_counts', 'forums.policy', 'forums.policy_version'])
+    .select([
+      'projects.oversight_state',
+      'projects.oversight_event_count',
+      'projects.oversight_level',
+      'projects.oversight_class_counts',
+      'forums.policy',
+      'forums.policy_version',
+    ])
     .where('projects.id', '=', projectId);
 }
 
@@ -203,7 +211,10 @@ export class MissingPolicyVersionError extends Error {
  * Returns the state after each event. Pass a function instead of the versions to replay the same history under
  * another policy (the what-if preview: `() => candidate`).
  */
-export function replayWithPolicyVersions(rows: readonly { type: string; payload: unknown; policy_version?: number }[], versions: PolicyVersions): OversightState[] {
+export function replayWithPolicyVersions(
+  rows: readonly { type: string; payload: unknown; policy_version?: number }[],
+  versions: PolicyVersions,
+): OversightState[] {
   const policyFor =
     typeof versions === 'function'
       ? versions
@@ -226,7 +237,10 @@ export function replayWithPolicyVersions(rows: readonly { type: string; payload:
 }
 
 /** Every forum's policy versions (one query): forum id → version number → policy. Invalid stored values are left out. */
-export async function loadPolicyVersions(db: Executor, { forumId }: { forumId?: number } = {}): Promise<Map<number, Map<number, Policy>>> {
+export async function loadPolicyVersions(
+  db: Executor,
+  { forumId }: { forumId?: number } = {},
+): Promise<Map<number, Map<number, Policy>>> {
   let query = db.selectFrom('policy_versions').select(['forum_id', 'number', 'values']);
   if (forumId !== undefined) query = query.where('forum_id', '=', forumId);
   const rows = await query.execute();
@@ -265,10 +279,23 @@ export async function findOversightDrift(db: Executor): Promise<Drift[]> {
   const [projects, events, versions] = await Promise.all([
     db
       .selectFrom('projects')
-      .select(['projects.id', 'projects.forum_id', 'projects.name', 'projects.oversight_level', 'projects.oversight_interval', 'projects.oversight_escalated', 'projects.oversight_class_counts'])
+      .select([
+        'projects.id',
+        'projects.forum_id',
+        'projects.name',
+        'projects.oversight_level',
+        'projects.oversight_interval',
+        'projects.oversight_escalated',
+        'projects.oversight_class_counts',
+      ])
       .orderBy('projects.id')
       .execute(),
-    db.selectFrom('oversight_events').select(['project_id', 'type', 'payload', 'event_class', 'policy_version']).orderBy('project_id').orderBy('seq').execute(),
+    db
+      .selectFrom('oversight_events')
+      .select(['project_id', 'type', 'payload', 'event_class', 'policy_version'])
+      .orderBy('project_id')
+      .orderBy('seq')
+      .execute(),
     loadPolicyVersions(db),
   ]);
   const byProject = new Map<number, { type: string; payload: unknown; policy_version: number }[]>();
@@ -296,7 +323,13 @@ export async function findOversightDrift(db: Executor): Promise<Drift[]> {
     const r = replayed ? { level: replayed.level, interval: replayed.interval, escalated: replayed.escalated } : null;
     const counts = countsByProject.get(p.id) ?? {};
     const countsDrift = !sameCounts(p.oversight_class_counts, counts);
-    if (!r || r.level !== cached.level || r.interval !== cached.interval || r.escalated !== cached.escalated || countsDrift) {
+    if (
+      !r ||
+      r.level !== cached.level ||
+      r.interval !== cached.interval ||
+      r.escalated !== cached.escalated ||
+      countsDrift
+    ) {
       drift.push({
         projectId: p.id,
         name: p.name,

@@ -12,11 +12,23 @@ import { diffPolicies, type PolicyChange } from './policy-settings';
 /** Version 1 of a new forum: the defaults (or `policy`), in the transaction that creates the forum. */
 export async function createFirstPolicyVersion(
   trx: Executor,
-  { forumId, authorId, policy = DEFAULT_POLICY, reason = 'The policy the forum started with' }: { forumId: number; authorId: number | null; policy?: Policy; reason?: string },
+  {
+    forumId,
+    authorId,
+    policy = DEFAULT_POLICY,
+    reason = 'The policy the forum started with',
+  }: { forumId: number; authorId: number | null; policy?: Policy; reason?: string },
 ) {
   const values = PolicySchema.parse(policy);
-  await trx.insertInto('policy_versions').values({ forum_id: forumId, number: 1, values: JSON.stringify(values), author_id: authorId, reason }).execute();
-  await trx.updateTable('forums').set({ policy: JSON.stringify(values), policy_version: 1 }).where('id', '=', forumId).execute();
+  await trx
+    .insertInto('policy_versions')
+    .values({ forum_id: forumId, number: 1, values: JSON.stringify(values), author_id: authorId, reason })
+    .execute();
+  await trx
+    .updateTable('forums')
+    .set({ policy: JSON.stringify(values), policy_version: 1 })
+    .where('id', '=', forumId)
+    .execute();
 }
 
 export interface PolicyVersionView {
@@ -48,7 +60,14 @@ export async function getPolicySettings(db: Executor, { forumId }: { forumId: nu
   let previous: Policy | null = null;
   const versions: PolicyVersionView[] = rows.map((r) => {
     const values = checkStoredPolicy(r.values).policy;
-    const view = { number: r.number, values, author: r.author, reason: r.reason, createdAt: r.createdAt, changes: diffPolicies(previous, values) };
+    const view = {
+      number: r.number,
+      values,
+      author: r.author,
+      reason: r.reason,
+      createdAt: r.createdAt,
+      changes: diffPolicies(previous, values),
+    };
     previous = values;
     return view;
   });
@@ -62,7 +81,14 @@ export async function getPolicySettings(db: Executor, { forumId }: { forumId: nu
  */
 export async function savePolicyVersion(
   db: Executor,
-  { forumId, actorId, baseVersion, policy, reason, request }: { forumId: number; actorId: number; baseVersion: number; policy: Policy; reason: string; request?: Request },
+  {
+    forumId,
+    actorId,
+    baseVersion,
+    policy,
+    reason,
+    request,
+  }: { forumId: number; actorId: number; baseVersion: number; policy: Policy; reason: string; request?: Request },
 ): Promise<Outcome<{ number: number; changes: PolicyChange[] }>> {
   const parsed = PolicySchema.safeParse(policy);
   if (!parsed.success) {
@@ -71,16 +97,32 @@ export async function savePolicyVersion(
   }
   const values = parsed.data;
   return inTransaction(db, async (trx) => {
-    const forum = await trx.selectFrom('forums').select(['policy', 'policy_version']).where('id', '=', forumId).forUpdate().executeTakeFirstOrThrow();
+    const forum = await trx
+      .selectFrom('forums')
+      .select(['policy', 'policy_version'])
+      .where('id', '=', forumId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (forum.policy_version !== baseVersion) {
-      return refuse(409, `The policy was changed (version ${forum.policy_version}) since you opened this page. Your values are kept below: check the current version in the history, then save again.`);
+      return refuse(
+        409,
+        `The policy was changed (version ${forum.policy_version}) since you opened this page. Your values are kept below: check the current version in the history, then save again.`,
+      );
     }
     const current = checkStoredPolicy(forum.policy);
     const changes = diffPolicies(current.policy, values);
-    if (changes.length === 0 && current.problems.length === 0) return refuse(400, 'Nothing changed: change at least one value to save a new version.');
+    if (changes.length === 0 && current.problems.length === 0)
+      return refuse(400, 'Nothing changed: change at least one value to save a new version.');
     const number = forum.policy_version + 1;
-    await trx.insertInto('policy_versions').values({ forum_id: forumId, number, values: JSON.stringify(values), author_id: actorId, reason }).execute();
-    await trx.updateTable('forums').set({ policy: JSON.stringify(values), policy_version: number }).where('id', '=', forumId).execute();
+    await trx
+      .insertInto('policy_versions')
+      .values({ forum_id: forumId, number, values: JSON.stringify(values), author_id: actorId, reason })
+      .execute();
+    await trx
+      .updateTable('forums')
+      .set({ policy: JSON.stringify(values), policy_version: number })
+      .where('id', '=', forumId)
+      .execute();
     await writeAudit(trx, {
       userId: actorId,
       forumId,

@@ -38,11 +38,18 @@ export function policyInWords(p: Policy): PolicySection[] {
   return [
     {
       title: 'Review frequency',
-      sentences: [`Tight projects are reviewed ${every(p.intervalTight)}, Standard ${every(p.intervalStandard)}, Light ${every(p.intervalLight)} and Trusted ${every(p.intervalTrusted)}.`],
+      sentences: [
+        `Tight projects are reviewed ${every(p.intervalTight)}, Standard ${every(p.intervalStandard)}, Light ${every(p.intervalLight)} and Trusted ${every(p.intervalTrusted)}.`,
+      ],
     },
     {
       title: 'Earning trust',
-      sentences: [loosen('tight', p.loosenStreakTight), loosen('standard', p.loosenStreakStandard), loosen('light', p.loosenStreakLight), 'Only on-track reviews loosen review, one level at a time.'],
+      sentences: [
+        loosen('tight', p.loosenStreakTight),
+        loosen('standard', p.loosenStreakStandard),
+        loosen('light', p.loosenStreakLight),
+        'Only on-track reviews loosen review, one level at a time.',
+      ],
     },
     {
       title: 'Misses',

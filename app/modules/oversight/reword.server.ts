@@ -18,8 +18,17 @@ export interface RewordResult {
  */
 export async function rewordStoredExplanations(db: Executor): Promise<RewordResult> {
   return inTransaction(db, async (trx) => {
-    const projects = await trx.selectFrom('projects').select(['projects.id', 'projects.forum_id', 'projects.oversight_state']).orderBy('projects.id').execute();
-    const events = await trx.selectFrom('oversight_events').select(['id', 'project_id', 'type', 'payload', 'rule', 'to_level', 'explanation', 'policy_version']).orderBy('project_id').orderBy('seq').execute();
+    const projects = await trx
+      .selectFrom('projects')
+      .select(['projects.id', 'projects.forum_id', 'projects.oversight_state'])
+      .orderBy('projects.id')
+      .execute();
+    const events = await trx
+      .selectFrom('oversight_events')
+      .select(['id', 'project_id', 'type', 'payload', 'rule', 'to_level', 'explanation', 'policy_version'])
+      .orderBy('project_id')
+      .orderBy('seq')
+      .execute();
     // Each event in the words of the policy version it was applied under (issue #15).
     const versions = await loadPolicyVersions(trx);
     const byProject = new Map<number, typeof events>();
@@ -39,10 +48,18 @@ export async function rewordStoredExplanations(db: Executor): Promise<RewordResu
         }
         // As replayStoredEvents does; a start's explanation is the starting rule's reason, kept as written.
         if (e.type === 'start') {
-          state = { ...initialState((e.payload as { level: Level }).level, policy), rule: 'start', explanation: e.explanation };
+          state = {
+            ...initialState((e.payload as { level: Level }).level, policy),
+            rule: 'start',
+            explanation: e.explanation,
+          };
           continue;
         }
-        state = step(state ?? { ...initialState('standard', policy), rule: 'start', explanation: 'Starting level' }, e.payload as EngineEvent, policy);
+        state = step(
+          state ?? { ...initialState('standard', policy), rule: 'start', explanation: 'Starting level' },
+          e.payload as EngineEvent,
+          policy,
+        );
         if (state.rule !== e.rule || state.level !== e.to_level) {
           agrees = false;
           break;
@@ -54,12 +71,16 @@ export async function rewordStoredExplanations(db: Executor): Promise<RewordResu
         continue;
       }
       if (changes.length === 0) continue;
-      for (const c of changes) await trx.updateTable('oversight_events').set({ explanation: c.explanation }).where('id', '=', c.id).execute();
+      for (const c of changes)
+        await trx.updateTable('oversight_events').set({ explanation: c.explanation }).where('id', '=', c.id).execute();
       const cached = p.oversight_state;
       if (state && cached) {
         await trx
           .updateTable('projects')
-          .set({ oversight_explanation: state.explanation, oversight_state: JSON.stringify({ ...cached, explanation: state.explanation }) })
+          .set({
+            oversight_explanation: state.explanation,
+            oversight_state: JSON.stringify({ ...cached, explanation: state.explanation }),
+          })
           .where('id', '=', p.id)
           .execute();
       }

@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import type { Policy } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
 import { loadPolicyVersions, resolvePolicy } from '~/modules/oversight/oversight.server';
-import { previewHistory, type ForumHistory, type HistoryEvent, type PolicyPreview, type ProjectHistory } from './what-if';
+import {
+  previewHistory,
+  type ForumHistory,
+  type HistoryEvent,
+  type PolicyPreview,
+  type ProjectHistory,
+} from './what-if';
 
 export { simulate, comparePreview, previewHistory, WHAT_IF_MODEL } from './what-if';
 export type { ForumHistory, PolicyPreview, ProjectChange } from './what-if';
@@ -41,7 +47,11 @@ function encodedEvents(db: Executor, forumId: number, part: number) {
  */
 export async function loadForumHistory(db: Executor, forumId: number): Promise<ForumHistory> {
   const [forum, versions, meetings, projects, texts, asked, ...parts] = await Promise.all([
-    db.selectFrom('forums').select(['policy', 'minutes_per_review']).where('id', '=', forumId).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('forums')
+      .select(['policy', 'minutes_per_review'])
+      .where('id', '=', forumId)
+      .executeTakeFirstOrThrow(),
     loadPolicyVersions(db, { forumId }),
     db
       .selectFrom('meetings')
@@ -51,7 +61,12 @@ export async function loadForumHistory(db: Executor, forumId: number): Promise<F
       .orderBy('scheduled_at')
       .orderBy('id')
       .execute(),
-    db.selectFrom('projects').select(['id', 'name', 'owner_id', 'archived']).where('forum_id', '=', forumId).orderBy('id').execute(),
+    db
+      .selectFrom('projects')
+      .select(['id', 'name', 'owner_id', 'archived'])
+      .where('forum_id', '=', forumId)
+      .orderBy('id')
+      .execute(),
     // The free text of the few events that have some, in the same order.
     db
       .selectFrom('oversight_events as e')
@@ -109,7 +124,10 @@ export async function loadForumHistory(db: Executor, forumId: number): Promise<F
       }
       const a = parts[i] ?? null;
       const b = parts[i + 1] ?? null;
-      const free = type === 'start' || type === 'override' || type === 'restart' || type === 'spillover' ? (text[nextText++] ?? '') : '';
+      const free =
+        type === 'start' || type === 'override' || type === 'restart' || type === 'spillover'
+          ? (text[nextText++] ?? '')
+          : '';
       return { type, payload: payloadOf(type, a, type === 'review' ? b : free), meeting, at, policyVersion };
     });
   }

@@ -3,10 +3,31 @@ import { DEFAULT_POLICY, type Health, type OversightState, type Policy } from '~
 import { previewHistory, simulate } from './what-if';
 import { record, randomWorld, truthful, type World } from '../../../tests/what-if-history';
 
-const pick = (s: OversightState) => ({ level: s.level, interval: s.interval, escalated: s.escalated, streak: s.streak, window: [...s.window] });
+const pick = (s: OversightState) => ({
+  level: s.level,
+  interval: s.interval,
+  escalated: s.escalated,
+  streak: s.streak,
+  window: [...s.window],
+});
 
-const LOOSER: Policy = { ...DEFAULT_POLICY, intervalStandard: 4, intervalLight: 8, intervalTrusted: 16, loosenStreakTight: 2, loosenStreakStandard: 2, loosenStreakLight: 2 };
-const TIGHTER: Policy = { ...DEFAULT_POLICY, intervalStandard: 1, intervalLight: 2, intervalTrusted: 3, loosenStreakStandard: 6, loosenStreakLight: 6 };
+const LOOSER: Policy = {
+  ...DEFAULT_POLICY,
+  intervalStandard: 4,
+  intervalLight: 8,
+  intervalTrusted: 16,
+  loosenStreakTight: 2,
+  loosenStreakStandard: 2,
+  loosenStreakLight: 2,
+};
+const TIGHTER: Policy = {
+  ...DEFAULT_POLICY,
+  intervalStandard: 1,
+  intervalLight: 2,
+  intervalTrusted: 3,
+  loosenStreakStandard: 6,
+  loosenStreakLight: 6,
+};
 const EVERY_MEETING: Policy = { ...DEFAULT_POLICY, intervalStandard: 1, intervalLight: 1, intervalTrusted: 1 };
 
 describe('what-if simulate', () => {
@@ -40,10 +61,18 @@ describe('what-if simulate', () => {
         if (candidate.skipped > 0) continue; // the model moves skipped findings: no real forum would match
         // The same forum run under P2: the recorded reviews find what they found; the extra ones, the self-report.
         const reviewed = new Map<string, Health>();
-        for (const p of recorded.history.projects) for (const e of p.events) if (e.type === 'review') reviewed.set(`${p.id}:${e.meeting}`, e.payload.verdict as Health);
+        for (const p of recorded.history.projects)
+          for (const e of p.events)
+            if (e.type === 'review') reviewed.set(`${p.id}:${e.meeting}`, e.payload.verdict as Health);
         const underP2 = record(world, p2, (id, m, selfReport) => reviewed.get(`${id}:${m}`) ?? selfReport);
         for (const [id, state] of underP2.states) expect(pick(candidate.states.get(id)!)).toEqual(pick(state));
-        expect(candidate.reviewsPerMeeting).toEqual(underP2.history.meetings.map((_, m) => underP2.history.projects.filter((p) => p.events.some((e) => e.type === 'review' && e.meeting === m)).length));
+        expect(candidate.reviewsPerMeeting).toEqual(
+          underP2.history.meetings.map(
+            (_, m) =>
+              underP2.history.projects.filter((p) => p.events.some((e) => e.type === 'review' && e.meeting === m))
+                .length,
+          ),
+        );
       }
     }
     // EVERY_MEETING never skips: the comparison above ran at least for it.
@@ -74,21 +103,44 @@ describe('what-if simulate', () => {
     // reviewed every 3 meetings: reviews at 0 (kickoff), 3, 6 (finds the miss: Trusted → Light), 8, 12.
     const world: World = {
       meetings: 14,
-      projects: [{ id: 1, name: 'Solo', ownerId: 1, start: 'trusted', status: Array(14).fill('on_track'), truth: Array.from({ length: 14 }, (_, m) => (m === 6 ? 'at_risk' : 'on_track')) }],
+      projects: [
+        {
+          id: 1,
+          name: 'Solo',
+          ownerId: 1,
+          start: 'trusted',
+          status: Array(14).fill('on_track'),
+          truth: Array.from({ length: 14 }, (_, m) => (m === 6 ? 'at_risk' : 'on_track')),
+        },
+      ],
     };
     const { history } = record(world, { ...DEFAULT_POLICY, intervalTrusted: 3 }, truthful(world));
-    expect(history.projects[0].events.filter((e) => e.type === 'review').map((e) => e.meeting)).toEqual([0, 3, 6, 8, 12]);
+    expect(history.projects[0].events.filter((e) => e.type === 'review').map((e) => e.meeting)).toEqual([
+      0, 3, 6, 8, 12,
+    ]);
     // Trusted every 5 meetings: reviews at 0, 5 (added: finds the self-report), 10 (added: finds the moved miss), 12.
     const { candidate } = simulate(history, { ...DEFAULT_POLICY, intervalTrusted: 5 });
-    expect(candidate.findings).toEqual([{ projectId: 1, meeting: 6, verdict: 'at_risk', selfReport: 'on_track', foundAt: 10 }]);
+    expect(candidate.findings).toEqual([
+      { projectId: 1, meeting: 6, verdict: 'at_risk', selfReport: 'on_track', foundAt: 10 },
+    ]);
     expect(candidate.reviewsPerMeeting.flatMap((n, m) => (n ? [m] : []))).toEqual([0, 5, 10, 12]);
     expect(candidate.states.get(1)?.level).toBe('light');
     const preview = previewHistory(history, { ...DEFAULT_POLICY, intervalTrusted: 5 });
     expect(preview.latency).toMatchObject({ found: 1, same: 0, later: 1, notFound: 0, averageDelay: 4, maxDelay: 4 });
-    expect(preview.latency.items[0]).toMatchObject({ project: 'Solo', verdict: 'at_risk', selfReport: 'on_track', candidate: 4, foundAt: history.meetings[6].scheduledAt });
+    expect(preview.latency.items[0]).toMatchObject({
+      project: 'Solo',
+      verdict: 'at_risk',
+      selfReport: 'on_track',
+      candidate: 4,
+      foundAt: history.meetings[6].scheduledAt,
+    });
     expect(preview.reviewChanges).toEqual({ skipped: 3, added: 2 });
     // Under the record's own policy the miss is found the same meeting.
-    expect(previewHistory(history, { ...DEFAULT_POLICY, intervalTrusted: 3 }).latency).toMatchObject({ found: 1, same: 1, later: 0 });
+    expect(previewHistory(history, { ...DEFAULT_POLICY, intervalTrusted: 3 }).latency).toMatchObject({
+      found: 1,
+      same: 1,
+      later: 0,
+    });
   });
 
   it('replays the actual history under the version each event was recorded under, not the policy in force now', () => {
@@ -99,7 +151,10 @@ describe('what-if simulate', () => {
       const versioned = {
         ...history,
         actualPolicy: LOOSER,
-        policyVersions: new Map([[1, TIGHTER], [2, LOOSER]]),
+        policyVersions: new Map([
+          [1, TIGHTER],
+          [2, LOOSER],
+        ]),
         projects: history.projects.map((p) => ({ ...p, events: p.events.map((e) => ({ ...e, policyVersion: 1 })) })),
       };
       const { actual } = simulate(versioned, TIGHTER);
@@ -108,7 +163,11 @@ describe('what-if simulate', () => {
       expect(previewHistory(versioned, TIGHTER).reviewChanges).toEqual({ skipped: 0, added: 0 });
       // Without the versions the actual replay would judge the whole record by LOOSER: it departs from the record.
       const unversioned = simulate({ ...versioned, policyVersions: undefined }, TIGHTER).actual;
-      expect([...states].some(([id, state]) => JSON.stringify(pick(unversioned.states.get(id)!)) !== JSON.stringify(pick(state)))).toBe(true);
+      expect(
+        [...states].some(
+          ([id, state]) => JSON.stringify(pick(unversioned.states.get(id)!)) !== JSON.stringify(pick(state)),
+        ),
+      ).toBe(true);
     }
   });
 });

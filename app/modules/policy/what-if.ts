@@ -1,4 +1,14 @@
-import { classifyReview, initialState, levelIndex, step, type EngineEvent, type Health, type Level, type OversightState, type Policy } from '~/oversight';
+import {
+  classifyReview,
+  initialState,
+  levelIndex,
+  step,
+  type EngineEvent,
+  type Health,
+  type Level,
+  type OversightState,
+  type Policy,
+} from '~/oversight';
 import { agendaSection, isDiscussed, type AgendaFacts } from '~/modules/meetings/agenda';
 
 /**
@@ -97,13 +107,19 @@ function startState(level: Level, reason: string, policy: Policy): OversightStat
   return { ...initialState(level, policy), rule: 'start', explanation: reason };
 }
 
-function apply(t: Track, event: EngineEvent | { type: 'start'; level: Level; reason: string }, policy: Policy, counts: { escalations: number }): void {
+function apply(
+  t: Track,
+  event: EngineEvent | { type: 'start'; level: Level; reason: string },
+  policy: Policy,
+  counts: { escalations: number },
+): void {
   const next =
     event.type === 'start'
       ? startState(event.level, event.reason, policy)
       : step(t.state ?? startState('standard', 'Starting level', policy), event, policy);
   if (next.rule === 'escalate') counts.escalations += 1;
-  if (next.changed || next.rule === 'start' || next.rule === 'override' || next.rule === 'restart') t.lastChange = next.explanation;
+  if (next.changed || next.rule === 'start' || next.rule === 'override' || next.rule === 'restart')
+    t.lastChange = next.explanation;
   t.state = next;
 }
 
@@ -158,8 +174,17 @@ export function simulate(history: ForumHistory, policy: Policy): { actual: Outco
   const M = meetings.length;
   // The actual replay steps each event under the version it was recorded under (decision 015), as the record did.
   const versions = history.policyVersions;
-  const apOf = (e: HistoryEvent): Policy => (e.policyVersion !== undefined && versions?.get(e.policyVersion)) || history.actualPolicy;
-  const newOutcome = (): Outcome => ({ states: new Map(), lastChange: new Map(), reviewsPerMeeting: new Array<number>(M).fill(0), escalations: 0, findings: [], skipped: 0, added: 0 });
+  const apOf = (e: HistoryEvent): Policy =>
+    (e.policyVersion !== undefined && versions?.get(e.policyVersion)) || history.actualPolicy;
+  const newOutcome = (): Outcome => ({
+    states: new Map(),
+    lastChange: new Map(),
+    reviewsPerMeeting: new Array<number>(M).fill(0),
+    escalations: 0,
+    findings: [],
+    skipped: 0,
+    added: 0,
+  });
   const actual = newOutcome();
   const candidate = newOutcome();
 
@@ -312,7 +337,12 @@ export function simulate(history: ForumHistory, policy: Policy): { actual: Outco
       if (m < M && x.reviewedAt !== m && x.c.state && m <= x.activeUntil) {
         const status = x.cycleMeeting === m ? x.cycleStatus : null;
         const asked = askedBy.get(x.p.id)?.has(m) ?? false;
-        if (x.a.state && !sameAgenda(x.a, x.c) && !discussed(x.a, m, status, asked) && discussed(x.c, m, status, asked)) {
+        if (
+          x.a.state &&
+          !sameAgenda(x.a, x.c) &&
+          !discussed(x.a, m, status, asked) &&
+          discussed(x.c, m, status, asked)
+        ) {
           const selfReport = x.lastStatus ?? 'on_track';
           review(x.c, candidate, m, selfReport, selfReport, policy);
           candidate.added += 1;
@@ -329,7 +359,10 @@ export function simulate(history: ForumHistory, policy: Policy): { actual: Outco
         if (hardMissProjects.c.has(other.p.id) || !other.c.state || m > other.activeUntil) continue;
         const level = other.c.state.level;
         if (level !== 'trusted' && level !== 'light') continue;
-        const cause = (byOwner.get(owner) ?? []).filter((y) => hardMissProjects.c.has(y.p.id)).map((y) => y.p.name).join(' and ');
+        const cause = (byOwner.get(owner) ?? [])
+          .filter((y) => hardMissProjects.c.has(y.p.id))
+          .map((y) => y.p.name)
+          .join(' and ');
         apply(other.c, { type: 'spillover', project: cause }, policy, candidate);
       }
     }
@@ -357,7 +390,12 @@ export interface PolicyPreview {
   levels: { level: Level; actual: number; candidate: number }[];
   looser: ProjectChange[];
   tighter: ProjectChange[];
-  load: { meetingId: number; scheduledAt: string; actual: { reviews: number; hours: number }; candidate: { reviews: number; hours: number } }[];
+  load: {
+    meetingId: number;
+    scheduledAt: string;
+    actual: { reviews: number; hours: number };
+    candidate: { reviews: number; hours: number };
+  }[];
   loadTotals: { actual: { reviews: number; hours: number }; candidate: { reviews: number; hours: number } };
   /** Over the whole history: recorded reviews the candidate skips, and reviews it adds. */
   reviewChanges: { skipped: number; added: number };
@@ -370,7 +408,14 @@ export interface PolicyPreview {
     averageDelay: number | null;
     maxDelay: number | null;
     /** The misses the candidate finds later (`candidate`: meetings later) or not at all (null), latest first (at most LATENCY_ITEMS). */
-    items: { projectId: number; project: string; foundAt: string; verdict: Health; selfReport: Health; candidate: number | null }[];
+    items: {
+      projectId: number;
+      project: string;
+      foundAt: string;
+      verdict: Health;
+      selfReport: Health;
+      candidate: number | null;
+    }[];
     omitted: number;
   };
   escalations: { actual: number; candidate: number; escalatedNow: { actual: number; candidate: number } };
@@ -421,7 +466,8 @@ export function comparePreview(history: ForumHistory, result: { actual: Outcome;
     };
     (diff > 0 ? looser : tighter).push(change);
   }
-  const byName = (x: ProjectChange, y: ProjectChange) => x.project.localeCompare(y.project) || x.projectId - y.projectId;
+  const byName = (x: ProjectChange, y: ProjectChange) =>
+    x.project.localeCompare(y.project) || x.projectId - y.projectId;
   looser.sort(byName);
   tighter.sort(byName);
 
@@ -431,7 +477,12 @@ export function comparePreview(history: ForumHistory, result: { actual: Outcome;
     const m = Math.max(0, M - LOAD_MEETINGS) + i;
     const a = actual.reviewsPerMeeting[m];
     const c = candidate.reviewsPerMeeting[m];
-    return { meetingId: meeting.id, scheduledAt: meeting.scheduledAt, actual: { reviews: a, hours: hours(a, mpr) }, candidate: { reviews: c, hours: hours(c, mpr) } };
+    return {
+      meetingId: meeting.id,
+      scheduledAt: meeting.scheduledAt,
+      actual: { reviews: a, hours: hours(a, mpr) },
+      candidate: { reviews: c, hours: hours(c, mpr) },
+    };
   });
   const sumA = load.reduce((s, l) => s + l.actual.reviews, 0);
   const sumC = load.reduce((s, l) => s + l.candidate.reviews, 0);
@@ -471,7 +522,10 @@ export function comparePreview(history: ForumHistory, result: { actual: Outcome;
     looser,
     tighter,
     load,
-    loadTotals: { actual: { reviews: sumA, hours: hours(sumA, mpr) }, candidate: { reviews: sumC, hours: hours(sumC, mpr) } },
+    loadTotals: {
+      actual: { reviews: sumA, hours: hours(sumA, mpr) },
+      candidate: { reviews: sumC, hours: hours(sumC, mpr) },
+    },
     reviewChanges: { skipped: candidate.skipped, added: candidate.added },
     latency: {
       found: candidate.findings.length,
@@ -483,7 +537,11 @@ export function comparePreview(history: ForumHistory, result: { actual: Outcome;
       items: items.slice(0, LATENCY_ITEMS),
       omitted: Math.max(0, items.length - LATENCY_ITEMS),
     },
-    escalations: { actual: actual.escalations, candidate: candidate.escalations, escalatedNow: { actual: escalatedA, candidate: escalatedC } },
+    escalations: {
+      actual: actual.escalations,
+      candidate: candidate.escalations,
+      escalatedNow: { actual: escalatedA, candidate: escalatedC },
+    },
   };
 }
 

@@ -39,58 +39,67 @@ const progressSql = (projectRef: string) => sql<number | null>`(
  * (sorting by it); the table's trend and progress are added for the page's rows only (listProjectsForDashboard).
  */
 /** Meetings until a project's (`p`) next review, looked up in the review schedule passed as JSON (decision 019). */
-const meetingsUntilSql = (schedule: ReviewSchedule) => sql<number>`coalesce((${meetingsUntilJson(schedule)}::jsonb ->> p.id::text)::int, 0)`;
+const meetingsUntilSql = (schedule: ReviewSchedule) =>
+  sql<number>`coalesce((${meetingsUntilJson(schedule)}::jsonb ->> p.id::text)::int, 0)`;
 
-function portfolioRows(db: Executor, forumId: number, { progress, schedule }: { progress: boolean; schedule: ReviewSchedule }) {
-  return db
-    .selectFrom('projects as p')
-    .innerJoin('users as o', 'o.id', 'p.owner_id')
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('status_updates as s')
-          .select(['s.health', 's.created_at', 's.late', 's.meeting_id'])
-          .whereRef('s.project_id', '=', 'p.id')
-          .orderBy('s.created_at', 'desc')
-          .limit(1)
-          .as('ls'),
-      (join) => join.onTrue(),
-    )
-    // The last review: the forum's meetings newest first, each probed for a review of this project (see lastReviewAtSql).
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('meetings as rm')
-          .select([
-            'rm.scheduled_at',
-            sql<HealthValue>`(select r.verdict from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`.as('verdict'),
-          ])
-          .whereRef('rm.forum_id', '=', 'p.forum_id')
-          .where(sql<SqlBool>`(select true from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`)
-          .orderBy('rm.scheduled_at', 'desc')
-          .limit(1)
-          .as('lr'),
-      (join) => join.onTrue(),
-    )
-    .select([
-      'p.id',
-      'p.name',
-      'p.owner_id as ownerId',
-      'o.name as owner',
-      'p.oversight_level as level',
-      'p.oversight_interval as interval',
-      'p.oversight_escalated as escalated',
-      'ls.health',
-      'ls.created_at as statusAt',
-      'ls.late',
-      'ls.meeting_id as statusMeetingId',
-      'lr.verdict as lastVerdict',
-      'lr.scheduled_at as lastReviewAt',
-      meetingsUntilSql(schedule).as('meetingsUntilReview'),
-      (progress ? progressSql('p.id') : sql<number | null>`null::float8`).as('progress'),
-    ])
-    .where('p.forum_id', '=', forumId)
-    .where('p.archived', '=', false);
+function portfolioRows(
+  db: Executor,
+  forumId: number,
+  { progress, schedule }: { progress: boolean; schedule: ReviewSchedule },
+) {
+  return (
+    db
+      .selectFrom('projects as p')
+      .innerJoin('users as o', 'o.id', 'p.owner_id')
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('status_updates as s')
+            .select(['s.health', 's.created_at', 's.late', 's.meeting_id'])
+            .whereRef('s.project_id', '=', 'p.id')
+            .orderBy('s.created_at', 'desc')
+            .limit(1)
+            .as('ls'),
+        (join) => join.onTrue(),
+      )
+      // The last review: the forum's meetings newest first, each probed for a review of this project (see lastReviewAtSql).
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('meetings as rm')
+            .select([
+              'rm.scheduled_at',
+              sql<HealthValue>`(select r.verdict from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`.as(
+                'verdict',
+              ),
+            ])
+            .whereRef('rm.forum_id', '=', 'p.forum_id')
+            .where(sql<SqlBool>`(select true from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`)
+            .orderBy('rm.scheduled_at', 'desc')
+            .limit(1)
+            .as('lr'),
+        (join) => join.onTrue(),
+      )
+      .select([
+        'p.id',
+        'p.name',
+        'p.owner_id as ownerId',
+        'o.name as owner',
+        'p.oversight_level as level',
+        'p.oversight_interval as interval',
+        'p.oversight_escalated as escalated',
+        'ls.health',
+        'ls.created_at as statusAt',
+        'ls.late',
+        'ls.meeting_id as statusMeetingId',
+        'lr.verdict as lastVerdict',
+        'lr.scheduled_at as lastReviewAt',
+        meetingsUntilSql(schedule).as('meetingsUntilReview'),
+        (progress ? progressSql('p.id') : sql<number | null>`null::float8`).as('progress'),
+      ])
+      .where('p.forum_id', '=', forumId)
+      .where('p.archived', '=', false)
+  );
 }
 
 const ORDER: Record<DashboardQuery['sort'], string> = {
@@ -106,7 +115,12 @@ const ORDER: Record<DashboardQuery['sort'], string> = {
 
 export async function listProjectsForDashboard(
   db: Executor,
-  { forumId, query, paginate = true, schedule }: { forumId: number; query: DashboardQuery; paginate?: boolean; schedule?: ReviewSchedule },
+  {
+    forumId,
+    query,
+    paginate = true,
+    schedule,
+  }: { forumId: number; query: DashboardQuery; paginate?: boolean; schedule?: ReviewSchedule },
 ) {
   const byProgress = query.sort === 'progress';
   schedule ??= await getReviewSchedule(db, { forumId });
@@ -129,7 +143,10 @@ export async function listProjectsForDashboard(
   // Status age ascending = newest status first.
   const desc = (query.dir === 'desc') !== (query.sort === 'status_age');
   const order = sql`${sql.raw(ORDER[query.sort])} ${sql.raw(desc ? 'desc nulls last' : 'asc nulls last')}`;
-  q = q.orderBy(order).orderBy(sql`lower(name)`).orderBy('id');
+  q = q
+    .orderBy(order)
+    .orderBy(sql`lower(name)`)
+    .orderBy('id');
   if (paginate) q = q.limit(query.size).offset((query.page - 1) * query.size);
   // Trend and progress for the page's rows only, in the same query; the page keeps its order.
   const rows = await db
@@ -171,7 +188,9 @@ export async function getDashboardSummary(db: Executor, forumId: number, schedul
       'p.owner_id as ownerId',
       'o.name as owner',
       'p.oversight_level as level',
-      sql<HealthValue | null>`(select s.health from status_updates s where s.project_id = p.id order by s.created_at desc limit 1)`.as('health'),
+      sql<HealthValue | null>`(select s.health from status_updates s where s.project_id = p.id order by s.created_at desc limit 1)`.as(
+        'health',
+      ),
       meetingsUntilSql(schedule).as('meetingsUntilReview'),
     ])
     .where('p.forum_id', '=', forumId)
@@ -182,12 +201,27 @@ export async function getDashboardSummary(db: Executor, forumId: number, schedul
     .select([
       sql<number>`count(*)::int`.as('projects'),
       sql<number>`count(*) filter (where "meetingsUntilReview" = 0)::int`.as('dueThisMeeting'),
-      sql<Record<string, number>>`coalesce((select json_object_agg(k, n) from (select coalesce(health, 'none') as k, count(*)::int as n from rows group by 1) h), '{}'::json)`.as('byHealth'),
-      sql<Record<string, number>>`coalesce((select json_object_agg(k, n) from (select level as k, count(*)::int as n from rows group by 1) l), '{}'::json)`.as('byLevel'),
-      sql<{ id: number; name: string }[]>`coalesce((select json_agg(json_build_object('id', x."ownerId", 'name', x.owner) order by x.owner) from (select distinct "ownerId", owner from rows) x), '[]'::json)`.as('owners'),
+      sql<
+        Record<string, number>
+      >`coalesce((select json_object_agg(k, n) from (select coalesce(health, 'none') as k, count(*)::int as n from rows group by 1) h), '{}'::json)`.as(
+        'byHealth',
+      ),
+      sql<
+        Record<string, number>
+      >`coalesce((select json_object_agg(k, n) from (select level as k, count(*)::int as n from rows group by 1) l), '{}'::json)`.as(
+        'byLevel',
+      ),
+      sql<
+        { id: number; name: string }[]
+      >`coalesce((select json_agg(json_build_object('id', x."ownerId", 'name', x.owner) order by x.owner) from (select distinct "ownerId", owner from rows) x), '[]'::json)`.as(
+        'owners',
+      ),
     ])
     .executeTakeFirstOrThrow();
-  return rows as typeof rows & { byLevel: Partial<Record<LevelValue, number>>; byHealth: Partial<Record<HealthValue | 'none', number>> };
+  return rows as typeof rows & {
+    byLevel: Partial<Record<LevelValue, number>>;
+    byHealth: Partial<Record<HealthValue | 'none', number>>;
+  };
 }
 
 /** The forum's next meeting, with its status deadline and whether that has passed (before it, a status is due, not missing). */
@@ -202,6 +236,9 @@ export async function getNextMeeting(db: Executor, forumId: number, now: Date = 
     .limit(1)
     .executeTakeFirst();
   if (!row) return undefined;
-  const { deadline, late } = statusCycle({ scheduledAt: row.scheduled_at, state: row.state, deadlineHours: row.deadlineHours }, now);
+  const { deadline, late } = statusCycle(
+    { scheduledAt: row.scheduled_at, state: row.state, deadlineHours: row.deadlineHours },
+    now,
+  );
   return { id: row.id, scheduled_at: row.scheduled_at, deadline, deadlinePassed: late };
 }

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
-export const DASHBOARD_SORTS = ['project', 'owner', 'health', 'verdict', 'progress', 'level', 'next_review', 'status_age'] as const;
+export const DASHBOARD_SORTS = [
+  'project',
+  'owner',
+  'health',
+  'verdict',
+  'progress',
+  'level',
+  'next_review',
+  'status_age',
+] as const;
 export const PAGE_SIZES = [25, 50, 100, 500] as const;
 export const LEVEL_FILTERS = ['tight', 'standard', 'light', 'trusted'] as const;
 export const HEALTH_FILTERS = ['on_track', 'at_risk', 'off_track', 'none'] as const;

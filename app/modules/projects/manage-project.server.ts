@@ -22,7 +22,10 @@ export async function listForumOwners(db: Executor, { forumId }: { forumId: numb
     .execute();
 }
 
-async function nameTaken(db: Executor, { forumId, name, exceptId }: { forumId: number; name: string; exceptId?: number }) {
+async function nameTaken(
+  db: Executor,
+  { forumId, name, exceptId }: { forumId: number; name: string; exceptId?: number },
+) {
   let q = db.selectFrom('projects').select('id').where('forum_id', '=', forumId).where('name', '=', name);
   if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
   return (await q.executeTakeFirst()) !== undefined;
@@ -45,13 +48,24 @@ export async function createProject(
     input: CreateProjectInput;
     actorId: number;
     request?: Request;
-  }
+  },
 ): Promise<Outcome<{ id: number; level: LevelValue }>> {
   return inTransaction(db, async (trx) => {
     // The forum row is locked so two creations for the same owner see each other (the second starts by the first).
-    const forum = await trx.selectFrom('forums').select('policy').where('id', '=', forumId).forUpdate().executeTakeFirstOrThrow();
-    const owner = await trx.selectFrom('memberships').select('role').where('forum_id', '=', forumId).where('user_id', '=', input.ownerId).executeTakeFirst();
-    if (owner?.role !== 'owner') return refuse(400, 'Choose a member who holds the owner role in this forum', 'ownerId');
+    const forum = await trx
+      .selectFrom('forums')
+      .select('policy')
+      .where('id', '=', forumId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const owner = await trx
+      .selectFrom('memberships')
+      .select('role')
+      .where('forum_id', '=', forumId)
+      .where('user_id', '=', input.ownerId)
+      .executeTakeFirst();
+    if (owner?.role !== 'owner')
+      return refuse(400, 'Choose a member who holds the owner role in this forum', 'ownerId');
     if (await nameTaken(trx, { forumId, name: input.name })) return refuse(400, NAME_TAKEN, 'name');
     const start = await startingLevelForOwner(trx, {
       ownerId: input.ownerId,
@@ -117,7 +131,7 @@ export async function updateProject(
     description: string;
     actorId: number;
     request?: Request;
-  }
+  },
 ): Promise<Outcome> {
   return inTransaction(db, async (trx) => {
     const before = await trx
@@ -160,7 +174,7 @@ export async function setProjectArchived(
     archived: boolean;
     actorId: number;
     request?: Request;
-  }
+  },
 ): Promise<Outcome> {
   return inTransaction(db, async (trx) => {
     const project = await trx
@@ -171,7 +185,8 @@ export async function setProjectArchived(
       .forUpdate()
       .executeTakeFirst();
     if (!project) return refuse(404, 'Project not found');
-    if (project.archived === archived) return refuse(409, archived ? 'This project is already archived.' : 'This project is not archived.');
+    if (project.archived === archived)
+      return refuse(409, archived ? 'This project is already archived.' : 'This project is not archived.');
     await trx.updateTable('projects').set({ archived }).where('id', '=', projectId).execute();
     await writeAudit(trx, {
       userId: actorId,

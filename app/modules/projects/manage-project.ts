@@ -2,13 +2,21 @@ import { z } from 'zod';
 
 // The chair's project forms: create (with an owner), edit, archive and unarchive.
 
-const name = z.string({ error: 'Enter a name' }).trim().min(1, 'Enter a name').max(200, 'Keep the name under 200 characters');
+const name = z
+  .string({ error: 'Enter a name' })
+  .trim()
+  .min(1, 'Enter a name')
+  .max(200, 'Keep the name under 200 characters');
 const description = z.string().trim().max(5_000, 'Keep the description under 5,000 characters').default('');
 
 export const CreateProjectSchema = z.strictObject({
   name,
   description,
-  ownerId: z.coerce.number({ error: 'Choose the owner' }).int('Choose the owner').positive('Choose the owner').max(Number.MAX_SAFE_INTEGER, 'Choose the owner'),
+  ownerId: z.coerce
+    .number({ error: 'Choose the owner' })
+    .int('Choose the owner')
+    .positive('Choose the owner')
+    .max(Number.MAX_SAFE_INTEGER, 'Choose the owner'),
 });
 export type CreateProjectInput = z.infer<typeof CreateProjectSchema>;
 
@@ -23,6 +31,10 @@ export const ArchiveProjectSchema = z.strictObject({
 export const UnarchiveProjectSchema = z.strictObject({
   intent: z.literal('unarchive'),
 });
-export const ProjectSettingsSchema = z.discriminatedUnion('intent', [EditProjectSchema, ArchiveProjectSchema, UnarchiveProjectSchema], {
-  error: 'Unknown action',
-});
+export const ProjectSettingsSchema = z.discriminatedUnion(
+  'intent',
+  [EditProjectSchema, ArchiveProjectSchema, UnarchiveProjectSchema],
+  {
+    error: 'Unknown action',
+  },
+);

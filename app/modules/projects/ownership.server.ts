@@ -26,7 +26,11 @@ export async function startingLevelForOwner(
   trx: Executor,
   { ownerId, policy, exceptProjectId }: { ownerId: number; policy: Policy; exceptProjectId?: number },
 ) {
-  let others = trx.selectFrom('projects').select('oversight_level').where('owner_id', '=', ownerId).where('archived', '=', false);
+  let others = trx
+    .selectFrom('projects')
+    .select('oversight_level')
+    .where('owner_id', '=', ownerId)
+    .where('archived', '=', false);
   if (exceptProjectId !== undefined) others = others.where('id', '!=', exceptProjectId);
   const [levels, recent] = await Promise.all([
     others.execute(),
@@ -57,7 +61,14 @@ export type ChangeOwnerResult = Result<{ level: LevelValue; explanation: string 
  */
 export async function changeProjectOwner(
   db: Executor,
-  { forumId, projectId, ownerId, note, actorId, request }: { forumId: number; projectId: number; ownerId: number; note: string; actorId: number; request?: Request },
+  {
+    forumId,
+    projectId,
+    ownerId,
+    note,
+    actorId,
+    request,
+  }: { forumId: number; projectId: number; ownerId: number; note: string; actorId: number; request?: Request },
 ): Promise<ChangeOwnerResult> {
   return inTransaction(db, async (trx) => {
     const project = await trx
@@ -75,13 +86,22 @@ export async function changeProjectOwner(
       .where('m.forum_id', '=', forumId)
       .where('m.user_id', '=', ownerId)
       .executeTakeFirst();
-    if (!owner || owner.role === 'observer') return refuse({ field: 'ownerId', message: 'Choose a member of this forum who can own projects' });
-    if (project.owner_id === ownerId) return refuse({ field: 'ownerId', message: `${owner.name} already owns this project` });
+    if (!owner || owner.role === 'observer')
+      return refuse({ field: 'ownerId', message: 'Choose a member of this forum who can own projects' });
+    if (project.owner_id === ownerId)
+      return refuse({ field: 'ownerId', message: `${owner.name} already owns this project` });
 
-    const start = await startingLevelForOwner(trx, { ownerId, policy: resolvePolicy(project.policy), exceptProjectId: projectId });
+    const start = await startingLevelForOwner(trx, {
+      ownerId,
+      policy: resolvePolicy(project.policy),
+      exceptProjectId: projectId,
+    });
     await trx.updateTable('projects').set({ owner_id: ownerId }).where('id', '=', projectId).execute();
     const reason = `Handed to ${owner.name}: ${start.reason}${note ? ` (${note})` : ''}`;
-    const [state] = await recordOversightEvents(trx, { projectId, inputs: [{ event: { type: 'restart', level: start.level, reason }, actorId }] });
+    const [state] = await recordOversightEvents(trx, {
+      projectId,
+      inputs: [{ event: { type: 'restart', level: start.level, reason }, actorId }],
+    });
     await writeAudit(trx, {
       userId: actorId,
       forumId,

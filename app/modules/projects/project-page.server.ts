@@ -17,8 +17,18 @@ import { renderMarkdown } from '~/utils/markdown.server';
 function milestoneReport(values: { at: Date | string; done: boolean | null; note: string }[]) {
   const reported = values.filter((v) => v.done !== null);
   const latest = reported.at(-1);
-  const reopened = reported.flatMap((v, i) => (i > 0 && reported[i - 1].done && !v.done ? [{ at: v.at, note: v.note }] : []));
-  return latest ? { at: latest.at, done: latest.done === true, note: latest.note, firstDoneAt: reported.find((v) => v.done)?.at ?? null, reopened } : null;
+  const reopened = reported.flatMap((v, i) =>
+    i > 0 && reported[i - 1].done && !v.done ? [{ at: v.at, note: v.note }] : [],
+  );
+  return latest
+    ? {
+        at: latest.at,
+        done: latest.done === true,
+        note: latest.note,
+        firstDoneAt: reported.find((v) => v.done)?.at ?? null,
+        reopened,
+      }
+    : null;
 }
 
 /** Which page of each history list the page shows (10 a page, newest first); past the end, the last page. */
@@ -60,7 +70,10 @@ function statusView<T extends { summary: string; risks: string; asks: string }>(
   };
 }
 
-export async function getProjectPage(db: Executor, { forumId, projectId, page = FIRST_PAGES }: { forumId: number; projectId: number; page?: ProjectPageQuery }) {
+export async function getProjectPage(
+  db: Executor,
+  { forumId, projectId, page = FIRST_PAGES }: { forumId: number; projectId: number; page?: ProjectPageQuery },
+) {
   const project = await db
     .selectFrom('projects as p')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
@@ -78,9 +91,21 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
       'p.oversight_state as state',
       'p.oversight_explanation as explanation',
       'f.policy',
-      eb.selectFrom('status_updates as s').select((c) => c.fn.countAll<number>().as('n')).whereRef('s.project_id', '=', 'p.id').as('statusCount'),
-      eb.selectFrom('reviews as r').select((c) => c.fn.countAll<number>().as('n')).whereRef('r.project_id', '=', 'p.id').as('reviewCount'),
-      eb.selectFrom('oversight_events as e').select((c) => c.fn.countAll<number>().as('n')).whereRef('e.project_id', '=', 'p.id').as('eventCount'),
+      eb
+        .selectFrom('status_updates as s')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('s.project_id', '=', 'p.id')
+        .as('statusCount'),
+      eb
+        .selectFrom('reviews as r')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('r.project_id', '=', 'p.id')
+        .as('reviewCount'),
+      eb
+        .selectFrom('oversight_events as e')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('e.project_id', '=', 'p.id')
+        .as('eventCount'),
       eb
         .selectFrom('oversight_events as e')
         .select((c) => c.fn.countAll<number>().as('n'))
@@ -131,7 +156,19 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
       .selectFrom('status_updates as s')
       .innerJoin('users as a', 'a.id', 's.author_id')
       .innerJoin('meetings as m', 'm.id', 's.meeting_id')
-      .select(['s.id', 's.meeting_id as meetingId', 's.health', 's.summary', 's.risks', 's.asks', 's.late', 's.created_at as createdAt', 's.updated_at as updatedAt', 'a.name as author', 'm.scheduled_at as meetingAt'])
+      .select([
+        's.id',
+        's.meeting_id as meetingId',
+        's.health',
+        's.summary',
+        's.risks',
+        's.asks',
+        's.late',
+        's.created_at as createdAt',
+        's.updated_at as updatedAt',
+        'a.name as author',
+        'm.scheduled_at as meetingAt',
+      ])
       .where('s.project_id', '=', projectId)
       .orderBy('m.scheduled_at', 'desc')
       .orderBy('s.id', 'desc')
@@ -142,7 +179,14 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
       .selectFrom('reviews as r')
       .innerJoin('meetings as m', 'm.id', 'r.meeting_id')
       .innerJoin('users as u', 'u.id', 'r.reviewer_id')
-      .select(['r.id', 'r.verdict', 'r.self_report as selfReport', 'r.feedback', 'm.scheduled_at as meetingAt', 'u.name as reviewer'])
+      .select([
+        'r.id',
+        'r.verdict',
+        'r.self_report as selfReport',
+        'r.feedback',
+        'm.scheduled_at as meetingAt',
+        'u.name as reviewer',
+      ])
       .where('r.project_id', '=', projectId)
       .orderBy('m.scheduled_at', 'desc')
       .orderBy('r.id', 'desc')
@@ -161,7 +205,17 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
       .selectFrom('oversight_events as e')
       .leftJoin('users as u', 'u.id', 'e.actor_id')
       .leftJoin('meetings as m', 'm.id', 'e.meeting_id')
-      .select(['e.seq', 'e.type', 'e.from_level as from', 'e.to_level as to', 'e.rule', 'e.explanation', 'e.occurred_at as at', 'u.name as actor', 'm.scheduled_at as meetingAt'])
+      .select([
+        'e.seq',
+        'e.type',
+        'e.from_level as from',
+        'e.to_level as to',
+        'e.rule',
+        'e.explanation',
+        'e.occurred_at as at',
+        'u.name as actor',
+        'm.scheduled_at as meetingAt',
+      ])
       .where('e.project_id', '=', projectId)
       .$if(page.changesOnly, (q) => q.where(isLevelChange))
       // Newest first by when it happened; events of one moment in the order the engine applied them (seq).
@@ -178,8 +232,22 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
       .where((eb) =>
         eb.or([
           sql<SqlBool>`e.from_level is distinct from e.to_level`,
-          eb('e.seq', '=', eb.selectFrom('oversight_events as f').select((c) => c.fn.min('f.seq').as('s')).where('f.project_id', '=', projectId)),
-          eb('e.seq', '=', eb.selectFrom('oversight_events as l').select((c) => c.fn.max('l.seq').as('s')).where('l.project_id', '=', projectId)),
+          eb(
+            'e.seq',
+            '=',
+            eb
+              .selectFrom('oversight_events as f')
+              .select((c) => c.fn.min('f.seq').as('s'))
+              .where('f.project_id', '=', projectId),
+          ),
+          eb(
+            'e.seq',
+            '=',
+            eb
+              .selectFrom('oversight_events as l')
+              .select((c) => c.fn.max('l.seq').as('s'))
+              .where('l.project_id', '=', projectId),
+          ),
         ]),
       )
       .orderBy('e.seq')
@@ -188,7 +256,15 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
     getReviewSchedule(db, { forumId, projectIds: [projectId] }),
   ]);
 
-  const { policy: storedPolicy, state: storedState, statusCount: _s, reviewCount: _r, eventCount: _e, changeCount: _c, ...header } = project;
+  const {
+    policy: storedPolicy,
+    state: storedState,
+    statusCount: _s,
+    reviewCount: _r,
+    eventCount: _e,
+    changeCount: _c,
+    ...header
+  } = project;
   const policy = resolvePolicy(storedPolicy);
   const state = storedState ?? initialState(project.level, policy);
   const paging = (p: ReturnType<typeof clampPage>) => ({ page: p.page, pages: p.pages, total: p.total });
@@ -204,7 +280,19 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
             .selectFrom('status_updates as s')
             .innerJoin('users as a', 'a.id', 's.author_id')
             .innerJoin('meetings as m', 'm.id', 's.meeting_id')
-            .select(['s.id', 's.meeting_id as meetingId', 's.health', 's.summary', 's.risks', 's.asks', 's.late', 's.created_at as createdAt', 's.updated_at as updatedAt', 'a.name as author', 'm.scheduled_at as meetingAt'])
+            .select([
+              's.id',
+              's.meeting_id as meetingId',
+              's.health',
+              's.summary',
+              's.risks',
+              's.asks',
+              's.late',
+              's.created_at as createdAt',
+              's.updated_at as updatedAt',
+              'a.name as author',
+              'm.scheduled_at as meetingAt',
+            ])
             .where('s.project_id', '=', projectId)
             .where('s.meeting_id', '=', coming.id)
             .executeTakeFirst()))
@@ -212,8 +300,12 @@ export async function getProjectPage(db: Executor, { forumId, projectId, page = 
   return {
     project: { ...header, progress: progressToNextLevel(state, policy).text },
     /** The coming meeting (the cycle a status is posted for), and the project's next review. */
-    comingMeeting: schedule.meeting ? { id: schedule.meeting.id, scheduledAt: schedule.meeting.scheduledAt, state: schedule.meeting.state } : null,
-    nextReview: next ? { meetingsUntil: next.meetingsUntil, at: next.at, when: next.when, label: next.label, reason: next.reason } : null,
+    comingMeeting: schedule.meeting
+      ? { id: schedule.meeting.id, scheduledAt: schedule.meeting.scheduledAt, state: schedule.meeting.state }
+      : null,
+    nextReview: next
+      ? { meetingsUntil: next.meetingsUntil, at: next.at, when: next.when, label: next.label, reason: next.reason }
+      : null,
     goals: goals.map(({ revisions, values, ...goal }) => ({
       ...goal,
       // What the goal card shows, not every raw value: a metric's values for its chart, a milestone's latest report.

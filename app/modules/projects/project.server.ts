@@ -5,7 +5,6 @@ import { getDb, type Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
 import { IdParamSchema } from '~/utils/params';
 
-
 /** A numeric id from the URL; anything else is a 404. */
 export function requireIdParam(value: string | undefined): number {
   const parsed = IdParamSchema.safeParse(value);
@@ -18,7 +17,13 @@ export async function getProjectInForum(db: Executor, { forumId, projectId }: { 
   const project = await db
     .selectFrom('projects')
     .innerJoin('users as owner', 'owner.id', 'projects.owner_id')
-    .select(['projects.id', 'projects.name', 'projects.owner_id as ownerId', 'owner.name as ownerName', 'projects.archived'])
+    .select([
+      'projects.id',
+      'projects.name',
+      'projects.owner_id as ownerId',
+      'owner.name as ownerName',
+      'projects.archived',
+    ])
     .where('projects.id', '=', projectId)
     .where('projects.forum_id', '=', forumId)
     .executeTakeFirst();
@@ -28,7 +33,9 @@ export async function getProjectInForum(db: Executor, { forumId, projectId }: { 
 
 /** An archived project is read-only: a write to it is refused (409) until the chair unarchives it. */
 export function assertProjectActive(project: { archived: boolean }): void {
-  invariantResponse(!project.archived, 'This project is archived: the chair can unarchive it to change it', { status: 409 });
+  invariantResponse(!project.archived, 'This project is archived: the chair can unarchive it to change it', {
+    status: 409,
+  });
 }
 
 /** The project's owner and the forum's chair manage its goals and status updates. */
@@ -70,7 +77,11 @@ export async function assertProjectManager(
  * The guard of the owner's pages (status form, goals editor): a forum member (else 404) who is the chair or an
  * owner (else 403), for a project of this forum (else 404) that they manage (else 403).
  */
-export async function requireManagedProject(request: Request, params: { slug?: string; id?: string }, db: Executor = getDb()) {
+export async function requireManagedProject(
+  request: Request,
+  params: { slug?: string; id?: string },
+  db: Executor = getDb(),
+) {
   const access = await requireForumRole(request, params.slug, ['chair', 'owner'], db);
   const project = await requireProjectManager(db, { access, projectId: requireIdParam(params.id), request });
   return { access, project };

@@ -23,7 +23,10 @@ export interface StatusSaveState {
 }
 
 /** The columns of a StatusSaveState, for a query over projects (p), forums (f) and one meeting (m). */
-function saveStateColumns(eb: ExpressionBuilder<Database & { p: Database['projects']; f: Database['forums'] }, 'p' | 'f'>, meetingId: Expression<number | null>) {
+function saveStateColumns(
+  eb: ExpressionBuilder<Database & { p: Database['projects']; f: Database['forums'] }, 'p' | 'f'>,
+  meetingId: Expression<number | null>,
+) {
   return [
     'f.id as forumId',
     'f.status_deadline_hours',
@@ -47,15 +50,21 @@ function saveStateColumns(eb: ExpressionBuilder<Database & { p: Database['projec
 
 /** A project's active goal ids, ascending, as a JSON array (the same on both backends). */
 function activeGoalIds(projectId: Expression<number>) {
-  return sql<number[]>`(select coalesce(jsonb_agg(g.id order by g.id), '[]'::jsonb) from goals g where g.project_id = ${projectId} and g.state = 'active')`;
+  return sql<
+    number[]
+  >`(select coalesce(jsonb_agg(g.id order by g.id), '[]'::jsonb) from goals g where g.project_id = ${projectId} and g.state = 'active')`;
 }
 
 function toSaveState(
   meeting: { id: number; scheduled_at: Date | string; state: MeetingState },
-  row: { forumId: number; status_deadline_hours: number; policy: OversightRow['policy']; existing: StatusSaveState['existing']; ownerId: number; goalIds: number[] } & Omit<
-    OversightRow,
-    'policy'
-  >,
+  row: {
+    forumId: number;
+    status_deadline_hours: number;
+    policy: OversightRow['policy'];
+    existing: StatusSaveState['existing'];
+    ownerId: number;
+    goalIds: number[];
+  } & Omit<OversightRow, 'policy'>,
 ): StatusSaveState {
   return {
     meetingId: meeting.id,
@@ -75,9 +84,17 @@ function toSaveState(
  * (its next non-closed meeting, with the deadline and whether posting is open; null without one), the project's
  * active goals and, for the action, the state a save starts from (so a save costs one more statement).
  */
-export async function getStatusFormContext(db: Executor, { forumId, projectId, now = new Date() }: { forumId: number; projectId: number; now?: Date }) {
+export async function getStatusFormContext(
+  db: Executor,
+  { forumId, projectId, now = new Date() }: { forumId: number; projectId: number; now?: Date },
+) {
   const next = (eb: ExpressionBuilder<Database & { f: Database['forums'] }, 'f'>) =>
-    eb.selectFrom('meetings as m').whereRef('m.forum_id', '=', 'f.id').where('m.state', 'in', ['planned', 'in_progress']).orderBy('m.scheduled_at').limit(1);
+    eb
+      .selectFrom('meetings as m')
+      .whereRef('m.forum_id', '=', 'f.id')
+      .where('m.state', 'in', ['planned', 'in_progress'])
+      .orderBy('m.scheduled_at')
+      .limit(1);
   const row = await db
     .selectFrom('projects as p')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
@@ -131,10 +148,20 @@ export async function getStatusFormContext(db: Executor, { forumId, projectId, n
   const project = { id: row.id, name: row.name, ownerId: row.ownerId, ownerName: row.ownerName };
   const { meeting } = row;
   // An archived project owes no status: no cycle to post for (the engine state stays as it was).
-  if (!meeting || row.archived) return { project, cycle: null, goals: row.goals, saveState: null, archived: row.archived };
+  if (!meeting || row.archived)
+    return { project, cycle: null, goals: row.goals, saveState: null, archived: row.archived };
   const saveState = toSaveState(meeting, row);
-  const cycle = statusCycle({ scheduledAt: saveState.scheduledAt, state: meeting.state, deadlineHours: row.status_deadline_hours }, now);
-  return { project, cycle: { meetingId: meeting.id, scheduledAt: saveState.scheduledAt, ...cycle }, goals: row.goals, saveState, archived: false };
+  const cycle = statusCycle(
+    { scheduledAt: saveState.scheduledAt, state: meeting.state, deadlineHours: row.status_deadline_hours },
+    now,
+  );
+  return {
+    project,
+    cycle: { meetingId: meeting.id, scheduledAt: saveState.scheduledAt, ...cycle },
+    goals: row.goals,
+    saveState,
+    archived: false,
+  };
 }
 
 export type StatusFormContext = Awaited<ReturnType<typeof getStatusFormContext>>;
@@ -164,7 +191,10 @@ export function rememberStatusContext(forumId: number, projectId: number, contex
 }
 
 /** The state a save of this project's status for this meeting starts from (one query, no locks). */
-async function readSaveState(db: Executor, { projectId, meetingId }: { projectId: number; meetingId: number }): Promise<StatusSaveState> {
+async function readSaveState(
+  db: Executor,
+  { projectId, meetingId }: { projectId: number; meetingId: number },
+): Promise<StatusSaveState> {
   const row = await db
     .selectFrom('meetings as m')
     .innerJoin('forums as f', 'f.id', 'm.forum_id')
@@ -230,11 +260,18 @@ const EVENT_COLUMNS = Object.keys(EVENT_TYPES) as (keyof typeof EVENT_TYPES)[];
 /** Rows sent as one JSON parameter, read as a table `alias` with the given column types (jsonb_to_recordset). */
 function recordset<A extends string, T extends Record<string, string>>(alias: A, rows: readonly object[], types: T) {
   const definition = sql.join(Object.entries(types).map(([column, type]) => sql`${sql.id(column)} ${sql.raw(type)}`));
-  return sql<{ [K in keyof T]: unknown }>`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`.as<A>(sql`${sql.id(alias)}(${definition})`);
+  return sql<{ [K in keyof T]: unknown }>`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)`.as<A>(
+    sql`${sql.id(alias)}(${definition})`,
+  );
 }
 
 export type SaveStatusResult =
-  | { ok: true; statusId: number; created: boolean; /** The state a next save of this status starts from. */ next: StatusSaveState }
+  | {
+      ok: true;
+      statusId: number;
+      created: boolean;
+      /** The state a next save of this status starts from. */ next: StatusSaveState;
+    }
   | { ok: false; reason: 'locked' }
   | { ok: false; reason: 'changed' }
   | { ok: false; reason: 'not_author' }
@@ -255,7 +292,15 @@ export type SaveStatusResult =
  */
 export async function saveStatusUpdate(
   db: Executor,
-  { projectId, meetingId, userId, input, request, now = new Date(), state }: {
+  {
+    projectId,
+    meetingId,
+    userId,
+    input,
+    request,
+    now = new Date(),
+    state,
+  }: {
     projectId: number;
     meetingId: number;
     userId: number;
@@ -270,10 +315,12 @@ export async function saveStatusUpdate(
   for (let attempt = 1; ; attempt++) {
     const outcome = await saveStatusOnce(db, { projectId, meetingId, userId, input, request, now, state: current });
     if (outcome !== 'moved') return outcome;
-    if (attempt >= 5) throw new Error(`The status of project ${projectId} could not be saved: its engine state kept changing`);
+    if (attempt >= 5)
+      throw new Error(`The status of project ${projectId} could not be saved: its engine state kept changing`);
     const reread = await readSaveState(db, { projectId, meetingId });
     // The caller authorized the user and validated the form against the owner and goals it read: not again here.
-    if (reread.ownerId !== current.ownerId || JSON.stringify(reread.goalIds) !== JSON.stringify(current.goalIds)) return { ok: false, reason: 'changed' };
+    if (reread.ownerId !== current.ownerId || JSON.stringify(reread.goalIds) !== JSON.stringify(current.goalIds))
+      return { ok: false, reason: 'changed' };
     current = reread;
   }
 }
@@ -293,24 +340,52 @@ export async function saveStatusOnce(
     request,
     now = new Date(),
     state,
-  }: { projectId: number; meetingId: number; userId: number; input: StatusUpdateInput; request?: Request; now?: Date; state: StatusSaveState },
+  }: {
+    projectId: number;
+    meetingId: number;
+    userId: number;
+    input: StatusUpdateInput;
+    request?: Request;
+    now?: Date;
+    state: StatusSaveState;
+  },
 ): Promise<SaveStatusResult | 'moved'> {
-  const cycle = statusCycle({ scheduledAt: state.scheduledAt, state: state.meetingState, deadlineHours: state.deadlineHours }, now);
+  const cycle = statusCycle(
+    { scheduledAt: state.scheduledAt, state: state.meetingState, deadlineHours: state.deadlineHours },
+    now,
+  );
   if (!cycle.open) return { ok: false, reason: 'locked' };
   const { existing } = state;
   if (existing && existing.authorId !== userId) return { ok: false, reason: 'not_author' };
-  const conflict = async (): Promise<SaveStatusResult> => ({ ok: false, reason: 'conflict', current: (await getCycleStatus(db, { projectId, meetingId })) ?? null });
+  const conflict = async (): Promise<SaveStatusResult> => ({
+    ok: false,
+    reason: 'conflict',
+    current: (await getCycleStatus(db, { projectId, meetingId })) ?? null,
+  });
   if ((existing?.version ?? 0) !== input.version) return conflict();
 
   const late = existing ? existing.late || cycle.late : cycle.late;
   const oversight =
     !existing || existing.health !== input.health
-      ? stepOversight(projectId, state.project, [{ event: { type: 'status', health: input.health }, actorId: userId, meetingId, occurredAt: now }])
+      ? stepOversight(projectId, state.project, [
+          { event: { type: 'status', health: input.health }, actorId: userId, meetingId, occurredAt: now },
+        ])
       : null;
-  const policy = state.project.policy === null || state.project.policy === undefined ? null : JSON.stringify(state.project.policy);
+  const policy =
+    state.project.policy === null || state.project.policy === undefined ? null : JSON.stringify(state.project.policy);
   // The one list of the status row's columns a save writes: an edit sets them, a first post inserts them.
-  const columns = { health: input.health, summary: input.summary, risks: input.risks, asks: input.asks, late, updated_at: now };
-  const audit = { action: existing ? 'status.update' : 'status.create', detail: JSON.stringify({ meetingId, health: input.health, late }) };
+  const columns = {
+    health: input.health,
+    summary: input.summary,
+    risks: input.risks,
+    asks: input.asks,
+    late,
+    updated_at: now,
+  };
+  const audit = {
+    action: existing ? 'status.update' : 'status.create',
+    detail: JSON.stringify({ meetingId, health: input.health, late }),
+  };
   const result = await db
     // The meeting, held (share) only if it is still in the state read, still the forum's next meeting, under the
     // forum's deadline and policy read.
@@ -324,7 +399,15 @@ export async function saveStatusOnce(
         .where('m.scheduled_at', '=', state.scheduledAt)
         .where(({ not, exists, selectFrom }) =>
           // A forum's meetings have distinct times; skipped ones are not the next meeting.
-          not(exists(selectFrom('meetings as e').select('e.id').whereRef('e.forum_id', '=', 'm.forum_id').where('e.state', 'in', ['planned', 'in_progress']).whereRef('e.scheduled_at', '<', 'm.scheduled_at'))),
+          not(
+            exists(
+              selectFrom('meetings as e')
+                .select('e.id')
+                .whereRef('e.forum_id', '=', 'm.forum_id')
+                .where('e.state', 'in', ['planned', 'in_progress'])
+                .whereRef('e.scheduled_at', '<', 'm.scheduled_at'),
+            ),
+          ),
         )
         .where(({ exists, selectFrom }) =>
           exists(
@@ -361,10 +444,24 @@ export async function saveStatusOnce(
         : q
             .insertInto('status_updates')
             .expression((eb) => {
-              const row = { project_id: projectId, meeting_id: meetingId, author_id: userId, created_at: now, ...columns };
-              return eb.selectFrom(['held_meeting', 'held_project']).select(Object.entries(row).map(([column, value]) => eb.val(value).as(column)));
+              const row = {
+                project_id: projectId,
+                meeting_id: meetingId,
+                author_id: userId,
+                created_at: now,
+                ...columns,
+              };
+              return eb
+                .selectFrom(['held_meeting', 'held_project'])
+                .select(Object.entries(row).map(([column, value]) => eb.val(value).as(column)));
             })
-            .columns(['project_id', 'meeting_id', 'author_id', 'created_at', ...(Object.keys(columns) as (keyof typeof columns)[])])
+            .columns([
+              'project_id',
+              'meeting_id',
+              'author_id',
+              'created_at',
+              ...(Object.keys(columns) as (keyof typeof columns)[]),
+            ])
             .onConflict((oc) => oc.columns(['project_id', 'meeting_id']).doNothing())
             .returning('id'),
     )
@@ -374,10 +471,23 @@ export async function saveStatusOnce(
         .columns(['status_update_id', ...GOAL_VALUE_COLUMNS])
         .expression((eb) =>
           eb
-            .selectFrom(['saved', recordset('g', input.goals.map((g) => ({ goal_id: g.goalId, value: g.value, done: g.done, note: g.note })), GOAL_VALUE_TYPES)])
+            .selectFrom([
+              'saved',
+              recordset(
+                'g',
+                input.goals.map((g) => ({ goal_id: g.goalId, value: g.value, done: g.done, note: g.note })),
+                GOAL_VALUE_TYPES,
+              ),
+            ])
             .select(['saved.id', ...GOAL_VALUE_COLUMNS.map((c) => sql.ref(`g.${c}`).as(c))]),
         )
-        .onConflict((oc) => oc.columns(['status_update_id', 'goal_id']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), done: eb.ref('excluded.done'), note: eb.ref('excluded.note') }))),
+        .onConflict((oc) =>
+          oc.columns(['status_update_id', 'goal_id']).doUpdateSet((eb) => ({
+            value: eb.ref('excluded.value'),
+            done: eb.ref('excluded.done'),
+            note: eb.ref('excluded.note'),
+          })),
+        ),
     )
     .with('dropped_values', (q) =>
       q
@@ -392,7 +502,14 @@ export async function saveStatusOnce(
         .columns(EVENT_COLUMNS)
         .expression((eb) =>
           eb
-            .selectFrom(['saved', recordset('e', (oversight?.rows ?? []).map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown })), EVENT_TYPES)])
+            .selectFrom([
+              'saved',
+              recordset(
+                'e',
+                (oversight?.rows ?? []).map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown })),
+                EVENT_TYPES,
+              ),
+            ])
             .select(EVENT_COLUMNS.map((c) => sql.ref(`e.${c}`).as(c))),
         ),
     )
@@ -432,7 +549,13 @@ export async function saveStatusOnce(
     const statusId = Number(row.id);
     const next: StatusSaveState = {
       ...state,
-      existing: { id: statusId, health: input.health, version: (existing?.version ?? 0) + 1, authorId: existing?.authorId ?? userId, late },
+      existing: {
+        id: statusId,
+        health: input.health,
+        version: (existing?.version ?? 0) + 1,
+        authorId: existing?.authorId ?? userId,
+        late,
+      },
       project: oversight
         ? {
             ...state.project,
@@ -469,20 +592,47 @@ export async function listStatusesDue(db: Executor, { userId, now = new Date() }
           .as('m'),
       (join) => join.onTrue(),
     )
-    .select(['p.id', 'p.name', 'f.slug', 'f.name as forumName', 'f.time_zone as timeZone', 'f.status_deadline_hours', 'm.scheduled_at', 'm.state'])
+    .select([
+      'p.id',
+      'p.name',
+      'f.slug',
+      'f.name as forumName',
+      'f.time_zone as timeZone',
+      'f.status_deadline_hours',
+      'm.scheduled_at',
+      'm.state',
+    ])
     .where('p.owner_id', '=', userId)
     .where('p.archived', '=', false)
     .where('f.archived', '=', false)
     .where('m.state', '=', 'planned')
     .where('m.scheduled_at', '>', now)
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('status_updates as s').select('s.id').whereRef('s.project_id', '=', 'p.id').whereRef('s.meeting_id', '=', 'm.id'))),
+      not(
+        exists(
+          selectFrom('status_updates as s')
+            .select('s.id')
+            .whereRef('s.project_id', '=', 'p.id')
+            .whereRef('s.meeting_id', '=', 'm.id'),
+        ),
+      ),
     )
     .orderBy('m.scheduled_at')
     .orderBy('p.name')
     .execute();
   return rows.map((r) => {
-    const cycle = statusCycle({ scheduledAt: r.scheduled_at, state: r.state, deadlineHours: r.status_deadline_hours }, now);
-    return { projectId: r.id, projectName: r.name, slug: r.slug, forumName: r.forumName, timeZone: r.timeZone, deadline: cycle.deadline, overdue: cycle.late };
+    const cycle = statusCycle(
+      { scheduledAt: r.scheduled_at, state: r.state, deadlineHours: r.status_deadline_hours },
+      now,
+    );
+    return {
+      projectId: r.id,
+      projectName: r.name,
+      slug: r.slug,
+      forumName: r.forumName,
+      timeZone: r.timeZone,
+      deadline: cycle.deadline,
+      overdue: cycle.late,
+    };
   });
 }

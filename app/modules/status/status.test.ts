@@ -6,7 +6,14 @@ const goals: { id: number; kind: 'metric' | 'milestone'; min_value?: number | nu
   { id: 8, kind: 'milestone' as const },
 ];
 const schema = statusUpdateSchema(goals);
-const valid = { health: 'on_track', summary: ' Fine ', version: '3', 'goal.7.value': ' -1.5e2 ', 'goal.8.done': 'on', 'goal.8.note': 'Shipped' };
+const valid = {
+  health: 'on_track',
+  summary: ' Fine ',
+  version: '3',
+  'goal.7.value': ' -1.5e2 ',
+  'goal.8.done': 'on',
+  'goal.8.note': 'Shipped',
+};
 
 describe('statusUpdateSchema', () => {
   test('turns the form into one status with a value per active goal', () => {
@@ -29,9 +36,13 @@ describe('statusUpdateSchema', () => {
       const result = statusUpdateSchema([g, goals[1]]).safeParse({ ...valid, 'goal.7.value': value });
       return result.success ? [] : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     };
-    expect(issues({ id: 7, kind: 'metric', min_value: null, max_value: null }, '-3')).toEqual(['goal.7.value: Enter a value 0 or more']);
+    expect(issues({ id: 7, kind: 'metric', min_value: null, max_value: null }, '-3')).toEqual([
+      'goal.7.value: Enter a value 0 or more',
+    ]);
     expect(issues({ id: 7, kind: 'metric', min_value: null, max_value: null }, '0')).toEqual([]);
-    expect(issues({ id: 7, kind: 'metric', min_value: -5, max_value: 10 }, '10.5')).toEqual(['goal.7.value: Enter a value from -5 to 10']);
+    expect(issues({ id: 7, kind: 'metric', min_value: -5, max_value: 10 }, '10.5')).toEqual([
+      'goal.7.value: Enter a value from -5 to 10',
+    ]);
     expect(issues({ id: 7, kind: 'metric', min_value: -5, max_value: 10 }, '-5')).toEqual([]);
   });
 
@@ -52,17 +63,41 @@ describe('statusUpdateSchema', () => {
   });
 
   test('the saved status round-trips through the form values', () => {
-    const saved = { health: 'at_risk' as const, summary: 'S', risks: 'R', asks: '', version: 2, values: [{ goalId: 7, value: 12.5, done: null, note: 'n' }, { goalId: 8, value: null, done: true, note: '' }] };
+    const saved = {
+      health: 'at_risk' as const,
+      summary: 'S',
+      risks: 'R',
+      asks: '',
+      version: 2,
+      values: [
+        { goalId: 7, value: 12.5, done: null, note: 'n' },
+        { goalId: 8, value: null, done: true, note: '' },
+      ],
+    };
     const parsed = schema.parse(statusFormValues(saved));
-    expect(parsed).toMatchObject({ health: 'at_risk', summary: 'S', risks: 'R', version: 2, goals: [{ goalId: 7, value: 12.5, note: 'n' }, { goalId: 8, done: true }] });
+    expect(parsed).toMatchObject({
+      health: 'at_risk',
+      summary: 'S',
+      risks: 'R',
+      version: 2,
+      goals: [
+        { goalId: 7, value: 12.5, note: 'n' },
+        { goalId: 8, done: true },
+      ],
+    });
   });
 });
 
 describe('statusCycle', () => {
   const scheduledAt = new Date('2026-12-07T10:00:00Z');
   test('open until the meeting starts; late after the deadline', () => {
-    const cycle = (now: string, state: 'planned' | 'in_progress' = 'planned') => statusCycle({ scheduledAt, state, deadlineHours: 24 }, new Date(now));
-    expect(cycle('2026-12-06T09:59:00Z')).toEqual({ deadline: new Date('2026-12-06T10:00:00Z'), open: true, late: false });
+    const cycle = (now: string, state: 'planned' | 'in_progress' = 'planned') =>
+      statusCycle({ scheduledAt, state, deadlineHours: 24 }, new Date(now));
+    expect(cycle('2026-12-06T09:59:00Z')).toEqual({
+      deadline: new Date('2026-12-06T10:00:00Z'),
+      open: true,
+      late: false,
+    });
     expect(cycle('2026-12-06T10:01:00Z')).toMatchObject({ open: true, late: true });
     expect(cycle('2026-12-07T10:00:00Z')).toMatchObject({ open: false });
     expect(cycle('2026-12-05T10:00:00Z', 'in_progress')).toMatchObject({ open: false });

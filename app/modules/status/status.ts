@@ -31,7 +31,9 @@ export function statusUpdateSchema(goals: readonly SchemaGoal[]) {
   const key = goals.map((g) => `${g.id}:${g.kind}:${g.min_value ?? ''}:${g.max_value ?? ''}`).join(',');
   let schema = schemas.get(key);
   if (!schema) {
-    schema = buildStatusUpdateSchema(goals.map(({ id, kind, min_value, max_value }) => ({ id, kind, min_value, max_value })));
+    schema = buildStatusUpdateSchema(
+      goals.map(({ id, kind, min_value, max_value }) => ({ id, kind, min_value, max_value })),
+    );
     if (schemas.size >= MAX_SCHEMAS) schemas.delete(schemas.keys().next().value as string);
     schemas.set(key, schema);
   }
@@ -47,12 +49,18 @@ type SchemaGoal = { id: number; kind: GoalKind; min_value?: number | null; max_v
 function buildStatusUpdateSchema(goals: readonly SchemaGoal[]) {
   const goalShape: Record<string, z.ZodType> = {};
   for (const g of goals) {
-    if (g.kind === 'metric') goalShape[goalFieldName(g.id, 'value')] = NumberField.superRefine((n, ctx) => {
-      const message = outOfRange(g, n as number);
-      if (message) ctx.addIssue({ code: 'custom', message });
-    });
-    else goalShape[goalFieldName(g.id, 'done')] = z.literal('on', { error: 'Tick the box or leave it empty' }).optional();
-    goalShape[goalFieldName(g.id, 'note')] = z.string().trim().max(NOTE_MAX, 'Keep the note under 2,000 characters').optional();
+    if (g.kind === 'metric')
+      goalShape[goalFieldName(g.id, 'value')] = NumberField.superRefine((n, ctx) => {
+        const message = outOfRange(g, n as number);
+        if (message) ctx.addIssue({ code: 'custom', message });
+      });
+    else
+      goalShape[goalFieldName(g.id, 'done')] = z.literal('on', { error: 'Tick the box or leave it empty' }).optional();
+    goalShape[goalFieldName(g.id, 'note')] = z
+      .string()
+      .trim()
+      .max(NOTE_MAX, 'Keep the note under 2,000 characters')
+      .optional();
   }
   return z
     .strictObject({
@@ -60,7 +68,11 @@ function buildStatusUpdateSchema(goals: readonly SchemaGoal[]) {
       summary: longText('the summary').min(1, 'Write a short summary'),
       risks: longText('the risks').default(''),
       asks: longText('the asks').default(''),
-      version: z.coerce.number({ error: 'Reload the page and try again' }).int().min(0).max(2 ** 31 - 1),
+      version: z.coerce
+        .number({ error: 'Reload the page and try again' })
+        .int()
+        .min(0)
+        .max(2 ** 31 - 1),
       ...goalShape,
     })
     .transform((v): StatusUpdateInput => {
@@ -90,7 +102,13 @@ export function statusFormValues(status: {
   version: number;
   values: { goalId: number; value: number | null; done: boolean | null; note: string }[];
 }): Record<string, string> {
-  const values: Record<string, string> = { health: status.health, summary: status.summary, risks: status.risks, asks: status.asks, version: String(status.version) };
+  const values: Record<string, string> = {
+    health: status.health,
+    summary: status.summary,
+    risks: status.risks,
+    asks: status.asks,
+    version: String(status.version),
+  };
   for (const v of status.values) {
     if (v.value !== null) values[goalFieldName(v.goalId, 'value')] = String(v.value);
     if (v.done) values[goalFieldName(v.goalId, 'done')] = 'on';
@@ -116,7 +134,9 @@ export function reopenErrors(goals: readonly FormGoal[], input: StatusUpdateInpu
   for (const g of goals) {
     const value = input.goals.find((v) => v.goalId === g.id);
     if (g.kind === 'milestone' && g.wasDone === true && value?.done === false && !value.note)
-      errors[goalFieldName(g.id, 'note')] = [`${g.title} was done: to reopen it, say why in this note (or tick it again)`];
+      errors[goalFieldName(g.id, 'note')] = [
+        `${g.title} was done: to reopen it, say why in this note (or tick it again)`,
+      ];
   }
   return Object.keys(errors).length ? errors : null;
 }
@@ -132,7 +152,10 @@ export function newStatusFormValues(goals: readonly FormGoal[]): Record<string, 
  * A status cycle is the forum's next non-closed meeting. Statuses can be posted and edited while it is
  * planned and has not started; one saved after the deadline (status_deadline_hours before) is late.
  */
-export function statusCycle(meeting: { scheduledAt: Date; state: MeetingState; deadlineHours: number }, now: Date = new Date()) {
+export function statusCycle(
+  meeting: { scheduledAt: Date; state: MeetingState; deadlineHours: number },
+  now: Date = new Date(),
+) {
   const deadline = new Date(meeting.scheduledAt.getTime() - meeting.deadlineHours * HOUR_MS);
   return { deadline, open: meeting.state === 'planned' && now < meeting.scheduledAt, late: now > deadline };
 }
