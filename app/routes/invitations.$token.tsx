@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remi
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useParams } from '@remix-run/react';
 import { Field } from '~/components/ui/field';
+import { NewPasswordFields } from '~/components/ui/new-password-fields';
 import { getOptionalUser } from '~/modules/auth/guards.server';
 import { commitSessionCookie } from '~/modules/auth/session.server';
 import { acceptInvitation, getInvitation } from '~/modules/forums/members.server';
@@ -122,25 +123,7 @@ export default function InvitationPage() {
             defaultValue={values?.name ?? ''}
             errors={errors?.name}
           />
-          <Field
-            label="Password"
-            name="password"
-            type="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            maxLength={128}
-            hint="8 to 128 characters; common passwords are refused."
-            errors={errors?.password}
-          />
-          <Field
-            label="Repeat the password"
-            name="confirmPassword"
-            type="password"
-            autoComplete="new-password"
-            required
-            errors={errors?.confirmPassword}
-          />
+          <NewPasswordFields label="Password" errors={errors} />
           <button type="submit" className="button">
             Create my account and join
           </button>

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, useActionData, useLoaderData } from '@remix-run/react';
-import { Field } from '~/components/ui/field';
+import { NewPasswordFields } from '~/components/ui/new-password-fields';
 import { getPasswordLink, setPasswordWithLink } from '~/modules/auth/password-link.server';
 import { SetPasswordSchema } from '~/modules/auth/schemas';
 import { commitSessionCookie } from '~/modules/auth/session.server';
@@ -55,25 +55,7 @@ export default function SetPassword() {
           </p>
         ) : null}
         <input type="text" autoComplete="username" value={email} readOnly hidden />
-        <Field
-          label="New password"
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          required
-          minLength={8}
-          maxLength={128}
-          hint="8 to 128 characters; common passwords are refused."
-          errors={errors?.password}
-        />
-        <Field
-          label="Repeat the password"
-          name="confirmPassword"
-          type="password"
-          autoComplete="new-password"
-          required
-          errors={errors?.confirmPassword}
-        />
+        <NewPasswordFields label="New password" errors={errors} />
         <button type="submit" className="button">
           Set password and sign in
         </button>

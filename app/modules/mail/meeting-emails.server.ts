@@ -8,7 +8,8 @@ import { enqueueNotification } from './notifications.server';
 
 const HEALTH_WORDS = { on_track: 'on track', at_risk: 'at risk', off_track: 'off track' } as const;
 
-async function actionItem(db: Executor, itemId: number) {
+/** Action items with what their emails say: project, forum and its time zone. */
+function actionItemRows(db: Executor) {
   return db
     .selectFrom('action_items as a')
     .innerJoin('projects as p', 'p.id', 'a.project_id')
@@ -23,9 +24,11 @@ async function actionItem(db: Executor, itemId: number) {
       'f.name as forumName',
       'f.slug',
       'f.time_zone as timeZone',
-    ])
-    .where('a.id', '=', itemId)
-    .executeTakeFirst();
+    ]);
+}
+
+async function actionItem(db: Executor, itemId: number) {
+  return actionItemRows(db).where('a.id', '=', itemId).executeTakeFirst();
 }
 
 /** "Action item assigned", in the transaction that assigns it (not when people assign themselves). */
@@ -54,21 +57,7 @@ export async function enqueueActionItemAssigned(
 
 /** "Action item due tomorrow" (in the forum's time zone) to each assignee of an open one; a dispatcher task. */
 export async function enqueueActionItemsDueTomorrow(db: Kysely<Database>, now: Date = new Date()): Promise<number> {
-  const items = await db
-    .selectFrom('action_items as a')
-    .innerJoin('projects as p', 'p.id', 'a.project_id')
-    .innerJoin('forums as f', 'f.id', 'p.forum_id')
-    .select([
-      'a.id',
-      'a.text',
-      'a.assignee_id as assigneeId',
-      'a.due_date as dueDate',
-      'p.name as project',
-      'f.id as forumId',
-      'f.name as forumName',
-      'f.slug',
-      'f.time_zone as timeZone',
-    ])
+  const items = await actionItemRows(db)
     .where('a.done_at', 'is', null)
     .where('a.assignee_id', 'is not', null)
     .where('f.archived', '=', false)

@@ -59,6 +59,28 @@ function clampPage(page: number, total: number) {
  * and one page of each history list: status updates (their markdown rendered for that page only), reviews and
  * oversight events, each read with LIMIT/OFFSET by index.
  */
+/** A project's status updates as the page shows them (the history's page, and this cycle's on its own). */
+function statusRows(db: Executor, projectId: number) {
+  return db
+    .selectFrom('status_updates as s')
+    .innerJoin('users as a', 'a.id', 's.author_id')
+    .innerJoin('meetings as m', 'm.id', 's.meeting_id')
+    .select([
+      's.id',
+      's.meeting_id as meetingId',
+      's.health',
+      's.summary',
+      's.risks',
+      's.asks',
+      's.late',
+      's.created_at as createdAt',
+      's.updated_at as updatedAt',
+      'a.name as author',
+      'm.scheduled_at as meetingAt',
+    ])
+    .where('s.project_id', '=', projectId);
+}
+
 function statusView<T extends { summary: string; risks: string; asks: string }>({ summary, risks, asks, ...s }: T) {
   return {
     ...s,
@@ -152,24 +174,7 @@ export async function getProjectPage(
       .orderBy(goalStateOrder)
       .orderBy('goals.id')
       .execute(),
-    db
-      .selectFrom('status_updates as s')
-      .innerJoin('users as a', 'a.id', 's.author_id')
-      .innerJoin('meetings as m', 'm.id', 's.meeting_id')
-      .select([
-        's.id',
-        's.meeting_id as meetingId',
-        's.health',
-        's.summary',
-        's.risks',
-        's.asks',
-        's.late',
-        's.created_at as createdAt',
-        's.updated_at as updatedAt',
-        'a.name as author',
-        'm.scheduled_at as meetingAt',
-      ])
-      .where('s.project_id', '=', projectId)
+    statusRows(db, projectId)
       .orderBy('m.scheduled_at', 'desc')
       .orderBy('s.id', 'desc')
       .limit(HISTORY_PAGE)
@@ -276,26 +281,7 @@ export async function getProjectPage(
     ? (statuses.find((st) => st.meetingId === coming.id) ??
       (statusPage.page === 1
         ? undefined
-        : await db
-            .selectFrom('status_updates as s')
-            .innerJoin('users as a', 'a.id', 's.author_id')
-            .innerJoin('meetings as m', 'm.id', 's.meeting_id')
-            .select([
-              's.id',
-              's.meeting_id as meetingId',
-              's.health',
-              's.summary',
-              's.risks',
-              's.asks',
-              's.late',
-              's.created_at as createdAt',
-              's.updated_at as updatedAt',
-              'a.name as author',
-              'm.scheduled_at as meetingAt',
-            ])
-            .where('s.project_id', '=', projectId)
-            .where('s.meeting_id', '=', coming.id)
-            .executeTakeFirst()))
+        : await statusRows(db, projectId).where('s.meeting_id', '=', coming.id).executeTakeFirst()))
     : undefined;
   return {
     project: { ...header, progress: progressToNextLevel(state, policy).text },
