@@ -3,7 +3,7 @@
  * each page with autocannon against a no-database baseline page on the same server; prints req/s, p50, p99 and
  * the ratio to the baseline with a PASS/FAIL line per target, and writes bench/results.json.
  *
- *   npm run bench                      PostgreSQL: a fresh `if_bench` database on the server of DATABASE_URL
+ *   npm run bench                      PostgreSQL: a fresh `if_bench` database (or BENCH_DB) on the server of DATABASE_URL
  *                                      (default postgres://postgres@127.0.0.1:5432); 500 projects × 3 years + 20 forums
  *   npm run bench -- --embedded        PGlite in a temporary DATA_DIR; 100 projects × 3 years (bench/results-embedded.json)
  * Besides one URL per route (what the caches serve), the realistic mix (issue #17):
@@ -28,6 +28,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { z } from 'zod';
 import { createPgliteDatabase, createPostgresDatabase, migrateToLatest, type DatabaseHandle } from '../db/client';
 import { commitSessionCookie, createSession } from '../app/modules/auth/session.server';
 import { adminQuery, withDatabase } from '../tests/setup/server-db';
@@ -63,6 +64,11 @@ function option(name: string, fallback: number): number {
   return value;
 }
 const flag = (name: string) => process.argv.includes(name);
+/** The benchmark's database on the server (BENCH_DB, default `if_bench`), so that two checkouts can bench side by side. */
+const BENCH_DB = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'BENCH_DB must be a lower-case PostgreSQL identifier')
+  .parse(process.env.BENCH_DB ?? 'if_bench');
 const onlyArg = process.argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',')) : null;
 
@@ -122,7 +128,7 @@ async function openBenchDatabase(
     };
   }
   const server = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const url = withDatabase(server, 'if_bench');
+  const url = withDatabase(server, BENCH_DB);
   if (reuse)
     return {
       handle: createPostgresDatabase(url),
@@ -130,8 +136,8 @@ async function openBenchDatabase(
       label: `PostgreSQL ${redact(url)} (reused)`,
       cleanup: () => {},
     };
-  await adminQuery(server, 'DROP DATABASE IF EXISTS if_bench WITH (FORCE)');
-  await adminQuery(server, 'CREATE DATABASE if_bench');
+  await adminQuery(server, `DROP DATABASE IF EXISTS ${BENCH_DB} WITH (FORCE)`);
+  await adminQuery(server, `CREATE DATABASE ${BENCH_DB}`);
   const handle = createPostgresDatabase(url);
   return { handle, env: { DATABASE_URL: url }, label: `PostgreSQL ${redact(url)}`, cleanup: () => {} };
 }
