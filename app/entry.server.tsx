@@ -8,7 +8,7 @@ import { NonceContext } from './utils/nonce';
 import { REQUEST_ID_HEADER } from './utils/http.server';
 import { RequestIdContext } from './utils/request-id';
 import { isDatabaseUnavailable, serviceUnavailablePage, UNAVAILABLE_MESSAGE } from './utils/db-errors.server';
-import { countLookup } from './utils/cache-stats.server';
+import { countLookup, layerOff } from './utils/cache-stats.server';
 
 // Requests whose loader or action could not reach the database: they answer 503, not 500.
 const unavailable = new WeakSet<Request>();
@@ -32,6 +32,7 @@ interface Rendered {
   bytes: number;
 }
 const renders = new Map<string, Rendered>();
+const RENDER_OFF = layerOff('render');
 let renderBytes = 0;
 
 function renderPage(request: Request, remixContext: EntryContext, requestId?: string): Rendered {
@@ -49,7 +50,7 @@ function renderPage(request: Request, remixContext: EntryContext, requestId?: st
 function memoizedRender(request: Request, status: number, remixContext: EntryContext): Rendered {
   const handoff = remixContext.serverHandoffString;
   // Only a 500 page shows the request id, and such a page is never reused.
-  if (request.method !== 'GET' || status !== 200 || !handoff)
+  if (request.method !== 'GET' || status !== 200 || !handoff || RENDER_OFF)
     return renderPage(request, remixContext, status >= 500 ? requestIdOf(request) : undefined);
   const key = crypto.createHash('sha256').update(request.url).update('\0').update(handoff).digest('base64');
   const hit = renders.get(key);

@@ -426,7 +426,18 @@ interface Measured {
   /** Each in-memory layer's lookups during the measured run and the share it answered (decision 017). */
   caches?: Record<string, { lookups: number; hitRate: number }>;
   /** meeting-day: the writes sent meanwhile (not counted in req/s or the latencies above). */
-  writes?: { perSecond: number; sent: number; statusCodes: Record<string, number>; p50: number; p99: number };
+  writes?: {
+    perSecond: number;
+    sent: number;
+    statusCodes: Record<string, number>;
+    /** The answers per kind of write: every verdict and every status must answer 303. */
+    verdicts: Record<string, number>;
+    statuses: Record<string, number>;
+    p50: number;
+    p99: number;
+  };
+  /** The server's CPU time (user + system, /proc) during the measured run, per request answered (writes included). */
+  cpuMsPerRequest?: number;
 }
 
 /**
@@ -446,18 +457,25 @@ function startWriter(
   const reviewVersions = new Map<number, number>();
   const statusVersions = new Map<number, number>();
   const codes: Record<string, number> = {};
+  const byKind = { verdicts: {} as Record<string, number>, statuses: {} as Record<string, number> };
   const times: number[] = [];
   let sent = 0;
+  let verdicts = 0;
+  let statuses = 0;
   let inFlight = 0;
   const started = Date.now();
+  // Each kind walks its own list in turn, so no two writes in flight (at most 8) touch one item or project.
+  if (mix.other.projects.length < 16) throw new Error('meeting-day: the second forum has too few projects to post to');
   const one = async () => {
     sent += 1;
     const n = sent;
     let path: string;
     let body: string;
     let done: () => void;
-    if (n % 2 === 0) {
-      const projectId = discussed[n % discussed.length];
+    const kind = n % 2 === 0 ? 'verdicts' : 'statuses';
+    if (kind === 'verdicts') {
+      verdicts += 1;
+      const projectId = discussed[verdicts % discussed.length];
       const version = reviewVersions.get(projectId) ?? 0;
       path = `${forum}/meetings/${meetingId}`;
       body = new URLSearchParams({
@@ -469,7 +487,8 @@ function startWriter(
       }).toString();
       done = () => reviewVersions.set(projectId, version + 1);
     } else {
-      const p = mix.other.projects[n % mix.other.projects.length];
+      statuses += 1;
+      const p = mix.other.projects[statuses % mix.other.projects.length];
       const version = statusVersions.get(p.id) ?? 0;
       path = `/forums/${mix.other.slug}/projects/${p.id}/status`;
       body = statusBody(p, version, n);
@@ -481,9 +500,11 @@ function startWriter(
       const res = await fetch(`${base}${path}`, { method: 'POST', headers, body, redirect: 'manual' });
       await res.arrayBuffer();
       codes[res.status] = (codes[res.status] ?? 0) + 1;
+      byKind[kind][res.status] = (byKind[kind][res.status] ?? 0) + 1;
       if (res.status === 303) done();
     } catch {
       codes.error = (codes.error ?? 0) + 1;
+      byKind[kind].error = (byKind[kind].error ?? 0) + 1;
     } finally {
       inFlight -= 1;
       times.push(performance.now() - t);
@@ -494,6 +515,7 @@ function startWriter(
     else codes.skipped = (codes.skipped ?? 0) + 1; // the server is behind: do not pile writes up
   }, 1000 / WRITES_PER_SECOND);
   return {
+    sent: () => sent,
     stop: async (): Promise<NonNullable<Measured['writes']>> => {
       clearInterval(timer);
       while (inFlight > 0) await new Promise((r) => setTimeout(r, 20));
@@ -504,6 +526,7 @@ function startWriter(
         perSecond: Math.round((sent / seconds) * 10) / 10,
         sent,
         statusCodes: codes,
+        ...byKind,
         p50: at(0.5),
         p99: at(0.99),
       };
@@ -605,8 +628,20 @@ async function measureCold(
   return results;
 }
 
+/** A process's CPU time so far (user + system), in ms, from /proc (Linux); null elsewhere. */
+function cpuMsOf(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat (11 and 12 after the name), in clock ticks (100 a second).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 async function measure(
   base: string,
+  serverPid: number | undefined,
   route: Route,
   cookie: string,
   writer?: () => ReturnType<typeof startWriter>,
@@ -651,7 +686,11 @@ async function measure(
   const writes = writer?.();
   await run(warmup);
   const before = await cacheLookups(base);
+  const cpuBefore = cpuMsOf(serverPid);
+  const writesBefore = writes?.sent() ?? 0;
   const r = await run(duration);
+  const cpuAfter = cpuMsOf(serverPid);
+  const writesDuring = (writes?.sent() ?? 0) - writesBefore;
   const caches = hitRates(before, await cacheLookups(base));
   const written = await writes?.stop();
   const ok = r['2xx'] + r['3xx'];
@@ -671,6 +710,10 @@ async function measure(
     statusCodes,
     caches,
     writes: written,
+    cpuMsPerRequest:
+      cpuBefore !== null && cpuAfter !== null && r.requests.total + writesDuring > 0
+        ? Math.round(((cpuAfter - cpuBefore) / (r.requests.total + writesDuring)) * 100) / 100
+        : undefined,
   };
 }
 
@@ -687,6 +730,21 @@ async function mixData(db: DatabaseHandle['db'], d: BenchDataset): Promise<MixDa
     .select(['p.id as projectId', 'g.id as goalId', 'g.kind'])
     .where('f.slug', '=', slug)
     .where('g.state', '=', 'active')
+    // A status that another person wrote for the coming cycle is theirs to edit (403 for anyone else): the dataset
+    // has most owners post before the meeting, so the writer posts only where no one else has.
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('status_updates as s')
+            .innerJoin('meetings as m', 'm.id', 's.meeting_id')
+            .select('s.id')
+            .whereRef('s.project_id', '=', 'p.id')
+            .where('m.state', 'in', ['planned', 'in_progress'])
+            .where('s.author_id', '!=', d.userId),
+        ),
+      ),
+    )
     .orderBy('p.id')
     .execute();
   const byProject = new Map<number, { id: number; metricGoalId: number; milestoneGoalId: number }>();
@@ -783,7 +841,12 @@ async function main() {
         .select('m.id')
         .where('f.slug', '=', mix.other.slug)
         .where('m.state', 'in', ['planned', 'in_progress']);
-      await db.handle.db.deleteFrom('status_updates').where('meeting_id', 'in', otherUpcoming).execute();
+      // Only the writer's (the owners' statuses of the dataset stay, so a reused dataset is the fresh one's).
+      await db.handle.db
+        .deleteFrom('status_updates')
+        .where('meeting_id', 'in', otherUpcoming)
+        .where('author_id', '=', dataset.userId)
+        .execute();
       await db.handle.db.deleteFrom('reviews').where('meeting_id', '=', dataset.upcomingMeetingId).execute();
       await db.handle.db.deleteFrom('agenda_items').where('meeting_id', '=', dataset.upcomingMeetingId).execute();
       await db.handle.db
@@ -864,13 +927,13 @@ async function main() {
         writer = () =>
           startWriter(server.base, writerCookie, `/forums/${dataset.slug}`, dataset.upcomingMeetingId, discussed, mix);
       }
-      const r = await measure(server.base, route, cookie, writer);
+      const r = await measure(server.base, server.child.pid, route, cookie, writer);
       r.rssMb = memoryOf(server.child.pid)?.rssMb;
       results.push(r);
       console.log(
         r.skipped
           ? `  ${r.name.padEnd(20)} skipped: ${r.skipped}`
-          : `  ${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  rss ${r.rssMb ?? '?'} MB  status ${JSON.stringify(r.statusCodes)}`,
+          : `  ${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  rss ${r.rssMb ?? '?'} MB  status ${JSON.stringify(r.statusCodes)}  cpu ${r.cpuMsPerRequest ?? '?'} ms/req`,
       );
       if (r.caches)
         console.log(
@@ -880,7 +943,7 @@ async function main() {
         );
       if (r.writes)
         console.log(
-          `  ${''.padEnd(20)} writes meanwhile: ${r.writes.perSecond}/s, p50 ${r.writes.p50} ms, p99 ${r.writes.p99} ms, status ${JSON.stringify(r.writes.statusCodes)}`,
+          `  ${''.padEnd(20)} writes meanwhile: ${r.writes.perSecond}/s, p50 ${r.writes.p50} ms, p99 ${r.writes.p99} ms, verdicts ${JSON.stringify(r.writes.verdicts)}, statuses ${JSON.stringify(r.writes.statuses)}`,
         );
     }
     memory = memoryOf(server.child.pid);
@@ -917,7 +980,7 @@ async function main() {
       checks.push({
         target: `${r.name} writes succeed`,
         pass: Object.keys(r.writes.statusCodes).every((c) => c === '303' || c === 'skipped'),
-        detail: JSON.stringify(r.writes.statusCodes),
+        detail: `verdicts ${JSON.stringify(r.writes.verdicts)}, statuses ${JSON.stringify(r.writes.statuses)}`,
       });
     checks.push({
       target: `${r.name} no errors`,

@@ -17,3 +17,11 @@ export function cacheCounts(): CacheCounts {
 export function countLookup(layer: CacheLayer, hit: boolean): void {
   cacheCounts()[layer][hit ? 'hit' : 'miss'] += 1;
 }
+
+/**
+ * Layers switched off for a measurement (`PAGE_CACHE_OFF=render,page_data,session`): the benchmark's A/B runs of
+ * decision 023 compare a layer's CPU per request with and without it. Never set in production.
+ */
+export function layerOff(layer: CacheLayer): boolean {
+  return (process.env.PAGE_CACHE_OFF ?? '').split(',').includes(layer);
+}

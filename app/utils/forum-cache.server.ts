@@ -1,5 +1,5 @@
 import type { SerializeFrom } from '@remix-run/node';
-import { countLookup } from './cache-stats.server';
+import { countLookup, layerOff } from './cache-stats.server';
 import { databaseStore } from './db.server';
 import { jsonCopy } from './page-data.server';
 
@@ -29,7 +29,9 @@ interface Cache {
 }
 
 // One cache per open database; none for a test's transaction, whose versions change only at commit.
-const cacheFor = () => databaseStore<Cache>('forum-pages', () => ({ entries: new Map(), bytes: 0 }));
+const PAGE_DATA_OFF = layerOff('page_data');
+const cacheFor = () =>
+  PAGE_DATA_OFF ? null : databaseStore<Cache>('forum-pages', () => ({ entries: new Map(), bytes: 0 }));
 
 function remove(cache: Cache, key: string, entry: Entry) {
   if (cache.entries.get(key) !== entry) return;

@@ -1,6 +1,7 @@
 import type { Executor } from '~/utils/db.server';
 import { currentDatabase, databaseStore } from '~/utils/db.server';
 import type { MyForum, SessionUser } from './session-user';
+import { layerOff } from '~/utils/cache-stats.server';
 
 /** What a session read brings: the user, their forums and the session's times. */
 export interface SessionRecord {
@@ -31,6 +32,7 @@ export interface ReadTicket {
 }
 
 const MAX_ENTRIES = 10_000;
+const SESSION_OFF = layerOff('session');
 
 /**
  * Signed-in sessions and forum data versions, kept in memory (issue #8): a page view then costs no query at all
@@ -171,7 +173,7 @@ export class SessionCache {
 export function sessionCacheFor(db: Executor | null, times: SessionTimes): SessionCache | null {
   const handle = currentDatabase();
   const changes = handle?.changes;
-  if (!handle || !changes || (db !== null && db !== handle.db)) return null;
+  if (!handle || !changes || (db !== null && db !== handle.db) || SESSION_OFF) return null;
   return databaseStore('sessions', () => {
     const created = new SessionCache(times);
     changes.subscribe({ message: (p) => created.message(p), live: (live) => created.setLive(live) });
