@@ -8,32 +8,16 @@ import { NonceContext } from './utils/nonce';
 import { REQUEST_ID_HEADER } from './utils/http.server';
 import { RequestIdContext } from './utils/request-id';
 import { isDatabaseUnavailable, serviceUnavailablePage, UNAVAILABLE_MESSAGE } from './utils/db-errors.server';
-import { countLookup, layerOff } from './utils/cache-stats.server';
+import { reusedRender, type Rendered } from './utils/page-cache.server';
 
 // Requests whose loader or action could not reach the database: they answer 503, not 500.
 const unavailable = new WeakSet<Request>();
 
 const ABORT_DELAY = 5_000;
 
-/**
- * Renders of unchanged pages, reused (issue #8). A document's HTML is a function of its URL, status and the
- * state Remix hands to the browser (every route's loader data, action data and errors, in
- * serverHandoffString): the same inputs render the same page. So after the loaders have run — sessions,
- * roles and data checked as always — a page whose inputs equal an earlier view's is not rendered again.
- * The per-request CSP nonce is not an input: pages render with a placeholder, replaced in the copy sent.
- * Only successful GETs; at most about MAX_RENDER_BYTES of HTML, least recently used out first.
- */
-const MAX_RENDER_BYTES = 16 * 2 ** 20;
+// Pages render with a per-process placeholder for the CSP nonce, replaced by the request's in the bytes sent, so a
+// render can be reused (reusedRender, app/utils/page-cache.server.ts).
 const NONCE_PLACEHOLDER = `nonce-${crypto.randomBytes(18).toString('hex')}`;
-
-/** A rendered page as UTF-8, cut where the nonce goes: sending it is a copy, not an encoding. */
-interface Rendered {
-  parts: Buffer[];
-  bytes: number;
-}
-const renders = new Map<string, Rendered>();
-const RENDER_OFF = layerOff('render');
-let renderBytes = 0;
 
 function renderPage(request: Request, remixContext: EntryContext, requestId?: string): Rendered {
   const html = `<!DOCTYPE html>${renderToString(
@@ -48,27 +32,10 @@ function renderPage(request: Request, remixContext: EntryContext, requestId?: st
 }
 
 function memoizedRender(request: Request, status: number, remixContext: EntryContext): Rendered {
-  const handoff = remixContext.serverHandoffString;
   // Only a 500 page shows the request id, and such a page is never reused.
-  if (request.method !== 'GET' || status !== 200 || !handoff || RENDER_OFF)
-    return renderPage(request, remixContext, status >= 500 ? requestIdOf(request) : undefined);
-  const key = crypto.createHash('sha256').update(request.url).update('\0').update(handoff).digest('base64');
-  const hit = renders.get(key);
-  countLookup('render', hit !== undefined);
-  if (hit !== undefined) {
-    renders.delete(key); // most recently used last
-    renders.set(key, hit);
-    return hit;
-  }
-  const rendered = renderPage(request, remixContext);
-  renders.set(key, rendered);
-  renderBytes += rendered.bytes;
-  for (const [k, v] of renders) {
-    if (renderBytes <= MAX_RENDER_BYTES) break;
-    renders.delete(k);
-    renderBytes -= v.bytes;
-  }
-  return rendered;
+  return reusedRender(request, status, remixContext.serverHandoffString, () =>
+    renderPage(request, remixContext, status >= 500 ? requestIdOf(request) : undefined),
+  );
 }
 
 export default function handleRequest(

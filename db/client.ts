@@ -99,6 +99,8 @@ export function createPostgresDatabase(connectionString: string, options: { max?
 
 /** How many distinct statements a process prepares; later ones run unprepared (the server keeps a plan per connection). */
 export const MAX_PREPARED_STATEMENTS = 256;
+// Switched off only for a measurement (decision 023's A/B runs), like the page caches' PAGE_CACHE_OFF.
+const PREPARED_OFF = (process.env.PAGE_CACHE_OFF ?? '').split(',').includes('prepared');
 
 /**
  * Statements the app runs again and again are prepared, once per connection (issue #8): PostgreSQL then parses
@@ -111,6 +113,7 @@ export function preparingPool(pool: pg.Pool): PostgresPool {
   const seen = new Map<string, string | null>(); // text → its name once prepared (null: seen once)
   let prepared = 0;
   const nameOf = (text: string): string | undefined => {
+    if (PREPARED_OFF) return undefined;
     const name = seen.get(text);
     if (name) return name;
     if (name === undefined) {

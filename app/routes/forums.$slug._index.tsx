@@ -24,7 +24,7 @@ import { getReviewSchedule, type NextReview as NextReviewData } from '~/modules/
 import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
 import { healthLabel, levelLabel } from '~/oversight';
 import { getDb } from '~/utils/db.server';
-import { forumPageData } from '~/utils/forum-cache.server';
+import { forumPageData } from '~/utils/page-cache.server';
 import { formatAge, formatDate, pageNow } from '~/utils/format';
 import { pageData } from '~/utils/page-data.server';
 import { keepKnownQuery } from '~/utils/http.server';

@@ -34,7 +34,7 @@ import { loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/
 import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
 import { can } from '~/modules/auth/can';
 import { getDb } from '~/utils/db.server';
-import { forumPageData } from '~/utils/forum-cache.server';
+import { forumPageData } from '~/utils/page-cache.server';
 import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData, type FormResult } from '~/utils/forms';
 import { keepKnownQuery, invariantResponse } from '~/utils/http.server';

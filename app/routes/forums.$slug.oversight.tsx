@@ -12,7 +12,7 @@ import { honestyRate, type Calibration } from '~/modules/oversight/oversight-pag
 import { getOversightOverview } from '~/modules/oversight/oversight-page.server';
 import { LEVELS } from '~/oversight';
 import { getDb } from '~/utils/db.server';
-import { forumPageData } from '~/utils/forum-cache.server';
+import { forumPageData } from '~/utils/page-cache.server';
 import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
 import { keepKnownQuery } from '~/utils/http.server';

@@ -21,7 +21,7 @@ import {
   requireIdParam,
 } from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
-import { forumPageData } from '~/utils/forum-cache.server';
+import { forumPageData } from '~/utils/page-cache.server';
 import { formatDate, pageNow } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
 import { readPageParam, withPageParam } from '~/utils/paging';

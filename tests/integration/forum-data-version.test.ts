@@ -9,7 +9,7 @@ import { cacheCounts } from '../../app/utils/cache-stats.server';
 import { createForum, createProject, createUser, addMember } from '../factories';
 import { callRoute, createOwnersWorld, type OwnersWorld } from './owners-world';
 
-// The forum data version (migration T1700) and the page cache keyed by it (app/utils/forum-cache.server.ts),
+// The forum data version (migration T1700) and the page cache keyed by it (app/utils/page-cache.server.ts),
 // with real commits: the version changes at commit, once per transaction and forum, for any table a page reads.
 let handle: DatabaseHandle;
 let w: OwnersWorld;

@@ -18,7 +18,7 @@ import { createMeeting } from '../factories';
 import { createOwnersWorld, type OwnersWorld } from './owners-world';
 
 // Cached page data is served while the forum's data version (forums.data_version) has not moved (decision 004,
-// app/utils/forum-cache.server.ts). The version moves only through the `forum_data_changed` triggers (migration
+// app/utils/page-cache.server.ts). The version moves only through the `forum_data_changed` triggers (migration
 // T1700), so a table that a cached page reads without such a trigger would let a page go stale. This test reads
 // the database's own catalog: the tables each cached page's queries read (their plans, so raw SQL counts too)
 // must each carry the trigger; and every table in the schema either carries it or is named below as read by no

@@ -7,6 +7,7 @@ import { clientIp } from '~/utils/http.server';
 import type { Executor } from '~/utils/db.server';
 import { databaseStore } from '~/utils/db.server';
 import { statusCycle, type StatusUpdateInput } from './status';
+import { countLookup, layerOff } from '~/utils/cache-stats.server';
 
 /** What a status save checks and steps: the meeting, the forum's rules, the project's engine state, the saved status. */
 export interface StatusSaveState {
@@ -167,6 +168,7 @@ export async function getStatusFormContext(
 export type StatusFormContext = Awaited<ReturnType<typeof getStatusFormContext>>;
 
 const REMEMBER_MS = 60_000;
+const STATUS_FORM_OFF = layerOff('status_form');
 const MAX_REMEMBERED = 2_000;
 type Remembered = Map<number, { forumId: number; context: StatusFormContext; expires: number }>;
 const remembered = () => databaseStore<Remembered>('status-form-contexts', () => new Map());
@@ -177,8 +179,10 @@ const remembered = () => databaseStore<Remembered>('status-form-contexts', () =>
  * nothing it was read with changed (saveStatusOnce), and anything but a clean save starts over from a fresh read.
  */
 export function rememberedStatusContext(forumId: number, projectId: number): StatusFormContext | null {
-  const entry = remembered()?.get(projectId);
-  return entry && entry.forumId === forumId && entry.expires > Date.now() ? entry.context : null;
+  const entry = STATUS_FORM_OFF ? undefined : remembered()?.get(projectId);
+  const hit = entry && entry.forumId === forumId && entry.expires > Date.now() ? entry.context : null;
+  countLookup('status_form', hit !== null);
+  return hit;
 }
 
 export function rememberStatusContext(forumId: number, projectId: number, context: StatusFormContext | null) {
