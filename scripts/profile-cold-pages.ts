@@ -11,7 +11,7 @@ import { getReviewSchedule } from '~/modules/meetings/next-review.server';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
 import { getProjectPage } from '~/modules/projects/project-page.server';
-import { parseDashboardQuery } from '~/modules/projects/dashboard';
+import { DASHBOARD_SORTS, parseDashboardQuery } from '~/modules/projects/dashboard';
 
 const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
 const parsed = new URL(server);
@@ -52,7 +52,7 @@ const pick = () => projectIds[Math.floor(Math.random() * projectIds.length)];
 const pages = {
   dashboard: async (d: Kysely<Database>) => {
     const query = parseDashboardQuery(new URLSearchParams());
-    const schedule = await getReviewSchedule(d, { forumId });
+    const schedule = getReviewSchedule(d, { forumId });
     await Promise.all([
       listProjectsForDashboard(d, { forumId, query, schedule }),
       getDashboardSummary(d, forumId, schedule),
@@ -62,7 +62,20 @@ const pages = {
   },
   'dashboard, by progress page 7': async (d: Kysely<Database>) => {
     const query = parseDashboardQuery(new URLSearchParams('sort=progress&dir=desc&page=7'));
-    const schedule = await getReviewSchedule(d, { forumId });
+    const schedule = getReviewSchedule(d, { forumId });
+    await Promise.all([
+      listProjectsForDashboard(d, { forumId, query, schedule }),
+      getDashboardSummary(d, forumId, schedule),
+      getNextMeeting(d, forumId),
+      getReviewLoad(d, { forumId, schedule }),
+    ]);
+  },
+  // As the bench's dashboard-spread: a random sort, direction and page.
+  'dashboard, random sort × page': async (d: Kysely<Database>) => {
+    const sort = DASHBOARD_SORTS[Math.floor(Math.random() * DASHBOARD_SORTS.length)];
+    const search = `sort=${sort}&dir=${Math.random() < 0.5 ? 'asc' : 'desc'}&page=${1 + Math.floor(Math.random() * 20)}`;
+    const query = parseDashboardQuery(new URLSearchParams(search));
+    const schedule = getReviewSchedule(d, { forumId });
     await Promise.all([
       listProjectsForDashboard(d, { forumId, query, schedule }),
       getDashboardSummary(d, forumId, schedule),

@@ -36,15 +36,20 @@ const progressSql = (projectRef: string) => sql<number | null>`(
 const meetingsUntilSql = (schedule: ReviewSchedule) =>
   sql<number>`coalesce((${meetingsUntilJson(schedule)}::jsonb ->> p.id::text)::int, 0)`;
 
-/** The project's (`projectRef`) latest status: an index probe of its newest status. */
+/**
+ * The project's (`projectRef`) latest status: an index probe of its newest status. (Its columns are prefixed: the
+ * page's query orders by the names the sort reads, which must name one column only.)
+ */
 const latestStatus = (projectRef: string) => sql`lateral (
-  select s.health, s.created_at, s.late, s.meeting_id from status_updates s
+  select s.health as ls_health, s.created_at as ls_at, s.late as ls_late, s.meeting_id as ls_meeting
+  from status_updates s
   where s.project_id = ${sql.ref(projectRef)} order by s.created_at desc limit 1
 )`;
 
 /** The project's last review: the forum's meetings newest first, each probed for a review of the project. */
 const lastReview = (projectRef: string, forumRef: string) => sql`lateral (
-  select rm.scheduled_at, (select r.verdict from reviews r where r.meeting_id = rm.id and r.project_id = ${sql.ref(projectRef)}) as verdict
+  select rm.scheduled_at as lr_at,
+    (select r.verdict from reviews r where r.meeting_id = rm.id and r.project_id = ${sql.ref(projectRef)}) as lr_verdict
   from meetings rm
   where rm.forum_id = ${sql.ref(forumRef)}
     and (select true from reviews r where r.meeting_id = rm.id and r.project_id = ${sql.ref(projectRef)})
@@ -110,13 +115,13 @@ export async function listProjectsForDashboard(
   if (needStatus)
     rows = rows
       .leftJoin(latestStatus('p.id').as('ls'), (j) => j.onTrue())
-      .select(sql<HealthValue | null>`ls.health`.as('health'))
-      .select(sql<Date | null>`ls.created_at`.as('statusAt'));
+      .select(sql<HealthValue | null>`ls.ls_health`.as('health'))
+      .select(sql<Date | null>`ls.ls_at`.as('statusAt'));
   if (needReview)
     rows = rows
       .leftJoin(lastReview('p.id', 'p.forum_id').as('lr'), (j) => j.onTrue())
-      .select(sql<HealthValue | null>`lr.verdict`.as('lastVerdict'))
-      .select(sql<Date | null>`lr.scheduled_at`.as('lastReviewAt'));
+      .select(sql<HealthValue | null>`lr.lr_verdict`.as('lastVerdict'))
+      .select(sql<Date | null>`lr.lr_at`.as('lastReviewAt'));
 
   let q = db
     .selectFrom(rows.as('rows'))
@@ -156,12 +161,12 @@ export async function listProjectsForDashboard(
       'page.level',
       'page.interval',
       'page.escalated',
-      sql<HealthValue | null>`ls.health`.as('health'),
-      sql<Date | null>`ls.created_at`.as('statusAt'),
-      sql<boolean | null>`ls.late`.as('late'),
-      sql<number | null>`ls.meeting_id`.as('statusMeetingId'),
-      sql<HealthValue | null>`lr.verdict`.as('lastVerdict'),
-      sql<Date | null>`lr.scheduled_at`.as('lastReviewAt'),
+      sql<HealthValue | null>`ls.ls_health`.as('health'),
+      sql<Date | null>`ls.ls_at`.as('statusAt'),
+      sql<boolean | null>`ls.ls_late`.as('late'),
+      sql<number | null>`ls.ls_meeting`.as('statusMeetingId'),
+      sql<HealthValue | null>`lr.lr_verdict`.as('lastVerdict'),
+      sql<Date | null>`lr.lr_at`.as('lastReviewAt'),
       'page.meetingsUntilReview',
       'page.total',
       trendSql('page.id').as('trend'),
