@@ -39,13 +39,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { forum, role } = await requireForumRole(request, params.slug);
   const query = parseDashboardQuery(new URL(request.url).searchParams);
   const page = await forumPageData(forum, `dashboard:${JSON.stringify(query)}`, async () => {
-    // One review schedule for the table, the counts and the review load (decision 019).
-    const schedule = await getReviewSchedule(db, { forumId: forum.id });
-    const [{ rows, total }, summary, nextMeeting, load] = await Promise.all([
-      listProjectsForDashboard(db, { forumId: forum.id, query, schedule }),
-      getDashboardSummary(db, forum.id, schedule),
+    // One review schedule for the table, the counts and the review load (decision 019), read beside their own
+    // queries: each waits for it only where it needs it (decision 022).
+    const reading = getReviewSchedule(db, { forumId: forum.id });
+    const [{ rows, total }, summary, nextMeeting, load, schedule] = await Promise.all([
+      listProjectsForDashboard(db, { forumId: forum.id, query, schedule: reading }),
+      getDashboardSummary(db, forum.id, reading),
       getNextMeeting(db, forum.id),
-      getReviewLoad(db, { forumId: forum.id, schedule }),
+      getReviewLoad(db, { forumId: forum.id, schedule: reading }),
+      reading,
     ]);
     // What the table shows, no more: the page's data is sent twice (as HTML and for hydration).
     const projects = rows.map((r) => ({

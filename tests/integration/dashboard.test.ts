@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { expect } from 'vitest';
 import type { Database } from '../../db/database';
 import { commitSessionCookie, createSession } from '../../app/modules/auth/session.server';
-import { csvCell, parseDashboardQuery, toCsv } from '../../app/modules/projects/dashboard';
+import { csvCell, DASHBOARD_SORTS, parseDashboardQuery, toCsv } from '../../app/modules/projects/dashboard';
 import { listProjectsForDashboard } from '../../app/modules/projects/dashboard.server';
 import { setDatabase } from '../../app/utils/db.server';
 import { loader as dashboardLoader } from '../../app/routes/forums.$slug._index';
@@ -147,6 +147,36 @@ test('filters, search, sort and pagination are applied in SQL', async ({ db }) =
   expect(first.trend.length).toBe(3);
   expect(first.progress).toBeGreaterThanOrEqual(0);
   expect(first.progress).toBeLessThanOrEqual(1);
+});
+
+test('every sort, both ways, pages the same rows as the whole sorted list (decision 022: columns read before or after the page)', async ({
+  db,
+}) => {
+  const { forum } = await portfolio(db, 30);
+  const list = (search: string, paginate = true) =>
+    listProjectsForDashboard(db, {
+      forumId: forum.id,
+      query: parseDashboardQuery(new URLSearchParams(search)),
+      paginate,
+    });
+  const rank = { off_track: 0, at_risk: 1, on_track: 2 } as const;
+  for (const sort of DASHBOARD_SORTS)
+    for (const dir of ['asc', 'desc']) {
+      const whole = await list(`sort=${sort}&dir=${dir}`, false);
+      const pages = [await list(`sort=${sort}&dir=${dir}&page=1`), await list(`sort=${sort}&dir=${dir}&page=2`)];
+      expect(pages[0].rows).toEqual(whole.rows.slice(0, 25));
+      expect(pages[1].rows).toEqual(whole.rows.slice(25, 30));
+      expect(pages[0].total).toBe(30);
+      if (sort === 'health') {
+        const ranks = whole.rows.map((r) => rank[r.health!]);
+        expect(ranks).toEqual([...ranks].sort((a, b) => (dir === 'asc' ? a - b : b - a)));
+      }
+      if (sort === 'verdict') expect(whole.rows.every((r) => r.lastVerdict !== null)).toBe(true);
+    }
+  // A health filter with a sort that reads nothing per project: the filter still reads the latest status.
+  const atRisk = await list('health=at_risk&sort=project');
+  expect(atRisk.rows.length).toBeGreaterThan(0);
+  expect(atRisk.rows.every((r) => r.health === 'at_risk' && r.statusAt !== null)).toBe(true);
 });
 
 test('hostile or malformed URL parameters fall back to defaults instead of failing', () => {

@@ -3,8 +3,9 @@ import type { Executor } from '~/utils/db.server';
 import { isDiscussed } from './agenda';
 import { planAgenda } from './agenda.server';
 import { getReviewSchedule, type ReviewSchedule } from './next-review.server';
-import { meetingCounts } from './meetings.server';
 import type { LoadPoint, ReviewLoad } from './review-load';
+
+const count = sql<number>`count(*)::int`.as('n');
 
 function meetingLoads(db: Executor, forumId: number) {
   return (
@@ -29,7 +30,15 @@ function meetingLoads(db: Executor, forumId: number) {
         'm.id',
         'm.scheduled_at as scheduledAt',
         'm.state',
-        ...meetingCounts(eb),
+        // The counts a load point reads (meetingCounts' others, e.g. the level changes, are not read here).
+        eb.selectFrom('reviews as r').select(count).whereRef('r.meeting_id', '=', 'm.id').as('reviewed'),
+        eb.selectFrom('agenda_items as a').select(count).whereRef('a.meeting_id', '=', 'm.id').as('agendaItems'),
+        eb
+          .selectFrom('agenda_items as a')
+          .select(count)
+          .whereRef('a.meeting_id', '=', 'm.id')
+          .where((w) => w.or([w('a.section', '!=', 'consent'), w('a.pulled', '=', true)]))
+          .as('discussed'),
         // Projects that existed at the meeting (their oversight started by then): "everything every meeting".
         sql<number>`(select count(*)::int from project_starts ps where ps.started <= m.scheduled_at)`.as('projects'),
       ])
@@ -52,8 +61,9 @@ function toPoint(r: LoadRow, expectedDiscussed?: number): LoadPoint {
 }
 
 /**
- * Review load for a meeting (or the forum's next one) and the `history` closed meetings before it: a fixed
- * number of queries (four at most) whatever the number of meetings and projects.
+ * Review load for a meeting (or the forum's next one) and the `history` closed meetings before it: one query for
+ * the meeting and its history (and the forum's minutes per review beside it) whatever the number of meetings and
+ * projects; a planned meeting's count is the review schedule's, or the agenda the caller built.
  */
 export async function getReviewLoad(
   db: Executor,
@@ -69,36 +79,57 @@ export async function getReviewLoad(
     history?: number;
     /** The planned meeting's agenda, if the caller built it already. */
     agenda?: Awaited<ReturnType<typeof planAgenda>>;
-    /** The forum's review schedule, if the caller read it already (its coming meeting's count is every page's). */
-    schedule?: ReviewSchedule;
+    /** The forum's review schedule, if the caller read it (or is reading it: its coming meeting's count is every page's). */
+    schedule?: ReviewSchedule | Promise<ReviewSchedule>;
   },
 ): Promise<ReviewLoad> {
+  if (schedule) void Promise.resolve(schedule).catch(() => {}); // awaited below, if at all
   const forum = db
     .selectFrom('forums')
     .select('minutes_per_review')
     .where('id', '=', forumId)
     .executeTakeFirstOrThrow();
-  const currentRow = await (
-    meetingId === undefined
-      ? meetingLoads(db, forumId).where('m.state', 'in', ['planned', 'in_progress']).orderBy('m.scheduled_at').limit(1)
-      : meetingLoads(db, forumId).where('m.id', '=', meetingId)
-  ).executeTakeFirst();
-  let past = meetingLoads(db, forumId).where('m.state', '=', 'closed');
-  if (currentRow) past = past.where('m.scheduled_at', '<', currentRow.scheduledAt);
+  // The meeting itself: the given one, or the forum's next (its earliest planned or in progress).
+  const currentId = db
+    .selectFrom('meetings as c')
+    .select('c.id')
+    .where('c.forum_id', '=', forumId)
+    .$if(meetingId === undefined, (q) =>
+      q.where('c.state', 'in', ['planned', 'in_progress']).orderBy('c.scheduled_at').limit(1),
+    )
+    .$if(meetingId !== undefined, (q) => q.where('c.id', '=', meetingId ?? -1));
+  // It and the closed meetings before it, newest first, in one query.
+  const rowsRead = meetingLoads(db, forumId)
+    .where((w) =>
+      w.or([
+        w('m.id', '=', currentId),
+        w.and([
+          w('m.state', '=', 'closed'),
+          w(
+            'm.scheduled_at',
+            '<',
+            sql<Date>`coalesce((select c2.scheduled_at from meetings c2 where c2.id = (${currentId})), 'infinity'::timestamptz)`,
+          ),
+        ]),
+      ]),
+    )
+    .orderBy('m.scheduled_at', 'desc')
+    .limit(history + 1)
+    .execute();
+  const [settings, rows] = await Promise.all([forum, rowsRead]);
+  // The current meeting, if any: the given one, or the one row not closed.
+  const currentRow = rows.find((r) => (meetingId === undefined ? r.state !== 'closed' : r.id === meetingId));
+  const pastRows = rows.filter((r) => r !== currentRow).slice(0, history);
   // A planned meeting's agenda is not stored until it starts. The coming meeting's count is the review schedule's, the one every page shows (decision 019); a caller that
   // built the planned meeting's agenda already (the meeting page) counts that.
   const planned = currentRow?.state === 'planned';
-  const scheduleRead =
+  const given = planned && !agenda ? await schedule : undefined;
+  const coming =
     planned && !agenda
-      ? schedule?.meeting?.id === currentRow.id
-        ? schedule
-        : getReviewSchedule(db, { forumId })
+      ? given?.meeting?.id === currentRow.id
+        ? given
+        : await getReviewSchedule(db, { forumId })
       : null;
-  const [settings, pastRows, coming] = await Promise.all([
-    forum,
-    past.orderBy('m.scheduled_at', 'desc').limit(history).execute(),
-    scheduleRead,
-  ]);
 
   let current: LoadPoint | null = null;
   if (currentRow) {

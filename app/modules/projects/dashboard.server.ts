@@ -32,75 +32,32 @@ const progressSql = (projectRef: string) => sql<number | null>`(
   where g.project_id = ${sql.ref(projectRef)} and g.state = 'active'
 )`;
 
-/**
- * One row per active project with what the portfolio table filters and sorts on: latest status, last review
- * (walking the forum's meetings newest first), review schedule. Each correlated part is a few index probes, so
- * a page costs one query whatever the number of projects. Progress, an aggregate over goals, only when asked
- * (sorting by it); the table's trend and progress are added for the page's rows only (listProjectsForDashboard).
- */
 /** Meetings until a project's (`p`) next review, looked up in the review schedule passed as JSON (decision 019). */
 const meetingsUntilSql = (schedule: ReviewSchedule) =>
   sql<number>`coalesce((${meetingsUntilJson(schedule)}::jsonb ->> p.id::text)::int, 0)`;
 
-function portfolioRows(
-  db: Executor,
-  forumId: number,
-  { progress, schedule }: { progress: boolean; schedule: ReviewSchedule },
-) {
-  return (
-    db
-      .selectFrom('projects as p')
-      .innerJoin('users as o', 'o.id', 'p.owner_id')
-      .leftJoinLateral(
-        (eb) =>
-          eb
-            .selectFrom('status_updates as s')
-            .select(['s.health', 's.created_at', 's.late', 's.meeting_id'])
-            .whereRef('s.project_id', '=', 'p.id')
-            .orderBy('s.created_at', 'desc')
-            .limit(1)
-            .as('ls'),
-        (join) => join.onTrue(),
-      )
-      // The last review: the forum's meetings newest first, each probed for a review of this project (see lastReviewAtSql).
-      .leftJoinLateral(
-        (eb) =>
-          eb
-            .selectFrom('meetings as rm')
-            .select([
-              'rm.scheduled_at',
-              sql<HealthValue>`(select r.verdict from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`.as(
-                'verdict',
-              ),
-            ])
-            .whereRef('rm.forum_id', '=', 'p.forum_id')
-            .where(sql<SqlBool>`(select true from reviews r where r.meeting_id = rm.id and r.project_id = p.id)`)
-            .orderBy('rm.scheduled_at', 'desc')
-            .limit(1)
-            .as('lr'),
-        (join) => join.onTrue(),
-      )
-      .select([
-        'p.id',
-        'p.name',
-        'p.owner_id as ownerId',
-        'o.name as owner',
-        'p.oversight_level as level',
-        'p.oversight_interval as interval',
-        'p.oversight_escalated as escalated',
-        'ls.health',
-        'ls.created_at as statusAt',
-        'ls.late',
-        'ls.meeting_id as statusMeetingId',
-        'lr.verdict as lastVerdict',
-        'lr.scheduled_at as lastReviewAt',
-        meetingsUntilSql(schedule).as('meetingsUntilReview'),
-        (progress ? progressSql('p.id') : sql<number | null>`null::float8`).as('progress'),
-      ])
-      .where('p.forum_id', '=', forumId)
-      .where('p.archived', '=', false)
-  );
-}
+/**
+ * The project's (`projectRef`) latest status: an index probe of its newest status. (Its columns are prefixed: the
+ * page's query orders by the names the sort reads, which must name one column only.)
+ */
+const latestStatus = (projectRef: string) => sql`lateral (
+  select s.health as ls_health, s.created_at as ls_at, s.late as ls_late, s.meeting_id as ls_meeting
+  from status_updates s
+  where s.project_id = ${sql.ref(projectRef)} order by s.created_at desc limit 1
+)`;
+
+/** The project's last review: the forum's meetings newest first, each probed for a review of the project. */
+const lastReview = (projectRef: string, forumRef: string) => sql`lateral (
+  select rm.scheduled_at as lr_at,
+    (select r.verdict from reviews r where r.meeting_id = rm.id and r.project_id = ${sql.ref(projectRef)}) as lr_verdict
+  from meetings rm
+  where rm.forum_id = ${sql.ref(forumRef)}
+    and (select true from reviews r where r.meeting_id = rm.id and r.project_id = ${sql.ref(projectRef)})
+  order by rm.scheduled_at desc limit 1
+)`;
+
+/** A schedule given, or one on its way (the dashboard reads it beside its other queries). */
+type ScheduleArg = ReviewSchedule | Promise<ReviewSchedule>;
 
 const ORDER: Record<DashboardQuery['sort'], string> = {
   project: 'lower(name)',
@@ -113,19 +70,61 @@ const ORDER: Record<DashboardQuery['sort'], string> = {
   status_age: '"statusAt"',
 };
 
+/**
+ * One row per active project with what the portfolio table filters and sorts on. Each correlated part (latest
+ * status, last review, progress) is a few index probes per project, so the query reads only those the sort or
+ * a filter needs over every project (issue #17: the sort by name, owner, level or next review reads none); the
+ * page's 25 rows get the rest after the LIMIT, with their trend and progress. The next review is the review
+ * schedule's (decision 019), passed as JSON only when the query sorts or filters by it, else read in Node.
+ */
 export async function listProjectsForDashboard(
   db: Executor,
   {
     forumId,
     query,
     paginate = true,
-    schedule,
-  }: { forumId: number; query: DashboardQuery; paginate?: boolean; schedule?: ReviewSchedule },
+    schedule: scheduleArg,
+  }: { forumId: number; query: DashboardQuery; paginate?: boolean; schedule?: ScheduleArg },
 ) {
   const byProgress = query.sort === 'progress';
-  schedule ??= await getReviewSchedule(db, { forumId });
+  const needStatus = query.sort === 'health' || query.sort === 'status_age' || query.health !== undefined;
+  const needReview = query.sort === 'verdict';
+  const needSchedule = query.sort === 'next_review' || query.due;
+  const schedulePromise = scheduleArg ?? getReviewSchedule(db, { forumId });
+  void Promise.resolve(schedulePromise).catch(() => {}); // awaited below; a failure meanwhile is not "unhandled"
+  // Read the schedule before the query only when the query sorts or filters by it.
+  const scheduleBefore = needSchedule ? await schedulePromise : undefined;
+
+  let rows = db
+    .selectFrom('projects as p')
+    .innerJoin('users as o', 'o.id', 'p.owner_id')
+    .select([
+      'p.id',
+      'p.name',
+      'p.forum_id as forumId',
+      'p.owner_id as ownerId',
+      'o.name as owner',
+      'p.oversight_level as level',
+      'p.oversight_interval as interval',
+      'p.oversight_escalated as escalated',
+      (scheduleBefore ? meetingsUntilSql(scheduleBefore) : sql<number>`0`).as('meetingsUntilReview'),
+      (byProgress ? progressSql('p.id') : sql<number | null>`null::float8`).as('progress'),
+    ])
+    .where('p.forum_id', '=', forumId)
+    .where('p.archived', '=', false);
+  if (needStatus)
+    rows = rows
+      .leftJoin(latestStatus('p.id').as('ls'), (j) => j.onTrue())
+      .select(sql<HealthValue | null>`ls.ls_health`.as('health'))
+      .select(sql<Date | null>`ls.ls_at`.as('statusAt'));
+  if (needReview)
+    rows = rows
+      .leftJoin(lastReview('p.id', 'p.forum_id').as('lr'), (j) => j.onTrue())
+      .select(sql<HealthValue | null>`lr.lr_verdict`.as('lastVerdict'))
+      .select(sql<Date | null>`lr.lr_at`.as('lastReviewAt'));
+
   let q = db
-    .selectFrom(portfolioRows(db, forumId, { progress: byProgress, schedule }).as('rows'))
+    .selectFrom(rows.as('rows'))
     .selectAll()
     .select(sql<number>`count(*) over ()::int`.as('total'));
   const filters: Expression<SqlBool>[] = [];
@@ -148,9 +147,12 @@ export async function listProjectsForDashboard(
     .orderBy(sql`lower(name)`)
     .orderBy('id');
   if (paginate) q = q.limit(query.size).offset((query.page - 1) * query.size);
-  // Trend and progress for the page's rows only, in the same query; the page keeps its order.
-  const rows = await db
+  // The page's rows get what the sort did not need, their trend and progress, in the same query; the page keeps
+  // its order.
+  const page = await db
     .selectFrom(q.as('page'))
+    .leftJoin(latestStatus('page.id').as('ls'), (j) => j.onTrue())
+    .leftJoin(lastReview('page.id', 'page.forumId').as('lr'), (j) => j.onTrue())
     .select([
       'page.id',
       'page.name',
@@ -159,12 +161,12 @@ export async function listProjectsForDashboard(
       'page.level',
       'page.interval',
       'page.escalated',
-      'page.health',
-      'page.statusAt',
-      'page.late',
-      'page.statusMeetingId',
-      'page.lastVerdict',
-      'page.lastReviewAt',
+      sql<HealthValue | null>`ls.ls_health`.as('health'),
+      sql<Date | null>`ls.ls_at`.as('statusAt'),
+      sql<boolean | null>`ls.ls_late`.as('late'),
+      sql<number | null>`ls.ls_meeting`.as('statusMeetingId'),
+      sql<HealthValue | null>`lr.lr_verdict`.as('lastVerdict'),
+      sql<Date | null>`lr.lr_at`.as('lastReviewAt'),
       'page.meetingsUntilReview',
       'page.total',
       trendSql('page.id').as('trend'),
@@ -174,13 +176,24 @@ export async function listProjectsForDashboard(
     .orderBy(sql`lower(name)`)
     .orderBy('page.id')
     .execute();
-  return { rows: rows.map(({ total: _total, ...r }) => r), total: rows[0]?.total ?? 0 };
+  const schedule = scheduleBefore ?? (await schedulePromise);
+  return {
+    rows: page.map(({ total: _total, ...r }) => ({
+      ...r,
+      meetingsUntilReview: scheduleBefore ? r.meetingsUntilReview : (schedule.reviews.get(r.id)?.meetingsUntil ?? 0),
+    })),
+    total: page[0]?.total ?? 0,
+  };
 }
 
-/** Counts for the summary strip and the filters, over the whole forum (one query). */
-export async function getDashboardSummary(db: Executor, forumId: number, schedule?: ReviewSchedule) {
-  schedule ??= await getReviewSchedule(db, { forumId });
-  // Only what the counts need: latest health, level, owner and the review schedule.
+/**
+ * Counts for the summary strip and the filters, over the whole forum (one query, sent without waiting for the
+ * review schedule: the count due at the coming meeting is the schedule's, counted in Node).
+ */
+export async function getDashboardSummary(db: Executor, forumId: number, schedule?: ScheduleArg) {
+  const schedulePromise = schedule ?? getReviewSchedule(db, { forumId });
+  void Promise.resolve(schedulePromise).catch(() => {}); // awaited below; a failure meanwhile is not "unhandled"
+  // Only what the counts need: latest health, level and owner.
   const summaryRows = db
     .selectFrom('projects as p')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
@@ -191,16 +204,14 @@ export async function getDashboardSummary(db: Executor, forumId: number, schedul
       sql<HealthValue | null>`(select s.health from status_updates s where s.project_id = p.id order by s.created_at desc limit 1)`.as(
         'health',
       ),
-      meetingsUntilSql(schedule).as('meetingsUntilReview'),
     ])
     .where('p.forum_id', '=', forumId)
     .where('p.archived', '=', false);
-  const rows = await db
+  const query = db
     .with('rows', () => summaryRows)
     .selectFrom('rows')
     .select([
       sql<number>`count(*)::int`.as('projects'),
-      sql<number>`count(*) filter (where "meetingsUntilReview" = 0)::int`.as('dueThisMeeting'),
       sql<
         Record<string, number>
       >`coalesce((select json_object_agg(k, n) from (select coalesce(health, 'none') as k, count(*)::int as n from rows group by 1) h), '{}'::json)`.as(
@@ -218,7 +229,13 @@ export async function getDashboardSummary(db: Executor, forumId: number, schedul
       ),
     ])
     .executeTakeFirstOrThrow();
-  return rows as typeof rows & {
+  const [rows, reviews] = await Promise.all([query, schedulePromise]);
+  // The schedule holds every active project (its facts are read with the same filters): the ones it puts beyond
+  // the coming meeting are the ones not due at it.
+  let later = 0;
+  for (const r of reviews.reviews.values()) if (r.meetingsUntil > 0) later += 1;
+  return { ...rows, dueThisMeeting: Math.max(0, rows.projects - later) } as typeof rows & {
+    dueThisMeeting: number;
     byLevel: Partial<Record<LevelValue, number>>;
     byHealth: Partial<Record<HealthValue | 'none', number>>;
   };

@@ -96,6 +96,10 @@ export async function getProjectPage(
   db: Executor,
   { forumId, projectId, page = FIRST_PAGES }: { forumId: number; projectId: number; page?: ProjectPageQuery },
 ) {
+  // The next review and why, as the dashboard and the agenda say it (decision 019): its two round trips run
+  // beside the header's and the lists' (decision 022).
+  const scheduleRead = getReviewSchedule(db, { forumId, projectIds: [projectId] });
+  void scheduleRead.catch(() => {}); // awaited below; a failure meanwhile is not "unhandled"
   const project = await db
     .selectFrom('projects as p')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
@@ -257,8 +261,7 @@ export async function getProjectPage(
       )
       .orderBy('e.seq')
       .execute(),
-    // The next review and why, as the dashboard and the agenda say it (decision 019).
-    getReviewSchedule(db, { forumId, projectIds: [projectId] }),
+    scheduleRead,
   ]);
 
   const {
