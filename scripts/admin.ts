@@ -50,7 +50,7 @@ async function main() {
     await migrateToLatest(handle.db);
     const result = await createInstanceAdmin(handle.db, { ...input.data, password });
     if (!result.ok) {
-      console.error(result.message);
+      console.error(result.failure.message);
       process.exitCode = 1;
       return;
     }

@@ -1,12 +1,7 @@
 import { Form, useNavigation } from '@remix-run/react';
 import { ErrorList, Field, RadioGroup, SelectField } from '~/components/ui/field';
 import { GOAL_STATES, GOAL_STATE_LABEL, TITLE_MAX } from '~/modules/goals/goals';
-
-export interface GoalFormState {
-  fieldErrors: Record<string, string[] | undefined>;
-  formErrors: string[];
-  values: Record<string, string>;
-}
+import type { ActionFailure } from '~/utils/forms';
 
 const KIND_OPTIONS = [
   { value: 'metric', label: 'Metric: a number moving from a baseline to a target' },
@@ -18,27 +13,30 @@ const DIRECTION_OPTIONS = [
 ] as const;
 const STATE_OPTIONS = GOAL_STATES.map((value) => ({ value, label: GOAL_STATE_LABEL[value] }));
 
-/** Creating or editing a goal (GoalSchema). An existing goal keeps its kind; closing it is a change of state. */
+/**
+ * Creating or editing a goal (GoalSchema). An existing goal keeps its kind; closing it is a change of state. After
+ * a failure the form shows what was typed, with the messages next to their fields; otherwise the saved goal.
+ */
 export function GoalForm({
-  values,
-  errors,
-  formErrors,
+  failure,
+  saved = {},
   editing,
   submitLabel,
 }: {
-  values: Record<string, string>;
-  errors: Record<string, string[] | undefined>;
-  formErrors: string[];
+  failure: Pick<ActionFailure, 'fieldErrors' | 'formError' | 'values'> | undefined;
+  saved?: Record<string, string>;
   editing: boolean;
   submitLabel: string;
 }) {
   const navigation = useNavigation();
+  const values = failure?.values ?? saved;
+  const errors: Record<string, string[] | undefined> = failure?.fieldErrors ?? {};
   return (
     <Form method="post" noValidate className="goal-form">
-      {formErrors.length ? (
-        <div className="form-error" role="alert">
-          <ErrorList errors={formErrors} />
-        </div>
+      {failure?.formError ? (
+        <p className="form-error" role="alert">
+          {failure.formError}
+        </p>
       ) : null}
       <Field
         label="Title"

@@ -6,12 +6,12 @@ import { ScheduleFields } from '~/components/forum-schedule';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { ErrorList, Field } from '~/components/ui/field';
 import { requireAdmin } from '~/modules/auth/guards.server';
-import { CreateForumSchema, timeZones } from '~/modules/forums/forums';
+import { AdminForumActionSchema, timeZones } from '~/modules/forums/forums';
 import { createForum, listForumsForAdmin, setForumArchived } from '~/modules/forums/forums.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
-import { parseFormData } from '~/utils/forms';
-import { z } from 'zod';
+import { failureMessages, formValues, parseFormData } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 
 export const meta: MetaFunction = () => [{ title: 'Forums · Admin · Inspection Forum' }];
 
@@ -24,11 +24,6 @@ const NEW_FORUM_DEFAULTS = {
   minutesPerReview: '10',
 };
 
-const RestoreSchema = z.strictObject({
-  intent: z.literal('restore'),
-  forumId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-});
-
 export async function loader({ request }: LoaderFunctionArgs) {
   const db = getDb();
   await requireAdmin(request, db);
@@ -40,65 +35,31 @@ export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   const admin = await requireAdmin(request, db);
   const formData = await request.formData();
-  if (formData.get('intent') === 'restore') {
-    const parsed = parseFormData(formData, RestoreSchema);
-    if (!parsed.ok)
-      return json(
-        {
-          intent: 'restore' as const,
-          fieldErrors: {},
-          formErrors: ['Choose a forum to restore'],
-          values: {},
-        },
-        { status: 400 },
-      );
-    await setForumArchived(db, {
-      forumId: parsed.data.forumId,
-      archived: false,
-      actorId: admin.id,
-      request,
-    });
-    return redirect('/admin/forums', 303);
+  const parsed = parseFormData(formData, AdminForumActionSchema);
+  if (!parsed.ok) return invalidForm(parsed, formValues(formData).intent ?? null);
+  const form = parsed.data;
+  switch (form.intent) {
+    case 'restore':
+      await setForumArchived(db, { forumId: form.forumId, archived: false, actorId: admin.id, request });
+      return redirect('/admin/forums', 303);
+    case 'create': {
+      const { intent, ...input } = form;
+      const result = await createForum(db, { input, actorId: admin.id, request });
+      if (!result.ok) return toActionFailure(result.failure, { intent, values: formValues(formData) });
+      return redirect(`/forums/${result.value.slug}`, 303);
+    }
   }
-  formData.delete('intent');
-  const parsed = parseFormData(formData, CreateForumSchema);
-  if (!parsed.ok)
-    return json(
-      {
-        intent: 'create' as const,
-        fieldErrors: parsed.fieldErrors,
-        formErrors: parsed.formErrors,
-        values: parsed.values,
-      },
-      { status: 400 },
-    );
-  const result = await createForum(db, {
-    input: parsed.data,
-    actorId: admin.id,
-    request,
-  });
-  if (!result.ok) {
-    const values = Object.fromEntries([...formData].map(([k, v]) => [k, String(v)]));
-    return json(
-      {
-        intent: 'create' as const,
-        fieldErrors: result.field ? { [result.field]: [result.message] } : {},
-        formErrors: result.field ? [] : [result.message],
-        values,
-      },
-      { status: result.status },
-    );
-  }
-  return redirect(`/forums/${result.value.slug}`, 303);
 }
 
 type Row = ReturnType<typeof useLoaderData<typeof loader>>['forums'][number];
 
 export default function AdminForums() {
   const { forums, zones } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>();
-  const created = failed?.intent === 'create' ? failed : undefined;
-  const errors = created?.fieldErrors as Record<string, string[] | undefined> | undefined;
+  const failure = useActionData<typeof action>();
+  // The restore buttons sit in the table's rows: their messages show under it, the new forum's in its form.
+  const restore = failure?.intent === 'restore' ? failure : undefined;
+  const created = failure && !restore ? failure : undefined;
+  const errors = created?.fieldErrors;
   const values: Record<string, string> = {
     ...NEW_FORUM_DEFAULTS,
     ...(created?.values ?? {}),
@@ -166,7 +127,11 @@ export default function AdminForums() {
         getRowId={(f) => String(f.id)}
         empty="No forums yet: create the first one below."
       />
-      {failed?.intent === 'restore' ? <ErrorList errors={failed.formErrors} /> : null}
+      {restore ? (
+        <div role="alert" className="form-error">
+          <ErrorList errors={failureMessages(restore)} />
+        </div>
+      ) : null}
 
       <section aria-labelledby="new-forum-title" className="narrow-left">
         <h2 id="new-forum-title">New forum</h2>
@@ -175,9 +140,9 @@ export default function AdminForums() {
           settings, and hand the chair to someone else there.
         </p>
         <Form method="post" noValidate className="card stack">
-          {created?.formErrors.length ? (
+          {created?.formError ? (
             <p role="alert" className="form-error">
-              {created.formErrors.join(' ')}
+              {created.formError}
             </p>
           ) : null}
           <input type="hidden" name="intent" value="create" />

@@ -10,7 +10,8 @@ import { requireAdmin } from '~/modules/auth/guards.server';
 import { getDb } from '~/utils/db.server';
 import { appUrl } from '~/utils/env.server';
 import { formatDateTime } from '~/utils/format';
-import { parseFormData, type FieldErrors } from '~/utils/forms';
+import { failureMessages, formValues, parseFormData } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 import { invariantResponse } from '~/utils/http.server';
 import { LinkNotice } from '~/components/link-notice';
 
@@ -23,33 +24,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ me: admin.id, users });
 }
 
-type ActionResult = {
-  intent: string;
-  ok: boolean;
-  message?: string;
-  link?: string;
-  fieldErrors?: FieldErrors;
-  formErrors?: string[];
-  values?: Record<string, string>;
-};
+/** What a done action answers: the notice, and the set-password link to pass on (a failure is an ActionFailure). */
+type Done = { ok: true; intent: string; message: string; link?: string };
 
 export async function action({ request }: ActionFunctionArgs) {
   const db = getDb();
   const admin = await requireAdmin(request, db);
-  const parsed = parseFormData(await request.formData(), UserActionSchema);
-  if (!parsed.ok) {
-    const { intent: intentErrors, ...fieldErrors } = parsed.fieldErrors;
-    return json<ActionResult>(
-      {
-        intent: parsed.values.intent ?? '',
-        ok: false,
-        fieldErrors,
-        formErrors: [...parsed.formErrors, ...(intentErrors ?? [])],
-        values: parsed.values,
-      },
-      { status: 400 },
-    );
-  }
+  const formData = await request.formData();
+  const parsed = parseFormData(formData, UserActionSchema);
+  if (!parsed.ok) return invalidForm(parsed, formValues(formData).intent ?? null);
   const action = parsed.data;
   const link = (token: string) => `${appUrl()}/set-password/${token}`;
   if (action.intent === 'invite') {
@@ -60,36 +43,22 @@ export async function action({ request }: ActionFunctionArgs) {
       name: action.name,
       isAdmin: action.admin === 'on',
     });
-    if (!result.ok) {
-      const values = { email: action.email, name: action.name, ...(action.admin ? { admin: 'on' } : {}) };
-      return json<ActionResult>(
-        {
-          intent: 'invite',
-          ok: false,
-          fieldErrors: result.field ? { [result.field]: [result.message] } : {},
-          formErrors: result.field ? [] : [result.message],
-          values,
-        },
-        { status: result.status },
-      );
-    }
-    return json<ActionResult>({
-      intent: 'invite',
+    if (!result.ok) return toActionFailure(result.failure, { intent: action.intent, values: formValues(formData) });
+    return json<Done>({
       ok: true,
+      intent: action.intent,
       message: `${action.name} is invited. We emailed them a link to set their password (valid 24 hours, once); you can also send it yourself:`,
       link: link(result.value.token),
     });
   }
   const result = await runUserAction(db, { actorId: admin.id, request, action });
-  invariantResponse(result.ok || result.status !== 404, result.ok ? '' : result.message);
-  if (!result.ok)
-    return json<ActionResult>(
-      { intent: action.intent, ok: false, formErrors: [result.message] },
-      { status: result.status },
-    );
-  return json<ActionResult>({
-    intent: action.intent,
+  if (!result.ok) {
+    invariantResponse(result.failure.status !== 404, result.failure.message);
+    return toActionFailure(result.failure, { intent: action.intent });
+  }
+  return json<Done>({
     ok: true,
+    intent: action.intent,
     message: result.value.message,
     link: result.value.token ? link(result.value.token) : undefined,
   });
@@ -170,7 +139,7 @@ export default function AdminUsers() {
       ) : null}
       {result && !result.ok && result.intent !== 'invite' ? (
         <div role="alert" className="form-error">
-          <ErrorList errors={result.formErrors} />
+          <ErrorList errors={failureMessages(result)} />
         </div>
       ) : null}
       <DataTable
@@ -187,10 +156,10 @@ export default function AdminUsers() {
         </p>
         <Form method="post" noValidate key={result?.intent === 'invite' && result.ok ? result.link : 'invite'}>
           <input type="hidden" name="intent" value="invite" />
-          {invite?.formErrors?.length ? (
-            <div role="alert" className="form-error">
-              <ErrorList errors={invite.formErrors} />
-            </div>
+          {invite?.formError ? (
+            <p role="alert" className="form-error">
+              {invite.formError}
+            </p>
           ) : null}
           <Field
             label="Email"
@@ -199,8 +168,8 @@ export default function AdminUsers() {
             autoComplete="off"
             required
             maxLength={254}
-            defaultValue={invite?.values?.email ?? ''}
-            errors={invite?.fieldErrors?.email}
+            defaultValue={invite?.values.email ?? ''}
+            errors={invite?.fieldErrors.email}
           />
           <Field
             label="Name"
@@ -209,12 +178,12 @@ export default function AdminUsers() {
             autoComplete="off"
             required
             maxLength={120}
-            defaultValue={invite?.values?.name ?? ''}
-            errors={invite?.fieldErrors?.name}
+            defaultValue={invite?.values.name ?? ''}
+            errors={invite?.fieldErrors.name}
           />
           <div className="field checkbox">
             <label>
-              <input type="checkbox" name="admin" defaultChecked={invite?.values?.admin === 'on'} /> Instance admin (can
+              <input type="checkbox" name="admin" defaultChecked={invite?.values.admin === 'on'} /> Instance admin (can
               manage users and forums)
             </label>
           </div>

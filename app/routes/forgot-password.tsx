@@ -4,35 +4,24 @@ import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
 import { Field } from '~/components/ui/field';
 import { ForgotPasswordSchema, requestPasswordReset } from '~/modules/auth/forgot-password.server';
 import { getDb } from '~/utils/db.server';
-import { parseFormData } from '~/utils/forms';
+import { formValues, parseFormData } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 import { clientIp, retryAfterOf } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [{ title: 'Forgot your password · Inspection Forum' }];
 
 export const headers: HeadersFunction = ({ actionHeaders }) => retryAfterOf(actionHeaders);
 
-type ActionResult = { sent?: boolean; fieldErrors?: Record<string, string[]>; formError?: string; email: string };
-
 // Open to everyone, signed in or not: it only ever sends a link to the address's own inbox.
 export async function action({ request }: ActionFunctionArgs) {
-  const parsed = parseFormData(await request.formData(), ForgotPasswordSchema);
-  if (!parsed.ok)
-    return json<ActionResult>(
-      { fieldErrors: parsed.fieldErrors, formError: parsed.formErrors[0], email: parsed.values.email ?? '' },
-      { status: 400 },
-    );
+  const formData = await request.formData();
+  const parsed = parseFormData(formData, ForgotPasswordSchema);
+  if (!parsed.ok) return invalidForm(parsed);
   const { email } = parsed.data;
   const result = await requestPasswordReset(getDb(), { email, ip: clientIp(request), request });
-  if (result.limited) {
-    return json<ActionResult>(
-      {
-        formError: `Too many requests for a password link. Try again in ${Math.ceil(result.retryAfterSeconds / 60)} minutes.`,
-        email,
-      },
-      { status: 429, headers: { 'Retry-After': String(result.retryAfterSeconds) } },
-    );
-  }
-  return json<ActionResult>({ sent: true, email });
+  if (!result.ok) return toActionFailure(result.failure, { values: formValues(formData) });
+  // The same answer whether or not the address has an account.
+  return json({ ok: true as const, email });
 }
 
 export default function ForgotPassword() {
@@ -41,7 +30,7 @@ export default function ForgotPassword() {
   return (
     <div className="narrow card">
       <h1>Forgot your password?</h1>
-      {result?.sent ? (
+      {result?.ok ? (
         <div role="status" className="stack">
           <p>
             If <strong>{result.email}</strong> belongs to an account, we have sent it a link to choose a new password.
@@ -68,8 +57,8 @@ export default function ForgotPassword() {
               autoComplete="username"
               required
               maxLength={254}
-              defaultValue={result?.email ?? ''}
-              errors={result?.fieldErrors?.email}
+              defaultValue={result?.values.email ?? ''}
+              errors={result?.fieldErrors.email}
               autoFocus
             />
             <button type="submit" className="button" disabled={navigation.state === 'submitting'}>

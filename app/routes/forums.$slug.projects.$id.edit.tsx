@@ -8,7 +8,8 @@ import { getProjectForEdit, setProjectArchived, updateProject } from '~/modules/
 import { requireIdParam } from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
-import { parseFormData } from '~/utils/forms';
+import { failureMessages, formValues, parseFormData } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `Edit · ${data?.project.name ?? 'Project'} · Inspection Forum` },
@@ -25,71 +26,34 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({ forum: { slug: forum.slug, name: forum.name }, project });
 }
 
-type Intent = 'edit' | 'archive' | 'unarchive';
-
 export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const access = await requireForumRole(request, params.slug, ['chair']);
   const projectId = requireIdParam(params.id);
   const formData = await request.formData();
   const parsed = parseFormData(formData, ProjectSettingsSchema);
-  const rawIntent = formData.get('intent');
-  const intent: Intent = rawIntent === 'archive' || rawIntent === 'unarchive' ? rawIntent : 'edit';
-  if (!parsed.ok)
-    return json(
-      {
-        intent,
-        fieldErrors: parsed.fieldErrors,
-        formErrors: parsed.formErrors,
-        values: parsed.values,
-      },
-      { status: 400 },
-    );
-  const input = parsed.data;
-  const base = {
-    forumId: access.forum.id,
-    projectId,
-    actorId: access.user.id,
-    request,
-  };
+  if (!parsed.ok) return invalidForm(parsed, formValues(formData).intent ?? null);
+  const form = parsed.data;
+  const base = { forumId: access.forum.id, projectId, actorId: access.user.id, request };
   const result =
-    input.intent === 'edit'
-      ? await updateProject(db, {
-          ...base,
-          name: input.name,
-          description: input.description,
-        })
-      : await setProjectArchived(db, {
-          ...base,
-          archived: input.intent === 'archive',
-        });
+    form.intent === 'edit'
+      ? await updateProject(db, { ...base, name: form.name, description: form.description })
+      : await setProjectArchived(db, { ...base, archived: form.intent === 'archive' });
   if (!result.ok) {
-    invariantResponse(result.status !== 404, result.message);
-    const values = input.intent === 'edit' ? { name: input.name, description: input.description } : {};
-    return json(
-      {
-        intent,
-        fieldErrors: result.field ? { [result.field]: [result.message] } : {},
-        formErrors: result.field ? [] : [result.message],
-        values,
-      },
-      { status: result.status },
-    );
+    invariantResponse(result.failure.status !== 404, result.failure.message);
+    return toActionFailure(result.failure, { intent: form.intent, values: formValues(formData) });
   }
   return redirect(`/forums/${access.forum.slug}/projects/${projectId}`, 303);
 }
 
 export default function EditProject() {
   const { forum, project } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>();
-  const edit = failed?.intent === 'edit' ? failed : undefined;
-  const errors = edit?.fieldErrors as Record<string, string[] | undefined> | undefined;
-  const values = {
-    name: project.name,
-    description: project.description,
-    ...((edit?.values ?? {}) as Record<string, string>),
-  };
-  const archiveFailed = failed && failed.intent !== 'edit' ? failed : undefined;
+  const failure = useActionData<typeof action>();
+  const edit = failure?.intent === 'edit' ? failure : undefined;
+  const errors = edit?.fieldErrors;
+  const values = { name: project.name, description: project.description, ...edit?.values };
+  // Archive and unarchive are one button: their messages (and an unknown action's) show above it.
+  const archiveFailed = failure && !edit ? failure : undefined;
   return (
     <div className="narrow-left stack">
       <p className="breadcrumb">
@@ -99,7 +63,11 @@ export default function EditProject() {
       <h1>Edit project</h1>
       <Form method="post" noValidate className="card stack">
         <input type="hidden" name="intent" value="edit" />
-        {edit?.formErrors.length ? <ErrorList errors={edit.formErrors as string[]} /> : null}
+        {edit?.formError ? (
+          <p role="alert" className="form-error">
+            {edit.formError}
+          </p>
+        ) : null}
         <Field
           label="Name"
           name="name"
@@ -130,7 +98,11 @@ export default function EditProject() {
             ? 'This project is archived: it is off the dashboard, the agendas, the oversight page and the statuses due. Unarchive it to bring it back where it was.'
             : 'An archived project leaves the dashboard, the agendas, the oversight page and the statuses due. Its history and oversight level are kept as they are, and its page still opens.'}
         </p>
-        {archiveFailed?.formErrors.length ? <ErrorList errors={archiveFailed.formErrors as string[]} /> : null}
+        {archiveFailed ? (
+          <div role="alert" className="form-error">
+            <ErrorList errors={failureMessages(archiveFailed)} />
+          </div>
+        ) : null}
         <Form method="post">
           <input type="hidden" name="intent" value={project.archived ? 'unarchive' : 'archive'} />
           <button type="submit" className={project.archived ? 'button' : 'button danger'}>

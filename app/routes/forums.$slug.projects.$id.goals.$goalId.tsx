@@ -9,6 +9,7 @@ import { assertProjectActive, requireIdParam, requireManagedProject } from '~/mo
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -33,11 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const goalId = requireIdParam(params.goalId);
   const formData = await request.formData();
   const parsed = parseFormData(formData, GoalSchema);
-  if (!parsed.ok)
-    return json(
-      { fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values },
-      { status: 400 },
-    );
+  if (!parsed.ok) return invalidForm(parsed);
   const result = await updateGoal(db, {
     projectId: project.id,
     goalId,
@@ -46,8 +43,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     input: parsed.data,
     request,
   });
-  if (!result.ok)
-    return json({ fieldErrors: result.fieldErrors, formErrors: [], values: formValues(formData) }, { status: 400 });
+  if (!result.ok) return toActionFailure(result.failure, { values: formValues(formData) });
   return redirect(`/forums/${access.forum.slug}/projects/${project.id}/goals`, 303);
 }
 
@@ -55,7 +51,7 @@ type Revision = ReturnType<typeof useLoaderData<typeof loader>>['history'][numbe
 
 export default function GoalEditor() {
   const { forum, project, goal, history } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const failure = useActionData<typeof action>();
   const base = `/forums/${forum.slug}/projects/${project.id}`;
   const columns: DataColumn<Revision>[] = [
     {
@@ -78,13 +74,7 @@ export default function GoalEditor() {
         <Link to={base}>{project.name}</Link> › <Link to={`${base}/goals`}>Goals</Link>
       </p>
       <h1>Edit goal: {goal.title}</h1>
-      <GoalForm
-        values={actionData?.values ?? goalFormValues(goal)}
-        errors={actionData?.fieldErrors ?? {}}
-        formErrors={actionData?.formErrors ?? []}
-        editing
-        submitLabel="Save goal"
-      />
+      <GoalForm failure={failure} saved={goalFormValues(goal)} editing submitLabel="Save goal" />
       <h2>History</h2>
       <DataTable
         caption={`Changes to ${goal.title}`}

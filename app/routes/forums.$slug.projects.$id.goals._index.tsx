@@ -9,6 +9,7 @@ import { assertProjectActive, requireManagedProject } from '~/modules/projects/p
 import { getDb } from '~/utils/db.server';
 import { formatDate } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
+import { invalidForm } from '~/utils/forms.server';
 import { keepKnownQuery } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -28,11 +29,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { access, project } = await requireManagedProject(request, params, db);
   assertProjectActive(project);
   const parsed = parseFormData(await request.formData(), GoalSchema);
-  if (!parsed.ok)
-    return json(
-      { fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values },
-      { status: 400 },
-    );
+  if (!parsed.ok) return invalidForm(parsed);
   await createGoal(db, {
     projectId: project.id,
     userId: access.user.id,
@@ -47,7 +44,7 @@ type Goal = ReturnType<typeof useLoaderData<typeof loader>>['goals'][number];
 
 export default function GoalsEditor() {
   const { slug, project, goals } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>();
+  const failure = useActionData<typeof action>();
   const base = `/forums/${slug}/projects/${project.id}`;
   const columns: DataColumn<Goal>[] = [
     {
@@ -95,13 +92,7 @@ export default function GoalsEditor() {
       />
       <section className="card" aria-labelledby="new-goal-title">
         <h2 id="new-goal-title">Add a goal</h2>
-        <GoalForm
-          values={actionData?.values ?? {}}
-          errors={actionData?.fieldErrors ?? {}}
-          formErrors={actionData?.formErrors ?? []}
-          editing={false}
-          submitLabel="Add goal"
-        />
+        <GoalForm failure={failure} editing={false} submitLabel="Add goal" />
       </section>
     </>
   );

@@ -1,12 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { ErrorList, Field, SelectField, TextareaField } from '~/components/ui/field';
+import { Field, SelectField, TextareaField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { CreateProjectSchema } from '~/modules/projects/manage-project';
 import { createProject, listForumOwners } from '~/modules/projects/manage-project.server';
 import { getDb } from '~/utils/db.server';
 import { formValues, parseFormData } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 
 export const meta: MetaFunction = () => [{ title: 'New project · Inspection Forum' }];
 
@@ -22,39 +23,22 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const access = await requireForumRole(request, params.slug, ['chair']);
   const formData = await request.formData();
   const parsed = parseFormData(formData, CreateProjectSchema);
-  if (!parsed.ok)
-    return json(
-      {
-        fieldErrors: parsed.fieldErrors,
-        formErrors: parsed.formErrors,
-        values: parsed.values,
-      },
-      { status: 400 },
-    );
+  if (!parsed.ok) return invalidForm(parsed);
   const result = await createProject(db, {
     forumId: access.forum.id,
     input: parsed.data,
     actorId: access.user.id,
     request,
   });
-  if (!result.ok) {
-    return json(
-      {
-        fieldErrors: result.field ? { [result.field]: [result.message] } : {},
-        formErrors: result.field ? [] : [result.message],
-        values: formValues(formData),
-      },
-      { status: result.status },
-    );
-  }
+  if (!result.ok) return toActionFailure(result.failure, { values: formValues(formData) });
   return redirect(`/forums/${access.forum.slug}/projects/${result.value.id}`, 303);
 }
 
 export default function NewProject() {
   const { forum, owners } = useLoaderData<typeof loader>();
-  const failed = useActionData<typeof action>();
-  const errors = failed?.fieldErrors as Record<string, string[] | undefined> | undefined;
-  const values = (failed?.values ?? {}) as Record<string, string | undefined>;
+  const failure = useActionData<typeof action>();
+  const errors = failure?.fieldErrors;
+  const values = failure?.values ?? {};
   return (
     <div className="narrow-left stack">
       <p className="breadcrumb">
@@ -72,7 +56,11 @@ export default function NewProject() {
         </p>
       ) : null}
       <Form method="post" noValidate className="card stack">
-        {failed?.formErrors.length ? <ErrorList errors={failed.formErrors} /> : null}
+        {failure?.formError ? (
+          <p role="alert" className="form-error">
+            {failure.formError}
+          </p>
+        ) : null}
         <Field
           label="Name"
           name="name"

@@ -14,7 +14,8 @@ import {
   updateForumSchedule,
 } from '~/modules/forums/forums.server';
 import { getDb } from '~/utils/db.server';
-import { parseFormData } from '~/utils/forms';
+import { formValues, parseFormData } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getDb();
@@ -32,58 +33,41 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-type Intent = 'general' | 'schedule' | 'archive';
-const failure = (
-  intent: Intent,
-  fieldErrors: Record<string, string[]>,
-  formErrors: string[],
-  values: Record<string, string>,
-) => json({ intent, fieldErrors, formErrors, values, preview: null }, { status: 400 });
+/** The "Preview" button's answer without JavaScript: the next meeting dates of the schedule as typed. */
+type Preview = {
+  ok: true;
+  intent: 'preview';
+  values: Record<string, string>;
+  preview: { dates: string[]; timeZone: string };
+};
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const access = await requireForumRole(request, params.slug, ['chair']);
   const formData = await request.formData();
   const parsed = parseFormData(formData, ForumSettingsSchema);
-  const rawIntent = formData.get('intent');
-  const formIntent: Intent = rawIntent === 'general' || rawIntent === 'archive' ? rawIntent : 'schedule';
-  if (!parsed.ok) return failure(formIntent, parsed.fieldErrors, parsed.formErrors, parsed.values);
-  const input = parsed.data;
+  if (!parsed.ok) return invalidForm(parsed, formValues(formData).intent ?? null);
+  const form = parsed.data;
   const forumId = access.forum.id;
   const actorId = access.user.id;
-  switch (input.intent) {
+  switch (form.intent) {
     case 'general': {
-      const result = await updateForumGeneral(db, {
-        forumId,
-        name: input.name,
-        slug: input.slug,
-        actorId,
-        request,
-      });
-      if (!result.ok)
-        return failure('general', { [result.field ?? 'slug']: [result.message] }, [], {
-          name: input.name,
-          slug: input.slug,
-        });
+      const result = await updateForumGeneral(db, { forumId, name: form.name, slug: form.slug, actorId, request });
+      if (!result.ok) return toActionFailure(result.failure, { intent: form.intent, values: formValues(formData) });
       return redirect(`/forums/${result.value.slug}/settings?saved=general`, 303);
     }
     case 'preview': {
-      const { intent: _intent, ...schedule } = input;
+      const { intent, ...schedule } = form;
       const dates = await previewForumSchedule(db, { forumId, schedule });
-      const values = Object.fromEntries(Object.entries(schedule).map(([k, v]) => [k, String(v)]));
-      return json({
-        intent: 'schedule' as Intent,
-        fieldErrors: {},
-        formErrors: [],
-        values,
-        preview: {
-          dates: dates.map((d) => d.toISOString()),
-          timeZone: schedule.timeZone,
-        },
+      return json<Preview>({
+        ok: true,
+        intent,
+        values: formValues(formData),
+        preview: { dates: dates.map((d) => d.toISOString()), timeZone: schedule.timeZone },
       });
     }
     case 'schedule': {
-      const { intent: _intent, ...schedule } = input;
+      const { intent: _intent, ...schedule } = form;
       await updateForumSchedule(db, { forumId, schedule, actorId, request });
       return redirect(`/forums/${access.forum.slug}/settings?saved=schedule`, 303);
     }
@@ -99,15 +83,28 @@ export default function ForumGeneralSettings() {
   const [search] = useSearchParams();
   const saved = search.get('saved');
   const { live, onChange } = useLivePreview(settings.lastHeld);
-  const errorsFor = (intent: Intent) =>
-    result?.intent === intent ? (result.fieldErrors as Record<string, string[] | undefined>) : undefined;
+  // The schedule form has two buttons, "Preview" and "Save schedule": both answer in it (so does an unknown intent).
+  const formOf = (intent: string | null) => (intent === 'general' || intent === 'archive' ? intent : 'schedule');
+  const failure = result && !result.ok ? result : undefined;
+  const failed = (form: 'general' | 'schedule' | 'archive') =>
+    failure && formOf(failure.intent) === form ? failure : undefined;
+  const errorsFor = (form: 'general' | 'schedule' | 'archive') => failed(form)?.fieldErrors;
   const { lastHeld: _lastHeld, ...stored } = settings;
-  const valuesFor = (intent: Intent): Record<string, string | number> =>
-    result?.intent === intent ? { ...stored, ...result.values } : stored;
-  const formErrors = (intent: Intent) =>
-    result?.intent === intent && result.formErrors.length ? <ErrorList errors={result.formErrors as string[]} /> : null;
+  const shown = result?.ok ? result : failed('schedule');
+  const valuesFor = (form: 'general' | 'schedule'): Record<string, string | number> => ({
+    ...stored,
+    ...(form === 'schedule' ? shown?.values : failed(form)?.values),
+  });
+  const formError = (form: 'general' | 'schedule' | 'archive') => {
+    const message = failed(form)?.formError;
+    return message ? (
+      <p role="alert" className="form-error">
+        {message}
+      </p>
+    ) : null;
+  };
   const general = valuesFor('general');
-  const preview = live ?? result?.preview ?? null;
+  const preview = live ?? (result?.ok ? result.preview : null);
   return (
     <div className="stack narrow-left">
       {saved === 'general' ? (
@@ -127,7 +124,7 @@ export default function ForumGeneralSettings() {
           <fieldset disabled={!canEdit} className="plain">
             <legend className="skip-link">Name and address</legend>
             <input type="hidden" name="intent" value="general" />
-            {formErrors('general')}
+            {formError('general')}
             <Field
               label="Name"
               name="name"
@@ -164,7 +161,7 @@ export default function ForumGeneralSettings() {
         <Form method="post" noValidate className="card stack" onChange={canEdit ? onChange : undefined}>
           <fieldset disabled={!canEdit} className="plain">
             <legend className="skip-link">Schedule</legend>
-            {formErrors('schedule')}
+            {formError('schedule')}
             <ScheduleFields values={valuesFor('schedule')} errors={errorsFor('schedule')} zones={zones} />
             {canEdit ? (
               <p className="actions">
@@ -202,7 +199,7 @@ export default function ForumGeneralSettings() {
           </p>
           <Form method="post" noValidate className="card stack">
             <input type="hidden" name="intent" value="archive" />
-            {formErrors('archive')}
+            {formError('archive')}
             <div className="field">
               <label>
                 <input

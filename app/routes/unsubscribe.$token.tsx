@@ -4,7 +4,9 @@ import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
 import { NOTIFICATION_LABELS, readUnsubscribeToken, setOptOut } from '~/modules/mail/notifications.server';
 import { UnsubscribeSchema } from '~/modules/mail/preferences';
 import { getDb } from '~/utils/db.server';
-import { parseFormData } from '~/utils/forms';
+import { ErrorList } from '~/components/ui/field';
+import { failureMessages, parseFormData } from '~/utils/forms';
+import { invalidForm } from '~/utils/forms.server';
 import { invariantResponse } from '~/utils/http.server';
 
 export const meta: MetaFunction = () => [
@@ -34,9 +36,9 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { db, userId, kind } = await read(params);
   const parsed = parseFormData(await request.formData(), UnsubscribeSchema);
-  if (!parsed.ok) return json({ done: false, error: 'Unexpected fields in the request' }, { status: 400 });
+  if (!parsed.ok) return invalidForm(parsed);
   await setOptOut(db, { userId, kind, off: true });
-  return json({ done: true, error: null });
+  return json({ ok: true as const });
 }
 
 export default function Unsubscribe() {
@@ -45,7 +47,7 @@ export default function Unsubscribe() {
   return (
     <div className="narrow card">
       <h1>Stop these emails</h1>
-      {result?.done ? (
+      {result?.ok ? (
         <p role="status">
           Done: {email} will no longer get emails for “{label}”. You can turn them back on from{' '}
           <Link to="/account">your account</Link>.
@@ -55,10 +57,10 @@ export default function Unsubscribe() {
           <p>
             Stop emailing <strong>{email}</strong> for “{label}”?
           </p>
-          {result?.error ? (
-            <p role="alert" className="form-error">
-              {result.error}
-            </p>
+          {result ? (
+            <div role="alert" className="form-error">
+              <ErrorList errors={failureMessages(result)} />
+            </div>
           ) : null}
           <Form method="post">
             <button type="submit" className="button">

@@ -26,12 +26,16 @@ export function typedValues(values: Record<string, string>): Record<string, stri
   return Object.fromEntries(Object.entries(values).filter(([key]) => !/password/i.test(key)));
 }
 
-/** A form that failed its zod schema (parseFormData): 400 with the messages per field and what was typed. */
+/**
+ * A form that failed its zod schema (parseFormData): 400 with the messages per field and what was typed. The
+ * `intent` is a hidden field, so a message about it (an unknown action) is the form's message.
+ */
 export function invalidForm(parsed: Extract<FormResult<unknown>, { ok: false }>, intent: string | null = null) {
+  const { intent: intentErrors = [], ...fieldErrors } = parsed.fieldErrors;
   return actionFailure({
     intent,
-    fieldErrors: parsed.fieldErrors,
-    formError: parsed.formErrors.join(' ') || null,
+    fieldErrors,
+    formError: [...parsed.formErrors, ...intentErrors].join(' ') || null,
     values: typedValues(parsed.values),
   });
 }

@@ -19,6 +19,14 @@ export interface ActionFailure {
   values: Record<string, string>;
 }
 
+/**
+ * Every message of a failure, the form's first: for a form of hidden fields (a button in a table row), whose
+ * messages have no field to stand next to.
+ */
+export function failureMessages(failure: Pick<ActionFailure, 'formError' | 'fieldErrors'>): string[] {
+  return [...(failure.formError ? [failure.formError] : []), ...Object.values(failure.fieldErrors).flat()];
+}
+
 export type FormResult<T> =
   | { ok: true; data: T }
   | { ok: false; fieldErrors: FieldErrors; formErrors: string[]; values: Record<string, string> };

@@ -91,9 +91,9 @@ test('requests are throttled per address (known or not alike) and per client', a
   const user = await createUser(db, { name: 'Tess Throttle', passwordHash: hash });
   for (const email of [user.email, 'ghost@example.test']) {
     for (let i = 0; i < FORGOT_LIMITS.email; i++)
-      expect((await requestPasswordReset(db, { email, ip: `10.0.0.${i}` })).limited).toBe(false);
+      expect((await requestPasswordReset(db, { email, ip: `10.0.0.${i}` })).ok).toBe(true);
     const limited = await requestPasswordReset(db, { email, ip: '10.0.1.1' });
-    expect(limited.limited).toBe(true);
+    expect(limited).toMatchObject({ ok: false, failure: { status: 429 } });
   }
   expect(await outbox(db, user.email)).toHaveLength(FORGOT_LIMITS.email);
   // The route answers 429 with Retry-After.
@@ -102,20 +102,20 @@ test('requests are throttled per address (known or not alike) and per client', a
   expect(Number(refused.headers.get('Retry-After'))).toBeGreaterThan(0);
   // One client asking for many addresses.
   for (let i = 0; i < FORGOT_LIMITS.ip; i++)
-    expect((await requestPasswordReset(db, { email: `spray${i}@example.test`, ip: '10.9.9.9' })).limited).toBe(false);
-  expect((await requestPasswordReset(db, { email: 'one-more@example.test', ip: '10.9.9.9' })).limited).toBe(true);
+    expect((await requestPasswordReset(db, { email: `spray${i}@example.test`, ip: '10.9.9.9' })).ok).toBe(true);
+  expect((await requestPasswordReset(db, { email: 'one-more@example.test', ip: '10.9.9.9' })).ok).toBe(false);
   // A request older than the window no longer counts.
   await db
     .updateTable('password_reset_requests')
     .set({ at: sql<Date>`now() - interval '16 minutes'` })
     .execute();
-  expect((await requestPasswordReset(db, { email: user.email, ip: '10.9.9.9' })).limited).toBe(false);
+  expect((await requestPasswordReset(db, { email: user.email, ip: '10.9.9.9' })).ok).toBe(true);
 });
 
 test('a bad address is a 400 next to the field, keeping what was typed', async () => {
   const r = await ask('not an email');
   expect(r.status).toBe(400);
-  const data = (await r.json()) as { fieldErrors: Record<string, string[]>; email: string };
+  const data = (await r.json()) as { fieldErrors: Record<string, string[]>; values: Record<string, string> };
   expect(data.fieldErrors.email[0]).toMatch(/valid email/);
-  expect(data.email).toBe('not an email');
+  expect(data.values.email).toBe('not an email');
 });

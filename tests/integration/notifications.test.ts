@@ -46,7 +46,7 @@ test('invitations and admin-issued password links are emailed once each, with th
     name: 'Nell Newbie',
     isAdmin: false,
   });
-  if (!invited.ok) throw new Error(invited.message);
+  if (!invited.ok) throw new Error(invited.failure.message);
   let rows = await mails(db, 'password-link');
   expect(rows).toHaveLength(1);
   expect(rows[0].to_address).toBe('newbie@example.test');
@@ -56,7 +56,7 @@ test('invitations and admin-issued password links are emailed once each, with th
     actorId: admin.id,
     action: { intent: 'reset-password', userId: invited.value.userId },
   });
-  if (!reset.ok) throw new Error(reset.message);
+  if (!reset.ok) throw new Error(reset.failure.message);
   rows = await mails(db, 'password-link');
   expect(rows).toHaveLength(2);
   expect(rows[1].text_body).toContain(`/set-password/${reset.value.token}`);

@@ -7,7 +7,7 @@ import { writeAudit } from '~/modules/audit/audit.server';
 import { hashPassword } from '~/modules/auth/password.server';
 import { forgetSessions } from '~/modules/auth/session.server';
 import { issueVerification, passwordLinkTarget } from '~/modules/auth/verification.server';
-import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { enqueuePasswordLinkEmail } from '~/modules/mail/emails.server';
 import type { UserAction } from './users';
 
@@ -66,14 +66,14 @@ interface Actor {
 export async function inviteUser(
   db: Executor,
   { actorId, request, email, name, isAdmin }: Actor & { email: string; name: string; isAdmin: boolean },
-): Promise<Outcome<{ userId: number; token: string }>> {
+): Promise<Result<{ userId: number; token: string }>> {
   return inTransaction(db, async (trx) => {
     const existing = await trx
       .selectFrom('users')
       .select('id')
       .where(sql`lower(email)`, '=', email.toLowerCase())
       .executeTakeFirst();
-    if (existing) return refuse(400, 'There is already an account with this email', 'email');
+    if (existing) return refuse({ message: 'There is already an account with this email', field: 'email' });
     const user = await trx
       .insertInto('users')
       .values({ email, name, password_hash: null, is_admin: isAdmin })
@@ -92,7 +92,7 @@ export async function inviteUser(
       detail: { email, admin: isAdmin },
       request,
     });
-    return done({ userId: user.id, token });
+    return ok({ userId: user.id, token });
   });
 }
 
@@ -100,25 +100,25 @@ export async function inviteUser(
 export async function runUserAction(
   db: Executor,
   { actorId, request, action }: Actor & { action: Exclude<UserAction, { intent: 'invite' }> },
-): Promise<Outcome<{ message: string; token?: string }>> {
+): Promise<Result<{ message: string; token?: string }>> {
   let ended: string[] = [];
-  const result = await inTransaction(db, async (trx): Promise<Outcome<{ message: string; token?: string }>> => {
+  const result = await inTransaction(db, async (trx): Promise<Result<{ message: string; token?: string }>> => {
     const user = await trx
       .selectFrom('users')
       .select(['id', 'name', 'email', 'is_admin', 'deactivated_at', sql<boolean>`password_hash is null`.as('pending')])
       .where('id', '=', action.userId)
       .forUpdate()
       .executeTakeFirst();
-    if (!user) return refuse(404, 'There is no such user');
+    if (!user) return refuse({ status: 404, message: 'There is no such user' });
     const audit = (what: string, detail: Record<string, unknown> = {}) =>
       writeAudit(trx, { userId: actorId, action: `admin.${what}`, target: `user:${user.id}`, detail, request });
     const self = user.id === actorId;
     switch (action.intent) {
       case 'deactivate': {
-        if (self) return refuse(409, 'You cannot deactivate your own account: ask another admin');
-        if (user.deactivated_at) return refuse(409, `${user.name} is already deactivated`);
+        if (self) return refuse({ status: 409, message: 'You cannot deactivate your own account: ask another admin' });
+        if (user.deactivated_at) return refuse({ status: 409, message: `${user.name} is already deactivated` });
         if (user.is_admin && (await lockActiveAdmins(trx)).length <= 1)
-          return refuse(409, 'This is the last active admin: make someone else an admin first');
+          return refuse({ status: 409, message: 'This is the last active admin: make someone else an admin first' });
         await trx
           .updateTable('users')
           .set({ deactivated_at: sql<Date>`now()` })
@@ -134,33 +134,33 @@ export async function runUserAction(
           .where('target', '=', passwordLinkTarget(user.id))
           .execute();
         await audit('user_deactivated', { sessionsEnded: ended.length });
-        return done({ message: `${user.name} is deactivated and signed out everywhere.` });
+        return ok({ message: `${user.name} is deactivated and signed out everywhere.` });
       }
       case 'reactivate': {
-        if (!user.deactivated_at) return refuse(409, `${user.name} is already active`);
+        if (!user.deactivated_at) return refuse({ status: 409, message: `${user.name} is already active` });
         await trx.updateTable('users').set({ deactivated_at: null }).where('id', '=', user.id).execute();
         await audit('user_reactivated');
-        return done({ message: `${user.name} can sign in again.` });
+        return ok({ message: `${user.name} can sign in again.` });
       }
       case 'grant-admin': {
-        if (user.deactivated_at) return refuse(409, 'Reactivate the account first');
-        if (user.is_admin) return refuse(409, `${user.name} is already an admin`);
+        if (user.deactivated_at) return refuse({ status: 409, message: 'Reactivate the account first' });
+        if (user.is_admin) return refuse({ status: 409, message: `${user.name} is already an admin` });
         await trx.updateTable('users').set({ is_admin: true }).where('id', '=', user.id).execute();
         await audit('admin_granted');
-        return done({ message: `${user.name} is now an admin.` });
+        return ok({ message: `${user.name} is now an admin.` });
       }
       case 'revoke-admin': {
-        if (self) return refuse(409, 'You cannot remove your own admin role: ask another admin');
-        if (!user.is_admin) return refuse(409, `${user.name} is not an admin`);
+        if (self) return refuse({ status: 409, message: 'You cannot remove your own admin role: ask another admin' });
+        if (!user.is_admin) return refuse({ status: 409, message: `${user.name} is not an admin` });
         const admins = await lockActiveAdmins(trx);
         if (admins.filter((id) => id !== user.id).length === 0)
-          return refuse(409, 'This is the last active admin: make someone else an admin first');
+          return refuse({ status: 409, message: 'This is the last active admin: make someone else an admin first' });
         await trx.updateTable('users').set({ is_admin: false }).where('id', '=', user.id).execute();
         await audit('admin_revoked');
-        return done({ message: `${user.name} is no longer an admin.` });
+        return ok({ message: `${user.name} is no longer an admin.` });
       }
       case 'reset-password': {
-        if (user.deactivated_at) return refuse(409, 'Reactivate the account first');
+        if (user.deactivated_at) return refuse({ status: 409, message: 'Reactivate the account first' });
         const { token } = await issueVerification(trx, {
           type: 'password-reset',
           target: passwordLinkTarget(user.id),
@@ -168,7 +168,7 @@ export async function runUserAction(
         });
         await enqueuePasswordLinkEmail(trx, { user, token, reason: user.pending ? 'invited' : 'reset-by-admin' });
         await audit('password_link_issued');
-        return done({
+        return ok({
           message: `A link for ${user.name} to set a password (valid 24 hours, once), emailed to them too:`,
           token,
         });
@@ -190,7 +190,7 @@ export async function runUserAction(
 export async function createInstanceAdmin(
   db: Executor,
   { email, name, password }: { email: string; name: string; password?: string },
-): Promise<Outcome<{ userId: number; token: string | null }>> {
+): Promise<Result<{ userId: number; token: string | null }>> {
   const hash = password === undefined ? null : await hashPassword(password);
   return inTransaction(db, async (trx) => {
     const existing = await trx
@@ -198,7 +198,7 @@ export async function createInstanceAdmin(
       .select('id')
       .where(sql`lower(email)`, '=', email.toLowerCase())
       .executeTakeFirst();
-    if (existing) return refuse(409, `There is already an account with the email ${email}`);
+    if (existing) return refuse({ status: 409, message: `There is already an account with the email ${email}` });
     const user = await trx
       .insertInto('users')
       .values({ email, name, password_hash: hash, is_admin: true })
@@ -214,6 +214,6 @@ export async function createInstanceAdmin(
       target: `user:${user.id}`,
       detail: { email, passwordSet: hash !== null },
     });
-    return done({ userId: user.id, token });
+    return ok({ userId: user.id, token });
   });
 }

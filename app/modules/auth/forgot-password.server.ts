@@ -4,6 +4,7 @@ import type { Executor } from '~/utils/db.server';
 import { inTransaction } from '~/utils/db.server';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { enqueuePasswordLinkEmail } from '~/modules/mail/emails.server';
+import { ok, refuse, type Result } from '~/utils/result';
 import { issueVerification, passwordLinkTarget } from './verification.server';
 
 export const ForgotPasswordSchema = z.strictObject({
@@ -18,12 +19,12 @@ export const FORGOT_LIMITS = { email: 3, ip: 20 } as const;
  * "Forgot password": when the address belongs to an active account, a set-password link (single-use, 24 h, only its
  * hash stored) is written to the outbox with the request. The caller answers the same whatever happened, so the
  * answer never tells whether an address has an account; only the throttle (per address and per client, counted
- * whether or not the address exists) answers differently.
+ * whether or not the address exists) answers differently: a refusal with status 429 and when to try again.
  */
 export async function requestPasswordReset(
   db: Executor,
   { email, ip, request, now = new Date() }: { email: string; ip: string; request?: Request; now?: Date },
-): Promise<{ limited: false } | { limited: true; retryAfterSeconds: number }> {
+): Promise<Result> {
   return inTransaction(db, async (trx) => {
     const since = new Date(now.getTime() - FORGOT_WINDOW_MS);
     const counts = await trx
@@ -45,10 +46,12 @@ export async function requestPasswordReset(
         request,
       });
       const oldest = counts.oldest ? new Date(counts.oldest).getTime() : now.getTime();
-      return {
-        limited: true as const,
-        retryAfterSeconds: Math.max(1, Math.ceil((oldest + FORGOT_WINDOW_MS - now.getTime()) / 1000)),
-      };
+      const retryAfterSeconds = Math.max(1, Math.ceil((oldest + FORGOT_WINDOW_MS - now.getTime()) / 1000));
+      return refuse({
+        status: 429,
+        message: `Too many requests for a password link. Try again in ${Math.ceil(retryAfterSeconds / 60)} minutes.`,
+        retryAfterSeconds,
+      });
     }
     await trx
       .insertInto('password_reset_requests')
@@ -75,6 +78,6 @@ export async function requestPasswordReset(
       detail: { linkSent: Boolean(user) },
       request,
     });
-    return { limited: false as const };
+    return ok();
   });
 }

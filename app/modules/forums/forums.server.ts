@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database, StoredPolicy } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
-import { refuse, done, type Outcome } from '~/modules/meetings/meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { ensurePlannedMeetings } from '~/modules/meetings/schedule.server';
 import { checkStoredPolicy } from '~/modules/oversight/oversight.server';
 import { createFirstPolicyVersion } from '~/modules/oversight/policy-versions.server';
@@ -55,9 +55,9 @@ export async function listForumsForAdmin(db: Executor) {
 export async function createForum(
   db: Executor,
   { input, actorId, request }: { input: CreateForumInput; actorId: number; request?: Request },
-): Promise<Outcome<{ id: number; slug: string }>> {
+): Promise<Result<{ id: number; slug: string }>> {
   const taken = await db.selectFrom('forums').select('id').where('slug', '=', input.slug).executeTakeFirst();
-  if (taken) return refuse(400, 'Another forum uses this address', 'slug');
+  if (taken) return refuse({ message: 'Another forum uses this address', field: 'slug' });
   try {
     return await inTransaction(db, async (trx) => {
       const forum = await trx
@@ -87,10 +87,10 @@ export async function createForum(
         detail: { ...input },
         request,
       });
-      return done(forum);
+      return ok(forum);
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return refuse(400, 'Another forum uses this address', 'slug');
+    if (isUniqueViolation(error)) return refuse({ message: 'Another forum uses this address', field: 'slug' });
     throw error;
   }
 }
@@ -144,14 +144,14 @@ export async function updateForumGeneral(
     actorId: number;
     request?: Request;
   },
-): Promise<Outcome<{ slug: string }>> {
+): Promise<Result<{ slug: string }>> {
   const taken = await db
     .selectFrom('forums')
     .select('id')
     .where('slug', '=', slug)
     .where('id', '!=', forumId)
     .executeTakeFirst();
-  if (taken) return refuse(400, 'Another forum uses this address', 'slug');
+  if (taken) return refuse({ message: 'Another forum uses this address', field: 'slug' });
   try {
     return await inTransaction(db, async (trx) => {
       const before = await trx
@@ -169,10 +169,10 @@ export async function updateForumGeneral(
         detail: { before, after: { name, slug } },
         request,
       });
-      return done({ slug });
+      return ok({ slug });
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return refuse(400, 'Another forum uses this address', 'slug');
+    if (isUniqueViolation(error)) return refuse({ message: 'Another forum uses this address', field: 'slug' });
     throw error;
   }
 }
@@ -213,7 +213,7 @@ export async function updateForumSchedule(
     request?: Request;
     now?: Date;
   },
-): Promise<Outcome<{ replanned: number }>> {
+): Promise<{ replanned: number }> {
   return inTransaction(db, async (trx) => {
     const before = await trx
       .selectFrom('forums as f')
@@ -300,7 +300,7 @@ export async function updateForumSchedule(
       detail: { before, after: schedule, replanned },
       request,
     });
-    return done({ replanned });
+    return { replanned };
   });
 }
 

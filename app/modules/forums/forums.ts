@@ -73,6 +73,23 @@ export const CreateForumSchema = z.strictObject({
 });
 export type CreateForumInput = z.infer<typeof CreateForumSchema>;
 
+/** Admin → Forums: create a forum, or restore an archived one (a button in its row). */
+export const AdminForumActionSchema = z.discriminatedUnion(
+  'intent',
+  [
+    CreateForumSchema.extend({ intent: z.literal('create') }),
+    z.strictObject({
+      intent: z.literal('restore'),
+      forumId: z.coerce
+        .number({ error: 'Choose a forum to restore' })
+        .int('Choose a forum to restore')
+        .positive('Choose a forum to restore')
+        .max(Number.MAX_SAFE_INTEGER, 'Choose a forum to restore'),
+    }),
+  ],
+  { error: 'Unknown action' },
+);
+
 export const ForumGeneralSchema = z.strictObject({
   intent: z.literal('general'),
   name: forumName,

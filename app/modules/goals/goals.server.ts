@@ -4,6 +4,7 @@ import type { Database } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
+import { ok, refuse, type Result } from '~/utils/result';
 import { GOAL_FIELDS, GOAL_STATES, describeGoalChanges, withGoalChanges, type GoalSnapshot } from './goals';
 
 /** Active goals first, then achieved, missed, dropped. */
@@ -78,8 +79,6 @@ export async function createGoal(
   });
 }
 
-export type UpdateGoalResult = { ok: true; changed: boolean } | { ok: false; fieldErrors: Record<string, string[]> };
-
 /**
  * Edits (or closes, by state) a goal and keeps its history: every change writes a goal_revisions snapshot. A goal
  * created before history was kept first gets a snapshot of its original fields, so the first change shows a diff.
@@ -94,7 +93,7 @@ export async function updateGoal(
     input,
     request,
   }: { projectId: number; goalId: number; userId: number; forumId: number; input: GoalSnapshot; request?: Request },
-): Promise<UpdateGoalResult> {
+): Promise<Result<{ changed: boolean }>> {
   return inTransaction(db, async (trx) => {
     const current = await trx
       .selectFrom('goals')
@@ -106,10 +105,10 @@ export async function updateGoal(
     invariantResponse(current, 'Goal not found');
     // Past values were reported against the kind: a metric cannot become a milestone or back.
     if (current.kind !== input.kind)
-      return { ok: false, fieldErrors: { kind: ['A goal’s kind cannot change; drop it and add a new goal'] } };
+      return refuse({ field: 'kind', message: 'A goal’s kind cannot change; drop it and add a new goal' });
     const { created_at: createdAt, ...before } = current;
     const changes = describeGoalChanges(before, input);
-    if (changes.length === 0) return { ok: true, changed: false };
+    if (changes.length === 0) return ok({ changed: false });
 
     const hasHistory = await trx
       .selectFrom('goal_revisions')
@@ -140,6 +139,6 @@ export async function updateGoal(
       detail: { projectId, changes },
       request,
     });
-    return { ok: true, changed: true };
+    return ok({ changed: true });
   });
 }

@@ -1,5 +1,5 @@
 import { writeAudit } from '~/modules/audit/audit.server';
-import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { ensurePlannedMeetings } from '~/modules/meetings/schedule.server';
 import { recordOversightEvents, resolvePolicy } from '~/modules/oversight/oversight.server';
 import { rememberStatusContext } from '~/modules/status/status.server';
@@ -49,7 +49,7 @@ export async function createProject(
     actorId: number;
     request?: Request;
   },
-): Promise<Outcome<{ id: number; level: LevelValue }>> {
+): Promise<Result<{ id: number; level: LevelValue }>> {
   return inTransaction(db, async (trx) => {
     // The forum row is locked so two creations for the same owner see each other (the second starts by the first).
     const forum = await trx
@@ -65,8 +65,8 @@ export async function createProject(
       .where('user_id', '=', input.ownerId)
       .executeTakeFirst();
     if (owner?.role !== 'owner')
-      return refuse(400, 'Choose a member who holds the owner role in this forum', 'ownerId');
-    if (await nameTaken(trx, { forumId, name: input.name })) return refuse(400, NAME_TAKEN, 'name');
+      return refuse({ message: 'Choose a member who holds the owner role in this forum', field: 'ownerId' });
+    if (await nameTaken(trx, { forumId, name: input.name })) return refuse({ message: NAME_TAKEN, field: 'name' });
     const start = await startingLevelForOwner(trx, {
       ownerId: input.ownerId,
       policy: resolvePolicy(forum.policy),
@@ -101,7 +101,7 @@ export async function createProject(
       detail: { name: input.name, ownerId: input.ownerId, level: state.level },
       request,
     });
-    return done({ id: project.id, level: state.level });
+    return ok({ id: project.id, level: state.level });
   });
 }
 
@@ -132,7 +132,7 @@ export async function updateProject(
     actorId: number;
     request?: Request;
   },
-): Promise<Outcome> {
+): Promise<Result> {
   return inTransaction(db, async (trx) => {
     const before = await trx
       .selectFrom('projects')
@@ -141,8 +141,9 @@ export async function updateProject(
       .where('forum_id', '=', forumId)
       .forUpdate()
       .executeTakeFirst();
-    if (!before) return refuse(404, 'Project not found');
-    if (await nameTaken(trx, { forumId, name, exceptId: projectId })) return refuse(400, NAME_TAKEN, 'name');
+    if (!before) return refuse({ status: 404, message: 'Project not found' });
+    if (await nameTaken(trx, { forumId, name, exceptId: projectId }))
+      return refuse({ message: NAME_TAKEN, field: 'name' });
     await trx.updateTable('projects').set({ name, description }).where('id', '=', projectId).execute();
     await writeAudit(trx, {
       userId: actorId,
@@ -152,7 +153,7 @@ export async function updateProject(
       detail: { before, after: { name, description } },
       request,
     });
-    return done(undefined);
+    return ok();
   });
 }
 
@@ -175,7 +176,7 @@ export async function setProjectArchived(
     actorId: number;
     request?: Request;
   },
-): Promise<Outcome> {
+): Promise<Result> {
   return inTransaction(db, async (trx) => {
     const project = await trx
       .selectFrom('projects')
@@ -184,9 +185,12 @@ export async function setProjectArchived(
       .where('forum_id', '=', forumId)
       .forUpdate()
       .executeTakeFirst();
-    if (!project) return refuse(404, 'Project not found');
+    if (!project) return refuse({ status: 404, message: 'Project not found' });
     if (project.archived === archived)
-      return refuse(409, archived ? 'This project is already archived.' : 'This project is not archived.');
+      return refuse({
+        status: 409,
+        message: archived ? 'This project is already archived.' : 'This project is not archived.',
+      });
     await trx.updateTable('projects').set({ archived }).where('id', '=', projectId).execute();
     await writeAudit(trx, {
       userId: actorId,
@@ -196,6 +200,6 @@ export async function setProjectArchived(
       request,
     });
     rememberStatusContext(forumId, projectId, null); // a status form opened before the archive cannot save from memory
-    return done(undefined);
+    return ok();
   });
 }
