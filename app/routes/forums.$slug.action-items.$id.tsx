@@ -110,7 +110,11 @@ export default function ActionItemPage() {
       <Form method="post" noValidate className="card" aria-label="Edit the action item">
         {failure && editing ? (
           <div className="form-error" role="alert">
-            {failure.formError ? <ErrorList errors={[failure.formError]} /> : <p>Some answers need fixing: see the marked fields.</p>}
+            {failure.formError ? (
+              <ErrorList errors={[failure.formError]} />
+            ) : (
+              <p>Some answers need fixing: see the marked fields.</p>
+            )}
           </div>
         ) : null}
         <input type="hidden" name="intent" value="edit" />
