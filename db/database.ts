@@ -142,7 +142,9 @@ export interface ForumsTable {
 export interface PolicyVersionsTable {
   forum_id: number;
   number: number;
-  values: Json<Record<string, unknown>>;
+  /** The version's values: written whole by savePolicyVersion, read as a partial policy (older rows may lack a
+   *  parameter) and validated when read (checkStoredPolicy). */
+  values: Json<StoredPolicy>;
   author_id: number | null;
   reason: string;
   created_at: Generated<Date>;

@@ -14,6 +14,7 @@ import { ActionItemChangeSchema, IdParamSchema } from '~/modules/meetings/meetin
 import { can } from '~/modules/auth/can';
 import { getDb } from '~/utils/db.server';
 import { formValues, parseFormData } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 import { invariantResponse } from '~/utils/http.server';
 import { safeRedirect } from '~/utils/safe-redirect';
 
@@ -45,7 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     isChair: can(access, 'manage-action-items'),
     request,
   });
-  if (!result.ok) invariantResponse(false, result.message, { status: result.status });
+  if (!result.ok) invariantResponse(false, result.failure.message, { status: result.failure.status });
   const { item, members } = result.value;
   const back = new URL(request.url).searchParams.get('back');
   return json({
@@ -64,15 +65,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   const db = getDb();
   const base = { forumId: forum.id, itemId, userId: user.id, request };
-  // Who may edit or delete is known before the form is read (a refused user learns nothing from its errors).
-  if (formData.get('intent') !== 'done') {
-    const access = await checkActionItemAccess(db, { ...base, isChair: manages });
-    if (!access.ok) invariantResponse(false, access.message, { status: access.status });
-  }
   const values = formValues(formData);
+  // Who may edit or delete is known before the form is read (a refused user learns nothing from its errors).
+  if (values.intent !== 'done') {
+    const access = await checkActionItemAccess(db, { ...base, isChair: manages });
+    if (!access.ok) invariantResponse(false, access.failure.message, { status: access.failure.status });
+  }
   const parsed = parseFormData(formData, ActionItemChangeSchema);
-  if (!parsed.ok)
-    return json({ fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values }, { status: 400 });
+  if (!parsed.ok) return invalidForm(parsed, values.intent ?? null);
   const change = parsed.data;
   const result =
     change.intent === 'done'
@@ -86,12 +86,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
             dueDate: change.dueDate,
           })
         : await deleteActionItem(db, { ...base, isChair: manages });
+  // A refusal about the item itself (gone, not yours) is its error page; one about a field is shown beside it.
   if (!result.ok) {
-    invariantResponse(result.field, result.message, { status: result.status });
-    return json(
-      { fieldErrors: { [result.field]: [result.message] }, formErrors: [], values },
-      { status: result.status },
-    );
+    invariantResponse(result.failure.field, result.failure.message, { status: result.failure.status ?? 400 });
+    return toActionFailure(result.failure, { intent: change.intent, values });
   }
   const fallback = result.value && 'projectId' in result.value ? homeOf(forum.slug, result.value) : '/';
   return redirect(change.redirectTo ? safeRedirect(change.redirectTo, fallback) : fallback, 303);
@@ -100,9 +98,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 export default function ActionItemPage() {
   const { forum, item, members, back } = useLoaderData<typeof loader>();
   const failure = useActionData<typeof action>();
-  const errors = (failure?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+  const errors: Record<string, string[] | undefined> = failure?.fieldErrors ?? {};
   const values = failure?.values ?? {};
-  const editing = values.intent !== 'delete';
+  const editing = failure?.intent !== 'delete';
   return (
     <div className="narrow-left stack">
       <p className="breadcrumb">
@@ -112,8 +110,8 @@ export default function ActionItemPage() {
       <Form method="post" noValidate className="card" aria-label="Edit the action item">
         {failure && editing ? (
           <div className="form-error" role="alert">
-            {failure.formErrors.length ? (
-              <ErrorList errors={failure.formErrors} />
+            {failure.formError ? (
+              <ErrorList errors={[failure.formError]} />
             ) : (
               <p>Some answers need fixing: see the marked fields.</p>
             )}
@@ -152,7 +150,12 @@ export default function ActionItemPage() {
         <input type="hidden" name="intent" value="delete" />
         <input type="hidden" name="redirectTo" value={back} />
         {failure && !editing ? (
-          <ErrorList errors={[...failure.formErrors, ...Object.values(errors).flatMap((e) => e ?? [])]} />
+          <ErrorList
+            errors={[
+              ...(failure.formError ? [failure.formError] : []),
+              ...Object.values(errors).flatMap((e) => e ?? []),
+            ]}
+          />
         ) : null}
         <button type="submit" className="button secondary">
           Delete action item

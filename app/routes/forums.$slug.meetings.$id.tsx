@@ -4,6 +4,7 @@ import { Link, useActionData, useLoaderData, useLocation } from '@remix-run/reac
 import { useEffect } from 'react';
 import { DiscussedItem, type DiscussedItemData } from '~/components/meetings/agenda-item';
 import { CloseMeetingForm, LevelChanges } from '~/components/meetings/close-meeting';
+import { formErrorOf } from '~/components/meetings/failure';
 import { ConsentAgenda } from '~/components/meetings/consent-agenda';
 import { useLiveRefresh } from '~/components/meetings/live-refresh';
 import { MeetingLifecycle } from '~/components/meetings/meeting-lifecycle';
@@ -113,7 +114,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     action: parsed.data,
     request,
   });
-  if (!result.ok) return refusalResponse(result, formValues(formData));
+  if (!result.ok) return refusalResponse(result.failure, formValues(formData));
   // An early start or a close answers with what it will do; the confirming form sends confirm=yes.
   if ('confirm' in result.value) return json({ confirm: result.value.confirm });
   return redirect(`/forums/${forum.slug}/meetings/${meetingId}${anchorHref(result.value.anchor)}`, 303);
@@ -135,7 +136,7 @@ async function chairAction(request: Request, params: ActionFunctionArgs['params'
         : action.intent === 'attendance'
           ? await recordAttendance(db, { ...base, userIds: action.attendees })
           : await saveMeetingNotes(db, { ...base, notes: action.notes });
-  if (!result.ok) return refusalResponse(result, formValues(formData));
+  if (!result.ok) return refusalResponse(result.failure, formValues(formData));
   const anchor = action.intent === 'attendance' || action.intent === 'notes' ? '#meeting-record' : '';
   return redirect(`/forums/${forum.slug}/meetings/${meetingId}${anchor}`, 303);
 }
@@ -241,7 +242,7 @@ export default function MeetingPage() {
       {failure &&
       !failure.projectId &&
       !['start', 'close', 'skip', 'move', 'attendance', 'notes'].includes(failure.intent ?? '') ? (
-        <ErrorList errors={failure.formErrors} />
+        <ErrorList errors={formErrorOf(failure)} />
       ) : null}
       {canRun && meeting.state === 'planned' ? (
         <StartMeeting

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { json, redirect } from '@remix-run/node';
+import { redirect } from '@remix-run/node';
 import { Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { Pagination } from '~/components/pagination';
@@ -24,6 +24,7 @@ import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/page-cache.server';
 import { formatDate, pageNow } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
+import { invalidForm } from '~/utils/forms.server';
 import { readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
 import { keepKnownQuery } from '~/utils/http.server';
@@ -74,11 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const project = await getProjectInForum(db, { forumId: access.forum.id, projectId: requireIdParam(params.id) });
   assertProjectActive(project);
   const parsed = parseFormData(await request.formData(), OverrideSchema);
-  if (!parsed.ok)
-    return json(
-      { fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors, values: parsed.values },
-      { status: 400 },
-    );
+  if (!parsed.ok) return invalidForm(parsed);
   await overrideOversightLevel(db, {
     projectId: project.id,
     forumId: access.forum.id,

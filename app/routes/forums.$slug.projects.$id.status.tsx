@@ -28,7 +28,8 @@ import {
 } from '~/modules/status/status.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
-import { formValues, parseFormData, type FieldErrors } from '~/utils/forms';
+import { formValues, parseFormData } from '~/utils/forms';
+import { actionFailure, invalidForm, toActionFailure } from '~/utils/forms.server';
 import { keepKnownQuery, invariantResponse } from '~/utils/http.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -77,14 +78,10 @@ function flagEarlyHint(p: Policy): string {
   return `Flagging trouble early costs far less trust than a surprise: at risk, flagged by you, costs ${pts(0)}; off track, said by you, ${pts(p.pointsHonestOff)}; off track found at the review after “on track”, ${pts(p.pointsHardMiss)}.`;
 }
 
-interface Failure {
-  fieldErrors: FieldErrors;
-  formErrors: string[];
-  values: Record<string, string>;
-  conflict: CycleStatus | null;
-}
-const failure = (status: number, data: Partial<Failure> & { values: Record<string, string> }) =>
-  json<Failure>({ fieldErrors: {}, formErrors: [], conflict: null, ...data }, { status });
+/** The status form's failure (ActionFailure) carries the status saved meanwhile, to compare with (409). */
+const noConflict = { conflict: null as CycleStatus | null };
+const refusedForm = (formError: string, values: Record<string, string>) =>
+  actionFailure({ formError, values, extra: noConflict }, { status: 409 });
 
 /**
  * The common case in one statement: a save by the project's manager, valid against the goals, from the context
@@ -109,8 +106,8 @@ async function quickSave(request: Request, params: ActionFunctionArgs['params'],
     state: context.saveState,
   });
   if (result === 'moved' || !result.ok) return null;
-  rememberStatusContext(access.forum.id, projectId, { ...context, saveState: result.next });
-  return redirect(`/forums/${access.forum.slug}/projects/${projectId}#status-${result.statusId}`, 303);
+  rememberStatusContext(access.forum.id, projectId, { ...context, saveState: result.value.next });
+  return redirect(`/forums/${access.forum.slug}/projects/${projectId}#status-${result.value.statusId}`, 303);
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -120,17 +117,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { db, access, project, cycle, goals, saveState, context } = await loadContext(request, params);
   rememberStatusContext(access.forum.id, project.id, null);
   const values = formValues(formData);
-  if (context.archived)
-    return failure(409, { values, formErrors: ['This project is archived, so there is no status to post.'] });
-  if (!cycle)
-    return failure(409, {
-      values,
-      formErrors: ['This forum has no meeting coming up, so there is no status to post.'],
-    });
+  if (context.archived) return refusedForm('This project is archived, so there is no status to post.', values);
+  if (!cycle) return refusedForm('This forum has no meeting coming up, so there is no status to post.', values);
   const parsed = parseFormData(formData, statusUpdateSchema(goals));
-  if (!parsed.ok) return failure(400, { values, fieldErrors: parsed.fieldErrors, formErrors: parsed.formErrors });
+  if (!parsed.ok) return invalidForm(parsed, null, noConflict);
   const reopen = reopenErrors(goals, parsed.data);
-  if (reopen) return failure(400, { values, fieldErrors: reopen });
+  if (reopen) return actionFailure({ values, fieldErrors: reopen, extra: noConflict });
 
   const result = await saveStatusUpdate(db, {
     projectId: project.id,
@@ -141,30 +133,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
     state: saveState,
   });
   if (result.ok) {
-    rememberStatusContext(access.forum.id, project.id, { ...context, cycle, saveState: result.next });
-    return redirect(`/forums/${access.forum.slug}/projects/${project.id}#status-${result.statusId}`, 303);
+    rememberStatusContext(access.forum.id, project.id, { ...context, cycle, saveState: result.value.next });
+    return redirect(`/forums/${access.forum.slug}/projects/${project.id}#status-${result.value.statusId}`, 303);
   }
-  invariantResponse(result.reason !== 'not_author', 'Only the author of this status can edit it', { status: 403 });
-  if (result.reason === 'locked')
-    return failure(409, {
-      values,
-      formErrors: ['The meeting has started, so this cycle’s status can no longer change.'],
-    });
-  if (result.reason === 'changed') {
-    return failure(409, {
-      values,
-      formErrors: [
-        'The project’s owner or goals changed while you were saving, so nothing was saved. Reload the form and save again.',
-      ],
-    });
-  }
-  // A stale edit: nothing was written. Keep what the user typed, show what is saved, and let them decide.
-  return failure(409, {
-    values: { ...values, version: String(result.current?.version ?? 0) },
-    conflict: result.current,
-    formErrors: [
-      'Someone saved this status after you opened it. Your changes were not saved: compare them with the saved status below, then save again to replace it.',
-    ],
+  const refused = result.failure;
+  invariantResponse(refused.status !== 403, refused.message, { status: 403 });
+  // Nothing was written. Keep what the user typed; a stale edit also shows what is saved, and they decide.
+  if (refused.current === undefined) return toActionFailure(refused, { values, extra: noConflict });
+  return toActionFailure(refused, {
+    values: { ...values, version: String(refused.current?.version ?? 0) },
+    extra: { conflict: refused.current },
   });
 }
 
@@ -220,7 +198,7 @@ export default function StatusUpdatePage() {
   }
 
   const values = actionData?.values ?? (status ? statusFormValues(status) : newStatusFormValues(goals));
-  const errors = (actionData?.fieldErrors ?? {}) as Record<string, string[] | undefined>;
+  const errors: Record<string, string[] | undefined> = actionData?.fieldErrors ?? {};
   const conflict = actionData?.conflict;
   return (
     <>
@@ -235,8 +213,8 @@ export default function StatusUpdatePage() {
       <Form method="post" noValidate className="status-form" aria-label={`Status update for ${project.name}`}>
         {actionData ? (
           <div className="form-error" role="alert">
-            {actionData.formErrors.length ? (
-              <ErrorList errors={actionData.formErrors} />
+            {actionData.formError ? (
+              <ErrorList errors={[actionData.formError]} />
             ) : (
               <p>Some answers need fixing: see the marked fields.</p>
             )}

@@ -11,7 +11,8 @@ import { MEMBER_MANAGERS, MEMBER_READERS, MemberActionSchema, ROLE_LABELS, ROLES
 import { getDb } from '~/utils/db.server';
 import { appUrl } from '~/utils/env.server';
 import { formatDateTime } from '~/utils/format';
-import { parseFormData, type FieldErrors } from '~/utils/forms';
+import { formValues, parseFormData } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 import { invariantResponse } from '~/utils/http.server';
 import { LinkNotice } from '~/components/link-notice';
 
@@ -35,51 +36,26 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-type ActionResult = {
-  intent: string;
-  ok: boolean;
-  message?: string;
-  link?: string;
-  fieldErrors?: FieldErrors;
-  formErrors?: string[];
-  values?: Record<string, string>;
-};
+/** What a done form answers: the notice to show, with the invitation link (a failure is the one ActionFailure shape). */
+type Done = { ok: true; intent: string; message: string; link?: string };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const db = getDb();
   const { forum, user } = await requireForumRole(request, params.slug, MEMBER_MANAGERS, db);
-  const parsed = parseFormData(await request.formData(), MemberActionSchema);
-  if (!parsed.ok) {
-    const { intent: intentErrors, ...fieldErrors } = parsed.fieldErrors;
-    return json<ActionResult>(
-      {
-        intent: parsed.values.intent ?? '',
-        ok: false,
-        fieldErrors,
-        formErrors: [...parsed.formErrors, ...(intentErrors ?? [])],
-        values: parsed.values,
-      },
-      { status: 400 },
-    );
-  }
-  const result = await runMemberAction(db, { forumId: forum.id, actorId: user.id, request, action: parsed.data });
+  const formData = await request.formData();
+  const parsed = parseFormData(formData, MemberActionSchema);
+  if (!parsed.ok) return invalidForm(parsed, formValues(formData).intent ?? null);
+  const form = parsed.data;
+  const result = await runMemberAction(db, { forumId: forum.id, actorId: user.id, request, action: form });
   if (!result.ok) {
-    invariantResponse(result.status !== 404 || parsed.data.intent === 'revoke', result.message);
-    const values: Record<string, string> =
-      parsed.data.intent === 'invite' ? { email: parsed.data.email, role: parsed.data.role } : {};
-    return json<ActionResult>(
-      {
-        intent: parsed.data.intent,
-        ok: false,
-        fieldErrors: result.field ? { [result.field]: [result.message] } : {},
-        formErrors: result.field ? [] : [result.message],
-        values,
-      },
-      { status: result.status },
-    );
+    // A member or invitation gone meanwhile is a 404 page, except a revoked invitation (said beside the list).
+    invariantResponse(result.failure.status !== 404 || form.intent === 'revoke', result.failure.message);
+    // The invitation form shows what was typed again; the other forms are one button.
+    const values: Record<string, string> = form.intent === 'invite' ? { email: form.email, role: form.role } : {};
+    return toActionFailure(result.failure, { intent: form.intent, values });
   }
   const link = result.value.token ? `${appUrl()}/invitations/${result.value.token}` : undefined;
-  return json<ActionResult>({ intent: parsed.data.intent, ok: true, message: result.value.message, link });
+  return json<Done>({ ok: true, intent: form.intent, message: result.value.message, link });
 }
 
 type Data = ReturnType<typeof useLoaderData<typeof loader>>;
@@ -208,7 +184,9 @@ export default function MembersSettings() {
       ) : null}
       {result && !result.ok && result.intent !== 'invite' ? (
         <div role="alert" className="form-error">
-          <ErrorList errors={[...(result.formErrors ?? []), ...Object.values(result.fieldErrors ?? {}).flat()]} />
+          <ErrorList
+            errors={[...(result.formError ? [result.formError] : []), ...Object.values(result.fieldErrors).flat()]}
+          />
         </div>
       ) : null}
       <DataTable
@@ -236,9 +214,9 @@ export default function MembersSettings() {
           </p>
           <Form method="post" noValidate key={result?.intent === 'invite' && result.ok ? result.link : 'invite'}>
             <input type="hidden" name="intent" value="invite" />
-            {invite?.formErrors?.length ? (
+            {invite?.formError ? (
               <div role="alert" className="form-error">
-                <ErrorList errors={invite.formErrors} />
+                <ErrorList errors={[invite.formError]} />
               </div>
             ) : null}
             <Field
@@ -248,15 +226,15 @@ export default function MembersSettings() {
               autoComplete="off"
               required
               maxLength={254}
-              defaultValue={invite?.values?.email ?? ''}
-              errors={invite?.fieldErrors?.email}
+              defaultValue={invite?.values.email ?? ''}
+              errors={invite?.fieldErrors.email}
             />
             <SelectField
               label="Role"
               name="role"
               options={roleOptions}
-              defaultValue={invite?.values?.role ?? 'owner'}
-              errors={invite?.fieldErrors?.role}
+              defaultValue={invite?.values.role ?? 'owner'}
+              errors={invite?.fieldErrors.role}
             />
             <button type="submit" className="button">
               Create invitation link

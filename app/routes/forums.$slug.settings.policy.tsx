@@ -7,7 +7,7 @@ import { ErrorList, Field, SelectField, TextareaField } from '~/components/ui/fi
 import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { PolicyPreview } from '~/components/policy/policy-preview';
-import { DEFAULT_POLICY, PolicySchema, levelLabel, type Policy } from '~/oversight';
+import { DEFAULT_POLICY, PolicySchema, levelLabel } from '~/oversight';
 import {
   POLICY_GROUPS,
   PolicyActionSchema,
@@ -23,10 +23,11 @@ import { getPolicySettings, savePolicyVersion } from '~/modules/oversight/policy
 import { previewPolicy, type PolicyPreview as Preview } from '~/modules/policy/what-if.server';
 import { getDb } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
-import { parseFormData, type FieldErrors } from '~/utils/forms';
+import { formValues, parseFormData } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
-  { title: data ? `Oversight policy · ${data.forum.name}` : 'Oversight policy · Inspection Forum' },
+  { title: `Oversight policy · ${data ? `${data.forum.name} · ` : ''}Inspection Forum` },
 ];
 
 // Settings → Oversight policy (issue #15): every member reads the policy and its versions; the chair saves a new
@@ -42,21 +43,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
 }
 
-type ActionResult =
-  | { ok: false; fieldErrors: FieldErrors; formErrors: string[]; values: Record<string, string> }
-  // A preview: the forum's history under the typed values, and those values to keep in the form.
-  | { ok: true; preview: Preview; values: Record<string, string> };
+/** A preview: the forum's history under the typed values, and those values to keep in the form. */
+type Previewed = { ok: true; intent: 'preview'; preview: Preview; values: Record<string, string> };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { forum, user } = await requireForumRole(request, params.slug, ['chair']);
-  const parsed = parseFormData(await request.formData(), PolicyActionSchema);
-  if (!parsed.ok) {
-    const { intent: intentErrors, ...fieldErrors } = parsed.fieldErrors;
-    return json<ActionResult>(
-      { ok: false, fieldErrors, formErrors: [...parsed.formErrors, ...(intentErrors ?? [])], values: parsed.values },
-      { status: 400 },
-    );
-  }
+  const formData = await request.formData();
+  const parsed = parseFormData(formData, PolicyActionSchema);
+  if (!parsed.ok) return invalidForm(parsed, formValues(formData).intent ?? null);
   const input = parsed.data;
   // Each intent is one service call.
   switch (input.intent) {
@@ -66,18 +60,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const candidate = PolicySchema.safeParse(toPolicy(input));
       if (!candidate.success) {
         const issue = candidate.error.issues[0];
-        const field = issue.path.map(String).join('.');
-        return json<ActionResult>(
-          {
-            ok: false,
-            fieldErrors: field ? { [field]: [issue.message] } : {},
-            formErrors: field ? [] : [issue.message],
-            values,
-          },
-          { status: 400 },
-        );
+        const field = issue.path.map(String).join('.') || undefined;
+        return toActionFailure({ message: issue.message, field }, { intent: input.intent, values });
       }
-      return json<ActionResult>({ ok: true, preview: await previewPolicy(getDb(), forum.id, candidate.data), values });
+      const preview = await previewPolicy(getDb(), forum.id, candidate.data);
+      return json<Previewed>({ ok: true, intent: input.intent, preview, values });
     }
     case 'save': {
       const result = await savePolicyVersion(getDb(), {
@@ -90,15 +77,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       });
       if (!result.ok) {
         const values = { ...policyFormValues(toPolicy(input)), reason: input.reason };
-        return json<ActionResult>(
-          {
-            ok: false,
-            fieldErrors: result.field ? { [result.field]: [result.message] } : {},
-            formErrors: result.field ? [] : [result.message],
-            values,
-          },
-          { status: result.status },
-        );
+        return toActionFailure(result.failure, { intent: input.intent, values });
       }
       return redirect(`/forums/${forum.slug}/settings/policy?saved=${result.value.number}`, 303);
     }
@@ -167,9 +146,9 @@ export default function PolicySettings() {
   const [search] = useSearchParams();
   const saved = search.get('saved');
   // On a refused save the form shows what the chair typed; otherwise the version in force.
-  const values: Record<string, string> = { ...policyFormValues(current.values as Policy), ...(result?.values ?? {}) };
-  const errors = (result && !result.ok ? result.fieldErrors : {}) as Record<string, string[] | undefined>;
-  const formErrors = result && !result.ok ? result.formErrors : [];
+  const values: Record<string, string> = { ...policyFormValues(current.values), ...(result?.values ?? {}) };
+  const errors: Record<string, string[] | undefined> = result && !result.ok ? result.fieldErrors : {};
+  const formError = result && !result.ok ? result.formError : null;
   const preview = result?.ok ? (result.preview as unknown as Preview) : null;
   const columns = useMemo<DataColumn<Version>[]>(
     () => [
@@ -226,9 +205,9 @@ export default function PolicySettings() {
         <Form method="post" noValidate className="card stack">
           {/* The version shown: after a refusal because another save came first, saving again builds on that one. */}
           <input type="hidden" name="baseVersion" value={current.number} />
-          {formErrors.length ? (
+          {formError ? (
             <div role="alert">
-              <ErrorList errors={formErrors} />
+              <ErrorList errors={[formError]} />
             </div>
           ) : null}
           {POLICY_GROUPS.map((g) => (

@@ -9,8 +9,14 @@ type FailureInit = {
   values?: Record<string, string>;
 };
 
-/** The action's answer when its form cannot be done: one shape for every form (ActionFailure). */
-export function actionFailure(init: FailureInit, response: { status?: number; headers?: HeadersInit } = {}) {
+/**
+ * The action's answer when its form cannot be done: one shape for every form (ActionFailure). `extra` adds what
+ * one page's form shows beside its errors (the meeting page: the item's project and a colleague's verdict).
+ */
+export function actionFailure<X extends object = Record<never, never>>(
+  init: FailureInit & { extra?: X },
+  response: { status?: number; headers?: HeadersInit } = {},
+) {
   const failure: ActionFailure = {
     ok: false,
     intent: init.intent ?? null,
@@ -18,7 +24,10 @@ export function actionFailure(init: FailureInit, response: { status?: number; he
     formError: init.formError ?? null,
     values: init.values ?? {},
   };
-  return json<ActionFailure>(failure, { status: response.status ?? 400, headers: response.headers });
+  return json<ActionFailure & X>(
+    { ...(init.extra as X), ...failure },
+    { status: response.status ?? 400, headers: response.headers },
+  );
 }
 
 /** What a failed form shows again: what was typed, except passwords (never sent back to the browser). */
@@ -28,12 +37,17 @@ export function typedValues(values: Record<string, string>): Record<string, stri
 
 /**
  * A form that failed its zod schema (parseFormData): 400 with the messages per field and what was typed. The
- * `intent` is a hidden field, so a message about it (an unknown action) is the form's message.
+ * intent is a hidden field (which form was sent), so an error on it (an unknown intent) is the form's error.
  */
-export function invalidForm(parsed: Extract<FormResult<unknown>, { ok: false }>, intent: string | null = null) {
+export function invalidForm<X extends object = Record<never, never>>(
+  parsed: Extract<FormResult<unknown>, { ok: false }>,
+  intent: string | null = null,
+  extra?: X,
+) {
   const { intent: intentErrors = [], ...fieldErrors } = parsed.fieldErrors;
-  return actionFailure({
+  return actionFailure<X>({
     intent,
+    extra,
     fieldErrors,
     formError: [...parsed.formErrors, ...intentErrors].join(' ') || null,
     values: typedValues(parsed.values),
@@ -41,13 +55,16 @@ export function invalidForm(parsed: Extract<FormResult<unknown>, { ok: false }>,
 }
 
 /** A service's refusal (Result) as the form's failure: next to its field if it names one, else for the form. */
-export function toActionFailure(
+export function toActionFailure<X extends object = Record<never, never>>(
   refusal: Refusal,
-  { intent = null, values = {} }: { intent?: string | null; values?: Record<string, string> } = {},
+  { intent = null, values = {}, extra }: { intent?: string | null; values?: Record<string, string>; extra?: X } = {},
 ) {
   const onField = refusal.field
     ? { fieldErrors: { [refusal.field]: [refusal.message] } }
     : { formError: refusal.message };
   const headers = refusal.retryAfterSeconds ? { 'Retry-After': String(refusal.retryAfterSeconds) } : undefined;
-  return actionFailure({ intent, values: typedValues(values), ...onField }, { status: refusal.status ?? 400, headers });
+  return actionFailure<X>(
+    { intent, values: typedValues(values), extra, ...onField },
+    { status: refusal.status ?? 400, headers },
+  );
 }

@@ -30,8 +30,9 @@ test('50 concurrent edits of one status: no acknowledged edit is lost, the rest 
         const summary = `editor ${i} round ${round}`;
         const result = await saveStatusUpdate(handle.db, { ...base, input: input(summary, version) });
         if (result.ok) acked.push({ summary, resultingVersion: version + 1 });
-        else if (result.reason === 'conflict') conflicts++;
-        else throw new Error(`unexpected ${result.reason}`);
+        else if (result.failure.current !== undefined)
+          conflicts++; // a conflict: the status saved meanwhile
+        else throw new Error(`unexpected ${result.failure.message}`);
       }
     };
     await Promise.all(Array.from({ length: 50 }, (_, i) => editor(i)));

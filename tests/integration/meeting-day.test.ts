@@ -72,7 +72,7 @@ describe('a verdict has a version: a stale update is a conflict, never an overwr
       values: { verdict: 'on_track', feedback: 'Only my feedback' },
       conflict: { verdict: 'at_risk', feedback: 'Hiring is slipping', reviewer: 'Leader', version: 1 },
     });
-    expect(body.formErrors[0]).toMatch(/^Leader saved a verdict/);
+    expect(body.formError).toMatch(/^Leader saved a verdict/);
     const saved = () =>
       db
         .selectFrom('reviews')
@@ -273,7 +273,7 @@ describe('meetings start in order', () => {
       .executeTakeFirstOrThrow();
     const refused = await post(w, 'chair', { intent: 'start', confirm: 'yes' }, later.id);
     expect(refused.status).toBe(409);
-    expect((await refused.json()).formErrors[0]).toMatch(
+    expect((await refused.json()).formError).toMatch(
       /^Only the forum’s next meeting can start: the meeting of .+ is still planned/,
     );
     expect(await state(db, later.id)).toBe('planned');
@@ -281,9 +281,9 @@ describe('meetings start in order', () => {
 
     // While the next one is in progress, the later one still waits; once it is closed, the later one can start.
     await post(w, 'chair', { intent: 'start' });
-    expect(
-      (await (await post(w, 'chair', { intent: 'start', confirm: 'yes' }, later.id)).json()).formErrors[0],
-    ).toMatch(/is still in progress/);
+    expect((await (await post(w, 'chair', { intent: 'start', confirm: 'yes' }, later.id)).json()).formError).toMatch(
+      /is still in progress/,
+    );
     await post(w, 'chair', { intent: 'close', confirm: 'yes' });
     expect((await view(w, 'chair', later.id)).comesFirst).toBeNull();
     expect((await post(w, 'chair', { intent: 'start', confirm: 'yes' }, later.id)).status).toBe(303);

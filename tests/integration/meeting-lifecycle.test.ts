@@ -74,10 +74,10 @@ describe('skipping a meeting', () => {
         actorId: w.users.chair.id,
         confirmed: true,
       }),
-    ).toMatchObject({ ok: false, status: 409 });
+    ).toMatchObject({ ok: false, failure: { status: 409 } });
     expect(
       await closeMeeting(db, { forumId: w.forum.id, meetingId: w.coming.id, actorId: w.users.chair.id }),
-    ).toMatchObject({ ok: false, status: 409 });
+    ).toMatchObject({ ok: false, failure: { status: 409 } });
     expect(await oversightSnapshot(db, w.forum.id)).toEqual(before);
     const audit = await db
       .selectFrom('audit_log')
@@ -202,7 +202,7 @@ describe('skipping a meeting', () => {
     expect((await post(w, 'chair', { intent: 'start' })).status).toBe(303);
     const started = await post(w, 'chair', { intent: 'skip', reason: 'Too late' });
     expect(started.status).toBe(409);
-    expect((await started.json()).formErrors).toEqual(['This meeting has already started.']);
+    expect((await started.json()).formError).toBe('This meeting has already started.');
   });
 });
 
@@ -259,7 +259,7 @@ describe('moving a meeting', () => {
       const body = await answer.json();
       expect(body.values).toMatchObject(form);
       expect(
-        [...(body.fieldErrors.date ?? []), ...(body.fieldErrors.time ?? []), ...body.formErrors].join(' '),
+        [...(body.fieldErrors.date ?? []), ...(body.fieldErrors.time ?? []), body.formError ?? ''].join(' '),
       ).toMatch(message);
     };
     await refused({ date: day(Date.now() - DAY_MS), time: '10:00' }, 400, /has not passed/);

@@ -318,10 +318,10 @@ describe('running the meeting', () => {
       feedback: '',
       admin: '1',
     });
-    expect((await extra.json()).formErrors).toEqual(['Unexpected field: admin']);
+    expect((await extra.json()).formError).toBe('Unexpected field: admin');
     const unknown = await meetingPage(w, 'chair', { intent: 'explode' });
     expect(unknown.status).toBe(400);
-    expect((await unknown.json()).formErrors).toEqual(['Unknown action']);
+    expect((await unknown.json()).formError).toBe('Unknown action');
     const badItem = await meetingPage(w, 'chair', {
       intent: 'action-item',
       projectId: due,

@@ -67,7 +67,7 @@ test('invitations and admin-issued password links are emailed once each, with th
     actorId: w.users.chair.id,
     action: { intent: 'invite', email: 'guest@example.test', role: 'observer' },
   });
-  if (!invite.ok) throw new Error(invite.message);
+  if (!invite.ok) throw new Error(invite.failure.message);
   const [invitation] = await mails(db, 'invitation');
   expect(invitation.to_address).toBe('guest@example.test');
   expect(invitation.subject).toBe(`[${w.forum.name}] You are invited to ${w.forum.name}`);

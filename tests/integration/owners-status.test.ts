@@ -248,7 +248,7 @@ describe('validation', () => {
     for (const extra of [{ author_id: '1' }, { [`goal.${w.otherGoal.id}.value`]: '5' }, {}]) {
       const response = await postStatus(w, 'owner', { ...closedGoalForm, ...extra });
       expect(response.status).toBe(400);
-      expect((await response.json()).formErrors[0]).toMatch(/^Unexpected field/);
+      expect((await response.json()).formError).toMatch(/^Unexpected field/);
     }
     expect(await statusRows(db, w.project.id)).toHaveLength(0);
     expect(
@@ -286,7 +286,7 @@ describe('editing and concurrency', () => {
     expect(body.conflict).toMatchObject({ summary: 'Second take', version: 2 });
     expect(body.values.summary).toBe('Stale tab text');
     expect(body.values.version).toBe('2');
-    expect(body.formErrors[0]).toMatch(/not saved/);
+    expect(body.formError).toMatch(/not saved/);
     expect((await statusRows(db, w.project.id))[0]).toMatchObject({ version: 2, summary: 'Second take' });
 
     const secondFirstPost = await postStatus(w, 'owner', statusForm(w, { version: '0', summary: 'Another tab' }));
@@ -350,7 +350,10 @@ describe('editing and concurrency', () => {
       input,
       state: other.saveState,
     });
-    expect(late).toEqual({ ok: false, reason: 'locked' });
+    expect(late).toMatchObject({
+      ok: false,
+      failure: { status: 409, message: expect.stringMatching(/meeting has started/) },
+    });
     expect(await statusRows(db, w.otherProject.id)).toEqual([]);
   });
 
@@ -378,7 +381,7 @@ describe('editing and concurrency', () => {
       input: input('B'),
     });
     expect(first.ok).toBe(true);
-    expect(second).toMatchObject({ ok: false, reason: 'conflict', current: { summary: 'A', version: 2 } });
+    expect(second).toMatchObject({ ok: false, failure: { status: 409, current: { summary: 'A', version: 2 } } });
   });
 
   test('concurrent edits from the same version on separate connections: exactly one is saved, the other is told', async () => {
@@ -400,7 +403,7 @@ describe('editing and concurrency', () => {
       );
       const saved = results.filter((r) => r.ok);
       expect(saved).toHaveLength(1);
-      expect(results.filter((r) => !r.ok && r.reason === 'conflict')).toHaveLength(2);
+      expect(results.filter((r) => !r.ok && r.failure.current)).toHaveLength(2);
       const [row] = await statusRows(handle.db, w.project.id);
       expect(row.version).toBe(2);
       expect(['A', 'B', 'C']).toContain(row.summary);
@@ -460,7 +463,7 @@ describe('the cycle', () => {
     expect(page.cycle).toMatchObject({ open: false });
     const response = await postStatus(started, 'owner', statusForm(started));
     expect(response.status).toBe(409);
-    expect((await response.json()).formErrors[0]).toMatch(/meeting has started/);
+    expect((await response.json()).formError).toMatch(/meeting has started/);
     expect(await statusRows(db, started.project.id)).toHaveLength(0);
 
     const due = await createOwnersWorld(db);
@@ -472,7 +475,10 @@ describe('the cycle', () => {
       now: new Date(Date.now() + 4 * DAY_MS),
       input: { health: 'on_track', summary: 'Too late', risks: '', asks: '', version: 1, goals: [] },
     });
-    expect(result).toEqual({ ok: false, reason: 'locked' });
+    expect(result).toMatchObject({
+      ok: false,
+      failure: { status: 409, message: expect.stringMatching(/meeting has started/) },
+    });
     expect((await statusRows(db, due.project.id))[0].summary).not.toBe('Too late');
   });
 

@@ -283,7 +283,7 @@ test('a save over a version the chair has not seen is refused, and so is a save 
     policy: { ...DEFAULT_POLICY, windowLimit: 4 },
     reason: 'two',
   });
-  expect(stale).toMatchObject({ ok: false, status: 409 });
+  expect(stale).toMatchObject({ ok: false, failure: { status: 409 } });
   const same = await savePolicyVersion(db, {
     forumId: forum.id,
     actorId: chair.id,
@@ -291,7 +291,7 @@ test('a save over a version the chair has not seen is refused, and so is a save 
     policy: { ...DEFAULT_POLICY, windowLimit: 3 },
     reason: 'three',
   });
-  expect(same).toMatchObject({ ok: false, status: 400 });
+  expect(same).toMatchObject({ ok: false, failure: { message: expect.stringMatching(/Nothing changed/) } });
   const bad = await savePolicyVersion(db, {
     forumId: forum.id,
     actorId: chair.id,
@@ -299,7 +299,7 @@ test('a save over a version the chair has not seen is refused, and so is a save 
     policy: { ...DEFAULT_POLICY, intervalTight: 9 },
     reason: 'four',
   });
-  expect(bad).toMatchObject({ ok: false, status: 400, field: 'intervalStandard' });
+  expect(bad).toMatchObject({ ok: false, failure: { field: 'intervalStandard' } });
   expect((await getPolicySettings(db, { forumId: forum.id })).versions.map((v) => v.number)).toEqual([2, 1]);
 });
 

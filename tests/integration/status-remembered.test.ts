@@ -87,7 +87,7 @@ test('a goal closed after the form was opened: its value is refused next to the 
   await handle.db.updateTable('goals').set({ state: 'dropped' }).where('id', '=', w.metric.id).execute();
   const response = await post(form());
   expect(response.status).toBe(400);
-  expect((await response.json()).formErrors[0]).toMatch(/Unexpected field/);
+  expect((await response.json()).formError).toMatch(/Unexpected field/);
   expect(await saved()).toEqual([]);
 });
 

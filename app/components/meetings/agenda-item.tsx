@@ -3,12 +3,12 @@ import { Form, Link } from '@remix-run/react';
 import { useId } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { ErrorList, Field, SelectField } from '~/components/ui/field';
-import type { MeetingActionFailure } from '~/modules/meetings/meeting-actions.server';
 import type { MeetingPageView } from '~/modules/meetings/meeting-page.server';
 import { goalProgress, VERDICTS } from '~/modules/meetings/meetings';
 import { formatGoalValue } from '~/modules/goals/goals';
 import { healthLabel } from '~/oversight';
 import { formatDate } from '~/utils/format';
+import { failureFor, formErrorOf, type Failure } from './failure';
 import { ReviewConflict } from './review-conflict';
 import { MeetingOverrideForm } from './meeting-override';
 import { PutBackButton } from './put-back';
@@ -18,12 +18,7 @@ import { VerdictConsequence, type ConsequenceData } from './verdict-consequence'
 export type View = SerializeFrom<MeetingPageView>;
 export type DiscussedItemData = View['discussed']['items'][number];
 export type ConsentItem = View['consent']['items'][number];
-export type Failure = SerializeFrom<MeetingActionFailure>;
-
-/** The failure of this item's form, if the last submission was one. */
-export function failureFor(failure: Failure | undefined, intent: string, projectId: number): Failure | undefined {
-  return failure && failure.intent === intent && failure.projectId === projectId ? failure : undefined;
-}
+export type { Failure } from './failure';
 
 function StatusReport({ item, closed }: { item: DiscussedItemData; closed: boolean }) {
   if (!item.health) {
@@ -100,7 +95,7 @@ function ReviewForm({
       <input type="hidden" name="intent" value="review" />
       <input type="hidden" name="projectId" value={item.projectId} />
       <input type="hidden" name="version" value={version} />
-      <ErrorList errors={failure?.formErrors} />
+      <ErrorList errors={formErrorOf(failure)} />
       {failure?.conflict ? <ReviewConflict conflict={failure.conflict} timeZone={timeZone} /> : null}
       <fieldset
         className="verdict"
@@ -163,7 +158,7 @@ function ActionItemForm({
     <Form method="post" className="action-item-form" preventScrollReset>
       <input type="hidden" name="intent" value="action-item" />
       <input type="hidden" name="projectId" value={item.projectId} />
-      <ErrorList errors={failure?.formErrors} />
+      <ErrorList errors={formErrorOf(failure)} />
       <Field
         label="New action item"
         name="text"
@@ -345,7 +340,7 @@ export function RequestNextButton({
       <button type="submit" className="link-button">
         Ask for {project} at the next meeting
       </button>
-      <ErrorList errors={[...(failure?.formErrors ?? []), ...(failure?.fieldErrors.projectId ?? [])]} />
+      <ErrorList errors={[...(formErrorOf(failure) ?? []), ...(failure?.fieldErrors.projectId ?? [])]} />
     </Form>
   );
 }

@@ -3,7 +3,8 @@ import type { HealthValue, LevelValue } from '../../../db/database';
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { formatDateTime } from '~/utils/format';
 import { ErrorList } from '~/components/ui/field';
-import type { Failure, View } from './agenda-item';
+import type { View } from './agenda-item';
+import { formErrorOf, type Failure } from './failure';
 
 export interface CloseSummaryData {
   reviews: number;
@@ -54,7 +55,7 @@ export function CloseMeetingForm({
           </p>
           <Form method="post" preventScrollReset>
             <input type="hidden" name="intent" value="close" />
-            <ErrorList errors={failure?.intent === 'close' ? failure.formErrors : undefined} />
+            <ErrorList errors={failure?.intent === 'close' ? formErrorOf(failure) : undefined} />
             <button type="submit" className="button">
               Close meeting
             </button>

@@ -3,7 +3,8 @@ import { useMemo } from 'react';
 import { HealthBadge } from '~/components/badges';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { ErrorList } from '~/components/ui/field';
-import { failureFor, type ConsentItem as Item, type Failure } from './agenda-item';
+import type { ConsentItem as Item } from './agenda-item';
+import { failureFor, formErrorOf, type Failure } from './failure';
 
 /** Everyone else, one line each; a leader can pull an item into discussion until the meeting closes. */
 export function ConsentAgenda({ items, canPull, failure }: { items: Item[]; canPull: boolean; failure?: Failure }) {
@@ -33,7 +34,7 @@ export function ConsentAgenda({ items, canPull, failure }: { items: Item[]; canP
               <button type="submit" className="button secondary small">
                 Pull <span className="skip-link">{row.original.project} </span>into discussion
               </button>
-              <ErrorList errors={[...(errors?.formErrors ?? []), ...(errors?.fieldErrors.projectId ?? [])]} />
+              <ErrorList errors={[...(formErrorOf(errors) ?? []), ...(errors?.fieldErrors.projectId ?? [])]} />
             </Form>
           );
         },

@@ -2,7 +2,7 @@ import { Form } from '@remix-run/react';
 import { ErrorList, Field } from '~/components/ui/field';
 import { wallClock } from '~/modules/meetings/schedule';
 import { formatDateTime } from '~/utils/format';
-import type { Failure } from './agenda-item';
+import { formErrorOf, type Failure } from './failure';
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -41,7 +41,7 @@ export function MeetingLifecycle({
           The new day and time are in the forum’s time zone ({timeZone}). The status deadline moves with the meeting.
         </p>
         <input type="hidden" name="intent" value="move" />
-        <ErrorList errors={move?.formErrors} />
+        <ErrorList errors={formErrorOf(move)} />
         <Field
           label="New date"
           name="date"
@@ -70,7 +70,7 @@ export function MeetingLifecycle({
           list as skipped.
         </p>
         <input type="hidden" name="intent" value="skip" />
-        <ErrorList errors={skip?.formErrors} />
+        <ErrorList errors={formErrorOf(skip)} />
         <Field
           label="Reason for skipping"
           name="reason"

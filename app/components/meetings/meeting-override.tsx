@@ -2,7 +2,7 @@ import { Form } from '@remix-run/react';
 import { ErrorList, SelectField, TextareaField } from '~/components/ui/field';
 import { REASON_MAX } from '~/modules/oversight/override';
 import { LEVEL_OPTIONS } from '~/oversight';
-import type { Failure } from './agenda-item';
+import { formErrorOf, type Failure } from './failure';
 
 /** Override an escalated project's level with a reason (the corrective plan), without leaving the meeting. */
 export function MeetingOverrideForm({
@@ -23,7 +23,7 @@ export function MeetingOverrideForm({
       <Form method="post" noValidate preventScrollReset>
         <input type="hidden" name="intent" value="override" />
         <input type="hidden" name="projectId" value={projectId} />
-        <ErrorList errors={[...(failure?.formErrors ?? []), ...(failure?.fieldErrors.projectId ?? [])]} />
+        <ErrorList errors={[...(formErrorOf(failure) ?? []), ...(failure?.fieldErrors.projectId ?? [])]} />
         <SelectField
           label="New level"
           name="level"

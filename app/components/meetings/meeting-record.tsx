@@ -1,6 +1,6 @@
 import { Form } from '@remix-run/react';
 import { ErrorList, TextareaField } from '~/components/ui/field';
-import type { Failure } from './agenda-item';
+import { formErrorOf, type Failure } from './failure';
 
 export interface AttendanceData {
   recorded: boolean;
@@ -41,7 +41,7 @@ export function MeetingRecord({
               <p className="muted">Not recorded yet: members who acted in this meeting are ticked.</p>
             )}
             <ErrorList
-              errors={[...(attendanceFailure?.formErrors ?? []), ...(attendanceFailure?.fieldErrors.attendees ?? [])]}
+              errors={[...(formErrorOf(attendanceFailure) ?? []), ...(attendanceFailure?.fieldErrors.attendees ?? [])]}
             />
             {attendance.members.map((m) => (
               <div key={m.id} className="field checkbox">
@@ -70,7 +70,7 @@ export function MeetingRecord({
       {isChair ? (
         <Form method="post" id="notes">
           <input type="hidden" name="intent" value="notes" />
-          <ErrorList errors={notesFailure?.formErrors} />
+          <ErrorList errors={formErrorOf(notesFailure)} />
           <TextareaField
             label="Meeting notes (Markdown)"
             name="notes"

@@ -1,6 +1,6 @@
 import { Form } from '@remix-run/react';
 import { ErrorList } from '~/components/ui/field';
-import type { Failure } from './agenda-item';
+import { formErrorOf, type Failure } from './failure';
 
 /** A pulled consent item goes back to the consent agenda (accepted without review at the close). */
 export function PutBackButton({
@@ -19,7 +19,7 @@ export function PutBackButton({
       <button type="submit" className="link-button">
         Put {project} back on the consent agenda
       </button>
-      <ErrorList errors={[...(failure?.formErrors ?? []), ...(failure?.fieldErrors.projectId ?? [])]} />
+      <ErrorList errors={[...(formErrorOf(failure) ?? []), ...(failure?.fieldErrors.projectId ?? [])]} />
     </Form>
   );
 }

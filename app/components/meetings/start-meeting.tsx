@@ -1,7 +1,8 @@
 import { Form } from '@remix-run/react';
 import { ErrorList } from '~/components/ui/field';
 import { formatDateTime } from '~/utils/format';
-import type { Failure, View } from './agenda-item';
+import type { View } from './agenda-item';
+import { formErrorOf, type Failure } from './failure';
 
 export interface EarlyStartData {
   scheduledAt: string;
@@ -76,7 +77,7 @@ export function StartMeeting({
     <Form method="post" className="start-meeting">
       <input type="hidden" name="intent" value="start" />
       <p className="muted">Starting the meeting freezes this agenda and opens verdicts.</p>
-      <ErrorList errors={failure?.intent === 'start' ? failure.formErrors : undefined} />
+      <ErrorList errors={failure?.intent === 'start' ? formErrorOf(failure) : undefined} />
       <button type="submit" className="button">
         Start meeting
       </button>

@@ -8,6 +8,7 @@ import { LEVEL_OPTIONS, levelLabel } from '~/oversight';
 import { formatDate, formatDateTime } from '~/utils/format';
 import { withPageParam } from '~/utils/paging';
 import type { PagedList, ProjectPageData } from './types';
+import type { ActionFailure } from '~/utils/forms';
 
 type OversightEvent = ProjectPageData['events'][number];
 
@@ -48,11 +49,8 @@ function columns(timeZone: string): DataColumn<OversightEvent>[] {
   ];
 }
 
-export interface OverrideFormState {
-  fieldErrors: Record<string, string[] | undefined>;
-  formErrors: string[];
-  values: Record<string, string>;
-}
+/** The override form's failure (the page's ActionFailure). */
+export type OverrideFormState = Pick<ActionFailure, 'fieldErrors' | 'formError' | 'values'>;
 
 /**
  * The level over time, one page of the explained events (newest first; all, or level changes only) and, for
@@ -120,9 +118,9 @@ function OverrideForm({ currentLevel, state }: { currentLevel: string; state: Ov
       <summary>Override the level</summary>
       <Form method="post" noValidate preventScrollReset>
         <input type="hidden" name="intent" value="override" />
-        {state?.formErrors.length ? (
+        {state?.formError ? (
           <div className="form-error" role="alert">
-            <ErrorList errors={state.formErrors} />
+            <ErrorList errors={[state.formError]} />
           </div>
         ) : null}
         <SelectField

@@ -14,7 +14,7 @@ import {
   redeemVerification,
   revokeVerification,
 } from '~/modules/auth/verification.server';
-import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import type { MemberAction } from './members';
 import { enqueueInvitationEmail } from '~/modules/mail/emails.server';
 
@@ -79,7 +79,7 @@ async function lockChairs(trx: Transaction<Database>, forumId: number): Promise<
 export async function runMemberAction(
   db: Executor,
   { forumId, actorId, request, action }: { forumId: number; actorId: number; request?: Request; action: MemberAction },
-): Promise<Outcome<{ message: string; token?: string }>> {
+): Promise<Result<{ message: string; token?: string }>> {
   return inTransaction(db, async (trx) => {
     const audit = (what: string, target: string, detail: Record<string, unknown>) =>
       writeAudit(trx, { userId: actorId, forumId, action: `forum.${what}`, target, detail, request });
@@ -92,7 +92,11 @@ export async function runMemberAction(
           .where('m.forum_id', '=', forumId)
           .where(sql`lower(u.email)`, '=', action.email.toLowerCase())
           .executeTakeFirst();
-        if (member) return refuse(400, `${member.name} is already a member: change their role in the list`, 'email');
+        if (member)
+          return refuse({
+            field: 'email',
+            message: `${member.name} is already a member: change their role in the list`,
+          });
         const { token } = await issueVerification(trx, {
           type: 'invitation',
           target: invitationTarget(forumId, action.email),
@@ -113,7 +117,7 @@ export async function runMemberAction(
           invitedBy: actor.name,
         });
         await audit('member_invited', action.email, { role: action.role });
-        return done({
+        return ok({
           message: `Invitation for ${action.email} as ${action.role}, emailed to them. You can also send them this link (valid 7 days, once):`,
           token,
         });
@@ -124,9 +128,9 @@ export async function runMemberAction(
           type: 'invitation',
           targetPrefix: invitationPrefix(forumId),
         });
-        if (!revoked) return refuse(404, 'That invitation was already used or revoked');
+        if (!revoked) return refuse({ status: 404, message: 'That invitation was already used or revoked' });
         await audit('invitation_revoked', String(revoked.payload.email ?? ''), {});
-        return done({
+        return ok({
           message: `The invitation for ${String(revoked.payload.email ?? '')} is revoked: its link no longer works.`,
         });
       }
@@ -141,17 +145,20 @@ export async function runMemberAction(
           .where('m.user_id', '=', action.userId)
           .forUpdate()
           .executeTakeFirst();
-        if (!member) return refuse(404, 'That person is not a member of this forum');
+        if (!member) return refuse({ status: 404, message: 'That person is not a member of this forum' });
         const newRole = action.intent === 'change-role' ? action.role : null;
         if (
           member.role === 'chair' &&
           newRole !== 'chair' &&
           chairs.filter((id) => id !== action.userId).length === 0
         ) {
-          return refuse(409, 'A forum always keeps at least one chair: make someone else chair first');
+          return refuse({
+            status: 409,
+            message: 'A forum always keeps at least one chair: make someone else chair first',
+          });
         }
         if (newRole) {
-          if (newRole === member.role) return refuse(409, `${member.name} is already ${newRole}`);
+          if (newRole === member.role) return refuse({ status: 409, message: `${member.name} is already ${newRole}` });
           await trx
             .updateTable('memberships')
             .set({ role: newRole })
@@ -159,7 +166,7 @@ export async function runMemberAction(
             .where('user_id', '=', action.userId)
             .execute();
           await audit('member_role_changed', `user:${action.userId}`, { from: member.role, to: newRole });
-          return done({ message: `${member.name} is now ${newRole}.` });
+          return ok({ message: `${member.name} is now ${newRole}.` });
         }
         await trx
           .deleteFrom('memberships')
@@ -167,7 +174,7 @@ export async function runMemberAction(
           .where('user_id', '=', action.userId)
           .execute();
         await audit('member_removed', `user:${action.userId}`, { role: member.role });
-        return done({ message: `${member.name} is no longer a member. What they wrote stays in the forum's history.` });
+        return ok({ message: `${member.name} is no longer a member. What they wrote stays in the forum's history.` });
       }
       default: {
         const never: never = action;

@@ -1,6 +1,6 @@
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
-import { done, refuse, type Outcome } from './meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { todayIn } from './schedule';
 import { enqueueActionItemAssigned } from '~/modules/mail/meeting-emails.server';
 
@@ -48,7 +48,7 @@ export async function completeActionItem(
     mayManage,
     request,
   }: { forumId: number; itemId: number; userId: number; mayManage: boolean; request?: Request },
-): Promise<Outcome<{ alreadyDone: boolean }>> {
+): Promise<Result<{ alreadyDone: boolean }>> {
   const item = await db
     .selectFrom('action_items as a')
     .innerJoin('projects as p', 'p.id', 'a.project_id')
@@ -56,7 +56,7 @@ export async function completeActionItem(
     .where('a.id', '=', itemId)
     .where('p.forum_id', '=', forumId)
     .executeTakeFirst();
-  if (!item) return refuse(404, 'Action item not found');
+  if (!item) return refuse({ status: 404, message: 'Action item not found' });
   if (item.assigneeId !== userId && !mayManage) {
     await writeAudit(db, {
       userId,
@@ -67,9 +67,9 @@ export async function completeActionItem(
       detail: { method: 'POST' },
       request,
     });
-    return refuse(403, 'Only the assignee, the chair or a leader can mark this done.');
+    return refuse({ status: 403, message: 'Only the assignee, the chair or a leader can mark this done.' });
   }
-  if (item.doneAt) return done({ alreadyDone: true });
+  if (item.doneAt) return ok({ alreadyDone: true });
   await inTransaction(db, async (trx) => {
     await trx
       .updateTable('action_items')
@@ -79,7 +79,7 @@ export async function completeActionItem(
       .execute();
     await writeAudit(trx, { userId, forumId, action: 'action_item.done', target: `action_item:${itemId}`, request });
   });
-  return done({ alreadyDone: false });
+  return ok({ alreadyDone: false });
 }
 
 /** A due date is today or later in the forum's time zone; `unchanged` (the saved date) may stay as it is. */
@@ -91,11 +91,11 @@ export async function checkDueDate(
     unchanged,
     now = new Date(),
   }: { forumId: number; dueDate: string | null; unchanged?: string | null; now?: Date },
-): Promise<Outcome<undefined>> {
-  if (dueDate === null || dueDate === unchanged) return done(undefined);
+): Promise<Result<undefined>> {
+  if (dueDate === null || dueDate === unchanged) return ok();
   const forum = await db.selectFrom('forums').select('time_zone').where('id', '=', forumId).executeTakeFirstOrThrow();
   const today = todayIn(forum.time_zone, now);
-  return dueDate < today ? refuse(400, `Choose a due date from today (${today}) on`, 'dueDate') : done(undefined);
+  return dueDate < today ? refuse({ field: 'dueDate', message: `Choose a due date from today (${today}) on` }) : ok();
 }
 
 /**
@@ -129,7 +129,7 @@ async function actionItemToChange(
     .where('a.id', '=', itemId)
     .where('p.forum_id', '=', forumId);
   const item = await (lock ? q.forUpdate('a') : q).executeTakeFirst();
-  if (!item) return refuse(404, 'Action item not found');
+  if (!item) return refuse({ status: 404, message: 'Action item not found' });
   if (item.assigneeId !== userId && !isChair) {
     await writeAudit(db, {
       userId,
@@ -140,9 +140,9 @@ async function actionItemToChange(
       detail: { method: lock ? 'POST' : 'GET' },
       request,
     });
-    return refuse(403, 'Only the chair and the assignee can change this action item.');
+    return refuse({ status: 403, message: 'Only the chair and the assignee can change this action item.' });
   }
-  return done(item);
+  return ok(item);
 }
 
 /** Whether the user may change this action item (the chair or its assignee), checked before a form is read. */
@@ -167,7 +167,7 @@ export async function getActionItemForEdit(
     .where('m.forum_id', '=', input.forumId)
     .orderBy('u.name')
     .execute();
-  return done({ item: item.value, members });
+  return ok({ item: item.value, members });
 }
 
 /** Edits or reassigns an action item; the change and what it was are audited in the same transaction. */
@@ -184,7 +184,7 @@ export async function updateActionItem(
     request?: Request;
     now?: Date;
   },
-): Promise<Outcome<{ meetingId: number | null; projectId: number }>> {
+): Promise<Result<{ meetingId: number | null; projectId: number }>> {
   return inTransaction(db, async (trx) => {
     const found = await actionItemToChange(trx, { ...input, lock: true });
     if (!found.ok) return found;
@@ -195,7 +195,7 @@ export async function updateActionItem(
       .where('forum_id', '=', input.forumId)
       .where('user_id', '=', input.assigneeId)
       .executeTakeFirst();
-    if (!member) return refuse(400, 'Choose a member of this forum.', 'assigneeId');
+    if (!member) return refuse({ field: 'assigneeId', message: 'Choose a member of this forum.' });
     const due = await checkDueDate(trx, {
       forumId: input.forumId,
       dueDate: input.dueDate,
@@ -222,7 +222,7 @@ export async function updateActionItem(
       },
       request: input.request,
     });
-    return done({ meetingId: item.meetingId, projectId: item.projectId });
+    return ok({ meetingId: item.meetingId, projectId: item.projectId });
   });
 }
 
@@ -230,7 +230,7 @@ export async function updateActionItem(
 export async function deleteActionItem(
   db: Executor,
   input: { forumId: number; itemId: number; userId: number; isChair: boolean; request?: Request },
-): Promise<Outcome<{ meetingId: number | null; projectId: number }>> {
+): Promise<Result<{ meetingId: number | null; projectId: number }>> {
   return inTransaction(db, async (trx) => {
     const found = await actionItemToChange(trx, { ...input, lock: true });
     if (!found.ok) return found;
@@ -244,6 +244,6 @@ export async function deleteActionItem(
       detail: { projectId: item.projectId, text: item.text, assigneeId: item.assigneeId, dueDate: item.dueDate },
       request: input.request,
     });
-    return done({ meetingId: item.meetingId, projectId: item.projectId });
+    return ok({ meetingId: item.meetingId, projectId: item.projectId });
   });
 }

@@ -5,7 +5,8 @@ import { inTransaction, type Executor } from '~/utils/db.server';
 import { buildAgenda, type AgendaEntry, type AgendaFacts } from './agenda';
 import { statusCycle } from '~/modules/status/status';
 import { formatDateTime } from '~/utils/format';
-import { done, EARLY_START_MINUTES, refuse, type Outcome } from './meetings';
+import { EARLY_START_MINUTES } from './meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { lockMeeting, type LockedMeeting } from './meetings.server';
 import { ensurePlannedMeetings } from './schedule.server';
 
@@ -181,12 +182,13 @@ export async function startMeeting(
     confirmed = false,
     now = new Date(),
   }: { forumId: number; meetingId: number; actorId: number; request?: Request; confirmed?: boolean; now?: Date },
-): Promise<Outcome<{ started: true } | { started: false; early: EarlyStart }>> {
+): Promise<Result<{ started: true } | { started: false; early: EarlyStart }>> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
-    if (!meeting) return refuse(404, 'Meeting not found');
-    if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held.');
-    if (meeting.state !== 'planned') return refuse(409, 'This meeting has already started.');
+    if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
+    if (meeting.state === 'skipped')
+      return refuse({ status: 409, message: 'This meeting was skipped: it is not held.' });
+    if (meeting.state !== 'planned') return refuse({ status: 409, message: 'This meeting has already started.' });
     const [earlier, forum] = await Promise.all([
       trx
         .selectFrom('meetings')
@@ -205,10 +207,10 @@ export async function startMeeting(
     ]);
     if (earlier) {
       const when = formatDateTime(earlier.scheduled_at, forum.time_zone);
-      return refuse(
-        409,
-        `Only the forum’s next meeting can start: the meeting of ${when} is ${earlier.state === 'in_progress' ? 'still in progress. Close it first.' : 'still planned. Hold and close it first.'}`,
-      );
+      return refuse({
+        status: 409,
+        message: `Only the forum’s next meeting can start: the meeting of ${when} is ${earlier.state === 'in_progress' ? 'still in progress. Close it first.' : 'still planned. Hold and close it first.'}`,
+      });
     }
     if (!confirmed && meeting.scheduledAt.getTime() - now.getTime() > EARLY_START_MINUTES * 60_000) {
       const { deadline, late } = statusCycle(
@@ -231,7 +233,7 @@ export async function startMeeting(
           ),
         )
         .executeTakeFirstOrThrow();
-      return done({
+      return ok({
         started: false as const,
         early: {
           scheduledAt: meeting.scheduledAt.toISOString(),
@@ -255,7 +257,7 @@ export async function startMeeting(
       detail: { confirmed },
       request,
     });
-    return done({ started: true as const });
+    return ok({ started: true as const });
   });
 }
 
@@ -269,12 +271,13 @@ export async function pullAgendaItem(
     actorId,
     request,
   }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
-): Promise<Outcome> {
+): Promise<Result> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
-    if (!meeting) return refuse(404, 'Meeting not found');
-    if (meeting.state === 'closed') return refuse(409, 'This meeting is closed.');
-    if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held.');
+    if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
+    if (meeting.state === 'closed') return refuse({ status: 409, message: 'This meeting is closed.' });
+    if (meeting.state === 'skipped')
+      return refuse({ status: 409, message: 'This meeting was skipped: it is not held.' });
     // Before the meeting the item pulled is the one on today's agenda.
     if (meeting.state === 'planned') await writeAgenda(trx, meeting);
     const result = await trx
@@ -285,7 +288,7 @@ export async function pullAgendaItem(
       .where('section', '=', 'consent')
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0)
-      return refuse(400, 'Only an item on the consent agenda can be pulled.', 'projectId');
+      return refuse({ field: 'projectId', message: 'Only an item on the consent agenda can be pulled.' });
     await writeAudit(trx, {
       userId: actorId,
       forumId,
@@ -294,7 +297,7 @@ export async function pullAgendaItem(
       detail: { projectId },
       request,
     });
-    return done(undefined);
+    return ok();
   });
 }
 
@@ -308,19 +311,25 @@ export async function putBackAgendaItem(
     actorId,
     request,
   }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
-): Promise<Outcome> {
+): Promise<Result> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
-    if (!meeting) return refuse(404, 'Meeting not found');
-    if (meeting.state === 'closed') return refuse(409, 'This meeting is closed.');
-    if (meeting.state === 'skipped') return refuse(409, 'This meeting was skipped: it is not held.');
+    if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
+    if (meeting.state === 'closed') return refuse({ status: 409, message: 'This meeting is closed.' });
+    if (meeting.state === 'skipped')
+      return refuse({ status: 409, message: 'This meeting was skipped: it is not held.' });
     const reviewed = await trx
       .selectFrom('reviews')
       .select('id')
       .where('meeting_id', '=', meeting.id)
       .where('project_id', '=', projectId)
       .executeTakeFirst();
-    if (reviewed) return refuse(409, 'A verdict is recorded for this item: it stays in discussion.', 'projectId');
+    if (reviewed)
+      return refuse({
+        status: 409,
+        field: 'projectId',
+        message: 'A verdict is recorded for this item: it stays in discussion.',
+      });
     const result = await trx
       .updateTable('agenda_items')
       .set({ pulled: false })
@@ -330,7 +339,7 @@ export async function putBackAgendaItem(
       .where('pulled', '=', true)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0)
-      return refuse(400, 'Only an item pulled from the consent agenda can be put back.', 'projectId');
+      return refuse({ field: 'projectId', message: 'Only an item pulled from the consent agenda can be put back.' });
     await writeAudit(trx, {
       userId: actorId,
       forumId,
@@ -339,7 +348,7 @@ export async function putBackAgendaItem(
       detail: { projectId },
       request,
     });
-    return done(undefined);
+    return ok();
   });
 }
 
@@ -356,10 +365,10 @@ export async function requestForNextMeeting(
     actorId,
     request,
   }: { forumId: number; meetingId: number; projectId: number; actorId: number; request?: Request },
-): Promise<Outcome<{ meetingId: number; scheduledAt: Date }>> {
+): Promise<Result<{ meetingId: number; scheduledAt: Date }>> {
   return inTransaction(db, async (trx) => {
     const current = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
-    if (!current) return refuse(404, 'Meeting not found');
+    if (!current) return refuse({ status: 404, message: 'Meeting not found' });
     const project = await trx
       .selectFrom('projects')
       .select('id')
@@ -367,7 +376,7 @@ export async function requestForNextMeeting(
       .where('forum_id', '=', forumId)
       .where('archived', '=', false)
       .executeTakeFirst();
-    if (!project) return refuse(400, 'Choose an active project of this forum.', 'projectId');
+    if (!project) return refuse({ field: 'projectId', message: 'Choose an active project of this forum.' });
     const findNext = () =>
       trx
         .selectFrom('meetings')
@@ -383,9 +392,10 @@ export async function requestForNextMeeting(
       await ensurePlannedMeetings(trx, { forumId });
       next = await findNext();
     }
-    if (!next) return refuse(409, 'There is no planned meeting after this one.');
+    if (!next) return refuse({ status: 409, message: 'There is no planned meeting after this one.' });
     const target = await lockMeeting(trx, { forumId, meetingId: next.id, mode: 'update' });
-    if (!target || target.state !== 'planned') return refuse(409, 'The next meeting has already started.');
+    if (!target || target.state !== 'planned')
+      return refuse({ status: 409, message: 'The next meeting has already started.' });
     await trx
       .insertInto('agenda_items')
       .values({
@@ -407,6 +417,6 @@ export async function requestForNextMeeting(
       detail: { projectId, from: current.id },
       request,
     });
-    return done({ meetingId: target.id, scheduledAt: target.scheduledAt });
+    return ok({ meetingId: target.id, scheduledAt: target.scheduledAt });
   });
 }

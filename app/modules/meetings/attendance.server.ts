@@ -1,6 +1,6 @@
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
-import { done, refuse, type Outcome } from './meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { lockMeeting } from './meetings.server';
 import { listMeetingParticipants } from './meeting-page.server';
 
@@ -63,12 +63,12 @@ export async function recordAttendance(
     request,
     now = new Date(),
   }: { forumId: number; meetingId: number; actorId: number; userIds: number[]; request?: Request; now?: Date },
-): Promise<Outcome<{ attendees: number }>> {
+): Promise<Result<{ attendees: number }>> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
-    if (!meeting) return refuse(404, 'Meeting not found');
+    if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
     if (meeting.state === 'planned' || meeting.state === 'skipped')
-      return refuse(409, 'Attendance is recorded once the meeting has started.');
+      return refuse({ status: 409, message: 'Attendance is recorded once the meeting has started.' });
     const ids = [...new Set(userIds)];
     const members = ids.length
       ? await trx
@@ -78,7 +78,7 @@ export async function recordAttendance(
           .where('user_id', 'in', ids)
           .execute()
       : [];
-    if (members.length !== ids.length) return refuse(400, 'Choose members of this forum.', 'attendees');
+    if (members.length !== ids.length) return refuse({ field: 'attendees', message: 'Choose members of this forum.' });
     await trx.deleteFrom('meeting_attendance').where('meeting_id', '=', meeting.id).execute();
     if (ids.length)
       await trx
@@ -94,7 +94,7 @@ export async function recordAttendance(
       detail: { attendees: ids },
       request,
     });
-    return done({ attendees: ids.length });
+    return ok({ attendees: ids.length });
   });
 }
 
@@ -108,10 +108,10 @@ export async function saveMeetingNotes(
     notes,
     request,
   }: { forumId: number; meetingId: number; actorId: number; notes: string; request?: Request },
-): Promise<Outcome> {
+): Promise<Result> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
-    if (!meeting) return refuse(404, 'Meeting not found');
+    if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
     await trx.updateTable('meetings').set({ notes }).where('id', '=', meeting.id).execute();
     await writeAudit(trx, {
       userId: actorId,
@@ -121,6 +121,6 @@ export async function saveMeetingNotes(
       detail: { length: notes.length },
       request,
     });
-    return done(undefined);
+    return ok();
   });
 }

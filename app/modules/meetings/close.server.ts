@@ -8,7 +8,7 @@ import {
 } from '~/modules/oversight/oversight.server';
 import type { EngineEvent, OversightState } from '~/oversight';
 import { inTransaction, type Executor } from '~/utils/db.server';
-import { done, refuse, type Outcome } from './meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { statusCycle } from '~/modules/status/status';
 import { lockMeeting, selectProjectsForClose, type LockedMeeting } from './meetings.server';
 import { ensurePlannedMeetings } from './schedule.server';
@@ -200,15 +200,16 @@ export async function closeMeeting(
     request,
     now = new Date(),
   }: { forumId: number; meetingId: number; actorId: number; request?: Request; now?: Date },
-): Promise<Outcome<{ applied: boolean; summary: CloseSummary | null }>> {
+): Promise<Result<{ applied: boolean; summary: CloseSummary | null }>> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'update' });
-    if (!meeting) return refuse(404, 'Meeting not found');
-    if (meeting.state === 'closed') return done({ applied: false, summary: null });
+    if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
+    if (meeting.state === 'closed') return ok({ applied: false, summary: null });
     // A skipped meeting is never an engine event (docs/decisions/013): it never closes, so it never scores.
     if (meeting.state === 'skipped')
-      return refuse(409, 'This meeting was skipped: it is not held, so it cannot close.');
-    if (meeting.state !== 'in_progress') return refuse(409, 'Start the meeting before closing it.');
+      return refuse({ status: 409, message: 'This meeting was skipped: it is not held, so it cannot close.' });
+    if (meeting.state !== 'in_progress')
+      return refuse({ status: 409, message: 'Start the meeting before closing it.' });
     const summary = await runClose(trx, { forumId, meeting, recorder: oversightWriter(trx), write: true, now });
     await trx
       .updateTable('meetings')
@@ -233,7 +234,7 @@ export async function closeMeeting(
       },
       request,
     });
-    return done({ applied: true, summary });
+    return ok({ applied: true, summary });
   });
 }
 
@@ -244,14 +245,15 @@ export async function closeMeeting(
 export async function previewClose(
   db: Executor,
   { forumId, meetingId, now = new Date() }: { forumId: number; meetingId: number; now?: Date },
-): Promise<Outcome<CloseSummary | null>> {
+): Promise<Result<CloseSummary | null>> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
-    if (!meeting) return refuse(404, 'Meeting not found');
-    if (meeting.state === 'closed') return done(null);
+    if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
+    if (meeting.state === 'closed') return ok(null);
     if (meeting.state === 'skipped')
-      return refuse(409, 'This meeting was skipped: it is not held, so it cannot close.');
-    if (meeting.state !== 'in_progress') return refuse(409, 'Start the meeting before closing it.');
-    return done(await runClose(trx, { forumId, meeting, recorder: oversightPreview(trx), write: false, now }));
+      return refuse({ status: 409, message: 'This meeting was skipped: it is not held, so it cannot close.' });
+    if (meeting.state !== 'in_progress')
+      return refuse({ status: 409, message: 'Start the meeting before closing it.' });
+    return ok(await runClose(trx, { forumId, meeting, recorder: oversightPreview(trx), write: false, now }));
   });
 }

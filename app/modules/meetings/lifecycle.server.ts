@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { formatDateTime } from '~/utils/format';
-import { done, refuse, type Outcome } from './meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { lockMeeting } from './meetings.server';
 import { ensurePlannedMeetings } from './schedule.server';
 import { zonedTimeToUtc } from './schedule';
@@ -40,15 +40,15 @@ export async function skipMeeting(
     request?: Request;
     now?: Date;
   },
-): Promise<Outcome<{ nextMeetingId: number | null; rolledStatuses: number }>> {
+): Promise<Result<{ nextMeetingId: number | null; rolledStatuses: number }>> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, {
       forumId,
       meetingId,
       mode: 'update',
     });
-    if (!meeting) return refuse(404, 'Meeting not found');
-    if (meeting.state !== 'planned') return refuse(409, notPlanned(meeting.state));
+    if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
+    if (meeting.state !== 'planned') return refuse({ status: 409, message: notPlanned(meeting.state) });
     await trx
       .updateTable('meetings')
       .set({
@@ -119,7 +119,7 @@ export async function skipMeeting(
       },
       request,
     });
-    return done({ nextMeetingId: next?.id ?? null, rolledStatuses });
+    return ok({ nextMeetingId: next?.id ?? null, rolledStatuses });
   });
 }
 
@@ -148,15 +148,15 @@ export async function moveMeeting(
     request?: Request;
     now?: Date;
   },
-): Promise<Outcome<{ scheduledAt: Date; sequence: number }>> {
+): Promise<Result<{ scheduledAt: Date; sequence: number }>> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, {
       forumId,
       meetingId,
       mode: 'update',
     });
-    if (!meeting) return refuse(404, 'Meeting not found');
-    if (meeting.state !== 'planned') return refuse(409, notPlanned(meeting.state));
+    if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
+    if (meeting.state !== 'planned') return refuse({ status: 409, message: notPlanned(meeting.state) });
     const { time_zone: timeZone } = await trx
       .selectFrom('forums')
       .select('time_zone')
@@ -166,8 +166,9 @@ export async function moveMeeting(
     const [hour, minute] = time.split(':').map(Number);
     const at = zonedTimeToUtc({ year, month, day }, { hour, minute }, timeZone);
     if (at.getTime() === meeting.scheduledAt.getTime())
-      return refuse(400, 'The meeting is already at that time.', 'date');
-    if (at.getTime() <= now.getTime()) return refuse(400, 'Choose a time that has not passed yet.', 'date');
+      return refuse({ field: 'date', message: 'The meeting is already at that time.' });
+    if (at.getTime() <= now.getTime())
+      return refuse({ field: 'date', message: 'Choose a time that has not passed yet.' });
     const others = trx
       .selectFrom('meetings')
       .select(['scheduled_at as scheduledAt', 'state'])
@@ -192,11 +193,10 @@ export async function moveMeeting(
         .executeTakeFirst(),
     ]);
     if (sameDay)
-      return refuse(
-        400,
-        `Another meeting of this forum is on that day (${formatDateTime(sameDay.scheduledAt, timeZone)}). Choose another day.`,
-        'date',
-      );
+      return refuse({
+        field: 'date',
+        message: `Another meeting of this forum is on that day (${formatDateTime(sameDay.scheduledAt, timeZone)}). Choose another day.`,
+      });
     if ((before && at <= before.scheduledAt) || (after && at >= after.scheduledAt)) {
       const range = [
         before ? `after ${formatDateTime(before.scheduledAt, timeZone)}` : null,
@@ -204,11 +204,10 @@ export async function moveMeeting(
       ]
         .filter(Boolean)
         .join(' and ');
-      return refuse(
-        400,
-        `Choose a time ${range} (the meetings next to this one), or skip this meeting instead.`,
-        'date',
-      );
+      return refuse({
+        field: 'date',
+        message: `Choose a time ${range} (the meetings next to this one), or skip this meeting instead.`,
+      });
     }
     const moved = await trx
       .updateTable('meetings')
@@ -232,6 +231,6 @@ export async function moveMeeting(
       },
       request,
     });
-    return done({ scheduledAt: at, sequence: moved.sequence });
+    return ok({ scheduledAt: at, sequence: moved.sequence });
   });
 }

@@ -1,7 +1,8 @@
-import { json } from '@remix-run/node';
 import type { Executor } from '~/utils/db.server';
-import type { FormResult } from '~/utils/forms';
+import type { ActionFailure, FormResult } from '~/utils/forms';
+import { invalidForm, toActionFailure } from '~/utils/forms.server';
 import { invariantResponse } from '~/utils/http.server';
+import { ok, type Result } from '~/utils/result';
 import {
   pullAgendaItem,
   putBackAgendaItem,
@@ -11,7 +12,7 @@ import {
 } from './agenda.server';
 import { closeMeeting, previewClose, type CloseSummary } from './close.server';
 import { overrideInMeeting } from './meeting-override.server';
-import { done, IdParamSchema, type MeetingAction, type Outcome, type Refusal, type ReviewConflict } from './meetings';
+import { IdParamSchema, type MeetingAction, type MeetingRefusal, type ReviewConflict } from './meetings';
 import { addActionItem, recordReview } from './reviews.server';
 
 /** The meeting id from the URL; anything else is a 404. */
@@ -37,21 +38,20 @@ export async function runMeetingAction(
     action,
     request,
   }: { forumId: number; meetingId: number; actorId: number; action: MeetingAction; request: Request },
-): Promise<Outcome<{ anchor: string } | { confirm: MeetingConfirmation }>> {
+): Promise<Result<{ anchor: string } | { confirm: MeetingConfirmation }, MeetingRefusal>> {
   const base = { forumId, meetingId, actorId, request };
-  const then = (result: Outcome<unknown>, anchor: string) => (result.ok ? done({ anchor }) : result);
+  const then = (result: Result<unknown, MeetingRefusal>, anchor: string) => (result.ok ? ok({ anchor }) : result);
   switch (action.intent) {
     case 'start': {
       const started = await startMeeting(db, { ...base, confirmed: action.confirm === 'yes' });
-      if (started.ok && !started.value.started)
-        return done({ confirm: { intent: 'start', early: started.value.early } });
+      if (started.ok && !started.value.started) return ok({ confirm: { intent: 'start', early: started.value.early } });
       return then(started, 'agenda');
     }
     case 'close': {
       if (action.confirm !== 'yes') {
         const preview = await previewClose(db, { forumId, meetingId });
         // Already closed: nothing to confirm, the page shows what the close did.
-        if (preview.ok && preview.value) return done({ confirm: { intent: 'close', summary: preview.value } });
+        if (preview.ok && preview.value) return ok({ confirm: { intent: 'close', summary: preview.value } });
         if (!preview.ok) return preview;
       }
       return then(await closeMeeting(db, base), 'close-summary');
@@ -105,45 +105,31 @@ export async function runMeetingAction(
   }
 }
 
-/** What a failed form gets back: errors next to the right form on a page of many (intent + project). */
-export interface MeetingActionFailure {
-  intent: string | null;
-  projectId: number | null;
-  fieldErrors: Record<string, string[]>;
-  formErrors: string[];
-  values: Record<string, string>;
-  /** A verdict a colleague saved since the form was shown (409). */
-  conflict: ReviewConflict | null;
-}
+/**
+ * What a failed form gets back (ActionFailure): errors next to the right form on a page of many (intent + the
+ * item's project), and a verdict a colleague saved since the form was shown (409).
+ */
+export type MeetingActionFailure = ActionFailure & { projectId: number | null; conflict: ReviewConflict | null };
 
-function failure(
-  values: Record<string, string>,
-  fieldErrors: Record<string, string[]>,
-  formErrors: string[],
-  conflict: ReviewConflict | null = null,
-): MeetingActionFailure {
+function projectIdOf(values: Record<string, string>): number | null {
   const projectId = Number(values.projectId);
-  return {
-    intent: values.intent ?? null,
-    projectId: Number.isSafeInteger(projectId) && projectId > 0 ? projectId : null,
-    fieldErrors,
-    formErrors,
-    values,
-    conflict,
-  };
+  return Number.isSafeInteger(projectId) && projectId > 0 ? projectId : null;
 }
 
 /** 400 with field errors for a bad form. */
 export function invalidFormResponse(parsed: Extract<FormResult<unknown>, { ok: false }>) {
-  const { intent: intentErrors, ...fieldErrors } = parsed.fieldErrors;
-  return json(failure(parsed.values, fieldErrors, [...parsed.formErrors, ...(intentErrors ?? [])]), { status: 400 });
+  return invalidForm(parsed, parsed.values.intent ?? null, {
+    projectId: projectIdOf(parsed.values),
+    conflict: null as ReviewConflict | null,
+  });
 }
 
 /** A service's refusal: a missing meeting is the 404 page; anything else is shown beside the form. */
-export function refusalResponse(refusal: Refusal, values: Record<string, string>) {
+export function refusalResponse(refusal: MeetingRefusal, values: Record<string, string>) {
   invariantResponse(refusal.status !== 404, refusal.message);
-  const fieldErrors = refusal.field ? { [refusal.field]: [refusal.message] } : {};
-  return json(failure(values, fieldErrors, refusal.field ? [] : [refusal.message], refusal.conflict ?? null), {
-    status: refusal.status,
+  return toActionFailure(refusal, {
+    intent: values.intent ?? null,
+    values,
+    extra: { projectId: projectIdOf(values), conflict: refusal.conflict ?? null },
   });
 }

@@ -2,7 +2,7 @@ import type { LevelValue } from '../../../db/database';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { recordOversightEvents } from '~/modules/oversight/oversight.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
-import { done, refuse, type Outcome } from './meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { lockMeeting } from './meetings.server';
 
 /**
@@ -28,12 +28,12 @@ export async function overrideInMeeting(
     actorId: number;
     request?: Request;
   },
-): Promise<Outcome> {
+): Promise<Result> {
   return inTransaction(db, async (trx) => {
     const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
-    if (!meeting) return refuse(404, 'Meeting not found');
+    if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
     if (meeting.state !== 'in_progress')
-      return refuse(409, 'Overrides are recorded here while the meeting is in progress.');
+      return refuse({ status: 409, message: 'Overrides are recorded here while the meeting is in progress.' });
     const onAgenda = await trx
       .selectFrom('agenda_items as ai')
       .innerJoin('projects as p', 'p.id', 'ai.project_id')
@@ -43,7 +43,7 @@ export async function overrideInMeeting(
       .where('p.forum_id', '=', forumId)
       .where('p.archived', '=', false)
       .executeTakeFirst();
-    if (!onAgenda) return refuse(400, 'Choose a project on this meeting’s agenda.', 'projectId');
+    if (!onAgenda) return refuse({ field: 'projectId', message: 'Choose a project on this meeting’s agenda.' });
     const [state] = await recordOversightEvents(trx, {
       projectId,
       inputs: [{ event: { type: 'override', level, reason }, actorId, meetingId: meeting.id }],
@@ -56,6 +56,6 @@ export async function overrideInMeeting(
       detail: { from: state.previousLevel, to: state.level, reason, meetingId: meeting.id },
       request,
     });
-    return done(undefined);
+    return ok();
   });
 }

@@ -4,6 +4,7 @@ import type { GoalKind, HealthValue, Role } from '../../../db/database';
 import { metricProgress } from '~/modules/goals/goals';
 import { dateSchema } from '~/utils/date-schema';
 import { OverrideSchema } from '~/modules/oversight/override';
+import type { Refusal } from '~/utils/result';
 
 // One strict schema per form on the meeting page; the `intent` literal picks it.
 
@@ -113,27 +114,27 @@ export interface ReviewConflict {
   version: number;
 }
 
-/** A service's refusal: the route answers with this status and message, next to `field` when given. */
-export type Refusal = {
-  ok: false;
-  status: 400 | 403 | 404 | 409;
-  message: string;
-  field?: string;
-  conflict?: ReviewConflict;
-};
-export type Outcome<T = undefined> = { ok: true; value: T } | Refusal;
+/** A meeting service's refusal (a Result failure); a stale verdict carries the one saved meanwhile (409). */
+export type MeetingRefusal = Refusal & { conflict?: ReviewConflict };
 
-export const refuse = (status: Refusal['status'], message: string, field?: string): Refusal => ({
+/**
+ * @deprecated The meetings module's services return `Result` (app/utils/result.ts). Kept only for the services
+ * other branches are moving over (admin users, forums, manage-project); do not use in new code.
+ */
+export type Outcome<T = undefined> = { ok: true; value: T } | LegacyRefusal;
+type LegacyRefusal = { ok: false; status: 400 | 403 | 404 | 409; message: string; field?: string };
+/** @deprecated use `refuse` from app/utils/result.ts. */
+export const refuse = (status: LegacyRefusal['status'], message: string, field?: string): LegacyRefusal => ({
   ok: false,
   status,
   message,
   field,
 });
+/** @deprecated use `ok` from app/utils/result.ts. */
+export const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
 
 /** Starting more than this long before the scheduled time asks for a confirmation first (issue #21). */
 export const EARLY_START_MINUTES = 60;
-export const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
-
 /** Who runs a meeting: starts it, records verdicts and action items, pulls and requests items, closes it. */
 export const MEETING_RUNNERS = rolesFor('run-meetings');
 

@@ -4,7 +4,8 @@ import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { isDiscussed } from './agenda';
 import { checkDueDate } from './action-items.server';
-import { done, DUPLICATE_ACTION_ITEM_MS, refuse, type Outcome } from './meetings';
+import { DUPLICATE_ACTION_ITEM_MS, type MeetingRefusal } from './meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { lockMeeting, selfReportSql, type LockedMeeting } from './meetings.server';
 import { enqueueActionItemAssigned } from '~/modules/mail/meeting-emails.server';
 
@@ -38,26 +39,27 @@ function auditWrite(
 async function openAgendaItem(
   trx: Executor,
   { forumId, meetingId, projectId }: MeetingWrite,
-): Promise<Outcome<{ meeting: LockedMeeting; discussed: boolean }>> {
+): Promise<Result<{ meeting: LockedMeeting; discussed: boolean }>> {
   const meeting = await lockMeeting(trx, { forumId, meetingId, mode: 'share' });
-  if (!meeting) return refuse(404, 'Meeting not found');
+  if (!meeting) return refuse({ status: 404, message: 'Meeting not found' });
   if (meeting.state !== 'in_progress')
-    return refuse(
-      409,
-      meeting.state === 'planned'
-        ? 'Start the meeting first.'
-        : meeting.state === 'skipped'
-          ? 'This meeting was skipped.'
-          : 'This meeting is closed.',
-    );
+    return refuse({
+      status: 409,
+      message:
+        meeting.state === 'planned'
+          ? 'Start the meeting first.'
+          : meeting.state === 'skipped'
+            ? 'This meeting was skipped.'
+            : 'This meeting is closed.',
+    });
   const item = await trx
     .selectFrom('agenda_items')
     .select(['section', 'pulled'])
     .where('meeting_id', '=', meeting.id)
     .where('project_id', '=', projectId)
     .executeTakeFirst();
-  if (!item) return refuse(400, 'That project is not on this meeting’s agenda.', 'projectId');
-  return done({ meeting, discussed: isDiscussed(item) });
+  if (!item) return refuse({ field: 'projectId', message: 'That project is not on this meeting’s agenda.' });
+  return ok({ meeting, discussed: isDiscussed(item) });
 }
 
 /**
@@ -69,12 +71,15 @@ async function openAgendaItem(
 export async function recordReview(
   db: Executor,
   input: MeetingWrite & { verdict: HealthValue; feedback: string; version: number },
-): Promise<Outcome<{ selfReport: HealthValue; version: number }>> {
+): Promise<Result<{ selfReport: HealthValue; version: number }, MeetingRefusal>> {
   return inTransaction(db, async (trx) => {
     const open = await openAgendaItem(trx, input);
     if (!open.ok) return open;
     if (!open.value.discussed)
-      return refuse(400, 'Pull this consent item into discussion before recording a verdict.', 'verdict');
+      return refuse({
+        field: 'verdict',
+        message: 'Pull this consent item into discussion before recording a verdict.',
+      });
     const { meeting } = open.value;
     const saved = () =>
       trx
@@ -85,22 +90,22 @@ export async function recordReview(
         .where('r.project_id', '=', input.projectId)
         .forUpdate('r')
         .executeTakeFirst();
-    const conflict = (row: NonNullable<Awaited<ReturnType<typeof saved>>>) => ({
-      ...refuse(
-        409,
-        `${row.reviewer} saved a verdict on this project while you were editing. Read it below; your text is kept. Send the form again to replace it.`,
-      ),
-      conflict: {
-        verdict: row.verdict,
-        feedback: row.feedback,
-        reviewer: row.reviewer,
-        updatedAt: row.updatedAt.toISOString(),
-        version: row.version,
-      },
-    });
+    const conflict = (row: NonNullable<Awaited<ReturnType<typeof saved>>>) =>
+      refuse<MeetingRefusal>({
+        status: 409,
+        message: `${row.reviewer} saved a verdict on this project while you were editing. Read it below; your text is kept. Send the form again to replace it.`,
+        conflict: {
+          verdict: row.verdict,
+          feedback: row.feedback,
+          reviewer: row.reviewer,
+          updatedAt: row.updatedAt.toISOString(),
+          version: row.version,
+        },
+      });
     const existing = await saved();
     if (existing && existing.version !== input.version) return conflict(existing);
-    if (!existing && input.version !== 0) return refuse(409, 'This verdict was removed meanwhile: reload the page.');
+    if (!existing && input.version !== 0)
+      return refuse({ status: 409, message: 'This verdict was removed meanwhile: reload the page.' });
 
     let row: { id: number; self_report: HealthValue; version: number } | undefined;
     if (existing) {
@@ -142,7 +147,7 @@ export async function recordReview(
     }
     if (!row) {
       const now = await saved();
-      return now ? conflict(now) : refuse(409, 'This verdict changed meanwhile: reload the page.');
+      return now ? conflict(now) : refuse({ status: 409, message: 'This verdict changed meanwhile: reload the page.' });
     }
     // Action items added before the verdict belong to this review too.
     await trx
@@ -153,7 +158,7 @@ export async function recordReview(
       .where('review_id', 'is', null)
       .execute();
     await auditWrite(trx, input, 'review.record', `review:${row.id}`, { verdict: input.verdict, version: row.version });
-    return done({ selfReport: row.self_report, version: row.version });
+    return ok({ selfReport: row.self_report, version: row.version });
   });
 }
 
@@ -161,7 +166,7 @@ export async function recordReview(
 export async function addActionItem(
   db: Executor,
   input: MeetingWrite & { text: string; assigneeId: number; dueDate: string | null; now?: Date },
-): Promise<Outcome<{ id: number }>> {
+): Promise<Result<{ id: number }>> {
   return inTransaction(db, async (trx) => {
     const open = await openAgendaItem(trx, input);
     if (!open.ok) return open;
@@ -171,7 +176,7 @@ export async function addActionItem(
       .where('forum_id', '=', input.forumId)
       .where('user_id', '=', input.assigneeId)
       .executeTakeFirst();
-    if (!member) return refuse(400, 'Choose a member of this forum.', 'assigneeId');
+    if (!member) return refuse({ field: 'assigneeId', message: 'Choose a member of this forum.' });
     const due = await checkDueDate(trx, { forumId: input.forumId, dueDate: input.dueDate, now: input.now });
     if (!due.ok) return due;
     // The same item twice within a minute is a second click, not a second action (issue #21.5). The agenda item's
@@ -195,7 +200,11 @@ export async function addActionItem(
       .where('created_at', '>', new Date(now.getTime() - DUPLICATE_ACTION_ITEM_MS))
       .executeTakeFirst();
     if (duplicate)
-      return refuse(409, 'This action item was added less than a minute ago: it is already in the list.', 'text');
+      return refuse({
+        status: 409,
+        field: 'text',
+        message: 'This action item was added less than a minute ago: it is already in the list.',
+      });
     const review = await trx
       .selectFrom('reviews')
       .select('id')
@@ -217,6 +226,6 @@ export async function addActionItem(
       .executeTakeFirstOrThrow();
     await auditWrite(trx, input, 'action_item.create', `action_item:${row.id}`, { assigneeId: input.assigneeId });
     await enqueueActionItemAssigned(trx, { itemId: row.id, actorId: input.actorId });
-    return done({ id: row.id });
+    return ok({ id: row.id });
   });
 }

@@ -1,5 +1,5 @@
 import { writeAudit } from '~/modules/audit/audit.server';
-import { done, refuse, type Outcome } from '~/modules/meetings/meetings';
+import { ok, refuse, type Result } from '~/utils/result';
 import { DEFAULT_POLICY, PolicySchema, type Policy } from '~/oversight';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { checkStoredPolicy } from './oversight.server';
@@ -89,11 +89,11 @@ export async function savePolicyVersion(
     reason,
     request,
   }: { forumId: number; actorId: number; baseVersion: number; policy: Policy; reason: string; request?: Request },
-): Promise<Outcome<{ number: number; changes: PolicyChange[] }>> {
+): Promise<Result<{ number: number; changes: PolicyChange[] }>> {
   const parsed = PolicySchema.safeParse(policy);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return refuse(400, issue.message, issue.path.map(String).join('.') || undefined);
+    return refuse({ message: issue.message, field: issue.path.map(String).join('.') || undefined });
   }
   const values = parsed.data;
   return inTransaction(db, async (trx) => {
@@ -104,15 +104,15 @@ export async function savePolicyVersion(
       .forUpdate()
       .executeTakeFirstOrThrow();
     if (forum.policy_version !== baseVersion) {
-      return refuse(
-        409,
-        `The policy was changed (version ${forum.policy_version}) since you opened this page. Your values are kept below: check the current version in the history, then save again.`,
-      );
+      return refuse({
+        status: 409,
+        message: `The policy was changed (version ${forum.policy_version}) since you opened this page. Your values are kept below: check the current version in the history, then save again.`,
+      });
     }
     const current = checkStoredPolicy(forum.policy);
     const changes = diffPolicies(current.policy, values);
     if (changes.length === 0 && current.problems.length === 0)
-      return refuse(400, 'Nothing changed: change at least one value to save a new version.');
+      return refuse({ message: 'Nothing changed: change at least one value to save a new version.' });
     const number = forum.policy_version + 1;
     await trx
       .insertInto('policy_versions')
@@ -131,6 +131,6 @@ export async function savePolicyVersion(
       detail: { version: number, reason, changes: changes.map((c) => ({ parameter: c.key, from: c.from, to: c.to })) },
       request,
     });
-    return done({ number, changes });
+    return ok({ number, changes });
   });
 }

@@ -8,6 +8,7 @@ import type { Executor } from '~/utils/db.server';
 import { databaseStore } from '~/utils/db.server';
 import { statusCycle, type StatusUpdateInput } from './status';
 import { countLookup, layerOff } from '~/utils/cache-stats.server';
+import { ok, refuse, type Refusal, type Result } from '~/utils/result';
 
 /** What a status save checks and steps: the meeting, the forum's rules, the project's engine state, the saved status. */
 export interface StatusSaveState {
@@ -269,17 +270,17 @@ function recordset<A extends string, T extends Record<string, string>>(alias: A,
   );
 }
 
-export type SaveStatusResult =
-  | {
-      ok: true;
-      statusId: number;
-      created: boolean;
-      /** The state a next save of this status starts from. */ next: StatusSaveState;
-    }
-  | { ok: false; reason: 'locked' }
-  | { ok: false; reason: 'changed' }
-  | { ok: false; reason: 'not_author' }
-  | { ok: false; reason: 'conflict'; current: CycleStatus | null };
+/** A refused save (nothing written): why, for the form; a stale edit carries the status saved meanwhile. */
+export type StatusRefusal = Refusal & { current?: CycleStatus | null };
+
+export type SaveStatusResult = Result<
+  {
+    statusId: number;
+    created: boolean;
+    /** The state a next save of this status starts from. */ next: StatusSaveState;
+  },
+  StatusRefusal
+>;
 
 /**
  * Creates or edits a project's status for a meeting, atomically: the status row, its goal values, the audit row
@@ -324,7 +325,11 @@ export async function saveStatusUpdate(
     const reread = await readSaveState(db, { projectId, meetingId });
     // The caller authorized the user and validated the form against the owner and goals it read: not again here.
     if (reread.ownerId !== current.ownerId || JSON.stringify(reread.goalIds) !== JSON.stringify(current.goalIds))
-      return { ok: false, reason: 'changed' };
+      return refuse({
+        status: 409,
+        message:
+          'The project’s owner or goals changed while you were saving, so nothing was saved. Reload the form and save again.',
+      });
     current = reread;
   }
 }
@@ -358,14 +363,18 @@ export async function saveStatusOnce(
     { scheduledAt: state.scheduledAt, state: state.meetingState, deadlineHours: state.deadlineHours },
     now,
   );
-  if (!cycle.open) return { ok: false, reason: 'locked' };
+  if (!cycle.open)
+    return refuse({ status: 409, message: 'The meeting has started, so this cycle’s status can no longer change.' });
   const { existing } = state;
-  if (existing && existing.authorId !== userId) return { ok: false, reason: 'not_author' };
-  const conflict = async (): Promise<SaveStatusResult> => ({
-    ok: false,
-    reason: 'conflict',
-    current: (await getCycleStatus(db, { projectId, meetingId })) ?? null,
-  });
+  if (existing && existing.authorId !== userId)
+    return refuse({ status: 403, message: 'Only the author of this status can edit it' });
+  const conflict = async (): Promise<SaveStatusResult> =>
+    refuse<StatusRefusal>({
+      status: 409,
+      message:
+        'Someone saved this status after you opened it. Your changes were not saved: compare them with the saved status below, then save again to replace it.',
+      current: (await getCycleStatus(db, { projectId, meetingId })) ?? null,
+    });
   if ((existing?.version ?? 0) !== input.version) return conflict();
 
   const late = existing ? existing.late || cycle.late : cycle.late;
@@ -570,7 +579,7 @@ export async function saveStatusOnce(
           }
         : state.project,
     };
-    return { ok: true, statusId, created: !existing, next };
+    return ok({ statusId, created: !existing, next });
   }
   // Nothing written. The meeting started or the engine state moved: read again. Otherwise the status changed
   // (a concurrent first post won the unique (project, meeting) row, or an edit the version): a conflict.
