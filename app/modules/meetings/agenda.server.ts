@@ -54,7 +54,10 @@ export async function loadAgendaFacts(
       'p.oversight_level as level',
       'p.oversight_interval as interval',
       'p.oversight_escalated as escalated',
-      'p.oversight_state as state',
+      // The three fields of the engine's state the rules read, not the whole state (issue #17).
+      sql<number | null>`(p.oversight_state->>'baseInterval')::int`.as('baseInterval'),
+      sql<AgendaFacts['attention'] | null>`p.oversight_state->>'attention'`.as('attention'),
+      sql<boolean | null>`(p.oversight_state->>'pulled')::boolean`.as('enginePulled'),
       's.health as statusHealth',
       'lr.verdict as lastVerdict',
       'rq.name as requestedBy',
@@ -80,16 +83,15 @@ export async function loadAgendaFacts(
     query = projectIds.length > 0 ? query.where('p.id', 'in', projectIds) : query.where(sql<SqlBool>`false`);
   const rows = await query.execute();
   return rows.map((r) => {
-    const state = (r.state ?? {}) as { baseInterval?: number; attention?: AgendaFacts['attention']; pulled?: boolean };
     return {
       projectId: r.id,
       name: r.name,
       level: r.level,
       interval: r.interval,
-      baseInterval: state.baseInterval ?? r.interval,
+      baseInterval: r.baseInterval ?? r.interval,
       escalated: r.escalated,
-      attention: state.attention ?? 'none',
-      pulled: state.pulled ?? false,
+      attention: r.attention ?? 'none',
+      pulled: r.enginePulled ?? false,
       statusHealth: r.statusHealth,
       statusDeadlinePassed: statusCycle(
         { scheduledAt: meeting.scheduledAt, state: 'planned', deadlineHours: r.deadlineHours },
