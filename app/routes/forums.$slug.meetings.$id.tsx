@@ -31,7 +31,7 @@ import {
 } from '~/modules/meetings/lifecycle';
 import { loadAttendance, recordAttendance, saveMeetingNotes } from '~/modules/meetings/attendance.server';
 import { moveMeeting, skipMeeting } from '~/modules/meetings/lifecycle.server';
-import { loadMeetingView, pageMeetingView, prepareMeetingView } from '~/modules/meetings/meeting-page.server';
+import { loadMeetingPageView } from '~/modules/meetings/meeting-page.server';
 import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
 import { can } from '~/modules/auth/can';
 import { getDb } from '~/utils/db.server';
@@ -56,25 +56,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { forum, role } = await requireForumRole(request, params.slug);
   const meetingId = parseMeetingId(params.id);
   const { searchParams } = new URL(request.url);
-  const view = () =>
-    forumPageData(forum, `meeting:${meetingId}`, async () => {
-      const loaded = await loadMeetingView(db, { forumId: forum.id, meetingId });
-      invariantResponse(loaded, 'Meeting not found');
-      // What each verdict choice will do at the close: a preview from the engine, in progress only.
-      const consequences = await loadVerdictConsequences(db, { forumId: forum.id, meetingId });
-      return { ...prepareMeetingView(loaded), consequences };
-    });
   const item = IdParamSchema.safeParse(searchParams.get('item') ?? undefined);
   const at = {
     page: readPageParam(searchParams, 'page'),
     consentPage: readPageParam(searchParams, 'consent'),
     item: item.success ? item.data : undefined,
   };
-  // The page of the agenda shown (its owners' markdown rendered), cached like the whole agenda it is cut from.
+  // One page of the agenda (the whole record of the items shown only, their owners' markdown rendered), cached
+  // per forum data version and page.
   const paged = await forumPageData(
     forum,
     `meeting:${meetingId}:${at.page}:${at.consentPage}:${at.item ?? ''}`,
-    async () => pageMeetingView(await view(), at),
+    async () => {
+      const loaded = await loadMeetingPageView(db, { forumId: forum.id, meetingId, ...at });
+      invariantResponse(loaded, 'Meeting not found');
+      // What each verdict choice will do at the close: a preview from the engine, in progress only.
+      const consequences = await loadVerdictConsequences(db, { forumId: forum.id, meetingId });
+      return { ...loaded, consequences };
+    },
   );
   const canRun = runsMeetings(role);
   const recording = canRun && paged.meeting.state === 'in_progress';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/client';
 import { getReviewLoad } from '../../app/modules/meetings/review-load.server';
 import { loadVerdictConsequences } from '../../app/modules/meetings/consequences.server';
-import { loadMeetingView } from '../../app/modules/meetings/meeting-page.server';
+import { loadMeetingPageView } from '../../app/modules/meetings/meeting-page.server';
 import { getOversightOverview } from '../../app/modules/oversight/oversight-page.server';
 import { parseDashboardQuery } from '../../app/modules/projects/dashboard';
 import {
@@ -111,7 +111,7 @@ const CACHED_PAGES: [string, (db: DatabaseHandle['db']) => Promise<unknown>][] =
     (db) =>
       Promise.all(
         [w.meeting.id, running.id].flatMap((meetingId) => [
-          loadMeetingView(db, { forumId: w.forum.id, meetingId }),
+          loadMeetingPageView(db, { forumId: w.forum.id, meetingId, page: 1, consentPage: 1 }),
           loadVerdictConsequences(db, { forumId: w.forum.id, meetingId }),
         ]),
       ),

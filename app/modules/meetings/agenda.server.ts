@@ -55,7 +55,10 @@ export async function loadAgendaFacts(
       'p.oversight_level as level',
       'p.oversight_interval as interval',
       'p.oversight_escalated as escalated',
-      'p.oversight_state as state',
+      // The three fields of the engine's state the rules read, not the whole state (issue #17).
+      sql<number | null>`(p.oversight_state->>'baseInterval')::int`.as('baseInterval'),
+      sql<AgendaFacts['attention'] | null>`p.oversight_state->>'attention'`.as('attention'),
+      sql<boolean | null>`(p.oversight_state->>'pulled')::boolean`.as('enginePulled'),
       's.health as statusHealth',
       'lr.verdict as lastVerdict',
       'rq.name as requestedBy',
@@ -68,7 +71,9 @@ export async function loadAgendaFacts(
         .whereRef('m.forum_id', '=', 'p.forum_id')
         .where('m.state', '=', 'closed')
         .where('m.scheduled_at', '<', meeting.scheduledAt)
-        .where((w) => w.or([w('lr.scheduled_at', 'is', null), w('m.scheduled_at', '>', w.ref('lr.scheduled_at'))]))
+        // One range on the (forum_id, state, scheduled_at) index: the meetings after the last review only, not
+        // every closed meeting of the forum filtered row by row (issue #17).
+        .where('m.scheduled_at', '>', sql<Date>`coalesce(${sql.ref('lr.scheduled_at')}, '-infinity'::timestamptz)`)
         .as('since'),
     ])
     .where('p.forum_id', '=', meeting.forumId)
@@ -79,16 +84,15 @@ export async function loadAgendaFacts(
     query = projectIds.length > 0 ? query.where('p.id', 'in', projectIds) : query.where(sql<SqlBool>`false`);
   const rows = await query.execute();
   return rows.map((r) => {
-    const state = (r.state ?? {}) as { baseInterval?: number; attention?: AgendaFacts['attention']; pulled?: boolean };
     return {
       projectId: r.id,
       name: r.name,
       level: r.level,
       interval: r.interval,
-      baseInterval: state.baseInterval ?? r.interval,
+      baseInterval: r.baseInterval ?? r.interval,
       escalated: r.escalated,
-      attention: state.attention ?? 'none',
-      pulled: state.pulled ?? false,
+      attention: r.attention ?? 'none',
+      pulled: r.enginePulled ?? false,
       statusHealth: r.statusHealth,
       statusDeadlinePassed: statusCycle(
         { scheduledAt: meeting.scheduledAt, state: 'planned', deadlineHours: r.deadlineHours },
@@ -151,8 +155,14 @@ async function writeAgenda(trx: Executor, meeting: MeetingRef, now: Date = new D
  * A planned meeting's agenda as the engine builds it now, with the items leaders pulled so far: computed on
  * read, nothing written (a page view never writes). Starting the meeting stores and freezes it.
  */
-export async function planAgenda(db: Executor, meeting: MeetingRef): Promise<(AgendaEntry & { pulled: boolean })[]> {
-  const facts = await loadAgendaFacts(db, meeting);
+export async function planAgenda(db: Executor, meeting: MeetingRef): Promise<PlannedEntry[]> {
+  return planFromFacts(await loadAgendaFacts(db, meeting));
+}
+
+export type PlannedEntry = AgendaEntry & { pulled: boolean };
+
+/** planAgenda's agenda from facts already read (loadAgendaFacts): the engine's order with the leaders' pulls. */
+export function planFromFacts(facts: readonly (AgendaFacts & { leaderPulled: boolean })[]): PlannedEntry[] {
   const pulled = new Set(facts.filter((f) => f.leaderPulled).map((f) => f.projectId));
   return buildAgenda(facts).map((e) => ({ ...e, pulled: e.section === 'consent' && pulled.has(e.projectId) }));
 }

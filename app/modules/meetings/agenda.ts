@@ -121,6 +121,13 @@ export function meetingsUntilDue(f: Pick<AgendaFacts, 'interval' | 'meetingsSinc
   return Math.max(0, f.interval - f.meetingsSinceReview - 1);
 }
 
+let collator: Intl.Collator | undefined;
+/** The same order as `a.localeCompare(b)` (the default locale and options), from one collator made once. */
+function nameOrder(): (a: string, b: string) => number {
+  collator ??= new Intl.Collator();
+  return collator.compare;
+}
+
 /**
  * The engine-built agenda: exceptions, then projects due by cadence (consistent with the dashboard's "next
  * review"), then everyone else on the consent agenda. Pure and deterministic: positions follow the sections.
@@ -162,11 +169,12 @@ export function buildAgenda(facts: readonly AgendaFacts[]): AgendaEntry[] {
     };
   });
   const order: Record<AgendaSection, number> = { exception: 0, due: 1, consent: 2 };
+  const byName = nameOrder();
   ranked.sort(
     (a, b) =>
       order[a.section] - order[b.section] ||
       a.rank - b.rank ||
-      a.f.name.localeCompare(b.f.name) ||
+      byName(a.f.name, b.f.name) ||
       a.f.projectId - b.f.projectId,
   );
   return ranked.map((r, i) => ({
