@@ -26,6 +26,13 @@ const ABORT_DELAY = 5_000;
 const MAX_RENDER_BYTES = 16 * 2 ** 20;
 const NONCE_PLACEHOLDER = `nonce-${crypto.randomBytes(18).toString('hex')}`;
 
+/**
+ * The modules the page hydrates with are preloaded (Remix's <Scripts>) at low priority: the page is painted from
+ * the HTML and its inlined stylesheet, and on a slow link the scripts must not compete with them (decision 024).
+ */
+const MODULE_PRELOAD = '<link rel="modulepreload"';
+const LOW_PRIORITY_MODULE_PRELOAD = '<link rel="modulepreload" fetchpriority="low"';
+
 /** A rendered page as UTF-8, cut where the nonce goes: sending it is a copy, not an encoding. */
 interface Rendered {
   parts: Buffer[];
@@ -41,7 +48,7 @@ function renderPage(request: Request, remixContext: EntryContext, requestId?: st
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
       </RequestIdContext.Provider>
     </NonceContext.Provider>,
-  )}`;
+  )}`.replaceAll(MODULE_PRELOAD, LOW_PRIORITY_MODULE_PRELOAD);
   const parts = html.split(NONCE_PLACEHOLDER).map((part) => Buffer.from(part));
   return { parts, bytes: parts.reduce((n, p) => n + p.length, 0) };
 }
