@@ -181,7 +181,7 @@ test.describe('where signing in lands', () => {
       await invitee.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
       await invitee.page.getByLabel('Repeat the password').fill(PASSWORD);
       await invitee.page.getByRole('button', { name: 'Create my account and join' }).click();
-      await expect(invitee.page).toHaveURL(new RegExp(`/forums/${FORUM.slug}$`));
+      await expect(invitee.page).toHaveURL(new RegExp(`/forums/${FORUM.slug}$`), { timeout: 20_000 });
       await invitee.context.close();
     }
     await page.goto(`/forums/${FORUM.slug}/projects/new`);
