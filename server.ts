@@ -36,7 +36,8 @@ function securityHeaders(nonce: string, production: boolean): Record<string, str
     'Content-Security-Policy': [
       "default-src 'self'",
       `script-src 'self' 'nonce-${nonce}'`,
-      "style-src 'self'",
+      // The stylesheet is inlined in pages under the nonce (decision 024); style attributes stay refused.
+      `style-src 'self' 'nonce-${nonce}'`,
       "img-src 'self' data:",
       "connect-src 'self'",
       "font-src 'self'",

@@ -19,6 +19,13 @@ const ABORT_DELAY = 5_000;
 // render can be reused (reusedRender, app/utils/page-cache.server.ts).
 const NONCE_PLACEHOLDER = `nonce-${crypto.randomBytes(18).toString('hex')}`;
 
+/**
+ * The modules the page hydrates with are preloaded (Remix's <Scripts>) at low priority: the page is painted from
+ * the HTML and its inlined stylesheet, and on a slow link the scripts must not compete with them (decision 024).
+ */
+const MODULE_PRELOAD = '<link rel="modulepreload"';
+const LOW_PRIORITY_MODULE_PRELOAD = '<link rel="modulepreload" fetchpriority="low"';
+
 function renderPage(request: Request, remixContext: EntryContext, requestId?: string): Rendered {
   const html = `<!DOCTYPE html>${renderToString(
     <NonceContext.Provider value={NONCE_PLACEHOLDER}>
@@ -26,7 +33,7 @@ function renderPage(request: Request, remixContext: EntryContext, requestId?: st
         <RemixServer context={remixContext} url={request.url} abortDelay={ABORT_DELAY} nonce={NONCE_PLACEHOLDER} />
       </RequestIdContext.Provider>
     </NonceContext.Provider>,
-  )}`;
+  )}`.replaceAll(MODULE_PRELOAD, LOW_PRIORITY_MODULE_PRELOAD);
   const parts = html.split(NONCE_PLACEHOLDER).map((part) => Buffer.from(part));
   return { parts, bytes: parts.reduce((n, p) => n + p.length, 0) };
 }

@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
+import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import {
   Form,
   Link,
@@ -18,8 +18,25 @@ import { GeneralErrorBoundary } from '~/components/error-boundary';
 import { getOptionalUser, listMyForums } from '~/modules/auth/guards.server';
 import { getDb } from '~/utils/db.server';
 import { pageData } from '~/utils/page-data.server';
+import { stylesheetText } from '~/utils/stylesheet.server';
 
-export const links: LinksFunction = () => [{ rel: 'stylesheet', href: styles }];
+/**
+ * The stylesheet is inlined in the page under the request's nonce (decision 024): a phone on a slow link paints
+ * without waiting for a second request. The server reads it from the build (stylesheet.server.ts, empty in the
+ * browser build); the browser keeps the element it was sent, whose text it reads back to hydrate. Where the server
+ * has no built file, the page links the stylesheet as before.
+ */
+const INLINE_CSS_ID = 'app-css';
+function inlineStylesheet(): string | null {
+  if (typeof document !== 'undefined') return document.getElementById(INLINE_CSS_ID)?.textContent ?? null;
+  return stylesheetText(styles);
+}
+
+function Stylesheet({ nonce }: { nonce: string | undefined }) {
+  const text = inlineStylesheet();
+  if (text === null) return <link rel="stylesheet" href={styles} />;
+  return <style id={INLINE_CSS_ID} nonce={nonce} dangerouslySetInnerHTML={{ __html: text }} />;
+}
 export const meta: MetaFunction = () => [{ title: 'Inspection Forum' }];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -92,6 +109,7 @@ export function Layout({ children }: { children: ReactNode }) {
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <Meta />
+        <Stylesheet nonce={nonce} />
         <Links />
       </head>
       <body>

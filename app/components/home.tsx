@@ -188,18 +188,24 @@ const ROLE_LABEL = {
   observer: 'Observer',
 } as const;
 
-/** One forum's part of the home page: the next meeting for those who run it, then the member's own projects. */
-export function ForumHomeSection({ home }: { home: Home }) {
+/**
+ * One forum's part of the home page: the next meeting for those who run it, then the member's own projects. On the
+ * forum's own page (`inForum`) the same section comes first, headed "My work" (issue #20: a member of one forum
+ * lands there), and says nothing when nothing waits.
+ */
+export function ForumHomeSection({ home, inForum = false }: { home: Home; inForum?: boolean }) {
   const id = `home-${home.forum.slug}`;
+  const empty = home.projects.length === 0 && !home.meeting;
+  if (inForum && empty) return null;
   return (
     <section aria-labelledby={id} className="forum-home">
       <h2 id={id}>
-        <Link to={`/forums/${home.forum.slug}`}>{home.forum.name}</Link>{' '}
+        {inForum ? 'My work' : <Link to={`/forums/${home.forum.slug}`}>{home.forum.name}</Link>}{' '}
         <span className="muted role">{ROLE_LABEL[home.role]}</span>
       </h2>
       <NextMeeting home={home} headingId={`${id}-meeting`} />
       {home.projects.length > 0 ? <MyProjects home={home} headingId={`${id}-projects`} /> : null}
-      {home.projects.length === 0 && !home.meeting ? (
+      {empty ? (
         <p className="muted">
           Nothing waits for you here. <Link to={`/forums/${home.forum.slug}`}>See all projects</Link>.
         </p>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useMemo } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
+import { ForumHomeSection } from '~/components/home';
 import { Pagination } from '~/components/pagination';
 import { ReviewLoadSummary } from '~/components/review-load';
 import { HealthSparkline, ProgressBar } from '~/components/sparkline';
@@ -19,6 +20,7 @@ import {
   parseDashboardQuery,
   type DashboardQuery,
 } from '~/modules/projects/dashboard';
+import { loadForumHome } from '~/modules/home/home.server';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { getReviewSchedule, type NextReview as NextReviewData } from '~/modules/meetings/next-review.server';
 import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
@@ -36,9 +38,14 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export async function loader({ request, params }: LoaderFunctionArgs) {
   keepKnownQuery(request, DASHBOARD_QUERY_KEYS);
   const db = getDb();
-  const { forum, role } = await requireForumRole(request, params.slug);
+  const { user, forum, role } = await requireForumRole(request, params.slug);
   const query = parseDashboardQuery(new URL(request.url).searchParams);
-  const page = await forumPageData(forum, `dashboard:${JSON.stringify(query)}`, async () => {
+  // The member's own work first (issue #20: a member of one forum lands here): the home page's section for this
+  // forum, kept like the page's other data until the forum changes (or a minute passes: deadlines move with time).
+  const home = forumPageData(forum, `home:${user.id}:${role}`, () =>
+    loadForumHome(db, { forum, role, userId: user.id }),
+  );
+  const dashboard = forumPageData(forum, `dashboard:${JSON.stringify(query)}`, async () => {
     // One review schedule for the table, the counts and the review load (decision 019), read beside their own
     // queries: each waits for it only where it needs it (decision 022).
     const reading = getReviewSchedule(db, { forumId: forum.id });
@@ -69,8 +76,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     }));
     return { projects, total, summary, nextMeeting, load };
   });
+  const [mine, page] = await Promise.all([home, dashboard]);
   return pageData({
     forum,
+    home: mine,
     canCreateProject: can({ role }, 'create-project'),
     canSeeSettings: can({ role }, 'see-settings'),
     query,
@@ -346,6 +355,7 @@ export default function ForumDashboard() {
           </a>
         </nav>
       </div>
+      <ForumHomeSection home={data.home} inForum />
       <SummaryStrip data={data} />
       <ReviewLoadSummary load={data.load} timeZone={forum.timeZone} title="The time trust saves" />
       <Filters data={data} />

@@ -3,7 +3,7 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
 import { Field } from '~/components/ui/field';
 import { getOptionalUser } from '~/modules/auth/guards.server';
-import { signIn } from '~/modules/auth/login.server';
+import { landingAfterSignIn, landingFor, signIn } from '~/modules/auth/login.server';
 import { LoginSchema } from '~/modules/auth/schemas';
 import { commitSessionCookie } from '~/modules/auth/session.server';
 import { getDb } from '~/utils/db.server';
@@ -20,7 +20,7 @@ export const headers: HeadersFunction = ({ actionHeaders }) => retryAfterOf(acti
 export async function loader({ request }: LoaderFunctionArgs) {
   keepKnownQuery(request, ['redirectTo'], 2000);
   const user = await getOptionalUser(request);
-  if (user) throw redirect(safeRedirect(new URL(request.url).searchParams.get('redirectTo')));
+  if (user) throw redirect(landingAt(new URL(request.url).searchParams.get('redirectTo'), landingFor(user.forums)));
   return json({});
 }
 
@@ -30,10 +30,24 @@ export async function action({ request }: ActionFunctionArgs) {
   const { email, password, redirectTo } = parsed.data;
   const result = await signIn(getDb(), { email, password, request });
   if (!result.ok) return toActionFailure(result.failure, { values: { email } });
-  return redirect(safeRedirect(redirectTo), {
+  const target = asked(redirectTo) ?? (await landingAfterSignIn(getDb(), result.value.userId));
+  return redirect(target, {
     status: 303,
     headers: { 'Set-Cookie': await commitSessionCookie(result.value.token, request) },
   });
+}
+
+/**
+ * The page the sign-in was asked to return to, kept only on this site (a hostile one gives `/`). None, or the site's
+ * root (`/`, where a signed-out visit to the home page comes from), asks for nothing in particular: null, and the
+ * user's landing page answers it (landingFor in login.server.ts).
+ */
+function asked(redirectTo: string | null | undefined): string | null {
+  return !redirectTo || redirectTo === '/' ? null : safeRedirect(redirectTo);
+}
+
+function landingAt(redirectTo: string | null, landing: string): string {
+  return asked(redirectTo) ?? landing;
 }
 
 export default function Login() {
@@ -50,7 +64,9 @@ export default function Login() {
             {actionData.formError}
           </p>
         ) : null}
-        <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? '/'} />
+        {searchParams.has('redirectTo') ? (
+          <input type="hidden" name="redirectTo" value={searchParams.get('redirectTo') ?? ''} />
+        ) : null}
         <Field
           label="Email"
           name="email"

@@ -27,7 +27,8 @@ test('a wrong password shows an error and sets no session', async ({ page, conte
 
 test('a non-member gets 404 for a forum and its pages', async ({ page }) => {
   await signIn(page, 'outsider@demo.test');
-  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  // An observer of the Platform Council only: signing in lands there (issue #20).
+  await expect(page).toHaveURL(/\/forums\/platform$/);
   for (const path of ['/forums/demo', '/forums/demo/oversight', '/forums/demo/projects.csv']) {
     const response = await page.request.get(path);
     expect(response.status(), path).toBe(404);
@@ -40,7 +41,8 @@ test('a non-member gets 404 for a forum and its pages', async ({ page }) => {
 
 test('signing out ends the session', async ({ page }) => {
   await signIn(page, 'observer@demo.test');
-  await expect(page.getByRole('heading', { name: /Welcome/ })).toBeVisible();
+  // A member of one forum lands on it (issue #20).
+  await expect(page.getByRole('heading', { level: 1, name: 'Demo Leadership Review' })).toBeVisible();
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.goto('/forums/demo');

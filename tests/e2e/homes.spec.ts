@@ -1,4 +1,5 @@
-import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import type { Browser, Page } from '@playwright/test';
+import { DEMO_PASSWORD, expect, expectNoAxeViolations, signIn, test } from './fixtures';
 
 // Each role's home is their work (issue #20). Read-only on the demo forum: nothing here posts, starts or moves.
 
@@ -8,8 +9,9 @@ test('an owner lands on their projects: level, next review, this cycle’s statu
   page,
 }) => {
   await signIn(page, 'owner1@demo.test');
-  // A member of one forum lands on its work at once.
-  await expect(page).toHaveURL(/\/$/);
+  // A member of one forum lands on its page, their work first (below: own forums, with and without JavaScript).
+  await expect(page).toHaveURL(/\/forums\/demo$/);
+  await page.goto('/');
   const forum = page.getByRole('region', { name: /Demo Leadership Review/ });
   await expect(forum.getByRole('heading', { name: 'My projects' })).toBeVisible();
   const table = forum.getByRole('table', { name: 'My projects in Demo Leadership Review' });
@@ -107,4 +109,119 @@ test('a safe redirectTo still wins over the home after signing in', async ({ pag
   await page.getByLabel('Password').fill('inspection-demo');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/forums\/demo\/oversight$/);
+});
+
+// Issue #20: a member of one forum lands on it after signing in, their work above the portfolio; a member of two
+// forums lands on the cross-forum home. On a forum of its own, with members of its own (the demo forum is only read).
+test.describe('where signing in lands', () => {
+  test.describe.configure({ mode: 'serial' });
+  const PASSWORD = 'a long enough passphrase';
+  const id = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+  const FORUM = { slug: `landing-${id}`, name: `Landing ${id}` };
+  const CHAIR = { email: `landing-chair-${id}@example.test`, name: `Cleo Chair ${id}` };
+  const OWNER = { email: `landing-owner-${id}@example.test`, name: `Omar Owner ${id}` };
+  const PROJECT = `Landing project ${id}`;
+
+  async function signInByForm(page: Page, email: string, password: string) {
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+  }
+
+  async function fresh(browser: Browser, javaScriptEnabled: boolean) {
+    const context = await browser.newContext({ javaScriptEnabled });
+    return { context, page: await context.newPage() };
+  }
+
+  /** "My work" is the first thing under the forum's heading, above the portfolio table. */
+  async function expectWorkFirst(page: Page) {
+    await expect(page).toHaveURL(new RegExp(`/forums/${FORUM.slug}$`));
+    await expect(page.getByRole('heading', { level: 1, name: FORUM.name })).toBeVisible();
+    const work = page.getByRole('region', { name: /^My work/ });
+    await expect(work).toBeVisible();
+    const portfolio = page.getByRole('table', { name: `Projects in ${FORUM.name}` });
+    const [a, b] = [await work.boundingBox(), await portfolio.boundingBox()];
+    expect(a!.y + a!.height).toBeLessThanOrEqual(b!.y);
+    return work;
+  }
+
+  test('an admin in two forums lands on the home; sets up a forum with one chair and one owner', async ({
+    page,
+    browser,
+  }) => {
+    // The demo chair belongs to the demo forum and the Platform Council: the cross-forum home.
+    await signIn(page, 'chair@demo.test', DEMO_PASSWORD);
+    await expect(page).toHaveURL(/\/$/);
+    await expect(page.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
+    await page.goto('/admin/forums');
+    await page.getByLabel('Name').fill(FORUM.name);
+    await page.getByLabel('Address').fill(FORUM.slug);
+    await page.getByLabel('How often it meets').selectOption('weekly');
+    await page.getByLabel('Weekday').selectOption({ label: 'Wednesday' });
+    await page.getByLabel('Time (24-hour, HH:MM)').fill('12:00');
+    await page.getByLabel('Time zone').fill('UTC');
+    await page.getByRole('button', { name: 'Create forum' }).click();
+    await expect(page).toHaveURL(new RegExp(`/forums/${FORUM.slug}$`));
+    await page.goto(`/forums/${FORUM.slug}/settings/members`);
+    const form = page.getByRole('region', { name: 'Invite someone' });
+    for (const [who, role] of [
+      [CHAIR, 'chair'],
+      [OWNER, 'owner'],
+    ] as const) {
+      await form.getByLabel('Email').fill(who.email);
+      await form.getByLabel('Role').selectOption(role);
+      await form.getByRole('button', { name: 'Create invitation link' }).click();
+      await expect(page.getByLabel('Invitation link to send')).toHaveValue(/\/invitations\//);
+      const link = await page.getByLabel('Invitation link to send').inputValue();
+      const invitee = await fresh(browser, true);
+      await invitee.page.goto(link);
+      await invitee.page.getByLabel('Your name').fill(who.name);
+      await invitee.page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+      await invitee.page.getByLabel('Repeat the password').fill(PASSWORD);
+      await invitee.page.getByRole('button', { name: 'Create my account and join' }).click();
+      await expect(invitee.page).toHaveURL(new RegExp(`/forums/${FORUM.slug}$`), { timeout: 20_000 });
+      await invitee.context.close();
+    }
+    await page.goto(`/forums/${FORUM.slug}/projects/new`);
+    await page.getByLabel('Name').fill(PROJECT);
+    await page.getByLabel('Owner').selectOption({ label: `${OWNER.name} (${OWNER.email})` });
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: PROJECT })).toBeVisible();
+  });
+
+  for (const javaScriptEnabled of [false, true]) {
+    const how = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript';
+
+    test(`a one-forum owner lands on the forum with their projects first (${how})`, async ({ browser }) => {
+      const { context, page } = await fresh(browser, javaScriptEnabled);
+      await signInByForm(page, OWNER.email, PASSWORD);
+      const work = await expectWorkFirst(page);
+      const table = work.getByRole('table', { name: `My projects in ${FORUM.name}` });
+      const row = table.getByRole('row').filter({ has: page.getByRole('link', { name: PROJECT, exact: true }) });
+      await expect(row.getByRole('cell').nth(1)).toHaveText(/^(Tight|Standard|Light|Trusted)/);
+      await expect(row.getByRole('cell').nth(3)).toHaveText(/^(Due by .*UTC|Overdue.*)/);
+      await expect(row.getByRole('link', { name: `Post status for ${PROJECT}` })).toBeVisible();
+      await expect(work.getByRole('region', { name: /Next meeting/ })).toHaveCount(0);
+      if (javaScriptEnabled) await expectNoAxeViolations(page);
+      await context.close();
+    });
+
+    test(`a one-forum chair lands on the forum with the next meeting first (${how})`, async ({ browser }) => {
+      const { context, page } = await fresh(browser, javaScriptEnabled);
+      await signInByForm(page, CHAIR.email, PASSWORD);
+      const work = await expectWorkFirst(page);
+      const meeting = work.getByRole('region', { name: /Next meeting/ });
+      await expect(meeting.getByRole('heading', { name: 'Exceptions' })).toBeVisible();
+      await expect(meeting.getByRole('heading', { name: /^Statuses (not in yet|missing) \(1\)$/ })).toBeVisible();
+      await expect(meeting.getByRole('link', { name: PROJECT })).toBeVisible();
+      await expect(meeting.getByRole('button', { name: 'Start meeting' })).toBeVisible();
+      if (javaScriptEnabled) await expectNoAxeViolations(page);
+      // The site's root still opens the cross-forum home.
+      await page.goto('/');
+      await expect(page.getByRole('heading', { name: /^Welcome/ })).toBeVisible();
+      await context.close();
+    });
+  }
 });

@@ -72,7 +72,7 @@ export async function authenticate(db: Executor, email: string, password: string
 export async function signIn(
   db: Executor,
   { email, password, request }: { email: string; password: string; request: Request },
-): Promise<Result<{ token: string }>> {
+): Promise<Result<{ token: string; userId: number }>> {
   const ip = clientIp(request);
   const throttle = await checkLoginThrottle(db, email, ip);
   if (throttle.limited) {
@@ -100,5 +100,28 @@ export async function signIn(
       status: 403,
       message: 'This account has been deactivated. Ask an administrator if you need it back.',
     });
-  return ok({ token: await createSession(db, { userId: user.id, userAgent: request.headers.get('user-agent'), ip }) });
+  const token = await createSession(db, { userId: user.id, userAgent: request.headers.get('user-agent'), ip });
+  return ok({ token, userId: user.id });
+}
+
+/**
+ * Where signing in lands when no page was asked for (or only the site's root, `/`): a member of exactly one forum
+ * lands on that forum's page, which shows their work first; anyone else on the cross-forum home, `/` (issue #20).
+ */
+export function landingFor(forums: readonly { slug: string }[]): string {
+  const [only, ...others] = forums;
+  return only && others.length === 0 ? `/forums/${only.slug}` : '/';
+}
+
+/** The same landing, just after the password check: the user's forums that are not archived (at most two read). */
+export async function landingAfterSignIn(db: Executor, userId: number): Promise<string> {
+  const forums = await db
+    .selectFrom('memberships as ms')
+    .innerJoin('forums as f', 'f.id', 'ms.forum_id')
+    .select('f.slug')
+    .where('ms.user_id', '=', userId)
+    .where('f.archived', '=', false)
+    .limit(2)
+    .execute();
+  return landingFor(forums);
 }
