@@ -25,7 +25,7 @@ import {
 import { loadVerdictConsequences } from '~/modules/meetings/consequences.server';
 import {
   AttendanceSchema,
-  CHAIR_MEETING_INTENTS,
+  chairMeetingIntent,
   ChairMeetingSchema,
   type ChairMeetingAction,
 } from '~/modules/meetings/lifecycle';
@@ -98,10 +98,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const formData = await request.formData();
-  const intent = formData.get('intent');
-  // Moving and skipping a meeting, attendance and notes are the chair's (docs/decisions/013); the other forms are every meeting runner's.
-  if (typeof intent === 'string' && CHAIR_MEETING_INTENTS.includes(intent))
-    return chairAction(request, params, formData);
+  // Moving and skipping a meeting, attendance and notes are the chair's (docs/decisions/013); the other forms are every
+  // meeting runner's.
+  const chairIntent = chairMeetingIntent(formData);
+  if (chairIntent) return chairAction(request, params, formData, chairIntent);
   const { forum, user } = await requireForumRole(request, params.slug, MEETING_RUNNERS);
   const meetingId = parseMeetingId(params.id);
   const parsed = parseFormData(formData, MeetingActionSchema);
@@ -119,10 +119,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/forums/${forum.slug}/meetings/${meetingId}${anchorHref(result.value.anchor)}`, 303);
 }
 
-async function chairAction(request: Request, params: ActionFunctionArgs['params'], formData: FormData) {
+async function chairAction(
+  request: Request,
+  params: ActionFunctionArgs['params'],
+  formData: FormData,
+  intent: ChairMeetingAction['intent'],
+) {
   const { forum, user } = await requireForumRole(request, params.slug, ['chair']);
   const meetingId = parseMeetingId(params.id);
-  const parsed = parseChairForm(formData);
+  const parsed = parseChairForm(formData, intent);
   if (!parsed.ok) return invalidFormResponse(parsed);
   const base = { forumId: forum.id, meetingId, actorId: user.id, request };
   const db = getDb();
@@ -141,8 +146,8 @@ async function chairAction(request: Request, params: ActionFunctionArgs['params'
 }
 
 /** The chair's forms: attendance's ticked boxes are one field sent many times, read as a list. */
-function parseChairForm(formData: FormData): FormResult<ChairMeetingAction> {
-  if (formData.get('intent') !== 'attendance') return parseFormData(formData, ChairMeetingSchema);
+function parseChairForm(formData: FormData, intent: ChairMeetingAction['intent']): FormResult<ChairMeetingAction> {
+  if (intent !== 'attendance') return parseFormData(formData, ChairMeetingSchema);
   const unknown = [...new Set(formData.keys())].filter((k) => k !== 'intent' && k !== 'attendees');
   if (unknown.length)
     return {

@@ -3,7 +3,6 @@ import { json, redirect } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
 import { HealthBadge } from '~/components/badges';
 import { describeRange, formatGoalValue } from '~/modules/goals/goals';
-import { resolvePolicy } from '~/modules/oversight/oversight.server';
 import type { Policy } from '~/oversight';
 import { ErrorList, Field, RadioGroup, TextareaField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
@@ -19,6 +18,7 @@ import {
 } from '~/modules/status/status';
 import {
   getCycleStatus,
+  getForumPolicy,
   getStatusFormContext,
   rememberStatusContext,
   rememberedStatusContext,
@@ -56,12 +56,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   keepKnownQuery(request, []);
   const { db, access, project, cycle, goals, context } = await loadContext(request, params);
   rememberStatusContext(access.forum.id, project.id, context); // the form's save then starts from it
-  const [status, forum] = await Promise.all([
+  const [status, policy] = await Promise.all([
     cycle ? getCycleStatus(db, { projectId: project.id, meetingId: cycle.meetingId }) : undefined,
-    db.selectFrom('forums').select('policy').where('id', '=', access.forum.id).executeTakeFirstOrThrow(),
+    getForumPolicy(db, { forumId: access.forum.id }),
   ]);
   return json({
-    flagEarly: flagEarlyHint(resolvePolicy(forum.policy)),
+    flagEarly: flagEarlyHint(policy),
     forum: { slug: access.forum.slug, timeZone: access.forum.timeZone },
     project,
     cycle,

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
-import { NOTIFICATION_LABELS, readUnsubscribeToken, setOptOut } from '~/modules/mail/notifications.server';
+import { NOTIFICATION_LABELS, readUnsubscribeTarget, setOptOut } from '~/modules/mail/notifications.server';
 import { UnsubscribeSchema } from '~/modules/mail/preferences';
 import { getDb } from '~/utils/db.server';
 import { ErrorList } from '~/components/ui/field';
@@ -17,15 +17,13 @@ export const meta: MetaFunction = () => [
 // The link in every notification: signed for one user and one kind, it works without signing in (decision 014).
 async function read(params: LoaderFunctionArgs['params']) {
   const db = getDb();
-  const target = await readUnsubscribeToken(db, params.token ?? '');
+  const target = await readUnsubscribeTarget(db, params.token ?? '');
   invariantResponse(
     target,
     'This unsubscribe link is not valid. Check that you copied all of it, or choose your emails on your account page.',
     { status: 404 },
   );
-  const user = await db.selectFrom('users').select(['email']).where('id', '=', target.userId).executeTakeFirst();
-  invariantResponse(user, 'This unsubscribe link is not valid.', { status: 404 });
-  return { db, ...target, email: user.email };
+  return { db, ...target };
 }
 
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -56,6 +56,17 @@ export async function readUnsubscribeToken(
   return { userId: Number(m[1]), kind: m[2] };
 }
 
+/** The person an unsubscribe link names, with their address (null when the link is not valid or they are gone). */
+export async function readUnsubscribeTarget(
+  db: Executor,
+  token: string,
+): Promise<{ userId: number; kind: NotificationKind; email: string } | null> {
+  const target = await readUnsubscribeToken(db, token);
+  if (!target) return null;
+  const user = await db.selectFrom('users').select(['email']).where('id', '=', target.userId).executeTakeFirst();
+  return user ? { ...target, email: user.email } : null;
+}
+
 /** The kinds this user turned off. */
 export async function optedOutKinds(db: Executor, userId: number): Promise<Set<string>> {
   const rows = await db.selectFrom('email_opt_outs').select('kind').where('user_id', '=', userId).execute();

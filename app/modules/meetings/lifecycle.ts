@@ -60,7 +60,13 @@ export const ChairMeetingSchema = z.discriminatedUnion(
   { error: 'Unknown action' },
 );
 export type ChairMeetingAction = z.infer<typeof ChairMeetingSchema>;
-export const CHAIR_MEETING_INTENTS: readonly string[] = ['skip', 'move', 'attendance', 'notes'];
+export const CHAIR_MEETING_INTENTS = ['skip', 'move', 'attendance', 'notes'] as const;
+/** Which of the meeting page's forms was sent, read from its intent: the chair's, and of those the attendance. */
+const ChairFormSchema = z.looseObject({ intent: z.enum(CHAIR_MEETING_INTENTS) });
+export function chairMeetingIntent(formData: FormData): ChairMeetingAction['intent'] | null {
+  const parsed = ChairFormSchema.safeParse(Object.fromEntries(formData));
+  return parsed.success ? parsed.data.intent : null;
+}
 
 /** The account page's calendar-link forms: make (or remake) the secret link, or turn it off. */
 export const CalendarTokenSchema = z.discriminatedUnion(

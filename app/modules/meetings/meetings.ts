@@ -117,22 +117,6 @@ export interface ReviewConflict {
 /** A meeting service's refusal (a Result failure); a stale verdict carries the one saved meanwhile (409). */
 export type MeetingRefusal = Refusal & { conflict?: ReviewConflict };
 
-/**
- * @deprecated The meetings module's services return `Result` (app/utils/result.ts). Kept only for the services
- * other branches are moving over (admin users, forums, manage-project); do not use in new code.
- */
-export type Outcome<T = undefined> = { ok: true; value: T } | LegacyRefusal;
-type LegacyRefusal = { ok: false; status: 400 | 403 | 404 | 409; message: string; field?: string };
-/** @deprecated use `refuse` from app/utils/result.ts. */
-export const refuse = (status: LegacyRefusal['status'], message: string, field?: string): LegacyRefusal => ({
-  ok: false,
-  status,
-  message,
-  field,
-});
-/** @deprecated use `ok` from app/utils/result.ts. */
-export const done = <T>(value: T): Outcome<T> => ({ ok: true, value });
-
 /** Starting more than this long before the scheduled time asks for a confirmation first (issue #21). */
 export const EARLY_START_MINUTES = 60;
 /** Who runs a meeting: starts it, records verdicts and action items, pulls and requests items, closes it. */

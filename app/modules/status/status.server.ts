@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
 import type { Database, HealthValue, MeetingState } from '../../../db/database';
 import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
-import { stepOversight, type OversightRow } from '~/modules/oversight/oversight.server';
+import { resolvePolicy, stepOversight, type OversightRow } from '~/modules/oversight/oversight.server';
 import { invariantResponse } from '~/utils/http.server';
 import { clientIp } from '~/utils/http.server';
 import type { Executor } from '~/utils/db.server';
@@ -240,6 +240,12 @@ export async function getCycleStatus(db: Executor, { projectId, meetingId }: { p
 }
 
 export type CycleStatus = NonNullable<Awaited<ReturnType<typeof getCycleStatus>>>;
+
+/** The forum's oversight policy as the status form explains it (what flagging trouble early costs). */
+export async function getForumPolicy(db: Executor, { forumId }: { forumId: number }) {
+  const forum = await db.selectFrom('forums').select('policy').where('id', '=', forumId).executeTakeFirstOrThrow();
+  return resolvePolicy(forum.policy);
+}
 
 /** The goal value columns a save writes, and their types as the save's JSON rows carry them. */
 const GOAL_VALUE_TYPES = { goal_id: 'bigint', value: 'numeric', done: 'boolean', note: 'text' } as const;
