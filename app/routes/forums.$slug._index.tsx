@@ -42,13 +42,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = parseDashboardQuery(new URL(request.url).searchParams);
   // The member's own work first (issue #20: a member of one forum lands here): the home page's section for this
   // forum, kept like the page's other data until the forum changes (or a minute passes: deadlines move with time).
+  // One review schedule for the table, the counts, the review load and the home's next meeting (decision 019), read
+  // once whichever of the two computations the cache cannot answer.
+  let scheduleRead: ReturnType<typeof getReviewSchedule> | undefined;
+  const readSchedule = () => (scheduleRead ??= getReviewSchedule(db, { forumId: forum.id }));
   const home = forumPageData(forum, `home:${user.id}:${role}`, () =>
-    loadForumHome(db, { forum, role, userId: user.id }),
+    loadForumHome(db, { forum, role, userId: user.id, schedule: readSchedule() }),
   );
   const dashboard = forumPageData(forum, `dashboard:${JSON.stringify(query)}`, async () => {
-    // One review schedule for the table, the counts and the review load (decision 019), read beside their own
-    // queries: each waits for it only where it needs it (decision 022).
-    const reading = getReviewSchedule(db, { forumId: forum.id });
+    // The schedule is read beside the page's own queries: each waits for it only where it needs it (decision 022).
+    const reading = readSchedule();
     const [{ rows, total }, summary, nextMeeting, load, schedule] = await Promise.all([
       listProjectsForDashboard(db, { forumId: forum.id, query, schedule: reading }),
       getDashboardSummary(db, forum.id, reading),

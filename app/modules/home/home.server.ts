@@ -1,8 +1,6 @@
 import type { HealthValue, LevelValue, MeetingState, Role } from '../../../db/database';
 import type { ForumAccess } from '~/modules/auth/guards.server';
-import { buildAgenda } from '~/modules/meetings/agenda';
-import { loadAgendaFacts } from '~/modules/meetings/agenda.server';
-import { getReviewSchedule } from '~/modules/meetings/next-review.server';
+import { getReviewSchedule, type ReviewSchedule } from '~/modules/meetings/next-review.server';
 import { statusCycle } from '~/modules/status/status';
 import type { Executor } from '~/utils/db.server';
 
@@ -101,34 +99,10 @@ async function listMyProjects(
  */
 async function meetingBrief(
   db: Executor,
-  { forum, meeting, now }: { forum: HomeForum; meeting: NextMeeting; now: Date },
+  { forum, meeting, schedule }: { forum: HomeForum; meeting: NextMeeting; schedule: Promise<ReviewSchedule> },
 ) {
-  const [agenda, owners] = await Promise.all([
-    meeting.state === 'planned'
-      ? loadAgendaFacts(
-          db,
-          {
-            id: meeting.id,
-            forumId: forum.id,
-            scheduledAt: meeting.scheduledAt,
-          },
-          now,
-        ).then((facts) => {
-          const names = new Map(facts.map((f) => [f.projectId, f.name]));
-          return buildAgenda(facts).map((e) => ({
-            projectId: e.projectId,
-            name: names.get(e.projectId) ?? '',
-            section: e.section,
-            reason: e.reason,
-          }));
-        })
-      : db
-          .selectFrom('agenda_items as ai')
-          .innerJoin('projects as p', 'p.id', 'ai.project_id')
-          .select(['ai.project_id as projectId', 'p.name', 'ai.section', 'ai.reason'])
-          .where('ai.meeting_id', '=', meeting.id)
-          .orderBy('ai.position')
-          .execute(),
+  const [{ reviews }, owners] = await Promise.all([
+    schedule,
     db
       .selectFrom('projects as p')
       .innerJoin('users as o', 'o.id', 'p.owner_id')
@@ -140,6 +114,8 @@ async function meetingBrief(
       .orderBy('p.name')
       .execute(),
   ]);
+  // The coming meeting's agenda as every page tells it (getReviewSchedule, decision 019), in the agenda's order.
+  const agenda = [...reviews.values()];
   return {
     id: meeting.id,
     scheduledAt: meeting.scheduledAt.toISOString(),
@@ -163,13 +139,28 @@ export type MeetingBrief = Awaited<ReturnType<typeof meetingBrief>>;
 /** What one forum's part of a member's home shows: their projects (owners), the next meeting (chairs and leaders). */
 export async function loadForumHome(
   db: Executor,
-  { forum, role, userId, now = new Date() }: { forum: HomeForum; role: Role; userId: number; now?: Date },
+  {
+    forum,
+    role,
+    userId,
+    now = new Date(),
+    schedule,
+  }: {
+    forum: HomeForum;
+    role: Role;
+    userId: number;
+    now?: Date;
+    /** The forum's review schedule when the caller reads it anyway (the dashboard), so it is read once. */
+    schedule?: Promise<ReviewSchedule>;
+  },
 ) {
   const meeting = await nextMeetingOf(db, forum.id, now);
   const prepares = role === 'chair' || role === 'leader';
   const [projects, brief] = await Promise.all([
     listMyProjects(db, { forum, userId, meeting }),
-    prepares && meeting ? meetingBrief(db, { forum, meeting, now }) : Promise.resolve(null),
+    prepares && meeting
+      ? meetingBrief(db, { forum, meeting, schedule: schedule ?? getReviewSchedule(db, { forumId: forum.id, now }) })
+      : Promise.resolve(null),
   ]);
   return {
     forum: { slug: forum.slug, name: forum.name, timeZone: forum.timeZone },

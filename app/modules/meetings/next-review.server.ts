@@ -15,6 +15,8 @@ import { nextOccurrences } from './schedule';
 /** When a project is reviewed next and why: the one answer every page gives (decision 019). */
 export interface NextReview {
   projectId: number;
+  /** The project's name (the agenda lists exceptions by name). */
+  name: string;
   /** Meetings until the review: 0 = the coming meeting (the forum's earliest meeting not closed). */
   meetingsUntil: number;
   /** When that meeting is (a planned meeting's time, or the forum's cadence beyond them); null without a schedule. */
@@ -99,9 +101,11 @@ export async function getReviewSchedule(
   };
 
   const reviews = new Map<number, NextReview>();
+  const names = new Map(facts.map((f) => [f.projectId, f.name]));
   const put = (projectId: number, section: AgendaSection, kind: ReviewKind, reason: string, meetingsUntil: number) =>
     reviews.set(projectId, {
       projectId,
+      name: names.get(projectId) ?? '',
       meetingsUntil,
       at: meetingAt(meetingsUntil),
       section,
