@@ -1,12 +1,14 @@
 import type { SerializeFrom } from '@remix-run/node';
 import { Form, Link } from '@remix-run/react';
+import { useMemo } from 'react';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import type { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';
 import { formatDate } from '~/utils/format';
 
 type ActionItem = SerializeFrom<Awaited<ReturnType<typeof listOpenActionItemsForUser>>[number]>;
 
-const columns: DataColumn<ActionItem>[] = [
+/** The table's columns; `returnTo` is the page an edit or a "Mark done" comes back to. */
+const columnsFor = (returnTo: string): DataColumn<ActionItem>[] => [
   {
     id: 'text',
     header: 'Action',
@@ -14,7 +16,10 @@ const columns: DataColumn<ActionItem>[] = [
     cell: ({ row }) => (
       <>
         {row.original.text}{' '}
-        <Link to={`/forums/${row.original.forumSlug}/action-items/${row.original.id}?back=/`} className="small">
+        <Link
+          to={`/forums/${row.original.forumSlug}/action-items/${row.original.id}?back=${encodeURIComponent(returnTo)}`}
+          className="small"
+        >
           Edit<span className="skip-link"> action item: {row.original.text}</span>
         </Link>
       </>
@@ -60,7 +65,7 @@ const columns: DataColumn<ActionItem>[] = [
     cell: ({ row }) => (
       <Form method="post" action={`/forums/${row.original.forumSlug}/action-items/${row.original.id}`}>
         <input type="hidden" name="intent" value="done" />
-        <input type="hidden" name="redirectTo" value="/" />
+        <input type="hidden" name="redirectTo" value={returnTo} />
         <button type="submit" className="button secondary small">
           Mark done<span className="skip-link">: {row.original.text}</span>
         </button>
@@ -70,7 +75,8 @@ const columns: DataColumn<ActionItem>[] = [
 ];
 
 /** Home: the signed-in user's open action items, with project and due date, overdue flagged. */
-export function MyActionItems({ items }: { items: ActionItem[] }) {
+export function MyActionItems({ items, returnTo = '/' }: { items: ActionItem[]; returnTo?: string }) {
+  const columns = useMemo(() => columnsFor(returnTo), [returnTo]);
   return (
     <section aria-labelledby="action-items-title">
       <h2 id="action-items-title">Action items</h2>

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { Form, Link, useLoaderData } from '@remix-run/react';
 import { useMemo } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
+import { MyActionItems } from '~/components/action-items';
 import { ForumHomeSection } from '~/components/home';
 import { Pagination } from '~/components/pagination';
 import { ReviewLoadSummary } from '~/components/review-load';
@@ -21,6 +22,7 @@ import {
   type DashboardQuery,
 } from '~/modules/projects/dashboard';
 import { loadForumHome } from '~/modules/home/home.server';
+import { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { getReviewSchedule, type NextReview as NextReviewData } from '~/modules/meetings/next-review.server';
 import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
@@ -46,9 +48,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // once whichever of the two computations the cache cannot answer.
   let scheduleRead: ReturnType<typeof getReviewSchedule> | undefined;
   const readSchedule = () => (scheduleRead ??= getReviewSchedule(db, { forumId: forum.id }));
-  const home = forumPageData(forum, `home:${user.id}:${role}`, () =>
-    loadForumHome(db, { forum, role, userId: user.id, schedule: readSchedule() }),
-  );
+  const home = forumPageData(forum, `home:${user.id}:${role}`, async () => {
+    const [work, actionItems] = await Promise.all([
+      loadForumHome(db, { forum, role, userId: user.id, schedule: readSchedule() }),
+      listOpenActionItemsForUser(db, { userId: user.id, forumId: forum.id }),
+    ]);
+    return { ...work, actionItems };
+  });
   const dashboard = forumPageData(forum, `dashboard:${JSON.stringify(query)}`, async () => {
     // The schedule is read beside the page's own queries: each waits for it only where it needs it (decision 022).
     const reading = readSchedule();
@@ -359,6 +365,9 @@ export default function ForumDashboard() {
         </nav>
       </div>
       <ForumHomeSection home={data.home} inForum />
+      {data.home.actionItems.length > 0 ? (
+        <MyActionItems items={data.home.actionItems} returnTo={`/forums/${forum.slug}`} />
+      ) : null}
       <SummaryStrip data={data} />
       <ReviewLoadSummary load={data.load} timeZone={forum.timeZone} title="The time trust saves" />
       <Filters data={data} />

@@ -160,7 +160,8 @@ async function accept(page: Page, link: string, name: string) {
 
 async function openProject(page: Page, name: string) {
   await page.goto(`/forums/${FORUM.slug}`);
-  await page.getByRole('link', { name, exact: true }).click();
+  // An owner's project is listed twice on the forum page: under "My work" first, then in the portfolio.
+  await page.getByRole('link', { name, exact: true }).first().click();
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 }
 

@@ -9,7 +9,7 @@ test('the demo chair signs in and sees the forum dashboard with projects at seve
   await page.getByRole('link', { name: 'Demo Leadership Review' }).first().click();
   await expect(page).toHaveURL(/\/forums\/demo$/);
   await expect(page.getByRole('heading', { name: 'Demo Leadership Review' })).toBeVisible();
-  const table = page.getByRole('table', { name: 'Projects in Demo Leadership Review' });
+  const table = page.getByRole('table', { name: 'Projects in Demo Leadership Review', exact: true });
   await expect(table.getByRole('row')).toHaveCount(13);
   for (const level of ['Tight', 'Standard', 'Light', 'Trusted']) {
     await expect(table.getByRole('cell', { name: new RegExp(`^${level}`) }).first()).toBeVisible();

@@ -227,8 +227,10 @@ test('an owner reads a meeting but cannot run it: the controls are absent and a 
   expect(response.status()).toBe(403);
 });
 
-test('an assignee sees open action items on the home page and marks one done', async ({ page }) => {
+test('an assignee sees open action items on their forum page and marks one done', async ({ page }) => {
   await signIn(page, 'owner2@demo.test');
+  // A member of one forum lands on it, their action items under "My work".
+  await expect(page).toHaveURL(/\/forums\/demo$/);
   const buttons = page.getByRole('table', { name: 'My open action items' }).getByRole('button', { name: /Mark done/ });
   await expect(buttons.first()).toBeVisible();
   const before = await buttons.count();

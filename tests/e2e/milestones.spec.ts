@@ -5,7 +5,7 @@ import { expect, expectNoAxeViolations, signIn, test } from './fixtures';
 test('a done milestone stays done on the next status unless its owner reopens it with a note', async ({ page }) => {
   await signIn(page, 'owner2@demo.test');
   await page.goto('/forums/demo');
-  await page.getByRole('link', { name: 'Reporting API', exact: true }).click();
+  await page.getByRole('link', { name: 'Reporting API', exact: true }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: 'Reporting API' })).toBeVisible();
   const projectPath = new URL(page.url()).pathname;
   const milestoneCard = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: /API v1 GA/ }) });

@@ -23,12 +23,39 @@ async function expectNoSidewaysScroll(page: Page, path: string) {
     expect(t.scroll, `${path}: table "${t.name}" overflows its box`).toBeLessThanOrEqual(t.width);
 }
 
+test("an owner's work fits a 390 px screen, and a level badge never breaks inside a word", async ({ page }) => {
+  await signIn(page, 'owner1@demo.test');
+  // A member of one forum lands on it, their work first.
+  await expect(page).toHaveURL(/\/forums\/demo$/);
+  await expectNoSidewaysScroll(page, '/forums/demo (owner)');
+  const badges = page.getByRole('region', { name: /^My work/ }).locator('.badge');
+  expect(await badges.count()).toBeGreaterThan(0);
+  // Each word of each badge lies on one line: a word split across lines has two boxes.
+  const split = await badges.evaluateAll((els) =>
+    els.flatMap((el) => {
+      const text = el.firstChild;
+      if (!text || text.nodeType !== Node.TEXT_NODE) return [];
+      const out: string[] = [];
+      for (const m of (text.textContent ?? '').matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(text, m.index);
+        range.setEnd(text, m.index + m[0].length);
+        if (range.getClientRects().length > 1) out.push(m[0]);
+      }
+      return out;
+    }),
+  );
+  expect(split).toEqual([]);
+  await page.goto('/');
+  await expectNoSidewaysScroll(page, '/ (owner)');
+});
+
 test('the main pages fit a 390 px screen: nothing overflows sideways and the header is one line', async ({ page }) => {
   await signIn(page, 'chair@demo.test');
   const dashboard = '/forums/demo';
   await page.goto(dashboard);
   const project = await page
-    .getByRole('table', { name: 'Projects in Demo Leadership Review' })
+    .getByRole('table', { name: 'Projects in Demo Leadership Review', exact: true })
     .getByRole('link')
     .first()
     .getAttribute('href');
@@ -57,7 +84,7 @@ test('on a phone the dashboard shows project, health, level and next review, and
 }) => {
   await signIn(page, 'owner1@demo.test');
   await page.goto('/forums/demo');
-  const table = page.getByRole('table', { name: 'Projects in Demo Leadership Review' });
+  const table = page.getByRole('table', { name: 'Projects in Demo Leadership Review', exact: true });
   for (const name of [/^Project/, /^Health/, /^Oversight level/, /^Next review/])
     await expect(table.getByRole('columnheader', { name })).toBeVisible();
   for (const name of [/^Owner/, /^Last verdict/, /^Trend/, /^Goal progress/, /^Status age/])

@@ -7,7 +7,7 @@ test.describe('without JavaScript', () => {
   test('a refused owner change keeps the chosen owner and the typed note (a plain form post)', async ({ page }) => {
     await signIn(page, 'chair@demo.test');
     await page.goto('/forums/demo?q=Onboarding');
-    await page.getByRole('link', { name: 'Onboarding revamp' }).click();
+    await page.getByRole('link', { name: 'Onboarding revamp' }).first().click();
     await page.getByRole('link', { name: 'Change owner' }).click();
     const owner = page.getByLabel('New owner');
     const current = (await owner.locator('option:checked').textContent()) ?? '';
@@ -26,7 +26,7 @@ test.describe('without JavaScript', () => {
 test('the chair hands a project to another owner and sees the restart explained in its history', async ({ page }) => {
   await signIn(page, 'chair@demo.test');
   await page.goto('/forums/demo?q=Onboarding');
-  await page.getByRole('link', { name: 'Onboarding revamp' }).click();
+  await page.getByRole('link', { name: 'Onboarding revamp' }).first().click();
   await page.getByRole('link', { name: 'Change owner' }).click();
   await expect(page.getByRole('heading', { name: 'Change the owner' })).toBeVisible();
   await expectNoAxeViolations(page);

@@ -12,7 +12,7 @@ test('a leader reads a project top-down: this cycle, goals, level and next revie
   const nextOnDashboard = (await dashboardRow.getByRole('cell').nth(7).textContent())?.trim() ?? '';
   expect(nextOnDashboard).not.toBe('');
 
-  await page.getByRole('link', { name: 'Hiring pipeline', exact: true }).click();
+  await page.getByRole('link', { name: 'Hiring pipeline', exact: true }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: 'Hiring pipeline' })).toBeVisible();
   // The sections in reading order.
   await expect(page.getByRole('heading', { level: 2 })).toHaveText([

@@ -50,7 +50,7 @@ test('the client build holds no full zod, and the dashboard and a project page l
   await signIn(page, 'owner1@demo.test');
   await page.goto('/forums/demo');
   await page
-    .getByRole('table', { name: 'Projects in Demo Leadership Review' })
+    .getByRole('table', { name: 'Projects in Demo Leadership Review', exact: true })
     .getByRole('link', { name: 'Checkout redesign' })
     .click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Checkout redesign');

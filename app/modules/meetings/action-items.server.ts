@@ -7,9 +7,9 @@ import { enqueueActionItemAssigned } from '~/modules/mail/meeting-emails.server'
 /** A user's open action items across their forums, soonest due first, overdue flagged (one query). */
 export async function listOpenActionItemsForUser(
   db: Executor,
-  { userId, now = new Date() }: { userId: number; now?: Date },
+  { userId, forumId, now = new Date() }: { userId: number; forumId?: number; now?: Date },
 ) {
-  const rows = await db
+  let query = db
     .selectFrom('action_items as a')
     .innerJoin('projects as p', 'p.id', 'a.project_id')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
@@ -33,8 +33,10 @@ export async function listOpenActionItemsForUser(
     .where('a.done_at', 'is', null)
     .where('f.archived', '=', false)
     .orderBy('a.due_date', (ob) => ob.asc().nullsLast())
-    .orderBy('a.id')
-    .execute();
+    .orderBy('a.id');
+  // One forum's only (the forum page's "My work"), or every forum's (the home page).
+  if (forumId !== undefined) query = query.where('f.id', '=', forumId);
+  const rows = await query.execute();
   return rows.map((r) => ({ ...r, overdue: r.dueDate !== null && r.dueDate < todayIn(r.timeZone, now) }));
 }
 
