@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/database';
 import type { DatabaseHandle } from '../../db/client';
 
@@ -52,4 +52,14 @@ export function getDb(): Db {
 export async function inTransaction<T>(db: Executor, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   if (db.isTransaction) return fn(db as Transaction<Database>);
   return db.transaction().execute(fn);
+}
+
+/** Whether the database answers now (the readiness probe): one round trip, never throws. */
+export async function databaseAnswers(db?: Executor): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db ?? getDb());
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -4,7 +4,7 @@ import { ok, refuse, type Result } from '~/utils/result';
 import { todayIn } from './schedule';
 import { enqueueActionItemAssigned } from '~/modules/mail/meeting-emails.server';
 
-/** A user's open action items across their forums, soonest due first, overdue flagged (one query). */
+/** A user's open action items across their forums, or in one (`forumId`), soonest due first, overdue flagged (one query). */
 export async function listOpenActionItemsForUser(
   db: Executor,
   { userId, forumId, now = new Date() }: { userId: number; forumId?: number; now?: Date },

@@ -53,8 +53,8 @@ export function latestHealthSql(
       order by sm.scheduled_at desc limit 1))`;
 }
 
-/** Per-meeting counts for lists and the review load, as correlated subqueries over a meeting aliased `m`. */
-export function meetingCounts(eb: ExpressionBuilder<Database & { m: Database['meetings'] }, 'm'>) {
+/** What a meeting reviewed: its reviews, agenda items and discussed items, as correlated subqueries over `m`. */
+export function meetingReviewCounts(eb: ExpressionBuilder<Database & { m: Database['meetings'] }, 'm'>) {
   const count = sql<number>`count(*)::int`.as('n');
   return [
     eb.selectFrom('reviews as r').select(count).whereRef('r.meeting_id', '=', 'm.id').as('reviewed'),
@@ -65,9 +65,16 @@ export function meetingCounts(eb: ExpressionBuilder<Database & { m: Database['me
       .whereRef('a.meeting_id', '=', 'm.id')
       .where((w) => w.or([w('a.section', '!=', 'consent'), w('a.pulled', '=', true)]))
       .as('discussed'),
+  ] as const;
+}
+
+/** Per-meeting counts for lists: what it reviewed, and the level changes it made. */
+export function meetingCounts(eb: ExpressionBuilder<Database & { m: Database['meetings'] }, 'm'>) {
+  return [
+    ...meetingReviewCounts(eb),
     eb
       .selectFrom('oversight_events as e')
-      .select(count)
+      .select(sql<number>`count(*)::int`.as('n'))
       .whereRef('e.meeting_id', '=', 'm.id')
       .whereRef('e.from_level', '!=', 'e.to_level')
       .as('levelChanges'),

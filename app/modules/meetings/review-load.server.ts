@@ -4,8 +4,7 @@ import { isDiscussed } from './agenda';
 import { planAgenda } from './agenda.server';
 import { getReviewSchedule, type ReviewSchedule } from './next-review.server';
 import type { LoadPoint, ReviewLoad } from './review-load';
-
-const count = sql<number>`count(*)::int`.as('n');
+import { meetingReviewCounts } from './meetings.server';
 
 function meetingLoads(db: Executor, forumId: number) {
   return (
@@ -30,15 +29,8 @@ function meetingLoads(db: Executor, forumId: number) {
         'm.id',
         'm.scheduled_at as scheduledAt',
         'm.state',
-        // The counts a load point reads (meetingCounts' others, e.g. the level changes, are not read here).
-        eb.selectFrom('reviews as r').select(count).whereRef('r.meeting_id', '=', 'm.id').as('reviewed'),
-        eb.selectFrom('agenda_items as a').select(count).whereRef('a.meeting_id', '=', 'm.id').as('agendaItems'),
-        eb
-          .selectFrom('agenda_items as a')
-          .select(count)
-          .whereRef('a.meeting_id', '=', 'm.id')
-          .where((w) => w.or([w('a.section', '!=', 'consent'), w('a.pulled', '=', true)]))
-          .as('discussed'),
+        // The counts a load point reads (not the level changes of meetingCounts).
+        ...meetingReviewCounts(eb),
         // Projects that existed at the meeting (their oversight started by then): "everything every meeting".
         sql<number>`(select count(*)::int from project_starts ps where ps.started <= m.scheduled_at)`.as('projects'),
       ])
