@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, HealthValue, LevelValue } from './database';
-import { hashPassword } from '../app/modules/auth/password.server';
+import { hashPassword, PUBLIC_PASSWORD_COST } from '../app/modules/auth/password.server';
 import { seededRandom } from '../app/utils/random';
 import { planMeetingsForAllForums } from '../app/modules/meetings/schedule.server';
 import { recordOversightEvents } from '../app/modules/oversight/oversight.server';
@@ -193,7 +193,10 @@ export class DemoAccountsRefused extends Error {
 /** Seeds the demo forum, but only into an empty database: it never touches existing data. */
 export async function seedDemoIfEmpty(db: Kysely<Database>, now = new Date()): Promise<boolean> {
   if (!(await databaseIsEmpty(db))) return false;
-  const hashes = await Promise.all([...DEMO_LOGINS, DEMO_OUTSIDER].map(() => hashPassword(DEMO_PASSWORD)));
+  // One hash for every demo account, at the public password's cost: they share one password that every start prints,
+  // so neither salts of their own nor the full scrypt cost protect anything (nine full-cost hashes took four seconds).
+  const hash = await hashPassword(DEMO_PASSWORD, PUBLIC_PASSWORD_COST);
+  const hashes = [...DEMO_LOGINS, DEMO_OUTSIDER].map(() => hash);
   await db.transaction().execute(async (trx) => {
     if (!(await databaseIsEmpty(trx))) return;
     await seedDemo(trx, hashes, now);

@@ -1,10 +1,12 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { test as base } from 'vitest';
 import { createPgliteDatabase, createPostgresDatabase, migrateToLatest, type DatabaseHandle } from '../../db/client';
 import type { Database } from '../../db/database';
 import { setDatabase } from '../../app/utils/db.server';
 import { adminQuery, templateName, withDatabase } from './server-db';
+import { PGLITE_TEMPLATE_ENV } from './global-setup';
 
 // Integration tests run on a real database: in-memory PGlite by default, or on the PostgreSQL server named
 // by DATABASE_URL — a fresh database per test file, copied from a migrated template (see global-setup.ts).
@@ -15,8 +17,11 @@ export const backend = serverUrl ? 'postgres' : 'pglite';
 /** A database of its own for one test file (or one test that needs real commits and concurrency). */
 export async function openFreshDatabase(): Promise<DatabaseHandle> {
   if (!serverUrl) {
-    const handle = await createPgliteDatabase();
-    await migrateToLatest(handle.db);
+    const template = process.env[PGLITE_TEMPLATE_ENV]; // global-setup.ts's migrated dump
+    const handle = await createPgliteDatabase(undefined, {
+      loadDataDir: template ? new Blob([fs.readFileSync(template)]) : undefined,
+    });
+    await migrateToLatest(handle.db); // nothing to do when loaded from the dump
     return handle;
   }
   const name = `if_test_${crypto.randomBytes(6).toString('hex')}`;

@@ -15,10 +15,17 @@ const P = 1;
 const KEYLEN = 32;
 const maxmemFor = (n: number, r: number) => 128 * n * r * 2;
 
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * The demo accounts' cost: their password is printed on every start and in the README, so a slow hash protects
+ * nothing, while each sign-in at the full cost takes about a second of a core (the browser tests sign in a hundred
+ * times). A production start refuses to run with demo accounts at all (server.ts, listDemoAccounts).
+ */
+export const PUBLIC_PASSWORD_COST = 2 ** 10;
+
+export async function hashPassword(password: string, n: number = N): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const key = await scrypt(password.normalize('NFKC'), salt, KEYLEN, { N, r: R, p: P, maxmem: maxmemFor(N, R) });
-  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+  const key = await scrypt(password.normalize('NFKC'), salt, KEYLEN, { N: n, r: R, p: P, maxmem: maxmemFor(n, R) });
+  return `scrypt$${n}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
