@@ -47,6 +47,8 @@ test('a paged meeting agenda hydrates and shows the same item range as the serve
   await page.goto('/forums/demo/meetings');
   await page.getByRole('table', { name: 'Upcoming meetings' }).getByRole('link').last().click();
   await expect(page).toHaveURL(/\/meetings\/\d+/);
+  // The address changes before the meeting renders (a client navigation): wait for the page before counting on it.
+  await expect(page.getByRole('heading', { level: 1, name: /^Meeting of/ })).toBeVisible();
   const meetingUrl = page.url().replace(/[?#].*$/, '');
   const pages = page.getByRole('navigation', { name: 'Agenda pages' });
   const pull = page.getByRole('table', { name: 'Consent agenda' }).getByRole('button', { name: /^Pull/ });

@@ -29,7 +29,7 @@ test("an owner's work fits a 390 px screen, and a level badge never breaks insid
   await expect(page).toHaveURL(/\/forums\/demo$/);
   await expectNoSidewaysScroll(page, '/forums/demo (owner)');
   const badges = page.getByRole('region', { name: /^My work/ }).locator('.badge');
-  expect(await badges.count()).toBeGreaterThan(0);
+  await expect(badges.first()).toBeVisible(); // rendered, not only addressed (count() does not wait)
   // Each word of each badge lies on one line: a word split across lines has two boxes.
   const split = await badges.evaluateAll((els) =>
     els.flatMap((el) => {
