@@ -18,7 +18,8 @@ const maxmemFor = (n: number, r: number) => 128 * n * r * 2;
 /**
  * The demo accounts' cost: their password is printed on every start and in the README, so a slow hash protects
  * nothing, while each sign-in at the full cost takes about a second of a core (the browser tests sign in a hundred
- * times). A production start refuses to run with demo accounts at all (server.ts, listDemoAccounts).
+ * times). A production start refuses to run with demo accounts unless ALLOW_DEMO_ACCOUNTS=true says it knowingly
+ * (server.ts, listDemoAccounts). Every other account is hashed at the full cost.
  */
 export const PUBLIC_PASSWORD_COST = 2 ** 10;
 
