@@ -207,15 +207,20 @@ async function startServer(
 const METRICS_TOKEN = crypto.randomBytes(24).toString('hex');
 type CacheCounts = Record<string, { hit: number; miss: number }>;
 
-/** The server's cache lookups so far (cache_lookups_total), by layer. */
-async function cacheLookups(base: string): Promise<CacheCounts> {
+/**
+ * The server's cache lookups so far (cache_lookups_total), by layer, and the time its garbage collector has taken
+ * so far (prom-client's nodejs_gc_duration_seconds, every kind), in ms.
+ */
+async function serverCounters(base: string): Promise<{ caches: CacheCounts; gcMs: number }> {
   const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
-  const counts: CacheCounts = {};
+  const caches: CacheCounts = {};
   for (const m of text.matchAll(/^cache_lookups_total\{layer="(\w+)",result="(hit|miss)"\} (\d+)/gm)) {
-    const c = (counts[m[1]] ??= { hit: 0, miss: 0 });
+    const c = (caches[m[1]] ??= { hit: 0, miss: 0 });
     c[m[2] as 'hit' | 'miss'] = Number(m[3]);
   }
-  return counts;
+  let gcMs = 0;
+  for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)/gm)) gcMs += Number(m[1]) * 1000;
+  return { caches, gcMs };
 }
 
 /** The share of lookups each layer answered during a run (the difference of two readings). */
@@ -425,6 +430,8 @@ interface Measured {
   rssMb?: number;
   /** Each in-memory layer's lookups during the measured run and the share it answered (decision 017). */
   caches?: Record<string, { lookups: number; hitRate: number }>;
+  /** The server's garbage-collection pauses during the measured run, per request answered (writes included). */
+  gcMsPerRequest?: number;
   /** meeting-day: the writes sent meanwhile (not counted in req/s or the latencies above). */
   writes?: {
     perSecond: number;
@@ -685,13 +692,15 @@ async function measure(
     });
   const writes = writer?.();
   await run(warmup);
-  const before = await cacheLookups(base);
+  const before = await serverCounters(base);
   const cpuBefore = cpuMsOf(serverPid);
   const writesBefore = writes?.sent() ?? 0;
   const r = await run(duration);
   const cpuAfter = cpuMsOf(serverPid);
   const writesDuring = (writes?.sent() ?? 0) - writesBefore;
-  const caches = hitRates(before, await cacheLookups(base));
+  const after = await serverCounters(base);
+  const caches = hitRates(before.caches, after.caches);
+  const handled = r.requests.total + writesDuring;
   const written = await writes?.stop();
   const ok = r['2xx'] + r['3xx'];
   const errors = r['1xx'] + r['4xx'] + r['5xx'] + r.errors;
@@ -711,9 +720,10 @@ async function measure(
     caches,
     writes: written,
     cpuMsPerRequest:
-      cpuBefore !== null && cpuAfter !== null && r.requests.total + writesDuring > 0
-        ? Math.round(((cpuAfter - cpuBefore) / (r.requests.total + writesDuring)) * 100) / 100
+      cpuBefore !== null && cpuAfter !== null && handled > 0
+        ? Math.round(((cpuAfter - cpuBefore) / handled) * 100) / 100
         : undefined,
+    gcMsPerRequest: handled > 0 ? Math.round(((after.gcMs - before.gcMs) / handled) * 100) / 100 : undefined,
   };
 }
 
@@ -933,7 +943,7 @@ async function main() {
       console.log(
         r.skipped
           ? `  ${r.name.padEnd(20)} skipped: ${r.skipped}`
-          : `  ${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  rss ${r.rssMb ?? '?'} MB  status ${JSON.stringify(r.statusCodes)}  cpu ${r.cpuMsPerRequest ?? '?'} ms/req`,
+          : `  ${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  rss ${r.rssMb ?? '?'} MB  status ${JSON.stringify(r.statusCodes)}  cpu ${r.cpuMsPerRequest ?? '?'} ms/req  gc ${r.gcMsPerRequest ?? '?'} ms/req`,
       );
       if (r.caches)
         console.log(

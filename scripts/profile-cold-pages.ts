@@ -11,6 +11,8 @@ import { getReviewSchedule } from '~/modules/meetings/next-review.server';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
 import { getProjectPage } from '~/modules/projects/project-page.server';
+import { loadMeetingPageView } from '~/modules/meetings/meeting-page.server';
+import { loadVerdictConsequences } from '~/modules/meetings/consequences.server';
 import { DASHBOARD_SORTS, parseDashboardQuery } from '~/modules/projects/dashboard';
 
 const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432';
@@ -24,9 +26,13 @@ const explain = arg('--explain') > 0;
 const handle = createPostgresDatabase(url, { max: 16 });
 const db = handle.db;
 const recorded: CompiledQuery[] = [];
+const timed: { sql: string; ms: number }[] = [];
 const recording = new Kysely<Database>({
   dialect: new PostgresDialect({ pool: handle.pool! }),
-  log: (e) => void recorded.push(e.query),
+  log: (e) => {
+    recorded.push(e.query);
+    timed.push({ sql: e.query.sql, ms: e.queryDurationMillis });
+  },
 });
 
 const forum = await db
@@ -47,6 +53,14 @@ const projectIds = (
   await db.selectFrom('projects').select('id').where('forum_id', '=', forum.id).where('archived', '=', false).execute()
 ).map((p) => p.id);
 const forumId = forum.id;
+const meetings = await db
+  .selectFrom('meetings')
+  .select(['id', 'state'])
+  .where('forum_id', '=', forumId)
+  .where('state', '!=', 'closed')
+  .orderBy('scheduled_at')
+  .limit(2)
+  .execute();
 const pick = () => projectIds[Math.floor(Math.random() * projectIds.length)];
 
 const pages = {
@@ -103,6 +117,16 @@ const pages = {
     return Number(process.hrtime.bigint() - t) / 1e6;
   },
   'project page': (d: Kysely<Database>) => getProjectPage(d, { forumId, projectId: pick() }),
+  // The forum's first open meeting and the one after it: the page as its loader computes it on a miss.
+  ...Object.fromEntries(
+    meetings.map((m) => [
+      `meeting ${m.id} (${m.state})`,
+      async (d: Kysely<Database>) => {
+        await loadMeetingPageView(d, { forumId, meetingId: m.id, page: 1, consentPage: 1 });
+        await loadVerdictConsequences(d, { forumId, meetingId: m.id });
+      },
+    ]),
+  ),
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -121,6 +145,15 @@ for (const [name, fn] of Object.entries(pages)) {
   console.log(
     `${name.padEnd(32)} wall ${median(wall).toFixed(1)} ms  Node CPU ${median(cpu).toFixed(1)} ms  (median of ${runs})`,
   );
+}
+
+// `--queries NAME`: each query one run of that page sends, slowest first (wall time as the pool saw it).
+if (arg('--queries') > 0) {
+  const name = process.argv[arg('--queries') + 1] as keyof typeof pages;
+  timed.length = 0;
+  await pages[name](recording);
+  for (const q of [...timed].sort((a, b) => b.ms - a.ms))
+    console.log(`${q.ms.toFixed(1).padStart(7)} ms  ${q.sql.slice(0, 200).replace(/\s+/g, ' ')}`);
 }
 
 if (explain) {
