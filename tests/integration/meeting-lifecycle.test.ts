@@ -213,10 +213,19 @@ describe('moving a meeting', () => {
     const w = await createMeetingWorld(db, { comingIn: 3 * DAY_MS });
     await ensurePlannedMeetings(db, { forumId: w.forum.id });
     const old = w.coming.scheduled_at;
-    // One day later at 14:30 on the forum's clock (UTC here).
-    const target = new Date(old.getTime() + DAY_MS);
-    const date = target.toISOString().slice(0, 10);
-    expect((await post(w, 'chair', { intent: 'move', date, time: '14:30' })).status).toBe(303);
+    // A day near it at 14:30 on the forum's clock (UTC here) that holds no other meeting of the forum: the planner
+    // keeps the forum's weekly slot, which falls on the day after on some days of the week.
+    const taken = new Set(
+      (await db.selectFrom('meetings').select('scheduled_at').where('forum_id', '=', w.forum.id).execute()).map((m) =>
+        m.scheduled_at.toISOString().slice(0, 10),
+      ),
+    );
+    const date = [1, -1, 2, -2]
+      .map((days) => new Date(old.getTime() + days * DAY_MS).toISOString().slice(0, 10))
+      .find((day) => !taken.has(day));
+    if (!date) throw new Error('no free day near the coming meeting');
+    const first = await post(w, 'chair', { intent: 'move', date, time: '14:30' });
+    expect(first.status, await first.clone().text()).toBe(303);
     const moved = await meetingRow(db, w.coming.id);
     expect(moved.scheduled_at.toISOString()).toBe(`${date}T14:30:00.000Z`);
     expect(moved).toMatchObject({ state: 'planned', sequence: 1, planned_for: old });
