@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { Field, SelectField } from '~/components/ui/field';
 import { CADENCES, WEEKDAYS, previewMeetings, timeZones, toSchedule } from '~/modules/forums/forums';
-import { formatDateTime } from '~/utils/format';
+import { formatDateTime, formatWeekday } from '~/utils/format';
 // zod's small build: the browser bundle has no full zod (decision 020); the server validates the saved form.
 import * as z from 'zod/mini';
 
@@ -162,11 +162,7 @@ export function MeetingPreview({
           {dates.map((d) => (
             <li key={d}>
               <time dateTime={d}>
-                {new Intl.DateTimeFormat('en-GB', {
-                  weekday: 'long',
-                  timeZone,
-                }).format(new Date(d))}{' '}
-                {formatDateTime(d, timeZone)}
+                {formatWeekday(d, timeZone)} {formatDateTime(d, timeZone)}
               </time>
             </li>
           ))}

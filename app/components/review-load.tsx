@@ -1,6 +1,6 @@
 import { useId } from 'react';
 import { formatMinutes, loadMinutes, type LoadPoint, type ReviewLoad } from '~/modules/meetings/review-load';
-import { formatDate } from '~/utils/format';
+import { formatDate, formatDayMonth } from '~/utils/format';
 
 const r1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -30,8 +30,7 @@ export function ReviewLoadChart({ points, timeZone }: { points: Point[]; timeZon
   const average = points.reduce((s, p) => s + p.discussed, 0) / points.length;
   // Dates under the bars: the first, the last and one between them (more would overlap).
   const dated = [...new Set([0, Math.floor((points.length - 1) / 2), points.length - 1])];
-  const shortDate = (d: string | Date) =>
-    new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone }).format(new Date(d));
+  const shortDate = (d: string | Date) => formatDayMonth(d, timeZone);
   const desc =
     `${points.length} meetings from ${formatDate(first.scheduledAt, timeZone)} to ${formatDate(last.scheduledAt, timeZone)}: ` +
     `${first.discussed} of ${first.everything} projects discussed at the first, ${last.discussed} of ${last.everything} at the last, ` +

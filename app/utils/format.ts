@@ -1,24 +1,25 @@
 // Creating an Intl.DateTimeFormat costs far more than formatting with one (a page of dates spent most of its
 // render time here): one formatter per style and time zone, made on first use and reused.
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(style: 'date' | 'dateTime', timeZone: string): Intl.DateTimeFormat {
+const STYLES = {
+  date: { day: 'numeric', month: 'short', year: 'numeric' },
+  dateTime: {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  },
+  dayMonth: { day: 'numeric', month: 'short' },
+  weekday: { weekday: 'long' },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+
+function formatter(style: keyof typeof STYLES, timeZone: string): Intl.DateTimeFormat {
   const key = `${style} ${timeZone}`;
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.DateTimeFormat(
-      'en-GB',
-      style === 'date'
-        ? { day: 'numeric', month: 'short', year: 'numeric', timeZone }
-        : {
-            day: 'numeric',
-            month: 'short',
-            year: 'numeric',
-            hour: '2-digit',
-            minute: '2-digit',
-            timeZone,
-            timeZoneName: 'short',
-          },
-    );
+    f = new Intl.DateTimeFormat('en-GB', { ...STYLES[style], timeZone });
     formatters.set(key, f);
   }
   return f;
@@ -31,6 +32,16 @@ export function formatDate(value: string | Date, timeZone = 'UTC'): string {
 
 export function formatDateTime(value: string | Date, timeZone = 'UTC'): string {
   return formatter('dateTime', timeZone).format(new Date(value));
+}
+
+/** "7 Dec": a chart's axis, where the year is in the text beside it. */
+export function formatDayMonth(value: string | Date, timeZone = 'UTC'): string {
+  return formatter('dayMonth', timeZone).format(new Date(value));
+}
+
+/** "Monday". */
+export function formatWeekday(value: string | Date, timeZone = 'UTC'): string {
+  return formatter('weekday', timeZone).format(new Date(value));
 }
 
 export function formatAge(from: string | Date, now: Date = new Date()): string {

@@ -192,6 +192,14 @@ export function goalDecimals(goal: { baseline: number | null; target: number | n
   return Math.min(2, Math.max(decimalsOf(goal.baseline), decimalsOf(goal.target)));
 }
 
+// One number format per precision (0–2 decimals), made on first use: creating one costs far more than using it.
+const numberFormats: Intl.NumberFormat[] = [];
+const numberFormat = (decimals: number) =>
+  (numberFormats[decimals] ??= new Intl.NumberFormat('en-GB', {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  }));
+
 /** A goal's value in its unit and precision, the one formatting every page uses: "157 tables", "2.4%", "8". */
 export function formatGoalValue(
   value: number | null | undefined,
@@ -199,7 +207,7 @@ export function formatGoalValue(
 ): string {
   if (value === null || value === undefined) return '—';
   const d = goalDecimals(goal);
-  const n = new Intl.NumberFormat('en-GB', { minimumFractionDigits: d, maximumFractionDigits: d }).format(value);
+  const n = numberFormat(d).format(value);
   const unit = goal.unit?.trim() ?? '';
   if (!unit || PLAIN_UNITS.has(unit.toLowerCase())) return n;
   return unit === '%' ? `${n}%` : `${n} ${unit}`;
