@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
+import { useActionData, useLoaderData, useLocation } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { useEffect } from 'react';
 import { DiscussedItem, type DiscussedItemData } from '~/components/meetings/agenda-item';
 import { CloseMeetingForm, LevelChanges } from '~/components/meetings/close-meeting';
@@ -70,8 +71,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     async () => {
       const loaded = await loadMeetingPageView(db, { forumId: forum.id, meetingId, ...at });
       invariantResponse(loaded, 'Meeting not found');
-      // What each verdict choice will do at the close: a preview from the engine, in progress only.
-      const consequences = await loadVerdictConsequences(db, { forumId: forum.id, meetingId });
+      // What each verdict choice on this page's items will do at the close: a preview from the engine, in progress only.
+      const only = loaded.discussed.items.map((i) => i.projectId);
+      const consequences = await loadVerdictConsequences(db, { forumId: forum.id, meetingId, only });
       return { ...loaded, consequences };
     },
   );

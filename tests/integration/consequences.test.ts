@@ -48,6 +48,13 @@ describe('consequences before deciding (issue #21 item 9)', () => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     const preview = await loadVerdictConsequences(db, { forumId: w.forum.id, meetingId: w.coming.id });
+    // A page's preview (its items only, read with their owners' other projects) is the whole preview's, spill-over
+    // included, and holds nothing for the items it does not show.
+    for (const id of Object.keys(preview).map(Number)) {
+      const one = await loadVerdictConsequences(db, { forumId: w.forum.id, meetingId: w.coming.id, only: [id] });
+      expect(one).toEqual({ [id]: preview[id] });
+    }
+    expect(Object.keys(preview).length).toBeGreaterThanOrEqual(verdicts.length);
     // The page shows the same preview beside each verdict choice, to those who record verdicts only.
     const chairPage = await (await meetingPage(w, 'chair')).json();
     expect(chairPage.view.consequences[p.due.id]).toEqual(JSON.parse(JSON.stringify(preview[p.due.id])));
