@@ -173,6 +173,8 @@ test.describe('where signing in lands', () => {
       await form.getByLabel('Email').fill(who.email);
       await form.getByLabel('Role').selectOption(role);
       await form.getByRole('button', { name: 'Create invitation link' }).click();
+      // The notice of this invitation (the previous one's link stays on the page until the answer comes).
+      await expect(page.getByRole('status').filter({ hasText: who.email })).toBeVisible();
       await expect(page.getByLabel('Invitation link to send')).toHaveValue(/\/invitations\//);
       const link = await page.getByLabel('Invitation link to send').inputValue();
       const invitee = await fresh(browser, true);
