@@ -23,6 +23,18 @@ export default tseslint.config(
       ...reactHooks.configs.recommended.rules,
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@remix-run/react',
+              importNames: ['Link'],
+              message: "Use Link from '~/components/ui/link': the same link at a third of the render cost (decision 025).",
+            },
+          ],
+        },
+      ],
     },
   },
   {

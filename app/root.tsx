@@ -1,15 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import {
-  Form,
-  Link,
-  Links,
-  Meta,
-  Outlet,
-  Scripts,
-  ScrollRestoration,
-  useParams,
-  useRouteLoaderData,
-} from '@remix-run/react';
+import { Form, Links, Meta, Outlet, Scripts, ScrollRestoration, useParams, useRouteLoaderData } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import type { useLoaderData } from '@remix-run/react';
 import type { ReactNode } from 'react';
 import { useNonce } from '~/utils/nonce';

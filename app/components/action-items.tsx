@@ -1,5 +1,6 @@
 import type { SerializeFrom } from '@remix-run/node';
-import { Form, Link } from '@remix-run/react';
+import { Form } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { useMemo } from 'react';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import type { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';

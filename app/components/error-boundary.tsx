@@ -1,4 +1,5 @@
-import { isRouteErrorResponse, Link, useRouteError } from '@remix-run/react';
+import { isRouteErrorResponse, useRouteError } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { useErrorRequestId } from '~/utils/request-id';
 
 const TITLES: Record<number, string> = {

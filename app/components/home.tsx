@@ -1,5 +1,6 @@
 import type { SerializeFrom } from '@remix-run/node';
-import { Form, Link } from '@remix-run/react';
+import { Form } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import type { ForumHome } from '~/modules/home/home.server';

@@ -1,5 +1,5 @@
 import type { SerializeFrom } from '@remix-run/node';
-import { Link } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import type { MyLevelChange } from '~/modules/oversight/my-level-changes.server';
 import { levelLabel } from '~/oversight';
 import { formatDate } from '~/utils/format';

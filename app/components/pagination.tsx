@@ -1,4 +1,4 @@
-import { Link } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 
 /** Previous / "Page n of m" / Next, as links (works without JavaScript); nothing when there is one page. */
 export function Pagination({

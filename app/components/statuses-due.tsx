@@ -1,4 +1,4 @@
-import { Link } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { formatDateTime } from '~/utils/format';
 

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { useLoaderData } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { MyActionItems } from '~/components/action-items';
 import { ForumHomeSection } from '~/components/home';
 import { MyLevelChanges } from '~/components/my-level-changes';

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { useMemo } from 'react';
 import { ScheduleFields } from '~/components/forum-schedule';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';

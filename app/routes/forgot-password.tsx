@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, useActionData, useNavigation } from '@remix-run/react';
+import { Form, useActionData, useNavigation } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { Field } from '~/components/ui/field';
 import { ForgotPasswordSchema, requestPasswordReset } from '~/modules/auth/forgot-password.server';
 import { getDb } from '~/utils/db.server';

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Form, Link, useLoaderData } from '@remix-run/react';
+import { Form, useLoaderData } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { useMemo } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { MyActionItems } from '~/components/action-items';

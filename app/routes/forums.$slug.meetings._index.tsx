@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, useLoaderData } from '@remix-run/react';
+import { useLoaderData } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { useMemo } from 'react';
 import { MeetingStateBadge } from '~/components/meetings/meeting-state';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';

@@ -1,5 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
-import { Link, useLoaderData, useLocation } from '@remix-run/react';
+import { useLoaderData, useLocation } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { useMemo } from 'react';
 import { OversightBadge } from '~/components/badges';
 import { CalibrationBar } from '~/components/calibration-bar';

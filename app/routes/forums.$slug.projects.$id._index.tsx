@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { redirect } from '@remix-run/node';
-import { Link, useActionData, useLoaderData, useLocation } from '@remix-run/react';
+import { useActionData, useLoaderData, useLocation } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { Pagination } from '~/components/pagination';
 import { GoalProgressList } from '~/components/project/goal-progress';

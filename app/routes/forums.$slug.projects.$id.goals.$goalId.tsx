@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Link, useActionData, useLoaderData } from '@remix-run/react';
+import { useActionData, useLoaderData } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { GoalForm } from '~/components/goal-form';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import { GoalSchema, goalFormValues } from '~/modules/goals/goals';

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { SelectField, TextareaField } from '~/components/ui/field';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { assertProjectActive, getProjectInForum, requireIdParam } from '~/modules/projects/project.server';

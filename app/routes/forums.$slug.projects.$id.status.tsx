@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useNavigation } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { HealthBadge } from '~/components/badges';
 import { describeRange, formatGoalValue } from '~/modules/goals/goals';
 import type { Policy } from '~/oversight';

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Link, NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { NavLink, Outlet, useLoaderData } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { can } from '~/modules/auth/can';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { getForumPolicyProblems } from '~/modules/forums/forums.server';

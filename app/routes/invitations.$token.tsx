@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData, useParams } from '@remix-run/react';
+import { Form, useActionData, useLoaderData, useParams } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { Field } from '~/components/ui/field';
 import { NewPasswordFields } from '~/components/ui/new-password-fields';
 import { getOptionalUser } from '~/modules/auth/guards.server';

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json, redirect } from '@remix-run/node';
-import { Form, Link, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { Form, useActionData, useNavigation, useSearchParams } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { Field } from '~/components/ui/field';
 import { getOptionalUser } from '~/modules/auth/guards.server';
 import { landingAfterSignIn, landingFor, signIn } from '~/modules/auth/login.server';

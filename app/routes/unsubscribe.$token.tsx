@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from '@remix-run/node';
 import { json } from '@remix-run/node';
-import { Form, Link, useActionData, useLoaderData } from '@remix-run/react';
+import { Form, useActionData, useLoaderData } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { NOTIFICATION_LABELS, readUnsubscribeTarget, setOptOut } from '~/modules/mail/notifications.server';
 import { UnsubscribeSchema } from '~/modules/mail/preferences';
 import { getDb } from '~/utils/db.server';

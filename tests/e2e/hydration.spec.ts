@@ -69,3 +69,39 @@ test('a paged meeting agenda hydrates and shows the same item range as the serve
   await expect(page.getByText(/NaN/)).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+// Links (app/components/ui/link.tsx, decision 025): once the page has hydrated, a plain click navigates inside the
+// page (no document load), resolves relative paths as Remix does, and Back returns; a modified click is the browser's.
+test('links navigate inside the hydrated page, relative ones included, and Back returns', async ({ page, context }) => {
+  await signIn(page, 'leader@demo.test');
+  await page.goto('/forums/demo');
+  await page.waitForLoadState('networkidle');
+  await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+  const sameDocument = () => page.evaluate(() => (window as Window & { sameDocument?: boolean }).sameDocument);
+
+  await page.getByRole('link', { name: /^Owner/ }).click();
+  await expect(page).toHaveURL(/\/forums\/demo\?sort=owner&dir=asc$/);
+  await expect(page.getByRole('columnheader', { name: /Owner/ })).toHaveAttribute('aria-sort', 'ascending');
+  await page.getByRole('link', { name: 'Checkout redesign', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Checkout redesign' })).toBeVisible();
+  expect(await sameDocument()).toBe(true);
+  await page.goBack();
+  await expect(page).toHaveURL(/sort=owner&dir=asc$/);
+
+  // The meetings list links each meeting by a relative path ("12" under /forums/demo/meetings).
+  await page.getByRole('link', { name: 'Meetings', exact: true }).first().click();
+  await expect(page).toHaveURL(/\/forums\/demo\/meetings$/);
+  await page.getByRole('table', { name: 'Past meetings' }).getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/forums\/demo\/meetings\/\d+$/);
+  expect(await sameDocument()).toBe(true);
+
+  // Ctrl-click (a new tab) is left to the browser: this page stays where it is.
+  const opened = context.waitForEvent('page');
+  await page
+    .getByRole('link', { name: 'Meetings', exact: true })
+    .first()
+    .click({ modifiers: ['Control'] });
+  const tab = await opened;
+  await expect(tab).toHaveURL(/\/forums\/demo\/meetings$/);
+  await expect(page).toHaveURL(/\/forums\/demo\/meetings\/\d+$/);
+});

@@ -1,5 +1,6 @@
 import type { SerializeFrom } from '@remix-run/node';
-import { Form, Link } from '@remix-run/react';
+import { Form } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { useId } from 'react';
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { ErrorList, Field, SelectField } from '~/components/ui/field';

@@ -1,4 +1,5 @@
-import { Form, Link, useLocation, useNavigation } from '@remix-run/react';
+import { Form, useLocation, useNavigation } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { LevelHistoryChart } from '~/components/charts';
 import { Pagination } from '~/components/pagination';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';

@@ -1,4 +1,4 @@
-import { Link } from '@remix-run/react';
+import { Link } from '~/components/ui/link';
 import { tableFeatures, useTable, type ColumnDef, type RowData } from '@tanstack/react-table';
 
 export const dataTableFeatures = tableFeatures({});
