@@ -15,6 +15,7 @@ import * as meetingAttendance from './20261203T1010-meeting-attendance';
 import * as calendarTokens from './20261203T1020-calendar-tokens';
 import * as outbox from './20261203T1100-outbox';
 import * as policyVersions from './20261203T1200-policy-versions';
+import * as auditMeetingIndex from './20261203T1300-audit-meeting-index';
 
 // Listed statically so the same migrations run from the server, scripts and tests without a file scan.
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '20261203T1020-calendar-tokens': calendarTokens,
   '20261203T1100-outbox': outbox,
   '20261203T1200-policy-versions': policyVersions,
+  '20261203T1300-audit-meeting-index': auditMeetingIndex,
 };

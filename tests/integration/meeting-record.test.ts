@@ -1,6 +1,7 @@
 import { describe, expect } from 'vitest';
 import { action as meetingAction, loader as meetingLoader } from '../../app/routes/forums.$slug.meetings.$id';
 import { loader as minutesLoader } from '../../app/routes/forums.$slug.meetings.$id_.minutes[.]md';
+import { writeAudit } from '../../app/modules/audit/audit.server';
 import { createUser } from '../factories';
 import { dbTest as test } from '../setup/test-db';
 import { createMeetingWorld, type MeetingWorld } from './meetings-world';
@@ -59,6 +60,14 @@ describe('attendance', () => {
     const w = await createMeetingWorld(db);
     expect((await post(w, 'chair', Object.fromEntries(attendanceForm([w.users.chair.id])))).status).toBe(409); // not started yet
     expect((await post(w, 'leader', { intent: 'start' })).status).toBe(303);
+    // Ava edits her status for this meeting (its audit row names the meeting): her work before it, not attendance.
+    await writeAudit(db, {
+      userId: w.users.ava.id,
+      forumId: w.forum.id,
+      action: 'status.update',
+      target: `project:${w.projects.risky.id}`,
+      detail: { meetingId: w.coming.id, health: 'at_risk', late: false },
+    });
     const guessed = (await page(w, 'chair')).attendance;
     expect(guessed.recorded).toBe(false);
     expect(

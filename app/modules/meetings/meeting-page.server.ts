@@ -408,49 +408,35 @@ export async function loadMeetingPageView(
 
 export type MeetingPageView = NonNullable<Awaited<ReturnType<typeof loadMeetingPageView>>>;
 
+/** What a member does in a meeting: the meeting's own actions, the agenda's, verdicts and action items (not a status post). */
+const MEETING_ACTIONS = ['meeting.', 'agenda.', 'review.', 'action_item.'] as const;
+
 /**
- * The guess at who attended (before the chair records it: attendance.server.ts): members who recorded something in this meeting (started it, pulled or asked
- * for an item, recorded a verdict or an action item, closed it), from the audit log and the reviews.
+ * The guess at who attended (before the chair records it: attendance.server.ts): members who recorded something in
+ * this meeting (started it, pulled or asked for an item, recorded a verdict or an action item, closed it), from the
+ * audit log and the reviews. A status posted for the meeting is the owner's work before it, not attendance. The
+ * audit rows of the meeting are found by index (its target or the meeting in their detail, migration T1300), not by
+ * walking the forum's log for each member.
  */
 export async function listMeetingParticipants(
   db: Executor,
   { forumId, meetingId }: { forumId: number; meetingId: number },
 ): Promise<{ id: number; name: string }[]> {
+  const acted = db
+    .selectFrom('audit_log as l')
+    .select('l.user_id as id')
+    .where('l.forum_id', '=', forumId)
+    .where('l.denied', '=', false)
+    .where((w) =>
+      w.or([w('l.target', '=', `meeting:${meetingId}`), w(sql`l.detail->>'meetingId'`, '=', String(meetingId))]),
+    )
+    .where((w) => w.or(MEETING_ACTIONS.map((prefix) => w('l.action', 'like', `${prefix}%`))));
+  const reviewed = db.selectFrom('reviews as r').select('r.reviewer_id as id').where('r.meeting_id', '=', meetingId);
+  const closed = db.selectFrom('meetings as m').select('m.closed_by as id').where('m.id', '=', meetingId);
   return db
     .selectFrom('users as u')
     .select(['u.id', 'u.name'])
-    .where((eb) =>
-      eb.or([
-        eb.exists(
-          eb
-            .selectFrom('audit_log as l')
-            .select('l.id')
-            .whereRef('l.user_id', '=', 'u.id')
-            .where('l.forum_id', '=', forumId)
-            .where('l.denied', '=', false)
-            .where((w) =>
-              w.or([
-                w('l.target', '=', `meeting:${meetingId}`),
-                w(sql`l.detail->>'meetingId'`, '=', String(meetingId)),
-              ]),
-            ),
-        ),
-        eb.exists(
-          eb
-            .selectFrom('reviews as r')
-            .select('r.id')
-            .whereRef('r.reviewer_id', '=', 'u.id')
-            .where('r.meeting_id', '=', meetingId),
-        ),
-        eb.exists(
-          eb
-            .selectFrom('meetings as m')
-            .select('m.id')
-            .whereRef('m.closed_by', '=', 'u.id')
-            .where('m.id', '=', meetingId),
-        ),
-      ]),
-    )
+    .where('u.id', 'in', acted.union(reviewed).union(closed))
     .orderBy('u.name')
     .orderBy('u.id')
     .execute();
