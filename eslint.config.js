@@ -30,7 +30,8 @@ export default tseslint.config(
             {
               name: '@remix-run/react',
               importNames: ['Link'],
-              message: "Use Link from '~/components/ui/link': the same link at a third of the render cost (decision 025).",
+              message:
+                "Use Link from '~/components/ui/link': the same link at a third of the render cost (decision 025).",
             },
           ],
         },

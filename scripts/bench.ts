@@ -211,7 +211,7 @@ type CacheCounts = Record<string, { hit: number; miss: number }>;
  * The server's cache lookups so far (cache_lookups_total), by layer, and the time its garbage collector has taken
  * so far (prom-client's nodejs_gc_duration_seconds, every kind), in ms.
  */
-async function serverCounters(base: string): Promise<{ caches: CacheCounts; gcMs: number }> {
+async function serverCounters(base: string): Promise<{ caches: CacheCounts; gcMs: number; heapMb?: number }> {
   const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   const caches: CacheCounts = {};
   for (const m of text.matchAll(/^cache_lookups_total\{layer="(\w+)",result="(hit|miss)"\} (\d+)/gm)) {
@@ -220,7 +220,8 @@ async function serverCounters(base: string): Promise<{ caches: CacheCounts; gcMs
   }
   let gcMs = 0;
   for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)/gm)) gcMs += Number(m[1]) * 1000;
-  return { caches, gcMs };
+  const heapUsed = /^nodejs_heap_size_used_bytes ([\d.e+-]+)/m.exec(text);
+  return { caches, gcMs, heapMb: heapUsed ? Math.round(Number(heapUsed[1]) / 2 ** 20) : undefined };
 }
 
 /** The share of lookups each layer answered during a run (the difference of two readings). */
@@ -432,6 +433,8 @@ interface Measured {
   caches?: Record<string, { lookups: number; hitRate: number }>;
   /** The server's garbage-collection pauses during the measured run, per request answered (writes included). */
   gcMsPerRequest?: number;
+  /** The server's V8 heap in use right after the run (the limit is `npm start`'s --max-old-space-size). */
+  heapMb?: number;
   /** meeting-day: the writes sent meanwhile (not counted in req/s or the latencies above). */
   writes?: {
     perSecond: number;
@@ -724,6 +727,7 @@ async function measure(
         ? Math.round(((cpuAfter - cpuBefore) / handled) * 100) / 100
         : undefined,
     gcMsPerRequest: handled > 0 ? Math.round(((after.gcMs - before.gcMs) / handled) * 100) / 100 : undefined,
+    heapMb: after.heapMb,
   };
 }
 
@@ -943,7 +947,7 @@ async function main() {
       console.log(
         r.skipped
           ? `  ${r.name.padEnd(20)} skipped: ${r.skipped}`
-          : `  ${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  rss ${r.rssMb ?? '?'} MB  status ${JSON.stringify(r.statusCodes)}  cpu ${r.cpuMsPerRequest ?? '?'} ms/req  gc ${r.gcMsPerRequest ?? '?'} ms/req`,
+          : `  ${r.name.padEnd(20)} ${String(r.reqPerSec).padStart(8)} req/s  p50 ${String(r.p50).padStart(4)} ms  p99 ${String(r.p99).padStart(4)} ms  errors ${r.errors}  rss ${r.rssMb ?? '?'} MB  heap ${r.heapMb ?? '?'} MB  status ${JSON.stringify(r.statusCodes)}  cpu ${r.cpuMsPerRequest ?? '?'} ms/req  gc ${r.gcMsPerRequest ?? '?'} ms/req`,
       );
       if (r.caches)
         console.log(
