@@ -422,21 +422,22 @@ export async function listMeetingParticipants(
   db: Executor,
   { forumId, meetingId }: { forumId: number; meetingId: number },
 ): Promise<{ id: number; name: string }[]> {
-  const acted = db
-    .selectFrom('audit_log as l')
-    .select('l.user_id as id')
-    .where('l.forum_id', '=', forumId)
-    .where('l.denied', '=', false)
-    .where((w) =>
-      w.or([w('l.target', '=', `meeting:${meetingId}`), w(sql`l.detail->>'meetingId'`, '=', String(meetingId))]),
-    )
-    .where((w) => w.or(MEETING_ACTIONS.map((prefix) => w('l.action', 'like', `${prefix}%`))));
-  const reviewed = db.selectFrom('reviews as r').select('r.reviewer_id as id').where('r.meeting_id', '=', meetingId);
-  const closed = db.selectFrom('meetings as m').select('m.closed_by as id').where('m.id', '=', meetingId);
   return db
     .selectFrom('users as u')
     .select(['u.id', 'u.name'])
-    .where('u.id', 'in', acted.union(reviewed).union(closed))
+    .where('u.id', 'in', (eb) =>
+      eb
+        .selectFrom('audit_log as l')
+        .select('l.user_id as id')
+        .where('l.forum_id', '=', forumId)
+        .where('l.denied', '=', false)
+        .where((w) =>
+          w.or([w('l.target', '=', `meeting:${meetingId}`), w(sql`l.detail->>'meetingId'`, '=', String(meetingId))]),
+        )
+        .where((w) => w.or(MEETING_ACTIONS.map((prefix) => w('l.action', 'like', `${prefix}%`))))
+        .union(eb.selectFrom('reviews as r').select('r.reviewer_id as id').where('r.meeting_id', '=', meetingId))
+        .union(eb.selectFrom('meetings as m').select('m.closed_by as id').where('m.id', '=', meetingId)),
+    )
     .orderBy('u.name')
     .orderBy('u.id')
     .execute();
