@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequestHandler } from '@remix-run/express';
@@ -225,7 +226,15 @@ async function main() {
   app.use(compression({ filter: (req, res) => !UNCOMPRESSED.has(req.path) && compression.filter(req, res) }));
   app.get('/metrics', metricsEndpoint(metrics.registry, env.METRICS_TOKEN));
   app.use('/build', express.static(path.join(buildDir, 'public/build'), { immutable: true, maxAge: '1y' }));
-  app.use(express.static('public', { maxAge: '1h' }));
+  // The files at public/'s top (favicon.ico, unavailable.css): looked up by name, so a page request costs no stat().
+  const servePublic = express.static('public', { maxAge: '1h' });
+  const publicFiles = new Set(
+    fs
+      .readdirSync('public', { withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => `/${entry.name}`),
+  );
+  app.use((req, res, next) => (publicFiles.has(req.path) ? servePublic(req, res, next) : next()));
   app.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();

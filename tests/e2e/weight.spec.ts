@@ -57,3 +57,15 @@ test('the client build holds no full zod, and the dashboard and a project page l
   await expect.poll(() => scripts.length).toBeGreaterThan(5);
   expect(scripts.filter((s) => s.body.includes(ZOD_MARKER)).map((s) => s.url)).toEqual([]);
 });
+
+// The files at public/'s top are served by name with an hour of caching (server.ts: a page request stats no file).
+test('the public files are served and cached for an hour; other paths are pages, not files', async ({ request }) => {
+  const favicon = await request.get('/favicon.ico');
+  expect(favicon.status()).toBe(200);
+  expect(favicon.headers()['cache-control']).toBe('public, max-age=3600');
+  const css = await request.get('/unavailable.css');
+  expect(css.status()).toBe(200);
+  expect(css.headers()['content-type']).toMatch(/^text\/css/);
+  expect((await request.get('/package.json')).status()).toBe(404);
+  expect((await request.get('/build/../package.json')).status()).toBe(404);
+});
