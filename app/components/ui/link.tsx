@@ -2,15 +2,13 @@ import { useHref, useNavigate } from '@remix-run/react';
 import { forwardRef, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
 export interface LinkProps extends Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> {
-  /** A path in the app, resolved as Remix resolves it (relative paths against the route). */
+  /**
+   * A path in the app, resolved as Remix resolves it (relative paths against the route). Another site, a download
+   * or a resource route (CSV, calendar feed, minutes) is a plain <a>, as the pages already write them.
+   */
   to: string;
   preventScrollReset?: boolean;
-  replace?: boolean;
-  /** A full page load, not a client navigation (resource routes: downloads, feeds). */
-  reloadDocument?: boolean;
 }
-
-const EXTERNAL = /^(?:[a-z][a-z0-9+.-]*:|\/\/)/i;
 
 /** A click the browser would follow in this tab: the main button, no modifier, no other target. */
 function isPlainClick(event: MouseEvent<HTMLAnchorElement>, target: string | undefined): boolean {
@@ -30,27 +28,26 @@ function isPlainClick(event: MouseEvent<HTMLAnchorElement>, target: string | und
  * links, a third of the server's render (decision 025). This one resolves the path once.
  */
 export const Link = forwardRef<HTMLAnchorElement, LinkProps>(function Link(
-  { to, preventScrollReset, replace, reloadDocument, onClick, target, ...props },
+  { to, preventScrollReset, onClick, target, ...props },
   ref,
 ) {
   const href = useHref(to);
   const navigate = useNavigate();
-  const external = EXTERNAL.test(to);
   return (
     <a
       {...props}
       ref={ref}
-      href={external ? to : href}
+      href={href}
       target={target}
-      // Remix's mark for lazy route discovery: the route of an in-app link is fetched before it is clicked.
-      data-discover={external || reloadDocument ? undefined : 'true'}
+      // Remix's mark for lazy route discovery: the route of a link is fetched before it is clicked.
+      data-discover="true"
       onClick={(event) => {
         onClick?.(event);
-        if (external || reloadDocument || !isPlainClick(event, target)) return;
+        if (!isPlainClick(event, target)) return;
         event.preventDefault();
         // As React Router's links: a link to the page already shown replaces its history entry.
         const here = window.location.pathname + window.location.search + window.location.hash;
-        navigate(to, { preventScrollReset, replace: replace ?? here === href });
+        navigate(to, { preventScrollReset, replace: here === href });
       }}
     />
   );
