@@ -138,9 +138,10 @@ export function LevelHistoryChart({
       : `${changes.length} level change${changes.length === 1 ? '' : 's'}${changes.length > shown.length ? `, the latest ${shown.length}` : ''}: ` +
         shown.map((c) => `${LEVEL_LABEL[c.from]} → ${LEVEL_LABEL[c.to]} on ${formatDate(c.at, timeZone)}`).join(', ') +
         '.');
-  // On a phone the chart keeps a width where its text is at least 12 px, and scrolls inside its own box (app.css).
+  // On a phone the chart keeps a width where its text is at least 12 px, and scrolls inside its own box (app.css):
+  // the box takes the keyboard's focus, so it can be scrolled without a pointer.
   return (
-    <div className="chart-scroll">
+    <div className="chart-scroll" tabIndex={0} role="group" aria-label="Oversight level over time (scrolls sideways)">
       <svg
         className="chart level-chart"
         viewBox={`0 0 ${W} ${H}`}
