@@ -24,7 +24,14 @@ export async function createMeetingWorld(
   db: Executor,
   { now = new Date(), comingIn = 30 * 60_000 }: { now?: Date; comingIn?: number } = {},
 ) {
-  const forum = await createForum(db, { name: 'Review *Forum*' });
+  // The forum meets weekly at the coming meeting's weekday and minute (UTC), so the meetings it plans after the
+  // coming one fall a week apart whatever the day the test runs on.
+  const comingAt = new Date(now.getTime() + comingIn);
+  const forum = await createForum(db, {
+    name: 'Review *Forum*',
+    weekday: comingAt.getUTCDay(),
+    meetingTime: comingAt.toISOString().slice(11, 16),
+  });
   const people = {
     chair: 'chair',
     leader: 'leader',
@@ -50,7 +57,7 @@ export async function createMeetingWorld(
         state: 'closed',
       }),
     );
-  const coming = await createMeeting(db, { forumId: forum.id, scheduledAt: new Date(now.getTime() + comingIn) });
+  const coming = await createMeeting(db, { forumId: forum.id, scheduledAt: comingAt });
 
   const make = async (
     name: string,
