@@ -98,7 +98,7 @@ function projectColumns(home: Home): DataColumn<MyProject>[] {
 function MyProjects({ home, headingId }: { home: Home; headingId: string }) {
   return (
     <section aria-labelledby={headingId}>
-      <h3 id={headingId}>My projects</h3>
+      <h3 id={headingId}>My projects{home.projectCount > home.projects.length ? ` (${home.projectCount})` : ''}</h3>
       <DataTable
         caption={`My projects in ${home.forum.name}`}
         columns={projectColumns(home)}
@@ -106,6 +106,13 @@ function MyProjects({ home, headingId }: { home: Home; headingId: string }) {
         getRowId={(p) => String(p.id)}
         priority={['project', 'level', 'cycle', 'post']}
       />
+      <More
+        shown={home.projects.length}
+        total={home.projectCount}
+        to={`/forums/${home.forum.slug}?owner=${home.userId}`}
+      >
+        of my projects, on the dashboard
+      </More>
     </section>
   );
 }
@@ -122,14 +129,14 @@ function NextMeeting({ home, headingId }: { home: Home; headingId: string }) {
         {meeting.state === 'in_progress' ? <span className="badge meeting-in_progress">In progress</span> : null}
       </h3>
       <p className="muted">
-        {meeting.exceptions.length} exception
-        {meeting.exceptions.length === 1 ? '' : 's'}, {meeting.due} due by cadence, {meeting.consent} on the consent
-        agenda · statuses due by {formatDateTime(meeting.deadline, forum.timeZone)}
+        {meeting.exceptionCount} exception
+        {meeting.exceptionCount === 1 ? '' : 's'}, {meeting.due} due by cadence, {meeting.consent} on the consent agenda
+        · statuses due by {formatDateTime(meeting.deadline, forum.timeZone)}
       </p>
       <div className="home-columns">
         <div>
-          <h4>Exceptions</h4>
-          {meeting.exceptions.length === 0 ? (
+          <h4>Exceptions ({meeting.exceptionCount})</h4>
+          {meeting.exceptionCount === 0 ? (
             <p className="muted">None.</p>
           ) : (
             <ul className="home-list">
@@ -141,12 +148,15 @@ function NextMeeting({ home, headingId }: { home: Home; headingId: string }) {
               ))}
             </ul>
           )}
+          <More shown={meeting.exceptions.length} total={meeting.exceptionCount} to={href}>
+            on the agenda
+          </More>
         </div>
         <div>
           <h4>
-            {missingLabel} ({meeting.withoutStatus.length})
+            {missingLabel} ({meeting.withoutStatusCount})
           </h4>
-          {meeting.withoutStatus.length === 0 ? (
+          {meeting.withoutStatusCount === 0 ? (
             <p className="muted">Every project has posted.</p>
           ) : (
             <ul className="home-list">
@@ -158,6 +168,13 @@ function NextMeeting({ home, headingId }: { home: Home; headingId: string }) {
               ))}
             </ul>
           )}
+          <More
+            shown={meeting.withoutStatus.length}
+            total={meeting.withoutStatusCount}
+            to={`/forums/${forum.slug}?sort=status_age&dir=desc`}
+          >
+            on the dashboard, oldest status first
+          </More>
         </div>
       </div>
       {meeting.state === 'planned' && home.canStart ? (
@@ -179,6 +196,18 @@ function NextMeeting({ home, headingId }: { home: Home; headingId: string }) {
         </p>
       )}
     </section>
+  );
+}
+
+/** "And 132 more on the agenda": a list shortened to its first few says so, and links to where the rest are. */
+function More({ shown, total, to, children }: { shown: number; total: number; to: string; children: string }) {
+  if (total <= shown) return null;
+  return (
+    <p className="muted">
+      <Link to={to}>
+        And {total - shown} more {children}
+      </Link>
+    </p>
   );
 }
 

@@ -227,4 +227,47 @@ test.describe('where signing in lands', () => {
       await context.close();
     });
   }
+
+  test('long lists show their first ten, say how many there are, and link to the rest', async ({ browser }) => {
+    const chair = await fresh(browser, true);
+    await signInByForm(chair.page, CHAIR.email, PASSWORD);
+    for (let i = 1; i <= 11; i++) {
+      await chair.page.goto(`/forums/${FORUM.slug}/projects/new`);
+      await chair.page.getByLabel('Name').fill(`${PROJECT} ${String(i).padStart(2, '0')}`);
+      await chair.page.getByLabel('Owner').selectOption({ label: `${OWNER.name} (${OWNER.email})` });
+      await chair.page.getByRole('button', { name: 'Create project' }).click();
+      await expect(
+        chair.page.getByRole('heading', { level: 1, name: `${PROJECT} ${String(i).padStart(2, '0')}` }),
+      ).toBeVisible();
+    }
+    // The chair: twelve kickoffs and twelve statuses not in, ten of each named.
+    await chair.page.goto(`/forums/${FORUM.slug}`);
+    const meeting = chair.page.getByRole('region', { name: /^My work/ }).getByRole('region', { name: /Next meeting/ });
+    await expect(meeting.getByRole('heading', { name: 'Exceptions (12)' })).toBeVisible();
+    await expect(meeting.getByRole('heading', { name: /^Statuses (not in yet|missing) \(12\)$/ })).toBeVisible();
+    await expect(meeting.getByRole('list')).toHaveCount(2);
+    for (const list of await meeting.getByRole('list').all()) await expect(list.getByRole('listitem')).toHaveCount(10);
+    await expectNoAxeViolations(chair.page);
+    await meeting.getByRole('link', { name: 'And 2 more on the dashboard, oldest status first' }).click();
+    await expect(chair.page).toHaveURL(new RegExp(`/forums/${FORUM.slug}\\?sort=status_age&dir=desc$`));
+    await chair.page.goBack();
+    await chair.page
+      .getByRole('region', { name: /Next meeting/ })
+      .getByRole('link', { name: 'And 2 more on the agenda' })
+      .click();
+    await expect(chair.page).toHaveURL(new RegExp(`/forums/${FORUM.slug}/meetings/\\d+$`));
+    await chair.context.close();
+
+    // The owner, without JavaScript: ten of twelve projects, and the link to all of them on the dashboard.
+    const owner = await fresh(browser, false);
+    await signInByForm(owner.page, OWNER.email, PASSWORD);
+    const work = await expectWorkFirst(owner.page);
+    await expect(work.getByRole('heading', { name: 'My projects (12)' })).toBeVisible();
+    const table = work.getByRole('table', { name: `My projects in ${FORUM.name}` });
+    await expect(table.getByRole('row')).toHaveCount(11); // the header and ten projects
+    await work.getByRole('link', { name: 'And 2 more of my projects, on the dashboard' }).click();
+    await expect(owner.page).toHaveURL(new RegExp(`/forums/${FORUM.slug}\\?owner=\\d+$`));
+    await expect(owner.page.getByText('12 projects match')).toBeVisible();
+    await owner.context.close();
+  });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { HealthValue, LevelValue, MeetingState, Role } from '../../../db/database';
 import type { ForumAccess } from '~/modules/auth/guards.server';
 import { getReviewSchedule, type ReviewSchedule } from '~/modules/meetings/next-review.server';
@@ -5,6 +6,13 @@ import { statusCycle } from '~/modules/status/status';
 import type { Executor } from '~/utils/db.server';
 
 type HomeForum = ForumAccess['forum'];
+
+/**
+ * How many names each of the next meeting's lists, and the list of the member's own projects, shows: a page sends what it shows (issue #17). A forum of 500
+ * projects can have a hundred exceptions; their count, the first few and the agenda's link tell a chair more than
+ * the whole list, which the agenda itself shows.
+ */
+export const HOME_LIST = 10;
 
 /** The forum's next meeting not closed (the status cycle), with its status deadline. */
 async function nextMeetingOf(db: Executor, forumId: number, now: Date) {
@@ -51,7 +59,8 @@ function cycleState(meeting: NextMeeting | null, health: HealthValue | null): Cy
 }
 
 /**
- * The owner's projects in one forum: level, next review, this cycle's status. The next review is every page's
+ * The owner's projects in one forum (the first HOME_LIST, those owing a status first, and how many there are):
+ * level, next review, this cycle's status. The next review is every page's
  * (getReviewSchedule, the agenda's rules: decision 019).
  */
 async function listMyProjects(
@@ -76,9 +85,19 @@ async function listMyProjects(
     .where('p.archived', '=', false)
     .orderBy('p.name')
     .execute();
+  // Those whose status is owed first (by name within each), then the rest by name; the first HOME_LIST of them.
+  const owed = (r: (typeof rows)[number]) => {
+    const c = cycleState(meeting, r.health);
+    return c === 'due' || c === 'overdue' ? 0 : 1;
+  };
+  const shown = rows
+    .map((r, i) => ({ r, i, owed: owed(r) }))
+    .sort((a, b) => a.owed - b.owed || a.i - b.i)
+    .slice(0, HOME_LIST)
+    .map((x) => x.r);
   const schedule =
-    rows.length > 0 ? await getReviewSchedule(db, { forumId: forum.id, projectIds: rows.map((r) => r.id) }) : null;
-  return rows.map((r) => ({
+    shown.length > 0 ? await getReviewSchedule(db, { forumId: forum.id, projectIds: shown.map((r) => r.id) }) : null;
+  const projects = shown.map((r) => ({
     id: r.id,
     name: r.name,
     level: r.level as LevelValue,
@@ -91,6 +110,7 @@ async function listMyProjects(
     /** The status form takes a post or an edit while the cycle is open. */
     canPost: meeting?.open ?? false,
   }));
+  return { projects, projectCount: rows.length };
 }
 
 /**
@@ -110,28 +130,33 @@ async function meetingBrief(
       .select(['p.id', 'p.name', 'o.name as owner'])
       .where('p.forum_id', '=', forum.id)
       .where('p.archived', '=', false)
+      .select(sql<number>`count(*) over ()::int`.as('total'))
       .where('s.id', 'is', null)
       .orderBy('p.name')
+      .limit(HOME_LIST)
       .execute(),
   ]);
   // The coming meeting's agenda as every page tells it (getReviewSchedule, decision 019), in the agenda's order.
   const agenda = [...reviews.values()];
+  const exceptions = agenda.filter((e) => e.section === 'exception');
   return {
     id: meeting.id,
     scheduledAt: meeting.scheduledAt.toISOString(),
     state: meeting.state,
     deadline: meeting.deadline.toISOString(),
     deadlinePassed: meeting.deadlinePassed,
-    exceptions: agenda
-      .filter((e) => e.section === 'exception')
-      .map(({ projectId, name, reason }) => ({ projectId, name, reason })),
+    /** The first HOME_LIST exceptions in the agenda's order (the most pressing first); the rest are on the agenda. */
+    exceptions: exceptions.slice(0, HOME_LIST).map(({ projectId, name, reason }) => ({ projectId, name, reason })),
+    exceptionCount: exceptions.length,
     due: agenda.filter((e) => e.section === 'due').length,
     consent: agenda.filter((e) => e.section === 'consent').length,
+    /** The first HOME_LIST projects without a status for the meeting, by name, and how many there are. */
     withoutStatus: owners.map((o) => ({
       projectId: o.id,
       name: o.name,
       owner: o.owner,
     })),
+    withoutStatusCount: owners[0]?.total ?? 0,
   };
 }
 export type MeetingBrief = Awaited<ReturnType<typeof meetingBrief>>;
@@ -156,7 +181,7 @@ export async function loadForumHome(
 ) {
   const meeting = await nextMeetingOf(db, forum.id, now);
   const prepares = role === 'chair' || role === 'leader';
-  const [projects, brief] = await Promise.all([
+  const [{ projects, projectCount }, brief] = await Promise.all([
     listMyProjects(db, { forum, userId, meeting }),
     prepares && meeting
       ? meetingBrief(db, { forum, meeting, schedule: schedule ?? getReviewSchedule(db, { forumId: forum.id, now }) })
@@ -166,8 +191,10 @@ export async function loadForumHome(
     forum: { slug: forum.slug, name: forum.name, timeZone: forum.timeZone },
     role,
     canStart: role === 'chair',
+    userId,
     deadline: meeting ? meeting.deadline.toISOString() : null,
     projects,
+    projectCount,
     meeting: brief,
   };
 }
