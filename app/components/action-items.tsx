@@ -76,11 +76,20 @@ const columnsFor = (returnTo: string): DataColumn<ActionItem>[] => [
 ];
 
 /** Home: the signed-in user's open action items, with project and due date, overdue flagged. */
-export function MyActionItems({ items, returnTo = '/' }: { items: ActionItem[]; returnTo?: string }) {
+export function MyActionItems({
+  items,
+  total = items.length,
+  returnTo = '/',
+}: {
+  items: ActionItem[];
+  /** How many are open, when `items` are the first few of them (a forum's page): the rest are on the home page. */
+  total?: number;
+  returnTo?: string;
+}) {
   const columns = useMemo(() => columnsFor(returnTo), [returnTo]);
   return (
     <section aria-labelledby="action-items-title">
-      <h2 id="action-items-title">Action items</h2>
+      <h2 id="action-items-title">Action items{total > items.length ? ` (${total})` : ''}</h2>
       <DataTable
         caption="My open action items"
         columns={columns}
@@ -88,6 +97,11 @@ export function MyActionItems({ items, returnTo = '/' }: { items: ActionItem[]; 
         getRowId={(a) => String(a.id)}
         empty="No open action items."
       />
+      {total > items.length ? (
+        <p className="muted">
+          <Link to="/">And {total - items.length} more, due later: all my action items on my home page</Link>
+        </p>
+      ) : null}
     </section>
   );
 }

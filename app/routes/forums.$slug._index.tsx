@@ -22,7 +22,7 @@ import {
   parseDashboardQuery,
   type DashboardQuery,
 } from '~/modules/projects/dashboard';
-import { loadForumHome } from '~/modules/home/home.server';
+import { HOME_LIST, loadForumHome } from '~/modules/home/home.server';
 import { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { getReviewSchedule, type NextReview as NextReviewData } from '~/modules/meetings/next-review.server';
@@ -54,7 +54,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       loadForumHome(db, { forum, role, userId: user.id, schedule: readSchedule() }),
       listOpenActionItemsForUser(db, { userId: user.id, forumId: forum.id }),
     ]);
-    return { ...work, actionItems };
+    // The first HOME_LIST, soonest due first (a page sends what it shows); all of them are on the home page.
+    return { ...work, actionItems: actionItems.slice(0, HOME_LIST), actionItemCount: actionItems.length };
   });
   const dashboard = forumPageData(forum, `dashboard:${JSON.stringify(query)}`, async () => {
     // The schedule is read beside the page's own queries: each waits for it only where it needs it (decision 022).
@@ -367,7 +368,11 @@ export default function ForumDashboard() {
       </div>
       <ForumHomeSection home={data.home} inForum />
       {data.home.actionItems.length > 0 ? (
-        <MyActionItems items={data.home.actionItems} returnTo={`/forums/${forum.slug}`} />
+        <MyActionItems
+          items={data.home.actionItems}
+          total={data.home.actionItemCount}
+          returnTo={`/forums/${forum.slug}`}
+        />
       ) : null}
       <SummaryStrip data={data} />
       <ReviewLoadSummary load={data.load} timeZone={forum.timeZone} title="The time trust saves" />

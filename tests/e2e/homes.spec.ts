@@ -1,5 +1,5 @@
 import type { Browser, Page } from '@playwright/test';
-import { DEMO_PASSWORD, expect, expectNoAxeViolations, signIn, test } from './fixtures';
+import { DEMO_PASSWORD, expect, expectNoAxeViolations, signIn, startMeeting, test } from './fixtures';
 
 // Each role's home is their work (issue #20). Read-only on the demo forum: nothing here posts, starts or moves.
 
@@ -268,6 +268,47 @@ test.describe('where signing in lands', () => {
     await work.getByRole('link', { name: 'And 2 more of my projects, on the dashboard' }).click();
     await expect(owner.page).toHaveURL(new RegExp(`/forums/${FORUM.slug}\\?owner=\\d+$`));
     await expect(owner.page.getByText('12 projects match')).toBeVisible();
+    await owner.context.close();
+  });
+
+  test('eleven action items: the forum page shows the ten due soonest, the home page all of them', async ({
+    browser,
+  }) => {
+    test.setTimeout(90_000);
+    const chair = await fresh(browser, true);
+    await signInByForm(chair.page, CHAIR.email, PASSWORD);
+    await chair.page
+      .getByRole('region', { name: /Next meeting/ })
+      .getByRole('link', { name: /UTC$/ })
+      .click();
+    await startMeeting(chair.page);
+    const item = chair.page.getByRole('article').first();
+    for (let i = 1; i <= 11; i++) {
+      await item.getByLabel('New action item').fill(`Follow-up ${String(i).padStart(2, '0')}`);
+      await item.getByLabel('Due date').fill(`2030-01-${String(i).padStart(2, '0')}`);
+      await item.getByRole('button', { name: 'Add action item' }).click();
+      await expect(
+        item.getByRole('listitem').filter({ hasText: `Follow-up ${String(i).padStart(2, '0')}` }),
+      ).toBeVisible();
+    }
+    await chair.context.close();
+
+    const owner = await fresh(browser, false);
+    await signInByForm(owner.page, OWNER.email, PASSWORD);
+    await expectWorkFirst(owner.page);
+    await expect(owner.page.getByRole('heading', { name: 'Action items (11)' })).toBeVisible();
+    const table = owner.page.getByRole('table', { name: 'My open action items' });
+    await expect(table.getByRole('row')).toHaveCount(11); // the header and the ten due soonest
+    await expect(table.getByRole('row').filter({ hasText: 'Follow-up 10' })).toHaveCount(1);
+    await expect(table.getByRole('row').filter({ hasText: 'Follow-up 11' })).toHaveCount(0);
+    await owner.page.getByRole('link', { name: 'And 1 more, due later: all my action items on my home page' }).click();
+    await expect(owner.page).toHaveURL(/\/$/);
+    await expect(
+      owner.page
+        .getByRole('table', { name: 'My open action items' })
+        .getByRole('row')
+        .filter({ hasText: /Follow-up \d\d/ }),
+    ).toHaveCount(11);
     await owner.context.close();
   });
 });

@@ -3,6 +3,8 @@ import { HOME_LIST, loadForumHome } from '../../app/modules/home/home.server';
 import { getReviewSchedule } from '../../app/modules/meetings/next-review.server';
 import { recordOversightEvents } from '../../app/modules/oversight/oversight.server';
 import { createProject } from '../factories';
+import { loader as dashboardLoader } from '../../app/routes/forums.$slug._index';
+import { callRoute } from './owners-world';
 import { createMeetingWorld } from './meetings-world';
 import { dbTest } from '../setup/test-db';
 
@@ -61,4 +63,35 @@ dbTest('long lists are shortened to their first few, counted, with the statuses 
     Array.from({ length: 10 }, (_, i) => `Added ${String(i + 1).padStart(2, '0')}`),
   );
   expect(chair.projectCount).toBe(0);
+});
+
+dbTest('the forum page lists the ten action items due soonest and counts them all', async ({ db }) => {
+  const w = await createMeetingWorld(db);
+  await db
+    .insertInto('action_items')
+    .values(
+      Array.from({ length: 12 }, (_, i) => ({
+        project_id: w.projects.risky.id,
+        meeting_id: w.past[2].id,
+        review_id: null,
+        text: `Follow-up ${i + 1}`,
+        assignee_id: w.users.ava.id,
+        // The twelfth has no date: it sorts last.
+        due_date: i < 11 ? `2030-01-${String(12 - i).padStart(2, '0')}` : null,
+        done_at: null,
+        created_by: w.users.chair.id,
+      })),
+    )
+    .execute();
+  const response = await callRoute(dashboardLoader, {
+    path: `/forums/${w.forum.slug}`,
+    cookie: w.users.ava.cookie,
+    params: { slug: w.forum.slug },
+  });
+  const data = await response.json();
+  expect(data.home.actionItemCount).toBe(12);
+  // Due 1 Jan 2030 (the eleventh) first, … the tenth soonest is due 10 Jan (the third).
+  expect(data.home.actionItems.map((a: { text: string }) => a.text)).toEqual(
+    Array.from({ length: 10 }, (_, i) => `Follow-up ${11 - i}`),
+  );
 });
