@@ -88,7 +88,7 @@ export function MyActionItems({
 }) {
   const columns = useMemo(() => columnsFor(returnTo), [returnTo]);
   return (
-    <section aria-labelledby="action-items-title">
+    <section aria-labelledby="action-items-title" className="my-action-items">
       <h2 id="action-items-title">Action items{total > items.length ? ` (${total})` : ''}</h2>
       <DataTable
         caption="My open action items"
@@ -96,6 +96,7 @@ export function MyActionItems({
         data={items}
         getRowId={(a) => String(a.id)}
         empty="No open action items."
+        priority={['text', 'project', 'due', 'done']}
       />
       {total > items.length ? (
         <p className="muted">
