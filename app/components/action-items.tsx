@@ -8,8 +8,11 @@ import { formatDate } from '~/utils/format';
 
 type ActionItem = SerializeFrom<Awaited<ReturnType<typeof listOpenActionItemsForUser>>[number]>;
 
-/** The table's columns; `returnTo` is the page an edit or a "Mark done" comes back to. */
-const columnsFor = (returnTo: string): DataColumn<ActionItem>[] => [
+/**
+ * The table's columns; `returnTo` is the page an edit or a "Mark done" comes back to. On a forum's own page
+ * (`inForum`) the project's forum goes without saying.
+ */
+const columnsFor = (returnTo: string, inForum: boolean): DataColumn<ActionItem>[] => [
   {
     id: 'text',
     header: 'Action',
@@ -33,7 +36,7 @@ const columnsFor = (returnTo: string): DataColumn<ActionItem>[] => [
     cell: ({ row }) => (
       <>
         <Link to={`/forums/${row.original.forumSlug}/projects/${row.original.projectId}`}>{row.original.project}</Link>
-        <div className="muted">{row.original.forum}</div>
+        {inForum ? null : <div className="muted">{row.original.forum}</div>}
       </>
     ),
   },
@@ -80,13 +83,16 @@ export function MyActionItems({
   items,
   total = items.length,
   returnTo = '/',
+  inForum = false,
 }: {
   items: ActionItem[];
   /** How many are open, when `items` are the first few of them (a forum's page): the rest are on the home page. */
   total?: number;
   returnTo?: string;
+  /** On a forum's own page: its items only, so the forum is not named on each. */
+  inForum?: boolean;
 }) {
-  const columns = useMemo(() => columnsFor(returnTo), [returnTo]);
+  const columns = useMemo(() => columnsFor(returnTo, inForum), [returnTo, inForum]);
   return (
     <section aria-labelledby="action-items-title" className="my-action-items">
       <h2 id="action-items-title">Action items{total > items.length ? ` (${total})` : ''}</h2>

@@ -372,6 +372,7 @@ export default function ForumDashboard() {
           items={data.home.actionItems}
           total={data.home.actionItemCount}
           returnTo={`/forums/${forum.slug}`}
+          inForum
         />
       ) : null}
       <SummaryStrip data={data} />

@@ -301,6 +301,8 @@ test.describe('where signing in lands', () => {
     await expect(table.getByRole('row')).toHaveCount(11); // the header and the ten due soonest
     await expect(table.getByRole('row').filter({ hasText: 'Follow-up 10' })).toHaveCount(1);
     await expect(table.getByRole('row').filter({ hasText: 'Follow-up 11' })).toHaveCount(0);
+    // On the forum's own page the forum goes without saying; the home page, across forums, names it.
+    await expect(table.getByText(FORUM.name)).toHaveCount(0);
     await owner.page.getByRole('link', { name: 'And 1 more, due later: all my action items on my home page' }).click();
     await expect(owner.page).toHaveURL(/\/$/);
     await expect(
@@ -308,6 +310,9 @@ test.describe('where signing in lands', () => {
         .getByRole('table', { name: 'My open action items' })
         .getByRole('row')
         .filter({ hasText: /Follow-up \d\d/ }),
+    ).toHaveCount(11);
+    await expect(
+      owner.page.getByRole('table', { name: 'My open action items' }).getByText(FORUM.name, { exact: true }),
     ).toHaveCount(11);
     await owner.context.close();
   });
