@@ -1,6 +1,7 @@
 import type { SerializeFrom } from '@remix-run/node';
 import { Form } from '@remix-run/react';
 import { Link } from '~/components/ui/link';
+import { More, countedTitle } from '~/components/more';
 import { useMemo } from 'react';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import type { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';
@@ -95,7 +96,7 @@ export function MyActionItems({
   const columns = useMemo(() => columnsFor(returnTo, inForum), [returnTo, inForum]);
   return (
     <section aria-labelledby="action-items-title" className="my-action-items">
-      <h2 id="action-items-title">Action items{total > items.length ? ` (${total})` : ''}</h2>
+      <h2 id="action-items-title">{countedTitle('Action items', items.length, total)}</h2>
       <DataTable
         caption="My open action items"
         columns={columns}
@@ -104,11 +105,9 @@ export function MyActionItems({
         empty="No open action items."
         priority={['text', 'project', 'due', 'done']}
       />
-      {total > items.length ? (
-        <p className="muted">
-          <Link to="/">And {total - items.length} more, due later: all my action items on my home page</Link>
-        </p>
-      ) : null}
+      <More shown={items.length} total={total} to="/">
+        due later: all my action items on my home page
+      </More>
     </section>
   );
 }

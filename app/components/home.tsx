@@ -1,6 +1,7 @@
 import type { SerializeFrom } from '@remix-run/node';
 import { Form } from '@remix-run/react';
 import { Link } from '~/components/ui/link';
+import { More, countedTitle } from '~/components/more';
 import { HealthBadge, OversightBadge } from '~/components/badges';
 import { DataTable, type DataColumn } from '~/components/ui/data-table';
 import type { ForumHome } from '~/modules/home/home.server';
@@ -98,7 +99,7 @@ function projectColumns(home: Home): DataColumn<MyProject>[] {
 function MyProjects({ home, headingId }: { home: Home; headingId: string }) {
   return (
     <section aria-labelledby={headingId}>
-      <h3 id={headingId}>My projects{home.projectCount > home.projects.length ? ` (${home.projectCount})` : ''}</h3>
+      <h3 id={headingId}>{countedTitle('My projects', home.projects.length, home.projectCount)}</h3>
       <DataTable
         caption={`My projects in ${home.forum.name}`}
         columns={projectColumns(home)}
@@ -196,18 +197,6 @@ function NextMeeting({ home, headingId }: { home: Home; headingId: string }) {
         </p>
       )}
     </section>
-  );
-}
-
-/** "And 132 more on the agenda": a list shortened to its first few says so, and links to where the rest are. */
-function More({ shown, total, to, children }: { shown: number; total: number; to: string; children: string }) {
-  if (total <= shown) return null;
-  return (
-    <p className="muted">
-      <Link to={to}>
-        And {total - shown} more {children}
-      </Link>
-    </p>
   );
 }
 

@@ -303,7 +303,7 @@ test.describe('where signing in lands', () => {
     await expect(table.getByRole('row').filter({ hasText: 'Follow-up 11' })).toHaveCount(0);
     // On the forum's own page the forum goes without saying; the home page, across forums, names it.
     await expect(table.getByText(FORUM.name)).toHaveCount(0);
-    await owner.page.getByRole('link', { name: 'And 1 more, due later: all my action items on my home page' }).click();
+    await owner.page.getByRole('link', { name: 'And 1 more due later: all my action items on my home page' }).click();
     await expect(owner.page).toHaveURL(/\/$/);
     await expect(
       owner.page

@@ -8,9 +8,9 @@ import type { Executor } from '~/utils/db.server';
 type HomeForum = ForumAccess['forum'];
 
 /**
- * How many names each of the next meeting's lists, and the list of the member's own projects, shows: a page sends what it shows (issue #17). A forum of 500
- * projects can have a hundred exceptions; their count, the first few and the agenda's link tell a chair more than
- * the whole list, which the agenda itself shows.
+ * How many names each of the next meeting's lists, and the list of the member's own projects, shows: a page sends
+ * what it shows (issue #17). A forum of 500 projects can have a hundred exceptions; their count, the first few and
+ * the agenda's link tell a chair more than the whole list, which the agenda itself shows.
  */
 export const HOME_LIST = 10;
 
@@ -85,16 +85,9 @@ async function listMyProjects(
     .where('p.archived', '=', false)
     .orderBy('p.name')
     .execute();
-  // Those whose status is owed first (by name within each), then the rest by name; the first HOME_LIST of them.
-  const owed = (r: (typeof rows)[number]) => {
-    const c = cycleState(meeting, r.health);
-    return c === 'due' || c === 'overdue' ? 0 : 1;
-  };
-  const shown = rows
-    .map((r, i) => ({ r, i, owed: owed(r) }))
-    .sort((a, b) => a.owed - b.owed || a.i - b.i)
-    .slice(0, HOME_LIST)
-    .map((x) => x.r);
+  // Those whose status is owed first, then the rest, by name within each; the first HOME_LIST of them.
+  const owes = (r: (typeof rows)[number]) => ['due', 'overdue'].includes(cycleState(meeting, r.health));
+  const shown = [...rows.filter(owes), ...rows.filter((r) => !owes(r))].slice(0, HOME_LIST);
   const schedule =
     shown.length > 0 ? await getReviewSchedule(db, { forumId: forum.id, projectIds: shown.map((r) => r.id) }) : null;
   const projects = shown.map((r) => ({
@@ -128,9 +121,9 @@ async function meetingBrief(
       .innerJoin('users as o', 'o.id', 'p.owner_id')
       .leftJoin('status_updates as s', (j) => j.onRef('s.project_id', '=', 'p.id').on('s.meeting_id', '=', meeting.id))
       .select(['p.id', 'p.name', 'o.name as owner'])
+      .select(sql<number>`count(*) over ()::int`.as('total'))
       .where('p.forum_id', '=', forum.id)
       .where('p.archived', '=', false)
-      .select(sql<number>`count(*) over ()::int`.as('total'))
       .where('s.id', 'is', null)
       .orderBy('p.name')
       .limit(HOME_LIST)
