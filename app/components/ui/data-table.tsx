@@ -1,9 +1,48 @@
 import { Link } from '~/components/ui/link';
-import { tableFeatures, useTable, type ColumnDef, type RowData } from '@tanstack/react-table';
+import {
+  tableFeatures,
+  useTable,
+  type CellContext,
+  type Column,
+  type ColumnDef,
+  type Row as TableRow,
+  type RowData,
+  type Table,
+} from '@tanstack/react-table';
 
 export const dataTableFeatures = tableFeatures({});
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- columns of one table hold values of different types
 export type DataColumn<Row extends RowData> = ColumnDef<typeof dataTableFeatures, Row, any>;
+
+type Features = typeof dataTableFeatures;
+
+/**
+ * A cell as `<FlexRender cell={cell} />` renders it (its column's `cell` template with the cell's context), from the
+ * row and the column, without TanStack's per-cell objects: `row.getAllCells()` builds one per column and row, and its
+ * `getContext()` a memo per cell, for pages that render each table once (decision 027: on a dashboard of three
+ * tables, half of the render). The template is called, not mounted: cells are plain functions of their row (no hooks).
+ * The context's `cell` is built only if a template reads it.
+ */
+function renderCell<Row extends RowData>(
+  table: Table<Features, Row>,
+  row: TableRow<Features, Row>,
+  column: Column<Features, Row, unknown>,
+) {
+  const template = column.columnDef.cell;
+  const getValue = <TValue,>() => row.getValue<TValue>(column.id);
+  if (typeof template !== 'function') return template ?? getValue<React.ReactNode>();
+  const context: CellContext<Features, Row, unknown> = {
+    table,
+    row,
+    column,
+    getValue,
+    renderValue: <TValue,>() => (getValue<TValue>() ?? table.options.renderFallbackValue) as TValue,
+    get cell() {
+      return row.getAllCellsByColumnId()[column.id];
+    },
+  };
+  return template(context) as React.ReactNode;
+}
 
 export interface ServerSort {
   id: string;
@@ -42,6 +81,7 @@ export function DataTable<Row extends RowData>({
     data,
     getRowId: getRowId ? (row: Row) => getRowId(row) : undefined,
   });
+  const leafColumns = table.getAllLeafColumns();
   const narrow = (id: string) => (priority && !priority.includes(id) ? 'wide-only' : undefined);
   return (
     <div className="table-wrap">
@@ -82,9 +122,9 @@ export function DataTable<Row extends RowData>({
           ) : (
             table.getRowModel().rows.map((row) => (
               <tr key={row.id}>
-                {row.getAllCells().map((cell) => (
-                  <td key={cell.id} className={narrow(cell.column.id)}>
-                    <table.FlexRender cell={cell} />
+                {leafColumns.map((column) => (
+                  <td key={column.id} className={narrow(column.id)}>
+                    {renderCell(table, row, column)}
                   </td>
                 ))}
               </tr>
