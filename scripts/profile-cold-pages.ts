@@ -9,7 +9,8 @@ import type { Database } from '../db/database';
 import { createPostgresDatabase } from '../db/client';
 import { getReviewSchedule } from '~/modules/meetings/next-review.server';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
-import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
+import { getDashboardSummary, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
+import { getComingMeeting } from '~/modules/home/home.server';
 import { getProjectPage } from '~/modules/projects/project-page.server';
 import { loadMeetingPageView } from '~/modules/meetings/meeting-page.server';
 import { loadVerdictConsequences } from '~/modules/meetings/consequences.server';
@@ -70,7 +71,7 @@ const pages = {
     await Promise.all([
       listProjectsForDashboard(d, { forumId, query, schedule }),
       getDashboardSummary(d, forumId, schedule),
-      getNextMeeting(d, forumId),
+      getComingMeeting(d, forumId),
       getReviewLoad(d, { forumId, schedule }),
     ]);
   },
@@ -80,7 +81,7 @@ const pages = {
     await Promise.all([
       listProjectsForDashboard(d, { forumId, query, schedule }),
       getDashboardSummary(d, forumId, schedule),
-      getNextMeeting(d, forumId),
+      getComingMeeting(d, forumId),
       getReviewLoad(d, { forumId, schedule }),
     ]);
   },
@@ -93,7 +94,7 @@ const pages = {
     await Promise.all([
       listProjectsForDashboard(d, { forumId, query, schedule }),
       getDashboardSummary(d, forumId, schedule),
-      getNextMeeting(d, forumId),
+      getComingMeeting(d, forumId),
       getReviewLoad(d, { forumId, schedule }),
     ]);
   },

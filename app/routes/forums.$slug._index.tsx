@@ -22,11 +22,11 @@ import {
   parseDashboardQuery,
   type DashboardQuery,
 } from '~/modules/projects/dashboard';
-import { HOME_LIST, loadForumHome } from '~/modules/home/home.server';
+import { HOME_LIST, getComingMeeting, loadForumHome, type ComingMeeting } from '~/modules/home/home.server';
 import { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { getReviewSchedule, type NextReview as NextReviewData } from '~/modules/meetings/next-review.server';
-import { getDashboardSummary, getNextMeeting, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
+import { getDashboardSummary, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
 import { healthLabel, levelLabel } from '~/oversight';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/page-cache.server';
@@ -49,9 +49,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // once whichever of the two computations the cache cannot answer.
   let scheduleRead: ReturnType<typeof getReviewSchedule> | undefined;
   const readSchedule = () => (scheduleRead ??= getReviewSchedule(db, { forumId: forum.id }));
+  // The coming meeting likewise: the home's status cycle and the table's "due" and "missing" are the same meeting's.
+  let meetingRead: Promise<ComingMeeting> | undefined;
+  const readMeeting = () => (meetingRead ??= getComingMeeting(db, forum.id));
   const home = forumPageData(forum, `home:${user.id}:${role}`, async () => {
     const [work, actionItems] = await Promise.all([
-      loadForumHome(db, { forum, role, userId: user.id, schedule: readSchedule() }),
+      loadForumHome(db, { forum, role, userId: user.id, schedule: readSchedule(), comingMeeting: readMeeting() }),
       listOpenActionItemsForUser(db, { userId: user.id, forumId: forum.id }),
     ]);
     // The first HOME_LIST, soonest due first (a page sends what it shows); all of them are on the home page.
@@ -63,7 +66,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const [{ rows, total }, summary, nextMeeting, load, schedule] = await Promise.all([
       listProjectsForDashboard(db, { forumId: forum.id, query, schedule: reading }),
       getDashboardSummary(db, forum.id, reading),
-      getNextMeeting(db, forum.id),
+      readMeeting(),
       getReviewLoad(db, { forumId: forum.id, schedule: reading }),
       reading,
     ]);
@@ -85,7 +88,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       /** No status for the coming meeting yet: due before its deadline, missing after it. */
       ...statusFor(r, nextMeeting),
     }));
-    return { projects, total, summary, nextMeeting, load };
+    return {
+      projects,
+      total,
+      summary,
+      nextMeeting: nextMeeting && { id: nextMeeting.id, scheduledAt: nextMeeting.scheduledAt },
+      load,
+    };
   });
   const [mine, page] = await Promise.all([home, dashboard]);
   return pageData({
@@ -103,12 +112,9 @@ function nextReviewCell(r: NextReviewData | undefined) {
   return r ? { at: r.at, when: r.when, label: r.label, reason: r.reason } : null;
 }
 
-function statusFor(
-  r: { statusAt: unknown; statusMeetingId: number | null },
-  next: Awaited<ReturnType<typeof getNextMeeting>>,
-) {
-  const none = !r.statusAt || (next !== undefined && r.statusMeetingId !== next.id);
-  const passed = next === undefined || next.deadlinePassed;
+function statusFor(r: { statusAt: unknown; statusMeetingId: number | null }, next: ComingMeeting) {
+  const none = !r.statusAt || (next !== null && r.statusMeetingId !== next.id);
+  const passed = next === null || next.deadlinePassed;
   return { due: none && !passed, missing: none && passed };
 }
 
@@ -381,7 +387,7 @@ export default function ForumDashboard() {
       <p className="muted" aria-live="polite">
         {total} project{total === 1 ? '' : 's'}
         {filtered ? ' match' : ''}
-        {nextMeeting ? ` · next meeting ${formatDate(nextMeeting.scheduled_at, forum.timeZone)}` : ''}
+        {nextMeeting ? ` · next meeting ${formatDate(nextMeeting.scheduledAt, forum.timeZone)}` : ''}
       </p>
       <DataTable
         caption={`Projects in ${forum.name}`}

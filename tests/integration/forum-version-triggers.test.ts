@@ -6,11 +6,8 @@ import { loadVerdictConsequences } from '../../app/modules/meetings/consequences
 import { loadMeetingPageView } from '../../app/modules/meetings/meeting-page.server';
 import { getOversightOverview } from '../../app/modules/oversight/oversight-page.server';
 import { parseDashboardQuery } from '../../app/modules/projects/dashboard';
-import {
-  getDashboardSummary,
-  getNextMeeting,
-  listProjectsForDashboard,
-} from '../../app/modules/projects/dashboard.server';
+import { getDashboardSummary, listProjectsForDashboard } from '../../app/modules/projects/dashboard.server';
+import { getComingMeeting } from '../../app/modules/home/home.server';
 import { getProjectPage } from '../../app/modules/projects/project-page.server';
 import { explain, planNodes, recordingQueries } from '../setup/query-plans';
 import { openFreshDatabase } from '../setup/test-db';
@@ -101,7 +98,7 @@ const CACHED_PAGES: [string, (db: DatabaseHandle['db']) => Promise<unknown>][] =
           query: parseDashboardQuery(new URLSearchParams('sort=verdict&health=at_risk&q=x')),
         }),
         getDashboardSummary(db, w.forum.id),
-        getNextMeeting(db, w.forum.id),
+        getComingMeeting(db, w.forum.id),
         getReviewLoad(db, { forumId: w.forum.id }),
       ]),
   ],

@@ -14,8 +14,11 @@ type HomeForum = ForumAccess['forum'];
  */
 export const HOME_LIST = 10;
 
-/** The forum's next meeting not closed (the status cycle), with its status deadline. */
-async function nextMeetingOf(db: Executor, forumId: number, now: Date) {
+/**
+ * The forum's next meeting not closed (the status cycle), with its status deadline: the one the home and the
+ * dashboard count statuses for (a page that shows both reads it once).
+ */
+export async function getComingMeeting(db: Executor, forumId: number, now: Date = new Date()) {
   const row = await db
     .selectFrom('meetings as m')
     .innerJoin('forums as f', 'f.id', 'm.forum_id')
@@ -43,7 +46,8 @@ async function nextMeetingOf(db: Executor, forumId: number, now: Date) {
     deadlinePassed: cycle.late,
   };
 }
-type NextMeeting = NonNullable<Awaited<ReturnType<typeof nextMeetingOf>>>;
+export type ComingMeeting = Awaited<ReturnType<typeof getComingMeeting>>;
+type NextMeeting = NonNullable<ComingMeeting>;
 
 /**
  * This cycle's status of one project: posted (and still editable while the cycle is open), due by the deadline,
@@ -65,7 +69,12 @@ function cycleState(meeting: NextMeeting | null, health: HealthValue | null): Cy
  */
 async function listMyProjects(
   db: Executor,
-  { forum, userId, meeting }: { forum: HomeForum; userId: number; meeting: NextMeeting | null },
+  {
+    forum,
+    userId,
+    meeting,
+    schedule: forumSchedule,
+  }: { forum: HomeForum; userId: number; meeting: NextMeeting | null; schedule?: Promise<ReviewSchedule> },
 ) {
   const rows = await db
     .selectFrom('projects as p')
@@ -88,8 +97,11 @@ async function listMyProjects(
   // Those whose status is owed first, then the rest, by name within each; the first HOME_LIST of them.
   const owes = (r: (typeof rows)[number]) => ['due', 'overdue'].includes(cycleState(meeting, r.health));
   const shown = [...rows.filter(owes), ...rows.filter((r) => !owes(r))].slice(0, HOME_LIST);
+  // The forum's schedule when the page reads it anyway, else the shown projects' part of it.
   const schedule =
-    shown.length > 0 ? await getReviewSchedule(db, { forumId: forum.id, projectIds: shown.map((r) => r.id) }) : null;
+    shown.length === 0
+      ? null
+      : await (forumSchedule ?? getReviewSchedule(db, { forumId: forum.id, projectIds: shown.map((r) => r.id) }));
   const projects = shown.map((r) => ({
     id: r.id,
     name: r.name,
@@ -163,6 +175,7 @@ export async function loadForumHome(
     userId,
     now = new Date(),
     schedule,
+    comingMeeting,
   }: {
     forum: HomeForum;
     role: Role;
@@ -170,14 +183,20 @@ export async function loadForumHome(
     now?: Date;
     /** The forum's review schedule when the caller reads it anyway (the dashboard), so it is read once. */
     schedule?: Promise<ReviewSchedule>;
+    /** The coming meeting when the caller reads it anyway (the dashboard). */
+    comingMeeting?: Promise<ComingMeeting>;
   },
 ) {
-  const meeting = await nextMeetingOf(db, forum.id, now);
+  const meeting = await (comingMeeting ?? getComingMeeting(db, forum.id, now));
   const prepares = role === 'chair' || role === 'leader';
+  // Chairs and leaders read the forum's whole schedule for the meeting's brief: their own projects' next reviews
+  // come from it too (an owner's home reads only their projects' part).
+  const forumSchedule =
+    schedule ?? (prepares && meeting ? getReviewSchedule(db, { forumId: forum.id, now }) : undefined);
   const [{ projects, projectCount }, brief] = await Promise.all([
-    listMyProjects(db, { forum, userId, meeting }),
-    prepares && meeting
-      ? meetingBrief(db, { forum, meeting, schedule: schedule ?? getReviewSchedule(db, { forumId: forum.id, now }) })
+    listMyProjects(db, { forum, userId, meeting, schedule: forumSchedule }),
+    prepares && meeting && forumSchedule
+      ? meetingBrief(db, { forum, meeting, schedule: forumSchedule })
       : Promise.resolve(null),
   ]);
   return {

@@ -3,7 +3,6 @@ import type { HealthValue, LevelValue } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
 import type { DashboardQuery } from './dashboard';
 import { getReviewSchedule, meetingsUntilJson, type ReviewSchedule } from '~/modules/meetings/next-review.server';
-import { statusCycle } from '~/modules/status/status';
 
 /** The last 8 status healths of a project, oldest first (an index scan of its newest statuses). */
 const trendSql = (projectRef: string) => sql<HealthValue[]>`coalesce((
@@ -239,23 +238,4 @@ export async function getDashboardSummary(db: Executor, forumId: number, schedul
     byLevel: Partial<Record<LevelValue, number>>;
     byHealth: Partial<Record<HealthValue | 'none', number>>;
   };
-}
-
-/** The forum's next meeting, with its status deadline and whether that has passed (before it, a status is due, not missing). */
-export async function getNextMeeting(db: Executor, forumId: number, now: Date = new Date()) {
-  const row = await db
-    .selectFrom('meetings as m')
-    .innerJoin('forums as f', 'f.id', 'm.forum_id')
-    .select(['m.id', 'm.scheduled_at', 'm.state', 'f.status_deadline_hours as deadlineHours'])
-    .where('m.forum_id', '=', forumId)
-    .where('m.state', 'in', ['planned', 'in_progress'])
-    .orderBy('m.scheduled_at')
-    .limit(1)
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { deadline, late } = statusCycle(
-    { scheduledAt: row.scheduled_at, state: row.state, deadlineHours: row.deadlineHours },
-    now,
-  );
-  return { id: row.id, scheduled_at: row.scheduled_at, deadline, deadlinePassed: late };
 }
