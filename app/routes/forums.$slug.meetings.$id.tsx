@@ -65,6 +65,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
   // One page of the agenda (the whole record of the items shown only, their owners' markdown rendered), cached
   // per forum data version and page.
+  // Not cached with the view: it changes with the audit log (the guess), which the forum's data version does not
+  // follow. Read beside the view.
+  const attendanceRead = loadAttendance(db, { forumId: forum.id, meetingId });
+  attendanceRead.catch(() => {}); // awaited below
   const paged = await forumPageData(
     forum,
     `meeting:${meetingId}:${at.page}:${at.consentPage}:${at.item ?? ''}`,
@@ -85,8 +89,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ? Object.fromEntries(paged.discussed.items.map((i) => [i.projectId, paged.consequences[i.projectId] ?? []]))
     : {};
   const saved = IdParamSchema.safeParse(searchParams.get('saved') ?? undefined);
-  // Not cached with the view: it changes with the audit log (the guess), which the forum's data version does not follow.
-  const attendance = await loadAttendance(db, { forumId: forum.id, meetingId });
+  const attendance = await attendanceRead;
   invariantResponse(attendance, 'Meeting not found');
   return pageData({
     forum,

@@ -324,7 +324,15 @@ export async function loadMeetingPageView(
   const others = Promise.all([readMembers(db, forumId), readLevelChanges(db, meeting.id), firstOpen]);
   // Not left unhandled while the outline is read (an error surfaces at the await below).
   others.catch(() => {});
-  const { hasAgenda, outline, plannedAgenda } = await readOutline(db, forumId, meeting);
+  const outlineRead = readOutline(db, forumId, meeting);
+  // The review load's history is read beside the outline; a planned meeting's own count waits for its agenda.
+  const loadRead = getReviewLoad(db, {
+    forumId,
+    meetingId,
+    agenda: outlineRead.then((o) => o.plannedAgenda ?? undefined),
+  });
+  loadRead.catch(() => {}); // awaited below
+  const { hasAgenda, outline } = await outlineRead;
 
   const discussedAll = hasAgenda
     ? (['exception', 'due', 'consent'] as const).flatMap((section) =>
@@ -348,7 +356,7 @@ export async function loadMeetingPageView(
 
   const [rows, load, [members, levelChanges, first]] = await Promise.all([
     shownIds.length > 0 ? itemRows(db, forumId, meeting).where('p.id', 'in', shownIds).execute() : [],
-    getReviewLoad(db, { forumId, meetingId, agenda: plannedAgenda ?? undefined }),
+    loadRead,
     others,
   ]);
   const rowOf = new Map(rows.map((r) => [r.projectId, r]));

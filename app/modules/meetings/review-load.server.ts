@@ -38,6 +38,7 @@ function meetingLoads(db: Executor, forumId: number) {
   );
 }
 
+type PlannedAgenda = Awaited<ReturnType<typeof planAgenda>>;
 type LoadRow = Awaited<ReturnType<ReturnType<typeof meetingLoads>['execute']>>[number];
 
 function toPoint(r: LoadRow, expectedDiscussed?: number): LoadPoint {
@@ -69,13 +70,14 @@ export async function getReviewLoad(
     forumId: number;
     meetingId?: number;
     history?: number;
-    /** The planned meeting's agenda, if the caller built it already. */
-    agenda?: Awaited<ReturnType<typeof planAgenda>>;
+    /** The planned meeting's agenda, if the caller builds it anyway (or is building it: awaited after the rows). */
+    agenda?: PlannedAgenda | Promise<PlannedAgenda | undefined>;
     /** The forum's review schedule, if the caller read it (or is reading it: its coming meeting's count is every page's). */
     schedule?: ReviewSchedule | Promise<ReviewSchedule>;
   },
 ): Promise<ReviewLoad> {
   if (schedule) void Promise.resolve(schedule).catch(() => {}); // awaited below, if at all
+  void Promise.resolve(agenda).catch(() => {}); // likewise
   const forum = db
     .selectFrom('forums')
     .select('minutes_per_review')
@@ -108,16 +110,16 @@ export async function getReviewLoad(
     .orderBy('m.scheduled_at', 'desc')
     .limit(history + 1)
     .execute();
-  const [settings, rows] = await Promise.all([forum, rowsRead]);
+  const [settings, rows, built] = await Promise.all([forum, rowsRead, agenda]);
   // The current meeting, if any: the given one, or the one row not closed.
   const currentRow = rows.find((r) => (meetingId === undefined ? r.state !== 'closed' : r.id === meetingId));
   const pastRows = rows.filter((r) => r !== currentRow).slice(0, history);
   // A planned meeting's agenda is not stored until it starts. The coming meeting's count is the review schedule's, the one every page shows (decision 019); a caller that
   // built the planned meeting's agenda already (the meeting page) counts that.
   const planned = currentRow?.state === 'planned';
-  const given = planned && !agenda ? await schedule : undefined;
+  const given = planned && !built ? await schedule : undefined;
   const coming =
-    planned && !agenda
+    planned && !built
       ? given?.meeting?.id === currentRow.id
         ? given
         : await getReviewSchedule(db, { forumId })
@@ -132,7 +134,7 @@ export async function getReviewLoad(
       };
     } else if (planned) {
       const items =
-        agenda ?? (await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt }));
+        built ?? (await planAgenda(db, { id: currentRow.id, forumId, scheduledAt: currentRow.scheduledAt }));
       current = {
         ...toPoint({ ...currentRow, agendaItems: 0 }, items.filter(isDiscussed).length),
         everything: items.length,
