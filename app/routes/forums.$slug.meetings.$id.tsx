@@ -75,9 +75,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     async () => {
       const loaded = await loadMeetingPageView(db, { forumId: forum.id, meetingId, ...at });
       invariantResponse(loaded, 'Meeting not found');
-      // What each verdict choice on this page's items will do at the close: a preview from the engine, in progress only.
+      // What each verdict choice on this page's items will do at the close: a preview from the engine, in progress
+      // only (a planned or closed meeting's page asks nothing more).
       const only = loaded.discussed.items.map((i) => i.projectId);
-      const consequences = await loadVerdictConsequences(db, { forumId: forum.id, meetingId, only });
+      const consequences =
+        loaded.meeting.state === 'in_progress'
+          ? await loadVerdictConsequences(db, { forumId: forum.id, meetingId, only })
+          : {};
       return { ...loaded, consequences };
     },
   );
