@@ -19,9 +19,9 @@ type Features = typeof dataTableFeatures;
 /**
  * A cell as `<FlexRender cell={cell} />` renders it (its column's `cell` template with the cell's context), from the
  * row and the column, without TanStack's per-cell objects: `row.getAllCells()` builds one per column and row, and its
- * `getContext()` a memo per cell, for pages that render each table once (decision 027: on a dashboard of three
- * tables, half of the render). The template is called, not mounted: cells are plain functions of their row (no hooks).
- * The context's `cell` is built only if a template reads it.
+ * `getContext()` a memo per cell, for pages that render each table once (decision 027: a seventh of the render of a
+ * chair's forum page, which has three tables). The template is called, not mounted: cells are plain functions of
+ * their row (no hooks). The context's `cell` is built only if a template reads it.
  */
 function renderCell<Row extends RowData>(
   table: Table<Features, Row>,
