@@ -1,5 +1,6 @@
 /**
- * Engine benchmark: replays 1,000,000 random events (1,000 histories × 1,000 events) and prints events/s.
+ * Engine benchmark: replays 1,000,000 random events (1,000 histories × 1,000 events) three times and prints the
+ * median events/s.
  * Target: >= 1,000,000 events/s on a 2-core machine. `--strict` exits 1 below the target.
  *   npx tsx scripts/bench-engine.ts [--histories N] [--events N] [--strict]
  */
@@ -34,7 +35,10 @@ function randomEvent(rand: () => number): EngineEvent {
   return { type: 'restart', level: LEVELS[Math.floor(rand() * 3)], reason: 'new owner' };
 }
 
-/** Replays `histories` random histories of `perHistory` events each (after a JIT warm-up) and returns the rate. */
+/**
+ * Replays `histories` random histories of `perHistory` events each, three times after a JIT warm-up, and returns the
+ * median rate.
+ */
 export function runEngineBenchmark({
   histories = 1_000,
   perHistory = 1_000,
@@ -58,19 +62,22 @@ export function runEngineBenchmark({
   };
 
   run(Math.min(histories, 50)); // warm-up: let the JIT see the hot path
-  const ms = run(histories);
+  // The median of three replays: one replay is a quarter of a second, short enough for a burst of the shared
+  // machine's other work (PostgreSQL's, at the start of `npm run bench`) to cut its rate by three.
+  const runs = [run(histories), run(histories), run(histories)];
+  const ms = [...runs].sort((a, b) => a - b)[1];
   const events = histories * perHistory;
-  return { events, ms, rate: Math.round(events / (ms / 1000)), checksum };
+  return { events, ms, runs, rate: Math.round(events / (ms / 1000)), checksum };
 }
 
 function main() {
-  const { events, ms, rate, checksum } = runEngineBenchmark({
+  const { events, ms, runs, rate, checksum } = runEngineBenchmark({
     histories: option('--histories', 1_000),
     perHistory: option('--events', 1_000),
   });
   const verdict = rate >= ENGINE_TARGET ? 'OK' : 'BELOW TARGET';
   console.log(
-    `oversight engine: ${events.toLocaleString('en-US')} events in ${ms.toFixed(0)} ms = ${rate.toLocaleString('en-US')} events/s ` +
+    `oversight engine: ${events.toLocaleString('en-US')} events in ${ms.toFixed(0)} ms (median of ${runs.map((r) => r.toFixed(0)).join(', ')} ms) = ${rate.toLocaleString('en-US')} events/s ` +
       `(target ${ENGINE_TARGET.toLocaleString('en-US')}: ${verdict}; checksum ${checksum})`,
   );
   if (process.argv.includes('--strict') && rate < ENGINE_TARGET) process.exitCode = 1;

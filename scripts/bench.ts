@@ -809,7 +809,7 @@ async function main() {
 
   const engine = runEngineBenchmark();
   console.log(
-    `Engine replay: ${engine.rate.toLocaleString('en-US')} events/s (${engine.events.toLocaleString('en-US')} events in ${engine.ms.toFixed(0)} ms)`,
+    `Engine replay: ${engine.rate.toLocaleString('en-US')} events/s (${engine.events.toLocaleString('en-US')} events in ${engine.ms.toFixed(0)} ms, the median of ${engine.runs.map((r) => r.toFixed(0)).join(', ')} ms)`,
   );
 
   if (!flag('--no-build')) build();
