@@ -237,6 +237,31 @@ describe('agenda', () => {
       discussed: 6,
       everything: 7,
     });
+    // A past meeting with its stored agenda (as every meeting held in the app has) counts the agenda, not the
+    // projects of the forum: three items, one discussed, one consent item pulled into discussion.
+    const projects = Object.values(w.projects).slice(0, 3);
+    await db
+      .insertInto('agenda_items')
+      .values([
+        { meeting_id: w.past[2].id, project_id: projects[0].id, section: 'due', reason: 'Due', position: 1 },
+        { meeting_id: w.past[2].id, project_id: projects[1].id, section: 'consent', reason: 'Not yet', position: 2 },
+        {
+          meeting_id: w.past[2].id,
+          project_id: projects[2].id,
+          section: 'consent',
+          reason: 'Not yet',
+          position: 3,
+          pulled: true,
+        },
+      ])
+      .execute();
+    expect(
+      (await getReviewLoad(db, { forumId: w.forum.id })).history.map((p) => [p.meetingId, p.discussed, p.everything]),
+    ).toEqual([
+      [w.past[0].id, 0, 7],
+      [w.past[1].id, 1, 7],
+      [w.past[2].id, 2, 3],
+    ]);
   });
 
   test('the meeting page costs the same number of queries for 7 and for 60 projects', async ({ db }) => {

@@ -31,8 +31,13 @@ function meetingLoads(db: Executor, forumId: number) {
         'm.state',
         // The counts a load point reads (not the level changes of meetingCounts).
         ...meetingReviewCounts(eb),
-        // Projects that existed at the meeting (their oversight started by then): "everything every meeting".
-        sql<number>`(select count(*)::int from project_starts ps where ps.started <= m.scheduled_at)`.as('projects'),
+        // Projects that existed at the meeting (their oversight started by then): "everything every meeting", for a
+        // meeting without a stored agenda only (its count is the agenda's otherwise; then the starts are not read).
+        sql<
+          number | null
+        >`case when exists (select 1 from agenda_items s where s.meeting_id = m.id) then null else (select count(*)::int from project_starts ps where ps.started <= m.scheduled_at) end`.as(
+          'projects',
+        ),
       ])
       .where('m.forum_id', '=', forumId)
   );
