@@ -3,7 +3,7 @@
  * (a few large INSERT … SELECT FROM jsonb_to_recordset statements per table), through Kysely, so the same code
  * fills a PostgreSQL server and PGlite. Oversight events come from the engine itself (each project's inputs
  * stepped in order, as recordOversightEvents does), and each project's cached state is the last one, so
- * `oversight verify` finds no drift.
+ * `oversight verify` finds no drift. Each closed meeting has its stored agenda, as a meeting held in the app does.
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database, HealthValue, LevelValue } from '../db/database';
@@ -240,6 +240,13 @@ const COLUMNS = {
     ['feedback', 'text'],
     ['created_at', 'timestamptz'],
     ['updated_at', 'timestamptz'],
+  ],
+  agenda_items: [
+    ['meeting_id', 'bigint'],
+    ['project_id', 'bigint'],
+    ['section', 'text'],
+    ['reason', 'text'],
+    ['position', 'integer'],
   ],
   action_items: [
     ['id', 'bigint'],
@@ -580,6 +587,13 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
 
     for (let w = 0; w < weeks; w++) {
       const meeting = meetings[w];
+      // The agenda stored when the meeting started, as the app stores it: every project, the discussed ones (those
+      // reviewed below) as exceptions or due by cadence, the others on the consent agenda.
+      const agenda: Record<'exception' | 'due' | 'consent', { projectId: number; reason: string }[]> = {
+        exception: [],
+        due: [],
+        consent: [],
+      };
       for (const p of sims) {
         // The truth this week: a sticky walk whose stickiness is the project's reliability.
         const r = random();
@@ -610,7 +624,17 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
         // Closing the meeting: the missed status, then the review if the engine says it is due.
         if (!posted) record(p, { type: 'missed' }, meeting.id, meeting.at, null);
         const due = p.lastReviewed < 0 || p.state.pulled || w - p.lastReviewed >= p.state.interval;
-        if (!due) continue;
+        if (!due) {
+          agenda.consent.push({ projectId: p.projectId, reason: 'Not yet due: the consent agenda' });
+          continue;
+        }
+        if (!posted) agenda.exception.push({ projectId: p.projectId, reason: 'Status not posted' });
+        else if (p.lastReport !== 'on_track')
+          agenda.exception.push({
+            projectId: p.projectId,
+            reason: p.lastReport === 'off_track' ? 'Off track (self-reported)' : 'At risk (self-reported)',
+          });
+        else agenda.due.push({ projectId: p.projectId, reason: 'Due by cadence' });
         const reviewer = leaders[w % leaders.length];
         const verdict = random() < 0.03 ? WORSE[p.actual] : p.actual;
         const reviewId = id('reviews');
@@ -657,6 +681,16 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
           }
         }
       }
+      let position = 0;
+      for (const section of ['exception', 'due', 'consent'] as const)
+        for (const item of agenda[section])
+          rows.agenda_items.push({
+            meeting_id: meeting.id,
+            project_id: item.projectId,
+            section,
+            reason: item.reason,
+            position: (position += 1),
+          });
     }
     // This cycle: most owners have posted for the coming meeting; the bench user's projects have not.
     for (const p of sims) {
@@ -699,6 +733,7 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
     'status_updates',
     'status_goal_values',
     'reviews',
+    'agenda_items',
     'action_items',
     'oversight_events',
   ];
