@@ -6,7 +6,7 @@
  * `oversight verify` finds no drift. Each closed meeting has its stored agenda, as a meeting held in the app does.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database, HealthValue, LevelValue } from '../db/database';
+import type { AgendaSection, Database, HealthValue, LevelValue } from '../db/database';
 import { hashPassword } from '../app/modules/auth/password.server';
 import type { GoalSnapshot } from '../app/modules/goals/goals';
 import {
@@ -589,7 +589,7 @@ export async function generateBenchDataset(db: Kysely<Database>, options: BenchD
       const meeting = meetings[w];
       // The agenda stored when the meeting started, as the app stores it: every project, the discussed ones (those
       // reviewed below) as exceptions or due by cadence, the others on the consent agenda.
-      const agenda: Record<'exception' | 'due' | 'consent', { projectId: number; reason: string }[]> = {
+      const agenda: Record<AgendaSection, { projectId: number; reason: string }[]> = {
         exception: [],
         due: [],
         consent: [],

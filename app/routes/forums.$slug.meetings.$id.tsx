@@ -63,12 +63,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     consentPage: readPageParam(searchParams, 'consent'),
     item: item.success ? item.data : undefined,
   };
-  // One page of the agenda (the whole record of the items shown only, their owners' markdown rendered), cached
-  // per forum data version and page.
-  // Not cached with the view: it changes with the audit log (the guess), which the forum's data version does not
-  // follow. Read beside the view.
+  // The attendance, not cached with the view: it changes with the audit log (the guess), which the forum's data
+  // version does not follow. Read beside the view.
   const attendanceRead = loadAttendance(db, { forumId: forum.id, meetingId });
   attendanceRead.catch(() => {}); // awaited below
+  // One page of the agenda (the whole record of the items shown only, their owners' markdown rendered), cached
+  // per forum data version and page.
   const paged = await forumPageData(
     forum,
     `meeting:${meetingId}:${at.page}:${at.consentPage}:${at.item ?? ''}`,

@@ -7,7 +7,8 @@ import { loadMeetingPageView } from '../../app/modules/meetings/meeting-page.ser
 import { getOversightOverview } from '../../app/modules/oversight/oversight-page.server';
 import { parseDashboardQuery } from '../../app/modules/projects/dashboard';
 import { getDashboardSummary, listProjectsForDashboard } from '../../app/modules/projects/dashboard.server';
-import { getComingMeeting } from '../../app/modules/home/home.server';
+import { getComingMeeting, loadForumHome } from '../../app/modules/home/home.server';
+import { listOpenActionItemsForUser } from '../../app/modules/meetings/action-items.server';
 import { getProjectPage } from '../../app/modules/projects/project-page.server';
 import { explain, planNodes, recordingQueries } from '../setup/query-plans';
 import { openFreshDatabase } from '../setup/test-db';
@@ -87,8 +88,21 @@ async function tablesReadBy(page: (db: DatabaseHandle['db']) => Promise<unknown>
   return tables;
 }
 
-// The computations the routes cache with forumPageData (dashboard, project, meeting and oversight pages).
+// The computations the routes cache with forumPageData (the forum page's work first and its dashboard, the project,
+// meeting and oversight pages).
 const CACHED_PAGES: [string, (db: DatabaseHandle['db']) => Promise<unknown>][] = [
+  [
+    "forum page's work first (a chair's)",
+    (db) =>
+      Promise.all([
+        loadForumHome(db, {
+          forum: { ...w.forum, timeZone: 'UTC', cadence: 'weekly', dataVersion: 0 },
+          role: 'chair',
+          userId: w.users.chair.id,
+        }),
+        listOpenActionItemsForUser(db, { userId: w.users.chair.id, forumId: w.forum.id }),
+      ]),
+  ],
   [
     'dashboard',
     (db) =>

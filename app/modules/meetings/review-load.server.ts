@@ -35,7 +35,7 @@ function meetingLoads(db: Executor, forumId: number) {
         // meeting without a stored agenda only (its count is the agenda's otherwise; then the starts are not read).
         sql<
           number | null
-        >`case when exists (select 1 from agenda_items s where s.meeting_id = m.id) then null else (select count(*)::int from project_starts ps where ps.started <= m.scheduled_at) end`.as(
+        >`case when exists (select 1 from agenda_items ai where ai.meeting_id = m.id) then null else (select count(*)::int from project_starts ps where ps.started <= m.scheduled_at) end`.as(
           'projects',
         ),
       ])
