@@ -32,10 +32,11 @@ function meetingLoads(db: Executor, forumId: number) {
         // The counts a load point reads (not the level changes of meetingCounts).
         ...meetingReviewCounts(eb),
         // Projects that existed at the meeting (their oversight started by then): "everything every meeting", for a
-        // meeting without a stored agenda only (its count is the agenda's otherwise; then the starts are not read).
+        // closed meeting without a stored agenda only (a held meeting counts its agenda; the coming one, the review
+        // schedule or the agenda its page built): otherwise the starts are not read.
         sql<
           number | null
-        >`case when exists (select 1 from agenda_items ai where ai.meeting_id = m.id) then null else (select count(*)::int from project_starts ps where ps.started <= m.scheduled_at) end`.as(
+        >`case when m.state <> 'closed' or exists (select 1 from agenda_items ai where ai.meeting_id = m.id) then null else (select count(*)::int from project_starts ps where ps.started <= m.scheduled_at) end`.as(
           'projects',
         ),
       ])
