@@ -25,7 +25,7 @@ import {
 import { HOME_LIST, getComingMeeting, loadForumHome, type ComingMeeting } from '~/modules/home/home.server';
 import { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
-import { getReviewSchedule, type NextReview as NextReviewData } from '~/modules/meetings/next-review.server';
+import { forumReviewSchedule, type NextReview as NextReviewData } from '~/modules/meetings/next-review.server';
 import { getDashboardSummary, listProjectsForDashboard } from '~/modules/projects/dashboard.server';
 import { healthLabel, levelLabel } from '~/oversight';
 import { getDb } from '~/utils/db.server';
@@ -45,10 +45,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const query = parseDashboardQuery(new URL(request.url).searchParams);
   // The member's own work first (issue #20: a member of one forum lands here): the home page's section for this
   // forum, kept like the page's other data until the forum changes (or a minute passes: deadlines move with time).
-  // One review schedule for the table, the counts, the review load and the home's next meeting (decision 019), read
-  // once whichever of the two computations the cache cannot answer.
-  let scheduleRead: ReturnType<typeof getReviewSchedule> | undefined;
-  const readSchedule = () => (scheduleRead ??= getReviewSchedule(db, { forumId: forum.id }));
+  // One review schedule for the table, the counts, the review load and the home's next meeting (decision 019): the
+  // forum's, computed once per forum version for every page and member (decision 028).
+  let scheduleRead: ReturnType<typeof forumReviewSchedule> | undefined;
+  const readSchedule = () => (scheduleRead ??= forumReviewSchedule(db, forum));
   // The coming meeting likewise: the home's status cycle and the table's "due" and "missing" are the same meeting's.
   let meetingRead: Promise<ComingMeeting> | undefined;
   const readMeeting = () => (meetingRead ??= getComingMeeting(db, forum.id));
@@ -60,14 +60,24 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     // The first HOME_LIST, soonest due first (a page sends what it shows); all of them are on the home page.
     return { ...work, actionItems: actionItems.slice(0, HOME_LIST), actionItemCount: actionItems.length };
   });
-  const dashboard = forumPageData(forum, `dashboard:${JSON.stringify(query)}`, async () => {
-    // The schedule is read beside the page's own queries: each waits for it only where it needs it (decision 022).
+  // What the page shows of the whole forum (the counts, the review load, the coming meeting) is one entry, whatever
+  // the table's sort and page; the table's page is another per query (decision 028: a sort or page of the table
+  // not seen at this version reads its 25 rows only).
+  const forumWide = forumPageData(forum, 'dashboard', async () => {
     const reading = readSchedule();
-    const [{ rows, total }, summary, nextMeeting, load, schedule] = await Promise.all([
-      listProjectsForDashboard(db, { forumId: forum.id, query, schedule: reading }),
+    const [summary, nextMeeting, load] = await Promise.all([
       getDashboardSummary(db, forum.id, reading),
       readMeeting(),
       getReviewLoad(db, { forumId: forum.id, schedule: reading }),
+    ]);
+    return { summary, nextMeeting: nextMeeting && { id: nextMeeting.id, scheduledAt: nextMeeting.scheduledAt }, load };
+  });
+  const table = forumPageData(forum, `dashboard:${JSON.stringify(query)}`, async () => {
+    // The schedule is read beside the page's own query: it waits for it only where it needs it (decision 022).
+    const reading = readSchedule();
+    const [{ rows, total }, nextMeeting, schedule] = await Promise.all([
+      listProjectsForDashboard(db, { forumId: forum.id, query, schedule: reading }),
+      readMeeting(),
       reading,
     ]);
     // What the table shows, no more: the page's data is sent twice (as HTML and for hydration).
@@ -88,21 +98,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       /** No status for the coming meeting yet: due before its deadline, missing after it. */
       ...statusFor(r, nextMeeting),
     }));
-    return {
-      projects,
-      total,
-      summary,
-      nextMeeting: nextMeeting && { id: nextMeeting.id, scheduledAt: nextMeeting.scheduledAt },
-      load,
-    };
+    return { projects, total };
   });
-  const [mine, page] = await Promise.all([home, dashboard]);
+  const [mine, wide, page] = await Promise.all([home, forumWide, table]);
   return pageData({
     forum,
     home: mine,
     canCreateProject: can({ role }, 'create-project'),
     canSeeSettings: can({ role }, 'see-settings'),
     query,
+    ...wide,
     ...page,
     now: pageNow(),
   });

@@ -14,6 +14,7 @@ import { getOversightOverview } from '~/modules/oversight/oversight-page.server'
 import { LEVELS } from '~/oversight';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/page-cache.server';
+import { forumReviewSchedule } from '~/modules/meetings/next-review.server';
 import { pageOf, readPageParam, withPageParam } from '~/utils/paging';
 import { pageData } from '~/utils/page-data.server';
 import { keepKnownQuery } from '~/utils/http.server';
@@ -28,7 +29,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   keepKnownQuery(request, ['page', 'owners']);
   const { forum } = await requireForumRole(request, params.slug);
   const { searchParams } = new URL(request.url);
-  const overview = await forumPageData(forum, 'oversight', () => getOversightOverview(getDb(), { forumId: forum.id }));
+  const overview = await forumPageData(forum, 'oversight', () => {
+    const db = getDb();
+    return getOversightOverview(db, { forumId: forum.id, schedule: forumReviewSchedule(db, forum) });
+  });
   return pageData({
     forum,
     projects: pageOf(overview.projects, readPageParam(searchParams, 'page'), PAGE_SIZE),

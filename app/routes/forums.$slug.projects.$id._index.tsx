@@ -23,6 +23,7 @@ import {
 } from '~/modules/projects/project.server';
 import { getDb } from '~/utils/db.server';
 import { forumPageData } from '~/utils/page-cache.server';
+import { reviewScheduleFor } from '~/modules/meetings/next-review.server';
 import { formatDate, pageNow } from '~/utils/format';
 import { parseFormData } from '~/utils/forms';
 import { invalidForm } from '~/utils/forms.server';
@@ -50,7 +51,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { statuses, reviews, events, paging, ...page } = await forumPageData(
     access.forum,
     `project:${projectId}:${query.updates}:${query.reviews}:${query.history}:${query.changesOnly ? 1 : 0}`,
-    () => getProjectPage(getDb(), { forumId: access.forum.id, projectId, page: query }),
+    () => {
+      const db = getDb();
+      // Its next review from the forum's schedule when another page computed it at this version (decision 028).
+      const schedule = reviewScheduleFor(db, access.forum, [projectId]);
+      return getProjectPage(db, { forumId: access.forum.id, projectId, page: query, schedule });
+    },
   );
   const changesOnly = query.changesOnly;
   return pageData({

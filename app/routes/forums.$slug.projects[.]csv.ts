@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from '@remix-run/node';
 import { requireForumRole } from '~/modules/auth/guards.server';
 import { parseDashboardQuery, toCsv } from '~/modules/projects/dashboard';
 import { listProjectsForDashboard } from '~/modules/projects/dashboard.server';
-import { getReviewSchedule } from '~/modules/meetings/next-review.server';
+import { forumReviewSchedule } from '~/modules/meetings/next-review.server';
 import { todayIn } from '~/modules/meetings/schedule';
 import { getDb } from '~/utils/db.server';
 
@@ -11,7 +11,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { forum } = await requireForumRole(request, params.slug);
   const query = parseDashboardQuery(new URL(request.url).searchParams);
   const db = getDb();
-  const schedule = await getReviewSchedule(db, { forumId: forum.id });
+  const schedule = await forumReviewSchedule(db, forum);
   const { rows } = await listProjectsForDashboard(db, { forumId: forum.id, query, paginate: false, schedule });
   const csv = toCsv([
     [

@@ -72,9 +72,41 @@ export function forumPageData<T>(
   key: string,
   compute: () => Promise<T>,
 ): Promise<SerializeFrom<T>> {
-  const cache = cacheFor();
   // Kept (and handed out) as its JSON copy: pages hand it to the render as is (page-data.server.ts).
-  if (!cache) return compute().then((computed) => jsonCopy(computed) as SerializeFrom<T>);
+  if (!cacheFor()) return compute().then((computed) => jsonCopy(computed) as SerializeFrom<T>);
+  return kept(forum, key, compute, (computed) => {
+    const text = JSON.stringify(computed ?? null);
+    return { value: JSON.parse(text) as SerializeFrom<T>, bytes: text.length };
+  });
+}
+
+/**
+ * A value the server computes pages from, per forum version like the page data (the rule above), kept as it was
+ * computed: for values no caller changes (the forum's review schedule, decision 028). `bytes` estimates its size.
+ */
+export function forumValue<T>(
+  forum: { id: number; dataVersion: number },
+  key: string,
+  compute: () => Promise<T>,
+  bytes: (value: T) => number,
+): Promise<T> {
+  if (!cacheFor()) return compute();
+  return kept(forum, key, compute, (value) => ({ value, bytes: bytes(value) }));
+}
+
+/** The value `forumValue` holds for this key at the forum's version, if it holds one (not computed, not counted). */
+export function heldForumValue<T>(forum: { id: number; dataVersion: number }, key: string): Promise<T> | undefined {
+  const hit = cacheFor()?.entries.get(`${forum.id}:${key}`);
+  return hit && hit.version >= forum.dataVersion && hit.expires > Date.now() ? (hit.value as Promise<T>) : undefined;
+}
+
+function kept<T, V>(
+  forum: { id: number; dataVersion: number },
+  key: string,
+  compute: () => Promise<T>,
+  keep: (computed: T) => { value: V; bytes: number },
+): Promise<V> {
+  const cache = cacheFor()!;
   const id = `${forum.id}:${key}`;
   const now = Date.now();
   const hit = cache.entries.get(id);
@@ -83,14 +115,14 @@ export function forumPageData<T>(
   if (hit && fresh) {
     cache.entries.delete(id); // most recently used last
     cache.entries.set(id, hit);
-    return hit.value as Promise<SerializeFrom<T>>;
+    return hit.value as Promise<V>;
   }
   if (hit) remove(cache, id, hit);
   let bytes = 0;
   const value = compute().then((computed) => {
-    const text = JSON.stringify(computed ?? null);
-    bytes = text.length;
-    return JSON.parse(text) as SerializeFrom<T>;
+    const k = keep(computed);
+    bytes = k.bytes;
+    return k.value;
   });
   const entry: Entry = { version: forum.dataVersion, expires: now + TTL_MS, bytes: 0, value };
   cache.entries.set(id, entry);
@@ -106,7 +138,7 @@ export function forumPageData<T>(
     },
     () => remove(cache, id, entry),
   );
-  return entry.value as Promise<SerializeFrom<T>>;
+  return value;
 }
 
 // ---- rendered pages ----

@@ -110,9 +110,9 @@ test('every change to a forum’s data changes its version, once per transaction
 });
 
 test('the dashboard is served from the cache until the forum changes, then recomputed', async () => {
-  const get = async () => {
+  const get = async (search = '') => {
     const res = await callRoute(dashboardLoader as never, {
-      path: `/forums/${w.forum.slug}`,
+      path: `/forums/${w.forum.slug}${search}`,
       cookie: w.users.chair.cookie,
       params: { slug: w.forum.slug },
     });
@@ -120,6 +120,12 @@ test('the dashboard is served from the cache until the forum changes, then recom
     return (await res.json()) as { projects: { name: string }[]; summary: { projects: number } };
   };
   const first = await get();
+  // Another sort of the table at this version reads that page of the table only: the member's work, what the page
+  // shows of the whole forum and the forum's review schedule are the first view's (decision 028).
+  const before = { ...cacheCounts().page_data };
+  const byOwner = await get('?sort=owner&dir=desc');
+  expect(byOwner.summary).toEqual(first.summary);
+  expect(cacheCounts().page_data).toEqual({ hit: before.hit + 3, miss: before.miss + 1 });
   // A change the triggers do not see (they are disabled for this statement): the cache still answers.
   await handle.db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx);
@@ -131,9 +137,9 @@ test('the dashboard is served from the cache until the forum changes, then recom
   });
   const counted = { ...cacheCounts().page_data };
   expect((await get()).projects.map((p) => p.name)).toEqual(first.projects.map((p) => p.name));
-  // The lookups (the member's work and the portfolio) are counted as hits (what /metrics and the bench report as
-  // cache_lookups_total).
-  expect(cacheCounts().page_data).toEqual({ hit: counted.hit + 2, miss: counted.miss });
+  // The lookups (the member's work, what the page shows of the whole forum, the table's page) are counted as hits
+  // (what /metrics and the bench report as cache_lookups_total).
+  expect(cacheCounts().page_data).toEqual({ hit: counted.hit + 3, miss: counted.miss });
   // A real change, committed by someone else: views show it as soon as its notification arrives (the session
   // cache learns the forum's new version from it; session-cache.server.ts).
   await createProject(handle.db, {

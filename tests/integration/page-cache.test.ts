@@ -2,7 +2,13 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { DatabaseHandle } from '../../db/client';
 import { setDatabase } from '../../app/utils/db.server';
 import { cacheCounts } from '../../app/utils/cache-stats.server';
-import { forumPageData, reusedRender, type Rendered } from '../../app/utils/page-cache.server';
+import {
+  forumPageData,
+  forumValue,
+  heldForumValue,
+  reusedRender,
+  type Rendered,
+} from '../../app/utils/page-cache.server';
 import { openFreshDatabase } from '../setup/test-db';
 
 // The page caches' one rule (app/utils/page-cache.server.ts, decision 023), on the module itself: page data is
@@ -55,6 +61,27 @@ test('page data is handed out as its JSON copy (what the browser gets)', async (
     gone: undefined,
   }));
   expect(data).toEqual({ when: '1970-01-01T00:00:00.000Z' });
+});
+
+test('a forum value (the review schedule) is kept as computed, per version, and held only while current', async () => {
+  let computed = 0;
+  const compute = async () => ({ n: ++computed, reviews: new Map([[1, { at: new Date(0) }]]) });
+  const forum = { id: 9_005, dataVersion: 3 };
+  const bytes = () => 100;
+  expect(heldForumValue(forum, 'schedule'), 'nothing held before a computation').toBeUndefined();
+  const first = await forumValue(forum, 'schedule', compute, bytes);
+  // Not a JSON copy: the same object, its Map and Dates intact, for every request at this version.
+  expect(first.reviews.get(1)?.at).toBeInstanceOf(Date);
+  expect(await forumValue(forum, 'schedule', compute, bytes)).toBe(first);
+  expect(await heldForumValue(forum, 'schedule')).toBe(first);
+  // The version moved: nothing held (a page reads its own), and the next computation is a new value.
+  const moved = { ...forum, dataVersion: 4 };
+  expect(heldForumValue(moved, 'schedule')).toBeUndefined();
+  const second = await forumValue(moved, 'schedule', compute, bytes);
+  expect(second.n).toBe(2);
+  expect(computed).toBe(2);
+  // It shares the page data's entries and rule: a key of one forum is not another's.
+  expect(heldForumValue({ id: 9_006, dataVersion: 4 }, 'schedule')).toBeUndefined();
 });
 
 test('a render is reused only for a 200 GET with the same URL and handoff', () => {

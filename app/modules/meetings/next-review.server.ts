@@ -1,5 +1,6 @@
 import type { AgendaSection } from '../../../db/database';
 import type { Executor } from '~/utils/db.server';
+import { forumValue, heldForumValue } from '~/utils/page-cache.server';
 import {
   buildAgenda,
   exceptionKindOf,
@@ -162,6 +163,33 @@ export async function getReviewSchedule(
     reviews,
     dueAtComingMeeting,
   };
+}
+
+const SCHEDULE_KEY = 'review-schedule';
+
+/**
+ * The forum's whole review schedule, computed once per forum version (decision 028): every page of the forum reads
+ * its next reviews, counts and coming meeting from it, and none changes it.
+ */
+export function forumReviewSchedule(db: Executor, forum: { id: number; dataVersion: number }): Promise<ReviewSchedule> {
+  return forumValue(
+    forum,
+    SCHEDULE_KEY,
+    () => getReviewSchedule(db, { forumId: forum.id }),
+    // Each next review (its reason and labels) is a few hundred bytes.
+    (s) => 200 + 400 * s.reviews.size,
+  );
+}
+
+/** The forum's schedule if it is at hand at this version, else the schedule of these projects alone (one page's). */
+export function reviewScheduleFor(
+  db: Executor,
+  forum: { id: number; dataVersion: number },
+  projectIds: readonly number[],
+): Promise<ReviewSchedule> {
+  return (
+    heldForumValue<ReviewSchedule>(forum, SCHEDULE_KEY) ?? getReviewSchedule(db, { forumId: forum.id, projectIds })
+  );
 }
 
 /** The schedule as `{ projectId: meetingsUntil }` JSON, for a query that filters or sorts by it. */

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { LevelValue } from '../../../db/database';
 import { initialState, progressToNextLevel } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
-import { getReviewSchedule } from '~/modules/meetings/next-review.server';
+import { getReviewSchedule, type ReviewSchedule } from '~/modules/meetings/next-review.server';
 import { resolvePolicy } from './oversight.server';
 import { policyInWords } from './policy-words';
 import { CALIBRATION, emptyCalibration, type Calibration } from './oversight-page';
@@ -12,7 +12,17 @@ import { CALIBRATION, emptyCalibration, type Calibration } from './oversight-pag
  * owner's self-reports, plus each owner's record across their projects. Two queries in all: calibration comes
  * from the per-class event counts cached on each project (kept by recordOversightEvents, checked by verify).
  */
-export async function getOversightOverview(db: Executor, { forumId }: { forumId: number }) {
+export async function getOversightOverview(
+  db: Executor,
+  {
+    forumId,
+    schedule: scheduleGiven,
+  }: {
+    forumId: number;
+    /** The forum's review schedule, if the caller has it (decision 028); else read here. */
+    schedule?: Promise<ReviewSchedule>;
+  },
+) {
   const [forum, projects, schedule] = await Promise.all([
     db.selectFrom('forums').select(['policy', 'policy_version']).where('id', '=', forumId).executeTakeFirstOrThrow(),
     db
@@ -35,7 +45,7 @@ export async function getOversightOverview(db: Executor, { forumId }: { forumId:
       .orderBy(sql`array_position(array['tight','standard','light','trusted'], p.oversight_level)`)
       .orderBy('p.name')
       .execute(),
-    getReviewSchedule(db, { forumId }),
+    scheduleGiven ?? getReviewSchedule(db, { forumId }),
   ]);
   const policy = resolvePolicy(forum.policy);
   const calibrationOf = (counts: Partial<Record<string, number>>): Calibration => {

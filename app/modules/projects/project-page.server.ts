@@ -4,7 +4,7 @@ import { withGoalChanges, type GoalSnapshot } from '~/modules/goals/goals';
 import { goalRevisions, goalStateOrder } from '~/modules/goals/goals.server';
 import { resolvePolicy } from '~/modules/oversight/oversight.server';
 import { oneLine } from '~/modules/meetings/agenda';
-import { getReviewSchedule } from '~/modules/meetings/next-review.server';
+import { getReviewSchedule, type ReviewSchedule } from '~/modules/meetings/next-review.server';
 import { initialState, progressToNextLevel, ruleName } from '~/oversight';
 import type { Executor } from '~/utils/db.server';
 import { invariantResponse } from '~/utils/http.server';
@@ -94,11 +94,22 @@ function statusView<T extends { summary: string; risks: string; asks: string }>(
 
 export async function getProjectPage(
   db: Executor,
-  { forumId, projectId, page = FIRST_PAGES }: { forumId: number; projectId: number; page?: ProjectPageQuery },
+  {
+    forumId,
+    projectId,
+    page = FIRST_PAGES,
+    schedule: scheduleGiven,
+  }: {
+    forumId: number;
+    projectId: number;
+    page?: ProjectPageQuery;
+    /** The review schedule, if the caller has it at hand (the forum's, decision 028); else read for this project. */
+    schedule?: Promise<ReviewSchedule>;
+  },
 ) {
   // The next review and why, as the dashboard and the agenda say it (decision 019): its two round trips run
   // beside the header's and the lists' (decision 022).
-  const scheduleRead = getReviewSchedule(db, { forumId, projectIds: [projectId] });
+  const scheduleRead = scheduleGiven ?? getReviewSchedule(db, { forumId, projectIds: [projectId] });
   void scheduleRead.catch(() => {}); // awaited below; a failure meanwhile is not "unhandled"
   const project = await db
     .selectFrom('projects as p')
