@@ -1,5 +1,6 @@
 import type { SerializeFrom } from '@remix-run/node';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import { countLookup, layerOff } from './cache-stats.server';
 import { databaseStore } from './db.server';
 import { jsonCopy } from './page-data.server';
@@ -25,13 +26,15 @@ import { jsonCopy } from './page-data.server';
  *    keyed by forum and page key (URL parameters), served while its version ≥ the request's version of the forum
  *    and for at most TTL_MS (a bound on what depends on the clock, not the data); about MAX_BYTES of JSON, least
  *    recently used out; concurrent misses of one key and version compute once. Stored as its JSON copy (what the
- *    browser gets; page-data.server.ts). None for a test's transaction (versions move only at commit).
+ *    browser gets; page-data.server.ts). None for a test's transaction (versions move only at commit). The same
+ *    entries and rule hold what pages are computed from and nobody changes (`forumValue`: the forum's review
+ *    schedule, decision 028), kept as computed, not copied.
  * 2. **Rendered pages** (`reusedRender`): a document's HTML is a function of its URL, status and what Remix hands
  *    to the browser (every route's loader data, action data and errors: the serverHandoffString), so a successful
  *    GET whose URL and handoff equal an earlier one's is sent from that render. Its key holds the data itself (a
  *    SHA-256 of the handoff), so it needs no version: once the data moves, the key does. The loaders still run for
- *    every request (session, role, data checked as always). At most MAX_RENDER_BYTES of HTML, least recently used
- *    out. The CSP nonce is not an input (entry.server.tsx renders a placeholder and puts the request's in).
+ *    every request (session, role, data checked as always). Kept deflated, at most MAX_RENDER_BYTES of it, least
+ *    recently used out. The CSP nonce is not an input (entry.server.tsx renders a placeholder and puts the request's in).
  *
  * Elsewhere, each with its own check: sessions and forum versions (session-cache.server.ts: the notifications,
  * forgotten while the listener is down, a minute at most per entry); a project's status form context remembered
@@ -152,12 +155,34 @@ export interface Rendered {
   bytes: number;
 }
 
-const renders = new Map<string, Rendered>();
+/** A kept render: its parts deflated as one (a page's HTML shrinks 6–7 times), and each part's length. */
+interface Kept {
+  deflated: Buffer;
+  lengths: number[];
+}
+
+const renders = new Map<string, Kept>();
 let renderBytes = 0;
+
+function keep(rendered: Rendered): Kept {
+  return {
+    deflated: zlib.deflateRawSync(Buffer.concat(rendered.parts, rendered.bytes), { level: 3 }),
+    lengths: rendered.parts.map((p) => p.length),
+  };
+}
+
+function unpack(kept: Kept): Rendered {
+  const whole = zlib.inflateRawSync(kept.deflated);
+  let at = 0;
+  const parts = kept.lengths.map((n) => whole.subarray(at, (at += n)));
+  return { parts, bytes: whole.length };
+}
 
 /**
  * The page for these inputs, rendered by `render` only if no earlier successful GET had the same URL and handoff.
- * Anything else (another method, a status other than 200, no handoff) is rendered and not kept.
+ * Anything else (another method, a status other than 200, no handoff) is rendered and not kept. Kept deflated
+ * (decision 028): MAX_RENDER_BYTES holds six or seven times the pages (each member's pages are their own, as the
+ * handoff holds their data), for a fraction of a millisecond to inflate one.
  */
 export function reusedRender(
   request: Request,
@@ -172,15 +197,16 @@ export function reusedRender(
   if (hit !== undefined) {
     renders.delete(key); // most recently used last
     renders.set(key, hit);
-    return hit;
+    return unpack(hit);
   }
   const rendered = render();
-  renders.set(key, rendered);
-  renderBytes += rendered.bytes;
+  const kept = keep(rendered);
+  renders.set(key, kept);
+  renderBytes += kept.deflated.length;
   for (const [k, v] of renders) {
     if (renderBytes <= MAX_RENDER_BYTES) break;
     renders.delete(k);
-    renderBytes -= v.bytes;
+    renderBytes -= v.deflated.length;
   }
   return rendered;
 }
