@@ -111,3 +111,18 @@ test('a render is reused only for a 200 GET with the same URL and handoff', () =
   // The first entry is still there.
   expect(text(reusedRender(get(url), 200, '{"a":1}', render))).toBe('page 1');
 });
+
+test('a reused render comes back part for part (kept deflated, cut where the nonce of each request goes)', () => {
+  const html = ['<!DOCTYPE html><script nonce="', '">x</script><p>é — ✓ ', '</p>'.repeat(500)];
+  const render = (): Rendered => {
+    const parts = html.map((p) => Buffer.from(p));
+    return { parts, bytes: parts.reduce((n, p) => n + p.length, 0) };
+  };
+  const request = new Request('http://x.test/forums/parts');
+  const first = reusedRender(request, 200, '{"p":1}', render);
+  const again = reusedRender(request, 200, '{"p":1}', () => {
+    throw new Error('rendered again');
+  });
+  expect(again.parts.map((p) => p.toString())).toEqual(html);
+  expect(again.bytes).toBe(first.bytes);
+});
