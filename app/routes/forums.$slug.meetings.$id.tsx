@@ -32,11 +32,11 @@ import {
 } from '~/modules/meetings/lifecycle';
 import { loadAttendance, recordAttendance, saveMeetingNotes } from '~/modules/meetings/attendance.server';
 import { moveMeeting, skipMeeting } from '~/modules/meetings/lifecycle.server';
-import { loadMeetingPageView } from '~/modules/meetings/meeting-page.server';
+import { loadMeetingPageView, loadMeetingWhole } from '~/modules/meetings/meeting-page.server';
 import { IdParamSchema, MEETING_RUNNERS, MeetingActionSchema, runsMeetings } from '~/modules/meetings/meetings';
 import { can } from '~/modules/auth/can';
 import { getDb } from '~/utils/db.server';
-import { forumPageData } from '~/utils/page-cache.server';
+import { forumPageData, forumValue } from '~/utils/page-cache.server';
 import { formatDateTime } from '~/utils/format';
 import { formValues, parseFormData, type FormResult } from '~/utils/forms';
 import { keepKnownQuery, invariantResponse } from '~/utils/http.server';
@@ -67,13 +67,22 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // version does not follow. Read beside the view.
   const attendanceRead = loadAttendance(db, { forumId: forum.id, meetingId });
   attendanceRead.catch(() => {}); // awaited below
-  // One page of the agenda (the whole record of the items shown only, their owners' markdown rendered), cached
-  // per forum data version and page.
+  // What the page shows of the whole meeting (its agenda's order and counts, review load, members), kept per forum
+  // data version for all its pages (decision 028); one page of the agenda (the whole record of the items shown
+  // only, their owners' markdown rendered), cached per forum data version and page.
+  const whole = () =>
+    forumValue(
+      forum,
+      `meeting-whole:${meetingId}`,
+      () => loadMeetingWhole(db, { forumId: forum.id, meetingId }),
+      // An outline item is a few hundred bytes; the rest, a few kilobytes.
+      (w) => 4_000 + 300 * (w ? w.discussedAll.length + w.consentAll.length : 0),
+    );
   const paged = await forumPageData(
     forum,
     `meeting:${meetingId}:${at.page}:${at.consentPage}:${at.item ?? ''}`,
     async () => {
-      const loaded = await loadMeetingPageView(db, { forumId: forum.id, meetingId, ...at });
+      const loaded = await loadMeetingPageView(db, { forumId: forum.id, meetingId, ...at, whole: whole() });
       invariantResponse(loaded, 'Meeting not found');
       // What each verdict choice on this page's items will do at the close: a preview from the engine, in progress
       // only (a planned or closed meeting's page asks nothing more).

@@ -300,17 +300,13 @@ export interface MeetingPageAt {
 }
 
 /**
- * The meeting page (reads only), one page of its agenda: the agenda's order, sections, numbers and counts from a
- * lean outline (for a planned meeting, the engine's plan as of now, built once: the review load counts the same
- * plan); then the whole record of the items on the page shown only (10 discussed, 25 consent), the owners'
- * markdown rendered for those; the review load, the members and the level changes beside it. Discussed items
- * come in the order the chair walks them (exceptions, due, pulled from consent), each with its number on the
- * whole agenda and the item after it (on whichever page); consent items one line each.
+ * What the meeting page shows of the whole meeting, whichever page of its agenda is open (decision 028): the
+ * meeting, the agenda's order, sections, numbers and counts from a lean outline (for a planned meeting, the engine's
+ * plan as of now, built once: the review load counts the same plan), the review load, the members and the level
+ * changes, read side by side. Discussed items come in the order the chair walks them (exceptions, due, pulled from
+ * consent). Nothing in it is changed by a page (the route keeps one per forum version for every page of the meeting).
  */
-export async function loadMeetingPageView(
-  db: Executor,
-  { forumId, meetingId, page, consentPage, item }: { forumId: number; meetingId: number } & MeetingPageAt,
-) {
+export async function loadMeetingWhole(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }) {
   const meeting = await readMeeting(db, { forumId, meetingId });
   if (!meeting) return null;
   const firstOpen = db
@@ -332,14 +328,63 @@ export async function loadMeetingPageView(
     agenda: outlineRead.then((o) => o.plannedAgenda ?? undefined),
   });
   loadRead.catch(() => {}); // awaited below
-  const { hasAgenda, outline } = await outlineRead;
-
+  const [{ hasAgenda, outline }, load, [members, levelChanges, first]] = await Promise.all([
+    outlineRead,
+    loadRead,
+    others,
+  ]);
   const discussedAll = hasAgenda
     ? (['exception', 'due', 'consent'] as const).flatMap((section) =>
         outline.filter((i) => i.discussed && i.section === section),
       )
     : outline.filter((i) => i.discussed);
-  const consentAll = outline.filter((i) => !i.discussed);
+  return {
+    meeting,
+    /** False for meetings held before agendas were stored (the seeded history): the items are its reviews. */
+    hasAgenda,
+    discussedAll,
+    consentAll: outline.filter((i) => !i.discussed),
+    members,
+    levelChanges,
+    load,
+    comesFirst: first && first.id !== meeting.id ? first : null,
+    progress: {
+      reviewed: discussedAll.filter((i) => i.reviewed).length,
+      discussed: discussedAll.length,
+    },
+    notesHtml: renderMarkdown(meeting.notes),
+    counts: {
+      exception: discussedAll.filter((i) => i.section === 'exception').length,
+      due: discussedAll.filter((i) => i.section === 'due').length,
+      pulled: discussedAll.filter((i) => i.section === 'consent').length,
+      /** Projects without a status for this meeting: closing records them as missed. */
+      missing: outline.filter((i) => !i.hasStatus).length,
+    },
+  };
+}
+
+export type MeetingWhole = NonNullable<Awaited<ReturnType<typeof loadMeetingWhole>>>;
+
+/**
+ * The meeting page (reads only), one page of its agenda: what it shows of the whole meeting (loadMeetingWhole, or
+ * `whole` when the caller has it), then the whole record of the items on the page shown only (10 discussed, 25
+ * consent), the owners' markdown rendered for those. Each discussed item has its number on the whole agenda and
+ * the item after it (on whichever page); consent items one line each.
+ */
+export async function loadMeetingPageView(
+  db: Executor,
+  {
+    forumId,
+    meetingId,
+    page,
+    consentPage,
+    item,
+    whole,
+  }: { forumId: number; meetingId: number; whole?: Promise<MeetingWhole | null> } & MeetingPageAt,
+) {
+  const all = await (whole ?? loadMeetingWhole(db, { forumId, meetingId }));
+  if (!all) return null;
+  const { meeting, discussedAll, consentAll, ...shownWhole } = all;
   const at = item === undefined ? -1 : discussedAll.findIndex((i) => i.projectId === item);
   const consentAt = item === undefined ? -1 : consentAll.findIndex((i) => i.projectId === item);
   const discussedPage = pageOf(
@@ -353,12 +398,7 @@ export async function loadMeetingPageView(
     CONSENT_PAGE_SIZE,
   );
   const shownIds = [...discussedPage.items, ...consentShown.items].map((i) => i.projectId);
-
-  const [rows, load, [members, levelChanges, first]] = await Promise.all([
-    shownIds.length > 0 ? itemRows(db, forumId, meeting).where('p.id', 'in', shownIds).execute() : [],
-    loadRead,
-    others,
-  ]);
+  const rows = shownIds.length > 0 ? await itemRows(db, forumId, meeting).where('p.id', 'in', shownIds).execute() : [];
   const rowOf = new Map(rows.map((r) => [r.projectId, r]));
   const firstNumber = (discussedPage.page - 1) * DISCUSSED_PAGE_SIZE;
   const discussedItems = discussedPage.items.flatMap((o, n) => {
@@ -391,26 +431,9 @@ export async function loadMeetingPageView(
   });
   return {
     meeting,
-    /** False for meetings held before agendas were stored (the seeded history): the items are its reviews. */
-    hasAgenda,
-    members,
-    levelChanges,
-    progress: {
-      reviewed: discussedAll.filter((i) => i.reviewed).length,
-      discussed: discussedAll.length,
-    },
-    notesHtml: renderMarkdown(meeting.notes),
-    load,
-    comesFirst: first && first.id !== meeting.id ? first : null,
+    ...shownWhole,
     discussed: { ...discussedPage, items: discussedItems },
     consent: { ...consentShown, items: consentItems },
-    counts: {
-      exception: discussedAll.filter((i) => i.section === 'exception').length,
-      due: discussedAll.filter((i) => i.section === 'due').length,
-      pulled: discussedAll.filter((i) => i.section === 'consent').length,
-      /** Projects without a status for this meeting: closing records them as missed. */
-      missing: outline.filter((i) => !i.hasStatus).length,
-    },
   };
 }
 
