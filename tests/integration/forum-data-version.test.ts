@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../../db/client';
 import { setDatabase } from '../../app/utils/db.server';
 import { saveStatusUpdate } from '../../app/modules/status/status.server';
 import { loader as dashboardLoader } from '../../app/routes/forums.$slug._index';
+import { loader as meetingLoader } from '../../app/routes/forums.$slug.meetings.$id';
 import { openFreshDatabase } from '../setup/test-db';
 import { cacheCounts } from '../../app/utils/cache-stats.server';
 import { createForum, createProject, createUser, addMember } from '../factories';
@@ -154,4 +155,23 @@ test('the dashboard is served from the cache until the forum changes, then recom
   expect(after.summary.projects).toBe(first.summary.projects + 1);
   expect(after.projects.map((p) => p.name)).toContain('Added after the first view');
   expect(after.projects.map((p) => p.name)).toContain('Renamed behind the cache');
+});
+
+test('another page of a meeting’s agenda at this version reads its items only: the whole meeting is kept once', async () => {
+  const get = async (search: string) => {
+    const res = await callRoute(meetingLoader as never, {
+      path: `/forums/${w.forum.slug}/meetings/${w.meeting.id}${search}`,
+      cookie: w.users.chair.cookie,
+      params: { slug: w.forum.slug, id: String(w.meeting.id) },
+    });
+    expect(res.status).toBe(200);
+    return (await res.json()) as { view: { meeting: { id: number }; counts: unknown; load: unknown } };
+  };
+  const first = await get('');
+  const before = { ...cacheCounts().page_data };
+  const other = await get('?consent=2');
+  // The page's own entry is new; what it shows of the whole meeting is the first page's.
+  expect(cacheCounts().page_data).toEqual({ hit: before.hit + 1, miss: before.miss + 1 });
+  expect(other.view.counts).toEqual(first.view.counts);
+  expect(other.view.load).toEqual(first.view.load);
 });
