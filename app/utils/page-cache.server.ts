@@ -163,6 +163,10 @@ interface Kept {
 
 const renders = new Map<string, Kept>();
 let renderBytes = 0;
+/** The most recently used renders, also kept as they are sent: a page asked for again and again is not inflated. */
+const MAX_HOT_BYTES = 4 * 2 ** 20;
+const hot = new Map<string, Rendered>();
+let hotBytes = 0;
 
 function keep(rendered: Rendered): Kept {
   return {
@@ -178,11 +182,27 @@ function unpack(kept: Kept): Rendered {
   return { parts, bytes: whole.length };
 }
 
+function warm(key: string, rendered: Rendered) {
+  const had = hot.get(key);
+  if (had) {
+    hot.delete(key);
+    hotBytes -= had.bytes;
+  }
+  hot.set(key, rendered); // most recently used last
+  hotBytes += rendered.bytes;
+  for (const [k, v] of hot) {
+    if (hotBytes <= MAX_HOT_BYTES) break;
+    hot.delete(k);
+    hotBytes -= v.bytes;
+  }
+}
+
 /**
  * The page for these inputs, rendered by `render` only if no earlier successful GET had the same URL and handoff.
  * Anything else (another method, a status other than 200, no handoff) is rendered and not kept. Kept deflated
  * (decision 028): MAX_RENDER_BYTES holds six or seven times the pages (each member's pages are their own, as the
- * handoff holds their data), for a fraction of a millisecond to inflate one.
+ * handoff holds their data); the most recently used MAX_HOT_BYTES of them also as sent, so that a page asked for
+ * again and again is not inflated each time.
  */
 export function reusedRender(
   request: Request,
@@ -197,12 +217,15 @@ export function reusedRender(
   if (hit !== undefined) {
     renders.delete(key); // most recently used last
     renders.set(key, hit);
-    return unpack(hit);
+    const sent = hot.get(key) ?? unpack(hit);
+    warm(key, sent);
+    return sent;
   }
   const rendered = render();
   const kept = keep(rendered);
   renders.set(key, kept);
   renderBytes += kept.deflated.length;
+  warm(key, rendered);
   for (const [k, v] of renders) {
     if (renderBytes <= MAX_RENDER_BYTES) break;
     renders.delete(k);
