@@ -28,13 +28,14 @@ import { jsonCopy } from './page-data.server';
  *    recently used out; concurrent misses of one key and version compute once. Stored as its JSON copy (what the
  *    browser gets; page-data.server.ts). None for a test's transaction (versions move only at commit). The same
  *    entries and rule hold what pages are computed from and nobody changes (`forumValue`: the forum's review
- *    schedule, decision 028), kept as computed, not copied.
+ *    schedule, a meeting's whole agenda; decision 028), kept as computed, not copied.
  * 2. **Rendered pages** (`reusedRender`): a document's HTML is a function of its URL, status and what Remix hands
  *    to the browser (every route's loader data, action data and errors: the serverHandoffString), so a successful
  *    GET whose URL and handoff equal an earlier one's is sent from that render. Its key holds the data itself (a
  *    SHA-256 of the handoff), so it needs no version: once the data moves, the key does. The loaders still run for
  *    every request (session, role, data checked as always). Kept deflated, at most MAX_RENDER_BYTES of it, least
- *    recently used out. The CSP nonce is not an input (entry.server.tsx renders a placeholder and puts the request's in).
+ *    recently used out, the most recent MAX_HOT_BYTES also as sent. The CSP nonce is not an input (entry.server.tsx
+ *    renders a placeholder and puts the request's in).
  *
  * Elsewhere, each with its own check: sessions and forum versions (session-cache.server.ts: the notifications,
  * forgotten while the listener is down, a minute at most per entry); a project's status form context remembered
