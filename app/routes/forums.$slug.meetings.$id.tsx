@@ -70,19 +70,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // What the page shows of the whole meeting (its agenda's order and counts, review load, members), kept per forum
   // data version for all its pages (decision 028); one page of the agenda (the whole record of the items shown
   // only, their owners' markdown rendered), cached per forum data version and page.
-  const whole = () =>
-    forumValue(
-      forum,
-      `meeting-whole:${meetingId}`,
-      () => loadMeetingWhole(db, { forumId: forum.id, meetingId }),
-      // An outline item is a few hundred bytes; the rest, a few kilobytes.
-      (w) => 4_000 + 300 * (w ? w.discussedAll.length + w.consentAll.length : 0),
-    );
   const paged = await forumPageData(
     forum,
     `meeting:${meetingId}:${at.page}:${at.consentPage}:${at.item ?? ''}`,
     async () => {
-      const loaded = await loadMeetingPageView(db, { forumId: forum.id, meetingId, ...at, whole: whole() });
+      const whole = forumValue(
+        forum,
+        `meeting-whole:${meetingId}`,
+        () => loadMeetingWhole(db, { forumId: forum.id, meetingId }),
+        // An outline item is a few hundred bytes; the rest, a few kilobytes.
+        (w) => 4_000 + 300 * (w ? w.discussedAll.length + w.consentAll.length : 0),
+      );
+      const loaded = await loadMeetingPageView(db, { forumId: forum.id, meetingId, ...at, whole });
       invariantResponse(loaded, 'Meeting not found');
       // What each verdict choice on this page's items will do at the close: a preview from the engine, in progress
       // only (a planned or closed meeting's page asks nothing more).

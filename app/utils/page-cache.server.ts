@@ -77,8 +77,9 @@ export function forumPageData<T>(
   compute: () => Promise<T>,
 ): Promise<SerializeFrom<T>> {
   // Kept (and handed out) as its JSON copy: pages hand it to the render as is (page-data.server.ts).
-  if (!cacheFor()) return compute().then((computed) => jsonCopy(computed) as SerializeFrom<T>);
-  return kept(forum, key, compute, (computed) => {
+  const cache = cacheFor();
+  if (!cache) return compute().then((computed) => jsonCopy(computed) as SerializeFrom<T>);
+  return kept(cache, forum, key, compute, (computed) => {
     const text = JSON.stringify(computed ?? null);
     return { value: JSON.parse(text) as SerializeFrom<T>, bytes: text.length };
   });
@@ -94,8 +95,9 @@ export function forumValue<T>(
   compute: () => Promise<T>,
   bytes: (value: T) => number,
 ): Promise<T> {
-  if (!cacheFor()) return compute();
-  return kept(forum, key, compute, (value) => ({ value, bytes: bytes(value) }));
+  const cache = cacheFor();
+  if (!cache) return compute();
+  return kept(cache, forum, key, compute, (value) => ({ value, bytes: bytes(value) }));
 }
 
 /** The value `forumValue` holds for this key at the forum's version, if it holds one (not computed, not counted). */
@@ -105,12 +107,12 @@ export function heldForumValue<T>(forum: { id: number; dataVersion: number }, ke
 }
 
 function kept<T, V>(
+  cache: Cache,
   forum: { id: number; dataVersion: number },
   key: string,
   compute: () => Promise<T>,
   keep: (computed: T) => { value: V; bytes: number },
 ): Promise<V> {
-  const cache = cacheFor()!;
   const id = `${forum.id}:${key}`;
   const now = Date.now();
   const hit = cache.entries.get(id);

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { HealthValue, LevelValue, MeetingState, Role } from '../../../db/database';
 import type { ForumAccess } from '~/modules/auth/guards.server';
-import { getReviewSchedule, type ReviewSchedule } from '~/modules/meetings/next-review.server';
+import { forumReviewSchedule, getReviewSchedule, type ReviewSchedule } from '~/modules/meetings/next-review.server';
 import { statusCycle } from '~/modules/status/status';
 import type { Executor } from '~/utils/db.server';
 
@@ -189,10 +189,10 @@ export async function loadForumHome(
 ) {
   const meeting = await (comingMeeting ?? getComingMeeting(db, forum.id, now));
   const prepares = role === 'chair' || role === 'leader';
-  // Chairs and leaders read the forum's whole schedule for the meeting's brief: their own projects' next reviews
-  // come from it too (an owner's home reads only their projects' part).
-  const forumSchedule =
-    schedule ?? (prepares && meeting ? getReviewSchedule(db, { forumId: forum.id, now }) : undefined);
+  // Chairs and leaders read the forum's whole schedule for the meeting's brief (the one every page of the forum
+  // shares at this version, decision 028): their own projects' next reviews come from it too (an owner's home reads
+  // only their projects' part).
+  const forumSchedule = schedule ?? (prepares && meeting ? forumReviewSchedule(db, forum) : undefined);
   const [{ projects, projectCount }, brief] = await Promise.all([
     listMyProjects(db, { forum, userId, meeting, schedule: forumSchedule }),
     prepares && meeting && forumSchedule
