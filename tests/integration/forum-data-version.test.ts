@@ -6,6 +6,7 @@ import { saveStatusUpdate } from '../../app/modules/status/status.server';
 import { loader as dashboardLoader } from '../../app/routes/forums.$slug._index';
 import { loader as meetingLoader } from '../../app/routes/forums.$slug.meetings.$id';
 import { openFreshDatabase } from '../setup/test-db';
+import { recordingQueries } from '../setup/query-plans';
 import { cacheCounts } from '../../app/utils/cache-stats.server';
 import { createForum, createProject, createUser, addMember } from '../factories';
 import { callRoute, createOwnersWorld, type OwnersWorld } from './owners-world';
@@ -174,4 +175,27 @@ test('another page of a meeting’s agenda at this version reads its items only:
   expect(cacheCounts().page_data).toEqual({ hit: before.hit + 1, miss: before.miss + 1 });
   expect(other.view.counts).toEqual(first.view.counts);
   expect(other.view.load).toEqual(first.view.load);
+});
+
+test('a meeting page seen before at this version sends one query: its attendance (members and who attended)', async () => {
+  const view = () =>
+    callRoute(meetingLoader as never, {
+      path: `/forums/${w.forum.slug}/meetings/${w.meeting.id}`,
+      cookie: w.users.chair.cookie,
+      params: { slug: w.forum.slug, id: String(w.meeting.id) },
+    });
+  const first = await view();
+  expect(first.status).toBe(200);
+  const recording = recordingQueries(handle.db);
+  setDatabase({ ...handle, db: recording.db });
+  try {
+    const again = await view();
+    expect(again.status).toBe(200);
+    const body = (await again.json()) as { attendance: { members: { id: number }[] } };
+    expect(body.attendance.members.map((m) => m.id)).toContain(w.users.chair.id);
+  } finally {
+    setDatabase(handle);
+  }
+  // The attendance is read on every view (the guess follows the audit log, which the forum's version does not).
+  expect(recording.queries().map((q) => q.sql.slice(0, 40))).toHaveLength(1);
 });

@@ -1,8 +1,9 @@
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import { writeAudit } from '~/modules/audit/audit.server';
 import { inTransaction, type Executor } from '~/utils/db.server';
 import { ok, refuse, type Result } from '~/utils/result';
 import { lockMeeting } from './meetings.server';
-import { listMeetingParticipants } from './meeting-page.server';
+import { meetingParticipantsQuery } from './meeting-page.server';
 
 // Attendance and notes (issue #16). Who attended is stored when the chair records it; until then the page and the
 // minutes fall back to the guess from the audit log (members who recorded something in the meeting), which is also
@@ -20,36 +21,50 @@ export async function loadAttendance(
   db: Executor,
   { forumId, meetingId }: { forumId: number; meetingId: number },
 ): Promise<Attendance | null> {
-  const meeting = await db
-    .selectFrom('meetings')
-    .select('attendance_recorded_at')
-    .where('id', '=', meetingId)
-    .where('forum_id', '=', forumId)
-    .executeTakeFirst();
-  if (!meeting) return null;
-  const recorded = meeting.attendance_recorded_at !== null;
-  const [members, stored] = await Promise.all([
-    db
-      .selectFrom('memberships as ms')
-      .innerJoin('users as u', 'u.id', 'ms.user_id')
-      .select(['u.id', 'u.name'])
-      .where('ms.forum_id', '=', forumId)
-      .orderBy('u.name')
-      .orderBy('u.id')
-      .execute(),
-    recorded
-      ? db
-          .selectFrom('meeting_attendance as a')
-          .innerJoin('users as u', 'u.id', 'a.user_id')
+  // One round trip (the meeting page reads it on every view, beside its cached part): the members, and who
+  // attended as recorded or, before a record, the guess (CASE runs only the branch it takes).
+  const row = await db
+    .selectFrom('meetings as mt')
+    .select((eb) => [
+      'mt.attendance_recorded_at as recordedAt',
+      jsonArrayFrom(
+        eb
+          .selectFrom('memberships as ms')
+          .innerJoin('users as u', 'u.id', 'ms.user_id')
           .select(['u.id', 'u.name'])
-          .where('a.meeting_id', '=', meetingId)
+          .where('ms.forum_id', '=', forumId)
           .orderBy('u.name')
-          .orderBy('u.id')
-          .execute()
-      : listMeetingParticipants(db, { forumId, meetingId }),
-  ]);
+          .orderBy('u.id'),
+      ).as('members'),
+      eb
+        .case()
+        .when('mt.attendance_recorded_at', 'is not', null)
+        .then(
+          jsonArrayFrom(
+            eb
+              .selectFrom('meeting_attendance as a')
+              .innerJoin('users as u', 'u.id', 'a.user_id')
+              .select(['u.id', 'u.name'])
+              .where('a.meeting_id', '=', meetingId)
+              .orderBy('u.name')
+              .orderBy('u.id'),
+          ),
+        )
+        .else(jsonArrayFrom(meetingParticipantsQuery(db, { forumId, meetingId })))
+        .end()
+        .as('attendees'),
+    ])
+    .where('mt.id', '=', meetingId)
+    .where('mt.forum_id', '=', forumId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const stored = row.attendees ?? [];
   const attended = new Set(stored.map((a) => a.id));
-  return { recorded, attendees: stored, members: members.map((m) => ({ ...m, attended: attended.has(m.id) })) };
+  return {
+    recorded: row.recordedAt !== null,
+    attendees: stored,
+    members: row.members.map((m) => ({ ...m, attended: attended.has(m.id) })),
+  };
 }
 
 /** The chair records who attended a meeting that has started (or closed): only members of the forum can be ticked. */

@@ -449,10 +449,7 @@ const MEETING_ACTIONS = ['meeting.', 'agenda.', 'review.', 'action_item.'] as co
  * audit rows of the meeting are found by index (its target or the meeting in their detail, migration T1300), not by
  * walking the forum's log for each member.
  */
-export async function listMeetingParticipants(
-  db: Executor,
-  { forumId, meetingId }: { forumId: number; meetingId: number },
-): Promise<{ id: number; name: string }[]> {
+export function meetingParticipantsQuery(db: Executor, { forumId, meetingId }: { forumId: number; meetingId: number }) {
   return db
     .selectFrom('users as u')
     .select(['u.id', 'u.name'])
@@ -470,8 +467,15 @@ export async function listMeetingParticipants(
         .union(eb.selectFrom('meetings as m').select('m.closed_by as id').where('m.id', '=', meetingId)),
     )
     .orderBy('u.name')
-    .orderBy('u.id')
-    .execute();
+    .orderBy('u.id');
+}
+
+/** The guess at who attended, read on its own (the query above). */
+export function listMeetingParticipants(
+  db: Executor,
+  meeting: { forumId: number; meetingId: number },
+): Promise<{ id: number; name: string }[]> {
+  return meetingParticipantsQuery(db, meeting).execute();
 }
 
 type Markdown = { summary: string | null; risks: string | null; asks: string | null };
