@@ -52,13 +52,6 @@ function clampPage(page: number, total: number) {
   return { page: current, pages, total, offset: (current - 1) * HISTORY_PAGE };
 }
 
-/**
- * Everything the project page shows, in two round trips whatever the length of the history (issue #17: a page
- * sends what it shows). First the header with the length of each history list; then the goals (with their
- * reported values for the charts, and revisions), the action items, the level's change points for its chart,
- * and one page of each history list: status updates (their markdown rendered for that page only), reviews and
- * oversight events, each read with LIMIT/OFFSET by index.
- */
 /** A project's status updates as the page shows them (the history's page, and this cycle's on its own). */
 function statusRows(db: Executor, projectId: number) {
   return db
@@ -92,6 +85,155 @@ function statusView<T extends { summary: string; risks: string; asks: string }>(
   };
 }
 
+/** Where each list's page starts. */
+interface ListOffsets {
+  statuses: number;
+  reviews: number;
+  events: number;
+}
+const FIRST_OFFSETS: ListOffsets = { statuses: 0, reviews: 0, events: 0 };
+
+/**
+ * The page's lists, each a JSON array selected in one statement (issue #17: one round trip instead of one per
+ * list): the goals (with their reported values for the charts, and revisions), one page of the status updates,
+ * reviews and oversight events (each read with LIMIT/OFFSET by index), the action items, and the level's change
+ * points for its chart. Timestamps come back as JSON strings, as the page's data sends them.
+ */
+function pageLists(db: Executor, projectId: number, at: ListOffsets, changesOnly: boolean) {
+  return [
+    jsonArrayFrom(
+      db
+        .selectFrom('goals')
+        .select((eb) => [
+          'goals.id',
+          'goals.title',
+          'goals.kind',
+          'goals.unit',
+          'goals.baseline',
+          'goals.target',
+          'goals.direction',
+          'goals.due_date as dueDate',
+          'goals.state',
+          jsonArrayFrom(
+            eb
+              .selectFrom('status_goal_values as v')
+              .innerJoin('status_updates as s', 's.id', 'v.status_update_id')
+              .select(['s.created_at as at', 'v.value', 'v.done', 'v.note'])
+              .whereRef('v.goal_id', '=', 'goals.id')
+              // Redundant (a goal's values are its project's), but it lets the planner read the project's statuses by
+              // index instead of scanning every status to join them (issue #8, tests/integration/query-plans.test.ts).
+              .where('s.project_id', '=', projectId)
+              .orderBy('s.created_at'),
+          ).as('values'),
+          goalRevisions(eb).as('revisions'),
+        ])
+        .where('goals.project_id', '=', projectId)
+        .orderBy(goalStateOrder)
+        .orderBy('goals.id'),
+    ).as('goals'),
+    jsonArrayFrom(
+      statusRows(db, projectId)
+        .orderBy('m.scheduled_at', 'desc')
+        .orderBy('s.id', 'desc')
+        .limit(HISTORY_PAGE)
+        .offset(at.statuses),
+    ).as('statuses'),
+    jsonArrayFrom(
+      db
+        .selectFrom('reviews as r')
+        .innerJoin('meetings as m', 'm.id', 'r.meeting_id')
+        .innerJoin('users as u', 'u.id', 'r.reviewer_id')
+        .select([
+          'r.id',
+          'r.verdict',
+          'r.self_report as selfReport',
+          'r.feedback',
+          'm.scheduled_at as meetingAt',
+          'u.name as reviewer',
+        ])
+        .where('r.project_id', '=', projectId)
+        .orderBy('m.scheduled_at', 'desc')
+        .orderBy('r.id', 'desc')
+        .limit(HISTORY_PAGE)
+        .offset(at.reviews),
+    ).as('reviews'),
+    jsonArrayFrom(
+      db
+        .selectFrom('action_items as ai')
+        .leftJoin('users as u', 'u.id', 'ai.assignee_id')
+        .select(['ai.id', 'ai.text', 'ai.due_date as dueDate', 'ai.done_at as doneAt', 'u.name as assignee'])
+        .where('ai.project_id', '=', projectId)
+        .orderBy((eb) => eb('ai.done_at', 'is not', null))
+        .orderBy('ai.created_at', 'desc'),
+    ).as('actionItems'),
+    jsonArrayFrom(
+      db
+        .selectFrom('oversight_events as e')
+        .leftJoin('users as u', 'u.id', 'e.actor_id')
+        .leftJoin('meetings as m', 'm.id', 'e.meeting_id')
+        .select([
+          'e.seq',
+          'e.type',
+          'e.from_level as from',
+          'e.to_level as to',
+          'e.rule',
+          'e.explanation',
+          'e.occurred_at as at',
+          'u.name as actor',
+          'm.scheduled_at as meetingAt',
+        ])
+        .where('e.project_id', '=', projectId)
+        .$if(changesOnly, (q) => q.where(isLevelChange))
+        // Newest first by when it happened; events of one moment in the order the engine applied them (seq).
+        .orderBy('e.occurred_at', 'desc')
+        .orderBy('e.seq', 'desc')
+        .limit(HISTORY_PAGE)
+        .offset(at.events),
+    ).as('events'),
+    // The level over time for the chart: the first event, each change and the latest (the steps it draws).
+    jsonArrayFrom(
+      db
+        .selectFrom('oversight_events as e')
+        .select(['e.occurred_at as at', 'e.to_level as level'])
+        .where('e.project_id', '=', projectId)
+        .where((eb) =>
+          eb.or([
+            sql<SqlBool>`e.from_level is distinct from e.to_level`,
+            eb(
+              'e.seq',
+              '=',
+              eb
+                .selectFrom('oversight_events as f')
+                .select((c) => c.fn.min('f.seq').as('s'))
+                .where('f.project_id', '=', projectId),
+            ),
+            eb(
+              'e.seq',
+              '=',
+              eb
+                .selectFrom('oversight_events as l')
+                .select((c) => c.fn.max('l.seq').as('s'))
+                .where('l.project_id', '=', projectId),
+            ),
+          ]),
+        )
+        .orderBy('e.seq'),
+    ).as('levelPoints'),
+  ] as const;
+}
+
+/** The lists alone (another page of one of them: after the header's counts). */
+function readLists(db: Executor, projectId: number, at: ListOffsets, changesOnly: boolean) {
+  return db.selectNoFrom(pageLists(db, projectId, at, changesOnly)).executeTakeFirstOrThrow();
+}
+type ListsRow = Awaited<ReturnType<typeof readLists>>;
+
+/**
+ * Everything the project page shows, in one round trip on its first pages whatever the length of the history
+ * (issue #17: a page sends what it shows; each query sent costs the server more than PostgreSQL's work on it): the
+ * header with the length of each history list, and the lists (pageLists). Another page of a list reads the
+ * header's counts first, then the lists. The review schedule's reads run beside them (decision 022).
+ */
 export async function getProjectPage(
   db: Executor,
   {
@@ -111,7 +253,7 @@ export async function getProjectPage(
   // beside the header's and the lists' (decision 022).
   const scheduleRead = scheduleGiven ?? getReviewSchedule(db, { forumId, projectIds: [projectId] });
   void scheduleRead.catch(() => {}); // awaited below; a failure meanwhile is not "unhandled"
-  const project = await db
+  const headerQuery = db
     .selectFrom('projects as p')
     .innerJoin('users as o', 'o.id', 'p.owner_id')
     .innerJoin('forums as f', 'f.id', 'p.forum_id')
@@ -151,129 +293,34 @@ export async function getProjectPage(
         .as('changeCount'),
     ])
     .where('p.id', '=', projectId)
-    .where('p.forum_id', '=', forumId)
-    .executeTakeFirst();
+    .where('p.forum_id', '=', forumId);
+
+  // The first page of every list (how the page opens) starts at offset 0 whatever the counts: the header and the
+  // lists in one statement. Another page needs the counts first (a page past the end shows the last).
+  const firstPages = page.updates === 1 && page.reviews === 1 && page.history === 1;
+  let project: Awaited<ReturnType<typeof headerQuery.executeTakeFirst>> = undefined;
+  let lists: ListsRow | undefined;
+  if (firstPages) {
+    const both = await headerQuery.select(pageLists(db, projectId, FIRST_OFFSETS, page.changesOnly)).executeTakeFirst();
+    if (both) {
+      const { goals, statuses, reviews, actionItems, events, levelPoints, ...head } = both;
+      project = head;
+      lists = { goals, statuses, reviews, actionItems, events, levelPoints };
+    }
+  } else project = await headerQuery.executeTakeFirst();
   invariantResponse(project, 'Project not found');
   const statusPage = clampPage(page.updates, Number(project.statusCount ?? 0));
   const reviewPage = clampPage(page.reviews, Number(project.reviewCount ?? 0));
   const eventCount = Number(project.eventCount ?? 0);
   const eventPage = clampPage(page.history, page.changesOnly ? Number(project.changeCount ?? 0) : eventCount);
-
-  const [goals, statuses, reviews, actionItems, events, levelPoints, schedule] = await Promise.all([
-    db
-      .selectFrom('goals')
-      .select((eb) => [
-        'goals.id',
-        'goals.title',
-        'goals.kind',
-        'goals.unit',
-        'goals.baseline',
-        'goals.target',
-        'goals.direction',
-        'goals.due_date as dueDate',
-        'goals.state',
-        jsonArrayFrom(
-          eb
-            .selectFrom('status_goal_values as v')
-            .innerJoin('status_updates as s', 's.id', 'v.status_update_id')
-            .select(['s.created_at as at', 'v.value', 'v.done', 'v.note'])
-            .whereRef('v.goal_id', '=', 'goals.id')
-            // Redundant (a goal's values are its project's), but it lets the planner read the project's statuses by
-            // index instead of scanning every status to join them (issue #8, tests/integration/query-plans.test.ts).
-            .where('s.project_id', '=', projectId)
-            .orderBy('s.created_at'),
-        ).as('values'),
-        goalRevisions(eb).as('revisions'),
-      ])
-      .where('goals.project_id', '=', projectId)
-      .orderBy(goalStateOrder)
-      .orderBy('goals.id')
-      .execute(),
-    statusRows(db, projectId)
-      .orderBy('m.scheduled_at', 'desc')
-      .orderBy('s.id', 'desc')
-      .limit(HISTORY_PAGE)
-      .offset(statusPage.offset)
-      .execute(),
-    db
-      .selectFrom('reviews as r')
-      .innerJoin('meetings as m', 'm.id', 'r.meeting_id')
-      .innerJoin('users as u', 'u.id', 'r.reviewer_id')
-      .select([
-        'r.id',
-        'r.verdict',
-        'r.self_report as selfReport',
-        'r.feedback',
-        'm.scheduled_at as meetingAt',
-        'u.name as reviewer',
-      ])
-      .where('r.project_id', '=', projectId)
-      .orderBy('m.scheduled_at', 'desc')
-      .orderBy('r.id', 'desc')
-      .limit(HISTORY_PAGE)
-      .offset(reviewPage.offset)
-      .execute(),
-    db
-      .selectFrom('action_items as ai')
-      .leftJoin('users as u', 'u.id', 'ai.assignee_id')
-      .select(['ai.id', 'ai.text', 'ai.due_date as dueDate', 'ai.done_at as doneAt', 'u.name as assignee'])
-      .where('ai.project_id', '=', projectId)
-      .orderBy((eb) => eb('ai.done_at', 'is not', null))
-      .orderBy('ai.created_at', 'desc')
-      .execute(),
-    db
-      .selectFrom('oversight_events as e')
-      .leftJoin('users as u', 'u.id', 'e.actor_id')
-      .leftJoin('meetings as m', 'm.id', 'e.meeting_id')
-      .select([
-        'e.seq',
-        'e.type',
-        'e.from_level as from',
-        'e.to_level as to',
-        'e.rule',
-        'e.explanation',
-        'e.occurred_at as at',
-        'u.name as actor',
-        'm.scheduled_at as meetingAt',
-      ])
-      .where('e.project_id', '=', projectId)
-      .$if(page.changesOnly, (q) => q.where(isLevelChange))
-      // Newest first by when it happened; events of one moment in the order the engine applied them (seq).
-      .orderBy('e.occurred_at', 'desc')
-      .orderBy('e.seq', 'desc')
-      .limit(HISTORY_PAGE)
-      .offset(eventPage.offset)
-      .execute(),
-    // The level over time for the chart: the first event, each change and the latest (the steps it draws).
-    db
-      .selectFrom('oversight_events as e')
-      .select(['e.occurred_at as at', 'e.to_level as level'])
-      .where('e.project_id', '=', projectId)
-      .where((eb) =>
-        eb.or([
-          sql<SqlBool>`e.from_level is distinct from e.to_level`,
-          eb(
-            'e.seq',
-            '=',
-            eb
-              .selectFrom('oversight_events as f')
-              .select((c) => c.fn.min('f.seq').as('s'))
-              .where('f.project_id', '=', projectId),
-          ),
-          eb(
-            'e.seq',
-            '=',
-            eb
-              .selectFrom('oversight_events as l')
-              .select((c) => c.fn.max('l.seq').as('s'))
-              .where('l.project_id', '=', projectId),
-          ),
-        ]),
-      )
-      .orderBy('e.seq')
-      .execute(),
-    scheduleRead,
-  ]);
+  lists ??= await readLists(
+    db,
+    projectId,
+    { statuses: statusPage.offset, reviews: reviewPage.offset, events: eventPage.offset },
+    page.changesOnly,
+  );
+  const { goals, statuses, reviews, actionItems, events, levelPoints } = lists;
+  const schedule = await scheduleRead;
 
   const {
     policy: storedPolicy,
