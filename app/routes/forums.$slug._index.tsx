@@ -22,7 +22,7 @@ import {
   parseDashboardQuery,
   type DashboardQuery,
 } from '~/modules/projects/dashboard';
-import { HOME_LIST, getComingMeeting, loadForumHome, type ComingMeeting } from '~/modules/home/home.server';
+import { HOME_LIST, comingMeetingOf, loadForumHome, type ComingMeeting } from '~/modules/home/home.server';
 import { listOpenActionItemsForUser } from '~/modules/meetings/action-items.server';
 import { getReviewLoad } from '~/modules/meetings/review-load.server';
 import { forumReviewSchedule, type NextReview as NextReviewData } from '~/modules/meetings/next-review.server';
@@ -49,9 +49,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // forum's, computed once per forum version for every page and member (decision 028).
   let scheduleRead: ReturnType<typeof forumReviewSchedule> | undefined;
   const readSchedule = () => (scheduleRead ??= forumReviewSchedule(db, forum));
-  // The coming meeting likewise: the home's status cycle and the table's "due" and "missing" are the same meeting's.
+  // The coming meeting is the schedule's: the home's status cycle and the table's "due" and "missing" are the same
+  // meeting's.
   let meetingRead: Promise<ComingMeeting> | undefined;
-  const readMeeting = () => (meetingRead ??= getComingMeeting(db, forum.id));
+  const readMeeting = () => (meetingRead ??= readSchedule().then((s) => comingMeetingOf(s)));
   const home = forumPageData(forum, `home:${user.id}:${role}`, async () => {
     const [work, actionItems] = await Promise.all([
       loadForumHome(db, { forum, role, userId: user.id, schedule: readSchedule(), comingMeeting: readMeeting() }),

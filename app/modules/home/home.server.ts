@@ -28,19 +28,21 @@ export async function getComingMeeting(db: Executor, forumId: number, now: Date 
     .orderBy('m.scheduled_at')
     .limit(1)
     .executeTakeFirst();
-  if (!row) return null;
-  const cycle = statusCycle(
-    {
-      scheduledAt: row.scheduledAt,
-      state: row.state,
-      deadlineHours: row.deadlineHours,
-    },
-    now,
-  );
+  return row ? withStatusCycle(row, now) : null;
+}
+
+/** The coming meeting as the review schedule read it (a page that reads the schedule anyway sends no query for it). */
+export function comingMeetingOf(schedule: ReviewSchedule, now: Date = new Date()) {
+  return schedule.meeting ? withStatusCycle(schedule.meeting, now) : null;
+}
+
+function withStatusCycle(row: { id: number; scheduledAt: Date; state: string; deadlineHours: number }, now: Date) {
+  const state = row.state as MeetingState;
+  const cycle = statusCycle({ scheduledAt: row.scheduledAt, state, deadlineHours: row.deadlineHours }, now);
   return {
     id: row.id,
     scheduledAt: row.scheduledAt,
-    state: row.state as MeetingState,
+    state,
     deadline: cycle.deadline,
     open: cycle.open,
     deadlinePassed: cycle.late,

@@ -34,8 +34,8 @@ export interface NextReview {
 }
 
 export interface ReviewSchedule {
-  /** The coming meeting: the forum's earliest meeting that is not closed. */
-  meeting: { id: number; scheduledAt: Date; state: 'planned' | 'in_progress' } | null;
+  /** The coming meeting: the forum's earliest meeting that is not closed, with the forum's status deadline for it. */
+  meeting: { id: number; scheduledAt: Date; state: 'planned' | 'in_progress'; deadlineHours: number } | null;
   reviews: Map<number, NextReview>;
   /** Projects reviewed at the coming meeting (the agenda's discussed items). */
   dueAtComingMeeting: number;
@@ -55,7 +55,16 @@ export async function getReviewSchedule(
   const upcoming = await db
     .selectFrom('meetings as m')
     .innerJoin('forums as f', 'f.id', 'm.forum_id')
-    .select(['m.id', 'm.scheduled_at', 'm.state', 'f.cadence', 'f.weekday', 'f.meeting_time', 'f.time_zone'])
+    .select([
+      'm.id',
+      'm.scheduled_at',
+      'm.state',
+      'f.cadence',
+      'f.weekday',
+      'f.meeting_time',
+      'f.time_zone',
+      'f.status_deadline_hours',
+    ])
     .where('m.forum_id', '=', forumId)
     .where('m.state', 'in', ['planned', 'in_progress'])
     .orderBy('m.scheduled_at')
@@ -158,7 +167,12 @@ export async function getReviewSchedule(
   for (const r of reviews.values()) if (r.meetingsUntil === 0) dueAtComingMeeting += 1;
   return {
     meeting: coming
-      ? { id: coming.id, scheduledAt: coming.scheduled_at, state: coming.state as 'planned' | 'in_progress' }
+      ? {
+          id: coming.id,
+          scheduledAt: coming.scheduled_at,
+          state: coming.state as 'planned' | 'in_progress',
+          deadlineHours: coming.status_deadline_hours,
+        }
       : null,
     reviews,
     dueAtComingMeeting,

@@ -61,7 +61,7 @@ function toPoint(r: LoadRow, expectedDiscussed?: number): LoadPoint {
 
 /**
  * Review load for a meeting (or the forum's next one) and the `history` closed meetings before it: one query for
- * the meeting and its history (and the forum's minutes per review beside it) whatever the number of meetings and
+ * the meeting and its history (with the forum's minutes per review) whatever the number of meetings and
  * projects; a planned meeting's count is the review schedule's, or the agenda the caller built.
  */
 export async function getReviewLoad(
@@ -84,11 +84,6 @@ export async function getReviewLoad(
 ): Promise<ReviewLoad> {
   if (schedule) void Promise.resolve(schedule).catch(() => {}); // awaited below, if at all
   void Promise.resolve(agenda).catch(() => {}); // likewise
-  const forum = db
-    .selectFrom('forums')
-    .select('minutes_per_review')
-    .where('id', '=', forumId)
-    .executeTakeFirstOrThrow();
   // The meeting itself: the given one, or the forum's next (its earliest planned or in progress).
   const currentId = db
     .selectFrom('meetings as c')
@@ -98,8 +93,15 @@ export async function getReviewLoad(
       q.where('c.state', 'in', ['planned', 'in_progress']).orderBy('c.scheduled_at').limit(1),
     )
     .$if(meetingId !== undefined, (q) => q.where('c.id', '=', meetingId ?? -1));
-  // It and the closed meetings before it, newest first, in one query.
+  // It and the closed meetings before it, newest first, in one query, each row with the forum's minutes per review.
   const rowsRead = meetingLoads(db, forumId)
+    .select((eb) =>
+      eb
+        .selectFrom('forums as f')
+        .select('f.minutes_per_review')
+        .whereRef('f.id', '=', 'm.forum_id')
+        .as('minutesPerReview'),
+    )
     .where((w) =>
       w.or([
         w('m.id', '=', currentId),
@@ -116,7 +118,12 @@ export async function getReviewLoad(
     .orderBy('m.scheduled_at', 'desc')
     .limit(history + 1)
     .execute();
-  const [settings, rows, built] = await Promise.all([forum, rowsRead, agenda]);
+  const [rows, built] = await Promise.all([rowsRead, agenda]);
+  // A forum without meetings has no rows to carry its minutes per review: then they are read on their own.
+  const minutesPerReview =
+    rows[0]?.minutesPerReview ??
+    (await db.selectFrom('forums').select('minutes_per_review').where('id', '=', forumId).executeTakeFirstOrThrow())
+      .minutes_per_review;
   // The current meeting, if any: the given one, or the one row not closed.
   const currentRow = rows.find((r) => (meetingId === undefined ? r.state !== 'closed' : r.id === meetingId));
   const pastRows = rows.filter((r) => r !== currentRow).slice(0, history);
@@ -149,5 +156,5 @@ export async function getReviewLoad(
       current = toPoint(currentRow);
     }
   }
-  return { minutesPerReview: settings.minutes_per_review, current, history: pastRows.reverse().map((r) => toPoint(r)) };
+  return { minutesPerReview, current, history: pastRows.reverse().map((r) => toPoint(r)) };
 }
