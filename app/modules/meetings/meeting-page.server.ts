@@ -317,7 +317,12 @@ export async function loadMeetingWhole(db: Executor, { forumId, meetingId }: { f
     .orderBy('scheduled_at')
     .limit(1)
     .executeTakeFirst();
-  const others = Promise.all([readMembers(db, forumId), readLevelChanges(db, meeting.id), firstOpen]);
+  // The page lists the level changes of a closed meeting only (they are made at its close).
+  const others = Promise.all([
+    readMembers(db, forumId),
+    meeting.state === 'closed' ? readLevelChanges(db, meeting.id) : Promise.resolve([]),
+    firstOpen,
+  ]);
   // Not left unhandled while the outline is read (an error surfaces at the await below).
   others.catch(() => {});
   const outlineRead = readOutline(db, forumId, meeting);
