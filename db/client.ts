@@ -70,7 +70,11 @@ export function createPostgresDatabase(connectionString: string, options: { max?
     connectionString,
     max: options.max ?? 10,
     connectionTimeoutMillis: 2_000, // fail fast while the server is down: the request answers 503
-    idleTimeoutMillis: 30_000,
+    // Idle connections are kept (decision 029): a forum's pages come minutes apart outside its meetings, and a page
+    // on new connections cost 3–4 times one on kept ones (each new PostgreSQL backend starts with empty catalog and
+    // plan caches). One the server closes or drops is removed (the 'error' handlers below, TCP keepalive).
+    idleTimeoutMillis: 0,
+    keepAlive: true,
     types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
   });
   // An unhandled 'error' from an idle client (e.g. the server restarting) would crash the process.

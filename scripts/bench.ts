@@ -14,6 +14,8 @@
  *                      statuses in a second forum); the pages' req/s and p99 are reported apart from the writes
  *   cold latency       per page type, the median time of COLD_SAMPLES requests each sent right after a status POST
  *                      to the forum (every cache keyed by the forum's version misses)
+ *   after idle         (`--only idle`, about five minutes, not in the default run) the same, each request after
+ *                      IDLE_MS without any request, as a forum's pages come outside its meetings (decision 029)
  * Options: --duration S (10) --warmup S (2) --connections N (16) --only name,name (`cold` for the cold latency) --no-build
  *   --strict (exit 1 on FAIL)
  *   (`what-if` is one of the --only names: the what-if preview of a candidate policy, timed in process on the dataset)
@@ -56,6 +58,9 @@ const TARGETS = {
 } as const;
 const WRITES_PER_SECOND = 10;
 const COLD_SAMPLES = 20;
+/** Pages after a pause longer than a connection pool's usual idle timeout (30 s), IDLE_SAMPLES per page type. */
+const IDLE_MS = 35_000;
+const IDLE_SAMPLES = 3;
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -579,6 +584,7 @@ async function measureCold(
   d: BenchDataset,
   mix: MixData,
   serverLog: () => string,
+  { samples: count = COLD_SAMPLES, pauseMs = 0 }: { samples?: number; pauseMs?: number } = {},
 ): Promise<ColdResult[]> {
   const forum = `/forums/${d.slug}`;
   const headers = { cookie };
@@ -616,8 +622,9 @@ async function measureCold(
   for (const p of pages) {
     const samples: number[] = [];
     let path = '';
-    for (let i = 0; i < COLD_SAMPLES; i++) {
+    for (let i = 0; i < count; i++) {
       await write();
+      if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
       path = p.path();
       const t = performance.now();
       const res = await fetch(`${base}${path}`, { headers });
@@ -630,7 +637,7 @@ async function measureCold(
     results.push({
       page: p.page,
       path,
-      medianMs: (sorted[COLD_SAMPLES / 2 - 1] + sorted[COLD_SAMPLES / 2]) / 2,
+      medianMs: count % 2 ? sorted[(count - 1) / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2,
       samples,
       limitMs: p.limitMs,
     });
@@ -909,6 +916,7 @@ async function main() {
   const server = await startServer({ ...db.env, SESSION_SECRET: process.env.SESSION_SECRET });
   const results: Measured[] = [];
   let cold: ColdResult[] = [];
+  let idle: ColdResult[] = [];
   let memory: ReturnType<typeof memoryOf> = null;
   try {
     for (const route of routes(dataset, mix)) {
@@ -918,6 +926,16 @@ async function main() {
         for (const c of cold)
           console.log(
             `  cold ${c.page.padEnd(15)} median ${c.medianMs} ms of ${COLD_SAMPLES} (each right after a write)`,
+          );
+      }
+      if (route.name === 'meeting-day' && only?.has('idle')) {
+        idle = await measureCold(server.base, cookie, writerCookie, dataset, mix, server.output, {
+          samples: IDLE_SAMPLES,
+          pauseMs: IDLE_MS,
+        });
+        for (const c of idle)
+          console.log(
+            `  after idle ${c.page.padEnd(15)} median ${c.medianMs} ms of ${IDLE_SAMPLES} (each after ${IDLE_MS / 1000} s without requests)`,
           );
       }
       if (only && route.kind !== 'baseline' && !only.has(route.name)) continue;
@@ -1044,6 +1062,8 @@ async function main() {
       );
   }
   for (const c of cold) console.log(`cold ${c.page.padEnd(15)} median ${c.medianMs} ms (limit ${c.limitMs} ms)`);
+  for (const c of idle)
+    console.log(`after idle ${c.page.padEnd(15)} median ${c.medianMs} ms (samples ${c.samples.join(', ')})`);
   console.log(
     `Server memory after the run: ${memory ? `${memory.rssMb} MB RSS (peak ${memory.peakMb} MB)` : 'unknown'}`,
   );
@@ -1067,6 +1087,7 @@ async function main() {
         whatIf,
         routes: results,
         cold,
+        idle,
         serverMemory: memory,
         targets: checks,
         totalSeconds: Math.round((Date.now() - started) / 1000),

@@ -1,6 +1,8 @@
-import { expect } from 'vitest';
+import pg from 'pg';
+import { expect, test as serverTest } from 'vitest';
+import { createPostgresDatabase } from '../../db/client';
 import { sql } from 'kysely';
-import { backend, dbTest as test, expectDbError } from '../setup/test-db';
+import { backend, dbTest as test, expectDbError, serverUrl } from '../setup/test-db';
 import { createForum, createProject, createUser } from '../factories';
 
 test(`64-bit integers, numerics, dates and timestamps come back the same on ${backend}`, async ({ db }) => {
@@ -66,3 +68,35 @@ test('foreign keys hold: a project needs a real owner', async ({ db }) => {
   const forum = await createForum(db);
   await expectDbError(db, () => createProject(db, { forumId: forum.id, ownerId: 999_999 }), /foreign key/i);
 });
+
+// The PostgreSQL server's connections (the CI's second run): kept while idle, since a page on new connections costs
+// several times one on kept ones (decision 029), and replaced when the server ends one.
+if (serverUrl)
+  serverTest(
+    'idle connections are kept; one the server ends is dropped and the next query gets a new one',
+    async () => {
+      const handle = createPostgresDatabase(serverUrl!, { max: 1 });
+      const admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+      try {
+        const backendPid = async () =>
+          (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(handle.db)).rows[0].pid;
+        const first = await backendPid();
+        // No idle timeout closes it between one page and the next, minutes later.
+        expect((handle.pool as unknown as { options: { idleTimeoutMillis?: number } }).options.idleTimeoutMillis).toBe(
+          0,
+        );
+        expect(handle.pool!.idleCount).toBe(1);
+        expect(await backendPid()).toBe(first);
+        // The server ends it (a restart, an administrator, an idle limit of its own): the pool drops it at once...
+        await admin.query('select pg_terminate_backend($1)', [first]);
+        await expect.poll(() => handle.pool!.totalCount, { timeout: 5_000, interval: 20 }).toBe(0);
+        // ...and the next query runs on a new connection, without an error.
+        const second = await backendPid();
+        expect(second).not.toBe(first);
+      } finally {
+        await admin.end();
+        await handle.close();
+      }
+    },
+  );
