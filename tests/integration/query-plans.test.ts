@@ -5,7 +5,7 @@ import { parseDashboardQuery } from '../../app/modules/projects/dashboard';
 import { getDashboardSummary, listProjectsForDashboard } from '../../app/modules/projects/dashboard.server';
 import { getProjectPage } from '../../app/modules/projects/project-page.server';
 import { getOversightOverview } from '../../app/modules/oversight/oversight-page.server';
-import { listMeetingParticipants } from '../../app/modules/meetings/meeting-page.server';
+import { meetingParticipantsQuery } from '../../app/modules/meetings/meeting-page.server';
 import { generateBenchDataset, type BenchDataset } from '../../scripts/bench-data';
 import { explain, recordingQueries, seqScannedTables } from '../setup/query-plans';
 import { backend, fileDatabase } from '../setup/test-db';
@@ -93,7 +93,7 @@ describe(`query plans at scale (${backend}: ${SCALE.projects} projects × ${SCAL
       from generate_series(1, 50000) as i`.execute(handle.db);
     await sql`analyze audit_log`.execute(handle.db);
     const plans = await plansOf(
-      (db) => listMeetingParticipants(db, { forumId: data.forumId, meetingId: data.upcomingMeetingId }),
+      (db) => meetingParticipantsQuery(db, { forumId: data.forumId, meetingId: data.upcomingMeetingId }).execute(),
       ['audit_log'],
     );
     expect(plans.filter((p) => p.seqScans.length > 0)).toEqual([]);

@@ -189,12 +189,13 @@ export async function loadForumHome(
     comingMeeting?: Promise<ComingMeeting>;
   },
 ) {
-  const meeting = await (comingMeeting ?? getComingMeeting(db, forum.id, now));
   const prepares = role === 'chair' || role === 'leader';
   // Chairs and leaders read the forum's whole schedule for the meeting's brief (the one every page of the forum
-  // shares at this version, decision 028): their own projects' next reviews come from it too (an owner's home reads
-  // only their projects' part).
-  const forumSchedule = schedule ?? (prepares && meeting ? forumReviewSchedule(db, forum) : undefined);
+  // shares at this version, decision 028): their own projects' next reviews and the coming meeting come from it too,
+  // as on the forum page (an owner's home reads only their projects' part, and the coming meeting on its own).
+  const forumSchedule = schedule ?? (prepares ? forumReviewSchedule(db, forum) : undefined);
+  const meeting = await (comingMeeting ??
+    (forumSchedule ? forumSchedule.then((s) => comingMeetingOf(s, now)) : getComingMeeting(db, forum.id, now)));
   const [{ projects, projectCount }, brief] = await Promise.all([
     listMyProjects(db, { forum, userId, meeting, schedule: forumSchedule }),
     prepares && meeting && forumSchedule

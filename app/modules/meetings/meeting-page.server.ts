@@ -475,14 +475,6 @@ export function meetingParticipantsQuery(db: Executor, { forumId, meetingId }: {
     .orderBy('u.id');
 }
 
-/** The guess at who attended, read on its own (the query above). */
-export function listMeetingParticipants(
-  db: Executor,
-  meeting: { forumId: number; meetingId: number },
-): Promise<{ id: number; name: string }[]> {
-  return meetingParticipantsQuery(db, meeting).execute();
-}
-
 type Markdown = { summary: string | null; risks: string | null; asks: string | null };
 type Rendered<T extends Markdown> = Omit<T, keyof Markdown> & {
   summaryHtml: string;
