@@ -73,6 +73,21 @@ test('invitations and admin-issued password links are emailed once each, with th
   expect(invitation.subject).toBe(`[${w.forum.name}] You are invited to ${w.forum.name}`);
   expect(invitation.html_body).toContain(`/invitations/${invite.value.token}`);
   expect(invitation.forum_id).toBe(w.forum.id);
+  expect(invitation.text_body).toContain(`join ${w.forum.name} on Inspection Forum as an observer.`);
+  // The role's article follows its sound: "an owner", "a leader".
+  for (const [email, role, phrase] of [
+    ['owner-guest@example.test', 'owner', 'as an owner.'],
+    ['leader-guest@example.test', 'leader', 'as a leader.'],
+  ] as const) {
+    const more = await runMemberAction(db, {
+      forumId: w.forum.id,
+      actorId: w.users.chair.id,
+      action: { intent: 'invite', email, role },
+    });
+    if (!more.ok) throw new Error(more.failure.message);
+    const sent = (await mails(db, 'invitation')).find((m) => m.to_address === email);
+    expect(sent?.text_body).toContain(phrase);
+  }
 });
 
 test('"status due" goes to each owner who owes one at the lead time, once; "overdue" at the deadline to those still missing', async ({

@@ -63,7 +63,7 @@ export async function enqueueInvitationEmail(
     subject: `You are invited to ${forum.name}`,
     greeting: 'Hello,',
     paragraphs: [
-      `${invitedBy} invites you to join ${forum.name} on Inspection Forum as ${role === 'observer' ? 'an observer' : `a ${role}`}.`,
+      `${invitedBy} invites you to join ${forum.name} on Inspection Forum as ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}.`,
       'The invitation works once, within 7 days. If you have no account yet, you create one when you accept.',
     ],
     link: { href: `${appUrl()}/invitations/${token}`, label: 'Accept the invitation' },
